@@ -1,0 +1,112 @@
+package dev.evertone.sip.auth;
+
+import java.nio.ByteBuffer;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Nonces that need no server-side storage (RFC 7616 3.3): {@code base64url(time || random || HMAC)}, where
+ * the HMAC-SHA-256 over time, random and realm is keyed with a server secret. A nonce is valid if its HMAC
+ * verifies and it is younger than the lifetime; an attacker can neither forge one nor make the server
+ * remember anything by asking for challenges.
+ */
+public final class NonceService {
+  private static final int TIME_BYTES = 8;
+  private static final int RANDOM_BYTES = 8;
+  private static final int MAC_BYTES = 16;
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+
+  private final SecretKeySpec key;
+  private final long lifetimeMillis;
+  private final Clock clock;
+  private final ThreadLocal<Mac> mac;
+
+  /**
+   * @param secret the server secret (at least 16 bytes); nodes that share it accept each other's nonces
+   * @param lifetimeMillis how long a nonce stays valid
+   */
+  public NonceService(byte[] secret, long lifetimeMillis, Clock clock) {
+    if (secret.length < 16) {
+      throw new IllegalArgumentException("the nonce secret must be at least 16 bytes");
+    }
+    this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+    this.lifetimeMillis = lifetimeMillis;
+    this.clock = clock;
+    this.mac = ThreadLocal.withInitial(this::newMac);
+  }
+
+  private Mac newMac() {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(key);
+      return m;
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  /** A new secret of 32 random bytes. */
+  public static byte[] randomSecret() {
+    byte[] s = new byte[32];
+    RANDOM.get().nextBytes(s);
+    return s;
+  }
+
+  public long lifetimeMillis() {
+    return lifetimeMillis;
+  }
+
+  /** A fresh nonce for {@code realm}. */
+  public String create(String realm) {
+    ByteBuffer buf = ByteBuffer.allocate(TIME_BYTES + RANDOM_BYTES + MAC_BYTES);
+    buf.putLong(clock.millis());
+    byte[] random = new byte[RANDOM_BYTES];
+    RANDOM.get().nextBytes(random);
+    buf.put(random);
+    byte[] tag = tag(buf.array(), realm);
+    buf.put(tag, 0, MAC_BYTES);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(buf.array());
+  }
+
+  /** What a nonce is worth now. */
+  public enum Check { VALID, EXPIRED, INVALID }
+
+  public Check check(String nonce, String realm) {
+    byte[] raw;
+    try {
+      raw = Base64.getUrlDecoder().decode(nonce);
+    } catch (IllegalArgumentException e) {
+      return Check.INVALID;
+    }
+    if (raw.length != TIME_BYTES + RANDOM_BYTES + MAC_BYTES) {
+      return Check.INVALID;
+    }
+    byte[] expected = tag(raw, realm);
+    if (!MessageDigest.isEqual(Arrays.copyOf(expected, MAC_BYTES), Arrays.copyOfRange(raw, TIME_BYTES + RANDOM_BYTES, raw.length))) {
+      return Check.INVALID;
+    }
+    long issued = ByteBuffer.wrap(raw).getLong();
+    long age = clock.millis() - issued;
+    return age < 0 || age > lifetimeMillis ? Check.EXPIRED : Check.VALID;
+  }
+
+  /** The 64-bit identity of a (verified) nonce, for replay tracking. */
+  public static long id(String nonce) {
+    byte[] raw = Base64.getUrlDecoder().decode(nonce);
+    return ByteBuffer.wrap(raw, TIME_BYTES, RANDOM_BYTES).getLong() ^ ByteBuffer.wrap(raw).getLong();
+  }
+
+  private byte[] tag(byte[] raw, String realm) {
+    Mac m = mac.get();
+    m.update(raw, 0, TIME_BYTES + RANDOM_BYTES);
+    m.update(realm.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return m.doFinal();
+  }
+}

@@ -1,0 +1,12 @@
+package dev.evertone.sip.transport;
+
+/** Names of the Netty handlers in SIP pipelines, so that every pipeline reads the same in a heap dump. */
+public final class PipelineNames {
+  private PipelineNames() {}
+
+  public static final String UDP_RECEIVER = "sip-udp-receiver";
+  public static final String IDLE = "idle-timeout";
+  public static final String CONNECTION_LIMIT = "connection-limit";
+  public static final String STREAM_DECODER = "sip-stream-decoder";
+  public static final String STREAM_RECEIVER = "sip-stream-receiver";
+}

@@ -1,0 +1,48 @@
+package dev.evertone.sip.transport;
+
+import java.util.Locale;
+
+/** The transports SIP runs over, with their Via names and default ports (RFC 3261 18, RFC 7118). */
+public enum TransportType {
+  UDP(false, 5060),
+  TCP(true, 5060),
+  TLS(true, 5061),
+  WS(true, 80),
+  WSS(true, 443);
+
+  private final boolean reliable;
+  private final int defaultPort;
+
+  TransportType(boolean reliable, int defaultPort) {
+    this.reliable = reliable;
+    this.defaultPort = defaultPort;
+  }
+
+  /** Reliable transports make retransmission timers zero (RFC 3261 17.1.1.2, 17.2.2). */
+  public boolean isReliable() {
+    return reliable;
+  }
+
+  public int defaultPort() {
+    return defaultPort;
+  }
+
+  /** The name used in Via and in {@code transport=} URI parameters. */
+  public String viaName() {
+    return name();
+  }
+
+  public String lowerName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The transport named in a Via (case-insensitive), or null if unknown. */
+  public static TransportType fromVia(String name) {
+    for (TransportType t : values()) {
+      if (t.name().equalsIgnoreCase(name)) {
+        return t;
+      }
+    }
+    return null;
+  }
+}

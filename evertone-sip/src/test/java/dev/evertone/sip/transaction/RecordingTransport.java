@@ -1,0 +1,50 @@
+package dev.evertone.sip.transaction;
+
+import dev.evertone.sip.message.SipMessage;
+import dev.evertone.sip.message.SipRequest;
+import dev.evertone.sip.message.SipResponse;
+import dev.evertone.sip.transport.Destination;
+import dev.evertone.sip.transport.Flow;
+import dev.evertone.sip.transport.SipTransport;
+import dev.evertone.sip.transport.Source;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Records what the transaction layer sends, with the virtual time of each send. */
+final class RecordingTransport implements SipTransport {
+  record Sent(long at, SipMessage message) {}
+
+  private final ManualTimers timers;
+  final List<Sent> sent = new ArrayList<>();
+  boolean failSends;
+
+  RecordingTransport(ManualTimers timers) {
+    this.timers = timers;
+  }
+
+  @Override
+  public void sendResponse(SipResponse response, Source source, Flow.SendFailureHandler onFailure) {
+    record(response, onFailure);
+  }
+
+  @Override
+  public void sendRequest(SipRequest request, Destination destination, Flow.SendFailureHandler onFailure) {
+    record(request, onFailure);
+  }
+
+  private void record(SipMessage m, Flow.SendFailureHandler onFailure) {
+    if (failSends) {
+      onFailure.onFailure(new java.io.IOException("connection refused"));
+      return;
+    }
+    sent.add(new Sent(timers.now(), m));
+  }
+
+  List<Long> sendTimes() {
+    return sent.stream().map(Sent::at).toList();
+  }
+
+  SipMessage last() {
+    return sent.get(sent.size() - 1).message();
+  }
+}
