@@ -1,0 +1,32 @@
+package dev.evertone.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** Devices (SIP accounts) and their passwords. */
+public interface DeviceRepository {
+
+  /**
+   * Adds a device to an existing domain. Fails with {@link ValidationException} for a bad value,
+   * {@link NotFoundException} for an unknown domain, {@link ConflictException} if the user exists.
+   */
+  Device add(String domain, String username, String secret, @Nullable String displayName);
+
+  /** Every device, or those of one domain, ordered by domain and user. */
+  List<Device> list(@Nullable String domain);
+
+  Optional<Device> find(String domain, String username);
+
+  /** Replaces a device's password; {@link NotFoundException} if there is no such device. */
+  void setSecret(String domain, String username, String secret);
+
+  /** Removes a device; {@link NotFoundException} if there is none. */
+  void remove(String domain, String username);
+
+  /** The decrypted password of a device, for digest authentication. */
+  Optional<DeviceCredential> credential(String domain, String username);
+
+  /** Number of devices in a domain (every domain if null). */
+  int count(@Nullable String domain);
+}

@@ -1,0 +1,69 @@
+package dev.evertone.store.jdbc;
+
+import dev.evertone.store.Change;
+import dev.evertone.store.ChangeFeed;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+final class JdbcChangeFeed implements ChangeFeed {
+  private final Jdbc jdbc;
+
+  JdbcChangeFeed(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Appends a change inside the caller's transaction. */
+  static void record(Connection c, String entity, String domain, @Nullable String username, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO change_log (entity, domain, username, changed_at) VALUES (?, ?, ?, ?)")) {
+      ps.setString(1, entity);
+      ps.setString(2, domain);
+      ps.setString(3, username);
+      ps.setLong(4, now);
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public long latest() {
+    return jdbc.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM change_log");
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
+  }
+
+  @Override
+  public List<Change> since(long seq, int max) {
+    return jdbc.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT seq, entity, domain, username FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+        ps.setLong(1, seq);
+        ps.setInt(2, max);
+        try (ResultSet rs = ps.executeQuery()) {
+          List<Change> out = new ArrayList<>();
+          while (rs.next()) {
+            out.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+          }
+          return out;
+        }
+      }
+    });
+  }
+
+  @Override
+  public int prune(long cutoffMillis) {
+    return jdbc.inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM change_log WHERE changed_at < ?")) {
+        ps.setLong(1, cutoffMillis);
+        return ps.executeUpdate();
+      }
+    });
+  }
+}
