@@ -35,6 +35,10 @@ final class StreamFlow implements Flow {
 
   @Override
   public void send(byte[] bytes, InetSocketAddress remote, SendFailureHandler onFailure) {
+    if (channel.eventLoop().isShuttingDown()) {
+      onFailure.onFailure(new java.nio.channels.ClosedChannelException()); // the transport is stopping
+      return;
+    }
     channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(UdpFlow.failureListener(onFailure));
   }
 

@@ -37,6 +37,10 @@ final class UdpFlow implements Flow {
 
   @Override
   public void send(byte[] bytes, InetSocketAddress remote, SendFailureHandler onFailure) {
+    if (channel.eventLoop().isShuttingDown()) {
+      onFailure.onFailure(new java.nio.channels.ClosedChannelException()); // the transport is stopping
+      return;
+    }
     DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(bytes), remote);
     if (channel.eventLoop().inEventLoop() && reading) {
       pendingFlush = true;

@@ -1,0 +1,475 @@
+package dev.evertone.registrar;
+
+import dev.evertone.sip.auth.DigestAuthenticator;
+import dev.evertone.sip.auth.DigestCredentials;
+import dev.evertone.sip.header.Address;
+import dev.evertone.sip.header.AuthHeader;
+import dev.evertone.sip.header.HeaderName;
+import dev.evertone.sip.message.SipMessage;
+import dev.evertone.sip.message.SipRequest;
+import dev.evertone.sip.message.SipResponse;
+import dev.evertone.sip.message.StatusCode;
+import dev.evertone.sip.syntax.Chars;
+import dev.evertone.sip.syntax.Parameters;
+import dev.evertone.sip.syntax.SipParseException;
+import dev.evertone.sip.transaction.ServerTransaction;
+import dev.evertone.sip.transaction.TransactionLayer;
+import dev.evertone.sip.transport.Source;
+import dev.evertone.sip.transport.TransportType;
+import dev.evertone.sip.uas.UasChecks;
+import dev.evertone.sip.uri.SipUri;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes REGISTER requests as RFC 3261 10.3 says, step by step: extensions (Require), the
+ * address-of-record from To, digest authentication against the account of that AOR, authorization (an
+ * account registers only its own AOR), the contacts with their expiry, Call-ID and CSeq ordering, and the
+ * 200 OK that lists every current binding.
+ *
+ * <p>Anything about an account a stranger could learn from the answers is hidden: the first REGISTER is
+ * challenged the same way for every user name, and a wrong password, an unknown user and a locked account
+ * all get the same 403.
+ */
+public final class Registrar {
+  private static final Logger log = LoggerFactory.getLogger(Registrar.class);
+  private static final Set<String> SUPPORTED = Set.of("path");
+  private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+  /** How REGISTER requests ended, for the metrics the status page watches. */
+  public enum Outcome {
+    REGISTERED("registered"),
+    CHALLENGED("challenged"),
+    STALE("stale"),
+    AUTH_FAILED("auth_failed"),
+    BLOCKED("blocked"),
+    REJECTED("rejected"),
+    ERROR("error");
+
+    final String tag;
+
+    Outcome(String tag) {
+      this.tag = tag;
+    }
+  }
+
+  private final RegistrarConfig config;
+  private final LocationService location;
+  private final CredentialCache credentials;
+  private final DigestAuthenticator authenticator;
+  private final AuthGuard guard;
+  private final Clock clock;
+  private final String serverHeader;
+  private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+  private final RateLimitedLog events = new RateLimitedLog(log, 20);
+  private final String warnAgent;
+  // Many devices share one User-Agent string: keep one copy per distinct value (bounded).
+  private final ConcurrentHashMap<String, String> userAgents = new ConcurrentHashMap<>();
+
+  public Registrar(RegistrarConfig config, LocationService location, CredentialCache credentials, DigestAuthenticator authenticator,
+      AuthGuard guard, Clock clock, String serverHeader, String warnAgent, MeterRegistry meters) {
+    this.config = config;
+    this.location = location;
+    this.credentials = credentials;
+    this.authenticator = authenticator;
+    this.guard = guard;
+    this.clock = clock;
+    this.serverHeader = serverHeader;
+    this.warnAgent = warnAgent;
+    for (Outcome o : Outcome.values()) {
+      outcomes.put(o, Counter.builder("evertone.registrar.requests").tag("outcome", o.tag)
+          .description("REGISTER requests by outcome").register(meters));
+    }
+    location.onExpiry((aor, b) -> events.info(clock.millis(), "binding expired: {} {}", aor, b));
+  }
+
+  public LocationService location() {
+    return location;
+  }
+
+  /** Handles one REGISTER; the answer may be sent later, from another thread. */
+  public void register(ServerTransaction tx) {
+    SipRequest request = tx.request();
+    try {
+      SipResponse.Builder error = UasChecks.check(request, SUPPORTED, Set.of());
+      if (error != null) {
+        respond(tx, error, Outcome.REJECTED);
+        return;
+      }
+      if (!(request.to().uri() instanceof SipUri to) || to.user() == null) {
+        // RFC 4475 3.3.4: the To of a REGISTER must be a SIP or SIPS URI naming the AOR
+        respond(tx, reject(request, "To must be a SIP URI with a user part (the address-of-record)"), Outcome.REJECTED);
+        return;
+      }
+      authenticate(tx, request, to);
+    } catch (SipParseException e) {
+      respond(tx, reject(request, e.reason()), Outcome.REJECTED);
+    }
+  }
+
+  private void authenticate(ServerTransaction tx, SipRequest request, SipUri to) {
+    Source source = tx.source();
+    long now = clock.millis();
+    String realm = to.host().toLowerCase(Locale.ROOT);
+    if (guard.sourceBlocked(source.remoteIp(), now)) {
+      respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN), Outcome.BLOCKED);
+      return;
+    }
+    AuthHeader header = null;
+    for (AuthHeader h : request.authHeaders(HeaderName.AUTHORIZATION)) {
+      if (h.isDigest() && realm.equals(h.param("realm"))) {
+        header = h;
+        break;
+      }
+    }
+    if (header == null) {
+      // RFC 3261 22.1: no credentials for our realm (or an unknown scheme, RFC 4475 3.3.7): challenge
+      challenge(tx, request, realm, false);
+      return;
+    }
+    DigestCredentials creds;
+    try {
+      creds = DigestCredentials.from(header);
+    } catch (DigestCredentials.Unusable e) {
+      if (e.malformed()) {
+        respond(tx, reject(request, e.getMessage()), Outcome.REJECTED);
+      } else {
+        challenge(tx, request, realm, false);
+      }
+      return;
+    }
+    String account = creds.username() + "@" + realm;
+    if (guard.accountBlocked(account, now) && !holdsBinding(to.aorKey(), source)) {
+      respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN), Outcome.BLOCKED);
+      return;
+    }
+    credentials.lookup(realm, creds.username()).whenComplete((secrets, failure) -> {
+      try {
+        if (failure != null) {
+          log.error("cannot load the credentials of {}: {}", account, failure.toString());
+          respond(tx, SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR).add(HeaderName.RETRY_AFTER, "5"), Outcome.ERROR);
+          return;
+        }
+        verified(tx, request, to, realm, creds, secrets);
+      } catch (SipParseException e) {
+        respond(tx, reject(request, e.reason()), Outcome.REJECTED);
+      } catch (RuntimeException e) {
+        log.error("REGISTER of {} failed", account, e);
+        respond(tx, SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR), Outcome.ERROR);
+      }
+    });
+  }
+
+  private boolean holdsBinding(String aor, Source source) {
+    for (Binding b : location.lookup(aor)) {
+      if (b.sourceAddress().equals(source.remote().getAddress())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void verified(ServerTransaction tx, SipRequest request, SipUri to, String realm, DigestCredentials creds,
+      Optional<AccountSecrets> secrets) {
+    Source source = tx.source();
+    String ha1 = secrets.map(s -> s.ha1(creds.algorithm())).orElse(null);
+    switch (authenticator.verify(creds, request.method(), realm, ha1)) {
+      case NOT_APPLICABLE -> {
+        challenge(tx, request, realm, false);
+        return;
+      }
+      case STALE -> {
+        challenge(tx, request, realm, true);
+        return;
+      }
+      case WRONG -> {
+        String ua = request.userAgent();
+        guard.failed(creds.username() + "@" + realm, source.remoteIp(), source.remotePort(), source.transport().lowerName(),
+            secrets.isPresent() ? "wrong password" : "unknown user", ua == null ? "" : ua, clock.millis());
+        respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN), Outcome.AUTH_FAILED);
+        return;
+      }
+      case OK -> {
+        // fall through to authorization
+      }
+    }
+    // RFC 3261 10.3 step 4: an account may only change the bindings of its own address-of-record
+    if (!creds.username().equals(to.userUnescaped())) {
+      log.warn("{}@{} from {} tried to register {}", creds.username(), realm, source, to.aorKey());
+      respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN).reason("Forbidden (not your address-of-record)"),
+          Outcome.REJECTED);
+      return;
+    }
+    updateBindings(tx, request, to.aorKey());
+  }
+
+  private void updateBindings(ServerTransaction tx, SipRequest request, String aor) {
+    long now = clock.millis();
+    String callId = request.callId();
+    long cseq = request.cseq().number();
+    long headerExpires = request.expires();
+    boolean wildcard = request.hasWildcardContact();
+    if (wildcard && headerExpires != 0) {
+      respond(tx, reject(request, "Contact: * needs Expires: 0 (RFC 3261 10.2.2)"), Outcome.REJECTED);
+      return;
+    }
+    List<ContactUpdate> updates = new ArrayList<>();
+    boolean tooBrief = false;
+    for (Address contact : request.contacts()) {
+      if (!(contact.uri() instanceof SipUri)) {
+        respond(tx, reject(request, "Contact must be a SIP or SIPS URI: " + contact.uri()), Outcome.REJECTED);
+        return;
+      }
+      long expires = contactExpires(contact, headerExpires);
+      if (expires > 0 && expires < config.minExpires()) {
+        tooBrief = true;
+      }
+      expires = Math.min(expires, config.maxExpires());
+      updates.add(new ContactUpdate(binding(tx, request, contact, expires, callId, cseq, now), expires == 0));
+    }
+    if (tooBrief) {
+      // RFC 3261 10.3 step 7: 423 with the shortest interval we accept
+      respond(tx, SipResponse.forRequest(request, StatusCode.INTERVAL_TOO_BRIEF).add(HeaderName.MIN_EXPIRES, config.minExpires()),
+          Outcome.REJECTED);
+      return;
+    }
+    List<Binding> current;
+    List<String> added = new ArrayList<>(1);
+    List<String> removed = new ArrayList<>(1);
+    try {
+      current = location.update(aor, live -> apply(live, updates, wildcard, callId, cseq, added, removed));
+    } catch (RegistrationRefused e) {
+      respond(tx, e.response(request), Outcome.REJECTED);
+      return;
+    }
+    Source source = tx.source();
+    for (String contact : added) {
+      events.info(now, "registered {} at <{}> from {} ({})", aor, contact, source, uaOf(request));
+    }
+    for (String contact : removed) {
+      events.info(now, "unregistered {} at <{}> from {}", aor, contact, source);
+    }
+    SipResponse.Builder ok = SipResponse.forRequest(request, StatusCode.OK);
+    for (Binding b : current) {
+      StringBuilder c = new StringBuilder(b.contact().length() + 40).append('<').append(b.contact()).append('>');
+      if (b.contactParams() != null) {
+        c.append(b.contactParams());
+      }
+      if (b.qMillis() >= 0) {
+        c.append(";q=").append(qText(b.qMillis()));
+      }
+      c.append(";expires=").append(b.secondsLeft(now));
+      ok.add(HeaderName.CONTACT, c);
+    }
+    ok.add(HeaderName.DATE, RFC_1123.format(Instant.ofEpochMilli(now)));
+    // RFC 3327 5.3: the registrar returns the Path it stored
+    if (request.has(HeaderName.PATH)) {
+      for (String p : request.headerFields(HeaderName.PATH)) {
+        ok.add(HeaderName.PATH, p);
+      }
+    }
+    respond(tx, ok, Outcome.REGISTERED);
+  }
+
+  private static String uaOf(SipRequest request) {
+    String ua = request.userAgent();
+    return ua == null ? "no User-Agent" : ua;
+  }
+
+  /** The new bindings of the AOR, or a {@link RegistrationRefused} that leaves them unchanged. */
+  private List<Binding> apply(List<Binding> live, List<ContactUpdate> updates, boolean wildcard, String callId, long cseq,
+      List<String> added, List<String> removed) {
+    List<Binding> next = new ArrayList<>(live);
+    if (wildcard) {
+      for (Binding b : live) {
+        checkOrder(b, callId, cseq);
+        removed.add(b.contact());
+      }
+      next.clear();
+      return next;
+    }
+    for (ContactUpdate update : updates) {
+      Binding u = update.binding();
+      int found = -1;
+      for (int i = 0; i < next.size(); i++) {
+        if (next.get(i).matches(u.contact(), u.instanceId(), u.regId())) {
+          found = i;
+          break;
+        }
+      }
+      if (found >= 0) {
+        Binding existing = next.get(found);
+        checkOrder(existing, callId, cseq);
+        if (update.remove()) {
+          next.remove(found);
+          removed.add(existing.contact());
+        } else {
+          next.set(found, existing.refreshedBy(u));
+        }
+      } else if (!update.remove()) {
+        if (next.size() >= config.maxContactsPerAor()) {
+          throw new RegistrationRefused(StatusCode.FORBIDDEN,
+              "Forbidden (more than " + config.maxContactsPerAor() + " contacts for this address-of-record)");
+        }
+        next.add(u);
+        added.add(u.contact());
+      }
+    }
+    return next;
+  }
+
+  /** RFC 3261 10.3 step 7: same Call-ID needs a higher CSeq, else the request fails. */
+  private static void checkOrder(Binding existing, String callId, long cseq) {
+    if (existing.callId().equals(callId) && cseq <= existing.cseq()) {
+      throw new RegistrationRefused(StatusCode.BAD_REQUEST,
+          "Bad Request (CSeq " + cseq + " is not above " + existing.cseq() + " of the binding: out of order)");
+    }
+  }
+
+  private long contactExpires(Address contact, long headerExpires) {
+    String param = contact.params().raw("expires");
+    if (param != null) {
+      return SipMessage.parseDeltaSeconds("expires parameter", param);
+    }
+    return headerExpires >= 0 ? headerExpires : config.defaultExpires();
+  }
+
+  private Binding binding(ServerTransaction tx, SipRequest request, Address contact, long expires, String callId, long cseq, long now) {
+    Source source = tx.source();
+    Parameters params = contact.params();
+    int q = -1;
+    String instance = null;
+    int regId = -1;
+    StringBuilder other = null;
+    for (int i = 0; i < params.size(); i++) {
+      String name = params.name(i);
+      String raw = params.rawValue(i);
+      switch (name.toLowerCase(Locale.ROOT)) {
+        case "expires" -> { }
+        case "q" -> q = qMillis(raw);
+        default -> {
+          if (name.equalsIgnoreCase("+sip.instance")) {
+            instance = params.get(name);
+          } else if (name.equalsIgnoreCase("reg-id") && raw != null) {
+            regId = (int) SipMessage.parseDeltaSeconds("reg-id", raw);
+          }
+          if (other == null) {
+            other = new StringBuilder();
+          }
+          other.append(';').append(name);
+          if (raw != null) {
+            other.append('=').append(raw);
+          }
+        }
+      }
+    }
+    String path = request.has(HeaderName.PATH) ? String.join(", ", request.headerFields(HeaderName.PATH)) : null;
+    return new Binding(contact.uri().toString(), other == null ? null : other.toString(), q, callId, cseq,
+        now + expires * 1000, now, source.transport(), source.remote().getAddress().getAddress(), source.remotePort(),
+        source.transport() == TransportType.UDP ? null : source.flow(), internUserAgent(request.userAgent()), instance, regId, path);
+  }
+
+  /** RFC 3261 25.1 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], as thousandths. */
+  static int qMillis(@Nullable String raw) {
+    if (raw == null || raw.isEmpty() || raw.length() > 5) {
+      throw new SipParseException("bad q parameter '" + raw + "'", -1);
+    }
+    char first = raw.charAt(0);
+    if ((first != '0' && first != '1') || (raw.length() > 1 && raw.charAt(1) != '.')) {
+      throw new SipParseException("bad q parameter '" + raw + "'", -1);
+    }
+    int millis = (first - '0') * 1000;
+    int scale = 100;
+    for (int i = 2; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (!Chars.isDigit(c)) {
+        throw new SipParseException("bad q parameter '" + raw + "'", -1);
+      }
+      millis += (c - '0') * scale;
+      scale /= 10;
+    }
+    if (millis > 1000) {
+      throw new SipParseException("bad q parameter '" + raw + "' (above 1)", -1);
+    }
+    return millis;
+  }
+
+  static String qText(int millis) {
+    if (millis == 1000) {
+      return "1";
+    }
+    String s = String.format(Locale.ROOT, "0.%03d", millis);
+    return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+  }
+
+  private @Nullable String internUserAgent(@Nullable String ua) {
+    if (ua == null) {
+      return null;
+    }
+    String known = userAgents.get(ua);
+    if (known != null) {
+      return known;
+    }
+    if (userAgents.size() < 10_000) {
+      known = userAgents.putIfAbsent(ua, ua);
+    }
+    return known != null ? known : ua;
+  }
+
+  private void challenge(ServerTransaction tx, SipRequest request, String realm, boolean stale) {
+    SipResponse.Builder b = SipResponse.forRequest(request, StatusCode.UNAUTHORIZED);
+    for (String c : authenticator.challenges(realm, stale)) {
+      b.add(HeaderName.WWW_AUTHENTICATE, c);
+    }
+    respond(tx, b, stale ? Outcome.STALE : Outcome.CHALLENGED);
+  }
+
+  private SipResponse.Builder reject(SipRequest request, String reason) {
+    return SipResponse.forRequest(request, StatusCode.BAD_REQUEST).add(HeaderName.WARNING, "399 " + warnAgent + " " + AuthHeader.quote(reason));
+  }
+
+  private void respond(ServerTransaction tx, SipResponse.Builder b, Outcome outcome) {
+    outcomes.get(outcome).increment();
+    String to = b.header(HeaderName.TO);
+    if (to != null && !to.contains(";tag=")) {
+      b.set(HeaderName.TO, to + ";tag=" + TransactionLayer.newTag());
+    }
+    b.add(HeaderName.SERVER, serverHeader);
+    tx.respond(b.build());
+  }
+
+  /** A contact of the REGISTER: the binding it asks for, or its removal (expires 0). */
+  private record ContactUpdate(Binding binding, boolean remove) {}
+
+  /** A REGISTER that must fail without changing any binding. */
+  private static final class RegistrationRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+    private final String reason;
+
+    RegistrationRefused(int status, String reason) {
+      super(reason, null, false, false);
+      this.status = status;
+      this.reason = reason;
+    }
+
+    SipResponse.Builder response(SipRequest request) {
+      return SipResponse.forRequest(request, status).reason(reason);
+    }
+  }
+}

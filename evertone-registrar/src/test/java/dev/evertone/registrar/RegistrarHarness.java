@@ -1,0 +1,92 @@
+package dev.evertone.registrar;
+
+import dev.evertone.sip.SipStack;
+import dev.evertone.sip.auth.DigestAlgorithm;
+import dev.evertone.sip.auth.DigestAuthenticator;
+import dev.evertone.sip.auth.NonceService;
+import dev.evertone.sip.parser.ParseLimits;
+import dev.evertone.sip.transaction.ServerTransaction;
+import dev.evertone.sip.transaction.TimerConfig;
+import dev.evertone.sip.transaction.TransactionUser;
+import dev.evertone.sip.message.SipRequest;
+import dev.evertone.sip.message.SipResponse;
+import dev.evertone.sip.transport.ListenPoint;
+import dev.evertone.sip.transport.TransportConfig;
+import dev.evertone.sip.transport.TransportType;
+import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.JdbcStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** A registrar on loopback UDP and TCP with a real SQLite store and a hand-moved clock. */
+final class RegistrarHarness implements AutoCloseable {
+  final TestClock clock = new TestClock();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final JdbcStore store;
+  final LocationService location;
+  final CredentialCache cache;
+  final ChangeWatcher watcher;
+  final Registrar registrar;
+  final SipStack stack;
+  private final ExecutorService storeExecutor = Executors.newFixedThreadPool(2);
+
+  RegistrarHarness(Path dir, RegistrarConfig config) throws Exception {
+    store = JdbcStore.open(new StoreConfig(null, dir, null, 4), clock);
+    store.domains().add("example.com");
+    List<DigestAlgorithm> algorithms = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
+    location = new LocationService(clock, config.maxExpires(), meters);
+    cache = new CredentialCache(store.devices(), storeExecutor, 10_000, algorithms, meters);
+    watcher = new ChangeWatcher(store.changes(), cache);
+    DigestAuthenticator authenticator = new DigestAuthenticator(new NonceService(NonceService.randomSecret(), 300_000, clock), algorithms, clock);
+    AuthGuard guard = new AuthGuard(config.perSource(), config.perAccount());
+    registrar = new Registrar(config, location, cache, authenticator, guard, clock, "evertone", "test.evertone", meters);
+    TransactionUser user = new TransactionUser() {
+      @Override
+      public void onRequest(ServerTransaction tx, SipRequest request) {
+        if (request.isMethod("REGISTER")) {
+          registrar.register(tx);
+        } else {
+          tx.respond(SipResponse.forRequest(request, 405).build());
+        }
+      }
+    };
+    TransportConfig transport = new TransportConfig(
+        List.of(new ListenPoint(TransportType.UDP, "0.0.0.0", 0), new ListenPoint(TransportType.TCP, "0.0.0.0", 0)),
+        ParseLimits.DEFAULT, 2, 1 << 20, 1000, 300, "test.evertone");
+    stack = SipStack.start(transport, TimerConfig.RFC_3261, user, meters);
+  }
+
+  InetSocketAddress udp() {
+    return new InetSocketAddress("127.0.0.1", stack.boundAddresses().get(0).getPort());
+  }
+
+  InetSocketAddress tcp() {
+    return new InetSocketAddress("127.0.0.1", stack.boundAddresses().get(1).getPort());
+  }
+
+  void addDevice(String user, String password) {
+    store.devices().add("example.com", user, password, null);
+  }
+
+  double outcome(String tag) {
+    var c = meters.find("evertone.registrar.requests").tag("outcome", tag).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Override
+  public void close() {
+    // finish in-flight credential lookups (and their answers) before the transport goes away
+    storeExecutor.shutdown();
+    try {
+      storeExecutor.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stack.close();
+    store.close();
+  }
+}
