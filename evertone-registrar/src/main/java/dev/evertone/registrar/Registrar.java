@@ -276,7 +276,7 @@ public final class Registrar {
       c.append(";expires=").append(b.secondsLeft(now));
       ok.add(HeaderName.CONTACT, c);
     }
-    ok.add(HeaderName.DATE, RFC_1123.format(Instant.ofEpochMilli(now)));
+    ok.add(HeaderName.DATE, date(now));
     // RFC 3327 5.3: the registrar returns the Path it stored
     if (request.has(HeaderName.PATH)) {
       for (String p : request.headerFields(HeaderName.PATH)) {
@@ -284,6 +284,21 @@ public final class Registrar {
       }
     }
     respond(tx, ok, Outcome.REGISTERED);
+  }
+
+  private record DateStamp(long second, String text) {}
+
+  private volatile DateStamp date = new DateStamp(-1, "");
+
+  /** RFC 3261 10.3 step 8: the Date header, formatted once per second. */
+  private String date(long now) {
+    DateStamp d = date;
+    long second = now / 1000;
+    if (d.second() != second) {
+      d = new DateStamp(second, RFC_1123.format(Instant.ofEpochSecond(second)));
+      date = d;
+    }
+    return d.text();
   }
 
   private static String uaOf(SipRequest request) {

@@ -13,6 +13,20 @@ public interface DeviceRepository {
    */
   Device add(String domain, String username, String secret, @Nullable String displayName);
 
+  /**
+   * Adds many devices to one domain in a single transaction: all of them or, if any value is invalid or
+   * any user exists, none. Returns how many were added.
+   */
+  int addAll(String domain, List<NewDevice> devices);
+
+  /** A device to add: user, password and optional display name. */
+  record NewDevice(String username, String secret, @Nullable String displayName) {
+    @Override
+    public String toString() {
+      return "NewDevice[" + username + ", secret=(hidden)]";
+    }
+  }
+
   /** Every device, or those of one domain, ordered by domain and user. */
   List<Device> list(@Nullable String domain);
 

@@ -161,6 +161,31 @@ class JdbcStoreTest {
   }
 
   @Test
+  void addAllIsAllOrNothing() {
+    store.domains().add("example.com");
+    store.devices().add("example.com", "1005", "pw", null);
+    List<DeviceRepository.NewDevice> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      batch.add(new DeviceRepository.NewDevice("u" + i, "pw" + i, null));
+    }
+    assertThat(store.devices().addAll("example.com", batch)).isEqualTo(2500);
+    assertThat(store.devices().credential("example.com", "u2499").orElseThrow().secret()).isEqualTo("pw2499");
+    // one bad row (or one existing user) and nothing is written
+    assertThatThrownBy(() -> store.devices().addAll("example.com",
+        List.of(new DeviceRepository.NewDevice("x1", "pw", null), new DeviceRepository.NewDevice("bad user", "pw", null))))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> store.devices().addAll("example.com",
+        List.of(new DeviceRepository.NewDevice("x2", "pw", null), new DeviceRepository.NewDevice("1005", "pw", null))))
+        .isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> store.devices().addAll("example.com",
+        List.of(new DeviceRepository.NewDevice("x3", "pw", null), new DeviceRepository.NewDevice("x3", "pw", null))))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("listed twice");
+    assertThat(store.devices().count("example.com")).isEqualTo(2501);
+    assertThat(store.devices().find("example.com", "x1")).isEmpty();
+    assertThat(store.devices().find("example.com", "x2")).isEmpty();
+  }
+
+  @Test
   void reopeningAppliesNoMigrationTwice() {
     store.domains().add("example.com");
     store.close();

@@ -54,6 +54,8 @@ public final class HeaderName {
   public static final String WWW_AUTHENTICATE = "WWW-Authenticate";
 
   private static final Map<String, String> CANONICAL = new HashMap<>();
+  // Canonical spellings mapped to themselves: most lookups use them, and need no lower-casing.
+  private static final Map<String, String> EXACT = new HashMap<>();
 
   static {
     for (String name :
@@ -65,6 +67,7 @@ public final class HeaderName {
           SUBJECT, SUPPORTED, TIMESTAMP, TO, UNSUPPORTED, USER_AGENT, VIA, WARNING, WWW_AUTHENTICATE
         }) {
       CANONICAL.put(name.toLowerCase(Locale.ROOT), name);
+      EXACT.put(name, name);
     }
     // compact forms (RFC 3261 7.3.3, RFC 3265, RFC 3515, RFC 3892, RFC 4028, RFC 3841, RFC 8224)
     String[][] compact = {
@@ -83,6 +86,10 @@ public final class HeaderName {
    * written.
    */
   public static String canonical(String name) {
+    String exact = EXACT.get(name);
+    if (exact != null) {
+      return exact;
+    }
     String known = CANONICAL.get(name.toLowerCase(Locale.ROOT));
     return known != null ? known : name;
   }
@@ -171,21 +178,22 @@ public final class HeaderName {
     }
   }
 
+  private static final String[] SINGLE = {
+    TO, FROM, CALL_ID, CSEQ, MAX_FORWARDS, CONTENT_LENGTH, CONTENT_TYPE, EXPIRES, MIN_EXPIRES
+  };
+
   /** Headers that may appear only once in a message (RFC 3261 7.3.1, 8.1.1). */
   public static boolean isSingle(String canonical) {
-    switch (canonical) {
-      case TO:
-      case FROM:
-      case CALL_ID:
-      case CSEQ:
-      case MAX_FORWARDS:
-      case CONTENT_LENGTH:
-      case CONTENT_TYPE:
-      case EXPIRES:
-      case MIN_EXPIRES:
-        return true;
-      default:
-        return false;
+    return singleIndex(canonical) >= 0;
+  }
+
+  /** A small number (below 32) for each header that may appear only once, -1 for the others. */
+  public static int singleIndex(String canonical) {
+    for (int i = 0; i < SINGLE.length; i++) {
+      if (SINGLE[i].equals(canonical)) {
+        return i;
+      }
     }
+    return -1;
   }
 }

@@ -23,6 +23,7 @@ public final class Via {
   private final String host;
   private final int port;
   private final Parameters params;
+  private @Nullable String sentBy;
 
   public Via(String protocol, String transport, String host, int port, Parameters params) {
     this.protocol = protocol;
@@ -173,8 +174,12 @@ public final class Via {
 
   /** The sent-by as {@code host:port} in lower case, the port defaulted per transport; for matching. */
   public String sentBy() {
-    int p = port >= 0 ? port : ("TLS".equals(transport) || "WSS".equals(transport) ? 5061 : 5060);
-    return host.toLowerCase(Locale.ROOT) + ":" + p;
+    String s = sentBy;
+    if (s == null) {
+      int p = port >= 0 ? port : ("TLS".equals(transport) || "WSS".equals(transport) ? 5061 : 5060);
+      sentBy = s = host.toLowerCase(Locale.ROOT) + ":" + p;
+    }
+    return s;
   }
 
   public Via withParam(String name, @Nullable String rawValue) {

@@ -16,7 +16,15 @@ public record HeaderField(String name, String value) {
       if (c == '\r' || c == '\n') {
         throw new IllegalArgumentException("header value of " + name + " contains a line break");
       }
+      if (c > 0xff) {
+        throw new IllegalArgumentException("header value of " + name + " holds text, not octets; encode it with HeaderField.utf8()");
+      }
     }
+  }
+
+  /** Text as wire octets: the UTF-8 encoding of {@code text}, one char per octet. */
+  public static String utf8(String text) {
+    return new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** A field with the canonical spelling of {@code name}. */

@@ -65,7 +65,11 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   /** The value of the first field named {@code name} (any spelling), or null. */
   public @Nullable String header(String name) {
-    String canonical = HeaderName.canonical(name);
+    return first(HeaderName.canonical(name));
+  }
+
+  /** The value of the first field with this canonical name, or null. */
+  private @Nullable String first(String canonical) {
     for (HeaderField f : fields) {
       if (f.name().equals(canonical)) {
         return f.value();
@@ -119,7 +123,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   }
 
   public boolean has(String name) {
-    return header(name) != null;
+    return first(HeaderName.canonical(name)) != null;
   }
 
   public byte[] body() {
@@ -204,7 +208,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   /** Max-Forwards (0-255), or -1 when absent. */
   public int maxForwards() {
-    String v = header(HeaderName.MAX_FORWARDS);
+    String v = first(HeaderName.MAX_FORWARDS);
     if (v == null) {
       return -1;
     }
@@ -214,7 +218,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   /** The Expires header in seconds (capped at 2**32-1), or -1 when absent. */
   public long expires() {
-    String v = header(HeaderName.EXPIRES);
+    String v = first(HeaderName.EXPIRES);
     return v == null ? -1 : parseDeltaSeconds(HeaderName.EXPIRES, v);
   }
 
@@ -256,17 +260,17 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   }
 
   public @Nullable String contentType() {
-    return header(HeaderName.CONTENT_TYPE);
+    return first(HeaderName.CONTENT_TYPE);
   }
 
   public @Nullable String userAgent() {
-    return header(HeaderName.USER_AGENT);
+    return first(HeaderName.USER_AGENT);
   }
 
   // ---- helpers ----
 
   private String required(String name) {
-    String v = header(name);
+    String v = first(name);
     if (v == null) {
       throw new SipParseException("missing " + name + " header", -1);
     }
@@ -360,19 +364,34 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   /** The message on the wire: start line, header fields, CRLF, body. */
   public byte[] toBytes() {
-    StringBuilder text = new StringBuilder(256 + fields.length * 48);
-    text.append(startLine()).append("\r\n");
+    String start = startLine();
+    int size = start.length() + 4 + body.length;
     for (HeaderField f : fields) {
-      text.append(f.name()).append(": ").append(f.value()).append("\r\n");
+      size += f.name().length() + f.value().length() + 4;
     }
-    text.append("\r\n");
-    byte[] head = text.toString().getBytes(StandardCharsets.ISO_8859_1);
-    if (body.length == 0) {
-      return head;
+    byte[] out = new byte[size];
+    int pos = put(start, out, 0);
+    out[pos++] = '\r';
+    out[pos++] = '\n';
+    for (HeaderField f : fields) {
+      pos = put(f.name(), out, pos);
+      out[pos++] = ':';
+      out[pos++] = ' ';
+      pos = put(f.value(), out, pos);
+      out[pos++] = '\r';
+      out[pos++] = '\n';
     }
-    byte[] out = Arrays.copyOf(head, head.length + body.length);
-    System.arraycopy(body, 0, out, head.length, body.length);
+    out[pos++] = '\r';
+    out[pos++] = '\n';
+    System.arraycopy(body, 0, out, pos, body.length);
     return out;
+  }
+
+  /** Copies the octets of wire text (every char is below 256) into {@code out}. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exactly a Latin-1 copy
+  private static int put(String s, byte[] out, int pos) {
+    s.getBytes(0, s.length(), out, pos);
+    return pos + s.length();
   }
 
   /** The wire form as text (octets as chars); for logs and tests. */

@@ -96,6 +96,9 @@ public final class SipResponse extends SipMessage {
       if (phrase.indexOf('\r') >= 0 || phrase.indexOf('\n') >= 0) {
         throw new IllegalArgumentException("reason phrase contains a line break");
       }
+      if (phrase.chars().anyMatch(c -> c > 0xff)) {
+        throw new IllegalArgumentException("reason phrase holds text, not octets; encode it with HeaderField.utf8()");
+      }
       this.reason = phrase;
       return this;
     }

@@ -25,7 +25,7 @@ public final class MessageValidator {
 
   /** Checks a received request. */
   public static void checkRequest(SipRequest request) {
-    if (!VERSION.equalsIgnoreCase(request.version())) {
+    if (!VERSION.equals(request.version()) && !VERSION.equalsIgnoreCase(request.version())) {
       throw new SipParseException("SIP version " + request.version() + " is not supported", 0, 505);
     }
     checkCommon(request);
@@ -70,10 +70,14 @@ public final class MessageValidator {
       }
     }
     // RFC 3261 7.3.1: only list headers may appear more than once (RFC 4475 3.3.8)
-    java.util.Set<String> single = new java.util.HashSet<>(8);
+    int seen = 0;
     for (HeaderField f : message.headers()) {
-      if (HeaderName.isSingle(f.name()) && !single.add(f.name())) {
-        throw new SipParseException(f.name() + " header appears more than once", -1);
+      int bit = HeaderName.singleIndex(f.name());
+      if (bit >= 0) {
+        if ((seen & (1 << bit)) != 0) {
+          throw new SipParseException(f.name() + " header appears more than once", -1);
+        }
+        seen |= 1 << bit;
       }
     }
     message.vias();

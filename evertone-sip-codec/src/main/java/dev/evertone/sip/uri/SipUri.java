@@ -25,6 +25,8 @@ public final class SipUri implements Uri {
   private final int port;
   private final Parameters params;
   private final @Nullable String headers;
+  // The text this URI was parsed from, so that it is sent on as received without being rebuilt.
+  private @Nullable String text;
 
   private SipUri(
       boolean secure,
@@ -147,7 +149,11 @@ public final class SipUri implements Uri {
     if (pos != text.length()) {
       throw new SipParseException("unexpected character in SIP URI", base + pos);
     }
-    return new SipUri(secure, user, password, host, port, params == null ? Parameters.EMPTY : params.build(), headers);
+    SipUri uri = new SipUri(secure, user, password, host, port, params == null ? Parameters.EMPTY : params.build(), headers);
+    if (text.startsWith(secure ? "sips:" : "sip:")) {
+      uri.text = text; // the scheme is already in the canonical lower case
+    }
+    return uri;
   }
 
   private static void checkHeaders(String headers, int base) {
@@ -336,6 +342,10 @@ public final class SipUri implements Uri {
 
   @Override
   public String toString() {
+    String t = text;
+    if (t != null) {
+      return t;
+    }
     StringBuilder out = new StringBuilder(64).append(secure ? "sips:" : "sip:");
     if (user != null) {
       out.append(user);
@@ -352,6 +362,7 @@ public final class SipUri implements Uri {
     if (headers != null) {
       out.append('?').append(headers);
     }
-    return out.toString();
+    text = t = out.toString();
+    return t;
   }
 }

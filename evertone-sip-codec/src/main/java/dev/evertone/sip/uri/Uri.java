@@ -30,16 +30,13 @@ public sealed interface Uri permits SipUri, TelUri, AbsoluteUri {
         throw new SipParseException("invalid character in URI scheme", base + i);
       }
     }
-    String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
-    switch (scheme) {
-      case "sip":
-      case "sips":
-        return SipUri.parse(text, base);
-      case "tel":
-        return TelUri.parse(text, base);
-      default:
-        return AbsoluteUri.parse(scheme, text, base);
+    if ((colon == 3 && text.regionMatches(true, 0, "sip", 0, 3)) || (colon == 4 && text.regionMatches(true, 0, "sips", 0, 4))) {
+      return SipUri.parse(text, base);
     }
+    if (colon == 3 && text.regionMatches(true, 0, "tel", 0, 3)) {
+      return TelUri.parse(text, base);
+    }
+    return AbsoluteUri.parse(text.substring(0, colon).toLowerCase(Locale.ROOT), text, base);
   }
 
   private static String abbreviate(String s) {

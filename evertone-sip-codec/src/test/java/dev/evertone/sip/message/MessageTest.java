@@ -75,6 +75,15 @@ class MessageTest {
   }
 
   @Test
+  void textMustBeEncodedToOctets() {
+    SipRequest.Builder b = SipRequest.builder(Method.OPTIONS, SipUri.parse("sip:example.com"));
+    assertThatThrownBy(() -> b.add("Subject", "会议")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("utf8()");
+    SipRequest r = b.add("Subject", HeaderField.utf8("会议")).add("Via", "SIP/2.0/UDP h;branch=z9hG4bK1").build();
+    String wire = new String(r.toBytes(), StandardCharsets.UTF_8);
+    assertThat(wire).contains("Subject: 会议\r\n");
+  }
+
+  @Test
   void expiresIsCappedAtTwoToThe32() {
     SipRequest r = options().toBuilder().set("Expires", "99999999999999999999").build();
     assertThat(r.expires()).isEqualTo(SipMessage.MAX_DELTA_SECONDS);

@@ -53,6 +53,9 @@ public final class DigestAuthenticator {
   }
 
   private static String escape(String s) {
+    if (s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
+      return s;
+    }
     return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 

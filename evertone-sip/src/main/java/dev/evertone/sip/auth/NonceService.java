@@ -1,10 +1,10 @@
 package dev.evertone.sip.auth;
 
+import dev.evertone.sip.Randomness;
 import java.nio.ByteBuffer;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
@@ -21,7 +21,6 @@ public final class NonceService {
   private static final int TIME_BYTES = 8;
   private static final int RANDOM_BYTES = 8;
   private static final int MAC_BYTES = 16;
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
   private final SecretKeySpec key;
   private final long lifetimeMillis;
@@ -55,7 +54,7 @@ public final class NonceService {
   /** A new secret of 32 random bytes. */
   public static byte[] randomSecret() {
     byte[] s = new byte[32];
-    RANDOM.get().nextBytes(s);
+    Randomness.current().nextBytes(s);
     return s;
   }
 
@@ -68,7 +67,7 @@ public final class NonceService {
     ByteBuffer buf = ByteBuffer.allocate(TIME_BYTES + RANDOM_BYTES + MAC_BYTES);
     buf.putLong(clock.millis());
     byte[] random = new byte[RANDOM_BYTES];
-    RANDOM.get().nextBytes(random);
+    Randomness.nextBytes(random);
     buf.put(random);
     byte[] tag = tag(buf.array(), realm);
     buf.put(tag, 0, MAC_BYTES);

@@ -38,7 +38,7 @@ public final class InviteServerTransaction extends ServerTransaction {
   }
 
   private synchronized void sendTrying() {
-    if (state == State.PROCEEDING && lastResponse == null) {
+    if (state == State.PROCEEDING && !hasResponded()) {
       send(SipResponse.forRequest(request(), StatusCode.TRYING).build());
     }
   }

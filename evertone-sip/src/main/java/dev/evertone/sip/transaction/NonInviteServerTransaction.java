@@ -4,12 +4,15 @@ import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.transport.Source;
 
-/** RFC 3261 17.2.2, figure 8: Trying -> Proceeding -> Completed -(Timer J)-> Terminated. */
+/**
+ * RFC 3261 17.2.2, figure 8: Trying -> Proceeding -> Completed -(Timer J)-> Terminated. Over UDP the
+ * Completed state is held by the layer's {@link CompletedResponses}, which answers retransmissions with the
+ * final response until Timer J; this object is done as soon as the final response is out.
+ */
 public final class NonInviteServerTransaction extends ServerTransaction {
   public enum State { TRYING, PROCEEDING, COMPLETED, TERMINATED }
 
   private State state = State.TRYING;
-  private TimerService.Timer timerJ = TimerService.Timer.NONE;
 
   NonInviteServerTransaction(TransactionLayer layer, String key, SipRequest request, Source source) {
     super(layer, key, request, source);
@@ -36,11 +39,12 @@ public final class NonInviteServerTransaction extends ServerTransaction {
     }
     state = State.COMPLETED;
     send(response);
-    long j = source().transport().isReliable() ? 0 : layer.timers().timeout();
-    if (j == 0) {
-      terminate();
+    if (source().transport().isReliable()) {
+      terminate(); // Timer J is zero on reliable transports
     } else {
-      timerJ = layer.scheduler().schedule(j, this::terminate);
+      // Timer J: the layer keeps the response octets, not this object, until 64*T1 have passed
+      layer.completeOverUdp(this);
+      state = State.TERMINATED;
     }
   }
 
@@ -57,7 +61,6 @@ public final class NonInviteServerTransaction extends ServerTransaction {
   synchronized void terminate() {
     if (state != State.TERMINATED) {
       state = State.TERMINATED;
-      timerJ.cancel();
       layer.remove(this);
     }
   }

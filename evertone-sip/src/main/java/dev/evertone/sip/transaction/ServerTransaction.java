@@ -2,6 +2,7 @@ package dev.evertone.sip.transaction;
 
 import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.message.SipResponse;
+import dev.evertone.sip.transport.SipTransport;
 import dev.evertone.sip.transport.Source;
 import org.jspecify.annotations.Nullable;
 
@@ -12,9 +13,13 @@ import org.jspecify.annotations.Nullable;
 public abstract sealed class ServerTransaction permits InviteServerTransaction, NonInviteServerTransaction {
   final TransactionLayer layer;
   final String key;
-  private final SipRequest request;
+  private @Nullable SipRequest request;
   private final Source source;
-  @Nullable SipResponse lastResponse;
+  // What is needed to send the last response again: its octets and destination only. A completed
+  // transaction lives 64*T1 over UDP (Timer J); keeping the parsed request and response that long would
+  // hold several KB per REGISTER in memory under load.
+  private SipTransport.SentResponse lastResponse = SipTransport.SentResponse.NONE;
+  private boolean responded;
 
   ServerTransaction(TransactionLayer layer, String key, SipRequest request, Source source) {
     this.layer = layer;
@@ -23,8 +28,16 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
     this.source = source;
   }
 
+  /**
+   * The request. Available until the transaction completes (its final response is sent); afterwards the
+   * transaction keeps only what retransmissions need.
+   */
   public SipRequest request() {
-    return request;
+    SipRequest r = request;
+    if (r == null) {
+      throw new IllegalStateException("the request of a completed transaction is released");
+    }
+    return r;
   }
 
   /** Where the request came from; responses are routed back from there. */
@@ -42,15 +55,27 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   abstract void onRetransmission();
 
   final void send(SipResponse response) {
-    lastResponse = response;
-    layer.transport().sendResponse(response, source, cause -> onTransportError(cause));
+    responded = true;
+    lastResponse = layer.transport().sendResponse(response, source, this::onTransportError);
+    if (!response.isProvisional()) {
+      request = null;
+    }
+  }
+
+  /** The last response as it was sent. */
+  final SipTransport.SentResponse lastSent() {
+    return lastResponse;
+  }
+
+  /** Whether any response was sent yet. */
+  final boolean hasResponded() {
+    return responded;
   }
 
   final void resendLast() {
-    SipResponse last = lastResponse;
-    if (last != null) {
+    if (responded) {
       layer.retransmittedResponse();
-      layer.transport().sendResponse(last, source, cause -> onTransportError(cause));
+      lastResponse.resend(this::onTransportError);
     }
   }
 

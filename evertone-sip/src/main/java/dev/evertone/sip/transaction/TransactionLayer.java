@@ -1,18 +1,19 @@
 package dev.evertone.sip.transaction;
 
+import dev.evertone.sip.Randomness;
 import dev.evertone.sip.header.Via;
 import dev.evertone.sip.message.Method;
 import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.message.StatusCode;
 import dev.evertone.sip.transport.Destination;
+import dev.evertone.sip.transport.Flow;
 import dev.evertone.sip.transport.InboundListener;
 import dev.evertone.sip.transport.SipTransport;
 import dev.evertone.sip.transport.Source;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -22,16 +23,15 @@ import org.jspecify.annotations.Nullable;
  * user. Thread-safe; the transport may call it from several I/O threads.
  */
 public final class TransactionLayer implements InboundListener {
-  // RFC 3261 19.3: tags and branches must be cryptographically random; one generator per thread avoids
-  // contention on a shared SecureRandom.
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
   private final SipTransport transport;
   private final TimerService scheduler;
   private final TimerConfig timers;
   private final TransactionUser user;
-  private final ConcurrentHashMap<String, ServerTransaction> server = new ConcurrentHashMap<>();
+  // Sized for a busy registrar: every REGISTER over UDP stays 32 s (Timer J); avoids resizing under load.
+  private final ConcurrentHashMap<String, ServerTransaction> server = new ConcurrentHashMap<>(1 << 16);
   private final ConcurrentHashMap<String, ClientTransaction> client = new ConcurrentHashMap<>();
+  private final CompletedResponses completed;
   private final Counter absorbed;
   private final Counter retransmittedResponses;
   private final Counter retransmittedRequests;
@@ -42,6 +42,11 @@ public final class TransactionLayer implements InboundListener {
     this.scheduler = scheduler;
     this.timers = timers;
     this.user = user;
+    this.completed = new CompletedResponses(timers.timeout(), 256L << 20, scheduler.now());
+    Gauge.builder("evertone.sip.transactions", completed, CompletedResponses::size).tag("side", "server-completed")
+        .description("Completed non-INVITE server transactions over UDP kept for Timer J").register(meters);
+    Gauge.builder("evertone.sip.completed.evicted", completed, CompletedResponses::evicted)
+        .description("Times the Timer J store was full and forgot responses early").register(meters);
     Gauge.builder("evertone.sip.transactions", server, ConcurrentHashMap::size).tag("side", "server")
         .description("Live server transactions").register(meters);
     Gauge.builder("evertone.sip.transactions", client, ConcurrentHashMap::size).tag("side", "client")
@@ -90,6 +95,15 @@ public final class TransactionLayer implements InboundListener {
     if (existing != null) {
       existing.onRetransmission();
       return;
+    }
+    if (!source.transport().isReliable()) {
+      CompletedResponses.Kept kept = completed.find(key, scheduler.now());
+      if (kept != null) {
+        // a retransmission in Completed: the same final response again (RFC 3261 17.2.2)
+        retransmittedResponses.increment();
+        kept.flow().send(kept.response(), kept.destination(), Flow.SendFailureHandler.IGNORE);
+        return;
+      }
     }
     ServerTransaction tx = method.equals(Method.INVITE)
         ? new InviteServerTransaction(this, key, request, source)
@@ -165,6 +179,20 @@ public final class TransactionLayer implements InboundListener {
     return tx;
   }
 
+  /** A non-INVITE server transaction over UDP sent its final response: keep it answerable until Timer J. */
+  void completeOverUdp(NonInviteServerTransaction tx) {
+    SipTransport.SentResponse sent = tx.lastSent();
+    if (sent.destination() != null) {
+      completed.put(tx.key, sent.bytes(), sent.flow(), sent.destination(), scheduler.now());
+    }
+    server.remove(tx.key, tx);
+  }
+
+  /** Server transactions alive, including completed ones kept for Timer J. */
+  public int serverTransactionsIncludingCompleted() {
+    return server.size() + completed.size();
+  }
+
   void remove(ServerTransaction tx) {
     server.remove(tx.key, tx);
   }
@@ -220,11 +248,11 @@ public final class TransactionLayer implements InboundListener {
 
   /** A new RFC 3261 branch: the magic cookie and 64 random bits. */
   public static String newBranch() {
-    return Via.MAGIC_COOKIE + Long.toHexString(RANDOM.get().nextLong() | Long.MIN_VALUE);
+    return Via.MAGIC_COOKIE + Long.toHexString(Randomness.nextLong() | Long.MIN_VALUE);
   }
 
   /** A new To/From tag: 64 random bits. */
   public static String newTag() {
-    return Long.toHexString(RANDOM.get().nextLong() | Long.MIN_VALUE);
+    return Long.toHexString(Randomness.nextLong() | Long.MIN_VALUE);
   }
 }

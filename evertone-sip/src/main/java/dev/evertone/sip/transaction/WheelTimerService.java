@@ -17,6 +17,11 @@ public final class WheelTimerService implements TimerService, AutoCloseable {
       new HashedWheelTimer(new DefaultThreadFactory("sip-timers", true), 10, TimeUnit.MILLISECONDS, 1024);
 
   @Override
+  public long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  @Override
   public Timer schedule(long delayMillis, Runnable task) {
     io.netty.util.Timeout timeout = wheel.newTimeout(t -> {
       try {

@@ -1,6 +1,7 @@
 package dev.evertone.sip.transport;
 
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The socket a message arrived on: a UDP socket (any peer may be addressed through it) or one stream
@@ -20,7 +21,7 @@ public interface Flow {
    * Sends octets to {@code remote}; a stream connection ignores {@code remote} and sends to its peer.
    * Failures are reported to {@code onFailure} (never thrown), on an I/O thread.
    */
-  void send(byte[] bytes, InetSocketAddress remote, SendFailureHandler onFailure);
+  void send(byte[] bytes, @Nullable InetSocketAddress remote, SendFailureHandler onFailure);
 
   /** Closes a stream connection; no effect on a UDP socket. */
   void close();

@@ -124,7 +124,7 @@ public final class NettySipTransport implements SipTransport {
   }
 
   @Override
-  public void sendResponse(SipResponse response, Source source, Flow.SendFailureHandler onFailure) {
+  public SentResponse sendResponse(SipResponse response, Source source, Flow.SendFailureHandler onFailure) {
     byte[] bytes = response.toBytes();
     Via top = response.topVia();
     if (source.transport().isReliable()) {
@@ -135,9 +135,11 @@ public final class NettySipTransport implements SipTransport {
         InetSocketAddress to = ResponseRouting.streamDestination(top, source, source.transport());
         connect(source.transport(), to, flow -> flow.send(bytes, to, onFailure), onFailure);
       }
-      return;
+      return new SentResponse(bytes, source.flow(), null); // reliable transports never retransmit responses
     }
-    source.flow().send(bytes, ResponseRouting.udpDestination(top, source), onFailure);
+    InetSocketAddress to = ResponseRouting.udpDestination(top, source);
+    source.flow().send(bytes, to, onFailure);
+    return new SentResponse(bytes, source.flow(), to);
   }
 
   @Override

@@ -25,10 +25,14 @@ public final class ResponseRouting {
   public static InetSocketAddress udpDestination(Via top, Source source) {
     if (top.hasRport()) {
       int port = top.rport() > 0 ? top.rport() : source.remotePort();
-      return new InetSocketAddress(source.remote().getAddress(), port);
+      return port == source.remotePort() ? source.remote() : new InetSocketAddress(source.remote().getAddress(), port);
     }
     String host = top.received() != null ? top.received() : stripBrackets(top.host());
     int port = top.port() >= 0 ? top.port() : TransportType.UDP.defaultPort();
+    if (host.equals(source.remoteIp())) {
+      // the common case: the answer goes back to the address the request came from
+      return port == source.remotePort() ? source.remote() : new InetSocketAddress(source.remote().getAddress(), port);
+    }
     InetAddress address = literal(host);
     return new InetSocketAddress(address != null ? address : source.remote().getAddress(), port);
   }

@@ -6,11 +6,16 @@ import java.net.InetSocketAddress;
  * Where a received message came from: the transport, the peer's address as seen on the socket (after any
  * NAT), and the flow it arrived on.
  */
-public record Source(TransportType transport, InetSocketAddress remote, Flow flow) {
+public record Source(TransportType transport, InetSocketAddress remote, Flow flow, String remoteIp) {
+
+  public Source(TransportType transport, InetSocketAddress remote, Flow flow) {
+    this(transport, remote, flow, remote.getAddress().getHostAddress());
+  }
 
   /** The peer's IP address as text, without brackets. */
+  @Override
   public String remoteIp() {
-    return remote.getAddress().getHostAddress();
+    return remoteIp;
   }
 
   public int remotePort() {
@@ -19,6 +24,6 @@ public record Source(TransportType transport, InetSocketAddress remote, Flow flo
 
   @Override
   public String toString() {
-    return transport.lowerName() + ":" + remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    return transport.lowerName() + ":" + remoteIp + ":" + remote.getPort();
   }
 }

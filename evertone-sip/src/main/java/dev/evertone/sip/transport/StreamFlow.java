@@ -3,6 +3,7 @@ package dev.evertone.sip.transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /** One stream connection (TCP; TLS and WebSocket later). */
 final class StreamFlow implements Flow {
@@ -34,7 +35,7 @@ final class StreamFlow implements Flow {
   }
 
   @Override
-  public void send(byte[] bytes, InetSocketAddress remote, SendFailureHandler onFailure) {
+  public void send(byte[] bytes, @Nullable InetSocketAddress remote, SendFailureHandler onFailure) {
     if (channel.eventLoop().isShuttingDown()) {
       onFailure.onFailure(new java.nio.channels.ClosedChannelException()); // the transport is stopping
       return;

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A UDP socket. Writes made on its event loop while a batch of datagrams is being read are flushed once
@@ -36,7 +37,11 @@ final class UdpFlow implements Flow {
   }
 
   @Override
-  public void send(byte[] bytes, InetSocketAddress remote, SendFailureHandler onFailure) {
+  public void send(byte[] bytes, @Nullable InetSocketAddress remote, SendFailureHandler onFailure) {
+    if (remote == null) {
+      onFailure.onFailure(new IllegalArgumentException("a UDP datagram needs a destination address"));
+      return;
+    }
     if (channel.eventLoop().isShuttingDown()) {
       onFailure.onFailure(new java.nio.channels.ClosedChannelException()); // the transport is stopping
       return;

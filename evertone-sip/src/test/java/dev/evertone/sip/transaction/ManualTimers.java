@@ -37,7 +37,8 @@ final class ManualTimers implements TimerService {
     return t;
   }
 
-  long now() {
+  @Override
+  public long now() {
     return now;
   }
 

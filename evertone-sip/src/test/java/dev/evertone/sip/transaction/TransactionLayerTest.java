@@ -129,9 +129,10 @@ class TransactionLayerTest {
     assertThat(transport.sent).hasSize(2);
 
     timers.advance(31_999);
-    assertThat(layer.serverTransactions()).isEqualTo(1);
+    layer.onRequest(reg, source(TransportType.UDP)); // still answered from Completed just before Timer J
+    assertThat(transport.sent).hasSize(3);
+    assertThat(received).hasSize(1);
     timers.advance(1);
-    assertThat(layer.serverTransactions()).isZero();
     layer.onRequest(reg, source(TransportType.UDP)); // after Timer J: a new transaction
     assertThat(received).hasSize(2);
   }

@@ -70,6 +70,56 @@ final class JdbcDeviceRepository implements DeviceRepository {
   }
 
   @Override
+  public int addAll(String domainName, List<NewDevice> devices) {
+    String domain = Values.domain(domainName);
+    // validate and encrypt everything before the transaction: a bad row changes nothing
+    java.util.Set<String> users = new java.util.HashSet<>();
+    List<String[]> rows = new ArrayList<>(devices.size());
+    for (NewDevice d : devices) {
+      String user = Values.username(d.username());
+      if (!users.add(user)) {
+        throw new ConflictException("device " + user + "@" + domain + " is listed twice");
+      }
+      rows.add(new String[] {user, Values.displayName(d.displayName()), cipher.encrypt(Values.secret(d.secret()), domain, user)});
+    }
+    long now = clock.millis();
+    return jdbc.inTransaction(c -> {
+      Long domainId = JdbcDomainRepository.findId(c, domain);
+      if (domainId == null) {
+        throw new NotFoundException("domain " + domain + " does not exist; add it first with 'evertone domain add " + domain + "'");
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO device (domain_id, username, display_name, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+          PreparedStatement log = c.prepareStatement(
+              "INSERT INTO change_log (entity, domain, username, changed_at) VALUES (?, ?, ?, ?)")) {
+        int pending = 0;
+        for (String[] r : rows) {
+          ps.setLong(1, domainId);
+          ps.setString(2, r[0]);
+          ps.setString(3, r[1]);
+          ps.setString(4, r[2]);
+          ps.setLong(5, now);
+          ps.setLong(6, now);
+          ps.addBatch();
+          log.setString(1, Change.DEVICE);
+          log.setString(2, domain);
+          log.setString(3, r[0]);
+          log.setLong(4, now);
+          log.addBatch();
+          if (++pending == 1000) {
+            ps.executeBatch();
+            log.executeBatch();
+            pending = 0;
+          }
+        }
+        ps.executeBatch();
+        log.executeBatch();
+      }
+      return rows.size();
+    });
+  }
+
+  @Override
   public List<Device> list(@Nullable String domainName) {
     String domain = domainName == null ? null : Values.domain(domainName);
     return jdbc.read(c -> {

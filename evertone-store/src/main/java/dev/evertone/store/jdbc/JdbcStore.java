@@ -54,6 +54,7 @@ public final class JdbcStore implements Store {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
     hc.setMaximumPoolSize(config.poolSize());
+    hc.setMinimumIdle(1);
     hc.setPoolName("evertone-store");
     hc.setInitializationFailTimeout(10_000);
     if (dialect == Dialect.SQLITE) {

@@ -1,0 +1,265 @@
+package dev.evertone.server;
+
+import dev.evertone.registrar.AuthGuard;
+import dev.evertone.registrar.ChangeWatcher;
+import dev.evertone.registrar.CredentialCache;
+import dev.evertone.registrar.LocationService;
+import dev.evertone.registrar.Registrar;
+import dev.evertone.registrar.RegistrarConfig;
+import dev.evertone.server.config.ServerConfig;
+import dev.evertone.server.http.HttpEndpoints;
+import dev.evertone.server.sip.SipCore;
+import dev.evertone.sip.SipStack;
+import dev.evertone.sip.auth.DigestAlgorithm;
+import dev.evertone.sip.auth.DigestAuthenticator;
+import dev.evertone.sip.auth.NonceService;
+import dev.evertone.sip.parser.ParseLimits;
+import dev.evertone.sip.transaction.TimerConfig;
+import dev.evertone.sip.transport.ListenPoint;
+import dev.evertone.sip.transport.TransportConfig;
+import dev.evertone.sip.transport.TransportType;
+import dev.evertone.store.Store;
+import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.JdbcStore;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One evertone node: the store, the registrar and the SIP stack, the maintenance tasks that keep them
+ * current (binding expiry, change log, limiter purge), and the metrics and health endpoints.
+ */
+public final class EvertoneServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EvertoneServer.class);
+
+  private final Store store;
+  private final PrometheusMeterRegistry meters;
+  private final ExecutorService storeExecutor;
+  private final ScheduledExecutorService maintenance;
+  private final LocationService location;
+  private final SipStack sip;
+  private final @Nullable HttpEndpoints http;
+
+  private EvertoneServer(Store store, PrometheusMeterRegistry meters, ExecutorService storeExecutor, ScheduledExecutorService maintenance,
+      LocationService location, SipStack sip, @Nullable HttpEndpoints http) {
+    this.store = store;
+    this.meters = meters;
+    this.storeExecutor = storeExecutor;
+    this.maintenance = maintenance;
+    this.location = location;
+    this.sip = sip;
+    this.http = http;
+  }
+
+  /** Opens the store, binds the sockets and starts serving. */
+  public static EvertoneServer start(ServerConfig config, Clock clock) throws Exception {
+    Store store = JdbcStore.open(storeConfig(config), clock);
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new ClassLoaderMetrics().bindTo(meters);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    new UptimeMetrics().bindTo(meters);
+    ExecutorService storeExecutor = Executors.newFixedThreadPool(config.store().poolSize(), daemon("store-io"));
+    ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("maintenance"));
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      List<DigestAlgorithm> algorithms = algorithms(config.auth().algorithms());
+      RegistrarConfig registrarConfig = registrarConfig(config);
+      LocationService location = new LocationService(clock, registrarConfig.maxExpires(), meters);
+      CredentialCache cache = new CredentialCache(store.devices(), storeExecutor, config.store().credentialCacheSize(), algorithms, meters);
+      ChangeWatcher watcher = new ChangeWatcher(store.changes(), cache);
+      NonceService nonces = new NonceService(nonceSecret(config.auth().nonceSecret()), config.auth().nonceLifetime().toMillis(), clock);
+      AuthGuard guard = new AuthGuard(registrarConfig.perSource(), registrarConfig.perAccount());
+      String name = config.sip().serverName();
+      Registrar registrar = new Registrar(registrarConfig, location, cache, new DigestAuthenticator(nonces, algorithms, clock), guard,
+          clock, name, name, meters);
+      SipStack sip = SipStack.start(transportConfig(config), timerConfig(config), new SipCore(registrar, name), meters);
+      started.add(sip);
+
+      maintenance.scheduleAtFixedRate(guarded("binding expiry", location::expireDue), 1, 1, TimeUnit.SECONDS);
+      long poll = config.store().changePollInterval().toMillis();
+      maintenance.scheduleWithFixedDelay(guarded("change log", watcher), poll, poll, TimeUnit.MILLISECONDS);
+      maintenance.scheduleAtFixedRate(guarded("limiter purge", () -> guard.purge(clock.millis())), 10, 10, TimeUnit.SECONDS);
+      maintenance.scheduleAtFixedRate(guarded("change log pruning",
+          () -> store.changes().prune(clock.millis() - TimeUnit.DAYS.toMillis(1))), 1, 60, TimeUnit.MINUTES);
+
+      HttpEndpoints http = null;
+      if (config.http().port() >= 0) {
+        http = HttpEndpoints.start(config.http().host(), config.http().port(), meters,
+            () -> "{\"status\":\"up\",\"bindings\":" + location.size() + ",\"aors\":" + location.aorCount() + "}\n");
+        log.info("metrics on http://{}:{}/metrics, health on /health", config.http().host(), http.address().getPort());
+      }
+      log.info("store: {} ({} domains, {} devices)", store.describe(), store.domains().list().size(), store.devices().count(null));
+      log.info("digest algorithms offered: {}; realm = the domain of each device", config.auth().algorithms());
+      return new EvertoneServer(store, meters, storeExecutor, maintenance, location, sip, http);
+    } catch (Exception | Error e) {
+      maintenance.shutdownNow();
+      storeExecutor.shutdownNow();
+      for (AutoCloseable c : started) {
+        c.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The store settings of a configuration (shared by the server and the administration commands). */
+  public static StoreConfig storeConfig(ServerConfig config) {
+    ServerConfig.Store s = config.store();
+    return new StoreConfig(s.url().isBlank() ? null : s.url(), config.dataDir(),
+        s.secretKeyFile().isBlank() ? null : Path.of(s.secretKeyFile()), s.poolSize());
+  }
+
+  private static TransportConfig transportConfig(ServerConfig config) {
+    ServerConfig.Sip s = config.sip();
+    List<ListenPoint> listen = new ArrayList<>();
+    if (s.udpPort() >= 0) {
+      listen.add(new ListenPoint(TransportType.UDP, s.host(), s.udpPort()));
+    }
+    if (s.tcpPort() >= 0) {
+      listen.add(new ListenPoint(TransportType.TCP, s.host(), s.tcpPort()));
+    }
+    ParseLimits limits;
+    try {
+      limits = new ParseLimits(s.limits().maxMessageBytes(), s.limits().maxHeaderBytes(), s.limits().maxHeaders());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("sip.limits: " + e.getMessage(), e);
+    }
+    return new TransportConfig(listen, limits, s.effectiveIoThreads(), s.udpReceiveBuffer(), s.maxConnections(),
+        Math.max(1, s.connectionIdleTimeout().toSeconds()), s.serverName());
+  }
+
+  private static TimerConfig timerConfig(ServerConfig config) {
+    ServerConfig.Timers t = config.sip().timers();
+    try {
+      return new TimerConfig(t.t1().toMillis(), t.t2().toMillis(), t.t4().toMillis());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("sip.timers: " + e.getMessage(), e);
+    }
+  }
+
+  private static RegistrarConfig registrarConfig(ServerConfig config) {
+    ServerConfig.Registrar r = config.registrar();
+    ServerConfig.Auth a = config.auth();
+    try {
+      return new RegistrarConfig(r.minExpires().toSeconds(), r.maxExpires().toSeconds(), r.defaultExpires().toSeconds(),
+          r.maxContactsPerAor(), limits(a.failuresPerSource()), limits(a.failuresPerAccount()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("registrar/auth: " + e.getMessage(), e);
+    }
+  }
+
+  private static RegistrarConfig.FailureLimits limits(ServerConfig.FailureLimit l) {
+    return new RegistrarConfig.FailureLimits(l.limit(), Math.max(1, l.window().toSeconds()), l.block().toSeconds());
+  }
+
+  static List<DigestAlgorithm> algorithms(List<String> names) {
+    List<DigestAlgorithm> out = new ArrayList<>();
+    for (String n : names) {
+      DigestAlgorithm a = DigestAlgorithm.fromToken(n);
+      if (a == null) {
+        throw new IllegalArgumentException("auth.algorithms: unknown digest algorithm '" + n + "'; use SHA-256, MD5 or SHA-512-256");
+      }
+      out.add(a);
+    }
+    return out;
+  }
+
+  private static byte[] nonceSecret(String configured) {
+    if (configured.isBlank()) {
+      return NonceService.randomSecret();
+    }
+    byte[] secret;
+    try {
+      secret = Base64.getDecoder().decode(configured.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("auth.nonce-secret must be base64");
+    }
+    if (secret.length < 16) {
+      throw new IllegalArgumentException("auth.nonce-secret must decode to at least 16 bytes");
+    }
+    return secret;
+  }
+
+  private static Runnable guarded(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("{} failed", what, e);
+      }
+    };
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The bound SIP sockets (UDP first if enabled). */
+  public List<InetSocketAddress> sipAddresses() {
+    return sip.boundAddresses();
+  }
+
+  public @Nullable InetSocketAddress httpAddress() {
+    return http == null ? null : http.address();
+  }
+
+  public LocationService location() {
+    return location;
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    log.info("stopping");
+    if (http != null) {
+      http.close();
+    }
+    maintenance.shutdownNow();
+    // answers to requests whose credentials are being loaded go out before the sockets close
+    storeExecutor.shutdown();
+    try {
+      storeExecutor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sip.close();
+    store.close();
+    meters.close();
+    log.info("stopped");
+  }
+}

@@ -1,0 +1,40 @@
+package dev.evertone.server.cli;
+
+import dev.evertone.server.EvertoneServer;
+import dev.evertone.server.config.ServerConfig;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {
+      "Run the server: the SIP registrar on UDP and TCP (port 5060 by default), and metrics and health over HTTP.",
+      "Stops cleanly on SIGTERM or Ctrl-C."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ConfigOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = Main.context(spec);
+    ServerConfig config = options.load(ctx);
+    dev.evertone.server.LoggingSetup.apply(config.log().level(), config.log().format());
+    Logger log = LoggerFactory.getLogger("dev.evertone.server");
+    log.info("{} starting; data directory {}", new Main.Version().getVersion()[0], config.dataDir().toAbsolutePath());
+    EvertoneServer server = EvertoneServer.start(config, ctx.clock());
+    log.info("ready: SIP on {}", server.sipAddresses());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+}
