@@ -95,7 +95,8 @@ public final class EvertoneServer implements AutoCloseable {
       String name = config.sip().serverName();
       Registrar registrar = new Registrar(registrarConfig, location, cache, new DigestAuthenticator(nonces, algorithms, clock), guard,
           clock, name, name, meters);
-      SipStack sip = SipStack.start(transportConfig(config), timerConfig(config), new SipCore(registrar, name), meters);
+      SipStack sip = SipStack.start(transportConfig(config), timerConfig(config), config.sip().limits().completedResponseMemory(),
+          new SipCore(registrar, name), meters);
       started.add(sip);
 
       maintenance.scheduleAtFixedRate(guarded("binding expiry", location::expireDue), 1, 1, TimeUnit.SECONDS);

@@ -30,9 +30,18 @@ public final class SipStack implements AutoCloseable {
   /** Opens the sockets of {@code transportConfig} and starts delivering requests to {@code user}. */
   public static SipStack start(TransportConfig transportConfig, TimerConfig timerConfig, TransactionUser user, MeterRegistry meters)
       throws InterruptedException {
+    return start(transportConfig, timerConfig, TransactionLayer.DEFAULT_COMPLETED_BYTES, user, meters);
+  }
+
+  /**
+   * As {@link #start(TransportConfig, TimerConfig, TransactionUser, MeterRegistry)}, with the memory of the
+   * Timer J response store.
+   */
+  public static SipStack start(TransportConfig transportConfig, TimerConfig timerConfig, long completedBytes, TransactionUser user,
+      MeterRegistry meters) throws InterruptedException {
     NettySipTransport transport = new NettySipTransport(transportConfig, meters);
     WheelTimerService timers = new WheelTimerService();
-    TransactionLayer layer = new TransactionLayer(transport, timers, timerConfig, user, meters);
+    TransactionLayer layer = new TransactionLayer(transport, timers, timerConfig, user, meters, completedBytes);
     MessageReceiver receiver = new MessageReceiver(new SipParser(transportConfig.limits()), layer, transportConfig.warnAgent(), meters);
     try {
       transport.start(receiver);

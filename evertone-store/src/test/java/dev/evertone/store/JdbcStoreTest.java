@@ -195,6 +195,15 @@ class JdbcStoreTest {
   }
 
   @Test
+  void aPoolOfOneConnectionWorks() {
+    store.close();
+    store = JdbcStore.open(new StoreConfig(null, dir.resolve("one"), null, 1), Clock.systemUTC());
+    store.domains().add("example.com");
+    store.devices().add("example.com", "1001", "pw", null);
+    assertThat(store.devices().credential("example.com", "1001")).isPresent();
+  }
+
+  @Test
   void unsupportedDatabasesAreNamed() {
     assertThatThrownBy(() -> JdbcStore.open(new StoreConfig("jdbc:mysql://x/y?password=hunter2", dir, null, 2), Clock.systemUTC()))
         .isInstanceOf(StoreException.class).hasMessageContaining("unsupported database URL").hasMessageNotContaining("hunter2");

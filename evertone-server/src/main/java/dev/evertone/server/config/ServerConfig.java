@@ -25,7 +25,11 @@ public record ServerConfig(Path dataDir, Sip sip, Registrar registrar, Auth auth
     }
   }
 
-  public record Limits(int maxMessageBytes, int maxHeaderBytes, int maxHeaders) {}
+  public record Limits(int maxMessageBytes, int maxHeaderBytes, int maxHeaders, long completedResponseMemory) {
+    public Limits {
+      require(completedResponseMemory >= 2 << 20, "sip.limits.completed-response-memory must be at least 2097152 (2 MiB)");
+    }
+  }
 
   public record Timers(Duration t1, Duration t2, Duration t4) {}
 

@@ -37,12 +37,25 @@ public final class TransactionLayer implements InboundListener {
   private final Counter retransmittedRequests;
   private final Counter strayResponses;
 
+  /** A layer whose Timer J store may use up to 256 MiB. */
   public TransactionLayer(SipTransport transport, TimerService scheduler, TimerConfig timers, TransactionUser user, MeterRegistry meters) {
+    this(transport, scheduler, timers, user, meters, DEFAULT_COMPLETED_BYTES);
+  }
+
+  /** The default memory for responses kept for Timer J: 10,000 REGISTERs a second for 32 s. */
+  public static final long DEFAULT_COMPLETED_BYTES = 256L << 20;
+
+  /**
+   * @param completedBytes memory for the final responses of completed UDP non-INVITE transactions kept
+   *     for Timer J; when full, the oldest are forgotten early (metric evertone.sip.completed.evicted)
+   */
+  public TransactionLayer(SipTransport transport, TimerService scheduler, TimerConfig timers, TransactionUser user, MeterRegistry meters,
+      long completedBytes) {
     this.transport = transport;
     this.scheduler = scheduler;
     this.timers = timers;
     this.user = user;
-    this.completed = new CompletedResponses(timers.timeout(), 256L << 20, scheduler.now());
+    this.completed = new CompletedResponses(timers.timeout(), completedBytes, scheduler.now());
     Gauge.builder("evertone.sip.transactions", completed, CompletedResponses::size).tag("side", "server-completed")
         .description("Completed non-INVITE server transactions over UDP kept for Timer J").register(meters);
     Gauge.builder("evertone.sip.completed.evicted", completed, CompletedResponses::evicted)

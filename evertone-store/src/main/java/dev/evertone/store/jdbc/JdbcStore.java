@@ -51,12 +51,39 @@ public final class JdbcStore implements Store {
         throw new StoreException("cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
       }
     }
+    // Migrations get their own small pool: Flyway holds one connection while it works on another, so it
+    // would wait forever on a pool of one.
+    try (HikariDataSource migration = dataSource(url, dialect, 2, "evertone-migration")) {
+      Flyway.configure()
+          .dataSource(migration)
+          .locations("classpath:db/migration")
+          .placeholders(Map.of("id_column", dialect.idColumn))
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new StoreException("cannot migrate the database schema of " + redact(url) + ": " + e.getMessage(), e);
+    }
+    HikariDataSource ds = dataSource(url, dialect, config.poolSize(), "evertone-store");
+    SecretCipher cipher;
+    try {
+      cipher = SecretCipher.fromKeyFile(config.effectiveSecretKeyFile());
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    String description = dialect.name().toLowerCase(java.util.Locale.ROOT) + " " + redact(url);
+    log.debug("store opened: {}", description);
+    return new JdbcStore(ds, description, cipher, clock);
+  }
+
+  private static HikariDataSource dataSource(String url, Dialect dialect, int poolSize, String name) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
-    hc.setMaximumPoolSize(config.poolSize());
+    hc.setMaximumPoolSize(poolSize);
     hc.setMinimumIdle(1);
-    hc.setPoolName("evertone-store");
+    hc.setPoolName(name);
     hc.setInitializationFailTimeout(10_000);
+    hc.setConnectionTimeout(10_000);
     if (dialect == Dialect.SQLITE) {
       // WAL: readers never block the writer, so the CLI can write while a server reads
       hc.addDataSourceProperty("journal_mode", "WAL");
@@ -64,27 +91,11 @@ public final class JdbcStore implements Store {
       hc.addDataSourceProperty("busy_timeout", "10000");
       hc.addDataSourceProperty("foreign_keys", "true");
     }
-    HikariDataSource ds;
     try {
-      ds = new HikariDataSource(hc);
+      return new HikariDataSource(hc);
     } catch (RuntimeException e) {
       throw new StoreException("cannot open the database " + redact(url) + ": " + e.getMessage(), e);
     }
-    try {
-      Flyway.configure()
-          .dataSource(ds)
-          .locations("classpath:db/migration")
-          .placeholders(Map.of("id_column", dialect.idColumn))
-          .load()
-          .migrate();
-    } catch (FlywayException e) {
-      ds.close();
-      throw new StoreException("cannot migrate the database schema of " + redact(url) + ": " + e.getMessage(), e);
-    }
-    SecretCipher cipher = SecretCipher.fromKeyFile(config.effectiveSecretKeyFile());
-    String description = dialect.name().toLowerCase(java.util.Locale.ROOT) + " " + redact(url);
-    log.debug("store opened: {}", description);
-    return new JdbcStore(ds, description, cipher, clock);
   }
 
   /** The URL without any password parameter. */

@@ -1,0 +1,52 @@
+package dev.evertone.server;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A REGISTER with MD5 digest, computed independently of evertone's code. */
+final class DigestRegister {
+  private DigestRegister() {}
+
+  private static int cseq;
+
+  /** Registers {@code user@domain}; returns the final status. */
+  static int register(UdpClient client, String user, String domain, String password) throws IOException {
+    String callId = UUID.randomUUID().toString();
+    String first = client.exchange(request(client, user, domain, callId, ++cseq, null));
+    if (first == null || !first.startsWith("SIP/2.0 401")) {
+      return first == null ? -1 : Integer.parseInt(first.substring(8, 11));
+    }
+    Matcher m = Pattern.compile("nonce=\"([^\"]+)\", algorithm=MD5").matcher(first);
+    if (!m.find()) {
+      throw new IllegalStateException("no MD5 challenge: " + first);
+    }
+    String nonce = m.group(1);
+    String uri = "sip:" + domain;
+    String ha1 = md5(user + ":" + domain + ":" + password);
+    String ha2 = md5("REGISTER:" + uri);
+    String response = md5(ha1 + ":" + nonce + ":00000001:abcd:auth:" + ha2);
+    String auth = "Digest username=\"" + user + "\", realm=\"" + domain + "\", nonce=\"" + nonce + "\", uri=\"" + uri
+        + "\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"abcd\"";
+    String second = client.exchange(request(client, user, domain, callId, ++cseq, auth));
+    return second == null ? -1 : Integer.parseInt(second.substring(8, 11));
+  }
+
+  private static String request(UdpClient c, String user, String domain, String callId, int cseq, String auth) {
+    return "REGISTER sip:" + domain + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + c.port() + ";branch=z9hG4bK" + System.nanoTime()
+        + ";rport\r\nMax-Forwards: 70\r\nFrom: <sip:" + user + "@" + domain + ">;tag=t" + cseq + "\r\nTo: <sip:" + user + "@" + domain
+        + ">\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + " REGISTER\r\nContact: <sip:" + user + "@127.0.0.1:" + c.port() + ">\r\n"
+        + (auth == null ? "" : "Authorization: " + auth + "\r\n") + "Expires: 600\r\nContent-Length: 0\r\n\r\n";
+  }
+
+  private static String md5(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

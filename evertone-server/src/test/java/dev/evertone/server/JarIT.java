@@ -1,0 +1,106 @@
+package dev.evertone.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged evertone.jar used the way the README says: add a domain and devices with the CLI, start
+ * {@code serve}, register with SIPp, stop with SIGTERM.
+ */
+class JarIT {
+  @TempDir Path dir;
+
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+  private static String jar() {
+    String jar = System.getProperty("evertone.jar");
+    assertThat(jar).as("system property evertone.jar (set by the failsafe plugin)").isNotNull();
+    return jar;
+  }
+
+  private Peers.Run cli(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", jar()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--data-dir", dir.resolve("data").toString()));
+    return Peers.run(dir, 60, cmd.toArray(new String[0]));
+  }
+
+  private static int freePort() throws Exception {
+    // a port free for both TCP and UDP
+    for (int i = 0; i < 20; i++) {
+      try (ServerSocket tcp = new ServerSocket(0); DatagramSocket udp = new DatagramSocket(tcp.getLocalPort())) {
+        return tcp.getLocalPort();
+      } catch (java.net.SocketException busy) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free port");
+  }
+
+  @Test
+  void quickStartFromTheReadme() throws Exception {
+    Peers.require("sipp", "sip-tester");
+    assertThat(cli("domain", "add", "bench.test").output()).contains("added domain bench.test");
+    for (int i = 0; i < 3; i++) {
+      String u = "u" + (100000 + i);
+      Peers.Run add = cli("device", "add", "--domain", "bench.test", "--user", u, "--password", "pw" + u);
+      assertThat(add.exit()).as(add.output()).isZero();
+    }
+    int sip = freePort();
+    int http = freePort();
+    Process serve = new ProcessBuilder(JAVA, "-jar", jar(), "serve", "--data-dir", dir.resolve("data").toString(),
+        "--set", "sip.udp-port=" + sip, "--set", "sip.tcp-port=" + sip, "--set", "http.port=" + http)
+        .directory(dir.toFile()).redirectErrorStream(true).start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.add(line);
+          if (line.contains("ready: SIP on")) {
+            ready.complete(null);
+          }
+        }
+      } catch (java.io.IOException e) {
+        ready.completeExceptionally(e);
+      }
+    });
+    reader.start();
+    try {
+      ready.get(60, TimeUnit.SECONDS);
+      Path scenario = Peers.resource(dir, "peers/sipp-register-auth.xml");
+      for (String transport : List.of("u1", "t1")) {
+        Peers.Run sipp = Peers.run(dir, 60, "sipp", "-sf", scenario.toString(), "-inf", Peers.users(dir, 3, "pw").toString(),
+            "127.0.0.1:" + sip, "-t", transport, "-i", "127.0.0.1", "-m", "3", "-timeout", "30s", "-nostdin");
+        assertThat(sipp.exit()).as(transport + "\n" + sipp.output() + "\nserver:\n" + String.join("\n", lines)).isZero();
+      }
+      HttpResponse<String> health = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(health.body()).contains("\"bindings\":3");
+      assertThat(lines).anyMatch(l -> l.contains("registered sip:u100001@bench.test"));
+    } finally {
+      serve.toHandle().destroy(); // SIGTERM, without closing our end of its output (Process.destroy would)
+      assertThat(serve.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      reader.join(5000);
+    }
+    assertThat(lines).as("exit %d", serve.exitValue()).anyMatch(l -> l.contains("stopped"));
+  }
+}

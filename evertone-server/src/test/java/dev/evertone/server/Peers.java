@@ -1,0 +1,63 @@
+package dev.evertone.server;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real peers (SIPp, svwar) as processes. A missing peer fails the test: it is never skipped. */
+final class Peers {
+  private Peers() {}
+
+  record Run(int exit, String output) {}
+
+  static void require(String command, String debianPackage) {
+    for (String dir : System.getenv("PATH").split(":")) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return;
+      }
+    }
+    fail(command + " is not installed; install it with: apt-get install -y " + debianPackage);
+  }
+
+  static Run run(Path workDir, long timeoutSeconds, String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    byte[] out;
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
+    }
+    out = p.getInputStream().readAllBytes();
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  /** A SIPp injection file as bench/peers/make-users.sh writes it, optionally with wrong passwords. */
+  static Path users(Path dir, int count, String passwordPrefix) throws IOException {
+    List<String> lines = new ArrayList<>();
+    lines.add("SEQUENTIAL");
+    for (int i = 0; i < count; i++) {
+      String u = "u" + (100000 + i);
+      lines.add(u + ";[authentication username=" + u + " password=" + passwordPrefix + u + "]");
+    }
+    Path file = dir.resolve("users-" + passwordPrefix + ".csv");
+    Files.write(file, lines);
+    return file;
+  }
+
+  /** A test resource copied to {@code dir} (SIPp wants a file path). */
+  static Path resource(Path dir, String name) throws IOException {
+    Path target = dir.resolve(Path.of(name).getFileName());
+    try (var in = Peers.class.getResourceAsStream("/" + name)) {
+      if (in == null) {
+        throw new IOException("missing test resource " + name);
+      }
+      Files.copy(in, target);
+    }
+    return target;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.evertone.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.evertone.sip.Torture;
+import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.JdbcStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The running server as a phone, a scanner and an operator see it. */
+class ServerTest {
+  @TempDir Path dir;
+  private ServerFixture fx;
+  private UdpClient phone;
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = new ServerFixture(dir);
+    phone = new UdpClient(fx.udp());
+  }
+
+  @AfterEach
+  void stop() {
+    phone.close();
+    fx.close();
+  }
+
+  private static String torture(String name) {
+    return new String(Torture.rfc4475(name), StandardCharsets.ISO_8859_1);
+  }
+
+  private static String options(String callId) {
+    return "OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP x\r\nMax-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\n"
+        + "To: <sip:b@example.com>\r\nCall-ID: " + callId + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  }
+
+  @Test
+  @DisplayName("OPTIONS is answered 200 with what the server allows, a To tag and a Server header")
+  void optionsPing() throws Exception {
+    String r = phone.exchange(phone.viaHere(options("ping-1"), true));
+    assertThat(r).startsWith("SIP/2.0 200 OK\r\n").contains("\r\nAllow: ACK, CANCEL, OPTIONS, REGISTER\r\n")
+        .contains("\r\nServer: evertone\r\n").containsPattern("To: <sip:b@example.com>;tag=\\w+");
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @DisplayName("RFC 4475 messages get the answer their section asks of a UAS that is a registrar")
+  @CsvSource({
+    "unkscm, 416", "novelsc, 416", "bext01, 420", "zeromf, 200", "badbranch, 200", "esc02, 501", "intmeth, 501",
+    "wsinv, 405", "invut, 405", "sdp01, 405", "transports, 200", "lwsdisp, 200", "semiuri, 200", "escnull, 401",
+    "regaut01, 401", "unksm2, 400", "cparam01, 401", "regescrt, 401", "dblreq, 401",
+  })
+  void tortureSemantics(String file, int status) throws Exception {
+    String r = phone.exchange(phone.viaHere(torture(file), !file.equals("badbranch")));
+    assertThat(r).as(file).startsWith("SIP/2.0 " + status + " ");
+    if (file.equals("bext01")) {
+      assertThat(r).contains("\r\nUnsupported: nothingSupportsThis, nothingSupportsThisEither\r\n");
+    }
+  }
+
+  @Test
+  @DisplayName("an RFC 2543 INVITE (no branch) is answered and its retransmission absorbed")
+  void rfc2543() throws Exception {
+    String invite = phone.viaHere(torture("inv2543"), false);
+    assertThat(phone.exchange(invite)).startsWith("SIP/2.0 405 ");
+    assertThat(phone.exchange(invite)).startsWith("SIP/2.0 405 "); // Completed: the same final response again
+  }
+
+  @Test
+  @DisplayName("a stray response (RFC 4475 3.3.10 bcast) is never forwarded anywhere")
+  void strayResponse() throws Exception {
+    phone.send(torture("bcast").replaceFirst("192.0.2.198", "127.0.0.1:" + phone.port()));
+    assertThat(phone.receive(300)).isNull();
+    assertThat(fx.server.meters().get("evertone.sip.responses.unmatched").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("metrics and health over HTTP")
+  void metricsAndHealth() throws Exception {
+    phone.exchange(phone.viaHere(options("m-1"), true));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(fx.http() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("evertone_sip_messages_received_total{kind=\"request\",transport=\"udp\"} 1.0")
+        .contains("evertone_registrar_bindings").contains("jvm_memory_used_bytes");
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(fx.http() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(health.body()).startsWith("{\"status\":\"up\"");
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(fx.http() + "/health")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(fx.http() + "/nope")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("a device added by another process (the CLI) can register within a second, without a restart")
+  void liveProvisioning() throws Exception {
+    fx.provision("bench.test", 1); // warms the store; u100000 exists
+    try (JdbcStore cli = JdbcStore.open(new StoreConfig(null, dir, null, 1), Clock.systemUTC())) {
+      cli.devices().add("bench.test", "2001", "late-secret", null);
+    }
+    long deadline = System.currentTimeMillis() + 3000;
+    int status;
+    do {
+      status = DigestRegister.register(phone, "2001", "bench.test", "late-secret");
+      if (status != 200) {
+        Thread.sleep(100);
+      }
+    } while (status != 200 && System.currentTimeMillis() < deadline);
+    assertThat(status).isEqualTo(200);
+    assertThat(fx.server.location().lookup("sip:2001@bench.test")).hasSize(1);
+  }
+}
