@@ -1,6 +1,6 @@
 package dev.evertone.sip.auth;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
 
 /**
  * Replay protection with nonce counts (RFC 7616 3.4): for each nonce that has been used successfully, the
@@ -9,14 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Only nonces that passed a digest check are recorded, so memory is bounded by successful
  * authentications within two nonce lifetimes: entries live in two generations that rotate every lifetime.
+ * Each generation is a table of primitive arrays (24 bytes a nonce, no objects), because a busy registrar
+ * records millions of them and they must not burden the garbage collector.
  */
 public final class NonceCounts {
   private static final int WINDOW = 64;
 
   private final long lifetimeMillis;
-  private volatile ConcurrentHashMap<Long, Window> current = new ConcurrentHashMap<>();
-  private volatile ConcurrentHashMap<Long, Window> previous = new ConcurrentHashMap<>();
-  private volatile long rotatedAt;
+  private Table current = new Table();
+  private Table previous = new Table();
+  private long rotatedAt;
 
   public NonceCounts(long lifetimeMillis, long nowMillis) {
     this.lifetimeMillis = lifetimeMillis;
@@ -27,59 +29,110 @@ public final class NonceCounts {
    * Records the use of nonce {@code id} with count {@code nc} (0 when the request had no qop) and says
    * whether it is new (true) or a replay (false).
    */
-  public boolean accept(long id, long nc, long nowMillis) {
-    rotate(nowMillis);
-    Long key = id;
-    Window w = current.get(key);
-    if (w == null) {
-      Window old = previous.get(key);
-      w = old != null ? old : new Window();
-      Window raced = current.putIfAbsent(key, w);
-      if (raced != null) {
-        w = raced;
-      }
-    }
-    return w.accept(nc);
-  }
-
-  private void rotate(long nowMillis) {
+  public synchronized boolean accept(long id, long nc, long nowMillis) {
     if (nowMillis - rotatedAt >= lifetimeMillis) {
-      synchronized (this) {
-        if (nowMillis - rotatedAt >= lifetimeMillis) {
-          previous = current;
-          current = new ConcurrentHashMap<>();
-          rotatedAt = nowMillis;
-        }
+      Table oldest = previous;
+      previous = current;
+      oldest.clear();
+      current = oldest;
+      rotatedAt = nowMillis;
+    }
+    long key = id == 0 ? 1 : id;
+    int slot = current.find(key);
+    if (slot < 0) {
+      int old = previous.find(key);
+      slot = current.insert(key);
+      if (old >= 0) {
+        current.highest[slot] = previous.highest[old];
+        current.seen[slot] = previous.seen[old];
       }
     }
+    return current.accept(slot, nc);
   }
 
   /** Nonces currently tracked (for metrics and tests). */
-  public int size() {
-    return current.size() + previous.size();
+  public synchronized int size() {
+    return current.size + previous.size;
   }
 
-  private static final class Window {
-    private long highest = -1;
-    private long seen; // bit i set: highest - i was seen
+  /** Open addressing over parallel arrays: key (0 = empty), highest nc (-1 = none yet), seen bits. */
+  private static final class Table {
+    long[] keys = new long[1 << 10];
+    long[] highest = new long[1 << 10];
+    long[] seen = new long[1 << 10];
+    int size;
 
-    synchronized boolean accept(long nc) {
-      if (nc > highest) {
-        long shift = highest < 0 ? WINDOW : nc - highest;
-        seen = shift >= WINDOW ? 1L : (seen << shift) | 1L;
-        highest = nc;
+    int find(long key) {
+      int mask = keys.length - 1;
+      for (int slot = mix(key) & mask; keys[slot] != 0; slot = (slot + 1) & mask) {
+        if (keys[slot] == key) {
+          return slot;
+        }
+      }
+      return -1;
+    }
+
+    int insert(long key) {
+      if (2 * (size + 1) > keys.length) {
+        grow();
+      }
+      int mask = keys.length - 1;
+      int slot = mix(key) & mask;
+      while (keys[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      keys[slot] = key;
+      highest[slot] = -1;
+      seen[slot] = 0;
+      size++;
+      return slot;
+    }
+
+    boolean accept(int slot, long nc) {
+      long top = highest[slot];
+      if (nc > top) {
+        long shift = top < 0 ? WINDOW : nc - top;
+        seen[slot] = shift >= WINDOW ? 1L : (seen[slot] << shift) | 1L;
+        highest[slot] = nc;
         return true;
       }
-      long back = highest - nc;
+      long back = top - nc;
       if (back >= WINDOW) {
         return false;
       }
       long bit = 1L << back;
-      if ((seen & bit) != 0) {
+      if ((seen[slot] & bit) != 0) {
         return false;
       }
-      seen |= bit;
+      seen[slot] |= bit;
       return true;
+    }
+
+    void clear() {
+      Arrays.fill(keys, 0L);
+      size = 0;
+    }
+
+    private void grow() {
+      long[] k = keys;
+      long[] h = highest;
+      long[] s = seen;
+      keys = new long[k.length * 2];
+      highest = new long[k.length * 2];
+      seen = new long[k.length * 2];
+      size = 0;
+      for (int i = 0; i < k.length; i++) {
+        if (k[i] != 0) {
+          int slot = insert(k[i]);
+          highest[slot] = h[i];
+          seen[slot] = s[i];
+        }
+      }
+    }
+
+    private static int mix(long key) {
+      long h = key * 0x9E3779B97F4A7C15L;
+      return (int) (h ^ (h >>> 32));
     }
   }
 }
