@@ -138,8 +138,7 @@ public final class ConfigLoader {
 
   /** Copies {@code from} into {@code into}, refusing keys the defaults do not have. */
   private static void merge(ObjectNode into, ObjectNode from, ObjectNode defaults, String prefix) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : from.properties()) {
       String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       JsonNode def = defaults.get(e.getKey());
       if (def == null) {
@@ -213,8 +212,7 @@ public final class ConfigLoader {
 
   static List<String> leafPaths(JsonNode node, String prefix) {
     List<String> out = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       if (e.getValue().isObject()) {
         out.addAll(leafPaths(e.getValue(), path));

@@ -3,6 +3,7 @@ package dev.evertone.sip.parser;
 import dev.evertone.sip.header.HeaderName;
 import dev.evertone.sip.message.HeaderField;
 import dev.evertone.sip.message.SipMessage;
+import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.syntax.Chars;
 import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.uri.Uri;
@@ -181,9 +182,26 @@ public final class SipParser {
       pos = next;
     }
     HeaderField[] exact = count == fields.length ? fields : Arrays.copyOf(fields, count);
-    return startLine.regionMatches(true, 0, "SIP/", 0, 4)
-        ? statusLine(startLine, exact, contentLength, framingProblem, framingStatus)
-        : requestLine(startLine, exact, contentLength, framingProblem, framingStatus);
+    if (startLine.regionMatches(true, 0, "SIP/", 0, 4)) {
+      return statusLine(startLine, exact, contentLength, framingProblem, framingStatus);
+    }
+    try {
+      return requestLine(startLine, exact, contentLength, framingProblem, framingStatus);
+    } catch (SipParseException e) {
+      // RFC 4475 3.1.2.7-10: a request whose Request-Line is malformed is still answered 400 when its
+      // header fields parse; the answer copies only those.
+      throw new FramingException(e.reason(), e.statusCode(), new SipRequest(placeholderMethod(startLine),
+          UNPARSABLE_URI, MessageValidator.VERSION, exact, new byte[0]));
+    }
+  }
+
+  /** Stands in for a Request-URI that did not parse; never sent anywhere. */
+  private static final Uri UNPARSABLE_URI = Uri.parse("sip:invalid.invalid");
+
+  private static String placeholderMethod(String line) {
+    int sp = line.indexOf(' ');
+    String first = sp > 0 ? line.substring(0, sp) : line;
+    return Chars.isToken(first) ? first : "UNKNOWN";
   }
 
   private static MessageHead requestLine(String line, HeaderField[] fields, long contentLength, String problem, int problemStatus) {

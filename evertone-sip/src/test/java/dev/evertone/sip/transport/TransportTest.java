@@ -102,7 +102,7 @@ class TransportTest {
   @CsvSource({
     "badinv01, 400", "clerr, 400", "ncl, 400", "scalar02, 400", "quotbal, 400", "badaspec, 400", "baddn, 400",
     "badvers, 505", "mismatch01, 400", "mismatch02, 400", "insuf, 400", "multi01, 400", "mcl01, 400",
-    "escruri, 400", "regbadct, 400",
+    "escruri, 400", "regbadct, 400", "ltgtruri, 400", "lwsruri, 400", "lwsstart, 400", "trws, 400",
   })
   void tortureRejectionsOverUdp(String file, int status) throws Exception {
     try (Peers.Udp peer = new Peers.Udp()) {
@@ -117,7 +117,7 @@ class TransportTest {
 
   @ParameterizedTest(name = "{0} is dropped")
   @DisplayName("unanswerable input is dropped and counted, and the server keeps serving")
-  @CsvSource({"bigcode", "scalarlg", "ltgtruri", "lwsruri", "lwsstart", "trws"})
+  @CsvSource({"bigcode", "scalarlg"})
   void unanswerableIsDropped(String file) throws Exception {
     try (Peers.Udp peer = new Peers.Udp()) {
       peer.send(Torture.rfc4475(file), udp);

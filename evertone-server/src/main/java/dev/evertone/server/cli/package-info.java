@@ -1,0 +1,4 @@
+/**
+ * The {@code evertone} command line (picocli): serve, and administration of domains and devices.
+ */
+package dev.evertone.server.cli;

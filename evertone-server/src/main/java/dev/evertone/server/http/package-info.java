@@ -1,0 +1,4 @@
+/**
+ * Operations endpoints over HTTP: Prometheus metrics and health.
+ */
+package dev.evertone.server.http;

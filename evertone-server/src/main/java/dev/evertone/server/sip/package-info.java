@@ -1,0 +1,4 @@
+/**
+ * What the server does with each SIP request, by method.
+ */
+package dev.evertone.server.sip;
