@@ -77,6 +77,44 @@ class RealPeersTest {
   }
 
   @Test
+  @DisplayName("baresip, a real softphone, registers over UDP and TCP, and unregisters when it quits")
+  void baresip() throws Exception {
+    Peers.require("baresip", "baresip");
+    Path modules = Path.of("/usr/lib/baresip/modules");
+    assertThat(modules).as("baresip's modules (Debian layout)").isDirectory();
+    fx.server.store().domains().add("example.com");
+    // baresip's account file cannot hold '"' or '\\' in a password; the rest of the punctuation it can
+    fx.server.store().devices().add("example.com", "1001", "Zq9;'p%w&d", null);
+    for (String transport : List.of("udp", "tcp")) {
+      int port = transport.equals("udp") ? fx.udp().getPort() : fx.tcp().getPort();
+      Path conf = java.nio.file.Files.createDirectories(dir.resolve("baresip-" + transport));
+      java.nio.file.Files.writeString(conf.resolve("accounts"), "<sip:1001@example.com;transport=" + transport
+          + ">;auth_pass=\"Zq9;'p%w&d\";outbound=\"sip:127.0.0.1:" + port + ";transport=" + transport + "\";regint=600\n");
+      java.nio.file.Files.writeString(conf.resolve("config"), "module_path " + modules + "\nmodule account.so\nsip_listen 127.0.0.1:"
+          + freeUdpPort() + "\n");
+      Process phone = new ProcessBuilder("baresip", "-f", conf.toString(), "-t", "4").redirectErrorStream(true)
+          .redirectOutput(conf.resolve("out.txt").toFile()).start();
+      long deadline = System.currentTimeMillis() + 3500;
+      while (fx.server.location().lookup("sip:1001@example.com").isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(fx.server.location().lookup("sip:1001@example.com")).as(transport + ": " + java.nio.file.Files.readString(conf.resolve("out.txt")))
+          .singleElement().satisfies(b -> {
+            assertThat(b.transport().lowerName()).isEqualTo(transport);
+            assertThat(b.userAgent()).startsWith("baresip");
+          });
+      assertThat(phone.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(fx.server.location().lookup("sip:1001@example.com")).as("unregistered on exit").isEmpty();
+    }
+  }
+
+  private static int freeUdpPort() throws Exception {
+    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
   @DisplayName("svwar cannot tell which extensions exist, with REGISTER, INVITE or OPTIONS")
   void svwarFindsNothing() throws Exception {
     Peers.require("svwar", "sipvicious");
