@@ -109,12 +109,8 @@ public final class InviteServerTransaction extends ServerTransaction {
   }
 
   @Override
-  synchronized void onRetransmission() {
-    if (state == State.PROCEEDING || state == State.COMPLETED) {
-      resendLast();
-    } else {
-      layer.absorbedRetransmission();
-    }
+  boolean resendsOnRetransmission() {
+    return state == State.PROCEEDING || state == State.COMPLETED;
   }
 
   @Override

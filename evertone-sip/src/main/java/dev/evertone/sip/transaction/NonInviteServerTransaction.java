@@ -49,12 +49,8 @@ public final class NonInviteServerTransaction extends ServerTransaction {
   }
 
   @Override
-  synchronized void onRetransmission() {
-    if (state == State.PROCEEDING || state == State.COMPLETED) {
-      resendLast();
-    } else {
-      layer.absorbedRetransmission();
-    }
+  boolean resendsOnRetransmission() {
+    return state == State.PROCEEDING || state == State.COMPLETED;
   }
 
   @Override

@@ -51,8 +51,20 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   /** Whether a final response has been sent. */
   public abstract boolean isCompleted();
 
-  /** A retransmission of the request arrived. */
-  abstract void onRetransmission();
+  /**
+   * A retransmission of the request arrived: the last response goes out again in the states where the RFC
+   * says so, otherwise the retransmission is absorbed.
+   */
+  final synchronized void onRetransmission() {
+    if (resendsOnRetransmission()) {
+      resendLast();
+    } else {
+      layer.absorbedRetransmission();
+    }
+  }
+
+  /** Whether the current state answers a retransmitted request with the last response (lock held). */
+  abstract boolean resendsOnRetransmission();
 
   final void send(SipResponse response) {
     responded = true;

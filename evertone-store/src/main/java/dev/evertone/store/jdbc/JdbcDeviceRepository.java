@@ -167,38 +167,33 @@ final class JdbcDeviceRepository implements DeviceRepository {
     String user = Values.username(username);
     String encrypted = cipher.encrypt(Values.secret(secret), domain, user);
     long now = clock.millis();
-    jdbc.inTransaction(c -> {
-      int updated;
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE device SET secret = ?, updated_at = ? WHERE username = ? AND domain_id = (SELECT id FROM domain WHERE name = ?)")) {
-        ps.setString(1, encrypted);
-        ps.setLong(2, now);
-        ps.setString(3, user);
-        ps.setString(4, domain);
-        updated = ps.executeUpdate();
-      }
-      if (updated != 1) {
-        throw new NotFoundException("device " + user + "@" + domain + " does not exist");
-      }
-      JdbcChangeFeed.record(c, Change.DEVICE, domain, user, now);
-      return null;
-    });
+    changeOne(domain, user, now,
+        "UPDATE device SET secret = ?, updated_at = ? WHERE username = ? AND domain_id = (SELECT id FROM domain WHERE name = ?)",
+        encrypted, now, user, domain);
   }
 
   @Override
   public void remove(String domainName, String username) {
     String domain = Values.domain(domainName);
     String user = Values.username(username);
-    long now = clock.millis();
+    changeOne(domain, user, clock.millis(),
+        "DELETE FROM device WHERE username = ? AND domain_id = (SELECT id FROM domain WHERE name = ?)", user, domain);
+  }
+
+  /**
+   * Runs one parameterised statement that must change exactly the row of {@code user@domain}, and logs the
+   * change, in one transaction; {@link NotFoundException} if there is no such device.
+   */
+  private void changeOne(String domain, String user, long now, String sql, Object... args) {
     jdbc.inTransaction(c -> {
-      int deleted;
-      try (PreparedStatement ps = c.prepareStatement(
-          "DELETE FROM device WHERE username = ? AND domain_id = (SELECT id FROM domain WHERE name = ?)")) {
-        ps.setString(1, user);
-        ps.setString(2, domain);
-        deleted = ps.executeUpdate();
+      int changed;
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) {
+          ps.setObject(i + 1, args[i]);
+        }
+        changed = ps.executeUpdate();
       }
-      if (deleted != 1) {
+      if (changed != 1) {
         throw new NotFoundException("device " + user + "@" + domain + " does not exist");
       }
       JdbcChangeFeed.record(c, Change.DEVICE, domain, user, now);
