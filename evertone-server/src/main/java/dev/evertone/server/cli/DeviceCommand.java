@@ -34,6 +34,15 @@ final class DeviceCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** Which device a command acts on. */
+  static final class DeviceId {
+    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The device's domain (must exist).")
+    String domain;
+
+    @Option(names = {"--user", "-u"}, required = true, paramLabel = "USER", description = "SIP user name, e.g. 1001.")
+    String user;
+  }
+
   /** Where a password comes from: the option, standard input, or generated. */
   static final class PasswordSource {
     @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD",
@@ -79,11 +88,7 @@ final class DeviceCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions options;
 
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "Its domain (must exist).")
-    String domain;
-
-    @Option(names = {"--user", "-u"}, required = true, paramLabel = "USER", description = "SIP user name, e.g. 1001.")
-    String user;
+    @Mixin DeviceId device;
 
     @Option(names = "--display-name", paramLabel = "NAME", description = "A label, e.g. 'Front desk'.")
     String displayName;
@@ -95,7 +100,7 @@ final class DeviceCommand implements Runnable {
     public Integer call() throws IOException {
       Password p = password(passwordSource, Main.context(spec));
       try (Store store = Stores.open(spec, options)) {
-        Device d = store.devices().add(domain, user, p.value(), displayName);
+        Device d = store.devices().add(device.domain, device.user, p.value(), displayName);
         PrintWriter out = spec.commandLine().getOut();
         out.println("added device " + d.username() + "@" + d.domain());
         showGenerated(out, p);
@@ -137,17 +142,13 @@ final class DeviceCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions options;
 
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN")
-    String domain;
-
-    @Option(names = {"--user", "-u"}, required = true, paramLabel = "USER")
-    String user;
+    @Mixin DeviceId device;
 
     @Override
     public Integer call() {
       try (Store store = Stores.open(spec, options)) {
-        store.devices().remove(domain, user);
-        spec.commandLine().getOut().println("removed device " + user + "@" + domain.toLowerCase(java.util.Locale.ROOT));
+        store.devices().remove(device.domain, device.user);
+        spec.commandLine().getOut().println("removed device " + device.user + "@" + device.domain.toLowerCase(java.util.Locale.ROOT));
       }
       return 0;
     }
@@ -159,11 +160,7 @@ final class DeviceCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions options;
 
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN")
-    String domain;
-
-    @Option(names = {"--user", "-u"}, required = true, paramLabel = "USER")
-    String user;
+    @Mixin DeviceId device;
 
     @ArgGroup(exclusive = true)
     PasswordSource passwordSource;
@@ -172,9 +169,9 @@ final class DeviceCommand implements Runnable {
     public Integer call() throws IOException {
       Password p = password(passwordSource, Main.context(spec));
       try (Store store = Stores.open(spec, options)) {
-        store.devices().setSecret(domain, user, p.value());
+        store.devices().setSecret(device.domain, device.user, p.value());
         PrintWriter out = spec.commandLine().getOut();
-        out.println("changed the password of " + user + "@" + domain.toLowerCase(java.util.Locale.ROOT));
+        out.println("changed the password of " + device.user + "@" + device.domain.toLowerCase(java.util.Locale.ROOT));
         showGenerated(out, p);
       }
       return 0;
