@@ -460,10 +460,7 @@ public final class Registrar {
 
   private void respond(ServerTransaction tx, SipResponse.Builder b, Outcome outcome) {
     outcomes.get(outcome).increment();
-    String to = b.header(HeaderName.TO);
-    if (to != null && !to.contains(";tag=")) {
-      b.set(HeaderName.TO, to + ";tag=" + TransactionLayer.newTag());
-    }
+    b.withToTag(TransactionLayer.newTag());
     b.add(HeaderName.SERVER, serverHeader);
     tx.respond(b.build());
   }

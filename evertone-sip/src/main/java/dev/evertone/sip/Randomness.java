@@ -46,6 +46,11 @@ public final class Randomness {
     return v;
   }
 
+  /** A new To/From tag: 64 random bits in hex (RFC 3261 19.3). */
+  public static String tag() {
+    return Long.toHexString(nextLong() | Long.MIN_VALUE);
+  }
+
   /** Fills {@code out} with cryptographically random bytes from the pool. */
   public static void nextBytes(byte[] out) {
     for (int i = 0; i < out.length; i += 8) {

@@ -54,10 +54,7 @@ public final class SipCore implements TransactionUser {
   }
 
   private void respond(ServerTransaction tx, SipResponse.Builder b) {
-    String to = b.header(HeaderName.TO);
-    if (to != null && !to.contains(";tag=")) {
-      b.set(HeaderName.TO, to + ";tag=" + TransactionLayer.newTag());
-    }
+    b.withToTag(TransactionLayer.newTag());
     b.add(HeaderName.SERVER, serverHeader);
     tx.respond(b.build());
   }

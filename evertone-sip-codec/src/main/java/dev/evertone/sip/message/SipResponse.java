@@ -112,6 +112,18 @@ public final class SipResponse extends SipMessage {
       return status;
     }
 
+    /**
+     * Adds {@code tag} to the To header if it has none: a UAS tags every response but a 100 (RFC 3261
+     * 8.2.6.2).
+     */
+    public Builder withToTag(String tag) {
+      String to = header(HeaderName.TO);
+      if (to != null && !to.contains(";tag=")) {
+        set(HeaderName.TO, to + ";tag=" + tag);
+      }
+      return this;
+    }
+
     @Override
     public SipResponse build() {
       return new SipResponse(status, reason, version, fieldsWithContentLength(), body);

@@ -44,6 +44,13 @@ class MessageTest {
   }
 
   @Test
+  void toTagIsAddedOnlyWhenMissing() {
+    SipResponse tagged = SipResponse.forRequest(options(), 200).withToTag("abc").build();
+    assertThat(tagged.to().tag()).isEqualTo("abc");
+    assertThat(tagged.toBuilder().withToTag("other").build().to().tag()).isEqualTo("abc");
+  }
+
+  @Test
   void listHeadersSplitAcrossFields() {
     assertThat(options().headerValues("k")).containsExactly("path", "outbound", "gruu");
     assertThat(options().count(HeaderName.SUPPORTED)).isEqualTo(2);

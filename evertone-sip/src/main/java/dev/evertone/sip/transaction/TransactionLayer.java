@@ -141,21 +141,13 @@ public final class TransactionLayer implements InboundListener {
   private void onCancel(NonInviteServerTransaction cancelTx, SipRequest cancel) {
     ServerTransaction target = server.get(serverKey(cancel, Method.INVITE));
     if (!(target instanceof InviteServerTransaction invite)) {
-      cancelTx.respond(withToTag(SipResponse.forRequest(cancel, StatusCode.CALL_DOES_NOT_EXIST)).build());
+      cancelTx.respond(SipResponse.forRequest(cancel, StatusCode.CALL_DOES_NOT_EXIST).withToTag(newTag()).build());
       return;
     }
-    cancelTx.respond(withToTag(SipResponse.forRequest(cancel, StatusCode.OK)).build());
+    cancelTx.respond(SipResponse.forRequest(cancel, StatusCode.OK).withToTag(newTag()).build());
     if (!invite.isCompleted()) {
       user.onCancel(invite, cancel);
     }
-  }
-
-  private static SipResponse.Builder withToTag(SipResponse.Builder b) {
-    String to = b.header("To");
-    if (to != null && !to.contains(";tag=")) {
-      b.set("To", to + ";tag=" + newTag());
-    }
-    return b;
   }
 
   /** A validated response from the transport layer. */
@@ -266,6 +258,6 @@ public final class TransactionLayer implements InboundListener {
 
   /** A new To/From tag: 64 random bits. */
   public static String newTag() {
-    return Long.toHexString(Randomness.nextLong() | Long.MIN_VALUE);
+    return Randomness.tag();
   }
 }

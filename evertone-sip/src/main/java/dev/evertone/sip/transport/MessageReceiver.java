@@ -1,5 +1,6 @@
 package dev.evertone.sip.transport;
 
+import dev.evertone.sip.Randomness;
 import dev.evertone.sip.header.HeaderName;
 import dev.evertone.sip.header.Via;
 import dev.evertone.sip.message.HeaderField;
@@ -166,11 +167,7 @@ public final class MessageReceiver {
         .description("Malformed requests answered with an error").tag("transport", source.transport().lowerName())
         .tag("status", status).register(meters)).increment();
     log.debug("rejecting {} from {} with {}: {}", request.method(), source, error.statusCode(), error.getMessage());
-    SipResponse.Builder answer = SipResponse.forRequest(request, error.statusCode());
-    String to = answer.header(HeaderName.TO);
-    if (to != null && !to.contains("tag=")) {
-      answer.set(HeaderName.TO, to + ";tag=" + Long.toHexString(request.hashCode() & 0xffffffffL));
-    }
+    SipResponse.Builder answer = SipResponse.forRequest(request, error.statusCode()).withToTag(Randomness.tag());
     answer.add(new HeaderField(HeaderName.WARNING, "399 " + warnAgent + " " + quoted(error.reason())));
     byte[] bytes;
     try {
