@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,11 +87,11 @@ public final class DigestAuthenticator {
     if (!match || ha1 == null) {
       return Verdict.WRONG;
     }
-    if (nonces.check(c.nonce(), realm) != NonceService.Check.VALID) {
+    OptionalLong nonce = nonces.validId(c.nonce(), realm);
+    if (nonce.isEmpty()) {
       return Verdict.STALE;
     }
-    long now = clock.millis();
-    if (!counts.accept(NonceService.id(c.nonce()), Math.max(c.nc(), 0), now)) {
+    if (!counts.accept(nonce.getAsLong(), Math.max(c.nc(), 0), clock.millis())) {
       return Verdict.STALE;
     }
     return Verdict.OK;

@@ -8,8 +8,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.OptionalLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Nonces that need no server-side storage (RFC 7616 3.3): {@code base64url(time || random || HMAC)}, where
@@ -78,28 +80,44 @@ public final class NonceService {
   public enum Check { VALID, EXPIRED, INVALID }
 
   public Check check(String nonce, String realm) {
+    byte[] raw = authentic(nonce, realm);
+    if (raw == null) {
+      return Check.INVALID;
+    }
+    return fresh(raw) ? Check.VALID : Check.EXPIRED;
+  }
+
+  /**
+   * The 64-bit identity of a valid nonce (authentic and fresh), for replay tracking; empty for any other.
+   * Decodes the nonce once, for the callers that need both answers.
+   */
+  public OptionalLong validId(String nonce, String realm) {
+    byte[] raw = authentic(nonce, realm);
+    if (raw == null || !fresh(raw)) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(ByteBuffer.wrap(raw, TIME_BYTES, RANDOM_BYTES).getLong() ^ ByteBuffer.wrap(raw).getLong());
+  }
+
+  /** The nonce's octets if it decodes and its HMAC verifies for {@code realm}, else null. */
+  private byte @Nullable [] authentic(String nonce, String realm) {
     byte[] raw;
     try {
       raw = Base64.getUrlDecoder().decode(nonce);
     } catch (IllegalArgumentException e) {
-      return Check.INVALID;
+      return null;
     }
     if (raw.length != TIME_BYTES + RANDOM_BYTES + MAC_BYTES) {
-      return Check.INVALID;
+      return null;
     }
     byte[] expected = tag(raw, realm);
-    if (!MessageDigest.isEqual(Arrays.copyOf(expected, MAC_BYTES), Arrays.copyOfRange(raw, TIME_BYTES + RANDOM_BYTES, raw.length))) {
-      return Check.INVALID;
-    }
-    long issued = ByteBuffer.wrap(raw).getLong();
-    long age = clock.millis() - issued;
-    return age < 0 || age > lifetimeMillis ? Check.EXPIRED : Check.VALID;
+    boolean ok = MessageDigest.isEqual(Arrays.copyOf(expected, MAC_BYTES), Arrays.copyOfRange(raw, TIME_BYTES + RANDOM_BYTES, raw.length));
+    return ok ? raw : null;
   }
 
-  /** The 64-bit identity of a (verified) nonce, for replay tracking. */
-  public static long id(String nonce) {
-    byte[] raw = Base64.getUrlDecoder().decode(nonce);
-    return ByteBuffer.wrap(raw, TIME_BYTES, RANDOM_BYTES).getLong() ^ ByteBuffer.wrap(raw).getLong();
+  private boolean fresh(byte[] raw) {
+    long age = clock.millis() - ByteBuffer.wrap(raw).getLong();
+    return age >= 0 && age <= lifetimeMillis;
   }
 
   private byte[] tag(byte[] raw, String realm) {
