@@ -48,9 +48,4 @@ public final class ChangeWatcher implements Runnable {
       }
     }
   }
-
-  /** The last change applied. */
-  public synchronized long seen() {
-    return seen;
-  }
 }

@@ -57,10 +57,6 @@ public final class SipStack implements AutoCloseable {
     return transactions;
   }
 
-  public NettySipTransport transport() {
-    return transport;
-  }
-
   /** The bound socket addresses, in listen-point order. */
   public List<InetSocketAddress> boundAddresses() {
     return transport.boundAddresses();

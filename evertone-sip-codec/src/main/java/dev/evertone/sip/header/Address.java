@@ -30,10 +30,6 @@ public final class Address {
     this.params = Objects.requireNonNull(params, "params");
   }
 
-  public static Address of(Uri uri) {
-    return new Address(null, uri, Parameters.EMPTY);
-  }
-
   /** Parses a header value that holds exactly one address (From, To). */
   public static Address parse(String value) {
     Scanner sc = new Scanner(value);
@@ -156,10 +152,6 @@ public final class Address {
 
   public Address withoutParam(String name) {
     return new Address(displayName, uri, params.without(name));
-  }
-
-  public Address withUri(Uri newUri) {
-    return new Address(displayName, newUri, params);
   }
 
   public void appendTo(StringBuilder out) {

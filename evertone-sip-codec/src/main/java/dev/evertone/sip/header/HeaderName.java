@@ -182,11 +182,6 @@ public final class HeaderName {
     TO, FROM, CALL_ID, CSEQ, MAX_FORWARDS, CONTENT_LENGTH, CONTENT_TYPE, EXPIRES, MIN_EXPIRES
   };
 
-  /** Headers that may appear only once in a message (RFC 3261 7.3.1, 8.1.1). */
-  public static boolean isSingle(String canonical) {
-    return singleIndex(canonical) >= 0;
-  }
-
   /** A small number (below 32) for each header that may appear only once, -1 for the others. */
   public static int singleIndex(String canonical) {
     for (int i = 0; i < SINGLE.length; i++) {

@@ -33,11 +33,6 @@ public final class Via {
     this.params = params;
   }
 
-  /** A Via for a message evertone sends: SIP/2.0, the given transport and sent-by, and a branch. */
-  public static Via of(String transport, String host, int port, String branch) {
-    return new Via("SIP/2.0", transport, host, port, new Parameters.Builder().add("branch", branch).build());
-  }
-
   /** Parses a Via header field value, which may hold several comma-separated values. */
   public static List<Via> parseList(String value) {
     Scanner sc = new Scanner(value);

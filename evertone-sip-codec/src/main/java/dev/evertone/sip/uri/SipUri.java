@@ -253,11 +253,6 @@ public final class SipUri implements Uri {
     return new SipUri(secure, user, password, host, port, params.without(name), headers);
   }
 
-  public SipUri withHostPort(String newHost, int newPort) {
-    Hosts.check(newHost, 0);
-    return new SipUri(secure, user, password, newHost, newPort, params, headers);
-  }
-
   /** The same URI without parameters and headers. */
   public SipUri bare() {
     return new SipUri(secure, user, password, host, port, Parameters.EMPTY, null);

@@ -96,9 +96,4 @@ public final class DigestAuthenticator {
     }
     return Verdict.OK;
   }
-
-  /** Nonces tracked for replay protection. */
-  public int trackedNonces() {
-    return counts.size();
-  }
 }

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The transaction layer (RFC 3261 17): matches received requests to server transactions and received
@@ -193,11 +192,6 @@ public final class TransactionLayer implements InboundListener {
     server.remove(tx.key, tx);
   }
 
-  /** Server transactions alive, including completed ones kept for Timer J. */
-  public int serverTransactionsIncludingCompleted() {
-    return server.size() + completed.size();
-  }
-
   void remove(ServerTransaction tx) {
     server.remove(tx.key, tx);
   }
@@ -224,11 +218,6 @@ public final class TransactionLayer implements InboundListener {
 
   public int clientTransactions() {
     return client.size();
-  }
-
-  /** The live server transaction for a request (or the INVITE an ACK/CANCEL belongs to), if any. */
-  public @Nullable ServerTransaction find(SipRequest request, String method) {
-    return server.get(serverKey(request, method));
   }
 
   /**

@@ -118,10 +118,6 @@ public final class NettySipTransport implements SipTransport {
     return List.copyOf(bound);
   }
 
-  public int openConnections() {
-    return connections.size();
-  }
-
   @Override
   public SentResponse sendResponse(SipResponse response, Source source, Flow.SendFailureHandler onFailure) {
     byte[] bytes = response.toBytes();

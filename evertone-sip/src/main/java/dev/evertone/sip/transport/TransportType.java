@@ -27,22 +27,7 @@ public enum TransportType {
     return defaultPort;
   }
 
-  /** The name used in Via and in {@code transport=} URI parameters. */
-  public String viaName() {
-    return name();
-  }
-
   public String lowerName() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  /** The transport named in a Via (case-insensitive), or null if unknown. */
-  public static TransportType fromVia(String name) {
-    for (TransportType t : values()) {
-      if (t.name().equalsIgnoreCase(name)) {
-        return t;
-      }
-    }
-    return null;
   }
 }
