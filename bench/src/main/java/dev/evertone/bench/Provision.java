@@ -1,18 +1,21 @@
 package dev.evertone.bench;
 
-import dev.evertone.store.DeviceRepository;
+import dev.evertone.provisioning.ImportOptions;
+import dev.evertone.provisioning.ProvisioningConfig;
+import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.provisioning.template.Format;
+import dev.evertone.store.Actor;
 import dev.evertone.store.Store;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Provisions the benchmark users of {@code make-users.sh} into an evertone data directory: domain
  * {@code bench.test}, users u100000.. with password "pw" + user, as Kamailio's benchmark configuration
- * derives them.
+ * derives them. Uses the import, like an operator would.
  *
  * <p>usage: Provision DATA_DIR COUNT
  */
@@ -25,17 +28,19 @@ public final class Provision {
     }
     int count = Integer.parseInt(args[1]);
     try (Store store = JdbcStore.open(new StoreConfig(null, Path.of(args[0]), null, 2), Clock.systemUTC())) {
+      ProvisioningService p = new ProvisioningService(store, ProvisioningConfig.DEFAULT, Clock.systemUTC(), Actor.local("bench"))
+          .withProgress(step -> System.err.println("  " + step));
       if (store.domains().find("bench.test").isEmpty()) {
-        store.domains().add("bench.test");
+        p.addDomain("bench.test");
       }
-      List<DeviceRepository.NewDevice> batch = new ArrayList<>(count);
+      StringBuilder csv = new StringBuilder("domain,extension,auth_user,secret\n");
       for (int i = 0; i < count; i++) {
         String user = "u" + (100000 + i);
-        batch.add(new DeviceRepository.NewDevice(user, "pw" + user, null));
+        csv.append("bench.test,").append(user).append(',').append(user).append(",pw").append(user).append('\n');
       }
       long start = System.nanoTime();
-      int added = store.devices().addAll("bench.test", batch);
-      System.err.printf("provisioned %d users in %d ms%n", added, (System.nanoTime() - start) / 1_000_000);
+      p.importFile(csv.toString().getBytes(StandardCharsets.UTF_8), new ImportOptions(Format.CSV, "bench-users.csv", false, true, false));
+      System.err.printf("provisioned %d users in %d ms%n", count, (System.nanoTime() - start) / 1_000_000);
     }
   }
 }

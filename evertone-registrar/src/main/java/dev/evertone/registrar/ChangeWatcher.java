@@ -8,9 +8,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the store's change log and drops the cached credentials it names, so that a device added, changed
- * or removed (by the CLI, another node, an import) takes effect within one poll, without a restart.
+ * or removed (by the admin API, the CLI, another node, an import or a restore) takes effect without a
+ * restart. Its thread wakes at once after a change through this process or, on PostgreSQL, through any
+ * node; otherwise (a SQLite file written by another process) within one poll interval.
  */
-public final class ChangeWatcher implements Runnable {
+public final class ChangeWatcher implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeWatcher.class);
   private static final int BATCH = 1000;
 
@@ -18,12 +20,32 @@ public final class ChangeWatcher implements Runnable {
   private final CredentialCache cache;
   private long seen;
   private boolean failing;
+  private volatile boolean running;
+  private Thread thread;
 
   /** Starts from the newest change: what is cached afterwards was loaded after it. */
   public ChangeWatcher(ChangeFeed feed, CredentialCache cache) {
     this.feed = feed;
     this.cache = cache;
     this.seen = feed.latest();
+  }
+
+  /** Starts a thread that reads the change log whenever a change is signalled, and at least every {@code pollMillis}. */
+  public synchronized ChangeWatcher start(long pollMillis) {
+    running = true;
+    thread = new Thread(() -> {
+      while (running) {
+        try {
+          feed.awaitChange(pollMillis);
+        } catch (InterruptedException e) {
+          return;
+        }
+        run();
+      }
+    }, "change-watcher");
+    thread.setDaemon(true);
+    thread.start();
+    return this;
   }
 
   @Override
@@ -33,7 +55,7 @@ public final class ChangeWatcher implements Runnable {
       do {
         batch = feed.since(seen, BATCH);
         for (Change c : batch) {
-          cache.invalidate(c.domain(), Change.DEVICE.equals(c.entity()) ? c.username() : null);
+          cache.invalidate(c.domain(), Change.CREDENTIAL.equals(c.entity()) ? c.username() : null);
           seen = c.seq();
         }
       } while (batch.size() == BATCH);
@@ -46,6 +68,18 @@ public final class ChangeWatcher implements Runnable {
         log.warn("cannot read the change log; cached credentials may be stale until it works: {}", e.getMessage());
         failing = true;
       }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t != null) {
+      t.interrupt();
     }
   }
 }

@@ -3,7 +3,8 @@ package dev.evertone.registrar;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.evertone.sip.auth.DigestAlgorithm;
-import dev.evertone.store.DeviceRepository;
+import dev.evertone.store.Credential;
+import dev.evertone.store.CredentialRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.List;
@@ -20,8 +21,13 @@ import org.jspecify.annotations.Nullable;
 public final class CredentialCache {
   private final AsyncLoadingCache<String, Optional<AccountSecrets>> cache;
 
-  public CredentialCache(DeviceRepository devices, Executor storeExecutor, long maxEntries, List<DigestAlgorithm> algorithms, MeterRegistry meters) {
+  /**
+   * @param graceMillis how long after a change the previous secret is still accepted; 0 turns it off
+   */
+  public CredentialCache(CredentialRepository credentials, Executor storeExecutor, long maxEntries, List<DigestAlgorithm> algorithms,
+      long graceMillis, MeterRegistry meters) {
     List<DigestAlgorithm> offered = List.copyOf(algorithms);
+    boolean grace = graceMillis > 0;
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxEntries)
         .executor(storeExecutor)
@@ -30,9 +36,17 @@ public final class CredentialCache {
           int at = key.lastIndexOf('@');
           String user = key.substring(0, at);
           String domain = key.substring(at + 1);
-          return devices.credential(domain, user).map(c -> AccountSecrets.of(c.domain(), c.username(), c.secret(), offered));
+          return credentials.lookup(domain, user, grace).map(c -> secrets(c, graceMillis, offered));
         });
     CaffeineCacheMetrics.monitor(meters, cache.synchronous(), "evertone.credentials");
+  }
+
+  private static AccountSecrets secrets(Credential c, long graceMillis, List<DigestAlgorithm> offered) {
+    if (c.previousSecret() == null || graceMillis <= 0) {
+      return AccountSecrets.of(c.domain(), c.authUser(), c.secret(), offered);
+    }
+    return AccountSecrets.withPrevious(c.domain(), c.authUser(), c.secret(), c.previousSecret(), c.changedAt().toEpochMilli() + graceMillis,
+        offered);
   }
 
   private static String key(String domain, String username) {

@@ -76,6 +76,7 @@ public final class Registrar {
   private final Clock clock;
   private final String serverHeader;
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+  private final Counter previousSecretUsed;
   private final RateLimitedLog events = new RateLimitedLog(log, 20);
   private final String warnAgent;
   // Many devices share one User-Agent string: keep one copy per distinct value (bounded).
@@ -91,6 +92,8 @@ public final class Registrar {
     this.clock = clock;
     this.serverHeader = serverHeader;
     this.warnAgent = warnAgent;
+    this.previousSecretUsed = Counter.builder("evertone.registrar.previous.secret")
+        .description("authentications that succeeded with a line's previous secret, within its grace window").register(meters);
     for (Outcome o : Outcome.values()) {
       outcomes.put(o, Counter.builder("evertone.registrar.requests").tag("outcome", o.tag)
           .description("REGISTER requests by outcome").register(meters));
@@ -188,7 +191,22 @@ public final class Registrar {
       Optional<AccountSecrets> secrets) {
     Source source = tx.source();
     String ha1 = secrets.map(s -> s.ha1(creds.algorithm())).orElse(null);
-    switch (authenticator.verify(creds, request.method(), realm, ha1)) {
+    DigestAuthenticator.Verdict verdict = authenticator.verify(creds, request.method(), realm, ha1);
+    boolean withPrevious = false;
+    if (verdict == DigestAuthenticator.Verdict.WRONG && secrets.isPresent()) {
+      // grace window: a device not yet re-provisioned after a change may still use the secret it holds
+      String previous = secrets.get().previousHa1(creds.algorithm(), clock.millis());
+      if (previous != null) {
+        verdict = authenticator.verify(creds, request.method(), realm, previous);
+        withPrevious = verdict == DigestAuthenticator.Verdict.OK;
+      }
+    }
+    if (withPrevious) {
+      previousSecretUsed.increment();
+      events.warn(clock.millis(), "{}@{} from {} authenticated with its previous secret, accepted until {}; re-provision the device",
+          creds.username(), realm, source, Instant.ofEpochMilli(secrets.get().previousUntil()));
+    }
+    switch (verdict) {
       case NOT_APPLICABLE -> {
         challenge(tx, request, realm, false);
         return;

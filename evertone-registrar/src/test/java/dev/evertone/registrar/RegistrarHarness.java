@@ -13,17 +13,23 @@ import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.transport.ListenPoint;
 import dev.evertone.sip.transport.TransportConfig;
 import dev.evertone.sip.transport.TransportType;
+import dev.evertone.store.Actor;
+import dev.evertone.store.ChangeSet;
+import dev.evertone.store.HistoryEntry;
+import dev.evertone.store.Line;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** A registrar on loopback UDP and TCP with a real SQLite store and a hand-moved clock. */
 final class RegistrarHarness implements AutoCloseable {
+  static final Actor ACTOR = Actor.local("test");
   final TestClock clock = new TestClock();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final JdbcStore store;
@@ -35,11 +41,16 @@ final class RegistrarHarness implements AutoCloseable {
   private final ExecutorService storeExecutor = Executors.newFixedThreadPool(2);
 
   RegistrarHarness(Path dir, RegistrarConfig config) throws Exception {
+    this(dir, config, 0);
+  }
+
+  /** @param graceMillis how long a line's previous secret stays accepted after a change */
+  RegistrarHarness(Path dir, RegistrarConfig config, long graceMillis) throws Exception {
     store = JdbcStore.open(new StoreConfig(null, dir, null, 4), clock);
-    store.domains().add("example.com");
+    store.provisioning().apply(ChangeSet.builder().addDomain("example.com").build(), ACTOR);
     List<DigestAlgorithm> algorithms = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
     location = new LocationService(clock, config.maxExpires(), meters);
-    cache = new CredentialCache(store.devices(), storeExecutor, 10_000, algorithms, meters);
+    cache = new CredentialCache(store.credentials(), storeExecutor, 10_000, algorithms, graceMillis, meters);
     watcher = new ChangeWatcher(store.changes(), cache);
     DigestAuthenticator authenticator = new DigestAuthenticator(new NonceService(NonceService.randomSecret(), 300_000, clock), algorithms, clock);
     AuthGuard guard = new AuthGuard(config.perSource(), config.perAccount());
@@ -68,8 +79,20 @@ final class RegistrarHarness implements AutoCloseable {
     return new InetSocketAddress("127.0.0.1", stack.boundAddresses().get(1).getPort());
   }
 
+  /** Adds a softphone with one line, {@code user@example.com}. */
   void addDevice(String user, String password) {
-    store.devices().add("example.com", user, password, null);
+    ChangeSet.Builder b = ChangeSet.builder();
+    long device = b.nextRef();
+    store.provisioning().apply(b.device(new ChangeSet.CreateDevice(device, "example.com", null, null, null, null))
+        .line(new ChangeSet.CreateLine(device, 1, "example.com", user, new ChangeSet.Plain(password), HistoryEntry.CREATED)).build(), ACTOR);
+  }
+
+  /** Gives line {@code user@example.com} a new secret. */
+  void setSecret(String user, String password) {
+    Line line = store.provisioning().load(Set.of("example.com")).lines().stream().filter(l -> l.authUser().equals(user)).findFirst()
+        .orElseThrow();
+    store.provisioning().apply(ChangeSet.builder().line(new ChangeSet.UpdateLine(line.id(), line.revision(), line.key(), line.deviceId(),
+        line.lineNo(), new ChangeSet.Plain(password), HistoryEntry.CHANGED)).build(), ACTOR);
   }
 
   double outcome(String tag) {

@@ -414,7 +414,7 @@ class RegistrarTest {
       assertThat(p.register(3600).status()).isEqualTo(403); // cache not refreshed yet
       h.watcher.run();
       assertThat(p.register(3600).status()).isEqualTo(200);
-      h.store.devices().setSecret("example.com", "3003", "second");
+      h.setSecret("3003", "second");
       h.watcher.run();
       assertThat(p.register(3600).status()).isEqualTo(403);
       p.password = "second";

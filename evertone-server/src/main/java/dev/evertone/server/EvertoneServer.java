@@ -18,6 +18,12 @@ import dev.evertone.sip.transaction.TimerConfig;
 import dev.evertone.sip.transport.ListenPoint;
 import dev.evertone.sip.transport.TransportConfig;
 import dev.evertone.sip.transport.TransportType;
+import dev.evertone.provisioning.GuardLimits;
+import dev.evertone.provisioning.ProvisioningConfig;
+import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.provisioning.template.TemplateLimits;
+import dev.evertone.store.Actor;
+import dev.evertone.store.DomainSize;
 import dev.evertone.store.Store;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
@@ -59,9 +65,10 @@ public final class EvertoneServer implements AutoCloseable {
   private final LocationService location;
   private final SipStack sip;
   private final @Nullable HttpEndpoints http;
+  private final ChangeWatcher watcher;
 
   private EvertoneServer(Store store, PrometheusMeterRegistry meters, ExecutorService storeExecutor, ScheduledExecutorService maintenance,
-      LocationService location, SipStack sip, @Nullable HttpEndpoints http) {
+      LocationService location, SipStack sip, @Nullable HttpEndpoints http, ChangeWatcher watcher) {
     this.store = store;
     this.meters = meters;
     this.storeExecutor = storeExecutor;
@@ -69,6 +76,7 @@ public final class EvertoneServer implements AutoCloseable {
     this.location = location;
     this.sip = sip;
     this.http = http;
+    this.watcher = watcher;
   }
 
   /** Opens the store, binds the sockets and starts serving. */
@@ -88,8 +96,10 @@ public final class EvertoneServer implements AutoCloseable {
       List<DigestAlgorithm> algorithms = algorithms(config.auth().algorithms());
       RegistrarConfig registrarConfig = registrarConfig(config);
       LocationService location = new LocationService(clock, registrarConfig.maxExpires(), meters);
-      CredentialCache cache = new CredentialCache(store.devices(), storeExecutor, config.store().credentialCacheSize(), algorithms, meters);
-      ChangeWatcher watcher = new ChangeWatcher(store.changes(), cache);
+      CredentialCache cache = new CredentialCache(store.credentials(), storeExecutor, config.store().credentialCacheSize(), algorithms,
+          config.auth().previousSecretGrace().toMillis(), meters);
+      ChangeWatcher watcher = new ChangeWatcher(store.changes(), cache).start(config.store().changePollInterval().toMillis());
+      started.add(watcher);
       NonceService nonces = new NonceService(nonceSecret(config.auth().nonceSecret()), config.auth().nonceLifetime().toMillis(), clock);
       AuthGuard guard = new AuthGuard(registrarConfig.perSource(), registrarConfig.perAccount());
       String name = config.sip().serverName();
@@ -100,21 +110,26 @@ public final class EvertoneServer implements AutoCloseable {
       started.add(sip);
 
       maintenance.scheduleAtFixedRate(guarded("binding expiry", location::expireDue), 1, 1, TimeUnit.SECONDS);
-      long poll = config.store().changePollInterval().toMillis();
-      maintenance.scheduleWithFixedDelay(guarded("change log", watcher), poll, poll, TimeUnit.MILLISECONDS);
       maintenance.scheduleAtFixedRate(guarded("limiter purge", () -> guard.purge(clock.millis())), 10, 10, TimeUnit.SECONDS);
       maintenance.scheduleAtFixedRate(guarded("change log pruning",
           () -> store.changes().prune(clock.millis() - TimeUnit.DAYS.toMillis(1))), 1, 60, TimeUnit.MINUTES);
 
       HttpEndpoints http = null;
       if (config.http().port() >= 0) {
+        ProvisioningService provisioning = new ProvisioningService(store, provisioningConfig(config), clock, new Actor("server", "local"));
         http = HttpEndpoints.start(config.http().host(), config.http().port(), meters,
-            () -> "{\"status\":\"up\",\"bindings\":" + location.size() + ",\"aors\":" + location.aorCount() + "}\n");
-        log.info("metrics on http://{}:{}/metrics, health on /health", config.http().host(), http.address().getPort());
+            () -> "{\"status\":\"up\",\"bindings\":" + location.size() + ",\"aors\":" + location.aorCount() + "}\n",
+            provisioning, store.tokens(), config.provisioning().importLimits().maxBytes());
+        started.add(http);
+        log.info("metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1", config.http().host(), http.address().getPort());
       }
-      log.info("store: {} ({} domains, {} devices)", store.describe(), store.domains().list().size(), store.devices().count(null));
+      int devices = store.domains().sizes().values().stream().mapToInt(DomainSize::devices).sum();
+      log.info("store: {} ({} domains, {} devices)", store.describe(), store.domains().list().size(), devices);
+      if (config.auth().previousSecretGrace().toMillis() > 0) {
+        log.info("grace window: a line's previous secret is accepted for {} after it changes", config.auth().previousSecretGrace());
+      }
       log.info("digest algorithms offered: {}; realm = the domain of each device", config.auth().algorithms());
-      return new EvertoneServer(store, meters, storeExecutor, maintenance, location, sip, http);
+      return new EvertoneServer(store, meters, storeExecutor, maintenance, location, sip, http, watcher);
     } catch (Exception | Error e) {
       maintenance.shutdownNow();
       storeExecutor.shutdownNow();
@@ -124,6 +139,14 @@ public final class EvertoneServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /** The provisioning settings of a configuration (shared by the server and the administration commands). */
+  public static ProvisioningConfig provisioningConfig(ServerConfig config) {
+    ServerConfig.Guard g = config.provisioning().guard();
+    ServerConfig.Import i = config.provisioning().importLimits();
+    return new ProvisioningConfig(new GuardLimits(g.percent(), g.devices(), g.smallChange()),
+        new TemplateLimits(i.maxBytes(), i.maxRows(), i.maxErrors()));
   }
 
   /** The store settings of a configuration (shared by the server and the administration commands). */
@@ -250,6 +273,7 @@ public final class EvertoneServer implements AutoCloseable {
     if (http != null) {
       http.close();
     }
+    watcher.close();
     maintenance.shutdownNow();
     // answers to requests whose credentials are being loaded go out before the sockets close
     storeExecutor.shutdown();

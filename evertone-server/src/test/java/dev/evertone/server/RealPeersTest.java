@@ -2,6 +2,8 @@ package dev.evertone.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.evertone.provisioning.NewDevice;
+import dev.evertone.provisioning.NewLine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -82,9 +84,9 @@ class RealPeersTest {
     Peers.require("baresip", "baresip");
     Path modules = Path.of("/usr/lib/baresip/modules");
     assertThat(modules).as("baresip's modules (Debian layout)").isDirectory();
-    fx.server.store().domains().add("example.com");
+    fx.provisioning().addDomain("example.com");
     // baresip's account file cannot hold '"' or '\\' in a password; the rest of the punctuation it can
-    fx.server.store().devices().add("example.com", "1001", "Zq9;'p%w&d", null);
+    fx.provisioning().addDevice(new NewDevice("example.com", "1001", null, null, null, null, List.of(new NewLine(null, "1001", "Zq9;'p%w&d"))));
     for (String transport : List.of("udp", "tcp")) {
       int port = transport.equals("udp") ? fx.udp().getPort() : fx.tcp().getPort();
       Path conf = java.nio.file.Files.createDirectories(dir.resolve("baresip-" + transport));
@@ -119,9 +121,9 @@ class RealPeersTest {
   void svwarFindsNothing() throws Exception {
     Peers.require("svwar", "sipvicious");
     // svwar addresses users at the target's IP, so the realm is 127.0.0.1
-    fx.server.store().domains().add("127.0.0.1");
+    fx.provisioning().addDomain("127.0.0.1");
     for (String user : List.of("1001", "1002", "1003")) {
-      fx.server.store().devices().add("127.0.0.1", user, "secret" + user, null);
+      fx.provisioning().addDevice(new NewDevice("127.0.0.1", user, null, null, null, null, List.of(new NewLine(null, user, "secret" + user))));
     }
     String target = "udp://127.0.0.1:" + fx.udp().getPort();
     Peers.Run plain = Peers.run(dir, 120, "svwar", "-e1000-1010", target);

@@ -1,8 +1,12 @@
 package dev.evertone.server;
 
+import dev.evertone.provisioning.ImportOptions;
+import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.provisioning.template.Format;
 import dev.evertone.server.config.ConfigLoader;
-import dev.evertone.store.DeviceRepository;
+import dev.evertone.store.Actor;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,17 +36,29 @@ final class ServerFixture implements AutoCloseable {
     return "http://127.0.0.1:" + server.httpAddress().getPort();
   }
 
-  /** Adds domain {@code domain} (if new) and the benchmark users u100000.. with password "pw" + user. */
-  void provision(String domain, int count) {
+  /** Provisioning on this server's store, as an operator at the console. */
+  ProvisioningService provisioning() {
+    return new ProvisioningService(server.store(), dev.evertone.provisioning.ProvisioningConfig.DEFAULT, Clock.systemUTC(),
+        Actor.local("test"));
+  }
+
+  /** Adds domain {@code domain} (if new) and the benchmark users u100000.. with password {@code prefix} + user, by import. */
+  void provision(String domain, int count, String prefix) {
     if (server.store().domains().find(domain).isEmpty()) {
-      server.store().domains().add(domain);
+      provisioning().addDomain(domain);
     }
-    List<DeviceRepository.NewDevice> users = new ArrayList<>();
+    StringBuilder csv = new StringBuilder("domain,extension,auth_user,secret\n");
     for (int i = 0; i < count; i++) {
       String u = "u" + (100000 + i);
-      users.add(new DeviceRepository.NewDevice(u, "pw" + u, null));
+      csv.append(domain).append(',').append(u).append(',').append(u).append(',').append(prefix).append(u).append('\n');
     }
-    server.store().devices().addAll(domain, users);
+    provisioning().importFile(csv.toString().getBytes(StandardCharsets.UTF_8), new ImportOptions(Format.CSV, "fixture.csv", false, true,
+        false));
+  }
+
+  /** The benchmark users with password "pw" + user, as bench/peers/make-users.sh and Kamailio's configuration derive them. */
+  void provision(String domain, int count) {
+    provision(domain, count, "pw");
   }
 
   @Override

@@ -2,7 +2,12 @@ package dev.evertone.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.evertone.provisioning.NewDevice;
+import dev.evertone.provisioning.NewLine;
+import dev.evertone.provisioning.ProvisioningConfig;
+import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.sip.Torture;
+import dev.evertone.store.Actor;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import java.net.URI;
@@ -12,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -110,7 +116,8 @@ class ServerTest {
   void liveProvisioning() throws Exception {
     fx.provision("bench.test", 1); // warms the store; u100000 exists
     try (JdbcStore cli = JdbcStore.open(new StoreConfig(null, dir, null, 1), Clock.systemUTC())) {
-      cli.devices().add("bench.test", "2001", "late-secret", null);
+      new ProvisioningService(cli, ProvisioningConfig.DEFAULT, Clock.systemUTC(), Actor.local("cli")).addDevice(new NewDevice("bench.test",
+          null, null, null, null, null, List.of(new NewLine(null, "2001", "late-secret"))));
     }
     long deadline = System.currentTimeMillis() + 3000;
     int status;

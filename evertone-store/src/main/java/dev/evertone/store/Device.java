@@ -4,12 +4,11 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A device as the registrar knows it: one SIP account {@code username@domain} with its own password. Its
- * address-of-record is {@code sip:username@domain}.
+ * A phone, softphone or door phone of a domain. Its lines carry the SIP credentials.
+ *
+ * @param mac 12 lower-case hex digits, or null for a device without one (a softphone)
+ * @param userId the owner user, or null
+ * @param revision increases with every change; writes name the revision they were planned against
  */
-public record Device(long id, String domain, String username, @Nullable String displayName, Instant createdAt, Instant updatedAt) {
-
-  public String aor() {
-    return "sip:" + username + "@" + domain;
-  }
-}
+public record Device(long id, long revision, String domain, @Nullable String mac, @Nullable String model,
+    @Nullable String description, @Nullable Long userId, Instant createdAt, Instant updatedAt) {}

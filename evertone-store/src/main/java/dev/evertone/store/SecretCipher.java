@@ -11,7 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -22,6 +24,10 @@ import javax.crypto.spec.SecretKeySpec;
  * associated data): moving a ciphertext to another device makes it undecryptable rather than valid.
  *
  * <p>Format: {@code v1:} + base64(12-byte IV || ciphertext || 16-byte tag).
+ *
+ * <p>{@link #fingerprint} gives a keyed hash (HMAC-SHA-256 with a key derived from the same file) that
+ * tells whether two secrets are equal without decrypting them. It too is bound to the row, so equal
+ * secrets of two devices do not show as equal fingerprints.
  */
 public final class SecretCipher {
   private static final String PREFIX = "v1:";
@@ -30,12 +36,49 @@ public final class SecretCipher {
   private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
   private final SecretKeySpec key;
+  private final ThreadLocal<Mac> fingerprintMac;
+  // Cipher.getInstance looks the provider up each time: a bulk import encrypts 100,000 secrets
+  private final ThreadLocal<Cipher> gcm = ThreadLocal.withInitial(SecretCipher::newGcm);
 
   public SecretCipher(byte[] key) {
     if (key.length != KEY_BYTES) {
       throw new IllegalArgumentException("the secret key must be " + KEY_BYTES + " bytes");
     }
     this.key = new SecretKeySpec(key.clone(), "AES");
+    // a separate key for fingerprints: the AES key is never used for anything else
+    SecretKeySpec fingerprintKey = new SecretKeySpec(hmac(new SecretKeySpec(key, "HmacSHA256"),
+        "evertone secret fingerprint v1".getBytes(StandardCharsets.US_ASCII)), "HmacSHA256");
+    this.fingerprintMac = ThreadLocal.withInitial(() -> mac(fingerprintKey));
+  }
+
+  private static Cipher newGcm() {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM unavailable", e);
+    }
+  }
+
+  private static Mac mac(SecretKeySpec key) {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(key);
+      return m;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  private static byte[] hmac(SecretKeySpec key, byte[] data) {
+    return mac(key).doFinal(data);
+  }
+
+  /** The fingerprint of {@code secret} on the row {@code username@domain}: 64 hex digits. */
+  public String fingerprint(String secret, String domain, String username) {
+    Mac m = fingerprintMac.get();
+    m.update(aad(domain, username));
+    m.update((byte) 0);
+    return HexFormat.of().formatHex(m.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
@@ -87,8 +130,8 @@ public final class SecretCipher {
     try {
       byte[] iv = new byte[IV_BYTES];
       RANDOM.get().nextBytes(iv);
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
+      Cipher c = gcm.get();
+      c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv)); // a fresh random IV every time
       c.updateAAD(aad(domain, username));
       byte[] ct = c.doFinal(secret.getBytes(StandardCharsets.UTF_8));
       return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(IV_BYTES + ct.length).put(iv).put(ct).array());
@@ -103,7 +146,7 @@ public final class SecretCipher {
     }
     try {
       byte[] raw = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher c = gcm.get();
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, raw, 0, IV_BYTES));
       c.updateAAD(aad(domain, username));
       return new String(c.doFinal(raw, IV_BYTES, raw.length - IV_BYTES), StandardCharsets.UTF_8);

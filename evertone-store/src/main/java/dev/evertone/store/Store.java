@@ -4,7 +4,13 @@ package dev.evertone.store;
 public interface Store extends AutoCloseable {
   DomainRepository domains();
 
-  DeviceRepository devices();
+  ProvisioningRepository provisioning();
+
+  CredentialRepository credentials();
+
+  AuditLog audit();
+
+  AdminTokenRepository tokens();
 
   ChangeFeed changes();
 

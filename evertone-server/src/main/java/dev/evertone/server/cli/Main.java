@@ -1,5 +1,6 @@
 package dev.evertone.server.cli;
 
+import dev.evertone.provisioning.template.TemplateException;
 import dev.evertone.server.config.ConfigException;
 import dev.evertone.store.StoreException;
 import java.io.PrintWriter;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = {
       "evertone: the SIP core of a VoIP provider or call center.",
-      "Phones register to it with digest authentication over UDP and TCP.",
+      "Phones register to it with digest authentication over UDP and TCP; devices are provisioned one by one or in bulk, safely.",
       "",
       "Start here:",
       "  evertone domain add example.com",
@@ -24,8 +25,11 @@ import picocli.CommandLine.Spec;
       "  evertone serve",
       ""
     },
-    subcommands = {ServeCommand.class, DomainCommand.class, DeviceCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
-    footer = {"", "Run 'evertone help COMMAND' for the options of a command."})
+    subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, DeviceCommand.class, LineCommand.class, ImportCommand.class,
+        ExportCommand.class, TemplateCommand.class, CredentialsCommand.class, AuditCommand.class, TokenCommand.class, ConfigCommand.class,
+        CommandLine.HelpCommand.class},
+    footer = {"", "Provisioning commands work on the local store, or on a running server with --server URL (token in $EVERTONE_TOKEN).",
+        "Run 'evertone help COMMAND' for the options of a command."})
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 
@@ -65,7 +69,8 @@ public final class Main implements Runnable {
     if (ex instanceof BindException || ex.getCause() instanceof BindException) {
       return "cannot open a socket: " + ex.getMessage() + ". Is another server using the port? Change it, e.g. --set sip.udp-port=5070";
     }
-    if (ex instanceof ConfigException || ex instanceof StoreException || ex instanceof IllegalArgumentException) {
+    if (ex instanceof ConfigException || ex instanceof StoreException || ex instanceof IllegalArgumentException
+        || ex instanceof TemplateException || ex instanceof IllegalStateException) {
       return ex.getMessage();
     }
     return ex.toString();

@@ -1,11 +1,13 @@
 package dev.evertone.server.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /** The whole configuration, as documented in {@code evertone-defaults.yaml}. */
-public record ServerConfig(Path dataDir, Sip sip, Registrar registrar, Auth auth, Store store, Http http, Log log) {
+public record ServerConfig(Path dataDir, Sip sip, Registrar registrar, Auth auth, Store store, Provisioning provisioning, Http http,
+    Log log) {
 
   public record Sip(String host, int udpPort, int tcpPort, String serverName, int ioThreads, int udpReceiveBuffer,
       int maxConnections, Duration connectionIdleTimeout, Limits limits, Timers timers) {
@@ -36,10 +38,30 @@ public record ServerConfig(Path dataDir, Sip sip, Registrar registrar, Auth auth
   public record Registrar(Duration minExpires, Duration maxExpires, Duration defaultExpires, int maxContactsPerAor) {}
 
   public record Auth(List<String> algorithms, Duration nonceLifetime, String nonceSecret, FailureLimit failuresPerSource,
-      FailureLimit failuresPerAccount) {
+      FailureLimit failuresPerAccount, Duration previousSecretGrace) {
     public Auth {
       require(!algorithms.isEmpty(), "auth.algorithms must name at least one algorithm");
       require(nonceLifetime.toSeconds() >= 10, "auth.nonce-lifetime must be at least 10s");
+      require(!previousSecretGrace.isNegative(), "auth.previous-secret-grace must be 0s (off) or more");
+    }
+  }
+
+  /** @param importLimits the {@code provisioning.import} section ({@code import} is a Java keyword) */
+  public record Provisioning(Guard guard, @JsonProperty("import") Import importLimits) {}
+
+  public record Guard(int percent, int devices, int smallChange) {
+    public Guard {
+      require(percent >= 1 && percent <= 100, "provisioning.guard.percent must be 1-100");
+      require(devices >= 1, "provisioning.guard.devices must be at least 1");
+      require(smallChange >= 0, "provisioning.guard.small-change must be 0 or more");
+    }
+  }
+
+  public record Import(long maxBytes, int maxRows, int maxErrors) {
+    public Import {
+      require(maxBytes >= 1024, "provisioning.import.max-bytes must be at least 1024");
+      require(maxRows >= 1, "provisioning.import.max-rows must be at least 1");
+      require(maxErrors >= 1, "provisioning.import.max-errors must be at least 1");
     }
   }
 

@@ -1,79 +1,108 @@
 package dev.evertone.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.store.AdminTokenRepository;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The operations endpoints, on the JDK's HTTP server: {@code GET /metrics} in the Prometheus text format,
- * and {@code GET /health}, 200 with a short JSON status while the server runs.
+ * The HTTP server (Javalin on Jetty): {@code GET /metrics} in the Prometheus text format, {@code GET
+ * /health}, and the admin API under {@code /api/v1}.
  */
 public final class HttpEndpoints implements AutoCloseable {
-  private final HttpServer server;
+  private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
 
-  private HttpEndpoints(HttpServer server) {
-    this.server = server;
+  private final Javalin app;
+  private final String host;
+
+  private HttpEndpoints(Javalin app, String host) {
+    this.app = app;
+    this.host = host;
   }
 
-  public static HttpEndpoints start(String host, int port, PrometheusMeterRegistry meters, Supplier<String> health) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    server.createContext("/metrics", exchange -> {
-      if (!allowGet(exchange)) {
-        return;
+  /**
+   * @param maxRequestBytes the largest request body (an import file)
+   */
+  public static HttpEndpoints start(String host, int port, PrometheusMeterRegistry meters, Supplier<String> health,
+      ProvisioningService provisioning, AdminTokenRepository tokens, long maxRequestBytes) {
+    AdminApi api = new AdminApi(provisioning, tokens);
+    Javalin app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.http.prefer405over404 = true;
+      config.http.maxRequestSize = maxRequestBytes;
+      config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
+      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+      config.routes.get("/health", ctx -> ctx.contentType("application/json").result(health.get()));
+      config.routes.get(AdminApi.OPENAPI, ctx -> ctx.contentType("application/json").result(AdminApi.openApiDocument()));
+      config.routes.before(AdminApi.BASE + "/*", api::authenticate);
+      for (AdminApi.Route r : api.routes()) {
+        config.routes.addHttpHandler(r.method(), r.path(), r.handler());
       }
-      send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape());
+      config.routes.exception(AdminApi.Unauthorized.class, (e, ctx) -> error(ctx, ApiError.of(401, "unauthorized", e.getMessage())));
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, switch (e.getStatus()) {
+        case 404 -> notFound(ctx);
+        case 405 -> ApiError.of(405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+        case 413 -> ApiError.of(413, "too_large", "the request body is larger than " + maxRequestBytes
+            + " bytes (provisioning.import.max-bytes); split the file");
+        default -> ApiError.of(e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+      }));
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        ApiError error = ApiError.of(e);
+        if (error == null) {
+          log.error("{} {} failed", ctx.method(), ctx.path(), e);
+          error = ApiError.of(500, "internal", "the server failed to handle this request; its log says why");
+        }
+        error(ctx, error);
+      });
+      config.routes.error(404, ctx -> {
+        if (ctx.result() == null || ctx.result().isEmpty()) {
+          error(ctx, notFound(ctx));
+        }
+      });
+      config.routes.error(405, ctx -> {
+        ctx.header("Allow", allowed(api, ctx));
+        error(ctx, ApiError.of(405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+      });
     });
-    server.createContext("/health", exchange -> {
-      if (!allowGet(exchange)) {
-        return;
-      }
-      send(exchange, 200, "application/json", health.get());
-    });
-    server.createContext("/", exchange -> send(exchange, 404, "text/plain; charset=utf-8",
-        "not found; try /metrics or /health\n"));
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "http");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.start();
-    return new HttpEndpoints(server);
+    app.start(host, port);
+    return new HttpEndpoints(app, host);
+  }
+
+  private static ApiError notFound(Context ctx) {
+    return ApiError.of(404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path() + "; try /metrics, /health or "
+        + AdminApi.OPENAPI);
+  }
+
+  private static String allowed(AdminApi api, Context ctx) {
+    if (!ctx.path().startsWith(AdminApi.BASE)) {
+      return "GET, HEAD";
+    }
+    return String.join(", ", api.routes().stream().filter(r -> matches(r.path(), ctx.path())).map(r -> r.method().name()).distinct()
+        .toList());
+  }
+
+  private static boolean matches(String pattern, String path) {
+    return path.matches(pattern.replaceAll("\\{[^}]+}", "[^/]+"));
+  }
+
+  private static void error(Context ctx, ApiError error) {
+    ctx.status(error.status()).json(error);
   }
 
   public InetSocketAddress address() {
-    return server.getAddress();
-  }
-
-  private static boolean allowGet(HttpExchange exchange) throws IOException {
-    if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-      send(exchange, 405, "text/plain; charset=utf-8", "use GET\n");
-      return false;
-    }
-    return true;
-  }
-
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    boolean head = "HEAD".equals(exchange.getRequestMethod());
-    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
-    exchange.close();
+    return new InetSocketAddress(host, app.port());
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    app.stop();
   }
 }

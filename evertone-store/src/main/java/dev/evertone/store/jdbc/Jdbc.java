@@ -3,15 +3,38 @@ package dev.evertone.store.jdbc;
 import dev.evertone.store.ConflictException;
 import dev.evertone.store.StoreException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.Map;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
-/** Transactions and error mapping shared by the repositories. */
+/** Transactions, statement helpers and error mapping shared by the repositories. */
 final class Jdbc {
-  private final DataSource dataSource;
+  // unique constraints, as PostgreSQL names them and as SQLite lists their columns, and what they mean
+  private static final Map<String, String> UNIQUE = Map.of(
+      "domain_name_unique", "a domain of that name already exists",
+      "domain.name", "a domain of that name already exists",
+      "users_extension_unique", "the extension is already taken in its domain",
+      "users.domain_id, users.extension", "the extension is already taken in its domain",
+      "device_mac_unique", "the MAC address already belongs to another device",
+      "device.mac", "the MAC address already belongs to another device",
+      "line_auth_user_unique", "the auth user is already taken in its domain",
+      "device_line.domain_id, device_line.auth_user", "the auth user is already taken in its domain",
+      "line_slot_unique", "that line of the device is already taken",
+      "device_line.device_id, device_line.line_no", "that line of the device is already taken");
 
-  Jdbc(DataSource dataSource) {
+  private final DataSource dataSource;
+  final Dialect dialect;
+  private final Runnable afterWrite;
+
+  /** @param afterWrite runs after every committed write transaction (wakes this process's caches) */
+  Jdbc(DataSource dataSource, Dialect dialect, Runnable afterWrite) {
     this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.afterWrite = afterWrite;
   }
 
   interface Work<T> {
@@ -20,22 +43,23 @@ final class Jdbc {
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   <T> T inTransaction(Work<T> work) {
+    T result;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        T result = work.run(c);
+        result = work.run(c);
         c.commit();
-        return result;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      if (isUniqueViolation(e)) {
-        throw new ConflictException("already exists (" + e.getMessage() + ")");
-      }
-      throw new StoreException("database error: " + e.getMessage(), e);
+      throw translate(e);
     }
+    afterWrite.run();
+    return result;
   }
 
   /** Runs a read. */
@@ -43,12 +67,53 @@ final class Jdbc {
     try (Connection c = dataSource.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw new StoreException("database error: " + e.getMessage(), e);
+      throw translate(e);
     }
   }
 
-  private static boolean isUniqueViolation(SQLException e) {
-    // PostgreSQL: SQLState 23505; SQLite: SQLITE_CONSTRAINT_UNIQUE
-    return "23505".equals(e.getSQLState()) || (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed"));
+  static StoreException translate(SQLException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    // PostgreSQL: SQLState 23505; SQLite: SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY
+    if ("23505".equals(e.getSQLState()) || message.contains("UNIQUE constraint failed")) {
+      for (Map.Entry<String, String> u : UNIQUE.entrySet()) {
+        if (message.contains(u.getKey())) {
+          return new ConflictException(u.getValue());
+        }
+      }
+      return new ConflictException("already exists (" + message + ")");
+    }
+    // PostgreSQL: 23503; SQLite: SQLITE_CONSTRAINT_FOREIGNKEY
+    if ("23503".equals(e.getSQLState()) || message.contains("FOREIGN KEY constraint failed")) {
+      return new ConflictException(ChangeSetWriter.STILL_REFERENCED);
+    }
+    return new StoreException("database error: " + message, e);
+  }
+
+  /** Sets parameters from {@code args} in order (null as SQL NULL). */
+  static void bind(PreparedStatement ps, @Nullable Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] == null) {
+        ps.setNull(i + 1, Types.NULL);
+      } else {
+        ps.setObject(i + 1, args[i]);
+      }
+    }
+  }
+
+  /** Runs one parameterised update; returns the rows changed. */
+  static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Adds up a batch's update counts (a driver may report "done, count unknown" for a row). */
+  static long sum(int[] counts) {
+    long n = 0;
+    for (int c : counts) {
+      n += c == Statement.SUCCESS_NO_INFO ? 1 : c;
+    }
+    return n;
   }
 }

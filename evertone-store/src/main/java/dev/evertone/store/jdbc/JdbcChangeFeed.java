@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 final class JdbcChangeFeed implements ChangeFeed {
   private final Jdbc jdbc;
+  private final Object lock = new Object();
+  private boolean pending;
 
   JdbcChangeFeed(Jdbc jdbc) {
     this.jdbc = jdbc;
@@ -26,6 +28,26 @@ final class JdbcChangeFeed implements ChangeFeed {
       ps.setString(3, username);
       ps.setLong(4, now);
       ps.executeUpdate();
+    }
+  }
+
+  /** Wakes {@link #awaitChange}: a change was committed (here, or on another node). */
+  void signal() {
+    synchronized (lock) {
+      pending = true;
+      lock.notifyAll();
+    }
+  }
+
+  @Override
+  public void awaitChange(long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    synchronized (lock) {
+      long left;
+      while (!pending && (left = deadline - System.nanoTime()) > 0) {
+        lock.wait(Math.max(1, left / 1_000_000L));
+      }
+      pending = false;
     }
   }
 
@@ -59,11 +81,6 @@ final class JdbcChangeFeed implements ChangeFeed {
 
   @Override
   public int prune(long cutoffMillis) {
-    return jdbc.inTransaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM change_log WHERE changed_at < ?")) {
-        ps.setLong(1, cutoffMillis);
-        return ps.executeUpdate();
-      }
-    });
+    return jdbc.inTransaction(c -> Jdbc.update(c, "DELETE FROM change_log WHERE changed_at < ?", cutoffMillis));
   }
 }

@@ -1,0 +1,285 @@
+package dev.evertone.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.evertone.provisioning.DeviceUpdate;
+import dev.evertone.provisioning.ImportOptions;
+import dev.evertone.provisioning.NewDevice;
+import dev.evertone.provisioning.NewLine;
+import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.provisioning.RestoreRequest;
+import dev.evertone.provisioning.template.Format;
+import dev.evertone.store.Actor;
+import dev.evertone.store.AdminTokenRepository;
+import dev.evertone.store.ValidationException;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The admin API, {@code /api/v1}: domains, users, devices, lines and their credentials, imports, exports,
+ * restores and the audit log. Every call but the OpenAPI document needs {@code Authorization: Bearer
+ * <token>} with a token from {@code evertone token create}; the token's name is the actor in the audit log.
+ * The routes are a table so that a test can hold them against the OpenAPI document.
+ */
+final class AdminApi {
+  static final String BASE = "/api/v1";
+  static final String OPENAPI = BASE + "/openapi.json";
+  private static final String ACTOR = "evertone.actor";
+
+  /** One route of the API. */
+  record Route(HandlerType method, String path, Handler handler) {}
+
+  private final ProvisioningService provisioning;
+  private final AdminTokenRepository tokens;
+
+  AdminApi(ProvisioningService provisioning, AdminTokenRepository tokens) {
+    this.provisioning = provisioning;
+    this.tokens = tokens;
+  }
+
+  // request bodies: each names exactly the fields it takes (an unknown field is a 400)
+  record NameBody(@Nullable String name) {}
+
+  record UserBody(@Nullable String extension, @Nullable String displayName) {}
+
+  record DisplayNameBody(@Nullable String displayName) {}
+
+  record SecretBody(@Nullable String secret) {
+    @Override
+    public String toString() {
+      return "SecretBody[(hidden)]";
+    }
+  }
+
+  /** Checks the token of a request to {@code /api/v1/*}; the OpenAPI document is public. */
+  void authenticate(Context ctx) {
+    if (ctx.path().equals(OPENAPI)) {
+      return;
+    }
+    String header = ctx.header("Authorization");
+    Optional<String> name = Optional.empty();
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      name = tokens.verify(header.substring(7).strip());
+    }
+    if (name.isEmpty()) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"evertone\"");
+      throw new Unauthorized(header == null ? "this API needs 'Authorization: Bearer TOKEN'; create a token with 'evertone token create NAME'"
+          : "the token is not valid (revoked, mistyped, or from another installation)");
+    }
+    ctx.attribute(ACTOR, new Actor("token:" + name.get(), ctx.ip()));
+  }
+
+  /** No valid token: 401. */
+  static final class Unauthorized extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unauthorized(String message) {
+      super(message);
+    }
+  }
+
+  private ProvisioningService service(Context ctx) {
+    Actor actor = ctx.attribute(ACTOR);
+    return provisioning.as(actor);
+  }
+
+  List<Route> routes() {
+    String d = BASE + "/domains/{domain}";
+    return List.of(
+        new Route(HandlerType.GET, BASE + "/domains", ctx -> ctx.json(service(ctx).domains())),
+        new Route(HandlerType.POST, BASE + "/domains", ctx -> created(ctx, service(ctx).addDomain(required(body(ctx, NameBody.class).name(),
+            "name")))),
+        new Route(HandlerType.DELETE, d, ctx -> {
+          service(ctx).removeDomain(ctx.pathParam("domain"), flag(ctx, "with_devices"));
+          ctx.status(204);
+        }),
+        new Route(HandlerType.GET, d + "/users", ctx -> ctx.json(service(ctx).users(ctx.pathParam("domain")))),
+        new Route(HandlerType.POST, d + "/users", ctx -> {
+          UserBody b = body(ctx, UserBody.class);
+          created(ctx, service(ctx).addUser(ctx.pathParam("domain"), required(b.extension(), "extension"), b.displayName()));
+        }),
+        new Route(HandlerType.PATCH, d + "/users/{extension}", ctx -> ctx.json(service(ctx).updateUser(ctx.pathParam("domain"),
+            ctx.pathParam("extension"), body(ctx, DisplayNameBody.class).displayName()))),
+        new Route(HandlerType.DELETE, d + "/users/{extension}", ctx -> {
+          service(ctx).removeUser(ctx.pathParam("domain"), ctx.pathParam("extension"));
+          ctx.status(204);
+        }),
+        new Route(HandlerType.GET, d + "/devices", ctx -> ctx.json(service(ctx).devices(ctx.pathParam("domain"), ctx.queryParam("mac"),
+            ctx.queryParam("auth_user")))),
+        new Route(HandlerType.POST, d + "/devices", ctx -> created(ctx, service(ctx).addDevice(newDevice(ctx)))),
+        new Route(HandlerType.GET, d + "/devices/{id}", ctx -> ctx.json(service(ctx).device(ctx.pathParam("domain"), id(ctx)))),
+        new Route(HandlerType.PATCH, d + "/devices/{id}", ctx -> ctx.json(service(ctx).updateDevice(ctx.pathParam("domain"), id(ctx),
+            body(ctx, DeviceUpdate.class)))),
+        new Route(HandlerType.DELETE, d + "/devices/{id}", ctx -> {
+          service(ctx).removeDevice(ctx.pathParam("domain"), id(ctx));
+          ctx.status(204);
+        }),
+        new Route(HandlerType.POST, d + "/devices/{id}/lines", ctx -> {
+          NewLine line = body(ctx, NewLine.class);
+          required(line.authUser(), "auth_user");
+          created(ctx, service(ctx).addLine(ctx.pathParam("domain"), id(ctx), line));
+        }),
+        new Route(HandlerType.DELETE, d + "/lines/{auth_user}", ctx -> {
+          service(ctx).removeLine(ctx.pathParam("domain"), ctx.pathParam("auth_user"));
+          ctx.status(204);
+        }),
+        new Route(HandlerType.PUT, d + "/lines/{auth_user}/secret", ctx -> ctx.json(service(ctx).setSecret(ctx.pathParam("domain"),
+            ctx.pathParam("auth_user"), body(ctx, SecretBody.class).secret()))),
+        new Route(HandlerType.GET, d + "/lines/{auth_user}/history", ctx -> ctx.json(service(ctx).history(ctx.pathParam("domain"),
+            ctx.pathParam("auth_user")))),
+        new Route(HandlerType.POST, BASE + "/imports", this::importFile),
+        new Route(HandlerType.GET, BASE + "/export", this::export),
+        new Route(HandlerType.POST, BASE + "/credentials/restore", ctx -> {
+          RestoreRequest r = body(ctx, RestoreRequest.class);
+          ctx.json(service(ctx).restore(new RestoreRequest(r.at(), r.batch(), r.domain(), r.lines(), r.macs(), r.dryRun(), r.confirmLarge())));
+        }),
+        new Route(HandlerType.GET, BASE + "/audit", ctx -> ctx.json(service(ctx).audit(ctx.queryParam("batch"), since(ctx),
+            limit(ctx)))));
+  }
+
+  private void importFile(Context ctx) {
+    String formatName = ctx.queryParam("format");
+    Format format = null;
+    if (formatName != null) {
+      format = Format.fromName(formatName);
+      if (format == null) {
+        throw new ValidationException("format", "'" + formatName + "' is not a template format; use csv or json");
+      }
+    } else if (ctx.contentType() != null) {
+      String type = ctx.contentType().toLowerCase(Locale.ROOT);
+      format = type.startsWith("text/csv") ? Format.CSV : type.startsWith("application/json") ? Format.JSON : null;
+    }
+    ImportOptions options = new ImportOptions(format, ctx.queryParam("file_name"), flag(ctx, "dry_run"), flag(ctx, "confirm_large"),
+        flag(ctx, "create_domains"));
+    ctx.json(service(ctx).importFile(ctx.bodyAsBytes(), options));
+  }
+
+  private void export(Context ctx) throws IOException {
+    String formatName = ctx.queryParamAsClass("format", String.class).getOrDefault("csv");
+    Format format = Format.fromName(formatName);
+    if (format == null) {
+      throw new ValidationException("format", "'" + formatName + "' is not a template format; use csv or json");
+    }
+    String domain = ctx.queryParam("domain");
+    ctx.contentType(format.mediaType() + "; charset=utf-8");
+    ctx.header("Content-Disposition", "attachment; filename=\"evertone-devices." + format.name().toLowerCase(Locale.ROOT) + "\"");
+    service(ctx).export(format, domain, ctx.outputStream());
+  }
+
+  private static NewDevice newDevice(Context ctx) {
+    NewDevice b = body(ctx, NewDevice.class);
+    String domain = ctx.pathParam("domain");
+    if (b.domain() != null && !b.domain().equalsIgnoreCase(domain)) {
+      throw new ValidationException("domain", "the body names " + b.domain() + " but the path " + domain + "; leave it out of the body");
+    }
+    for (NewLine l : b.lines()) {
+      required(l.authUser(), "lines.auth_user");
+    }
+    return new NewDevice(domain, b.extension(), b.displayName(), b.mac(), b.model(), b.description(), b.lines());
+  }
+
+  private static void created(Context ctx, Object body) {
+    ctx.status(201).json(body);
+  }
+
+  private static <T> T body(Context ctx, Class<T> type) {
+    byte[] bytes = ctx.bodyAsBytes();
+    if (bytes.length == 0) {
+      throw new IllegalArgumentException("this endpoint takes a JSON body");
+    }
+    T value;
+    try {
+      value = ApiJson.MAPPER.readValue(bytes, type);
+    } catch (JsonProcessingException e) {
+      throw new BadJson(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (value == null) {
+      throw new IllegalArgumentException("this endpoint takes a JSON object, not null");
+    }
+    return value;
+  }
+
+  /** A body that is not JSON, or not of the endpoint's shape. */
+  static final class BadJson extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadJson(JsonProcessingException cause) {
+      super(cause.getOriginalMessage(), cause);
+    }
+  }
+
+  private static String required(@Nullable String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new ValidationException(field, "is required");
+    }
+    return value;
+  }
+
+  private static long id(Context ctx) {
+    String id = ctx.pathParam("id");
+    try {
+      return Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      throw new ValidationException("id", "'" + id + "' is not a device id (a number)");
+    }
+  }
+
+  private static boolean flag(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isEmpty()) {
+      return false;
+    }
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new ValidationException(name, "'" + v + "' is not true or false");
+    };
+  }
+
+  private static @Nullable Instant since(Context ctx) {
+    String v = ctx.queryParam("since");
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new ValidationException("since", "'" + v + "' is not a time like 2026-11-23T09:00:00Z");
+    }
+  }
+
+  private static int limit(Context ctx) {
+    String v = ctx.queryParam("limit");
+    if (v == null || v.isEmpty()) {
+      return 100;
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new ValidationException("limit", "'" + v + "' is not a number");
+    }
+  }
+
+  /** The OpenAPI document, as shipped in the jar. */
+  static byte[] openApiDocument() {
+    try (InputStream in = AdminApi.class.getResourceAsStream("/api/openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("the OpenAPI document is missing from the jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
