@@ -63,6 +63,13 @@ class JarIT {
       Peers.Run add = cli("device", "add", "--domain", "bench.test", "--user", u, "--password", "pw" + u);
       assertThat(add.exit()).as(add.output()).isZero();
     }
+    java.nio.file.Files.writeString(dir.resolve("more.csv"), "domain,extension,display_name,auth_user,secret\n"
+        + "bench.test,u100003,Door phone,u100003,pwu100003\nbench.test,u100004,\"Lobby, east\",u100004,pwu100004\n");
+    Peers.Run imported = cli("import", dir.resolve("more.csv").toString());
+    assertThat(imported.exit()).as(imported.output()).isZero();
+    assertThat(imported.output()).contains("plan: 2 rows: 2 to create").contains("applied as batch import-");
+    Peers.Run created = cli("token", "create", "ops");
+    String token = created.output().lines().filter(l -> l.startsWith("evt_")).findFirst().orElseThrow();
     int sip = freePort();
     int http = freePort();
     Process serve = new ProcessBuilder(JAVA, "-jar", jar(), "serve", "--data-dir", dir.resolve("data").toString(),
@@ -95,6 +102,12 @@ class JarIT {
       HttpResponse<String> health = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(health.body()).contains("\"bindings\":3");
+      HttpResponse<String> domains = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http
+          + "/api/v1/domains")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(domains.statusCode()).as(domains.body()).isEqualTo(200);
+      assertThat(domains.body()).contains("\"name\":\"bench.test\"").contains("\"lines\":5");
+      assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/v1/domains")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
       assertThat(lines).anyMatch(l -> l.contains("registered sip:u100001@bench.test"));
     } finally {
       serve.toHandle().destroy(); // SIGTERM, without closing our end of its output (Process.destroy would)
