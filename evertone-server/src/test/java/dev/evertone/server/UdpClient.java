@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Sends SIP text over UDP and reads what comes back. */
 final class UdpClient implements AutoCloseable {
@@ -52,9 +54,27 @@ final class UdpClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a request and returns its response (not a 100), or null after 5 s. A late answer to an earlier
+   * request that timed out is skipped: it names another Call-ID or CSeq.
+   */
   String exchange(String text) throws IOException {
     send(text);
-    return receive(3000);
+    String callId = header(text, "Call-ID");
+    String cseq = header(text, "CSeq");
+    long deadline = System.currentTimeMillis() + 5000;
+    for (long left = 5000; left > 0; left = deadline - System.currentTimeMillis()) {
+      String answer = receive((int) left);
+      if (answer == null || callId == null || (callId.equals(header(answer, "Call-ID")) && cseq.equals(header(answer, "CSeq")))) {
+        return answer;
+      }
+    }
+    return null;
+  }
+
+  private static String header(String message, String name) {
+    Matcher m = Pattern.compile("(?mi)^" + name + " *: *([^\\r]*)\\r$").matcher(message);
+    return m.find() ? m.group(1) : null;
   }
 
   @Override
