@@ -99,7 +99,8 @@ public final class ProvisioningBenchmark {
     byte[] file = file("bench.test", devices, "pw-");
     double cold = time("import, cold JVM", () -> p.importFile(file, options(false)));
     double again = time("re-import of the same file (all unchanged)", () -> p.importFile(file, options(false)));
-    double warm = time("import into another domain, warm JVM", () -> p.importFile(file("warm.test", devices, "pw-"), options(false)));
+    byte[] other = file("warm.test", devices, "pw-");
+    double warm = time("import into another domain, warm JVM", () -> p.importFile(other, options(false)));
     double raw = rawLoad(rawUrl, devices);
     System.err.printf(Locale.ROOT, "  bare JDBC load of %,d rows: %.2f s%n", devices, raw);
     System.out.printf(Locale.ROOT, "RESULT import %s %d cold=%.2f warm=%.2f unchanged=%.2f floor=%.2f%n", store, devices, cold, warm, again,

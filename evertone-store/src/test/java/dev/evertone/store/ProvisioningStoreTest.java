@@ -165,6 +165,26 @@ class ProvisioningStoreTest {
   }
 
   @Test
+  void aNameCreatedAgainKeepsItsHistoryAndATakenOneIsAConflictInSmallAndLargeDomains() {
+    // one line into a domain of one name (its names are read whole), and into one of six (looked up by name)
+    addPhone("example.com", "1001", "001565aabbcc", "pw");
+    for (int i = 0; i < 6; i++) {
+      addPhone("other.org", "20" + i, "0015650000f" + i, "pw");
+    }
+    for (String key : List.of("1001@example.com", "200@other.org")) {
+      Line line = lines().get(key);
+      apply(ChangeSet.builder().line(new DeleteLine(line.id(), line.revision(), line.key())).build());
+      ChangeSet again = ChangeSet.builder().line(new CreateLine(line.deviceId(), 1, line.key().domain(), line.key().authUser(),
+          new Plain("new"), HistoryEntry.CREATED)).build();
+      apply(again);
+      assertThat(secret(line.key().domain(), line.key().authUser())).isEqualTo("new");
+      assertThat(lines().get(key).id()).as("the same line key").isEqualTo(line.id());
+      assertThat(store.credentials().history(line.key())).extracting(HistoryEntry::change).containsExactly("created", "deleted", "created");
+      assertThatThrownBy(() -> apply(again)).isInstanceOf(ConflictException.class).hasMessageContaining("auth user " + key + " is already taken");
+    }
+  }
+
+  @Test
   void aDeviceWithLinesCannotBeDeletedAlone() {
     addPhone("example.com", "1001", "001565aabbcc", "pw");
     Device device = store.provisioning().load(null).devices().get(0);

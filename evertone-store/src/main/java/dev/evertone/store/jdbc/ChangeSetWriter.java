@@ -36,7 +36,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.IdentityHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,23 +83,27 @@ final class ChangeSetWriter {
       return;
     }
     check(changes);
-    Map<LineOp, Sealed> sealed = seal(changes); // before the transaction: it holds the write lock
+    Sealing sealing = new Sealing(changes, jdbc.dialect == Dialect.POSTGRESQL);
     long[] ran = new long[1];
-    jdbc.inTransaction(c -> {
-      long now = clock.millis();
-      long changeNo = newChange(c, jdbc.dialect, changes.batchId(), actor, now);
-      new Transaction(c, changes, actor, sealed, now, changeNo).run();
-      notifyNodes(c, jdbc.dialect);
-      ran[0] = System.nanoTime();
-      return null;
-    });
+    try {
+      jdbc.inTransaction(c -> {
+        long now = clock.millis();
+        long changeNo = newChange(c, jdbc.dialect, changes.batchId(), actor, now);
+        new Transaction(c, changes, actor, sealing, now, changeNo).run();
+        notifyNodes(c, jdbc.dialect);
+        ran[0] = System.nanoTime();
+        return null;
+      });
+    } finally {
+      sealing.cancel();
+    }
     log.debug("commit took {} ms", (System.nanoTime() - ran[0]) / 1_000_000);
   }
 
   /** Applies {@code changes} as part of change {@code changeNo}, inside the caller's transaction (a restore's recreations). */
   void applyWithin(Connection c, ChangeSet changes, Actor actor, long changeNo, long now) throws SQLException {
     check(changes);
-    new Transaction(c, changes, actor, seal(changes), now, changeNo).run();
+    new Transaction(c, changes, actor, new Sealing(changes, false), now, changeNo).run();
   }
 
   /** Records a new change (who, when, from where, which batch) and returns its number. */
@@ -169,25 +176,74 @@ final class ChangeSetWriter {
     }
   }
 
-  /** Encrypts and fingerprints every new secret (the CPU-heavy part), on every core. */
-  private Map<LineOp, Sealed> seal(ChangeSet changes) {
-    List<LineOp> withSecrets = new ArrayList<>();
-    for (LineOp op : changes.lines()) {
-      if ((op instanceof CreateLine l && l.secret() instanceof Plain) || (op instanceof UpdateLine u && u.secret() instanceof Plain)) {
-        withSecrets.add(op);
+  /**
+   * Encrypts and fingerprints every new secret of a change set (the CPU-heavy part of an import) on every
+   * core; {@link #get} waits for the result.
+   */
+  private final class Sealing {
+    private final FutureTask<Map<LineOp, Sealed>> task;
+
+    /**
+     * @param background seal while the transaction inserts users and devices: right where the database works
+     *     in a process of its own (PostgreSQL), so that this one would only wait; with SQLite the same threads
+     *     do both and it would only add contention, so the secrets are sealed first (before the write lock)
+     */
+    Sealing(ChangeSet changes, boolean background) {
+      List<LineOp> withSecrets = new ArrayList<>();
+      for (LineOp op : changes.lines()) {
+        if ((op instanceof CreateLine l && l.secret() instanceof Plain) || (op instanceof UpdateLine u && u.secret() instanceof Plain)) {
+          withSecrets.add(op);
+        }
+      }
+      task = new FutureTask<>(() -> seal(withSecrets));
+      if (background && withSecrets.size() >= 1000) {
+        Thread t = new Thread(task, "secret-sealing");
+        t.setDaemon(true);
+        t.start();
+      } else {
+        task.run();
       }
     }
-    long start = System.nanoTime();
-    Map<LineOp, Sealed> out = new ConcurrentHashMap<>();
-    withSecrets.parallelStream().forEach(op -> {
-      LineKey key = op instanceof CreateLine l ? new LineKey(l.domain(), l.authUser()) : ((UpdateLine) op).key();
-      String secret = ((Plain) (op instanceof CreateLine l ? l.secret() : ((UpdateLine) op).secret())).value();
-      out.put(op, new Sealed(cipher.encrypt(secret, key.domain(), key.authUser()), cipher.fingerprint(secret, key.domain(), key.authUser())));
-    });
-    if (!out.isEmpty()) {
-      log.debug("{} secrets encrypted in {} ms", out.size(), (System.nanoTime() - start) / 1_000_000);
+
+    private Map<LineOp, Sealed> seal(List<LineOp> ops) {
+      long start = System.nanoTime();
+      Sealed[] out = new Sealed[ops.size()];
+      IntStream.range(0, out.length).parallel().forEach(i -> {
+        if (task.isCancelled()) {
+          return;
+        }
+        LineOp op = ops.get(i);
+        LineKey key = op instanceof CreateLine l ? new LineKey(l.domain(), l.authUser()) : ((UpdateLine) op).key();
+        String secret = ((Plain) (op instanceof CreateLine l ? l.secret() : ((UpdateLine) op).secret())).value();
+        out[i] = new Sealed(cipher.encrypt(secret, key.domain(), key.authUser()), cipher.fingerprint(secret, key.domain(), key.authUser()));
+      });
+      // by identity: each operation is one object of the change set, and records hash every field
+      Map<LineOp, Sealed> byOp = new IdentityHashMap<>(out.length);
+      for (int i = 0; i < out.length; i++) {
+        byOp.put(ops.get(i), out[i]);
+      }
+      if (out.length > 0) {
+        log.debug("{} secrets encrypted in {} ms", out.length, (System.nanoTime() - start) / 1_000_000);
+      }
+      return byOp;
     }
-    return out;
+
+    /** The sealed secrets by operation, once all are done. */
+    Map<LineOp, Sealed> get() {
+      try {
+        return task.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("interrupted while encrypting secrets", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new StoreException("cannot encrypt secrets: " + e.getCause(), e);
+      }
+    }
+
+    /** Stops the work if the transaction failed before it needed the result. */
+    void cancel() {
+      task.cancel(false);
+    }
   }
 
   private static void checkDevice(@Nullable String mac, @Nullable String model, @Nullable String description) {
@@ -204,7 +260,7 @@ final class ChangeSetWriter {
     private final Dialect dialect;
     private final ChangeSet changes;
     private final Actor actor;
-    private final Map<LineOp, Sealed> sealed;
+    private final Sealing sealing;
     private final long now;
     private final long changeNo;
     private final Map<String, Long> domainIds = new HashMap<>();
@@ -213,12 +269,12 @@ final class ChangeSetWriter {
     private final Map<String, List<String>> credentialChanges = new TreeMap<>();
     private final StringBuilder timings = new StringBuilder();
 
-    Transaction(Connection c, ChangeSet changes, Actor actor, Map<LineOp, Sealed> sealed, long now, long changeNo) {
+    Transaction(Connection c, ChangeSet changes, Actor actor, Sealing sealing, long now, long changeNo) {
       this.c = c;
       this.dialect = jdbc.dialect;
       this.changes = changes;
       this.actor = actor;
-      this.sealed = sealed;
+      this.sealing = sealing;
       this.now = now;
       this.changeNo = changeNo;
     }
@@ -419,13 +475,14 @@ final class ChangeSetWriter {
 
     /** New credential versions for the Plain secrets of {@code ops} (by op); returns their ids. */
     private Map<LineOp, Long> newVersions(List<? extends LineOp> ops, Map<LineOp, Long> lineIds) throws SQLException {
+      Map<LineOp, Sealed> sealed = sealing.get();
       List<LineOp> plain = new ArrayList<>();
       for (LineOp op : ops) {
         if (sealed.containsKey(op)) {
           plain.add(op);
         }
       }
-      Map<LineOp, Long> ids = new HashMap<>();
+      Map<LineOp, Long> ids = new IdentityHashMap<>();
       if (plain.isEmpty()) {
         return ids;
       }
@@ -479,7 +536,7 @@ final class ChangeSetWriter {
       if (lines.isEmpty()) {
         return;
       }
-      Map<LineOp, Long> lineIds = new HashMap<>();
+      Map<LineOp, Long> lineIds = new IdentityHashMap<>();
       lines.forEach(l -> lineIds.put(l, l.id()));
       Map<LineOp, Long> versions = newVersions(lines, lineIds);
       List<Object[]> rows = new ArrayList<>(lines.size());
@@ -520,13 +577,10 @@ final class ChangeSetWriter {
 
     /** A line may only be pointed at a version of its own secret (its ciphertext is bound to the line anyway). */
     private void checkVersionsBelongToTheirLines() throws SQLException {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM stage_line s LEFT JOIN credential_version v "
+      long foreign = Jdbc.count(c, "SELECT COUNT(*) FROM stage_line s LEFT JOIN credential_version v "
           + "ON v.id = s.version_id WHERE s.version_id IS NOT NULL AND (v.id IS NULL OR v.line_id <> s.line_id)");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          throw new IllegalArgumentException(rs.getLong(1) + " line(s) would be given a credential version that is not theirs");
-        }
+      if (foreign > 0) {
+        throw new IllegalArgumentException(foreign + " line(s) would be given a credential version that is not theirs");
       }
     }
 
@@ -563,30 +617,43 @@ final class ChangeSetWriter {
      * The stable id of each new line: the one its auth user had before, if the line existed once (so that
      * its history continues), or a new one.
      */
+    /**
+     * The line key of each new line: the one its name had before (a line deleted earlier and now created
+     * again keeps its history), or a new one. A name held by a line that exists is a conflict.
+     */
     private Map<LineOp, Long> keyIds(List<CreateLine> lines) throws SQLException {
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TEMPORARY TABLE IF NOT EXISTS stage_key (seq BIGINT NOT NULL, domain VARCHAR(253) NOT NULL, "
-            + "auth_user VARCHAR(64) NOT NULL)");
-      }
-      Bulk.clear(c, dialect, "stage_key");
-      List<Object[]> keys = new ArrayList<>(lines.size());
-      for (int i = 0; i < lines.size(); i++) {
-        keys.add(new Object[] {(long) i, lines.get(i).domain(), lines.get(i).authUser()});
-      }
-      insert("stage_key", List.of("seq", "domain", "auth_user"), keys);
-      Map<LineOp, Long> ids = new HashMap<>();
+      Map<LineOp, Long> ids = new IdentityHashMap<>(lines.size());
+      Map<String, List<CreateLine>> byDomain = new TreeMap<>();
+      lines.forEach(l -> byDomain.computeIfAbsent(l.domain(), d -> new ArrayList<>()).add(l));
+      List<CreateLine> staged = new ArrayList<>();
       try (Batch reused = new Batch("UPDATE line_key SET deleted_change = NULL WHERE id = ?")) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT s.seq, k.id, l.id FROM stage_key s JOIN line_key k ON k.domain = s.domain "
-            + "AND k.auth_user = s.auth_user LEFT JOIN device_line l ON l.id = k.id"); ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            CreateLine line = lines.get((int) rs.getLong(1));
-            rs.getLong(3);
-            if (!rs.wasNull()) {
-              throw new ConflictException("the auth user " + line.authUser() + "@" + line.domain() + " is already taken by a line");
-            }
-            ids.put(line, rs.getLong(2));
-            reused.add(rs.getLong(2));
+        for (Map.Entry<String, List<CreateLine>> d : byDomain.entrySet()) {
+          long known = Jdbc.count(c, "SELECT COUNT(*) FROM line_key WHERE domain = ?", d.getKey());
+          if (known == 0) {
+            continue; // a new domain, or one whose lines all come from this change: nothing to look up
           }
+          if (known > 4L * d.getValue().size()) {
+            staged.addAll(d.getValue()); // a few lines into a big domain: look them up by name
+            continue;
+          }
+          // most of the domain's names are in this change anyway: read them all rather than stage every line
+          Map<String, CreateLine> byName = new HashMap<>();
+          d.getValue().forEach(l -> byName.put(l.authUser(), l));
+          try (PreparedStatement ps = c.prepareStatement("SELECT k.auth_user, k.id, l.id FROM line_key k LEFT JOIN device_line l "
+              + "ON l.id = k.id WHERE k.domain = ?")) {
+            ps.setString(1, d.getKey());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                CreateLine line = byName.get(rs.getString(1));
+                if (line != null) {
+                  reuse(line, rs.getLong(2), rs.getObject(3) != null, ids, reused);
+                }
+              }
+            }
+          }
+        }
+        if (!staged.isEmpty()) {
+          lookUpStaged(staged, ids, reused);
         }
         reused.expectEach("a line key");
       }
@@ -606,6 +673,34 @@ final class ChangeSetWriter {
         insert("line_key", List.of("id", "domain", "auth_user"), rows);
       }
       return ids;
+    }
+
+    private void reuse(CreateLine line, long keyId, boolean taken, Map<LineOp, Long> ids, Batch reused) throws SQLException {
+      if (taken) {
+        throw new ConflictException("the auth user " + line.authUser() + "@" + line.domain() + " is already taken by a line");
+      }
+      ids.put(line, keyId);
+      reused.add(keyId);
+    }
+
+    /** Finds the keys of {@code lines} by a join with a staging table of their names. */
+    private void lookUpStaged(List<CreateLine> lines, Map<LineOp, Long> ids, Batch reused) throws SQLException {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TEMPORARY TABLE IF NOT EXISTS stage_key (seq BIGINT NOT NULL, domain VARCHAR(253) NOT NULL, "
+            + "auth_user VARCHAR(64) NOT NULL)");
+      }
+      Bulk.clear(c, dialect, "stage_key");
+      List<Object[]> keys = new ArrayList<>(lines.size());
+      for (int i = 0; i < lines.size(); i++) {
+        keys.add(new Object[] {(long) i, lines.get(i).domain(), lines.get(i).authUser()});
+      }
+      insert("stage_key", List.of("seq", "domain", "auth_user"), keys);
+      try (PreparedStatement ps = c.prepareStatement("SELECT s.seq, k.id, l.id FROM stage_key s JOIN line_key k ON k.domain = s.domain "
+          + "AND k.auth_user = s.auth_user LEFT JOIN device_line l ON l.id = k.id"); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          reuse(lines.get((int) rs.getLong(1)), rs.getLong(2), rs.getObject(3) != null, ids, reused);
+        }
+      }
     }
 
     private void stage(List<Object[]> rows) throws SQLException {

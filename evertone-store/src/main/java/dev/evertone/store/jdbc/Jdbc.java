@@ -4,6 +4,7 @@ import dev.evertone.store.ConflictException;
 import dev.evertone.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -105,6 +106,17 @@ final class Jdbc {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       return ps.executeUpdate();
+    }
+  }
+
+  /** Runs one parameterised query whose answer is a single number (a count). */
+  static long count(Connection c, String sql, @Nullable Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 
