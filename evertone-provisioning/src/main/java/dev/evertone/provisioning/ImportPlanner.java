@@ -133,7 +133,7 @@ final class ImportPlanner {
       if (mac != null) {
         return Values.formatMac(mac);
       }
-      return existing != null ? "device " + existing.id() : "a new softphone";
+      return existing != null ? "#" + existing.id() : "a new softphone";
     }
   }
 
@@ -482,7 +482,7 @@ final class ImportPlanner {
         }
         LineKey other = taken.putIfAbsent(slot(p.device.ref, p.lineNo), p.row.key());
         if (other != null) {
-          errors.add(p.row.error(Column.LINE, "line " + p.lineNo + " of " + p.device.name() + " is taken by " + other));
+          errors.add(p.row.error(Column.LINE, "line " + p.lineNo + " of device " + p.device.name() + " is taken by " + other));
         }
       }
       for (PlannedLine p : automatic) {
@@ -491,7 +491,7 @@ final class ImportPlanner {
           n++;
         }
         if (n > Values.MAX_LINES) {
-          errors.add(p.row.error(Column.LINE, p.device.name() + " has no free line left"));
+          errors.add(p.row.error(Column.LINE, "device " + p.device.name() + " has no free line left"));
           continue;
         }
         taken.put(slot(p.device.ref, n), p.row.key());
@@ -541,7 +541,7 @@ final class ImportPlanner {
           changes.device(new DeleteDevice(d.id(), d.revision()));
           existingDevices.remove(id);
           removedDevices.add(id);
-          items.add(new PlanItem(0, PlanItem.DELETE, "device", d.mac() != null ? Values.formatMac(d.mac()) : "device " + d.id(), List.of(),
+          items.add(new PlanItem(0, PlanItem.DELETE, "device", d.mac() != null ? Values.formatMac(d.mac()) : "#" + d.id(), List.of(),
               "no line is left on it"));
         }
       }
@@ -564,7 +564,7 @@ final class ImportPlanner {
         }
         for (PlannedDevice d : newDevices) {
           if (d.owner == u) {
-            errors.add(u.deletedBy.error(Column.EXTENSION, "user " + u.key + " is the owner of " + d.name() + " in this file"));
+            errors.add(u.deletedBy.error(Column.EXTENSION, "user " + u.key + " is the owner of device " + d.name() + " in this file"));
           }
         }
       }
@@ -666,7 +666,7 @@ final class ImportPlanner {
       Device before = devicesById.get(existing.deviceId());
       boolean moved = device.existing == null || device.existing.id() != existing.deviceId();
       if (moved) {
-        fields.add(new FieldChange("device", before.mac() != null ? Values.formatMac(before.mac()) : "device " + before.id(), device.name()));
+        fields.add(new FieldChange("device", before.mac() != null ? Values.formatMac(before.mac()) : "#" + before.id(), device.name()));
       }
       if (existing.lineNo() != p.lineNo) {
         fields.add(new FieldChange("line", String.valueOf(existing.lineNo()), String.valueOf(p.lineNo)));

@@ -244,7 +244,7 @@ class ImportTest {
             "line 4 (row 3), column model: 'Model B' differs from 'Model A' given for device 00:15:65:77:77:77 in row 2 (line 3)",
             "line 6 (row 5), column auth_user: there is no line 9999@example.com to delete");
     assertThat(errors(() -> f.importCsv(HEADER + ",example.com,,,00:15:65:00:00:01,,,1,3003,pw\n"))).containsExactly(
-        "line 2 (row 1), column line: line 1 of 00:15:65:00:00:01 is taken by 1001@example.com");
+        "line 2 (row 1), column line: line 1 of device 00:15:65:00:00:01 is taken by 1001@example.com");
     assertThat(errors(() -> f.importCsv(HEADER + "delete,example.com,1001,,,,,,,\n"))).containsExactly(
         "line 2 (row 1), column extension: user 1001@example.com still owns device 00:15:65:00:00:01; delete the device or give it "
             + "another owner first");

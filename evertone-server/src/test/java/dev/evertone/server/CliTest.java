@@ -213,6 +213,18 @@ class CliTest {
   }
 
   @Test
+  void theTemplateAsPrintedImportsIntoItsDomain() throws Exception {
+    run("domain", "add", "example.com");
+    for (String format : List.of("csv", "json")) {
+      Path file = dir.resolve("devices." + format);
+      Files.writeString(file, run("template", "--format", format).out());
+      Result imported = run("import", file.toString());
+      assertThat(imported.code()).as(imported.err()).isZero();
+    }
+    assertThat(run("device", "list", "--domain", "example.com").out()).contains("1001b", "1002");
+  }
+
+  @Test
   void tokensAreShownOnceAndListedWithoutThemselves() {
     Result created = run("token", "create", "crm-sync");
     assertThat(created.out()).startsWith("created token crm-sync:\nevt_");

@@ -107,13 +107,7 @@ final class CredentialsCommand implements Runnable {
       try {
         result = p.restore(new RestoreRequest(at, point.batch, domain, lines, macs, dryRun, confirmLarge));
       } catch (LargeChangeException e) {
-        if (json) {
-          printJson(out, e.plan());
-        } else {
-          PlanPrinter.print(out, e.plan(), verbose);
-        }
-        err().println("error: " + e.getMessage());
-        return 1;
+        return refused(out, e, json, verbose);
       }
       if (json) {
         printJson(out, result);

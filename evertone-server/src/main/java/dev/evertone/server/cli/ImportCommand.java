@@ -74,13 +74,7 @@ final class ImportCommand extends ProvisioningCommand {
       result = p.importFile(content, new ImportOptions(f, file.equals("-") ? null : Path.of(file).getFileName().toString(), dryRun,
           confirmLarge, createDomains));
     } catch (LargeChangeException e) {
-      if (json) {
-        printJson(out, e.plan());
-      } else {
-        PlanPrinter.print(out, e.plan(), verbose);
-      }
-      err().println("error: " + e.getMessage());
-      return 1;
+      return refused(out, e, json, verbose);
     }
     if (json) {
       printJson(out, result);

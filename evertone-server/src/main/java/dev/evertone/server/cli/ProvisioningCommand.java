@@ -1,6 +1,7 @@
 package dev.evertone.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.evertone.provisioning.LargeChangeException;
 import dev.evertone.provisioning.Provisioning;
 import dev.evertone.server.http.ApiJson;
 import java.io.PrintWriter;
@@ -31,6 +32,17 @@ abstract class ProvisioningCommand implements Callable<Integer> {
 
   PrintWriter err() {
     return spec.commandLine().getErr();
+  }
+
+  /** A plan the guard refused: the plan (as asked, text or JSON), then the numbers on stderr; exit code 1. */
+  int refused(PrintWriter out, LargeChangeException e, boolean json, boolean verbose) {
+    if (json) {
+      printJson(out, e.plan());
+    } else {
+      PlanPrinter.print(out, e.plan(), verbose);
+    }
+    err().println("error: " + e.getMessage());
+    return 1;
   }
 
   /** {@code value} as indented JSON, as the admin API answers it. */

@@ -26,13 +26,12 @@ final class TemplateCommand implements Callable<Integer> {
         out.println(",example.com,1001,Front desk,00:15:65:aa:bb:cc,Yealink T54W,Reception,1,1001,");
         out.println(",example.com,1001,,00:15:65:aa:bb:cc,,,2,1001b,\"a secret, with \"\"quotes\"\"\"");
         out.println(",example.com,1002,Back office,,,Softphone,,1002,");
-        out.println("delete,example.com,,,,,,,1009,");
       }
       case "json" -> {
         out.println("{\"rows\": [");
         out.println("  {\"domain\": \"example.com\", \"extension\": \"1001\", \"display_name\": \"Front desk\", \"mac\": \"00:15:65:aa:bb:cc\","
             + " \"model\": \"Yealink T54W\", \"line\": 1, \"auth_user\": \"1001\"},");
-        out.println("  {\"action\": \"delete\", \"domain\": \"example.com\", \"auth_user\": \"1009\"}");
+        out.println("  {\"domain\": \"example.com\", \"extension\": \"1002\", \"display_name\": \"Back office\", \"auth_user\": \"1002\"}");
         out.println("]}");
       }
       default -> throw new IllegalArgumentException("--format must be csv or json, not '" + format + "'");
