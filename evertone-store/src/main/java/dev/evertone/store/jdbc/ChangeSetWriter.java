@@ -759,16 +759,11 @@ final class ChangeSetWriter {
       List<Long> distinct = ids.stream().distinct().toList();
       for (int from = 0; from < distinct.size(); from += 500) {
         List<Long> chunk = distinct.subList(from, Math.min(distinct.size(), from + 500));
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE id IN ("
-            + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
-          Jdbc.bind(ps, chunk.toArray());
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            if (rs.getLong(1) != chunk.size()) {
-              throw new ConflictException("a " + what + " this change refers to was removed while it was prepared; nothing was written: "
-                  + "run it again");
-            }
-          }
+        long found = Jdbc.count(c, "SELECT COUNT(*) FROM " + table + " WHERE id IN ("
+            + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", chunk.toArray());
+        if (found != chunk.size()) {
+          throw new ConflictException("a " + what + " this change refers to was removed while it was prepared; nothing was written: "
+              + "run it again");
         }
       }
     }
@@ -779,13 +774,8 @@ final class ChangeSetWriter {
         if (Jdbc.update(c, "DELETE FROM domain WHERE name = ? AND NOT EXISTS (SELECT 1 FROM users u WHERE u.domain_id = domain.id) "
             + "AND NOT EXISTS (SELECT 1 FROM device d WHERE d.domain_id = domain.id) "
             + "AND NOT EXISTS (SELECT 1 FROM device_line l WHERE l.domain_id = domain.id)", domain) != 1) {
-          try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM domain WHERE name = ?")) {
-            ps.setString(1, domain);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (rs.next()) {
-                throw new ConflictException(STILL_REFERENCED);
-              }
-            }
+          if (Jdbc.count(c, "SELECT COUNT(*) FROM domain WHERE name = ?", domain) > 0) {
+            throw new ConflictException(STILL_REFERENCED);
           }
           throw new NotFoundException("domain " + domain + " does not exist");
         }
@@ -875,7 +865,7 @@ final class ChangeSetWriter {
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO change_log (entity, domain, username, changed_at) VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement ps = c.prepareStatement(JdbcChangeFeed.INSERT)) {
       for (Object[] r : rows) {
         Jdbc.bind(ps, r);
         ps.addBatch();

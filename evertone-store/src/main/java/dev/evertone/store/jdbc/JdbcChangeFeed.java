@@ -19,10 +19,12 @@ final class JdbcChangeFeed implements ChangeFeed {
     this.jdbc = jdbc;
   }
 
+  /** One change: entity, domain, username (null for a whole domain), when. */
+  static final String INSERT = "INSERT INTO change_log (entity, domain, username, changed_at) VALUES (?, ?, ?, ?)";
+
   /** Appends a change inside the caller's transaction. */
   static void record(Connection c, String entity, String domain, @Nullable String username, long now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO change_log (entity, domain, username, changed_at) VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
       ps.setString(1, entity);
       ps.setString(2, domain);
       ps.setString(3, username);
