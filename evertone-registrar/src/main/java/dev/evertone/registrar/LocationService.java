@@ -1,10 +1,14 @@
 package dev.evertone.registrar;
 
+import dev.evertone.sip.transport.TransportType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,6 +69,23 @@ public final class LocationService {
       int qb = b.qMillis() < 0 ? 1000 : b.qMillis();
       return qa != qb ? Integer.compare(qb, qa) : Long.compare(b.registeredAt(), a.registeredAt());
     });
+    return out;
+  }
+
+  /**
+   * The live bindings over the given transports, counted by User-Agent ("" when the device sent none): who
+   * would be hit by a change of, say, the TLS certificate. Walks every binding; meant for rare operations.
+   */
+  public Map<String, Integer> userAgents(Set<TransportType> transports) {
+    long now = clock.millis();
+    Map<String, Integer> out = new HashMap<>();
+    for (AorRecord r : aors.values()) {
+      for (Binding b : r.bindings) {
+        if (!b.isExpired(now) && transports.contains(b.transport())) {
+          out.merge(b.userAgent() == null ? "" : b.userAgent(), 1, Integer::sum);
+        }
+      }
+    }
     return out;
   }
 

@@ -27,6 +27,12 @@ import dev.evertone.store.DomainSize;
 import dev.evertone.store.Store;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
+import dev.evertone.tls.CertificateManager;
+import dev.evertone.tls.CertificateSource;
+import dev.evertone.tls.TlsException;
+import dev.evertone.tls.TlsSettings;
+import dev.evertone.tls.TrustProfile;
+import dev.evertone.tls.TrustProfiles;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -40,7 +46,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,8 +61,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One evertone node: the store, the registrar and the SIP stack, the maintenance tasks that keep them
- * current (binding expiry, change log, limiter purge), and the metrics and health endpoints.
+ * One evertone node: the store, the registrar and the SIP stack, the certificates of its TLS and WSS ports,
+ * the maintenance tasks that keep them current (binding expiry, change log, limiter purge, certificate
+ * files and expiry), and the metrics and health endpoints.
  */
 public final class EvertoneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EvertoneServer.class);
@@ -66,9 +76,12 @@ public final class EvertoneServer implements AutoCloseable {
   private final SipStack sip;
   private final @Nullable HttpEndpoints http;
   private final ChangeWatcher watcher;
+  private final List<ListenPoint> listen;
+  private final @Nullable CertificateManager certificates;
 
   private EvertoneServer(Store store, PrometheusMeterRegistry meters, ExecutorService storeExecutor, ScheduledExecutorService maintenance,
-      LocationService location, SipStack sip, @Nullable HttpEndpoints http, ChangeWatcher watcher) {
+      LocationService location, SipStack sip, @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen,
+      @Nullable CertificateManager certificates) {
     this.store = store;
     this.meters = meters;
     this.storeExecutor = storeExecutor;
@@ -77,6 +90,8 @@ public final class EvertoneServer implements AutoCloseable {
     this.sip = sip;
     this.http = http;
     this.watcher = watcher;
+    this.listen = listen;
+    this.certificates = certificates;
   }
 
   /** Opens the store, binds the sockets and starts serving. */
@@ -105,9 +120,28 @@ public final class EvertoneServer implements AutoCloseable {
       String name = config.sip().serverName();
       Registrar registrar = new Registrar(registrarConfig, location, cache, new DigestAuthenticator(nonces, algorithms, clock), guard,
           clock, name, name, meters);
-      SipStack sip = SipStack.start(transportConfig(config), timerConfig(config), config.sip().limits().completedResponseMemory(),
-          new SipCore(registrar, name), meters);
+      CertificateManager certificates = null;
+      if (config.tls().certificates().isEmpty()) {
+        if (config.sip().tlsPort() >= 0 || config.sip().wssPort() >= 0) {
+          log.info("TLS and WSS are off: no certificate is configured (tls.certificates)");
+        }
+      } else {
+        certificates = certificateManager(config, clock,
+            () -> location.userAgents(EnumSet.of(TransportType.TLS, TransportType.WSS)), meters);
+        started.add(certificates);
+      }
+      TransportConfig transport = transportConfig(config, certificates != null);
+      SipStack sip = SipStack.start(transport, timerConfig(config), config.sip().limits().completedResponseMemory(),
+          certificates == null ? null : certificates.mapping(), new SipCore(registrar, name), meters);
       started.add(sip);
+      if (certificates != null) {
+        CertificateManager c = certificates;
+        long watch = config.tls().watchInterval().toMillis();
+        if (watch > 0) {
+          maintenance.scheduleWithFixedDelay(guarded("certificate file watch", c::reloadIfChanged), watch, watch, TimeUnit.MILLISECONDS);
+        }
+        maintenance.scheduleAtFixedRate(guarded("certificate expiry check", c::warnOfExpiry), 0, 1, TimeUnit.DAYS);
+      }
 
       maintenance.scheduleAtFixedRate(guarded("binding expiry", location::expireDue), 1, 1, TimeUnit.SECONDS);
       maintenance.scheduleAtFixedRate(guarded("limiter purge", () -> guard.purge(clock.millis())), 10, 10, TimeUnit.SECONDS);
@@ -119,7 +153,7 @@ public final class EvertoneServer implements AutoCloseable {
         ProvisioningService provisioning = new ProvisioningService(store, provisioningConfig(config), clock, new Actor("server", "local"));
         http = HttpEndpoints.start(config.http().host(), config.http().port(), meters,
             () -> "{\"status\":\"up\",\"bindings\":" + location.size() + ",\"aors\":" + location.aorCount() + "}\n",
-            provisioning, store.tokens(), config.provisioning().importLimits().maxBytes());
+            provisioning, store.tokens(), certificates, config.provisioning().importLimits().maxBytes());
         started.add(http);
         log.info("metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1", config.http().host(), http.address().getPort());
       }
@@ -129,7 +163,7 @@ public final class EvertoneServer implements AutoCloseable {
         log.info("grace window: a line's previous secret is accepted for {} after it changes", config.auth().previousSecretGrace());
       }
       log.info("digest algorithms offered: {}; realm = the domain of each device", config.auth().algorithms());
-      return new EvertoneServer(store, meters, storeExecutor, maintenance, location, sip, http, watcher);
+      return new EvertoneServer(store, meters, storeExecutor, maintenance, location, sip, http, watcher, transport.listen(), certificates);
     } catch (Exception | Error e) {
       maintenance.shutdownNow();
       storeExecutor.shutdownNow();
@@ -156,7 +190,30 @@ public final class EvertoneServer implements AutoCloseable {
         s.secretKeyFile().isBlank() ? null : Path.of(s.secretKeyFile()), s.poolSize());
   }
 
-  private static TransportConfig transportConfig(ServerConfig config) {
+  /** The certificate manager of a configuration (shared by the server and 'evertone tls check'). */
+  public static CertificateManager certificateManager(ServerConfig config, Clock clock, CertificateManager.DeviceCensus census,
+      io.micrometer.core.instrument.MeterRegistry meters) {
+    ServerConfig.Tls t = config.tls();
+    List<CertificateSource> sources = new ArrayList<>();
+    for (String spec : t.certificates()) {
+      sources.add(CertificateSource.parse(spec));
+    }
+    TlsSettings settings = new TlsSettings(t.protocols(), t.ciphers(), TlsSettings.ClientAuth.valueOf(t.clientAuth().toUpperCase(Locale.ROOT)),
+        t.clientCaFile().isBlank() ? null : Path.of(t.clientCaFile()));
+    Map<String, TrustProfile> profiles = trustProfiles(config);
+    if (!profiles.containsKey(t.defaultProfile())) {
+      throw new TlsException("tls.default-profile '" + t.defaultProfile() + "' is not a known profile; known: " + String.join(", ", profiles.keySet()));
+    }
+    return new CertificateManager(sources, settings, profiles, t.defaultProfile(), t.expiryWarning(), clock, census, meters);
+  }
+
+  /** The device trust profiles: the built-in ones and those of tls.profiles-dir. */
+  public static Map<String, TrustProfile> trustProfiles(ServerConfig config) {
+    String dir = config.tls().profilesDir();
+    return TrustProfiles.load(dir.isBlank() ? null : Path.of(dir));
+  }
+
+  private static TransportConfig transportConfig(ServerConfig config, boolean certificates) {
     ServerConfig.Sip s = config.sip();
     List<ListenPoint> listen = new ArrayList<>();
     if (s.udpPort() >= 0) {
@@ -164,6 +221,15 @@ public final class EvertoneServer implements AutoCloseable {
     }
     if (s.tcpPort() >= 0) {
       listen.add(new ListenPoint(TransportType.TCP, s.host(), s.tcpPort()));
+    }
+    if (s.tlsPort() >= 0 && certificates) {
+      listen.add(new ListenPoint(TransportType.TLS, s.host(), s.tlsPort()));
+    }
+    if (s.wssPort() >= 0 && certificates) {
+      listen.add(new ListenPoint(TransportType.WSS, s.host(), s.wssPort()));
+    }
+    if (s.wsPort() >= 0) {
+      listen.add(new ListenPoint(TransportType.WS, s.host(), s.wsPort()));
     }
     ParseLimits limits;
     try {
@@ -251,6 +317,22 @@ public final class EvertoneServer implements AutoCloseable {
     return sip.boundAddresses();
   }
 
+  /** The bound socket of a transport, or null when it is off. */
+  public @Nullable InetSocketAddress sipAddress(TransportType transport) {
+    List<InetSocketAddress> bound = sip.boundAddresses();
+    for (int i = 0; i < listen.size(); i++) {
+      if (listen.get(i).transport() == transport) {
+        return bound.get(i);
+      }
+    }
+    return null;
+  }
+
+  /** The certificates served on TLS and WSS, or null when none is configured. */
+  public @Nullable CertificateManager certificates() {
+    return certificates;
+  }
+
   public @Nullable InetSocketAddress httpAddress() {
     return http == null ? null : http.address();
   }
@@ -283,6 +365,9 @@ public final class EvertoneServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     sip.close();
+    if (certificates != null) {
+      certificates.close();
+    }
     store.close();
     meters.close();
     log.info("stopped");

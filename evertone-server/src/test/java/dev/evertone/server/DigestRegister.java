@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
 final class DigestRegister {
   private DigestRegister() {}
 
-  private static int cseq;
+  private static final java.util.concurrent.atomic.AtomicInteger CSEQ = new java.util.concurrent.atomic.AtomicInteger();
 
   /** Registers {@code user@domain}; returns the final status. */
-  static int register(UdpClient client, String user, String domain, String password) throws IOException {
+  static int register(SipTestClient client, String user, String domain, String password) throws IOException {
     String callId = UUID.randomUUID().toString();
-    String first = client.exchange(request(client, user, domain, callId, ++cseq, null));
+    String first = client.exchange(request(client, user, domain, callId, CSEQ.incrementAndGet(), null));
     if (first == null || !first.startsWith("SIP/2.0 401")) {
       return first == null ? -1 : Integer.parseInt(first.substring(8, 11));
     }
@@ -31,14 +31,15 @@ final class DigestRegister {
     String response = md5(ha1 + ":" + nonce + ":00000001:abcd:auth:" + ha2);
     String auth = "Digest username=\"" + user + "\", realm=\"" + domain + "\", nonce=\"" + nonce + "\", uri=\"" + uri
         + "\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"abcd\"";
-    String second = client.exchange(request(client, user, domain, callId, ++cseq, auth));
+    String second = client.exchange(request(client, user, domain, callId, CSEQ.incrementAndGet(), auth));
     return second == null ? -1 : Integer.parseInt(second.substring(8, 11));
   }
 
-  private static String request(UdpClient c, String user, String domain, String callId, int cseq, String auth) {
-    return "REGISTER sip:" + domain + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + c.port() + ";branch=z9hG4bK" + System.nanoTime()
+  private static String request(SipTestClient c, String user, String domain, String callId, int cseq, String auth) {
+    return "REGISTER sip:" + domain + " SIP/2.0\r\nVia: SIP/2.0/" + c.transport() + " 127.0.0.1:" + c.port() + ";branch=z9hG4bK" + System.nanoTime()
         + ";rport\r\nMax-Forwards: 70\r\nFrom: <sip:" + user + "@" + domain + ">;tag=t" + cseq + "\r\nTo: <sip:" + user + "@" + domain
-        + ">\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + " REGISTER\r\nContact: <sip:" + user + "@127.0.0.1:" + c.port() + ">\r\n"
+        + ">\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + " REGISTER\r\nContact: <sip:" + user + "@127.0.0.1:" + c.port()
+        + (c.transport().equals("UDP") ? "" : ";transport=" + c.transport().toLowerCase(java.util.Locale.ROOT)) + ">\r\n"
         + (auth == null ? "" : "Authorization: " + auth + "\r\n") + "Expires: 600\r\nContent-Length: 0\r\n\r\n";
   }
 

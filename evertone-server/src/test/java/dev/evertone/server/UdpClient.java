@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Sends SIP text over UDP and reads what comes back. */
-final class UdpClient implements AutoCloseable {
+final class UdpClient implements SipTestClient, AutoCloseable {
   private final DatagramSocket socket;
   private final InetSocketAddress server;
 
@@ -20,8 +20,14 @@ final class UdpClient implements AutoCloseable {
     this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
   }
 
-  int port() {
+  @Override
+  public int port() {
     return socket.getLocalPort();
+  }
+
+  @Override
+  public String transport() {
+    return "UDP";
   }
 
   /** The message with its first Via replaced by one naming this client (so the answer comes here). */
@@ -58,7 +64,8 @@ final class UdpClient implements AutoCloseable {
    * Sends a request and returns its response (not a 100), or null after 5 s. A late answer to an earlier
    * request that timed out is skipped: it names another Call-ID or CSeq.
    */
-  String exchange(String text) throws IOException {
+  @Override
+  public String exchange(String text) throws IOException {
     send(text);
     String callId = header(text, "Call-ID");
     String cseq = header(text, "CSeq");

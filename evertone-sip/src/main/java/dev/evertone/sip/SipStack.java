@@ -9,11 +9,14 @@ import dev.evertone.sip.transport.MessageReceiver;
 import dev.evertone.sip.transport.NettySipTransport;
 import dev.evertone.sip.transport.TransportConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import java.net.InetSocketAddress;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The SIP layers wired together: transport (UDP/TCP) -> parser and validation -> transaction layer ->
+ * The SIP layers wired together: transport (UDP, TCP, TLS, WS, WSS) -> parser and validation -> transaction layer ->
  * the transaction user given at start.
  */
 public final class SipStack implements AutoCloseable {
@@ -39,7 +42,17 @@ public final class SipStack implements AutoCloseable {
    */
   public static SipStack start(TransportConfig transportConfig, TimerConfig timerConfig, long completedBytes, TransactionUser user,
       MeterRegistry meters) throws InterruptedException {
-    NettySipTransport transport = new NettySipTransport(transportConfig, meters);
+    return start(transportConfig, timerConfig, completedBytes, null, user, meters);
+  }
+
+  /**
+   * As above, with the server certificates of TLS and WSS listen points.
+   *
+   * @param tls the certificate of each new handshake by SNI host name (see evertone-tls), or null without TLS
+   */
+  public static SipStack start(TransportConfig transportConfig, TimerConfig timerConfig, long completedBytes,
+      @Nullable Mapping<String, SslContext> tls, TransactionUser user, MeterRegistry meters) throws InterruptedException {
+    NettySipTransport transport = new NettySipTransport(transportConfig, meters, tls);
     WheelTimerService timers = new WheelTimerService();
     TransactionLayer layer = new TransactionLayer(transport, timers, timerConfig, user, meters, completedBytes);
     MessageReceiver receiver = new MessageReceiver(new SipParser(transportConfig.limits()), layer, transportConfig.warnAgent(), meters);

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = {
       "evertone: the SIP core of a VoIP provider or call center.",
-      "Phones register to it with digest authentication over UDP and TCP; devices are provisioned one by one or in bulk, safely.",
+      "Phones register to it with digest authentication over UDP, TCP, TLS and WebSocket; devices are provisioned one by one or in bulk,"
+          + " safely.",
       "",
       "Start here:",
       "  evertone domain add example.com",
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
       ""
     },
     subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, DeviceCommand.class, LineCommand.class, ImportCommand.class,
-        ExportCommand.class, TemplateCommand.class, CredentialsCommand.class, AuditCommand.class, TokenCommand.class, ConfigCommand.class,
+        ExportCommand.class, TemplateCommand.class, CredentialsCommand.class, AuditCommand.class, TokenCommand.class, TlsCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Provisioning commands work on the local store, or on a running server with --server URL (token in $EVERTONE_TOKEN).",
         "Run 'evertone help COMMAND' for the options of a command."})

@@ -118,7 +118,7 @@ final class RemoteProvisioning implements Provisioning {
     return read(send(method, path, json(body), body == null ? null : "application/json"), ApiJson.MAPPER.getTypeFactory().constructType(type));
   }
 
-  private <T> T call(String method, String path, @Nullable Object body, Class<T> type) {
+  <T> T call(String method, String path, @Nullable Object body, Class<T> type) {
     return read(send(method, path, json(body), body == null ? null : "application/json"), ApiJson.MAPPER.constructType(type));
   }
 

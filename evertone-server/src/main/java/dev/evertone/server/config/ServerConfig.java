@@ -6,14 +6,17 @@ import java.time.Duration;
 import java.util.List;
 
 /** The whole configuration, as documented in {@code evertone-defaults.yaml}. */
-public record ServerConfig(Path dataDir, Sip sip, Registrar registrar, Auth auth, Store store, Provisioning provisioning, Http http,
-    Log log) {
+public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, Auth auth, Store store, Provisioning provisioning,
+    Http http, Log log) {
 
-  public record Sip(String host, int udpPort, int tcpPort, String serverName, int ioThreads, int udpReceiveBuffer,
-      int maxConnections, Duration connectionIdleTimeout, Limits limits, Timers timers) {
+  public record Sip(String host, int udpPort, int tcpPort, int tlsPort, int wssPort, int wsPort, String serverName, int ioThreads,
+      int udpReceiveBuffer, int maxConnections, Duration connectionIdleTimeout, Limits limits, Timers timers) {
     public Sip {
       checkPort("sip.udp-port", udpPort);
       checkPort("sip.tcp-port", tcpPort);
+      checkPort("sip.tls-port", tlsPort);
+      checkPort("sip.wss-port", wssPort);
+      checkPort("sip.ws-port", wsPort);
       require(udpPort >= 0 || tcpPort >= 0, "sip: at least one of udp-port and tcp-port must be enabled");
       require(ioThreads >= 0, "sip.io-threads must be 0 (one per core) or more");
       require(udpReceiveBuffer >= 65536, "sip.udp-receive-buffer must be at least 65536");
@@ -24,6 +27,15 @@ public record ServerConfig(Path dataDir, Sip sip, Registrar registrar, Auth auth
 
     public int effectiveIoThreads() {
       return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  public record Tls(List<String> certificates, List<String> protocols, List<String> ciphers, String clientAuth, String clientCaFile,
+      Duration watchInterval, Duration expiryWarning, String profilesDir, String defaultProfile) {
+    public Tls {
+      require(List.of("none", "optional", "require").contains(clientAuth), "tls.client-auth must be none, optional or require");
+      require(!watchInterval.isNegative(), "tls.watch-interval must be 0s (off) or more");
+      require(!expiryWarning.isNegative(), "tls.expiry-warning must be 0s or more");
     }
   }
 

@@ -10,7 +10,12 @@ import dev.evertone.provisioning.RestoreRequest;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.Actor;
 import dev.evertone.store.AdminTokenRepository;
+import dev.evertone.store.ConflictException;
 import dev.evertone.store.ValidationException;
+import dev.evertone.tls.CertificateManager;
+import dev.evertone.tls.Certificates;
+import dev.evertone.tls.ServedCertificate;
+import dev.evertone.tls.TlsCheck;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -19,10 +24,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin API, {@code /api/v1}: domains, users, devices, lines and their credentials, imports, exports,
@@ -31,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  * The routes are a table so that a test can hold them against the OpenAPI document.
  */
 final class AdminApi {
+  private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
   static final String BASE = "/api/v1";
   static final String OPENAPI = BASE + "/openapi.json";
   private static final String ACTOR = "evertone.actor";
@@ -40,11 +50,19 @@ final class AdminApi {
 
   private final ProvisioningService provisioning;
   private final AdminTokenRepository tokens;
+  private final @Nullable CertificateManager certificates;
 
-  AdminApi(ProvisioningService provisioning, AdminTokenRepository tokens) {
+  AdminApi(ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates) {
     this.provisioning = provisioning;
     this.tokens = tokens;
+    this.certificates = certificates;
   }
+
+  /** One served chain as {@code evertone tls check} reports it. */
+  record TlsCertificate(String source, boolean ok, String report) {}
+
+  /** The certificates served now, and the devices registered over TLS and WSS by trust profile. */
+  record TlsStatus(List<TlsCertificate> certificates, Map<String, Integer> devicesByProfile) {}
 
   // request bodies: each names exactly the fields it takes (an unknown field is a 400)
   record NameBody(@Nullable String name) {}
@@ -143,7 +161,32 @@ final class AdminApi {
           ctx.json(service(ctx).restore(new RestoreRequest(r.at(), r.batch(), r.domain(), r.lines(), r.macs(), r.dryRun(), r.confirmLarge())));
         }),
         new Route(HandlerType.GET, BASE + "/audit", ctx -> ctx.json(service(ctx).audit(ctx.queryParam("batch"), since(ctx),
-            limit(ctx)))));
+            limit(ctx)))),
+        new Route(HandlerType.GET, BASE + "/tls", ctx -> ctx.json(tlsStatus())),
+        new Route(HandlerType.POST, BASE + "/tls/reload", ctx -> {
+          CertificateManager.Reload r = certificates().reload(flag(ctx, "force"));
+          log.info("TLS reload by {}: {}", ctx.<Actor>attribute(ACTOR), r.outcome());
+          ctx.json(r);
+        }));
+  }
+
+  private CertificateManager certificates() {
+    if (certificates == null) {
+      throw new ConflictException("no certificate is configured: set tls.certificates and restart once; later changes need no restart");
+    }
+    return certificates;
+  }
+
+  private TlsStatus tlsStatus() {
+    CertificateManager m = certificates();
+    Map<String, Integer> devices = m.devicesByProfile();
+    List<TlsCertificate> out = new ArrayList<>();
+    for (ServedCertificate c : m.served()) {
+      TlsCheck check = TlsCheck.of(c.source().toString(), c.chain(), Instant.now(), Certificates.dnsNames(c.leaf()), m.profiles().values(),
+          devices);
+      out.add(new TlsCertificate(c.source().toString(), check.ok(), check.render()));
+    }
+    return new TlsStatus(out, devices);
   }
 
   private void importFile(Context ctx) {

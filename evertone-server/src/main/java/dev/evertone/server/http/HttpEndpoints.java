@@ -2,6 +2,7 @@ package dev.evertone.server.http;
 
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.store.AdminTokenRepository;
+import dev.evertone.tls.CertificateManager;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -9,6 +10,7 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +33,8 @@ public final class HttpEndpoints implements AutoCloseable {
    * @param maxRequestBytes the largest request body (an import file)
    */
   public static HttpEndpoints start(String host, int port, PrometheusMeterRegistry meters, Supplier<String> health,
-      ProvisioningService provisioning, AdminTokenRepository tokens, long maxRequestBytes) {
-    AdminApi api = new AdminApi(provisioning, tokens);
+      ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates, long maxRequestBytes) {
+    AdminApi api = new AdminApi(provisioning, tokens, certificates);
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;

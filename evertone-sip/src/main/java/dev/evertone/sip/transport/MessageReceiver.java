@@ -91,6 +91,14 @@ public final class MessageReceiver {
     deliver(message, source);
   }
 
+  /**
+   * One WebSocket message (RFC 7118 5: exactly one SIP message; a broken one is answered or dropped like a
+   * datagram, and the connection stays, since the WebSocket framing is intact).
+   */
+  public void onWebSocketMessage(byte[] data, Source source) {
+    onDatagram(data, source);
+  }
+
   /** A message framed on a stream connection. */
   public void onStreamMessage(SipMessage message, Source source) {
     deliver(message, source);

@@ -23,6 +23,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -33,8 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIP over UDP and TCP on Netty (RFC 3261 18). Uses the native epoll transport when available: then each
- * I/O thread has its own UDP socket on the shared port (SO_REUSEPORT) so that reading scales with cores.
+ * SIP over UDP, TCP, TLS (RFC 3261 18, 26), WS and WSS (RFC 7118) on Netty. Uses the native epoll transport
+ * when available: then each I/O thread has its own UDP socket on the shared port (SO_REUSEPORT) so that
+ * reading scales with cores. TLS and WSS take the certificate of each new handshake from a mapping (by SNI),
+ * so a certificate replaced there is served to new connections while open ones keep theirs.
  */
 public final class NettySipTransport implements SipTransport {
   private static final Logger log = LoggerFactory.getLogger(NettySipTransport.class);
@@ -43,6 +47,8 @@ public final class NettySipTransport implements SipTransport {
   private final boolean epoll;
   private final EventLoopGroup group;
   private final ConnectionTable connections;
+  private final @Nullable Mapping<String, SslContext> tls;
+  private final @Nullable TlsHandshakes handshakes;
   private final List<Channel> channels = new ArrayList<>();
   private final List<UdpFlow> udpFlows = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
@@ -50,7 +56,14 @@ public final class NettySipTransport implements SipTransport {
   private int nextUdp;
 
   public NettySipTransport(TransportConfig config, MeterRegistry meters) {
+    this(config, meters, null);
+  }
+
+  /** @param tls the server certificate of each TLS and WSS handshake, by SNI host name; null when there is none */
+  public NettySipTransport(TransportConfig config, MeterRegistry meters, @Nullable Mapping<String, SslContext> tls) {
     this.config = config;
+    this.tls = tls;
+    this.handshakes = tls == null ? null : new TlsHandshakes(meters);
     this.epoll = Epoll.isAvailable();
     DefaultThreadFactory threads = new DefaultThreadFactory("sip-io", true);
     this.group = epoll ? new EpollEventLoopGroup(config.ioThreads(), threads) : new NioEventLoopGroup(config.ioThreads(), threads);
@@ -63,8 +76,13 @@ public final class NettySipTransport implements SipTransport {
     for (ListenPoint point : config.listen()) {
       switch (point.transport()) {
         case UDP -> bindUdp(point);
-        case TCP -> bindTcp(point);
-        default -> throw new IllegalArgumentException(point.transport() + " is not supported yet: " + point);
+        case TCP, WS -> bindStream(point);
+        case TLS, WSS -> {
+          if (tls == null) {
+            throw new IllegalArgumentException(point + " needs a certificate (tls.certificates)");
+          }
+          bindStream(point);
+        }
       }
     }
   }
@@ -96,7 +114,7 @@ public final class NettySipTransport implements SipTransport {
     }
   }
 
-  private void bindTcp(ListenPoint point) throws InterruptedException {
+  private void bindStream(ListenPoint point) throws InterruptedException {
     Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
@@ -105,12 +123,13 @@ public final class NettySipTransport implements SipTransport {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childHandler(new StreamChannelInitializer(receiver, connections, TransportType.TCP, config.idleTimeoutSeconds()));
+        .childHandler(new StreamChannelInitializer(receiver, connections, point.transport(), config.idleTimeoutSeconds(),
+            point.transport() == TransportType.TLS || point.transport() == TransportType.WSS ? tls : null, handshakes));
     Channel ch = b.bind(point.host(), point.port()).sync().channel();
     channels.add(ch);
     InetSocketAddress local = (InetSocketAddress) ch.localAddress();
     bound.add(local);
-    log.info("SIP listening on tcp {}", local);
+    log.info("SIP listening on {} {}", point.transport().lowerName(), local);
   }
 
   /** The addresses actually bound, in listen-point order (port 0 resolved). */
@@ -155,7 +174,9 @@ public final class NettySipTransport implements SipTransport {
           connect(TransportType.TCP, destination.address(), f -> f.send(bytes, destination.address(), onFailure), onFailure);
         }
       }
-      default -> onFailure.onFailure(new UnsupportedOperationException(destination.transport() + " is not supported yet"));
+      // RFC 5626: a device on TLS or WebSocket is reached over the connection it opened; without it, not at all
+      default -> onFailure.onFailure(new java.net.ConnectException("no open " + destination.transport().lowerName() + " connection to "
+          + destination.address()));
     }
   }
 
@@ -179,7 +200,7 @@ public final class NettySipTransport implements SipTransport {
         .channel(channelClass)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
-        .handler(new StreamChannelInitializer(receiver, connections, transport, config.idleTimeoutSeconds()))
+        .handler(new StreamChannelInitializer(receiver, connections, transport, config.idleTimeoutSeconds(), null, null))
         .connect(to);
     f.addListener(done -> {
       if (done.isSuccess()) {

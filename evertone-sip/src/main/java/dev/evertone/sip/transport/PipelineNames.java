@@ -9,4 +9,11 @@ public final class PipelineNames {
   public static final String CONNECTION_LIMIT = "connection-limit";
   public static final String STREAM_DECODER = "sip-stream-decoder";
   public static final String STREAM_RECEIVER = "sip-stream-receiver";
+  public static final String TLS = "tls";
+  public static final String TLS_OUTCOME = "tls-handshake-outcome";
+  public static final String HTTP = "http-codec";
+  public static final String HTTP_AGGREGATOR = "http-aggregator";
+  public static final String WEBSOCKET_SUBPROTOCOL = "websocket-sip-subprotocol";
+  public static final String WEBSOCKET = "websocket";
+  public static final String WEBSOCKET_FRAMES = "websocket-sip-frames";
 }

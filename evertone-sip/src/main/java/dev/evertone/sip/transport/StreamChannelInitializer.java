@@ -3,25 +3,45 @@ package dev.evertone.sip.transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one place where stream connection pipelines are assembled. */
+/**
+ * The one place where stream connection pipelines are assembled: TLS first when the transport is TLS or WSS
+ * (the certificate chosen per handshake by SNI, so a rotated certificate reaches every new connection), then
+ * SIP framing (TCP, TLS) or the WebSocket handshake and frames (WS, WSS, RFC 7118).
+ */
 final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
   private static final Logger log = LoggerFactory.getLogger(StreamChannelInitializer.class);
+  /** A client that has not finished its TLS handshake by then is disconnected. */
+  private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+  /** Largest ClientHello read to find the SNI. */
+  private static final int MAX_CLIENT_HELLO = 16_384;
 
   private final MessageReceiver receiver;
   private final ConnectionTable connections;
   private final TransportType transport;
   private final long idleTimeoutSeconds;
+  private final @Nullable Mapping<String, SslContext> tls;
+  private final @Nullable TlsHandshakes handshakes;
 
-  StreamChannelInitializer(MessageReceiver receiver, ConnectionTable connections, TransportType transport, long idleTimeoutSeconds) {
+  StreamChannelInitializer(MessageReceiver receiver, ConnectionTable connections, TransportType transport, long idleTimeoutSeconds,
+      @Nullable Mapping<String, SslContext> tls, @Nullable TlsHandshakes handshakes) {
+    if ((transport == TransportType.TLS || transport == TransportType.WSS) && (tls == null || handshakes == null)) {
+      throw new IllegalArgumentException(transport + " needs certificates");
+    }
     this.receiver = receiver;
     this.connections = connections;
     this.transport = transport;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
+    this.tls = tls;
+    this.handshakes = handshakes;
   }
 
   @Override
@@ -32,8 +52,16 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
       return;
     }
     ChannelPipeline p = ch.pipeline();
+    if (tls != null && handshakes != null) {
+      p.addLast(PipelineNames.TLS, new SniHandler(tls, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MILLIS));
+      p.addLast(PipelineNames.TLS_OUTCOME, handshakes);
+    }
     p.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, idleTimeoutSeconds, TimeUnit.SECONDS));
-    p.addLast(PipelineNames.STREAM_DECODER, new StreamDecoder(receiver.parser()));
+    if (transport == TransportType.WS || transport == TransportType.WSS) {
+      WebSocketPipeline.add(p, receiver.parser().limits());
+    } else {
+      p.addLast(PipelineNames.STREAM_DECODER, new StreamDecoder(receiver.parser()));
+    }
     p.addLast(PipelineNames.STREAM_RECEIVER, new StreamHandler(receiver, connections, transport));
   }
 }

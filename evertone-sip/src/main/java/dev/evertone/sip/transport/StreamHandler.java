@@ -9,7 +9,10 @@ import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hands framed messages of one connection to the {@link MessageReceiver}; closes on framing loss or idleness. */
+/**
+ * Hands the messages of one connection (framed SIP, or WebSocket messages) to the {@link MessageReceiver};
+ * closes on framing loss or idleness.
+ */
 final class StreamHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
 
@@ -44,6 +47,12 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof SipMessage message) {
       try {
         receiver.onStreamMessage(message, source);
+      } catch (RuntimeException e) {
+        log.error("error handling message from {}", source, e);
+      }
+    } else if (msg instanceof byte[] webSocketMessage) {
+      try {
+        receiver.onWebSocketMessage(webSocketMessage, source);
       } catch (RuntimeException e) {
         log.error("error handling message from {}", source, e);
       }
