@@ -29,7 +29,6 @@ import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import dev.evertone.tls.CertificateManager;
 import dev.evertone.tls.CertificateSource;
-import dev.evertone.tls.TlsException;
 import dev.evertone.tls.TlsSettings;
 import dev.evertone.tls.TrustProfile;
 import dev.evertone.tls.TrustProfiles;
@@ -200,11 +199,7 @@ public final class EvertoneServer implements AutoCloseable {
     }
     TlsSettings settings = new TlsSettings(t.protocols(), t.ciphers(), TlsSettings.ClientAuth.valueOf(t.clientAuth().toUpperCase(Locale.ROOT)),
         t.clientCaFile().isBlank() ? null : Path.of(t.clientCaFile()));
-    Map<String, TrustProfile> profiles = trustProfiles(config);
-    if (!profiles.containsKey(t.defaultProfile())) {
-      throw new TlsException("tls.default-profile '" + t.defaultProfile() + "' is not a known profile; known: " + String.join(", ", profiles.keySet()));
-    }
-    return new CertificateManager(sources, settings, profiles, t.defaultProfile(), t.expiryWarning(), clock, census, meters);
+    return new CertificateManager(sources, settings, trustProfiles(config), t.defaultProfile(), t.expiryWarning(), clock, census, meters);
   }
 
   /** The device trust profiles: the built-in ones and those of tls.profiles-dir. */

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -72,8 +71,11 @@ public final class CertificateManager implements AutoCloseable {
     this.sources = List.copyOf(sources);
     this.settings = settings;
     this.profiles = Map.copyOf(profiles);
-    this.defaultProfile = Objects.requireNonNull(profiles.get(defaultProfile),
-        () -> "tls.default-profile '" + defaultProfile + "' is not a known profile; known: " + profiles.keySet());
+    TrustProfile fallback = profiles.get(defaultProfile);
+    if (fallback == null) {
+      throw new TlsException("tls.default-profile '" + defaultProfile + "' is not a known profile; known: " + String.join(", ", profiles.keySet()));
+    }
+    this.defaultProfile = fallback;
     this.expiryWarning = expiryWarning;
     this.clock = clock;
     this.census = census;

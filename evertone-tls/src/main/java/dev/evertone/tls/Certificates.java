@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import javax.security.auth.x500.X500Principal;
 import org.jspecify.annotations.Nullable;
 
 /** Facts about certificates that a chain check and a report need. */
@@ -43,7 +44,7 @@ public final class Certificates {
   }
 
   public static boolean validAt(X509Certificate cert, Instant at) {
-    return !at.isBefore(cert.getNotBefore().toInstant()) && !at.isAfter(cert.getNotAfter().toInstant());
+    return validityProblem(cert, at) == null;
   }
 
   /** "expired on ..." / "not valid before ...", or null when valid at {@code at}. */
@@ -59,7 +60,12 @@ public final class Certificates {
 
   /** The common name of the subject, or the whole subject when it has none. */
   public static String name(X509Certificate cert) {
-    String dn = cert.getSubjectX500Principal().getName();
+    return commonName(cert.getSubjectX500Principal());
+  }
+
+  /** The common name of a distinguished name, or the whole name when it has none. */
+  public static String commonName(X500Principal principal) {
+    String dn = principal.getName();
     for (String part : dn.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
       if (part.startsWith("CN=")) {
         return part.substring(3);

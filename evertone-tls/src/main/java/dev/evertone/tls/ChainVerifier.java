@@ -138,19 +138,8 @@ public final class ChainVerifier {
 
   /** "CN (issued by CN)", to tell a cross-signed certificate from the self-signed one of the same name. */
   static String describe(X509Certificate cert) {
-    String name = Certificates.name(cert);
-    X509Certificate c = cert;
-    String issuerDn = c.getIssuerX500Principal().getName();
-    String issuer = issuerDn.equals(c.getSubjectX500Principal().getName()) ? "self-signed" : "issued by " + cnOf(issuerDn);
-    return "'" + name + "' (" + issuer + ")";
-  }
-
-  private static String cnOf(String dn) {
-    for (String part : dn.split(",")) {
-      if (part.startsWith("CN=")) {
-        return part.substring(3);
-      }
-    }
-    return dn;
+    String issuer = cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal()) ? "self-signed"
+        : "issued by " + Certificates.commonName(cert.getIssuerX500Principal());
+    return "'" + Certificates.name(cert) + "' (" + issuer + ")";
   }
 }

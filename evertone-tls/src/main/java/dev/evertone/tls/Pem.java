@@ -75,8 +75,12 @@ public final class Pem {
   public static List<X509Certificate> certificates(Path file) {
     List<X509Certificate> certs = read(file).certificates();
     if (certs.isEmpty()) {
-      throw new TlsException(file + " holds no certificate (no -----BEGIN CERTIFICATE----- block)");
+      throw noCertificate(file);
     }
     return certs;
+  }
+
+  static TlsException noCertificate(Path file) {
+    return new TlsException(file + " holds no certificate (no -----BEGIN CERTIFICATE----- block)");
   }
 }

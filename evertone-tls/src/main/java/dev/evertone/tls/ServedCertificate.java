@@ -33,7 +33,7 @@ public record ServedCertificate(CertificateSource source, List<X509Certificate> 
   public static ServedCertificate read(CertificateSource source) {
     Pem.Contents chainFile = Pem.read(source.chainFile());
     if (chainFile.certificates().isEmpty()) {
-      throw new TlsException(source.chainFile() + " holds no certificate (no -----BEGIN CERTIFICATE----- block)");
+      throw Pem.noCertificate(source.chainFile());
     }
     PrivateKey key = chainFile.key();
     if (source.keyFile() != null) {

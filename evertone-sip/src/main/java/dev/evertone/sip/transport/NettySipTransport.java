@@ -124,7 +124,7 @@ public final class NettySipTransport implements SipTransport {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childHandler(new StreamChannelInitializer(receiver, connections, point.transport(), config.idleTimeoutSeconds(),
-            point.transport() == TransportType.TLS || point.transport() == TransportType.WSS ? tls : null, handshakes));
+            point.transport().isSecure() ? tls : null, handshakes));
     Channel ch = b.bind(point.host(), point.port()).sync().channel();
     channels.add(ch);
     InetSocketAddress local = (InetSocketAddress) ch.localAddress();

@@ -33,7 +33,7 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   StreamChannelInitializer(MessageReceiver receiver, ConnectionTable connections, TransportType transport, long idleTimeoutSeconds,
       @Nullable Mapping<String, SslContext> tls, @Nullable TlsHandshakes handshakes) {
-    if ((transport == TransportType.TLS || transport == TransportType.WSS) && (tls == null || handshakes == null)) {
+    if (transport.isSecure() && (tls == null || handshakes == null)) {
       throw new IllegalArgumentException(transport + " needs certificates");
     }
     this.receiver = receiver;

@@ -23,6 +23,11 @@ public enum TransportType {
     return reliable;
   }
 
+  /** TLS and WSS: the connection starts with a TLS handshake and needs a server certificate. */
+  public boolean isSecure() {
+    return this == TLS || this == WSS;
+  }
+
   public int defaultPort() {
     return defaultPort;
   }

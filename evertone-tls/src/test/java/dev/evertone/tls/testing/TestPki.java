@@ -1,5 +1,6 @@
 package dev.evertone.tls.testing;
 
+import dev.evertone.tls.Certificates;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -80,20 +81,12 @@ public final class TestPki {
 
   /** A CA certificate for {@code keys} (e.g. a cross-signature of an existing root's key) issued by {@code issuer}. */
   public static Issued ca(String cn, KeyPair keys, Issued issuer, Instant from, Instant to) {
-    return new Issued(sign(cn, keys.getPublic(), Certificate.cn(issuer.cert()), issuer.key(), from, to, true), keys);
+    return new Issued(sign(cn, keys.getPublic(), Certificates.name(issuer.cert()), issuer.key(), from, to, true), keys);
   }
 
   /** A server certificate for {@code dnsNames}, the first also its CN. */
   public static Issued leaf(KeyPair keys, Issued issuer, Instant from, Instant to, String... dnsNames) {
-    return new Issued(sign(dnsNames[0], keys.getPublic(), Certificate.cn(issuer.cert()), issuer.key(), from, to, false, dnsNames), keys);
-  }
-
-  /** Helpers on names. */
-  static final class Certificate {
-    static String cn(X509Certificate c) {
-      String dn = c.getSubjectX500Principal().getName();
-      return dn.startsWith("CN=") ? dn.substring(3) : dn;
-    }
+    return new Issued(sign(dnsNames[0], keys.getPublic(), Certificates.name(issuer.cert()), issuer.key(), from, to, false, dnsNames), keys);
   }
 
   public static X509Certificate sign(String subjectCn, PublicKey subjectKey, String issuerCn, PrivateKey issuerKey, Instant from, Instant to,
