@@ -3,6 +3,7 @@ package dev.evertone.server.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,8 +21,8 @@ final class Times {
   private Times() {}
 
   /**
-   * {@code 2026-11-23T09:00:00Z}, {@code 2026-11-23T10:00:00+01:00}, {@code 2026-11-23 09:00} (UTC), or a time
-   * ago: {@code -30m}, {@code -2h}, {@code -1d}.
+   * {@code 2026-11-23T09:00:00Z}, {@code 2026-11-23T10:00:00+01:00}, {@code 2026-11-23 09:00} (UTC), a day
+   * {@code 2026-11-23} (its start, UTC), or a time ago: {@code -30m}, {@code -2h}, {@code -1d}.
    */
   static Instant parse(String text, Clock clock) {
     String t = text.strip();
@@ -39,11 +40,18 @@ final class Times {
     try {
       return OffsetDateTime.parse(t).toInstant();
     } catch (DateTimeParseException notOffset) {
-      try {
-        return LocalDateTime.parse(t, PLAIN).toInstant(ZoneOffset.UTC);
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("'" + text + "' is not a time; write 2026-11-23T09:00:00Z, '2026-11-23 09:00' (UTC) or -2h");
-      }
+      // next form
+    }
+    try {
+      return LocalDateTime.parse(t, PLAIN).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException notDateTime) {
+      // next form
+    }
+    try {
+      return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a time; write 2026-11-23T09:00:00Z, '2026-11-23 09:00' (UTC), 2026-11-23"
+          + " or -2h");
     }
   }
 }

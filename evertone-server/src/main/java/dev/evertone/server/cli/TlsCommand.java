@@ -62,7 +62,7 @@ final class TlsCommand implements Runnable {
       CliContext ctx = Main.context(spec);
       PrintWriter out = spec.commandLine().getOut();
       ServerConfig config = options.load(ctx);
-      Instant moment = at == null ? ctx.clock().instant() : Times.parse(at.length() == 10 ? at + "T00:00:00Z" : at, ctx.clock());
+      Instant moment = at == null ? ctx.clock().instant() : Times.parse(at, ctx.clock());
       List<String> specs = certificates.isEmpty() ? config.tls().certificates() : certificates;
       if (specs.isEmpty()) {
         throw new IllegalArgumentException("no certificate to check: set tls.certificates in the configuration, or give --certificate FILE");
