@@ -103,7 +103,10 @@ public final class Binding {
     return sourcePort;
   }
 
-  /** The connection the REGISTER came over (stream transports), or null. */
+  /**
+   * The flow the REGISTER came over: its connection (TCP, TLS, WebSocket), or the UDP socket, so that
+   * requests to the device leave from the address it sends to (RFC 5626 5.3; NAT bindings are per address).
+   */
   public @Nullable Flow flow() {
     return flow;
   }

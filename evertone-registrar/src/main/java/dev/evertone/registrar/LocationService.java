@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,6 +88,28 @@ public final class LocationService {
       }
     }
     return out;
+  }
+
+  /**
+   * The addresses-of-record of {@code domain} that have live bindings, sorted, at most {@code limit}: what
+   * an operator lists to see who is registered. Walks every AOR; meant for rare operations.
+   */
+  public List<String> aorsOf(String domain, int limit) {
+    String suffix = "@" + domain.toLowerCase(Locale.ROOT);
+    long now = clock.millis();
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, AorRecord> e : aors.entrySet()) {
+      if (e.getKey().endsWith(suffix)) {
+        for (Binding b : e.getValue().bindings) {
+          if (!b.isExpired(now)) {
+            out.add(e.getKey());
+            break;
+          }
+        }
+      }
+    }
+    out.sort(null);
+    return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
   }
 
   /** Number of bindings held (expired ones count until the wheel removes them, within a second). */

@@ -15,7 +15,6 @@ import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.transaction.ServerTransaction;
 import dev.evertone.sip.transaction.TransactionLayer;
 import dev.evertone.sip.transport.Source;
-import dev.evertone.sip.transport.TransportType;
 import dev.evertone.sip.uas.UasChecks;
 import dev.evertone.sip.uri.SipUri;
 import io.micrometer.core.instrument.Counter;
@@ -414,7 +413,7 @@ public final class Registrar {
     String path = request.has(HeaderName.PATH) ? String.join(", ", request.headerFields(HeaderName.PATH)) : null;
     return new Binding(contact.uri().toString(), other == null ? null : other.toString(), q, callId, cseq,
         now + expires * 1000, now, source.transport(), source.remote().getAddress().getAddress(), source.remotePort(),
-        source.transport() == TransportType.UDP ? null : source.flow(), internUserAgent(request.userAgent()), instance, regId, path);
+        source.flow(), internUserAgent(request.userAgent()), instance, regId, path);
   }
 
   /** RFC 3261 25.1 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], as thousandths. */

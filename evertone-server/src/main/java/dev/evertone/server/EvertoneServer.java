@@ -3,11 +3,13 @@ package dev.evertone.server;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.ChangeWatcher;
 import dev.evertone.registrar.CredentialCache;
+import dev.evertone.registrar.ContactPing;
 import dev.evertone.registrar.LocationService;
 import dev.evertone.registrar.Registrar;
 import dev.evertone.registrar.RegistrarConfig;
 import dev.evertone.server.config.ServerConfig;
 import dev.evertone.server.http.HttpEndpoints;
+import dev.evertone.server.sip.Registrations;
 import dev.evertone.server.sip.SipCore;
 import dev.evertone.sip.SipStack;
 import dev.evertone.sip.auth.DigestAlgorithm;
@@ -128,6 +130,7 @@ public final class EvertoneServer implements AutoCloseable {
         certificates = certificateManager(config, clock,
             () -> location.userAgents(EnumSet.of(TransportType.TLS, TransportType.WSS)), meters);
         started.add(certificates);
+        log.info("TLS engine: {}", certificates.engine());
       }
       TransportConfig transport = transportConfig(config, certificates != null);
       SipStack sip = SipStack.start(transport, timerConfig(config), config.sip().limits().completedResponseMemory(),
@@ -152,7 +155,8 @@ public final class EvertoneServer implements AutoCloseable {
         ProvisioningService provisioning = new ProvisioningService(store, provisioningConfig(config), clock, new Actor("server", "local"));
         http = HttpEndpoints.start(config.http().host(), config.http().port(), meters,
             () -> "{\"status\":\"up\",\"bindings\":" + location.size() + ",\"aors\":" + location.aorCount() + "}\n",
-            provisioning, store.tokens(), certificates, config.provisioning().importLimits().maxBytes());
+            provisioning, store.tokens(), certificates, new Registrations(location, new ContactPing(location, sip.transactions(), name), clock),
+            config.provisioning().importLimits().maxBytes());
         started.add(http);
         log.info("metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1", config.http().host(), http.address().getPort());
       }
@@ -198,7 +202,7 @@ public final class EvertoneServer implements AutoCloseable {
       sources.add(CertificateSource.parse(spec));
     }
     TlsSettings settings = new TlsSettings(t.protocols(), t.ciphers(), TlsSettings.ClientAuth.valueOf(t.clientAuth().toUpperCase(Locale.ROOT)),
-        t.clientCaFile().isBlank() ? null : Path.of(t.clientCaFile()));
+        t.clientCaFile().isBlank() ? null : Path.of(t.clientCaFile()), TlsSettings.Engine.valueOf(t.engine().toUpperCase(Locale.ROOT)));
     return new CertificateManager(sources, settings, trustProfiles(config), t.defaultProfile(), t.expiryWarning(), clock, census, meters);
   }
 

@@ -67,6 +67,8 @@ class ConfigLoaderTest {
         .hasMessageContaining("registrar.min-expires").hasMessageContaining("unit");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("log.format=xml")))
         .hasMessageContaining("log.format must be text or json");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("tls.engine=openssl")))
+        .hasMessageContaining("tls.engine must be auto, boringssl or jdk");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("sip.udp-port=-1", "sip.tcp-port=-1")))
         .hasMessageContaining("at least one of udp-port and tcp-port");
     Path broken = dir.resolve("broken.yaml");

@@ -7,10 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -27,10 +30,20 @@ final class TlsClient implements SipTestClient, AutoCloseable {
   private final InputStream in;
 
   TlsClient(InetSocketAddress server, String host, X509Certificate trustedRoot) throws IOException {
+    this(server, host, context(trustedRoot, null, null));
+  }
+
+  /** A device that presents its own certificate (tls.client-auth). */
+  TlsClient(InetSocketAddress server, String host, X509Certificate trustedRoot, PrivateKey deviceKey, X509Certificate deviceCertificate)
+      throws IOException {
+    this(server, host, context(trustedRoot, deviceKey, deviceCertificate));
+  }
+
+  private TlsClient(InetSocketAddress server, String host, SSLContext context) throws IOException {
     Socket plain = new Socket();
     plain.connect(server, 5000);
     plain.setSoTimeout(10_000);
-    socket = (SSLSocket) context(trustedRoot).getSocketFactory().createSocket(plain, host, server.getPort(), true);
+    socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, server.getPort(), true);
     SSLParameters params = socket.getSSLParameters();
     params.setServerNames(List.of(new SNIHostName(host)));
     params.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 5922: the certificate must name the domain
@@ -40,14 +53,27 @@ final class TlsClient implements SipTestClient, AutoCloseable {
   }
 
   static SSLContext context(X509Certificate trustedRoot) {
+    return context(trustedRoot, null, null);
+  }
+
+  private static SSLContext context(X509Certificate trustedRoot, PrivateKey deviceKey, X509Certificate deviceCertificate) {
     try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("root", trustedRoot);
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
+      KeyManager[] keyManagers = null;
+      if (deviceKey != null) {
+        KeyStore own = KeyStore.getInstance("PKCS12");
+        own.load(null, null);
+        own.setKeyEntry("device", deviceKey, "x".toCharArray(), new X509Certificate[] {deviceCertificate});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(own, "x".toCharArray());
+        keyManagers = kmf.getKeyManagers();
+      }
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
+      ctx.init(keyManagers, tmf.getTrustManagers(), null);
       return ctx;
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -71,6 +97,12 @@ final class TlsClient implements SipTestClient, AutoCloseable {
 
   boolean isOpen() {
     return !socket.isClosed();
+  }
+
+  /** Sends one message (a response to a request of the server, say). */
+  void send(String text) throws IOException {
+    socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    socket.getOutputStream().flush();
   }
 
   /** Sends a request and returns the first final response (100 Trying skipped). */

@@ -237,6 +237,51 @@ class TlsTest {
   }
 
   @Test
+  void withClientAuthOnlyDevicesWithACertificateOfTheDeviceCaGetIn() throws Exception {
+    writeCertificate(root);
+    TestPki.Issued deviceCa = TestPki.root("Device CA", now.minus(1, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
+    Path caFile = TestPki.write(dir.resolve("device-ca.pem"), TestPki.pem(null, deviceCa.cert()));
+    start("tls.client-auth=require", "tls.client-ca-file=" + caFile);
+    KeyPair phoneKeys = TestPki.ec();
+    X509Certificate phone = TestPki.leaf(phoneKeys, deviceCa, now.minus(1, ChronoUnit.HOURS), now.plus(30, ChronoUnit.DAYS), "phone-0001").cert();
+    try (TlsClient device = new TlsClient(tls(), DOMAIN, root.cert(), phoneKeys.getPrivate(), phone)) {
+      assertThat(DigestRegister.register(device, "u100000", DOMAIN, "pwu100000")).isEqualTo(200);
+    }
+    double failedBefore = counter("evertone.sip.tls.handshakes", "outcome", "failed");
+    // no certificate, or one from another CA: the handshake fails (with TLS 1.3 the client learns it at its first read)
+    TestPki.Issued otherCa = TestPki.root("Other CA", now.minus(1, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
+    X509Certificate stranger = TestPki.leaf(phoneKeys, otherCa, now.minus(1, ChronoUnit.HOURS), now.plus(30, ChronoUnit.DAYS), "x").cert();
+    assertThat(refused(() -> new TlsClient(tls(), DOMAIN, root.cert()))).isTrue();
+    assertThat(refused(() -> new TlsClient(tls(), DOMAIN, root.cert(), phoneKeys.getPrivate(), stranger))).isTrue();
+    assertThat(fixture.server.location().lookup("sip:u100001@" + DOMAIN)).isEmpty();
+    long deadline = System.currentTimeMillis() + 2000;
+    while (counter("evertone.sip.tls.handshakes", "outcome", "failed") < failedBefore + 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(counter("evertone.sip.tls.handshakes", "outcome", "failed")).isEqualTo(failedBefore + 2);
+  }
+
+  /** Whether a device's REGISTER gets no answer because its TLS handshake was refused. */
+  private static boolean refused(java.util.concurrent.Callable<TlsClient> connect) {
+    try (TlsClient c = connect.call()) {
+      return DigestRegister.register(c, "u100001", DOMAIN, "pwu100001") == -1;
+    } catch (Exception e) {
+      return e instanceof IOException;
+    }
+  }
+
+  @Test
+  void theJdkEngineServesTheSameWhenChosen() throws Exception {
+    X509Certificate leaf = writeCertificate(root);
+    start("tls.engine=jdk");
+    assertThat(fixture.server.certificates().engine()).startsWith("JDK");
+    assertThat(presentedToANewConnection()).isEqualTo(leaf);
+    try (TlsClient phone = new TlsClient(tls(), DOMAIN, root.cert())) {
+      assertThat(DigestRegister.register(phone, "u100000", DOMAIN, "pwu100000")).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aBrowserPhoneRegistersOverSecureWebSocket() throws Exception {
     writeCertificate(root);
     start();

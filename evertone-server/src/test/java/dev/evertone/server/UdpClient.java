@@ -62,25 +62,28 @@ final class UdpClient implements SipTestClient, AutoCloseable {
 
   /**
    * Sends a request and returns its response (not a 100), or null after 5 s. A late answer to an earlier
-   * request that timed out is skipped: it names another Call-ID or CSeq.
+   * request that timed out is skipped: it names another Call-ID or CSeq number.
    */
   @Override
   public String exchange(String text) throws IOException {
     send(text);
-    String callId = header(text, "Call-ID");
-    String cseq = header(text, "CSeq");
+    String callId = header(text, "Call-ID|i", "(\\S+)");
+    String cseq = header(text, "CSeq", "0*(\\d+)");
     long deadline = System.currentTimeMillis() + 5000;
     for (long left = 5000; left > 0; left = deadline - System.currentTimeMillis()) {
       String answer = receive((int) left);
-      if (answer == null || callId == null || (callId.equals(header(answer, "Call-ID")) && cseq.equals(header(answer, "CSeq")))) {
+      if (answer == null || (java.util.Objects.equals(callId, header(answer, "Call-ID|i", "(\\S+)"))
+          && java.util.Objects.equals(cseq, header(answer, "CSeq", "0*(\\d+)")))) {
         return answer;
       }
     }
     return null;
   }
 
-  private static String header(String message, String name) {
-    Matcher m = Pattern.compile("(?mi)^" + name + " *: *([^\\r]*)\\r$").matcher(message);
+  /** A header of the first message in {@code message} (names case-insensitive, compact forms allowed), or null. */
+  private static String header(String message, String names, String value) {
+    int end = message.indexOf("\r\n\r\n");
+    Matcher m = Pattern.compile("(?mi)^(?:" + names + ")[ \\t]*:[ \\t]*" + value).matcher(end < 0 ? message : message.substring(0, end));
     return m.find() ? m.group(1) : null;
   }
 

@@ -49,6 +49,11 @@ final class WebSocketClient implements SipTestClient, AutoCloseable {
     }
   }
 
+  /** Sends one message as one WebSocket text message (RFC 7118 5.1). */
+  void send(String text) {
+    socket.sendText(text, true).join();
+  }
+
   @Override
   public String exchange(String text) throws IOException {
     socket.sendText(text, true).join();

@@ -4,13 +4,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.Mapping;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +55,8 @@ public final class CertificateManager implements AutoCloseable {
   private final Map<String, Counter> reloads = new LinkedHashMap<>();
   private final MultiGauge expiry;
   private volatile Served current;
+  /** The generation served before the current one, released at the next activation (see {@link #activate}). */
+  private @Nullable Served retired;
   private List<FileStamp> stamps;
 
   /** The User-Agents of the devices registered now, with how many devices each. */
@@ -157,13 +166,27 @@ public final class CertificateManager implements AutoCloseable {
     } catch (TlsException e) {
       return finish(new Reload("refused", List.of(e.getMessage() + "; the current certificate stays in service")));
     }
-    current = next;
+    activate(next);
     publishExpiry();
     for (ServedCertificate c : fresh) {
       messages.add("serving '" + Certificates.name(c.leaf()) + "' valid until " + c.leaf().getNotAfter().toInstant() + " (SHA-256 "
           + Certificates.fingerprint(c.leaf()) + ") to new connections; open connections keep theirs");
     }
     return finish(new Reload("activated", messages));
+  }
+
+  /**
+   * Serves {@code next} to new handshakes. The generation it replaces is released one activation later: a
+   * handshake that looked it up an instant before the swap still creates its engine from it. Each engine
+   * holds its own reference to its context, so open connections keep theirs until they close.
+   */
+  private void activate(Served next) {
+    Served old = current;
+    current = next;
+    if (retired != null) {
+      retired.release();
+    }
+    retired = old;
   }
 
   private Reload finish(Reload r) {
@@ -249,6 +272,44 @@ public final class CertificateManager implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The key and chain as BoringSSL objects, converted once. Given a key and chain, Netty converts them to
+   * PEM and BoringSSL parses them again at every handshake; that cost about a fifth of a handshake's CPU.
+   */
+  private static KeyManagerFactory parsedOnce(PrivateKey key, X509Certificate[] chain) throws GeneralSecurityException {
+    char[] password = "in-memory".toCharArray(); // the store never leaves this method
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try {
+      store.load(null, null);
+    } catch (IOException e) {
+      throw new GeneralSecurityException(e);
+    }
+    store.setKeyEntry("served", key, password, chain);
+    OpenSslX509KeyManagerFactory factory = new OpenSslX509KeyManagerFactory();
+    factory.init(store, password);
+    return factory;
+  }
+
+  /** The Netty provider of an engine; BoringSSL asked for but not loadable is an error that says why. */
+  static SslProvider provider(TlsSettings.Engine engine) {
+    return switch (engine) {
+      case JDK -> SslProvider.JDK;
+      case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK;
+      case BORINGSSL -> {
+        if (!OpenSsl.isAvailable()) {
+          throw new TlsException("tls.engine boringssl: BoringSSL cannot be loaded on this platform (" + OpenSsl.unavailabilityCause()
+              + "); use tls.engine auto or jdk");
+        }
+        yield SslProvider.OPENSSL_REFCNT;
+      }
+    };
+  }
+
+  /** The TLS implementation in use, for the log: "BoringSSL" or "JDK". */
+  public String engine() {
+    return provider(settings.engine()) == SslProvider.JDK ? "JDK " + Runtime.version().feature() : OpenSsl.versionString();
+  }
+
   private static boolean sameChains(List<ServedCertificate> a, List<ServedCertificate> b) {
     if (a.size() != b.size()) {
       return false;
@@ -263,11 +324,14 @@ public final class CertificateManager implements AutoCloseable {
 
   private Served build(List<ServedCertificate> certs) {
     List<X509Certificate> clientRoots = settings.clientCaFile() == null ? List.of() : Pem.certificates(settings.clientCaFile());
+    SslProvider provider = provider(settings.engine());
     List<SslContext> contexts = new ArrayList<>();
     for (ServedCertificate c : certs) {
       try {
-        SslContextBuilder b = SslContextBuilder.forServer(c.key(), c.chain().toArray(X509Certificate[]::new))
-            .sslProvider(SslProvider.JDK)
+        X509Certificate[] chain = c.chain().toArray(X509Certificate[]::new);
+        SslContextBuilder b = (provider == SslProvider.JDK ? SslContextBuilder.forServer(c.key(), chain)
+            : SslContextBuilder.forServer(parsedOnce(c.key(), chain)))
+            .sslProvider(provider)
             .protocols(settings.protocols())
             .clientAuth(io.netty.handler.ssl.ClientAuth.valueOf(settings.clientAuth().name()));
         if (!settings.ciphers().isEmpty()) {
@@ -277,7 +341,8 @@ public final class CertificateManager implements AutoCloseable {
           b.trustManager(clientRoots.toArray(X509Certificate[]::new));
         }
         contexts.add(b.build());
-      } catch (SSLException | IllegalArgumentException e) {
+      } catch (SSLException | GeneralSecurityException | IllegalArgumentException e) {
+        contexts.forEach(ReferenceCountUtil::release);
         throw new TlsException(c.source() + " cannot be served with the configured protocols and ciphers: " + e.getMessage(), e);
       }
     }
@@ -318,6 +383,11 @@ public final class CertificateManager implements AutoCloseable {
 
   /** One immutable generation of served certificates with their contexts. */
   private record Served(List<ServedCertificate> certificates, List<SslContext> contexts) {
+    /** BoringSSL contexts hold native memory until released; the JDK's are plain objects. */
+    void release() {
+      contexts.forEach(ReferenceCountUtil::release);
+    }
+
     SslContext contextFor(@Nullable String host) {
       return contexts.get(indexFor(host));
     }
@@ -336,7 +406,12 @@ public final class CertificateManager implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     expiry.register(List.of(), true);
+    current.release();
+    if (retired != null) {
+      retired.release();
+      retired = null;
+    }
   }
 }

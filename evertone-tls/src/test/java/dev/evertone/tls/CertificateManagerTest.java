@@ -43,9 +43,33 @@ class CertificateManagerTest {
   }
 
   private CertificateManager manager(Path... chains) {
+    return manager(TlsSettings.defaults(), chains);
+  }
+
+  private CertificateManager manager(TlsSettings settings, Path... chains) {
     List<CertificateSource> sources = java.util.Arrays.stream(chains).map(c -> new CertificateSource(c, null)).toList();
-    return new CertificateManager(sources, TlsSettings.defaults(), profiles(), "modern", Duration.ofDays(21), Clock.systemUTC(),
-        () -> userAgents, meters);
+    return new CertificateManager(sources, settings, profiles(), "modern", Duration.ofDays(21), Clock.systemUTC(), () -> userAgents, meters);
+  }
+
+  private static TlsSettings engine(TlsSettings.Engine engine) {
+    TlsSettings d = TlsSettings.defaults();
+    return new TlsSettings(d.protocols(), d.ciphers(), d.clientAuth(), d.clientCaFile(), engine);
+  }
+
+  @Test
+  void theEngineIsBoringSslWhereItLoadsAndTheJdkOnRequest() throws Exception {
+    Path file = writeChain("sip.pem", goodRoot, "sip.example.com");
+    // this project's build machines are Linux x86-64, where the bundled BoringSSL loads
+    assertThat(io.netty.handler.ssl.OpenSsl.isAvailable()).as("BoringSSL on this machine").isTrue();
+    for (TlsSettings.Engine e : TlsSettings.Engine.values()) {
+      CertificateManager m = manager(engine(e), file);
+      assertThat(m.engine()).startsWith(e == TlsSettings.Engine.JDK ? "JDK" : "BoringSSL");
+      io.netty.handler.ssl.SslContext ctx = m.mapping().map("sip.example.com");
+      javax.net.ssl.SSLEngine server = ctx.newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT);
+      assertThat(server instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine).isEqualTo(e != TlsSettings.Engine.JDK);
+      assertThat(server.getEnabledProtocols()).contains("TLSv1.3", "TLSv1.2").doesNotContain("TLSv1.1", "TLSv1", "SSLv3");
+      io.netty.util.ReferenceCountUtil.release(server);
+    }
   }
 
   @Test

@@ -16,8 +16,10 @@ import dev.evertone.provisioning.RestoreRequest;
 import dev.evertone.provisioning.SecretChanged;
 import dev.evertone.provisioning.UserInfo;
 import dev.evertone.provisioning.template.Format;
+import dev.evertone.registrar.ContactPing;
 import dev.evertone.server.http.ApiError;
 import dev.evertone.server.http.ApiJson;
+import dev.evertone.server.sip.Registrations;
 import dev.evertone.store.AuditEvent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -247,6 +249,17 @@ final class RemoteProvisioning implements Provisioning {
   @Override
   public List<CredentialVersion> history(String domain, String authUser) {
     return call("GET", d(domain) + "/lines/" + enc(authUser) + "/history", null, new TypeReference<List<CredentialVersion>>() {});
+  }
+
+  /** The contacts registered now (not part of {@link dev.evertone.provisioning.Provisioning}: only a running server has them). */
+  List<Registrations.Contact> registrations(String domain, @Nullable String authUser, int limit) {
+    return call("GET", d(domain) + "/registrations" + query(params("auth_user", authUser, "limit", limit)), null,
+        new TypeReference<List<Registrations.Contact>>() {});
+  }
+
+  List<ContactPing.Result> ping(String domain, String authUser, long timeoutMillis) {
+    return call("POST", d(domain) + "/lines/" + enc(authUser) + "/ping" + query(params("timeout_ms", timeoutMillis)), null,
+        new TypeReference<List<ContactPing.Result>>() {});
   }
 
   @Override

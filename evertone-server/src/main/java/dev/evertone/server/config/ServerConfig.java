@@ -31,8 +31,9 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
   }
 
   public record Tls(List<String> certificates, List<String> protocols, List<String> ciphers, String clientAuth, String clientCaFile,
-      Duration watchInterval, Duration expiryWarning, String profilesDir, String defaultProfile) {
+      Duration watchInterval, Duration expiryWarning, String profilesDir, String defaultProfile, String engine) {
     public Tls {
+      require(List.of("auto", "boringssl", "jdk").contains(engine), "tls.engine must be auto, boringssl or jdk");
       require(List.of("none", "optional", "require").contains(clientAuth), "tls.client-auth must be none, optional or require");
       require(!watchInterval.isNegative(), "tls.watch-interval must be 0s (off) or more");
       require(!expiryWarning.isNegative(), "tls.expiry-warning must be 0s or more");

@@ -10,7 +10,9 @@ import dev.evertone.provisioning.RestoreRequest;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.Actor;
 import dev.evertone.store.AdminTokenRepository;
+import dev.evertone.server.sip.Registrations;
 import dev.evertone.store.ConflictException;
+import dev.evertone.store.NotFoundException;
 import dev.evertone.store.ValidationException;
 import dev.evertone.tls.CertificateManager;
 import dev.evertone.tls.Certificates;
@@ -22,6 +24,7 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -51,12 +54,18 @@ final class AdminApi {
   private final ProvisioningService provisioning;
   private final AdminTokenRepository tokens;
   private final @Nullable CertificateManager certificates;
+  private final Registrations registrations;
 
-  AdminApi(ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates) {
+  AdminApi(ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates,
+      Registrations registrations) {
     this.provisioning = provisioning;
     this.tokens = tokens;
     this.certificates = certificates;
+    this.registrations = registrations;
   }
+
+  /** The longest a ping waits for answers: a UDP device that does not answer is retried for 32 s (Timer F). */
+  static final long MAX_PING_MILLIS = 32_000;
 
   /** One served chain as {@code evertone tls check} reports it. */
   record TlsCertificate(String source, boolean ok, String report) {}
@@ -154,6 +163,17 @@ final class AdminApi {
             ctx.pathParam("auth_user"), body(ctx, SecretBody.class).secret()))),
         new Route(HandlerType.GET, d + "/lines/{auth_user}/history", ctx -> ctx.json(service(ctx).history(ctx.pathParam("domain"),
             ctx.pathParam("auth_user")))),
+        new Route(HandlerType.GET, d + "/registrations", ctx -> {
+          String authUser = ctx.queryParam("auth_user");
+          existing(ctx, authUser);
+          ctx.json(registrations.list(ctx.pathParam("domain"), authUser, (int) number(ctx, "limit", 1000, 1, 10_000)));
+        }),
+        new Route(HandlerType.POST, d + "/lines/{auth_user}/ping", ctx -> {
+          existing(ctx, ctx.pathParam("auth_user"));
+          Duration timeout = Duration.ofMillis(number(ctx, "timeout_ms", 5000, 1, MAX_PING_MILLIS));
+          log.info("ping of {}@{} by {}", ctx.pathParam("auth_user"), ctx.pathParam("domain"), ctx.<Actor>attribute(ACTOR));
+          ctx.json(registrations.ping(ctx.pathParam("domain"), ctx.pathParam("auth_user"), timeout));
+        }),
         new Route(HandlerType.POST, BASE + "/imports", this::importFile),
         new Route(HandlerType.GET, BASE + "/export", this::export),
         new Route(HandlerType.POST, BASE + "/credentials/restore", ctx -> {
@@ -168,6 +188,15 @@ final class AdminApi {
           log.info("TLS reload by {}: {}", ctx.<Actor>attribute(ACTOR), r.outcome());
           ctx.json(r);
         }));
+  }
+
+  /** A 404 for a domain, or a line of it, that is not provisioned: the registrar would refuse it anyway. */
+  private void existing(Context ctx, @Nullable String authUser) {
+    String domain = ctx.pathParam("domain");
+    if (service(ctx).devices(domain, null, authUser).isEmpty() && authUser != null) {
+      throw new NotFoundException("line " + authUser + "@" + domain + " is not provisioned; 'evertone device list " + domain
+          + "' shows the lines");
+    }
   }
 
   private CertificateManager certificates() {
@@ -303,15 +332,24 @@ final class AdminApi {
   }
 
   private static int limit(Context ctx) {
-    String v = ctx.queryParam("limit");
+    return (int) number(ctx, "limit", 100, Integer.MIN_VALUE, Integer.MAX_VALUE); // the service says which limits it takes
+  }
+
+  private static long number(Context ctx, String name, long fallback, long min, long max) {
+    String v = ctx.queryParam(name);
     if (v == null || v.isEmpty()) {
-      return 100;
+      return fallback;
     }
+    long n;
     try {
-      return Integer.parseInt(v);
+      n = Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw new ValidationException("limit", "'" + v + "' is not a number");
+      throw new ValidationException(name, "'" + v + "' is not a number");
     }
+    if (n < min || n > max) {
+      throw new ValidationException(name, "must be between " + min + " and " + max + ", not " + n);
+    }
+    return n;
   }
 
   /** The OpenAPI document, as shipped in the jar. */

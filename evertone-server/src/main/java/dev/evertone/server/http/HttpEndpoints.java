@@ -1,6 +1,7 @@
 package dev.evertone.server.http;
 
 import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.server.sip.Registrations;
 import dev.evertone.store.AdminTokenRepository;
 import dev.evertone.tls.CertificateManager;
 import io.javalin.Javalin;
@@ -33,8 +34,9 @@ public final class HttpEndpoints implements AutoCloseable {
    * @param maxRequestBytes the largest request body (an import file)
    */
   public static HttpEndpoints start(String host, int port, PrometheusMeterRegistry meters, Supplier<String> health,
-      ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates, long maxRequestBytes) {
-    AdminApi api = new AdminApi(provisioning, tokens, certificates);
+      ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates,
+      Registrations registrations, long maxRequestBytes) {
+    AdminApi api = new AdminApi(provisioning, tokens, certificates, registrations);
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
