@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.OpenSslX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -14,9 +13,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -272,24 +267,6 @@ public final class CertificateManager implements AutoCloseable {
     return out;
   }
 
-  /**
-   * The key and chain as BoringSSL objects, converted once. Given a key and chain, Netty converts them to
-   * PEM and BoringSSL parses them again at every handshake; that cost about a fifth of a handshake's CPU.
-   */
-  private static KeyManagerFactory parsedOnce(PrivateKey key, X509Certificate[] chain) throws GeneralSecurityException {
-    char[] password = "in-memory".toCharArray(); // the store never leaves this method
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try {
-      store.load(null, null);
-    } catch (IOException e) {
-      throw new GeneralSecurityException(e);
-    }
-    store.setKeyEntry("served", key, password, chain);
-    OpenSslX509KeyManagerFactory factory = new OpenSslX509KeyManagerFactory();
-    factory.init(store, password);
-    return factory;
-  }
-
   /** The Netty provider of an engine; BoringSSL asked for but not loadable is an error that says why. */
   static SslProvider provider(TlsSettings.Engine engine) {
     return switch (engine) {
@@ -328,9 +305,7 @@ public final class CertificateManager implements AutoCloseable {
     List<SslContext> contexts = new ArrayList<>();
     for (ServedCertificate c : certs) {
       try {
-        X509Certificate[] chain = c.chain().toArray(X509Certificate[]::new);
-        SslContextBuilder b = (provider == SslProvider.JDK ? SslContextBuilder.forServer(c.key(), chain)
-            : SslContextBuilder.forServer(parsedOnce(c.key(), chain)))
+        SslContextBuilder b = SslContextBuilder.forServer(c.key(), c.chain().toArray(X509Certificate[]::new))
             .sslProvider(provider)
             .protocols(settings.protocols())
             .clientAuth(io.netty.handler.ssl.ClientAuth.valueOf(settings.clientAuth().name()));
@@ -341,7 +316,7 @@ public final class CertificateManager implements AutoCloseable {
           b.trustManager(clientRoots.toArray(X509Certificate[]::new));
         }
         contexts.add(b.build());
-      } catch (SSLException | GeneralSecurityException | IllegalArgumentException e) {
+      } catch (SSLException | IllegalArgumentException e) {
         contexts.forEach(ReferenceCountUtil::release);
         throw new TlsException(c.source() + " cannot be served with the configured protocols and ciphers: " + e.getMessage(), e);
       }

@@ -40,7 +40,7 @@ public record TlsSettings(List<String> protocols, List<String> ciphers, ClientAu
   }
 
   /**
-   * Which TLS implementation speaks to devices. BoringSSL (bundled for Linux x86-64) costs about a tenth
+   * Which TLS implementation speaks to devices. BoringSSL (bundled for Linux x86-64) costs less than half
    * of the JDK's CPU per handshake and less per record; the JDK's runs everywhere.
    */
   public enum Engine {

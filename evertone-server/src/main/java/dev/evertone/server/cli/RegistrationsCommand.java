@@ -27,15 +27,6 @@ final class RegistrationsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  private static RemoteProvisioning server(CommandSpec spec, RemoteOptions remote, String command) {
-    CliContext ctx = Main.context(spec);
-    String server = remote.server(ctx);
-    if (server == null) {
-      throw new IllegalArgumentException("registrations " + command + " asks a running server: give --server URL (or set $EVERTONE_SERVER)");
-    }
-    return new RemoteProvisioning(server, remote.token(ctx));
-  }
-
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "The contacts registered now, for every line of DOMAIN or for one line: transport, the address the device registers"
           + " from (after NAT), its User-Agent, seconds left, and for TCP/TLS/WebSocket whether its connection is open.",
@@ -55,7 +46,8 @@ final class RegistrationsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      List<Registrations.Contact> contacts = server(spec, remote, "list").registrations(domain, authUser, limit);
+      List<Registrations.Contact> contacts = remote.running(Main.context(spec), "registrations list")
+          .registrations(domain, authUser, limit);
       PrintWriter out = spec.commandLine().getOut();
       if (contacts.isEmpty()) {
         out.println(authUser == null ? "no device of " + domain + " is registered" : authUser + "@" + domain + " is not registered");
@@ -93,7 +85,7 @@ final class RegistrationsCommand implements Runnable {
     @Override
     public Integer call() {
       Duration wait = Durations.parse(timeout);
-      List<ContactPing.Result> results = server(spec, remote, "ping").ping(domain, authUser, wait.toMillis());
+      List<ContactPing.Result> results = remote.running(Main.context(spec), "registrations ping").ping(domain, authUser, wait.toMillis());
       PrintWriter out = spec.commandLine().getOut();
       if (results.isEmpty()) {
         spec.commandLine().getErr().println(authUser + "@" + domain + " has no registered contact to ping");

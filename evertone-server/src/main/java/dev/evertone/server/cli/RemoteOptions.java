@@ -26,6 +26,15 @@ public final class RemoteOptions {
     return server != null ? server : ctx.env().get("EVERTONE_SERVER");
   }
 
+  /** The server for a command that only a running server can answer ({@code command}, e.g. "tls reload"). */
+  RemoteProvisioning running(CliContext ctx, String command) {
+    String url = server(ctx);
+    if (url == null) {
+      throw new IllegalArgumentException(command + " talks to a running server: give --server URL (or set $EVERTONE_SERVER)");
+    }
+    return new RemoteProvisioning(url, token(ctx));
+  }
+
   String token(CliContext ctx) {
     if (tokenFile != null) {
       try {

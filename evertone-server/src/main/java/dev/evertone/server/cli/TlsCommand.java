@@ -113,13 +113,8 @@ final class TlsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CliContext ctx = Main.context(spec);
-      String server = remote.server(ctx);
-      if (server == null) {
-        throw new IllegalArgumentException("tls reload talks to a running server: give --server URL (or set $EVERTONE_SERVER)");
-      }
-      CertificateManager.Reload r = new RemoteProvisioning(server, remote.token(ctx)).call("POST", "/tls/reload" + (force ? "?force=true" : ""),
-          null, CertificateManager.Reload.class);
+      CertificateManager.Reload r = remote.running(Main.context(spec), "tls reload")
+          .call("POST", "/tls/reload" + (force ? "?force=true" : ""), null, CertificateManager.Reload.class);
       PrintWriter out = r.refused() ? spec.commandLine().getErr() : spec.commandLine().getOut();
       out.println(r.outcome() + ":");
       r.messages().forEach(m -> out.println("  " + m));

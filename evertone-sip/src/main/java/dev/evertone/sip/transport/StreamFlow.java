@@ -5,14 +5,23 @@ import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 
-/** One stream connection (TCP; TLS and WebSocket later). */
+/**
+ * One stream connection (TCP, TLS, WebSocket). Bindings keep their flow until they expire, possibly long
+ * after the connection closed; so the flow lets go of the channel (its pipeline, buffers and TLS engine)
+ * when it closes and keeps only the addresses.
+ */
 final class StreamFlow implements Flow {
-  private final Channel channel;
+  private volatile @Nullable Channel channel;
   private final TransportType transport;
+  private final InetSocketAddress local;
+  private final InetSocketAddress remote;
 
   StreamFlow(Channel channel, TransportType transport) {
     this.channel = channel;
     this.transport = transport;
+    this.local = (InetSocketAddress) channel.localAddress();
+    this.remote = (InetSocketAddress) channel.remoteAddress();
+    channel.closeFuture().addListener(closed -> this.channel = null);
   }
 
   @Override
@@ -22,38 +31,39 @@ final class StreamFlow implements Flow {
 
   @Override
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) channel.localAddress();
+    return local;
   }
 
   InetSocketAddress remoteAddress() {
-    return (InetSocketAddress) channel.remoteAddress();
+    return remote;
   }
 
   @Override
   public boolean isOpen() {
-    return channel.isActive();
+    Channel c = channel;
+    return c != null && c.isActive();
   }
 
   @Override
-  public void send(byte[] bytes, @Nullable InetSocketAddress remote, SendFailureHandler onFailure) {
-    if (channel.eventLoop().isShuttingDown()) {
-      onFailure.onFailure(new java.nio.channels.ClosedChannelException()); // the transport is stopping
+  public void send(byte[] bytes, @Nullable InetSocketAddress to, SendFailureHandler onFailure) {
+    Channel c = channel;
+    if (c == null || c.eventLoop().isShuttingDown()) {
+      onFailure.onFailure(new java.nio.channels.ClosedChannelException()); // closed, or the transport is stopping
       return;
     }
-    channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(UdpFlow.failureListener(onFailure));
+    c.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(UdpFlow.failureListener(onFailure));
   }
 
   @Override
   public void close() {
-    channel.close();
-  }
-
-  Channel channel() {
-    return channel;
+    Channel c = channel;
+    if (c != null) {
+      c.close();
+    }
   }
 
   @Override
   public String toString() {
-    return transport.lowerName() + ":" + channel.remoteAddress();
+    return transport.lowerName() + ":" + remote;
   }
 }
