@@ -125,6 +125,8 @@ class RegistrationsTest {
     assertThat(api("POST", "/domains/" + DOMAIN + "/lines/nobody/ping").statusCode()).isEqualTo(404);
     assertThat(api("POST", "/domains/" + DOMAIN + "/lines/nobody/ping").body()).contains("line nobody@" + DOMAIN + " is not provisioned");
     assertThat(api("GET", "/domains/unknown.example/registrations").statusCode()).isEqualTo(404);
+    assertThat(api("GET", "/domains/unknown.example/registrations").body()).contains("domain unknown.example does not exist");
+    assertThat(api("GET", "/domains/unknown.example/registrations?auth_user=u100000").statusCode()).isEqualTo(404);
     HttpResponse<String> tooLong = api("POST", "/domains/" + DOMAIN + "/lines/u100003/ping?timeout_ms=60000");
     assertThat(tooLong.statusCode()).isEqualTo(400);
     assertThat(tooLong.body()).contains("timeout_ms").contains("between 1 and 32000");

@@ -193,7 +193,11 @@ final class AdminApi {
   /** A 404 for a domain, or a line of it, that is not provisioned: the registrar would refuse it anyway. */
   private void existing(Context ctx, @Nullable String authUser) {
     String domain = ctx.pathParam("domain");
-    if (service(ctx).devices(domain, null, authUser).isEmpty() && authUser != null) {
+    if (authUser == null) {
+      if (service(ctx).domains().stream().noneMatch(d -> d.name().equalsIgnoreCase(domain))) {
+        throw new NotFoundException("domain " + domain + " does not exist; 'evertone domain list' shows the domains");
+      }
+    } else if (service(ctx).devices(domain, null, authUser).isEmpty()) {
       throw new NotFoundException("line " + authUser + "@" + domain + " is not provisioned; 'evertone device list " + domain
           + "' shows the lines");
     }
