@@ -34,11 +34,18 @@ import org.jspecify.annotations.Nullable;
 public final class ContactPing {
   private final LocationService location;
   private final TransactionLayer transactions;
+  private final Function<TransportType, @Nullable InetSocketAddress> listenAddress;
   private final String userAgent;
 
-  public ContactPing(LocationService location, TransactionLayer transactions, String userAgent) {
+  /**
+   * @param listenAddress the socket evertone listens on for a transport (null when it does not): the Via of
+   *     a request to a UDP binding restored from the store, which has no flow
+   */
+  public ContactPing(LocationService location, TransactionLayer transactions,
+      Function<TransportType, @Nullable InetSocketAddress> listenAddress, String userAgent) {
     this.location = location;
     this.transactions = transactions;
+    this.listenAddress = listenAddress;
     this.userAgent = userAgent;
   }
 
@@ -71,11 +78,16 @@ public final class ContactPing {
     CompletableFuture<Result> result = new CompletableFuture<>();
     Function<String, Result> failed = why -> new Result(b.contact(), b.transport(), source, b.userAgent(), false, 0, why, elapsed(start));
     Flow flow = b.flow();
-    if (flow == null || !flow.isOpen()) {
+    if (b.transport().isReliable() && (flow == null || !flow.isOpen())) {
       // RFC 5626 5.3: a device behind a connection can only be reached over it; it will reconnect and register again
       return CompletableFuture.completedFuture(failed.apply("its " + b.transport().lowerName() + " connection is closed"));
     }
-    InetSocketAddress local = sentBy(flow.localAddress(), b.sourceAddress());
+    // a UDP binding read back from the store after a restart has no flow: any UDP socket of ours will do
+    InetSocketAddress socket = flow != null ? flow.localAddress() : listenAddress.apply(b.transport());
+    if (socket == null) {
+      return CompletableFuture.completedFuture(failed.apply("evertone does not listen on " + b.transport().lowerName()));
+    }
+    InetSocketAddress local = sentBy(socket, b.sourceAddress());
     SipRequest request;
     try {
       request = request(aor, b, local);

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -28,6 +29,7 @@ public final class LocationService {
   private final AtomicReferenceArray<ConcurrentLinkedQueue<String>> wheel;
   private final int horizonSeconds;
   private volatile ExpiryListener expiryListener = (aor, binding) -> {};
+  private volatile Consumer<String> changeListener = aor -> {};
   private long lastTickSecond;
 
   /**
@@ -50,6 +52,14 @@ public final class LocationService {
 
   public void onExpiry(ExpiryListener listener) {
     this.expiryListener = listener;
+  }
+
+  /**
+   * Told the address-of-record after each {@link #update} (a registration, refresh or removal), on the
+   * updating thread; it must be quick. Expiries are not told: a binding's expiry time says it all.
+   */
+  public void onChange(Consumer<String> listener) {
+    this.changeListener = listener;
   }
 
   /** The live bindings of {@code aor}, highest q first (absent q counts as 1.0), then most recent first. */
@@ -160,6 +170,7 @@ public final class LocationService {
       for (Binding b : expired) {
         expiryListener.expired(aor, b);
       }
+      changeListener.accept(aor);
       return result;
     }
   }

@@ -3,6 +3,7 @@ package dev.evertone.server;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.ChangeWatcher;
 import dev.evertone.registrar.CredentialCache;
+import dev.evertone.registrar.BindingJournal;
 import dev.evertone.registrar.ContactPing;
 import dev.evertone.registrar.LocationService;
 import dev.evertone.registrar.Registrar;
@@ -73,6 +74,9 @@ public final class EvertoneServer implements AutoCloseable {
   private final PrometheusMeterRegistry meters;
   private final ExecutorService storeExecutor;
   private final ScheduledExecutorService maintenance;
+  private final ScheduledExecutorService bindingWriter;
+  private final @Nullable BindingJournal journal;
+  private final Registrations registrations;
   private final LocationService location;
   private final SipStack sip;
   private final @Nullable HttpEndpoints http;
@@ -80,13 +84,18 @@ public final class EvertoneServer implements AutoCloseable {
   private final List<ListenPoint> listen;
   private final @Nullable CertificateManager certificates;
 
+  @SuppressWarnings("checkstyle:ParameterNumber")
   private EvertoneServer(Store store, PrometheusMeterRegistry meters, ExecutorService storeExecutor, ScheduledExecutorService maintenance,
-      LocationService location, SipStack sip, @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen,
-      @Nullable CertificateManager certificates) {
+      ScheduledExecutorService bindingWriter, @Nullable BindingJournal journal, Registrations registrations, LocationService location,
+      SipStack sip,
+      @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen, @Nullable CertificateManager certificates) {
     this.store = store;
     this.meters = meters;
     this.storeExecutor = storeExecutor;
     this.maintenance = maintenance;
+    this.bindingWriter = bindingWriter;
+    this.journal = journal;
+    this.registrations = registrations;
     this.location = location;
     this.sip = sip;
     this.http = http;
@@ -107,6 +116,7 @@ public final class EvertoneServer implements AutoCloseable {
     new UptimeMetrics().bindTo(meters);
     ExecutorService storeExecutor = Executors.newFixedThreadPool(config.store().poolSize(), daemon("store-io"));
     ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("maintenance"));
+    ScheduledExecutorService bindingWriter = Executors.newSingleThreadScheduledExecutor(daemon("binding-writer"));
     List<AutoCloseable> started = new ArrayList<>();
     try {
       List<DigestAlgorithm> algorithms = algorithms(config.auth().algorithms());
@@ -132,6 +142,16 @@ public final class EvertoneServer implements AutoCloseable {
         started.add(certificates);
         log.info("TLS engine: {}", certificates.engine());
       }
+      BindingJournal journal = null;
+      if (!config.registrar().persistInterval().isZero()) {
+        journal = new BindingJournal(location, store.bindings(), clock, meters);
+        long start = System.nanoTime();
+        int restored = journal.restore();
+        log.info("registrations: {} restored from the store in {} ms; written behind every {}", restored,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), config.registrar().persistInterval());
+      } else {
+        log.info("registrations are kept in memory only (registrar.persist-interval 0s): a restart unregisters every device");
+      }
       TransportConfig transport = transportConfig(config, certificates != null);
       SipStack sip = SipStack.start(transport, timerConfig(config), config.sip().limits().completedResponseMemory(),
           certificates == null ? null : certificates.mapping(), new SipCore(registrar, name), meters);
@@ -146,16 +166,26 @@ public final class EvertoneServer implements AutoCloseable {
       }
 
       maintenance.scheduleAtFixedRate(guarded("binding expiry", location::expireDue), 1, 1, TimeUnit.SECONDS);
+      if (journal != null) {
+        BindingJournal j = journal;
+        long every = config.registrar().persistInterval().toMillis();
+        // its own thread: a slow database must not delay expiries or certificate checks
+        bindingWriter.scheduleWithFixedDelay(guarded("registration writes", j::flush), every, every, TimeUnit.MILLISECONDS);
+        bindingWriter.scheduleWithFixedDelay(guarded("expired registration purge", () -> store.bindings().purgeExpired(clock.millis())),
+            10, 10, TimeUnit.MINUTES);
+      }
       maintenance.scheduleAtFixedRate(guarded("limiter purge", () -> guard.purge(clock.millis())), 10, 10, TimeUnit.SECONDS);
       maintenance.scheduleAtFixedRate(guarded("change log pruning",
           () -> store.changes().prune(clock.millis() - TimeUnit.DAYS.toMillis(1))), 1, 60, TimeUnit.MINUTES);
 
+      Registrations registrations = new Registrations(location,
+          new ContactPing(location, sip.transactions(), t -> sipAddress(transport.listen(), sip.boundAddresses(), t), name), clock);
       HttpEndpoints http = null;
       if (config.http().port() >= 0) {
         ProvisioningService provisioning = new ProvisioningService(store, provisioningConfig(config), clock, new Actor("server", "local"));
         http = HttpEndpoints.start(config.http().host(), config.http().port(), meters,
             () -> "{\"status\":\"up\",\"bindings\":" + location.size() + ",\"aors\":" + location.aorCount() + "}\n",
-            provisioning, store.tokens(), certificates, new Registrations(location, new ContactPing(location, sip.transactions(), name), clock),
+            provisioning, store.tokens(), certificates, registrations,
             config.provisioning().importLimits().maxBytes());
         started.add(http);
         log.info("metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1", config.http().host(), http.address().getPort());
@@ -166,9 +196,11 @@ public final class EvertoneServer implements AutoCloseable {
         log.info("grace window: a line's previous secret is accepted for {} after it changes", config.auth().previousSecretGrace());
       }
       log.info("digest algorithms offered: {}; realm = the domain of each device", config.auth().algorithms());
-      return new EvertoneServer(store, meters, storeExecutor, maintenance, location, sip, http, watcher, transport.listen(), certificates);
+      return new EvertoneServer(store, meters, storeExecutor, maintenance, bindingWriter, journal, registrations, location, sip, http, watcher,
+          transport.listen(), certificates);
     } catch (Exception | Error e) {
       maintenance.shutdownNow();
+      bindingWriter.shutdownNow();
       storeExecutor.shutdownNow();
       for (AutoCloseable c : started) {
         c.close();
@@ -318,7 +350,10 @@ public final class EvertoneServer implements AutoCloseable {
 
   /** The bound socket of a transport, or null when it is off. */
   public @Nullable InetSocketAddress sipAddress(TransportType transport) {
-    List<InetSocketAddress> bound = sip.boundAddresses();
+    return sipAddress(listen, sip.boundAddresses(), transport);
+  }
+
+  private static @Nullable InetSocketAddress sipAddress(List<ListenPoint> listen, List<InetSocketAddress> bound, TransportType transport) {
     for (int i = 0; i < listen.size(); i++) {
       if (listen.get(i).transport() == transport) {
         return bound.get(i);
@@ -338,6 +373,11 @@ public final class EvertoneServer implements AutoCloseable {
 
   public LocationService location() {
     return location;
+  }
+
+  /** Who is registered, and whether they answer (what the admin API's registration routes use). */
+  public Registrations registrations() {
+    return registrations;
   }
 
   public PrometheusMeterRegistry meters() {
@@ -366,6 +406,16 @@ public final class EvertoneServer implements AutoCloseable {
     sip.close();
     if (certificates != null) {
       certificates.close();
+    }
+    // the last registrations reach the store before it closes: the next start has them all
+    bindingWriter.shutdown();
+    try {
+      bindingWriter.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (journal != null) {
+      journal.flush();
     }
     store.close();
     meters.close();

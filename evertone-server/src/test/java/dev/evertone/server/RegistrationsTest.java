@@ -18,8 +18,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +66,7 @@ class RegistrationsTest {
     assertThat(options).startsWith("OPTIONS sip:u100001@127.0.0.1:" + browser.port() + ";transport=wss SIP/2.0\r\n")
         .containsPattern("(?m)^Via: SIP/2\\.0/WSS 127\\.0\\.0\\.1:" + wss.getPort() + ";branch=z9hG4bK")
         .contains("To: <sip:u100001@127.0.0.1:" + browser.port() + ";transport=wss>").contains("CSeq: 1 OPTIONS");
-    browser.send(answer(options, "200 OK"));
+    browser.send(DeviceAnswers.answer(options, "200 OK"));
     CliTest.Result r = ping.get();
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("sip:u100001@127.0.0.1:" + browser.port() + ";transport=wss").contains("wss:127.0.0.1:")
@@ -97,10 +95,10 @@ class RegistrationsTest {
       String overTls = phone.read();
       assertThat(overTls).startsWith("OPTIONS sip:u100002@127.0.0.1:" + phone.port() + ";transport=tls SIP/2.0\r\n")
           .containsPattern("(?m)^Via: SIP/2\\.0/TLS 127\\.0\\.0\\.1:");
-      phone.send(answer(overTls, "486 Busy Here"));
+      phone.send(DeviceAnswers.answer(overTls, "486 Busy Here"));
       String overUdp = udp.receive(3000);
       assertThat(overUdp).startsWith("OPTIONS sip:u100002@127.0.0.1:" + udp.port() + " SIP/2.0\r\n").containsPattern("(?m)^Via: SIP/2\\.0/UDP ");
-      udp.send(answer(overUdp, "200 OK"));
+      udp.send(DeviceAnswers.answer(overUdp, "200 OK"));
 
       JsonNode results = JSON.readTree(ping.get().body());
       assertThat(results).hasSize(2);
@@ -113,7 +111,7 @@ class RegistrationsTest {
       // a UDP device that does not answer is unreachable after the timeout; the TLS one still answers
       CompletableFuture<HttpResponse<String>> again = CompletableFuture.supplyAsync(() -> api("POST",
           "/domains/" + DOMAIN + "/lines/u100002/ping?timeout_ms=800"));
-      phone.send(answer(phone.read(), "200 OK"));
+      phone.send(DeviceAnswers.answer(phone.read(), "200 OK"));
       assertThat(udp.receive(3000)).startsWith("OPTIONS ");
       JsonNode second = JSON.readTree(again.get().body());
       assertThat(second.findValues("reason").stream().map(JsonNode::asText)).containsExactlyInAnyOrder("OK", "no response within 800 ms");
@@ -151,17 +149,5 @@ class RegistrationsTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  /** A device's response to a request: its Via, From, To (with a tag), Call-ID and CSeq (RFC 3261 8.2.6.2). */
-  private static String answer(String request, String status) {
-    StringBuilder out = new StringBuilder("SIP/2.0 " + status + "\r\n");
-    for (String name : new String[] {"Via", "From", "To", "Call-ID", "CSeq"}) {
-      Matcher m = Pattern.compile("(?md)^" + name + ": ([^\r]*)\r$").matcher(request);
-      while (m.find()) {
-        out.append(name).append(": ").append(m.group(1)).append(name.equals("To") ? ";tag=device" : "").append("\r\n");
-      }
-    }
-    return out.append("Content-Length: 0\r\n\r\n").toString();
   }
 }

@@ -38,8 +38,13 @@ final class UdpClient implements SipTestClient, AutoCloseable {
   }
 
   void send(String text) throws IOException {
+    sendTo(text, server);
+  }
+
+  /** Sends to another address (a response goes where the request's Via says, RFC 3261 18.2.2). */
+  void sendTo(String text, InetSocketAddress to) throws IOException {
     byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
-    socket.send(new DatagramPacket(b, b.length, server));
+    socket.send(new DatagramPacket(b, b.length, to));
   }
 
   /** The next datagram received that is not a 100 Trying, or null after {@code millis}. */

@@ -14,6 +14,8 @@ public interface Store extends AutoCloseable {
 
   ChangeFeed changes();
 
+  BindingRepository bindings();
+
   /** A short description for logs: the kind of database and where it is (no password). */
   String describe();
 

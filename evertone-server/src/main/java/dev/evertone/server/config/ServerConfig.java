@@ -48,7 +48,11 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
 
   public record Timers(Duration t1, Duration t2, Duration t4) {}
 
-  public record Registrar(Duration minExpires, Duration maxExpires, Duration defaultExpires, int maxContactsPerAor) {}
+  public record Registrar(Duration minExpires, Duration maxExpires, Duration defaultExpires, int maxContactsPerAor, Duration persistInterval) {
+    public Registrar {
+      require(!persistInterval.isNegative(), "registrar.persist-interval must be 0s (memory only) or more");
+    }
+  }
 
   public record Auth(List<String> algorithms, Duration nonceLifetime, String nonceSecret, FailureLimit failuresPerSource,
       FailureLimit failuresPerAccount, Duration previousSecretGrace) {

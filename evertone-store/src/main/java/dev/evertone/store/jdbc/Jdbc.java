@@ -44,6 +44,13 @@ final class Jdbc {
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   <T> T inTransaction(Work<T> work) {
+    T result = inTransactionQuietly(work);
+    afterWrite.run();
+    return result;
+  }
+
+  /** {@link #inTransaction} for writes no cache follows (registrations): the change feed is not woken. */
+  <T> T inTransactionQuietly(Work<T> work) {
     T result;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -59,7 +66,6 @@ final class Jdbc {
     } catch (SQLException e) {
       throw translate(e);
     }
-    afterWrite.run();
     return result;
   }
 

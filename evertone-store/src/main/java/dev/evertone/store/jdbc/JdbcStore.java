@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.evertone.store.AdminTokenRepository;
 import dev.evertone.store.AuditLog;
+import dev.evertone.store.BindingRepository;
 import dev.evertone.store.ChangeFeed;
 import dev.evertone.store.CredentialRepository;
 import dev.evertone.store.DomainRepository;
@@ -39,6 +40,7 @@ public final class JdbcStore implements Store {
   private final JdbcAuditLog audit;
   private final JdbcAdminTokenRepository tokens;
   private final JdbcChangeFeed changes;
+  private final JdbcBindingRepository bindings;
   private final @Nullable PostgresNotifications notifications;
 
   private JdbcStore(HikariDataSource dataSource, Dialect dialect, String url, String description, SecretCipher cipher, Clock clock) {
@@ -53,6 +55,7 @@ public final class JdbcStore implements Store {
     this.credentials = new JdbcCredentialRepository(jdbc, cipher, new RestoreWriter(jdbc, writer, clock));
     this.audit = new JdbcAuditLog(jdbc);
     this.tokens = new JdbcAdminTokenRepository(jdbc, clock);
+    this.bindings = new JdbcBindingRepository(jdbc);
     this.notifications = dialect == Dialect.POSTGRESQL ? new PostgresNotifications(url, changes::signal) : null;
   }
 
@@ -165,6 +168,11 @@ public final class JdbcStore implements Store {
   @Override
   public ChangeFeed changes() {
     return changes;
+  }
+
+  @Override
+  public BindingRepository bindings() {
+    return bindings;
   }
 
   @Override
