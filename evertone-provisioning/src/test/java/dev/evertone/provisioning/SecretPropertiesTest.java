@@ -61,6 +61,11 @@ class SecretPropertiesTest {
         .filter(s -> !s.isEmpty() && s.codePointCount(0, s.length()) <= 128);
   }
 
+  /** A secret may hold 128 characters; two glued together may not (the template refuses them, rightly). */
+  private static String atMost128(String s) {
+    return s.codePointCount(0, s.length()) <= 128 ? s : s.substring(0, s.offsetByCodePoints(0, 128));
+  }
+
   @Property(tries = 60)
   void anImportChangesExactlyTheNamedDevicesEachToItsOwnSecret(@ForAll Kind kind, @ForAll Format format,
       @ForAll("secrets") String s0, @ForAll("secrets") String s1, @ForAll("secrets") String s2,
@@ -79,10 +84,10 @@ class SecretPropertiesTest {
     named.put("d1", s1);
     named.put("d2", s2);
     if (change3) {
-      named.put("d3", s0 + s1);
+      named.put("d3", atMost128(s0 + s1));
     }
     if (change5) {
-      named.put("d5", s2 + "\r\n" + s0);
+      named.put("d5", atMost128(s2 + "\r\n" + s0));
     }
     byte[] file = format == Format.CSV ? csv(domain, named) : json(domain, named);
     f.service.importFile(file, new ImportOptions(format, null, false, true, false));

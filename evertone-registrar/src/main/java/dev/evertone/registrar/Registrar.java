@@ -256,7 +256,7 @@ public final class Registrar {
       if (expires > 0 && expires < config.minExpires()) {
         tooBrief = true;
       }
-      expires = Math.min(expires, config.maxExpires());
+      expires = spread(Math.min(expires, config.maxExpires()));
       updates.add(new ContactUpdate(binding(tx, request, contact, expires, callId, cseq, now), expires == 0));
     }
     if (tooBrief) {
@@ -469,6 +469,18 @@ public final class Registrar {
       b.add(HeaderName.WWW_AUTHENTICATE, c);
     }
     respond(tx, b, stale ? Outcome.STALE : Outcome.CHALLENGED);
+  }
+
+  /**
+   * RFC 3261 10.3 step 7 lets a registrar shorten an expiry: a random part of registrar.expires-range, so that
+   * devices that registered at the same moment refresh at different ones (as Kamailio's expires_range does).
+   */
+  private long spread(long expires) {
+    if (expires <= config.minExpires() || config.expiresRangePercent() == 0) {
+      return expires;
+    }
+    long range = expires * config.expiresRangePercent() / 100;
+    return Math.max(config.minExpires(), expires - java.util.concurrent.ThreadLocalRandom.current().nextLong(range + 1));
   }
 
   private SipResponse.Builder reject(SipRequest request, String reason) {

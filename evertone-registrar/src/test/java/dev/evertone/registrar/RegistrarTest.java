@@ -156,6 +156,25 @@ class RegistrarTest {
   }
 
   @Test
+  @DisplayName("with registrar.expires-range, granted intervals are spread below the asked one (never below Min-Expires)")
+  void expiresAreSpread() throws Exception {
+    startWith(RegistrarConfig.DEFAULT.withExpiresRange(20));
+    java.util.Set<Long> granted = new java.util.TreeSet<>();
+    try (TestPhone p = phone("1001", PASSWORD)) {
+      for (int i = 0; i < 40; i++) {
+        SipResponse r = p.register(List.of("<sip:1001@192.0.2.1:5060>"), 1000);
+        granted.add(expiresOf(r, "sip:1001@192.0.2.1:5060"));
+        // the binding expires when the 200 says, so the device refreshes in time
+        assertThat(h.location.lookup("sip:1001@example.com").get(0).secondsLeft(h.clock.millis()))
+            .isEqualTo(expiresOf(r, "sip:1001@192.0.2.1:5060"));
+      }
+      assertThat(granted).allSatisfy(e -> assertThat(e).isBetween(800L, 1000L));
+      assertThat(granted).as("spread, not one value").hasSizeGreaterThan(5);
+      assertThat(expiresOf(p.register(List.of("<sip:1001@192.0.2.2:5060>"), 60), "sip:1001@192.0.2.2:5060")).isEqualTo(60);
+    }
+  }
+
+  @Test
   @DisplayName("an interval below Min-Expires gets 423 with Min-Expires; one above the maximum is shortened")
   void minAndMaxExpires() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
@@ -289,7 +308,7 @@ class RegistrarTest {
   void sourceRateLimit() throws Exception {
     h.close();
     startWith(new RegistrarConfig(60, 7200, 3600, 10, new RegistrarConfig.FailureLimits(3, 60, 600),
-        new RegistrarConfig.FailureLimits(100, 60, 600)));
+        new RegistrarConfig.FailureLimits(100, 60, 600), 0));
     try (TestPhone attacker = phone("1001", "guess")) {
       for (int i = 0; i < 3; i++) {
         assertThat(attacker.register(3600).status()).isEqualTo(403);
@@ -312,7 +331,7 @@ class RegistrarTest {
   void accountLock() throws Exception {
     h.close();
     startWith(new RegistrarConfig(60, 7200, 3600, 10, new RegistrarConfig.FailureLimits(100, 60, 600),
-        new RegistrarConfig.FailureLimits(3, 60, 600)));
+        new RegistrarConfig.FailureLimits(3, 60, 600), 0));
     try (TestPhone owner = new TestPhone(h.udp(), false, "127.0.0.1", "1001", "example.com", PASSWORD)) {
       assertThat(owner.register(3600).status()).isEqualTo(200);
       for (String ip : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
@@ -382,7 +401,7 @@ class RegistrarTest {
       assertThat(bad.header("Warning")).contains("response");
     }
     h.close();
-    startWith(new RegistrarConfig(60, 7200, 3600, 2, RegistrarConfig.DEFAULT.perSource(), RegistrarConfig.DEFAULT.perAccount()));
+    startWith(new RegistrarConfig(60, 7200, 3600, 2, RegistrarConfig.DEFAULT.perSource(), RegistrarConfig.DEFAULT.perAccount(), 0));
     try (TestPhone p = phone("1001", PASSWORD)) {
       assertThat(p.register(List.of("<sip:1001@192.0.2.40>", "<sip:1001@192.0.2.41>"), 3600).status()).isEqualTo(200);
       SipResponse third = p.register(List.of("<sip:1001@192.0.2.42>"), 3600);

@@ -286,7 +286,7 @@ public final class EvertoneServer implements AutoCloseable {
     ServerConfig.Auth a = config.auth();
     try {
       return new RegistrarConfig(r.minExpires().toSeconds(), r.maxExpires().toSeconds(), r.defaultExpires().toSeconds(),
-          r.maxContactsPerAor(), limits(a.failuresPerSource()), limits(a.failuresPerAccount()));
+          r.maxContactsPerAor(), limits(a.failuresPerSource()), limits(a.failuresPerAccount()), r.expiresRange());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("registrar/auth: " + e.getMessage(), e);
     }

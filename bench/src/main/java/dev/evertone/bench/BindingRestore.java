@@ -1,0 +1,56 @@
+package dev.evertone.bench;
+
+import dev.evertone.registrar.Binding;
+import dev.evertone.registrar.BindingJournal;
+import dev.evertone.registrar.LocationService;
+import dev.evertone.sip.transport.TransportType;
+import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.JdbcStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a restart with N registered devices costs: N desk-phone bindings are written behind to the store
+ * (as BindingJournal does while serving), then a fresh location service reads them back (as a restarted
+ * server does before it opens its sockets). Reports both times. A fresh SQLite store in a temporary
+ * directory, or PostgreSQL with a JDBC URL.
+ *
+ * <p>usage: java -Xmx4g -cp evertone-bench.jar dev.evertone.bench.BindingRestore [N] [JDBC-URL]
+ */
+public final class BindingRestore {
+  private BindingRestore() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    String url = args.length > 1 ? args[1] : null;
+    Path dir = Files.createTempDirectory("evertone-restore");
+    Clock clock = Clock.systemUTC();
+    try (JdbcStore store = JdbcStore.open(new StoreConfig(url, dir, null, 4), clock)) {
+      LocationService before = new LocationService(clock, 7200, new SimpleMeterRegistry());
+      BindingJournal journal = new BindingJournal(before, store.bindings(), clock, new SimpleMeterRegistry());
+      long now = clock.millis();
+      for (int i = 0; i < n; i++) {
+        String user = Integer.toString(100000 + i);
+        String aor = "sip:" + user + "@tenant" + (i % 500) + ".example.com";
+        byte[] ip = {10, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i};
+        String contact = "sip:" + user + "@10." + (i >>> 16 & 255) + "." + (i >>> 8 & 255) + "." + (i & 255) + ":5060";
+        String callId = new java.util.UUID(i * 0x9E3779B97F4A7C15L, ~i * 0xC2B2AE3D27D4EB4FL).toString();
+        Binding b = new Binding(contact, null, -1, callId, 1, now + 3_600_000, now, TransportType.UDP, ip, 5060, null,
+            "Yealink SIP-T46U 108.86.0.20", null, -1, null);
+        before.update(aor, live -> new ArrayList<>(List.of(b)));
+      }
+      long t0 = System.nanoTime();
+      int written = journal.flush();
+      long t1 = System.nanoTime();
+      LocationService after = new LocationService(clock, 7200, new SimpleMeterRegistry());
+      int restored = new BindingJournal(after, store.bindings(), clock, new SimpleMeterRegistry()).restore();
+      long t2 = System.nanoTime();
+      System.out.printf("%s: wrote %,d addresses-of-record in %.2f s; a restart read %,d bindings back in %.2f s%n", store.describe(),
+          written, (t1 - t0) / 1e9, restored, (t2 - t1) / 1e9);
+    }
+  }
+}
