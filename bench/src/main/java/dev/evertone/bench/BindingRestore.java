@@ -7,6 +7,7 @@ import dev.evertone.sip.transport.TransportType;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,19 +18,20 @@ import java.util.List;
  * What a restart with N registered devices costs: N desk-phone bindings are written behind to the store
  * (as BindingJournal does while serving), then a fresh location service reads them back (as a restarted
  * server does before it opens its sockets). Reports both times. A fresh SQLite store in a temporary
- * directory, or PostgreSQL with a JDBC URL.
+ * directory, or a fresh database on an embedded PostgreSQL (Maven Central's binaries).
  *
- * <p>usage: java -Xmx4g -cp evertone-bench.jar dev.evertone.bench.BindingRestore [N] [JDBC-URL]
+ * <p>usage: java -Xmx4g -cp evertone-bench.jar dev.evertone.bench.BindingRestore [N] [sqlite|postgresql]
  */
 public final class BindingRestore {
   private BindingRestore() {}
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    String url = args.length > 1 ? args[1] : null;
+    boolean postgres = args.length > 1 && args[1].equals("postgresql");
     Path dir = Files.createTempDirectory("evertone-restore");
     Clock clock = Clock.systemUTC();
-    try (JdbcStore store = JdbcStore.open(new StoreConfig(url, dir, null, 4), clock)) {
+    EmbeddedPostgres pg = postgres ? ProvisioningBenchmark.embeddedPostgres() : null;
+    try (JdbcStore store = JdbcStore.open(new StoreConfig(pg == null ? null : ProvisioningBenchmark.fresh(pg), dir, null, 4), clock)) {
       LocationService before = new LocationService(clock, 7200, new SimpleMeterRegistry());
       BindingJournal journal = new BindingJournal(before, store.bindings(), clock, new SimpleMeterRegistry());
       long now = clock.millis();
@@ -51,6 +53,10 @@ public final class BindingRestore {
       long t2 = System.nanoTime();
       System.out.printf("%s: wrote %,d addresses-of-record in %.2f s; a restart read %,d bindings back in %.2f s%n", store.describe(),
           written, (t1 - t0) / 1e9, restored, (t2 - t1) / 1e9);
+    } finally {
+      if (pg != null) {
+        pg.close();
+      }
     }
   }
 }

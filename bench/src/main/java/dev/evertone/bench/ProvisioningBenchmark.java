@@ -66,8 +66,7 @@ public final class ProvisioningBenchmark {
       String rawUrl = "jdbc:sqlite:" + dir.resolve("raw.db");
       if (store.equals("postgresql")) {
         if (pgUrl == null) {
-          pg = EmbeddedPostgres.builder().setServerConfig("shared_buffers", "1GB").setServerConfig("max_wal_size", "8GB")
-              .setServerConfig("work_mem", "64MB").start();
+          pg = embeddedPostgres();
           url = fresh(pg);
           rawUrl = fresh(pg);
         } else {
@@ -126,7 +125,14 @@ public final class ProvisioningBenchmark {
     System.out.printf(Locale.ROOT, "RESULT restore %s %d bad=%.2f at=%.2f batch=%.2f%n", store, devices, badImport, at, undo);
   }
 
-  private static String fresh(EmbeddedPostgres pg) throws Exception {
+  /** The benchmarks' PostgreSQL: Maven Central's binaries, sized for bulk writes. */
+  static EmbeddedPostgres embeddedPostgres() throws java.io.IOException {
+    return EmbeddedPostgres.builder().setServerConfig("shared_buffers", "1GB").setServerConfig("max_wal_size", "8GB")
+        .setServerConfig("work_mem", "64MB").start();
+  }
+
+  /** A new, empty database on {@code pg}. */
+  static String fresh(EmbeddedPostgres pg) throws Exception {
     String name = "bench_" + System.nanoTime();
     try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
