@@ -3,7 +3,6 @@ package dev.evertone.bench;
 import dev.evertone.registrar.Binding;
 import dev.evertone.registrar.BindingJournal;
 import dev.evertone.registrar.LocationService;
-import dev.evertone.sip.transport.TransportType;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,14 +35,8 @@ public final class BindingRestore {
       BindingJournal journal = new BindingJournal(before, store.bindings(), clock, new SimpleMeterRegistry());
       long now = clock.millis();
       for (int i = 0; i < n; i++) {
-        String user = Integer.toString(100000 + i);
-        String aor = "sip:" + user + "@tenant" + (i % 500) + ".example.com";
-        byte[] ip = {10, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i};
-        String contact = "sip:" + user + "@10." + (i >>> 16 & 255) + "." + (i >>> 8 & 255) + "." + (i & 255) + ":5060";
-        String callId = new java.util.UUID(i * 0x9E3779B97F4A7C15L, ~i * 0xC2B2AE3D27D4EB4FL).toString();
-        Binding b = new Binding(contact, null, -1, callId, 1, now + 3_600_000, now, TransportType.UDP, ip, 5060, null,
-            "Yealink SIP-T46U 108.86.0.20", null, -1, null);
-        before.update(aor, live -> new ArrayList<>(List.of(b)));
+        Binding b = BindingMemory.deskPhone(i, now);
+        before.update(BindingMemory.aor(i), live -> new ArrayList<>(List.of(b)));
       }
       long t0 = System.nanoTime();
       int written = journal.flush();
