@@ -8,13 +8,9 @@ import dev.evertone.sip.transaction.ClientTransaction;
 import dev.evertone.sip.transaction.TransactionLayer;
 import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.transport.Destination;
-import dev.evertone.sip.transport.Flow;
 import dev.evertone.sip.transport.TransportType;
 import dev.evertone.sip.uri.Uri;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,24 +73,17 @@ public final class ContactPing {
     String source = b.transport().lowerName() + ":" + b.sourceAddress().getHostAddress() + ":" + b.sourcePort();
     CompletableFuture<Result> result = new CompletableFuture<>();
     Function<String, Result> failed = why -> new Result(b.contact(), b.transport(), source, b.userAgent(), false, 0, why, elapsed(start));
-    Flow flow = b.flow();
-    if (b.transport().isReliable() && (flow == null || !flow.isOpen())) {
-      // RFC 5626 5.3: a device behind a connection can only be reached over it; it will reconnect and register again
-      return CompletableFuture.completedFuture(failed.apply("its " + b.transport().lowerName() + " connection is closed"));
+    BindingReach reach = BindingReach.of(b, listenAddress);
+    if (reach.destination() == null) {
+      return CompletableFuture.completedFuture(failed.apply(reach.unreachable()));
     }
-    // a UDP binding read back from the store after a restart has no flow: any UDP socket of ours will do
-    InetSocketAddress socket = flow != null ? flow.localAddress() : listenAddress.apply(b.transport());
-    if (socket == null) {
-      return CompletableFuture.completedFuture(failed.apply("evertone does not listen on " + b.transport().lowerName()));
-    }
-    InetSocketAddress local = sentBy(socket, b.sourceAddress());
     SipRequest request;
     try {
-      request = request(aor, b, local);
+      request = request(aor, b, reach);
     } catch (SipParseException e) {
       return CompletableFuture.completedFuture(failed.apply("its contact is not a URI evertone can send to: " + e.getMessage()));
     }
-    Destination to = new Destination(b.transport(), new InetSocketAddress(b.sourceAddress(), b.sourcePort()), flow);
+    Destination to = reach.destination();
     transactions.send(request, to, new ClientTransaction.Listener() {
       @Override
       public void onResponse(ClientTransaction tx, SipResponse response) {
@@ -119,15 +108,15 @@ public final class ContactPing {
   }
 
   /** RFC 3261 8.1.1: a request outside any dialog, from the domain of the address-of-record to the contact. */
-  private SipRequest request(String aor, Binding b, InetSocketAddress local) {
+  private SipRequest request(String aor, Binding b, BindingReach reach) {
     Uri contact = Uri.parse(b.contact());
     String domain = aor.substring(aor.indexOf('@') + 1);
     SipRequest.Builder r = SipRequest.builder(Method.OPTIONS, contact)
-        .add(HeaderName.VIA, "SIP/2.0/" + b.transport().name() + " " + hostPort(local) + ";branch=" + TransactionLayer.newBranch() + ";rport")
+        .add(HeaderName.VIA, reach.via(b.transport(), TransactionLayer.newBranch()))
         .add(HeaderName.MAX_FORWARDS, "70")
         .add(HeaderName.FROM, "<sip:evertone@" + domain + ">;tag=" + TransactionLayer.newTag())
         .add(HeaderName.TO, "<" + contact + ">")
-        .add(HeaderName.CALL_ID, TransactionLayer.newTag() + TransactionLayer.newTag() + "@" + hostPort(local))
+        .add(HeaderName.CALL_ID, TransactionLayer.newTag() + TransactionLayer.newTag() + "@" + reach.sentBy())
         .add(HeaderName.CSEQ, "1 " + Method.OPTIONS)
         .add(HeaderName.USER_AGENT, userAgent)
         .add(HeaderName.ACCEPT, "application/sdp");
@@ -135,28 +124,6 @@ public final class ContactPing {
       r.add(HeaderName.ROUTE, b.path()); // RFC 3327 5.3: the Path the REGISTER collected becomes the route set
     }
     return r.build();
-  }
-
-  /**
-   * The address to put in Via: the socket's own, or for a socket bound to every address (0.0.0.0) the one
-   * the kernel would send from to reach {@code peer} (connecting a UDP socket sends nothing).
-   */
-  private static InetSocketAddress sentBy(InetSocketAddress local, InetAddress peer) {
-    if (!local.getAddress().isAnyLocalAddress()) {
-      return local;
-    }
-    try (DatagramSocket probe = new DatagramSocket()) {
-      probe.connect(peer, 9);
-      return new InetSocketAddress(probe.getLocalAddress(), local.getPort());
-    } catch (SocketException e) {
-      return local;
-    }
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    InetAddress ip = a.getAddress();
-    String host = ip == null ? a.getHostString() : ip.getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   private static long elapsed(long start) {

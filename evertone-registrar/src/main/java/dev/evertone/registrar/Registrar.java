@@ -1,9 +1,6 @@
 package dev.evertone.registrar;
 
-import dev.evertone.sip.auth.DigestAuthenticator;
-import dev.evertone.sip.auth.DigestCredentials;
 import dev.evertone.sip.header.Address;
-import dev.evertone.sip.header.AuthHeader;
 import dev.evertone.sip.header.HeaderName;
 import dev.evertone.sip.message.SipMessage;
 import dev.evertone.sip.message.SipRequest;
@@ -28,9 +25,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,30 +66,20 @@ public final class Registrar {
 
   private final RegistrarConfig config;
   private final LocationService location;
-  private final CredentialCache credentials;
-  private final DigestAuthenticator authenticator;
-  private final AuthGuard guard;
+  private final DigestGate gate;
   private final Clock clock;
   private final String serverHeader;
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
-  private final Counter previousSecretUsed;
   private final RateLimitedLog events = new RateLimitedLog(log, 20);
-  private final String warnAgent;
   // Many devices share one User-Agent string: keep one copy per distinct value (bounded).
   private final ConcurrentHashMap<String, String> userAgents = new ConcurrentHashMap<>();
 
-  public Registrar(RegistrarConfig config, LocationService location, CredentialCache credentials, DigestAuthenticator authenticator,
-      AuthGuard guard, Clock clock, String serverHeader, String warnAgent, MeterRegistry meters) {
+  public Registrar(RegistrarConfig config, LocationService location, DigestGate gate, Clock clock, String serverHeader, MeterRegistry meters) {
     this.config = config;
     this.location = location;
-    this.credentials = credentials;
-    this.authenticator = authenticator;
-    this.guard = guard;
+    this.gate = gate;
     this.clock = clock;
     this.serverHeader = serverHeader;
-    this.warnAgent = warnAgent;
-    this.previousSecretUsed = Counter.builder("evertone.registrar.previous.secret")
-        .description("authentications that succeeded with a line's previous secret, within its grace window").register(meters);
     for (Outcome o : Outcome.values()) {
       outcomes.put(o, Counter.builder("evertone.registrar.requests").tag("outcome", o.tag)
           .description("REGISTER requests by outcome").register(meters));
@@ -126,53 +113,31 @@ public final class Registrar {
 
   private void authenticate(ServerTransaction tx, SipRequest request, SipUri to) {
     Source source = tx.source();
-    long now = clock.millis();
     String realm = to.host().toLowerCase(Locale.ROOT);
-    if (guard.sourceBlocked(source.remoteIp(), now)) {
-      respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN), Outcome.BLOCKED);
-      return;
-    }
-    AuthHeader header = null;
-    for (AuthHeader h : request.authHeaders(HeaderName.AUTHORIZATION)) {
-      if (h.isDigest() && realm.equals(h.param("realm"))) {
-        header = h;
-        break;
-      }
-    }
-    if (header == null) {
-      // RFC 3261 22.1: no credentials for our realm (or an unknown scheme, RFC 4475 3.3.7): challenge
-      challenge(tx, request, realm, false);
-      return;
-    }
-    DigestCredentials creds;
-    try {
-      creds = DigestCredentials.from(header);
-    } catch (DigestCredentials.Unusable e) {
-      if (e.malformed()) {
-        respond(tx, reject(request, e.getMessage()), Outcome.REJECTED);
-      } else {
-        challenge(tx, request, realm, false);
-      }
-      return;
-    }
-    String account = creds.username() + "@" + realm;
-    if (guard.accountBlocked(account, now) && !holdsBinding(to.aorKey(), source)) {
-      respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN), Outcome.BLOCKED);
-      return;
-    }
-    credentials.lookup(realm, creds.username()).whenComplete((secrets, failure) -> {
-      try {
-        if (failure != null) {
-          log.error("cannot load the credentials of {}: {}", account, failure.toString());
-          respond(tx, SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR).add(HeaderName.RETRY_AFTER, "5"), Outcome.ERROR);
+    // a device that holds a binding from this address may refresh it even while guessing from elsewhere blocks its account
+    gate.check(request, source, realm, DigestGate.Kind.SERVER, user -> holdsBinding(to.aorKey(), source), new DigestGate.Listener() {
+      @Override
+      public void authenticated(String username) {
+        // RFC 3261 10.3 step 4: an account may only change the bindings of its own address-of-record
+        if (!username.equals(to.userUnescaped())) {
+          log.warn("{}@{} from {} tried to register {}", username, realm, source, to.aorKey());
+          respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN).reason("Forbidden (not your address-of-record)"),
+              Outcome.REJECTED);
           return;
         }
-        verified(tx, request, to, realm, creds, secrets);
-      } catch (SipParseException e) {
-        respond(tx, reject(request, e.reason()), Outcome.REJECTED);
-      } catch (RuntimeException e) {
-        log.error("REGISTER of {} failed", account, e);
-        respond(tx, SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR), Outcome.ERROR);
+        updateBindings(tx, request, to.aorKey());
+      }
+
+      @Override
+      public void refused(SipResponse.Builder response, DigestGate.Refusal why) {
+        respond(tx, response, switch (why) {
+          case CHALLENGED -> Outcome.CHALLENGED;
+          case STALE -> Outcome.STALE;
+          case AUTH_FAILED -> Outcome.AUTH_FAILED;
+          case BLOCKED -> Outcome.BLOCKED;
+          case REJECTED -> Outcome.REJECTED;
+          case ERROR -> Outcome.ERROR;
+        });
       }
     });
   }
@@ -184,55 +149,6 @@ public final class Registrar {
       }
     }
     return false;
-  }
-
-  private void verified(ServerTransaction tx, SipRequest request, SipUri to, String realm, DigestCredentials creds,
-      Optional<AccountSecrets> secrets) {
-    Source source = tx.source();
-    String ha1 = secrets.map(s -> s.ha1(creds.algorithm())).orElse(null);
-    DigestAuthenticator.Verdict verdict = authenticator.verify(creds, request.method(), realm, ha1);
-    boolean withPrevious = false;
-    if (verdict == DigestAuthenticator.Verdict.WRONG && secrets.isPresent()) {
-      // grace window: a device not yet re-provisioned after a change may still use the secret it holds
-      String previous = secrets.get().previousHa1(creds.algorithm(), clock.millis());
-      if (previous != null) {
-        verdict = authenticator.verify(creds, request.method(), realm, previous);
-        withPrevious = verdict == DigestAuthenticator.Verdict.OK;
-      }
-    }
-    if (withPrevious) {
-      previousSecretUsed.increment();
-      events.warn(clock.millis(), "{}@{} from {} authenticated with its previous secret, accepted until {}; re-provision the device",
-          creds.username(), realm, source, Instant.ofEpochMilli(secrets.get().previousUntil()));
-    }
-    switch (verdict) {
-      case NOT_APPLICABLE -> {
-        challenge(tx, request, realm, false);
-        return;
-      }
-      case STALE -> {
-        challenge(tx, request, realm, true);
-        return;
-      }
-      case WRONG -> {
-        String ua = request.userAgent();
-        guard.failed(creds.username() + "@" + realm, source.remoteIp(), source.remotePort(), source.transport().lowerName(),
-            secrets.isPresent() ? "wrong password" : "unknown user", ua == null ? "" : ua, clock.millis());
-        respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN), Outcome.AUTH_FAILED);
-        return;
-      }
-      case OK -> {
-        // fall through to authorization
-      }
-    }
-    // RFC 3261 10.3 step 4: an account may only change the bindings of its own address-of-record
-    if (!creds.username().equals(to.userUnescaped())) {
-      log.warn("{}@{} from {} tried to register {}", creds.username(), realm, source, to.aorKey());
-      respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN).reason("Forbidden (not your address-of-record)"),
-          Outcome.REJECTED);
-      return;
-    }
-    updateBindings(tx, request, to.aorKey());
   }
 
   private void updateBindings(ServerTransaction tx, SipRequest request, String aor) {
@@ -463,14 +379,6 @@ public final class Registrar {
     return known != null ? known : ua;
   }
 
-  private void challenge(ServerTransaction tx, SipRequest request, String realm, boolean stale) {
-    SipResponse.Builder b = SipResponse.forRequest(request, StatusCode.UNAUTHORIZED);
-    for (String c : authenticator.challenges(realm, stale)) {
-      b.add(HeaderName.WWW_AUTHENTICATE, c);
-    }
-    respond(tx, b, stale ? Outcome.STALE : Outcome.CHALLENGED);
-  }
-
   /**
    * RFC 3261 10.3 step 7 lets a registrar shorten an expiry: a random part of registrar.expires-range, so that
    * devices that registered at the same moment refresh at different ones (as Kamailio's expires_range does).
@@ -480,11 +388,11 @@ public final class Registrar {
       return expires;
     }
     long range = expires * config.expiresRangePercent() / 100;
-    return Math.max(config.minExpires(), expires - java.util.concurrent.ThreadLocalRandom.current().nextLong(range + 1));
+    return Math.max(config.minExpires(), expires - ThreadLocalRandom.current().nextLong(range + 1));
   }
 
   private SipResponse.Builder reject(SipRequest request, String reason) {
-    return SipResponse.forRequest(request, StatusCode.BAD_REQUEST).add(HeaderName.WARNING, "399 " + warnAgent + " " + AuthHeader.quote(reason));
+    return gate.reject(request, reason);
   }
 
   private void respond(ServerTransaction tx, SipResponse.Builder b, Outcome outcome) {

@@ -16,18 +16,18 @@ import org.slf4j.LoggerFactory;
 class CredentialChangeTest {
   @TempDir Path dir;
   private RegistrarHarness h;
-  private final ListAppender<ILoggingEvent> registrarLog = new ListAppender<>();
+  private final ListAppender<ILoggingEvent> authLog = new ListAppender<>();
 
   private void start(long graceMillis) throws Exception {
     h = new RegistrarHarness(dir, RegistrarConfig.DEFAULT, graceMillis);
     h.addDevice("1001", "old-secret");
-    registrarLog.start();
-    ((Logger) LoggerFactory.getLogger(Registrar.class)).addAppender(registrarLog);
+    authLog.start();
+    ((Logger) LoggerFactory.getLogger(DigestGate.class)).addAppender(authLog);
   }
 
   @AfterEach
   void stop() {
-    ((Logger) LoggerFactory.getLogger(Registrar.class)).detachAppender(registrarLog);
+    ((Logger) LoggerFactory.getLogger(DigestGate.class)).detachAppender(authLog);
     h.close();
   }
 
@@ -62,7 +62,7 @@ class CredentialChangeTest {
     assertThat(previousSecretUses()).isZero();
     assertThat(register("old-secret")).isEqualTo(200);
     assertThat(previousSecretUses()).isEqualTo(1);
-    assertThat(registrarLog.list).extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(authLog.list).extracting(ILoggingEvent::getFormattedMessage)
         .anyMatch(m -> m.startsWith("1001@example.com from udp:127.0.0.1:") && m.contains("authenticated with its previous secret")
             && m.contains("re-provision the device"));
     assertThat(register("wrong")).isEqualTo(403);

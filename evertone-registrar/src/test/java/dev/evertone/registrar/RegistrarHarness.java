@@ -54,7 +54,8 @@ final class RegistrarHarness implements AutoCloseable {
     watcher = new ChangeWatcher(store.changes(), cache);
     DigestAuthenticator authenticator = new DigestAuthenticator(new NonceService(NonceService.randomSecret(), 300_000, clock), algorithms, clock);
     AuthGuard guard = new AuthGuard(config.perSource(), config.perAccount());
-    registrar = new Registrar(config, location, cache, authenticator, guard, clock, "evertone", "test.evertone", meters);
+    registrar = new Registrar(config, location, new DigestGate(cache, authenticator, guard, clock, "test.evertone", meters), clock, "evertone",
+        meters);
     TransactionUser user = new TransactionUser() {
       @Override
       public void onRequest(ServerTransaction tx, SipRequest request) {

@@ -3,8 +3,10 @@ package dev.evertone.server;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.ChangeWatcher;
 import dev.evertone.registrar.CredentialCache;
+import dev.evertone.proxy.Proxy;
 import dev.evertone.registrar.BindingJournal;
 import dev.evertone.registrar.ContactPing;
+import dev.evertone.registrar.DigestGate;
 import dev.evertone.registrar.LocationService;
 import dev.evertone.registrar.Registrar;
 import dev.evertone.registrar.RegistrarConfig;
@@ -129,8 +131,8 @@ public final class EvertoneServer implements AutoCloseable {
       NonceService nonces = new NonceService(nonceSecret(config.auth().nonceSecret()), config.auth().nonceLifetime().toMillis(), clock);
       AuthGuard guard = new AuthGuard(registrarConfig.perSource(), registrarConfig.perAccount());
       String name = config.sip().serverName();
-      Registrar registrar = new Registrar(registrarConfig, location, cache, new DigestAuthenticator(nonces, algorithms, clock), guard,
-          clock, name, name, meters);
+      DigestGate gate = new DigestGate(cache, new DigestAuthenticator(nonces, algorithms, clock), guard, clock, name, meters);
+      Registrar registrar = new Registrar(registrarConfig, location, gate, clock, name, meters);
       CertificateManager certificates = null;
       if (config.tls().certificates().isEmpty()) {
         if (config.sip().tlsPort() >= 0 || config.sip().wssPort() >= 0) {
@@ -153,9 +155,11 @@ public final class EvertoneServer implements AutoCloseable {
         log.info("registrations are kept in memory only (registrar.persist-interval 0s): a restart unregisters every device");
       }
       TransportConfig transport = transportConfig(config, certificates != null);
+      SipCore core = new SipCore(registrar, name);
       SipStack sip = SipStack.start(transport, timerConfig(config), config.sip().limits().completedResponseMemory(),
-          certificates == null ? null : certificates.mapping(), new SipCore(registrar, name), meters);
+          certificates == null ? null : certificates.mapping(), core, meters);
       started.add(sip);
+      core.proxy(new Proxy(location, gate, sip.transactions(), t -> sipAddress(transport.listen(), sip.boundAddresses(), t), name, meters));
       if (certificates != null) {
         CertificateManager c = certificates;
         long watch = config.tls().watchInterval().toMillis();

@@ -36,6 +36,28 @@ final class Peers {
     return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 
+  /**
+   * A loopback port free for both TCP and UDP right now: softphones such as baresip bind both (and TLS on
+   * the next port) on the one port they are given.
+   */
+  static int freePort() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int port = tcp.getLocalPort();
+        if (port >= 65535) {
+          continue;
+        }
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress());
+            java.net.ServerSocket next = new java.net.ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
+          return port;
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+    }
+    throw new IOException("no free loopback port for TCP and UDP after 50 attempts");
+  }
+
   /** A SIPp injection file as bench/peers/make-users.sh writes it, optionally with wrong passwords. */
   static Path users(Path dir, int count, String passwordPrefix) throws IOException {
     List<String> lines = new ArrayList<>();

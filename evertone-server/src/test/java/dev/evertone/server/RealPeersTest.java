@@ -93,7 +93,7 @@ class RealPeersTest {
       java.nio.file.Files.writeString(conf.resolve("accounts"), "<sip:1001@example.com;transport=" + transport
           + ">;auth_pass=\"Zq9;'p%w&d\";outbound=\"sip:127.0.0.1:" + port + ";transport=" + transport + "\";regint=600\n");
       java.nio.file.Files.writeString(conf.resolve("config"), "module_path " + modules + "\nmodule account.so\nsip_listen 127.0.0.1:"
-          + freeUdpPort() + "\n");
+          + Peers.freePort() + "\n");
       Process phone = new ProcessBuilder("baresip", "-f", conf.toString(), "-t", "4").redirectErrorStream(true)
           .redirectOutput(conf.resolve("out.txt").toFile()).start();
       long deadline = System.currentTimeMillis() + 3500;
@@ -107,12 +107,6 @@ class RealPeersTest {
           });
       assertThat(phone.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(fx.server.location().lookup("sip:1001@example.com")).as("unregistered on exit").isEmpty();
-    }
-  }
-
-  private static int freeUdpPort() throws Exception {
-    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -57,7 +57,7 @@ class ServerTest {
   @DisplayName("OPTIONS is answered 200 with what the server allows, a To tag and a Server header")
   void optionsPing() throws Exception {
     String r = phone.exchange(phone.viaHere(options("ping-1"), true));
-    assertThat(r).startsWith("SIP/2.0 200 OK\r\n").contains("\r\nAllow: ACK, CANCEL, OPTIONS, REGISTER\r\n")
+    assertThat(r).startsWith("SIP/2.0 200 OK\r\n").contains("\r\nAllow: ACK, CANCEL, MESSAGE, OPTIONS, REGISTER\r\n")
         .contains("\r\nServer: evertone\r\n").containsPattern("To: <sip:b@example.com>;tag=\\w+");
   }
 

@@ -87,7 +87,7 @@ class TlsPeersTest {
     Files.writeString(conf.resolve("accounts"), "<" + AOR + ";transport=tls>;auth_pass=\"Tq7-secret\";outbound=\"sip:127.0.0.1:" + tlsPort()
         + ";transport=tls\";regint=600\n");
     Files.writeString(conf.resolve("config"), "module_path /usr/lib/baresip/modules\nmodule account.so\nsip_listen 127.0.0.1:"
-        + freePort() + "\nsip_cafile " + TestPki.write(dir.resolve("ca.pem"), TestPki.pem(null, root.cert())) + "\n");
+        + Peers.freePort() + "\nsip_cafile " + TestPki.write(dir.resolve("ca.pem"), TestPki.pem(null, root.cert())) + "\n");
     Process phone = new ProcessBuilder("baresip", "-f", conf.toString(), "-t", "8").redirectErrorStream(true)
         .redirectOutput(conf.resolve("out.txt").toFile()).start();
     try {
@@ -116,12 +116,6 @@ class TlsPeersTest {
       return Files.readString(conf.resolve("out.txt"));
     } catch (java.io.IOException e) {
       return e.toString();
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -1,0 +1,69 @@
+package dev.evertone.registrar;
+
+import dev.evertone.sip.transport.Destination;
+import dev.evertone.sip.transport.Flow;
+import dev.evertone.sip.transport.TransportType;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a request from evertone reaches a registered device: through the flow its REGISTER came over (the
+ * connection for TCP, TLS and WebSocket, RFC 5626 5.3; the socket for UDP) to the address it came from
+ * (RFC 3581), with a Via naming the address the device can answer to. Or why it cannot be reached.
+ *
+ * @param destination where to send, or null when unreachable
+ * @param sentBy host:port for the top Via, or null when unreachable
+ * @param unreachable why it cannot be reached now, or null
+ */
+public record BindingReach(@Nullable Destination destination, @Nullable String sentBy, @Nullable String unreachable) {
+
+  /**
+   * @param listenAddress the socket evertone listens on for a transport (null when it does not): for a UDP
+   *     binding read back from the store after a restart, which has no flow
+   */
+  public static BindingReach of(Binding b, Function<TransportType, @Nullable InetSocketAddress> listenAddress) {
+    Flow flow = b.flow();
+    if (b.transport().isReliable() && (flow == null || !flow.isOpen())) {
+      // a device behind a connection can only be reached over it; it will reconnect and register again
+      return new BindingReach(null, null, "its " + b.transport().lowerName() + " connection is closed");
+    }
+    // a UDP binding read back from the store after a restart has no flow: any UDP socket of ours will do
+    InetSocketAddress socket = flow != null ? flow.localAddress() : listenAddress.apply(b.transport());
+    if (socket == null) {
+      return new BindingReach(null, null, "evertone does not listen on " + b.transport().lowerName());
+    }
+    Destination to = new Destination(b.transport(), new InetSocketAddress(b.sourceAddress(), b.sourcePort()), flow);
+    return new BindingReach(to, hostPort(sentBy(socket, b.sourceAddress())), null);
+  }
+
+  /** The top Via of a request to this device (RFC 3261 8.1.1.7, RFC 3581 rport). */
+  public String via(TransportType transport, String branch) {
+    return "SIP/2.0/" + transport.name() + " " + sentBy + ";branch=" + branch + ";rport";
+  }
+
+  /**
+   * The address to put in Via: the socket's own, or for a socket bound to every address (0.0.0.0) the one
+   * the kernel would send from to reach {@code peer} (connecting a UDP socket sends nothing).
+   */
+  private static InetSocketAddress sentBy(InetSocketAddress local, InetAddress peer) {
+    if (!local.getAddress().isAnyLocalAddress()) {
+      return local;
+    }
+    try (DatagramSocket probe = new DatagramSocket()) {
+      probe.connect(peer, 9);
+      return new InetSocketAddress(probe.getLocalAddress(), local.getPort());
+    } catch (SocketException e) {
+      return local;
+    }
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    InetAddress ip = a.getAddress();
+    String host = ip == null ? a.getHostString() : ip.getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.evertone.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.evertone.sip.transport.TransportType;
+import dev.evertone.tls.testing.TestPki;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MESSAGE (RFC 3428) between devices of a domain, through the proxy: authenticated, delivered over the target's own flow. */
+class MessageTest {
+  private static final String DOMAIN = "sip.example.com";
+  private static final AtomicInteger CSEQ = new AtomicInteger();
+  @TempDir Path dir;
+  private final Instant now = Instant.now();
+  private final TestPki.Issued root = TestPki.root("Test Root", now.minus(1, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
+  private ServerFixture fx;
+  private UdpClient phone;
+
+  @BeforeEach
+  void start() throws Exception {
+    KeyPair keys = TestPki.ec();
+    TestPki.Issued leaf = TestPki.leaf(keys, root, now.minus(1, ChronoUnit.HOURS), now.plus(90, ChronoUnit.DAYS), DOMAIN, "127.0.0.1");
+    TestPki.write(dir.resolve("sip.pem"), TestPki.pem(keys.getPrivate(), leaf.cert(), root.cert()));
+    fx = new ServerFixture(dir.resolve("data"), "sip.wss-port=0", "tls.certificates=" + dir.resolve("sip.pem"));
+    fx.provision(DOMAIN, 5);
+    phone = new UdpClient(fx.udp());
+    assertThat(DigestRegister.register(phone, "u100001", DOMAIN, "pwu100001")).isEqualTo(200);
+  }
+
+  @AfterEach
+  void stop() {
+    phone.close();
+    fx.close();
+  }
+
+  /** A MESSAGE from the UDP phone, as {@code fromUser}, to {@code target}; with extra header lines. */
+  private String message(String fromUser, String target, String extra) {
+    String body = "Lunch at 12? See you there";
+    int length = body.getBytes(StandardCharsets.UTF_8).length;
+    return "MESSAGE " + target + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + phone.port() + ";branch=z9hG4bK" + System.nanoTime()
+        + ";rport\r\nMax-Forwards: 70\r\nFrom: <sip:" + fromUser + "@" + DOMAIN + ">;tag=m" + CSEQ.get() + "\r\nTo: <" + target
+        + ">\r\nCall-ID: msg-" + fromUser + "-" + CSEQ.get() + "\r\nCSeq: " + CSEQ.incrementAndGet() + " MESSAGE\r\n" + extra
+        + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: " + length + "\r\n\r\n" + body;
+  }
+
+  /** Sends {@code text}, answers the 407 with the credentials of {@code user}, returns the final answer. */
+  private String sendAuthenticated(String user, String password, String fromUser, String target, String extra) throws Exception {
+    String challenge = phone.exchange(message(fromUser, target, extra));
+    assertThat(challenge).startsWith("SIP/2.0 407 ").contains("Proxy-Authenticate: Digest realm=\"" + DOMAIN + "\"");
+    Matcher m = Pattern.compile("nonce=\"([^\"]+)\"").matcher(challenge);
+    assertThat(m.find()).isTrue();
+    String ha1 = md5(user + ":" + DOMAIN + ":" + password);
+    String response = md5(ha1 + ":" + m.group(1) + ":00000001:c0ffee:auth:" + md5("MESSAGE:" + target));
+    String auth = "Proxy-Authorization: Digest username=\"" + user + "\", realm=\"" + DOMAIN + "\", nonce=\"" + m.group(1) + "\", uri=\""
+        + target + "\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0ffee\"\r\n";
+    return phone.exchange(message(fromUser, target, extra + auth));
+  }
+
+  @Test
+  void aPhoneSendsTextToABrowserPhoneOverTheBrowsersOwnConnection() throws Exception {
+    URI wss = URI.create("wss://127.0.0.1:" + fx.server.sipAddress(TransportType.WSS).getPort() + "/");
+    try (WebSocketClient browser = new WebSocketClient(wss, root.cert())) {
+      assertThat(DigestRegister.register(browser, "u100002", DOMAIN, "pwu100002")).isEqualTo(200);
+      String target = "sip:u100002@" + DOMAIN;
+      String challenge = phone.exchange(message("u100001", target, ""));
+      assertThat(challenge).startsWith("SIP/2.0 407 Proxy Authentication Required\r\n");
+      assertThat(browser.receive()).as("nothing is delivered before the sender is authenticated").isNull();
+
+      java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return sendAuthenticated("u100001", "pwu100001", "u100001", target, "");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      String delivered = browser.receive();
+      assertThat(delivered).startsWith("MESSAGE sip:u100002@127.0.0.1:" + browser.port() + ";transport=wss SIP/2.0\r\n")
+          .containsPattern("(?m)^Via: SIP/2\\.0/WSS 127\\.0\\.0\\.1:\\d+;branch=z9hG4bK\\w+;rport\r\nVia: SIP/2\\.0/UDP 127\\.0\\.0\\.1:"
+              + phone.port())
+          .contains("Max-Forwards: 69\r\n").contains("From: <sip:u100001@" + DOMAIN + ">")
+          .doesNotContain("Proxy-Authorization").endsWith("\r\n\r\nLunch at 12? See you there");
+      browser.send(DeviceAnswers.answer(delivered, "200 OK"));
+      String ok = answer.get();
+      assertThat(ok).startsWith("SIP/2.0 200 OK\r\n");
+      assertThat(Pattern.compile("(?m)^Via: ").matcher(ok).results().count()).as("only the sender's Via comes back").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void whatCannotBeDeliveredGetsTheAnswerThatSaysWhy() throws Exception {
+    // provisioned, not registered
+    assertThat(sendAuthenticated("u100001", "pwu100001", "u100001", "sip:u100003@" + DOMAIN, "")).startsWith("SIP/2.0 480 ");
+    // an account may only send as itself
+    assertThat(sendAuthenticated("u100001", "pwu100001", "u100004", "sip:u100003@" + DOMAIN, "")).startsWith("SIP/2.0 403 ")
+        .contains("From is not your account");
+    // a wrong password
+    assertThat(sendAuthenticated("u100001", "nope", "u100001", "sip:u100003@" + DOMAIN, "")).startsWith("SIP/2.0 403 ");
+    // only the sender's own domain
+    assertThat(sendAuthenticated("u100001", "pwu100001", "u100001", "sip:u100003@elsewhere.example", "")).startsWith("SIP/2.0 403 ")
+        .contains("only users of " + DOMAIN);
+    // 16.3: no hops left, and an extension this proxy does not support
+    assertThat(phone.exchange(message("u100001", "sip:u100003@" + DOMAIN, "").replace("Max-Forwards: 70", "Max-Forwards: 0")))
+        .startsWith("SIP/2.0 483 ");
+    assertThat(phone.exchange(message("u100001", "sip:u100003@" + DOMAIN, "Proxy-Require: com.example.teleport\r\n")))
+        .startsWith("SIP/2.0 420 ").contains("Unsupported: com.example.teleport");
+  }
+
+  private static String md5(String s) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+}
