@@ -145,7 +145,10 @@ public final class Proxy {
         .set(HeaderName.MAX_FORWARDS, Integer.toString(request.maxForwards() < 0 ? 69 : request.maxForwards() - 1))
         .prepend(HeaderName.VIA, reach.via(b.transport(), TransactionLayer.newBranch()))
         // RFC 3261 22.3: the credentials were for this proxy, not for the device
-        .remove(HeaderName.PROXY_AUTHORIZATION);
+        .remove(HeaderName.PROXY_AUTHORIZATION)
+        // 16.4: the sender's route set names this proxy (its outbound proxy); evertone delivers to the registered
+        // contact itself and follows no other route a sender writes, so that it relays nothing elsewhere
+        .remove(HeaderName.ROUTE);
     if (b.path() != null) {
       r.prepend(HeaderName.ROUTE, b.path()); // RFC 3327 5.3
     }

@@ -82,7 +82,9 @@ class MessageTest {
 
       java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
         try {
-          return sendAuthenticated("u100001", "pwu100001", "u100001", target, "");
+          // the phone's route set: evertone as its outbound proxy, and an attempt to send the text on elsewhere
+          return sendAuthenticated("u100001", "pwu100001", "u100001", target,
+              "Route: <sip:127.0.0.1:" + fx.udp().getPort() + ";lr>, <sip:198.51.100.99:5060;lr>\r\n");
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -92,7 +94,7 @@ class MessageTest {
           .containsPattern("(?m)^Via: SIP/2\\.0/WSS 127\\.0\\.0\\.1:\\d+;branch=z9hG4bK\\w+;rport\r\nVia: SIP/2\\.0/UDP 127\\.0\\.0\\.1:"
               + phone.port())
           .contains("Max-Forwards: 69\r\n").contains("From: <sip:u100001@" + DOMAIN + ">")
-          .doesNotContain("Proxy-Authorization").endsWith("\r\n\r\nLunch at 12? See you there");
+          .doesNotContain("Proxy-Authorization").doesNotContain("Route:").endsWith("\r\n\r\nLunch at 12? See you there");
       browser.send(DeviceAnswers.answer(delivered, "200 OK"));
       String ok = answer.get();
       assertThat(ok).startsWith("SIP/2.0 200 OK\r\n");
