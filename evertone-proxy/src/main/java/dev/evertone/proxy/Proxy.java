@@ -21,8 +21,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,13 +34,15 @@ import org.slf4j.LoggerFactory;
  * The stateful proxy of RFC 3261 section 16 between the devices of a domain. Today it routes requests
  * outside a dialog that create none, MESSAGE above all (RFC 3428, text between phones and browsers): the
  * sender proves its account with digest authentication (407, RFC 3261 22.3) and may only send as itself;
- * the request goes to every registered contact of the target (parallel forking, 16.6), each over the flow it
- * registered on; the best final response comes back (16.7). No contact: 480.
+ * the request goes to every registered contact of the target - the line the user part names and the lines
+ * of the devices of the extension it names - (parallel forking, 16.6), each over the flow it registered on;
+ * the best final response comes back (16.7). No contact: 480.
  */
 public final class Proxy {
   private static final Logger log = LoggerFactory.getLogger(Proxy.class);
 
   private final LocationService location;
+  private final ExtensionDirectory extensions;
   private final DigestGate gate;
   private final TransactionLayer transactions;
   private final Function<TransportType, @Nullable InetSocketAddress> listenAddress;
@@ -46,9 +50,10 @@ public final class Proxy {
   private final Counter forwarded;
   private final Counter unavailable;
 
-  public Proxy(LocationService location, DigestGate gate, TransactionLayer transactions,
+  public Proxy(LocationService location, ExtensionDirectory extensions, DigestGate gate, TransactionLayer transactions,
       Function<TransportType, @Nullable InetSocketAddress> listenAddress, String serverHeader, MeterRegistry meters) {
     this.location = location;
+    this.extensions = extensions;
     this.gate = gate;
     this.transactions = transactions;
     this.listenAddress = listenAddress;
@@ -108,7 +113,34 @@ public final class Proxy {
       respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN).reason("Forbidden (only users of " + realm + " can be reached)"));
       return;
     }
-    List<Binding> bindings = location.lookup(uri.aorKey());
+    String user = uri.userUnescaped();
+    extensions.authUsers(realm, user).whenComplete((lines, failure) -> {
+      if (failure != null) {
+        log.error("cannot read the lines of extension {}@{}; routing to the line of that name only: {}", user, realm, failure.toString());
+      }
+      try {
+        fork(tx, request, uri, realm, failure == null ? lines : List.of());
+      } catch (RuntimeException e) {
+        log.error("{} to {} failed", request.method(), uri, e);
+        respond(tx, SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR));
+      }
+    });
+  }
+
+  /**
+   * 16.5: the targets are the contacts of the line the user part names, and of the lines on the devices of
+   * the extension it names (a user's desk phone and softphone ring together).
+   */
+  private void fork(ServerTransaction tx, SipRequest request, SipUri uri, String realm, List<String> lines) {
+    Set<String> aors = new LinkedHashSet<>();
+    aors.add(uri.aorKey());
+    for (String line : lines) {
+      aors.add(SipUri.of(line, realm).aorKey());
+    }
+    List<Binding> bindings = new ArrayList<>();
+    for (String aor : aors) {
+      bindings.addAll(location.lookup(aor));
+    }
     List<Branch> branches = new ArrayList<>();
     ResponseContext context = new ResponseContext(tx);
     for (Binding b : bindings) {

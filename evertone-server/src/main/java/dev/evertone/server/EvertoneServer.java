@@ -3,6 +3,7 @@ package dev.evertone.server;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.ChangeWatcher;
 import dev.evertone.registrar.CredentialCache;
+import dev.evertone.proxy.ExtensionDirectory;
 import dev.evertone.proxy.Proxy;
 import dev.evertone.registrar.BindingJournal;
 import dev.evertone.registrar.ContactPing;
@@ -48,6 +49,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -159,7 +161,10 @@ public final class EvertoneServer implements AutoCloseable {
       SipStack sip = SipStack.start(transport, timerConfig(config), config.sip().limits().completedResponseMemory(),
           certificates == null ? null : certificates.mapping(), core, meters);
       started.add(sip);
-      core.proxy(new Proxy(location, gate, sip.transactions(), t -> sipAddress(transport.listen(), sip.boundAddresses(), t), name, meters));
+      ExtensionDirectory extensions = new ExtensionDirectory(store.provisioning(), storeExecutor, Duration.ofSeconds(10),
+          config.store().credentialCacheSize());
+      core.proxy(new Proxy(location, extensions, gate, sip.transactions(), t -> sipAddress(transport.listen(), sip.boundAddresses(), t), name,
+          meters));
       if (certificates != null) {
         CertificateManager c = certificates;
         long watch = config.tls().watchInterval().toMillis();

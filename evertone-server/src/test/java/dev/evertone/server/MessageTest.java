@@ -103,6 +103,33 @@ class MessageTest {
   }
 
   @Test
+  void anExtensionReachesEveryDeviceOfItsUserAndTheBestAnswerComesBack() throws Exception {
+    // extension 2001: a desk phone (line acme-2001) and a softphone (line acme-2001s)
+    fx.provisioning().addDevice(new dev.evertone.provisioning.NewDevice(DOMAIN, "2001", "Front desk", "00:15:65:aa:bb:01", "Yealink T54W",
+        null, java.util.List.of(new dev.evertone.provisioning.NewLine(null, "acme-2001", "pw-desk"))));
+    fx.provisioning().addDevice(new dev.evertone.provisioning.NewDevice(DOMAIN, "2001", null, null, "Linphone", null,
+        java.util.List.of(new dev.evertone.provisioning.NewLine(null, "acme-2001s", "pw-soft"))));
+    try (UdpClient desk = new UdpClient(fx.udp()); UdpClient soft = new UdpClient(fx.udp())) {
+      assertThat(DigestRegister.register(desk, "acme-2001", DOMAIN, "pw-desk")).isEqualTo(200);
+      assertThat(DigestRegister.register(soft, "acme-2001s", DOMAIN, "pw-soft")).isEqualTo(200);
+      java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return sendAuthenticated("u100001", "pwu100001", "u100001", "sip:2001@" + DOMAIN, "");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      String atDesk = desk.receive(3000);
+      String atSoft = soft.receive(3000);
+      assertThat(atDesk).startsWith("MESSAGE sip:acme-2001@127.0.0.1:" + desk.port() + " SIP/2.0");
+      assertThat(atSoft).startsWith("MESSAGE sip:acme-2001s@127.0.0.1:" + soft.port() + " SIP/2.0");
+      desk.send(DeviceAnswers.answer(atDesk, "486 Busy Here"));
+      soft.send(DeviceAnswers.answer(atSoft, "200 OK"));
+      assertThat(answer.get()).startsWith("SIP/2.0 200 OK");
+    }
+  }
+
+  @Test
   void whatCannotBeDeliveredGetsTheAnswerThatSaysWhy() throws Exception {
     // provisioned, not registered
     assertThat(sendAuthenticated("u100001", "pwu100001", "u100001", "sip:u100003@" + DOMAIN, "")).startsWith("SIP/2.0 480 ");

@@ -14,6 +14,9 @@ public interface ProvisioningRepository {
   /** The devices, in any domain, that have one of {@code macs} (normalised). */
   List<Device> devicesWithMacs(Collection<String> macs);
 
+  /** The auth users of the lines on the devices of the user with {@code extension} in {@code domain}: whom a call to it rings. */
+  List<String> authUsersOfExtension(String domain, String extension);
+
   /**
    * Applies {@code changes} in one transaction, or nothing of it: {@link ValidationException} for a value
    * that may not be stored, {@link ConflictException} if a row changed since it was read or a unique name

@@ -79,6 +79,26 @@ class ProvisioningStoreTest {
   }
 
   @Test
+  void anExtensionRingsTheLinesOfItsUsersDevices() {
+    // user 2001 has a desk phone (two lines: acme-2001 and acme-2001b) and a softphone (line acme-2001s)
+    ChangeSet.Builder b = ChangeSet.builder();
+    long u = b.nextRef();
+    long desk = b.nextRef();
+    long soft = b.nextRef();
+    apply(b.user(new CreateUser(u, "example.com", "2001", "Front desk"))
+        .device(new CreateDevice(desk, "example.com", "001565aabb01", "Yealink T54W", null, u))
+        .device(new CreateDevice(soft, "example.com", null, "Linphone", null, u))
+        .line(new CreateLine(desk, 1, "example.com", "acme-2001", new Plain("a"), HistoryEntry.CREATED))
+        .line(new CreateLine(desk, 2, "example.com", "acme-2001b", new Plain("b"), HistoryEntry.CREATED))
+        .line(new CreateLine(soft, 1, "example.com", "acme-2001s", new Plain("c"), HistoryEntry.CREATED)).build());
+    addPhone("other.org", "2001", "001565aabb02", "x");
+    assertThat(store.provisioning().authUsersOfExtension("example.com", "2001")).containsExactly("acme-2001", "acme-2001b", "acme-2001s");
+    assertThat(store.provisioning().authUsersOfExtension("EXAMPLE.com", "2001")).hasSize(3);
+    assertThat(store.provisioning().authUsersOfExtension("other.org", "2001")).containsExactly("2001");
+    assertThat(store.provisioning().authUsersOfExtension("example.com", "2002")).isEmpty();
+  }
+
+  @Test
   void aPhoneIsAUserADeviceAndALine() {
     addPhone("example.com", "1001", "001565aabbcc", "s3cret");
     ProvisioningState state = store.provisioning().load(Set.of("example.com"));

@@ -92,6 +92,24 @@ final class JdbcProvisioningRepository implements ProvisioningRepository {
   }
 
   @Override
+  public List<String> authUsersOfExtension(String domain, String extension) {
+    return jdbc.read(c -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT l.auth_user FROM device_line l JOIN device d ON d.id = l.device_id"
+          + " JOIN users u ON u.id = d.user_id JOIN domain m ON m.id = u.domain_id WHERE m.name = ? AND u.extension = ?"
+          + " ORDER BY d.id, l.line_no")) {
+        Jdbc.bind(ps, domain.toLowerCase(java.util.Locale.ROOT), extension);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
   public List<Device> devicesWithMacs(Collection<String> macs) {
     List<String> all = new ArrayList<>(macs);
     return jdbc.read(c -> {
