@@ -7,7 +7,6 @@ import dev.evertone.tls.testing.TestPki;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,10 +31,7 @@ class MessageTest {
 
   @BeforeEach
   void start() throws Exception {
-    KeyPair keys = TestPki.ec();
-    TestPki.Issued leaf = TestPki.leaf(keys, root, now.minus(1, ChronoUnit.HOURS), now.plus(90, ChronoUnit.DAYS), DOMAIN, "127.0.0.1");
-    TestPki.write(dir.resolve("sip.pem"), TestPki.pem(keys.getPrivate(), leaf.cert(), root.cert()));
-    fx = new ServerFixture(dir.resolve("data"), "sip.wss-port=0", "tls.certificates=" + dir.resolve("sip.pem"));
+    fx = ServerFixture.withCertificate(dir, root, DOMAIN);
     fx.provision(DOMAIN, 5);
     phone = new UdpClient(fx.udp());
     assertThat(DigestRegister.register(phone, "u100001", DOMAIN, "pwu100001")).isEqualTo(200);

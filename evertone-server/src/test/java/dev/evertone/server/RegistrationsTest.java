@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -40,10 +39,7 @@ class RegistrationsTest {
 
   @BeforeEach
   void start() throws Exception {
-    KeyPair keys = TestPki.ec();
-    TestPki.Issued leaf = TestPki.leaf(keys, root, now.minus(1, ChronoUnit.HOURS), now.plus(90, ChronoUnit.DAYS), DOMAIN, "127.0.0.1");
-    TestPki.write(dir.resolve("sip.pem"), TestPki.pem(keys.getPrivate(), leaf.cert(), root.cert()));
-    fixture = new ServerFixture(dir.resolve("data"), "sip.tls-port=0", "sip.wss-port=0", "tls.certificates=" + dir.resolve("sip.pem"));
+    fixture = ServerFixture.withCertificate(dir, root, DOMAIN);
     fixture.provision(DOMAIN, 5);
     token = fixture.server.store().tokens().create("ops", Actor.local("test"));
     env = Map.of("EVERTONE_SERVER", fixture.http(), "EVERTONE_TOKEN", token);

@@ -5,10 +5,14 @@ import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.server.config.ConfigLoader;
 import dev.evertone.store.Actor;
+import dev.evertone.tls.testing.TestPki;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,20 @@ final class ServerFixture implements AutoCloseable {
         "http.port=0", "store.change-poll-interval=100ms", "sip.io-threads=2"));
     all.addAll(List.of(overrides));
     server = EvertoneServer.start(ConfigLoader.load(null, Map.of(), all), Clock.systemUTC());
+  }
+
+  /**
+   * A server that serves TLS and WSS with a fresh ECDSA certificate for {@code domain} and 127.0.0.1 issued by
+   * {@code root} (written to {@code dir}/sip.pem), data in {@code dir}/data.
+   */
+  static ServerFixture withCertificate(Path dir, TestPki.Issued root, String domain, String... overrides) throws Exception {
+    Instant now = Instant.now();
+    KeyPair keys = TestPki.ec();
+    TestPki.Issued leaf = TestPki.leaf(keys, root, now.minus(1, ChronoUnit.HOURS), now.plus(90, ChronoUnit.DAYS), domain, "127.0.0.1");
+    TestPki.write(dir.resolve("sip.pem"), TestPki.pem(keys.getPrivate(), leaf.cert(), root.cert()));
+    List<String> all = new ArrayList<>(List.of("sip.tls-port=0", "sip.wss-port=0", "tls.certificates=" + dir.resolve("sip.pem")));
+    all.addAll(List.of(overrides));
+    return new ServerFixture(dir.resolve("data"), all.toArray(String[]::new));
   }
 
   InetSocketAddress udp() {
