@@ -122,6 +122,23 @@ public final class LocationService {
     return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
   }
 
+  /**
+   * Calls {@code action} with every live binding of the addresses-of-record that {@code select} accepts.
+   * Walks every AOR without locking; a binding changed meanwhile may be seen before or after the change.
+   */
+  public void forEachLive(java.util.function.Predicate<String> select, java.util.function.BiConsumer<String, Binding> action) {
+    long now = clock.millis();
+    for (Map.Entry<String, AorRecord> e : aors.entrySet()) {
+      if (select.test(e.getKey())) {
+        for (Binding b : e.getValue().bindings) {
+          if (!b.isExpired(now)) {
+            action.accept(e.getKey(), b);
+          }
+        }
+      }
+    }
+  }
+
   /** Number of bindings held (expired ones count until the wheel removes them, within a second). */
   public long size() {
     return bindings.get();

@@ -9,6 +9,7 @@ import dev.evertone.registrar.BindingJournal;
 import dev.evertone.registrar.ContactPing;
 import dev.evertone.registrar.DigestGate;
 import dev.evertone.registrar.LocationService;
+import dev.evertone.registrar.NatKeepAlive;
 import dev.evertone.registrar.Registrar;
 import dev.evertone.registrar.RegistrarConfig;
 import dev.evertone.server.config.ServerConfig;
@@ -175,6 +176,11 @@ public final class EvertoneServer implements AutoCloseable {
       }
 
       maintenance.scheduleAtFixedRate(guarded("binding expiry", location::expireDue), 1, 1, TimeUnit.SECONDS);
+      long keepalive = config.registrar().natKeepaliveInterval().toSeconds();
+      if (keepalive > 0) {
+        NatKeepAlive nat = new NatKeepAlive(location, (int) Math.min(keepalive, 3600), meters);
+        maintenance.scheduleAtFixedRate(guarded("NAT keep-alives", nat::tick), 1, 1, TimeUnit.SECONDS);
+      }
       if (journal != null) {
         BindingJournal j = journal;
         long every = config.registrar().persistInterval().toMillis();

@@ -49,8 +49,10 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
   public record Timers(Duration t1, Duration t2, Duration t4) {}
 
   public record Registrar(Duration minExpires, Duration maxExpires, Duration defaultExpires, int maxContactsPerAor, int expiresRange,
-      Duration persistInterval) {
+      Duration persistInterval, Duration natKeepaliveInterval) {
     public Registrar {
+      require(natKeepaliveInterval.isZero() || natKeepaliveInterval.toSeconds() >= 1,
+          "registrar.nat-keepalive-interval must be 0s (off) or at least 1s");
       require(!persistInterval.isNegative(), "registrar.persist-interval must be 0s (memory only) or more");
       require(expiresRange >= 0 && expiresRange <= 50, "registrar.expires-range must be a percentage from 0 to 50");
     }
