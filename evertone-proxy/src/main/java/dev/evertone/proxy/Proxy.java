@@ -58,10 +58,13 @@ public final class Proxy {
     this.transactions = transactions;
     this.listenAddress = listenAddress;
     this.serverHeader = serverHeader;
-    this.forwarded = Counter.builder("evertone.proxy.requests").tag("outcome", "forwarded")
-        .description("requests the proxy handled, by outcome").register(meters);
-    this.unavailable = Counter.builder("evertone.proxy.requests").tag("outcome", "unavailable")
-        .description("requests the proxy handled, by outcome").register(meters);
+    this.forwarded = requests("forwarded", meters);
+    this.unavailable = requests("unavailable", meters);
+  }
+
+  private static Counter requests(String outcome, MeterRegistry meters) {
+    return Counter.builder("evertone.proxy.requests").tag("outcome", outcome).description("requests the proxy handled, by outcome")
+        .register(meters);
   }
 
   /** Routes one request (16.3 to 16.6); the answer may be sent later, from another thread. */

@@ -63,6 +63,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,8 +165,9 @@ public final class EvertoneServer implements AutoCloseable {
       started.add(sip);
       ExtensionDirectory extensions = new ExtensionDirectory(store.provisioning(), storeExecutor, Duration.ofSeconds(10),
           config.store().credentialCacheSize());
-      core.proxy(new Proxy(location, extensions, gate, sip.transactions(), t -> sipAddress(transport.listen(), sip.boundAddresses(), t), name,
-          meters));
+      // the socket of each transport, for the Via of requests to bindings that have no flow (read back after a restart)
+      Function<TransportType, @Nullable InetSocketAddress> listenAddress = t -> sipAddress(transport.listen(), sip.boundAddresses(), t);
+      core.proxy(new Proxy(location, extensions, gate, sip.transactions(), listenAddress, name, meters));
       if (certificates != null) {
         CertificateManager c = certificates;
         long watch = config.tls().watchInterval().toMillis();
@@ -194,7 +196,7 @@ public final class EvertoneServer implements AutoCloseable {
           () -> store.changes().prune(clock.millis() - TimeUnit.DAYS.toMillis(1))), 1, 60, TimeUnit.MINUTES);
 
       Registrations registrations = new Registrations(location,
-          new ContactPing(location, sip.transactions(), t -> sipAddress(transport.listen(), sip.boundAddresses(), t), name), clock);
+          new ContactPing(location, sip.transactions(), listenAddress, name), clock);
       HttpEndpoints http = null;
       if (config.http().port() >= 0) {
         ProvisioningService provisioning = new ProvisioningService(store, provisioningConfig(config), clock, new Actor("server", "local"));

@@ -20,19 +20,25 @@ final class DigestRegister {
     if (first == null || !first.startsWith("SIP/2.0 401")) {
       return first == null ? -1 : Integer.parseInt(first.substring(8, 11));
     }
-    Matcher m = Pattern.compile("nonce=\"([^\"]+)\", algorithm=MD5").matcher(first);
-    if (!m.find()) {
-      throw new IllegalStateException("no MD5 challenge: " + first);
-    }
-    String nonce = m.group(1);
-    String uri = "sip:" + domain;
-    String ha1 = md5(user + ":" + domain + ":" + password);
-    String ha2 = md5("REGISTER:" + uri);
-    String response = md5(ha1 + ":" + nonce + ":00000001:abcd:auth:" + ha2);
-    String auth = "Digest username=\"" + user + "\", realm=\"" + domain + "\", nonce=\"" + nonce + "\", uri=\"" + uri
-        + "\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"abcd\"";
+    String auth = answer(first, "REGISTER", "sip:" + domain, user, domain, password);
     String second = client.exchange(request(client, user, domain, callId, CSEQ.incrementAndGet(), auth));
     return second == null ? -1 : Integer.parseInt(second.substring(8, 11));
+  }
+
+  /**
+   * The credentials (MD5, qop=auth) that answer the first MD5 challenge of {@code challenge} for a request of
+   * {@code method} to {@code uri}: the value of an Authorization or Proxy-Authorization header.
+   */
+  static String answer(String challenge, String method, String uri, String user, String realm, String password) {
+    Matcher m = Pattern.compile("nonce=\"([^\"]+)\", algorithm=MD5").matcher(challenge);
+    if (!m.find()) {
+      throw new IllegalStateException("no MD5 challenge: " + challenge);
+    }
+    String nonce = m.group(1);
+    String ha1 = md5(user + ":" + realm + ":" + password);
+    String response = md5(ha1 + ":" + nonce + ":00000001:abcd:auth:" + md5(method + ":" + uri));
+    return "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri + "\", response=\""
+        + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"abcd\"";
   }
 
   private static String request(SipTestClient c, String user, String domain, String callId, int cseq, String auth) {

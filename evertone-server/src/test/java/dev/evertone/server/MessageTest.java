@@ -7,12 +7,9 @@ import dev.evertone.tls.testing.TestPki;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,12 +54,7 @@ class MessageTest {
   private String sendAuthenticated(String user, String password, String fromUser, String target, String extra) throws Exception {
     String challenge = phone.exchange(message(fromUser, target, extra));
     assertThat(challenge).startsWith("SIP/2.0 407 ").contains("Proxy-Authenticate: Digest realm=\"" + DOMAIN + "\"");
-    Matcher m = Pattern.compile("nonce=\"([^\"]+)\"").matcher(challenge);
-    assertThat(m.find()).isTrue();
-    String ha1 = md5(user + ":" + DOMAIN + ":" + password);
-    String response = md5(ha1 + ":" + m.group(1) + ":00000001:c0ffee:auth:" + md5("MESSAGE:" + target));
-    String auth = "Proxy-Authorization: Digest username=\"" + user + "\", realm=\"" + DOMAIN + "\", nonce=\"" + m.group(1) + "\", uri=\""
-        + target + "\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0ffee\"\r\n";
+    String auth = "Proxy-Authorization: " + DigestRegister.answer(challenge, "MESSAGE", target, user, DOMAIN, password) + "\r\n";
     return phone.exchange(message(fromUser, target, extra + auth));
   }
 
@@ -144,7 +136,4 @@ class MessageTest {
         .startsWith("SIP/2.0 420 ").contains("Unsupported: com.example.teleport");
   }
 
-  private static String md5(String s) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
-  }
 }
