@@ -15,7 +15,7 @@ import java.time.Clock;
 /**
  * Provisions the benchmark users of {@code make-users.sh} into an evertone data directory: domain
  * {@code bench.test}, users u100000.. with password "pw" + user, as Kamailio's benchmark configuration
- * derives them. Uses the import, like an operator would.
+ * derives them, and the line "callee" (password "pwcallee") that the call benchmark rings. Uses the import, like an operator would.
  *
  * <p>usage: Provision DATA_DIR COUNT
  */
@@ -38,6 +38,8 @@ public final class Provision {
         String user = "u" + (100000 + i);
         csv.append("bench.test,").append(user).append(',').append(user).append(",pw").append(user).append('\n');
       }
+      // the called phone of the call benchmark (Kamailio's proxy configuration calls it "callee" too)
+      csv.append("bench.test,callee,callee,pwcallee\n");
       long start = System.nanoTime();
       p.importFile(csv.toString().getBytes(StandardCharsets.UTF_8), new ImportOptions(Format.CSV, "bench-users.csv", false, true, false));
       System.err.printf("provisioned %d users in %d ms%n", count, (System.nanoTime() - start) / 1_000_000);

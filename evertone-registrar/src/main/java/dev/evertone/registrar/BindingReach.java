@@ -32,12 +32,20 @@ public record BindingReach(@Nullable Destination destination, @Nullable String s
       return new BindingReach(null, null, "its " + b.transport().lowerName() + " connection is closed");
     }
     // a UDP binding read back from the store after a restart has no flow: any UDP socket of ours will do
-    InetSocketAddress socket = flow != null ? flow.localAddress() : listenAddress.apply(b.transport());
+    return of(new Destination(b.transport(), new InetSocketAddress(b.sourceAddress(), b.sourcePort()), flow), listenAddress);
+  }
+
+  /**
+   * How to reach {@code to}: through its flow when it has one, otherwise through the socket evertone listens
+   * on for its transport (UDP), or an open connection to its address (TCP, TLS, WebSocket).
+   */
+  public static BindingReach of(Destination to, Function<TransportType, @Nullable InetSocketAddress> listenAddress) {
+    Flow flow = to.flow();
+    InetSocketAddress socket = flow != null ? flow.localAddress() : listenAddress.apply(to.transport());
     if (socket == null) {
-      return new BindingReach(null, null, "evertone does not listen on " + b.transport().lowerName());
+      return new BindingReach(null, null, "evertone does not listen on " + to.transport().lowerName());
     }
-    Destination to = new Destination(b.transport(), new InetSocketAddress(b.sourceAddress(), b.sourcePort()), flow);
-    return new BindingReach(to, hostPort(sentBy(socket, b.sourceAddress())), null);
+    return new BindingReach(to, hostPort(sentBy(socket, to.address().getAddress())), null);
   }
 
   /** The top Via of a request to this device (RFC 3261 8.1.1.7, RFC 3581 rport). */

@@ -4,6 +4,7 @@ import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.ChangeWatcher;
 import dev.evertone.registrar.CredentialCache;
 import dev.evertone.proxy.ExtensionDirectory;
+import dev.evertone.proxy.FlowToken;
 import dev.evertone.proxy.Proxy;
 import dev.evertone.registrar.BindingJournal;
 import dev.evertone.registrar.ContactPing;
@@ -132,7 +133,8 @@ public final class EvertoneServer implements AutoCloseable {
           config.auth().previousSecretGrace().toMillis(), meters);
       ChangeWatcher watcher = new ChangeWatcher(store.changes(), cache).start(config.store().changePollInterval().toMillis());
       started.add(watcher);
-      NonceService nonces = new NonceService(nonceSecret(config.auth().nonceSecret()), config.auth().nonceLifetime().toMillis(), clock);
+      byte[] clusterSecret = nonceSecret(config.auth().nonceSecret());
+      NonceService nonces = new NonceService(clusterSecret, config.auth().nonceLifetime().toMillis(), clock);
       AuthGuard guard = new AuthGuard(registrarConfig.perSource(), registrarConfig.perAccount());
       String name = config.sip().serverName();
       DigestGate gate = new DigestGate(cache, new DigestAuthenticator(nonces, algorithms, clock), guard, clock, name, meters);
@@ -167,7 +169,8 @@ public final class EvertoneServer implements AutoCloseable {
           config.store().credentialCacheSize());
       // the socket of each transport, for the Via of requests to bindings that have no flow (read back after a restart)
       Function<TransportType, @Nullable InetSocketAddress> listenAddress = t -> sipAddress(transport.listen(), sip.boundAddresses(), t);
-      core.proxy(new Proxy(location, extensions, gate, sip.transactions(), listenAddress, name, meters));
+      core.proxy(new Proxy(location, extensions, gate, sip.transactions(), listenAddress, new FlowToken(clusterSecret),
+          timerC(config), name, meters));
       if (certificates != null) {
         CertificateManager c = certificates;
         long watch = config.tls().watchInterval().toMillis();
@@ -296,6 +299,14 @@ public final class EvertoneServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("sip.timers: " + e.getMessage(), e);
     }
+  }
+
+  private static long timerC(ServerConfig config) {
+    long c = config.sip().timers().c().toMillis();
+    if (c < 180_000) {
+      throw new IllegalArgumentException("sip.timers.c must be at least 3m (RFC 3261 16.6 step 11), not " + config.sip().timers().c());
+    }
+    return c;
   }
 
   private static RegistrarConfig registrarConfig(ServerConfig config) {

@@ -82,4 +82,15 @@ final class Peers {
     }
     return target;
   }
+
+  /** A cumulative counter of SIPp's statistics file ({@code -trace_stat -stf FILE}), from its last line. */
+  static String sippStat(Path statFile, String counter) throws IOException {
+    List<String> lines = Files.readAllLines(statFile);
+    List<String> names = List.of(lines.get(0).split(";"));
+    int i = names.indexOf(counter);
+    if (i < 0) {
+      throw new IOException("SIPp statistics have no counter " + counter + ": " + names);
+    }
+    return lines.get(lines.size() - 1).split(";")[i];
+  }
 }

@@ -46,7 +46,7 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
     }
   }
 
-  public record Timers(Duration t1, Duration t2, Duration t4) {}
+  public record Timers(Duration t1, Duration t2, Duration t4, Duration c) {}
 
   public record Registrar(Duration minExpires, Duration maxExpires, Duration defaultExpires, int maxContactsPerAor, int expiresRange,
       Duration persistInterval, Duration natKeepaliveInterval) {

@@ -20,6 +20,7 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   // hold several KB per REGISTER in memory under load.
   private SipTransport.SentResponse lastResponse = SipTransport.SentResponse.NONE;
   private boolean responded;
+  private volatile @Nullable Object attachment;
 
   ServerTransaction(TransactionLayer layer, String key, SipRequest request, Source source) {
     this.layer = layer;
@@ -45,8 +46,31 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
     return source;
   }
 
+  /** Keeps the transaction user's state for this transaction (a proxy's branches), so CANCEL can find it. */
+  public void attach(@Nullable Object state) {
+    this.attachment = state;
+  }
+
+  /** What {@link #attach} kept, or null. */
+  public @Nullable Object attachment() {
+    return attachment;
+  }
+
   /** Sends a response (provisional or final) through the transaction. */
   public abstract void respond(SipResponse response);
+
+  /**
+   * Sends a final response once and ends the transaction without waiting for an ACK or retransmitting (as a
+   * stateless element would, RFC 3261 16.11): for challenges, which are cheap to send again. A retransmitted
+   * request then starts a new transaction and gets a fresh answer; the ACK of the response matches nothing.
+   */
+  public final synchronized void respondStatelessly(SipResponse response) {
+    if (response.isProvisional()) {
+      throw new IllegalArgumentException("only a final response ends a transaction");
+    }
+    send(response);
+    terminate();
+  }
 
   /** Whether a final response has been sent. */
   public abstract boolean isCompleted();

@@ -77,7 +77,8 @@ public final class TransactionLayer implements InboundListener {
     return transport;
   }
 
-  TimerService scheduler() {
+  /** The timers the transactions run on; a transaction user may schedule its own (a proxy's Timer C). */
+  public TimerService scheduler() {
     return scheduler;
   }
 
@@ -181,6 +182,14 @@ public final class TransactionLayer implements InboundListener {
     }
     tx.start();
     return tx;
+  }
+
+  /**
+   * Sends a request outside any transaction: an ACK for a 2xx, which is end-to-end (RFC 3261 16.11, 17.1.1.3).
+   * Failures are ignored: the sender retransmits the ACK when the 2xx comes again.
+   */
+  public void sendStateless(SipRequest request, Destination destination) {
+    transport.sendRequest(request, destination, Flow.SendFailureHandler.IGNORE);
   }
 
   /** A non-INVITE server transaction over UDP sent its final response: keep it answerable until Timer J. */

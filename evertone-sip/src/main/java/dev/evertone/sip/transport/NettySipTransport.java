@@ -175,8 +175,15 @@ public final class NettySipTransport implements SipTransport {
         }
       }
       // RFC 5626: a device on TLS or WebSocket is reached over the connection it opened; without it, not at all
-      default -> onFailure.onFailure(new java.net.ConnectException("no open " + destination.transport().lowerName() + " connection to "
-          + destination.address()));
+      default -> {
+        StreamFlow existing = connections.get(destination.address());
+        if (existing != null && existing.transport() == destination.transport()) {
+          existing.send(bytes, destination.address(), onFailure);
+        } else {
+          onFailure.onFailure(new java.net.ConnectException("no open " + destination.transport().lowerName() + " connection to "
+              + destination.address()));
+        }
+      }
     }
   }
 
