@@ -2,6 +2,8 @@ package dev.evertone.provisioning;
 
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.AuditEvent;
+import dev.evertone.store.DialPlan;
+import dev.evertone.store.PhoneNumber;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
@@ -73,4 +75,33 @@ public interface Provisioning {
 
   /** The audit log, newest first. */
   List<AuditEvent> audit(@Nullable String batch, @Nullable Instant since, int limit);
+
+  /** The trunks of a domain, in the order calls try them. */
+  List<TrunkInfo> trunks(String domain);
+
+  /** Adds or replaces trunk {@code name} of a domain. */
+  TrunkInfo putTrunk(String domain, String name, TrunkSpec spec);
+
+  void removeTrunk(String domain, String name);
+
+  /** The numbers (DIDs) of a domain. */
+  List<PhoneNumber> numbers(String domain);
+
+  /** Adds number {@code number} (E.164) to a domain, ringing {@code extension}; or points it there. */
+  PhoneNumber putNumber(String domain, String number, String extension);
+
+  void removeNumber(String domain, String number);
+
+  /** The forwarding rules of an extension. */
+  List<ForwardInfo> forwarding(String domain, String extension);
+
+  /** Sets the rule of {@code kind} (always, unregistered, busy, no-answer) of an extension. */
+  ForwardInfo setForwarding(String domain, String extension, String kind, String target, @Nullable Integer afterSeconds);
+
+  void removeForwarding(String domain, String extension, String kind);
+
+  /** How a domain's dialled numbers become E.164. */
+  DialPlan dialPlan(String domain);
+
+  DialPlan setDialPlan(String domain, String countryCode, String nationalPrefix, String internationalPrefix);
 }

@@ -1,5 +1,9 @@
 package dev.evertone.provisioning;
 
+import dev.evertone.store.Trunk;
+import dev.evertone.store.PhoneNumber;
+import dev.evertone.store.ForwardRule;
+import dev.evertone.store.DialPlan;
 import dev.evertone.provisioning.template.Column;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.provisioning.template.TemplateFile;
@@ -596,5 +600,102 @@ public final class ProvisioningService implements Provisioning {
       throw new ValidationException("limit", "must be between 1 and 10000");
     }
     return store.audit().list(batch, since, limit);
+  }
+
+  @Override
+  public List<TrunkInfo> trunks(String domainName) {
+    String d = existingDomain(domainName);
+    return store.routing().trunks().stream().filter(t -> t.domain().equals(d)).map(TrunkInfo::of).toList();
+  }
+
+  @Override
+  public TrunkInfo putTrunk(String domainName, String name, TrunkSpec spec) {
+    if (spec.host() == null) {
+      throw new ValidationException("host", "is required: the carrier's IP address or host name");
+    }
+    if (spec.password() != null && spec.username() == null) {
+      throw new ValidationException("password", "needs the account name (username) it belongs to");
+    }
+    Trunk t = new Trunk(domainName, name, spec.host(), spec.port() == null ? 5060 : spec.port(),
+        spec.transport() == null ? "udp" : spec.transport().toLowerCase(Locale.ROOT), spec.username(), spec.password() != null,
+        spec.priority() == null ? 10 : spec.priority(),
+        spec.numberFormat() == null ? Trunk.NumberFormat.E164 : Trunk.NumberFormat.parse(spec.numberFormat()),
+        spec.registerInterval() == null ? 0 : spec.registerInterval());
+    store.routing().putTrunk(t, spec.password(), actor);
+    return store.routing().trunks().stream().filter(x -> x.domain().equals(t.domain()) && x.name().equals(t.name())).map(TrunkInfo::of)
+        .findFirst().orElseThrow();
+  }
+
+  @Override
+  public void removeTrunk(String domainName, String name) {
+    String d = existingDomain(domainName);
+    if (!store.routing().removeTrunk(d, name, actor)) {
+      throw new NotFoundException("trunk " + name + " of " + d + " does not exist; 'evertone trunk list " + d + "' shows the trunks");
+    }
+  }
+
+  @Override
+  public List<PhoneNumber> numbers(String domainName) {
+    String d = existingDomain(domainName);
+    return store.routing().numbers().stream().filter(n -> n.domain().equals(d)).toList();
+  }
+
+  @Override
+  public PhoneNumber putNumber(String domainName, String number, String extension) {
+    PhoneNumber n = new PhoneNumber(number, domainName, extension);
+    PhoneNumber existing = store.routing().numbers().stream().filter(x -> x.number().equals(n.number())).findFirst().orElse(null);
+    if (existing != null && !existing.domain().equals(n.domain())) {
+      throw new ConflictException("number " + n.number() + " belongs to domain " + existing.domain() + "; remove it there first");
+    }
+    store.routing().putNumber(n, actor);
+    return n;
+  }
+
+  @Override
+  public void removeNumber(String domainName, String number) {
+    String d = existingDomain(domainName);
+    String n = PhoneNumber.e164(number);
+    boolean ours = store.routing().numbers().stream().anyMatch(x -> x.number().equals(n) && x.domain().equals(d));
+    if (!ours || !store.routing().removeNumber(n, actor)) {
+      throw new NotFoundException("number " + n + " is not a number of " + d);
+    }
+  }
+
+  @Override
+  public List<ForwardInfo> forwarding(String domainName, String extension) {
+    String d = existingDomain(domainName);
+    String e = Values.extension(extension);
+    return store.routing().forwardRules().stream().filter(r -> r.domain().equals(d) && r.extension().equals(e)).map(ForwardInfo::of)
+        .toList();
+  }
+
+  @Override
+  public ForwardInfo setForwarding(String domainName, String extension, String kind, String target, @Nullable Integer afterSeconds) {
+    ForwardRule r = new ForwardRule(domainName, extension, ForwardRule.Kind.parse(kind), target, afterSeconds);
+    store.routing().putForwardRule(r, actor);
+    return ForwardInfo.of(r);
+  }
+
+  @Override
+  public void removeForwarding(String domainName, String extension, String kind) {
+    String d = existingDomain(domainName);
+    ForwardRule.Kind k = ForwardRule.Kind.parse(kind);
+    if (!store.routing().removeForwardRule(d, extension, k, actor)) {
+      throw new NotFoundException(extension + "@" + d + " has no " + k.lowerName() + " forwarding");
+    }
+  }
+
+  @Override
+  public DialPlan dialPlan(String domainName) {
+    String d = existingDomain(domainName);
+    return store.routing().dialPlan(d).orElseThrow(() -> new NotFoundException("domain " + d
+        + " has no dial plan: only numbers dialled with + reach its trunks; set one with 'evertone dialplan set " + d + " --country-code CC'"));
+  }
+
+  @Override
+  public DialPlan setDialPlan(String domainName, String countryCode, String nationalPrefix, String internationalPrefix) {
+    DialPlan p = new DialPlan(domainName, countryCode, nationalPrefix, internationalPrefix);
+    store.routing().putDialPlan(p, actor);
+    return p;
   }
 }

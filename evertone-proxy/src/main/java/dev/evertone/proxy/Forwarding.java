@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * other branches are cancelled; otherwise the best final response goes back when every branch has ended: a 6xx
  * before anything else, then the lowest class, 408 when none answered. A CANCEL from the caller cancels every
  * branch (16.10); a branch ringing longer than Timer C is cancelled (16.8).
+ *
+ * <p>Targets can come in stages (serial forking, 16.6): when every branch of a stage has ended without
+ * success, a {@link Fallback} may start the next stage instead of answering - the next trunk after a 503,
+ * the forwarding target of a busy or unanswered extension. A stage can also be ended early ({@link
+ * #redirect()}: its devices rang long enough). A branch may answer a digest challenge once ({@link
+ * Credentials}: evertone's account at a carrier).
  */
 final class Forwarding implements ClientTransaction.Listener {
   private static final Logger log = LoggerFactory.getLogger(Forwarding.class);
@@ -37,6 +43,9 @@ final class Forwarding implements ClientTransaction.Listener {
   private final List<Branch> branches = new ArrayList<>(2);
   private boolean answered;
   private boolean cancelled;
+  private boolean redirected;
+  private @Nullable Fallback fallback;
+  private TimerService.Timer stageTimer = TimerService.Timer.NONE;
   private @Nullable SipResponse best;
   // why the first branch that got no response ended (408, 503, 487); 0: none did
   private int localStatus;
@@ -53,46 +62,91 @@ final class Forwarding implements ClientTransaction.Listener {
     this.respond = respond;
   }
 
+  /** What comes after a stage that ended without success. */
+  interface Fallback {
+    /**
+     * Starts the next stage ({@link #add} and {@link #start}) and returns true, or returns false to answer the
+     * caller with the stage's best response.
+     *
+     * @param status the stage's best final status (408 when nothing answered)
+     * @param redirected whether the stage was ended by {@link #redirect()}
+     */
+    boolean next(int status, boolean redirected);
+  }
+
+  /** Answers a target's digest challenge: the request again with credentials, or null to give up. */
+  interface Credentials {
+    @Nullable SipRequest answer(SipRequest request, SipResponse challenge);
+  }
+
   /** One target of the request. */
   private final class Branch {
-    final SipRequest request;
+    SipRequest request;
     final Destination destination;
+    final @Nullable Credentials credentials;
     @Nullable ClientTransaction tx;
     boolean provisional;
     boolean done;
     boolean cancelOnProvisional;
+    boolean challenged;
     TimerService.Timer timer = TimerService.Timer.NONE;
 
-    Branch(SipRequest request, Destination destination) {
+    Branch(SipRequest request, Destination destination, @Nullable Credentials credentials) {
       this.request = request;
       this.destination = destination;
+      this.credentials = credentials;
     }
   }
 
-  /** Adds the branches before any is sent, so that no early answer is taken for the last. */
+  /** Adds a branch of the next stage; all are added before any is sent, so no early answer is taken for the last. */
   synchronized void add(SipRequest request, Destination destination) {
-    branches.add(new Branch(request, destination));
+    add(request, destination, null);
   }
 
-  /** Sends every branch (16.6 step 10) and starts their Timer C. */
+  synchronized void add(SipRequest request, Destination destination, @Nullable Credentials credentials) {
+    branches.add(new Branch(request, destination, credentials));
+  }
+
+  /** What to do if this stage fails (replaced by each stage; null: answer). */
+  synchronized void fallback(@Nullable Fallback next) {
+    this.fallback = next;
+  }
+
+  /** Ends the stage after {@code millis} unless answered (an extension's no-answer forwarding). */
+  synchronized void redirectAfter(long millis) {
+    stageTimer.cancel();
+    stageTimer = transactions.scheduler().schedule(millis, this::redirect);
+  }
+
+  /** Whether the caller has cancelled. */
+  synchronized boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Sends every branch of the stage not sent yet (16.6 step 10) and starts their Timer C. */
   void start() {
     List<Branch> all;
     synchronized (this) {
-      all = List.copyOf(branches);
+      all = branches.stream().filter(b -> b.tx == null && !b.done).toList();
     }
     for (Branch b : all) {
-      try {
-        ClientTransaction tx = transactions.send(b.request, b.destination, this);
-        synchronized (this) {
-          b.tx = tx;
-          if (invite && !b.done) {
-            b.timer = transactions.scheduler().schedule(timerC, () -> timerC(b));
-          }
+      send(b);
+    }
+  }
+
+  private void send(Branch b) {
+    try {
+      ClientTransaction tx = transactions.send(b.request, b.destination, this);
+      synchronized (this) {
+        b.tx = tx;
+        if (invite && !b.done) {
+          b.timer.cancel();
+          b.timer = transactions.scheduler().schedule(timerC, () -> timerC(b));
         }
-      } catch (RuntimeException e) {
-        log.warn("cannot forward a {} to {}: {}", b.request.method(), b.destination.address(), e.toString());
-        ended(b, null, StatusCode.SERVICE_UNAVAILABLE);
       }
+    } catch (RuntimeException e) {
+      log.warn("cannot forward a {} to {}: {}", b.request.method(), b.destination.address(), e.toString());
+      ended(b, null, StatusCode.SERVICE_UNAVAILABLE);
     }
   }
 
@@ -115,9 +169,34 @@ final class Forwarding implements ClientTransaction.Listener {
       provisional(b, response);
     } else if (response.isSuccess()) {
       success(b, response);
-    } else {
+    } else if (!answerChallenge(b, response)) {
       ended(b, response, response.status());
     }
+  }
+
+  /** A 401 or 407 from a target evertone has an account at: the request once more, with credentials (RFC 3261 22.2). */
+  private boolean answerChallenge(Branch b, SipResponse response) {
+    int status = response.status();
+    if ((status != StatusCode.UNAUTHORIZED && status != StatusCode.PROXY_AUTHENTICATION_REQUIRED) || b.credentials == null) {
+      return false;
+    }
+    SipRequest again;
+    synchronized (this) {
+      if (b.challenged || b.done || cancelled || answered) {
+        return false;
+      }
+      b.challenged = true;
+    }
+    again = b.credentials.answer(b.request, response);
+    if (again == null) {
+      return false;
+    }
+    synchronized (this) {
+      b.request = again;
+      b.tx = null;
+    }
+    send(b);
+    return true;
   }
 
   /** 16.7 step 5: a provisional response other than 100 goes back; it restarts Timer C (16.8). */
@@ -152,6 +231,7 @@ final class Forwarding implements ClientTransaction.Listener {
     synchronized (this) {
       b.done = true;
       b.timer.cancel();
+      stageTimer.cancel();
       if (!answered && invite) {
         cancel = unansweredBranches();
       } else if (answered && !invite) {
@@ -199,9 +279,38 @@ final class Forwarding implements ClientTransaction.Listener {
   private void finish() {
     SipResponse r;
     int status;
+    Fallback next;
+    boolean wasRedirected;
     synchronized (this) {
       r = best;
       status = cancelled ? StatusCode.REQUEST_TERMINATED : localStatus == 0 ? StatusCode.REQUEST_TIMEOUT : localStatus;
+      next = cancelled ? null : fallback;
+      wasRedirected = redirected;
+      stageTimer.cancel();
+      if (next != null) {
+        // a new stage: what the old one heard no longer counts
+        branches.clear();
+        best = null;
+        localStatus = 0;
+        answered = false;
+        redirected = false;
+        fallback = null;
+      }
+    }
+    if (next != null) {
+      boolean started;
+      try {
+        started = next.next(r != null ? r.status() : status, wasRedirected);
+      } catch (RuntimeException e) {
+        log.error("the next targets of {} failed", server.request().callId(), e);
+        started = false;
+      }
+      if (started) {
+        return;
+      }
+      synchronized (this) {
+        answered = true;
+      }
     }
     if (r == null) {
       // no branch answered: the proxy's own response says why
@@ -216,6 +325,19 @@ final class Forwarding implements ClientTransaction.Listener {
     server.respond(withoutTopVia(r));
   }
 
+  /** The stage rang long enough: its branches are cancelled and the fallback decides what comes next. */
+  void redirect() {
+    List<Branch> cancel;
+    synchronized (this) {
+      if (answered || cancelled || redirected) {
+        return;
+      }
+      redirected = true;
+      cancel = unansweredBranches();
+    }
+    cancel.forEach(this::cancelBranch);
+  }
+
   /** The caller cancelled (16.10): every branch that has not ended is cancelled. */
   void cancel() {
     List<Branch> cancel;
@@ -224,6 +346,7 @@ final class Forwarding implements ClientTransaction.Listener {
         return;
       }
       cancelled = true;
+      stageTimer.cancel();
       cancel = unansweredBranches();
     }
     cancel.forEach(this::cancelBranch);

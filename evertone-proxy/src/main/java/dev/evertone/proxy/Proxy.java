@@ -4,6 +4,7 @@ import dev.evertone.registrar.Binding;
 import dev.evertone.registrar.BindingReach;
 import dev.evertone.registrar.DigestGate;
 import dev.evertone.registrar.LocationService;
+import dev.evertone.sip.auth.DigestClient;
 import dev.evertone.sip.header.Address;
 import dev.evertone.sip.header.HeaderName;
 import dev.evertone.sip.message.Method;
@@ -18,6 +19,10 @@ import dev.evertone.sip.transport.Source;
 import dev.evertone.sip.transport.TransportType;
 import dev.evertone.sip.uri.SipUri;
 import dev.evertone.sip.uri.Uri;
+import dev.evertone.store.DialPlan;
+import dev.evertone.store.ForwardRule;
+import dev.evertone.store.PhoneNumber;
+import dev.evertone.store.Trunk;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -27,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +53,7 @@ public final class Proxy {
   private static final Logger log = LoggerFactory.getLogger(Proxy.class);
   /** Methods that create a dialog (RFC 3261 12, RFC 6665, RFC 3515): this proxy stays on their path. */
   private static final Set<String> DIALOG_CREATING = Set.of(Method.INVITE, Method.SUBSCRIBE, Method.REFER);
+  private static final String P_ASSERTED_IDENTITY = "P-Asserted-Identity";
 
   private final LocationService location;
   private final ExtensionDirectory extensions;
@@ -60,13 +67,18 @@ public final class Proxy {
   private final Counter unavailable;
   private final Counter inDialog;
   private final Counter notOurs;
+  private final Counter inbound;
+  private final Counter outbound;
+  private final Counter failovers;
+  private final Counter forwardedByRule;
+  private final RoutingTable routing;
 
   /**
    * @param listenAddress the socket evertone listens on for each transport (null when it does not)
    * @param tokens makes and checks the flow tokens of Record-Route; every node of a cluster needs the same secret
    * @param timerC milliseconds a branch of an INVITE may ring unanswered before it is cancelled (16.8, at least 3 min)
    */
-  public Proxy(LocationService location, ExtensionDirectory extensions, DigestGate gate, TransactionLayer transactions,
+  public Proxy(LocationService location, ExtensionDirectory extensions, RoutingTable routing, DigestGate gate, TransactionLayer transactions,
       Function<TransportType, @Nullable InetSocketAddress> listenAddress, FlowToken tokens, long timerC, String serverHeader,
       MeterRegistry meters) {
     this.location = location;
@@ -81,6 +93,11 @@ public final class Proxy {
     this.unavailable = requests("unavailable", meters);
     this.inDialog = requests("in-dialog", meters);
     this.notOurs = requests("not-our-dialog", meters);
+    this.inbound = requests("from-trunk", meters);
+    this.outbound = requests("to-trunk", meters);
+    this.failovers = requests("trunk-failover", meters);
+    this.forwardedByRule = requests("forwarded-by-rule", meters);
+    this.routing = routing;
   }
 
   private static Counter requests(String outcome, MeterRegistry meters) {
@@ -99,6 +116,11 @@ public final class Proxy {
       String proxyRequire = request.header(HeaderName.PROXY_REQUIRE);
       if (proxyRequire != null) {
         respond(tx, SipResponse.forRequest(request, StatusCode.BAD_EXTENSION).add(HeaderName.UNSUPPORTED, proxyRequire.strip()));
+        return;
+      }
+      RoutingTable.Route carrier = routing.trunkAt(tx.source());
+      if (carrier != null) {
+        inbound(tx, request, carrier);
         return;
       }
       if (!(request.from().uri() instanceof SipUri from) || from.user() == null) {
@@ -287,48 +309,31 @@ public final class Proxy {
     return r.build();
   }
 
+  /** How many times one call may be forwarded (extension to extension to number...) before it is a loop. */
+  private static final int MAX_FORWARDS_OF_A_CALL = 4;
+
+  /** One request being routed: where it came from, its response context, and who the caller is to carriers. */
+  private record Call(ServerTransaction tx, SipRequest request, String domain, Forwarding forwarding, @Nullable String callerSide,
+      @Nullable String callerNumber, boolean fromDevice) {}
+
   private void forward(ServerTransaction tx, SipRequest request, String realm) {
     Uri target = request.requestUri();
-    // a domain's devices reach the devices of the same domain; other domains and the outside world come with trunks
+    // a domain's devices reach the devices of the same domain, and the outside world through its trunks
     if (!(target instanceof SipUri uri) || uri.user() == null || !uri.host().equalsIgnoreCase(realm)) {
       respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN).reason("Forbidden (only users of " + realm + " can be reached)"));
       return;
     }
+    String caller = ((SipUri) request.from().uri()).userUnescaped();
+    Call call = newCall(tx, request, realm, routing.numberOf(realm, caller), true);
+    toUser(call, uri.userUnescaped(), 0);
+  }
+
+  private Call newCall(ServerTransaction tx, SipRequest request, String domain, @Nullable String callerNumber, boolean fromDevice) {
     if (request.isMethod(Method.INVITE)) {
       tx.respond(SipResponse.forRequest(request, StatusCode.TRYING).build()); // 16.2: stop the caller's retransmissions
     }
-    String user = uri.userUnescaped();
-    extensions.authUsers(realm, user).whenComplete((lines, failure) -> {
-      if (failure != null) {
-        log.error("cannot read the lines of extension {}@{}; routing to the line of that name only: {}", user, realm, failure.toString());
-      }
-      try {
-        fork(tx, request, uri, realm, failure == null ? lines : List.of());
-      } catch (RuntimeException e) {
-        log.error("{} to {} failed", request.method(), uri, e);
-        respond(tx, SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR));
-      }
-    });
-  }
-
-  /**
-   * 16.5: the targets are the contacts of the line the user part names, and of the lines on the devices of
-   * the extension it names (a user's desk phone and softphone ring together).
-   */
-  private void fork(ServerTransaction tx, SipRequest request, SipUri uri, String realm, List<String> lines) {
-    if (tx.isCompleted()) {
-      return; // cancelled while the extension's lines were read
-    }
-    Set<String> aors = new LinkedHashSet<>();
-    aors.add(uri.aorKey());
-    for (String line : lines) {
-      aors.add(SipUri.of(line, realm).aorKey());
-    }
-    List<Binding> bindings = new ArrayList<>();
-    for (String aor : aors) {
-      bindings.addAll(location.lookup(aor));
-    }
     Forwarding forwarding = new Forwarding(tx, transactions, timerC, b -> respond(tx, b));
+    tx.attach(forwarding);
     // the Record-Route entry on the caller's side names the flow the request came over
     String callerSide = null;
     if (DIALOG_CREATING.contains(request.method())) {
@@ -338,27 +343,229 @@ public final class Proxy {
         callerSide = recordRoute(source.transport(), source.remote(), caller.sentBy());
       }
     }
+    return new Call(tx, request, domain.toLowerCase(Locale.ROOT), forwarding, callerSide, callerNumber, fromDevice);
+  }
+
+  /**
+   * A request from a carrier: to one of the domain's numbers, which rings its extension. Carriers are known by
+   * address (the trunk's host and, over UDP, port), not by password; any other number is 404.
+   */
+  private void inbound(ServerTransaction tx, SipRequest request, RoutingTable.Route carrier) {
+    Trunk trunk = carrier.trunk();
+    if (!request.isMethod(Method.INVITE) && !request.isMethod(Method.MESSAGE)) {
+      respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN).reason("Forbidden (a trunk may send calls and messages)"));
+      return;
+    }
+    // the number is in the Request-URI; a carrier we register to may put our account there and the number in To
+    String dialled = request.requestUri() instanceof SipUri u && u.user() != null ? u.userUnescaped() : null;
+    PhoneNumber number = numberOf(dialled, trunk);
+    boolean toOurAccount = dialled == null || dialled.equals(trunk.username());
+    if (number == null && toOurAccount && request.to().uri() instanceof SipUri to && to.user() != null) {
+      number = numberOf(to.userUnescaped(), trunk);
+    }
+    if (number == null || !number.domain().equals(trunk.domain())) {
+      log.info("trunk {} of {} called {}, which is no number of that domain", trunk.name(), trunk.domain(), dialled);
+      respond(tx, SipResponse.forRequest(request, StatusCode.NOT_FOUND).reason("Not Found (no such number)"));
+      return;
+    }
+    inbound.increment();
+    Call call = newCall(tx, request, trunk.domain(), null, false);
+    toUser(call, number.extension(), 0);
+  }
+
+  private @Nullable PhoneNumber numberOf(@Nullable String dialled, Trunk trunk) {
+    String e164 = dialled == null ? null : inboundNumber(dialled, trunk);
+    return e164 == null ? null : routing.number(e164);
+  }
+
+  /** The E.164 form of a number a carrier calls: with its plus, without it (the trunk's format), or as the dial plan reads it. */
+  private @Nullable String inboundNumber(String dialled, Trunk trunk) {
+    String digits = dialled.replaceAll("[ .()\\-]", "");
+    if (trunk.numberFormat() == Trunk.NumberFormat.DIGITS && digits.matches("[1-9][0-9]{6,14}")) {
+      return "+" + digits;
+    }
+    return DialPlan.toE164(digits, routing.plan(trunk.domain()));
+  }
+
+  /**
+   * 16.5: {@code user} of the call's domain is a line (its auth user) or an extension, whose devices all ring;
+   * a number that is neither goes out through the domain's trunks.
+   */
+  private void toUser(Call call, String user, int depth) {
+    extensions.authUsers(call.domain(), user).whenComplete((lines, failure) -> {
+      if (failure != null) {
+        log.error("cannot read the lines of extension {}@{}; routing to the line of that name only: {}", user, call.domain(),
+            failure.toString());
+      }
+      try {
+        List<String> l = failure == null ? lines : List.of();
+        if (call.forwarding().isCancelled()) {
+          return; // the caller gave up while the lines were read
+        }
+        boolean local = !l.isEmpty() || !location.lookup(SipUri.of(user, call.domain()).aorKey()).isEmpty();
+        if (!local && call.request().isMethod(Method.INVITE) && ForwardRule.isNumber(user)
+            && DialPlan.toE164(user, routing.plan(call.domain())) != null) {
+          toNumber(call, user, depth);
+        } else {
+          ring(call, user, l, depth);
+        }
+      } catch (RuntimeException e) {
+        log.error("{} to {} failed", call.request().method(), user, e);
+        respond(call.tx(), SipResponse.forRequest(call.request(), StatusCode.SERVER_INTERNAL_ERROR));
+      }
+    });
+  }
+
+  /**
+   * Rings every registered device of an extension (or the line of that name) at once, with its forwarding
+   * rules: always (nothing rings), when not registered, when busy, when not answered within N seconds.
+   */
+  private void ring(Call call, String user, List<String> lines, int depth) {
+    Map<ForwardRule.Kind, ForwardRule> rules = lines.isEmpty() ? Map.of() : routing.rules(call.domain(), user);
+    ForwardRule always = rules.get(ForwardRule.Kind.ALWAYS);
+    if (always != null) {
+      forwardTo(call, always, depth);
+      return;
+    }
+    Set<String> aors = new LinkedHashSet<>();
+    aors.add(SipUri.of(user, call.domain()).aorKey());
+    for (String line : lines) {
+      aors.add(SipUri.of(line, call.domain()).aorKey());
+    }
+    List<Binding> bindings = new ArrayList<>();
+    for (String aor : aors) {
+      bindings.addAll(location.lookup(aor));
+    }
     int targets = 0;
     for (Binding b : bindings) {
       BindingReach reach = BindingReach.of(b, listenAddress);
       Destination to = reach.destination();
       if (to != null) {
         try {
-          forwarding.add(copyFor(request, b, reach, callerSide), to);
+          call.forwarding().add(copyFor(call, b, reach), to);
           targets++;
         } catch (SipParseException e) {
           log.debug("contact {} cannot be a Request-URI: {}", b.contact(), e.reason());
         }
       }
     }
+    ForwardRule busy = rules.get(ForwardRule.Kind.BUSY);
+    ForwardRule noAnswer = rules.get(ForwardRule.Kind.NO_ANSWER);
     if (targets == 0) {
-      unavailable.increment();
-      respond(tx, SipResponse.forRequest(request, StatusCode.TEMPORARILY_UNAVAILABLE));
+      ForwardRule unregistered = rules.getOrDefault(ForwardRule.Kind.UNREGISTERED, noAnswer);
+      if (unregistered != null) {
+        forwardTo(call, unregistered, depth);
+      } else {
+        unavailable.increment();
+        respond(call.tx(), SipResponse.forRequest(call.request(), StatusCode.TEMPORARILY_UNAVAILABLE));
+      }
       return;
     }
     forwarded.increment();
-    tx.attach(forwarding);
-    forwarding.start();
+    if (busy != null || noAnswer != null) {
+      call.forwarding().fallback((status, redirected) -> {
+        if (busy != null && (status == StatusCode.BUSY_HERE || status == 600)) {
+          forwardTo(call, busy, depth);
+          return true;
+        }
+        if (noAnswer != null && (redirected || status == StatusCode.REQUEST_TIMEOUT || status == StatusCode.TEMPORARILY_UNAVAILABLE)) {
+          forwardTo(call, noAnswer, depth);
+          return true;
+        }
+        return false;
+      });
+      if (noAnswer != null && noAnswer.afterSeconds() != null) {
+        call.forwarding().redirectAfter(noAnswer.afterSeconds() * 1000L);
+      }
+    }
+    call.forwarding().start();
+  }
+
+  /** A forwarding rule applies: the call goes on to its target, an extension or a number. */
+  private void forwardTo(Call call, ForwardRule rule, int depth) {
+    if (depth + 1 >= MAX_FORWARDS_OF_A_CALL) {
+      log.warn("{}@{}: forwarding goes round in circles ({} -> {}); the call ends here", rule.extension(), rule.domain(),
+          rule.kind().lowerName(), rule.target());
+      respond(call.tx(), SipResponse.forRequest(call.request(), StatusCode.LOOP_DETECTED).reason("Loop Detected (forwarding)"));
+      return;
+    }
+    log.debug("{}@{}: forwarded ({}) to {}", rule.extension(), rule.domain(), rule.kind().lowerName(), rule.target());
+    forwardedByRule.increment();
+    toUser(call, rule.target(), depth + 1); // an extension of that name if there is one, else a number to dial
+  }
+
+  /** A number outside the domain: the domain's own numbers ring their extension, others go out through its trunks. */
+  private void toNumber(Call call, String dialled, int depth) {
+    String e164 = DialPlan.toE164(dialled, routing.plan(call.domain()));
+    if (e164 == null) {
+      respond(call.tx(), SipResponse.forRequest(call.request(), StatusCode.NOT_FOUND).reason("Not Found (not a number this domain can dial)"));
+      return;
+    }
+    PhoneNumber own = routing.number(e164);
+    if (own != null && own.domain().equals(call.domain())) {
+      toUser(call, own.extension(), depth + 1);
+      return;
+    }
+    List<RoutingTable.Route> trunks = routing.trunks(call.domain()).stream().filter(t -> t.address() != null).toList();
+    if (trunks.isEmpty()) {
+      respond(call.tx(), SipResponse.forRequest(call.request(), StatusCode.NOT_FOUND).reason("Not Found (no trunk for numbers outside "
+          + call.domain() + ")"));
+      return;
+    }
+    outbound.increment();
+    tryTrunk(call, trunks, 0, e164);
+  }
+
+  /** Sends the call to trunk {@code i}; after a 408 or 5xx (or no answer at all) the next trunk gets it. */
+  private void tryTrunk(Call call, List<RoutingTable.Route> trunks, int i, String e164) {
+    RoutingTable.Route route = trunks.get(i);
+    Trunk t = route.trunk();
+    TransportType transport = "tcp".equals(t.transport()) ? TransportType.TCP : TransportType.UDP;
+    Destination to = Destination.of(transport, route.address());
+    BindingReach reach = BindingReach.of(to, listenAddress);
+    if (reach.destination() == null) {
+      log.warn("trunk {} of {}: {}", t.name(), t.domain(), reach.unreachable());
+      if (i + 1 < trunks.size()) {
+        tryTrunk(call, trunks, i + 1, e164);
+      } else {
+        respond(call.tx(), SipResponse.forRequest(call.request(), StatusCode.SERVICE_UNAVAILABLE));
+      }
+      return;
+    }
+    String number = t.numberFormat() == Trunk.NumberFormat.DIGITS ? e164.substring(1) : e164;
+    String host = route.address().getAddress().getHostAddress();
+    SipUri uri = SipUri.parse("sip:" + number + "@" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + route.address().getPort()
+        + (transport == TransportType.TCP ? ";transport=tcp" : "") + ";user=phone");
+    SipRequest.Builder r = nextHop(call, uri, reach, transport, null);
+    if (call.callerNumber() != null) {
+      // RFC 3325: the caller's number, as evertone vouches for it to the carrier
+      r.set(P_ASSERTED_IDENTITY, "<sip:" + call.callerNumber() + "@" + call.domain() + ";user=phone>");
+    }
+    Forwarding.Credentials credentials = null;
+    if (t.username() != null && route.secret() != null) {
+      String user = t.username();
+      String secret = route.secret();
+      credentials = (request, challenge) -> {
+        DigestClient.Answer a = DigestClient.answer(challenge, request.method(), request.requestUri().toString(), user, secret);
+        if (a == null) {
+          return null;
+        }
+        return request.toBuilder().mapFirst(HeaderName.VIA, v -> v.replaceFirst(";branch=[^;,]*", ";branch=" + TransactionLayer.newBranch()))
+            .remove(a.header()).add(a.header(), a.value()).build();
+      };
+    }
+    call.forwarding().add(r.build(), to, credentials);
+    call.forwarding().fallback((status, redirected) -> {
+      boolean carrierFailed = status == StatusCode.REQUEST_TIMEOUT || (status >= 500 && status < 600);
+      if (carrierFailed && i + 1 < trunks.size()) {
+        log.info("trunk {} of {} answered {}; trying trunk {}", t.name(), t.domain(), status, trunks.get(i + 1).trunk().name());
+        failovers.increment();
+        tryTrunk(call, trunks, i + 1, e164);
+        return true;
+      }
+      return false;
+    });
+    call.forwarding().start();
   }
 
   /** A Record-Route entry of this proxy: the flow token of one side, the address that side reaches us at. */
@@ -368,27 +575,39 @@ public final class Proxy {
   }
 
   /**
-   * 16.6: the request for one target: its contact as Request-URI, one hop less, our Via on top, its Path as
-   * route, and for a request that creates a dialog our two Record-Route entries (callee's side on top).
+   * 16.6: the request for one target: {@code uri} as Request-URI, one hop less, our Via on top, {@code route}
+   * (a binding's Path) as its route, for a request that creates a dialog our two Record-Route entries (the
+   * target's side on top); credentials meant for this proxy and identities a device asserts removed.
    */
-  private SipRequest copyFor(SipRequest request, Binding b, BindingReach reach, @Nullable String callerSide) {
+  private SipRequest.Builder nextHop(Call call, Uri uri, BindingReach reach, TransportType transport, @Nullable String route) {
+    SipRequest request = call.request();
     Destination to = reach.destination();
     SipRequest.Builder r = request.toBuilder()
-        .requestUri(Uri.parse(b.contact()))
+        .requestUri(uri)
         .set(HeaderName.MAX_FORWARDS, Integer.toString(request.maxForwards() < 0 ? 69 : request.maxForwards() - 1))
-        .prepend(HeaderName.VIA, reach.via(b.transport(), TransactionLayer.newBranch()))
+        .prepend(HeaderName.VIA, reach.via(transport, TransactionLayer.newBranch()))
         // RFC 3261 22.3: the credentials were for this proxy, not for the device
         .remove(HeaderName.PROXY_AUTHORIZATION)
-        // 16.4: the sender's route set names this proxy (its outbound proxy); evertone delivers to the registered
-        // contact itself and follows no other route a sender writes, so that it relays nothing elsewhere
+        // 16.4: the sender's route set names this proxy (its outbound proxy); evertone delivers to the target
+        // itself and follows no other route a sender writes, so that it relays nothing elsewhere
         .remove(HeaderName.ROUTE);
-    if (b.path() != null) {
-      r.prepend(HeaderName.ROUTE, b.path()); // RFC 3327 5.3
+    if (call.fromDevice()) {
+      // RFC 3325: only evertone asserts identities; a device's claim is not passed on
+      r.remove(P_ASSERTED_IDENTITY).remove("P-Preferred-Identity");
     }
-    if (callerSide != null && to != null) {
-      r.prepend(HeaderName.RECORD_ROUTE, callerSide).prepend(HeaderName.RECORD_ROUTE, recordRoute(to.transport(), to.address(), reach.sentBy()));
+    if (route != null) {
+      r.prepend(HeaderName.ROUTE, route); // RFC 3327 5.3
     }
-    return r.build();
+    if (call.callerSide() != null && to != null) {
+      r.prepend(HeaderName.RECORD_ROUTE, call.callerSide()).prepend(HeaderName.RECORD_ROUTE, recordRoute(to.transport(), to.address(),
+          reach.sentBy()));
+    }
+    return r;
+  }
+
+  /** The request for a device's binding: its contact as Request-URI, over the flow it registered on. */
+  private SipRequest copyFor(Call call, Binding b, BindingReach reach) {
+    return nextHop(call, Uri.parse(b.contact()), reach, b.transport(), b.path()).build();
   }
 
   private void respond(ServerTransaction tx, SipResponse.Builder b) {

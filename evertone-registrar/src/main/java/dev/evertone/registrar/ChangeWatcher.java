@@ -3,6 +3,7 @@ package dev.evertone.registrar;
 import dev.evertone.store.Change;
 import dev.evertone.store.ChangeFeed;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ public final class ChangeWatcher implements Runnable, AutoCloseable {
 
   private final ChangeFeed feed;
   private final CredentialCache cache;
+  private final Consumer<Change> others;
   private long seen;
   private boolean failing;
   private volatile boolean running;
@@ -25,8 +27,14 @@ public final class ChangeWatcher implements Runnable, AutoCloseable {
 
   /** Starts from the newest change: what is cached afterwards was loaded after it. */
   public ChangeWatcher(ChangeFeed feed, CredentialCache cache) {
+    this(feed, cache, change -> { });
+  }
+
+  /** @param others told of every change after the credential cache has seen it (the proxy's routing follows it) */
+  public ChangeWatcher(ChangeFeed feed, CredentialCache cache, Consumer<Change> others) {
     this.feed = feed;
     this.cache = cache;
+    this.others = others;
     this.seen = feed.latest();
   }
 
@@ -55,7 +63,10 @@ public final class ChangeWatcher implements Runnable, AutoCloseable {
       do {
         batch = feed.since(seen, BATCH);
         for (Change c : batch) {
-          cache.invalidate(c.domain(), Change.CREDENTIAL.equals(c.entity()) ? c.username() : null);
+          if (Change.CREDENTIAL.equals(c.entity()) || Change.DOMAIN.equals(c.entity())) {
+            cache.invalidate(c.domain(), Change.CREDENTIAL.equals(c.entity()) ? c.username() : null);
+          }
+          others.accept(c);
           seen = c.seq();
         }
       } while (batch.size() == BATCH);

@@ -3,9 +3,11 @@ package dev.evertone.server;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.ChangeWatcher;
 import dev.evertone.registrar.CredentialCache;
+import dev.evertone.proxy.CarrierRegistrations;
 import dev.evertone.proxy.ExtensionDirectory;
 import dev.evertone.proxy.FlowToken;
 import dev.evertone.proxy.Proxy;
+import dev.evertone.proxy.RoutingTable;
 import dev.evertone.registrar.BindingJournal;
 import dev.evertone.registrar.ContactPing;
 import dev.evertone.registrar.DigestGate;
@@ -31,7 +33,9 @@ import dev.evertone.provisioning.ProvisioningConfig;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.provisioning.template.TemplateLimits;
 import dev.evertone.store.Actor;
+import dev.evertone.store.Change;
 import dev.evertone.store.DomainSize;
+import dev.evertone.store.RoutingRepository;
 import dev.evertone.store.Store;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
@@ -90,12 +94,13 @@ public final class EvertoneServer implements AutoCloseable {
   private final ChangeWatcher watcher;
   private final List<ListenPoint> listen;
   private final @Nullable CertificateManager certificates;
+  private final CarrierRegistrations carriers;
 
   @SuppressWarnings("checkstyle:ParameterNumber")
   private EvertoneServer(Store store, PrometheusMeterRegistry meters, ExecutorService storeExecutor, ScheduledExecutorService maintenance,
       ScheduledExecutorService bindingWriter, @Nullable BindingJournal journal, Registrations registrations, LocationService location,
       SipStack sip,
-      @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen, @Nullable CertificateManager certificates) {
+      @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen, @Nullable CertificateManager certificates, CarrierRegistrations carriers) {
     this.store = store;
     this.meters = meters;
     this.storeExecutor = storeExecutor;
@@ -109,6 +114,7 @@ public final class EvertoneServer implements AutoCloseable {
     this.watcher = watcher;
     this.listen = listen;
     this.certificates = certificates;
+    this.carriers = carriers;
   }
 
   /** Opens the store, binds the sockets and starts serving. */
@@ -131,7 +137,14 @@ public final class EvertoneServer implements AutoCloseable {
       LocationService location = new LocationService(clock, registrarConfig.maxExpires(), meters);
       CredentialCache cache = new CredentialCache(store.credentials(), storeExecutor, config.store().credentialCacheSize(), algorithms,
           config.auth().previousSecretGrace().toMillis(), meters);
-      ChangeWatcher watcher = new ChangeWatcher(store.changes(), cache).start(config.store().changePollInterval().toMillis());
+      RoutingTable routing = new RoutingTable(store.routing(), meters);
+      routing.reload();
+      // trunks, numbers and forwarding follow every change, from this process or another node
+      ChangeWatcher watcher = new ChangeWatcher(store.changes(), cache, change -> {
+        if (RoutingRepository.CHANGE.equals(change.entity()) || Change.DOMAIN.equals(change.entity())) {
+          routing.reload();
+        }
+      }).start(config.store().changePollInterval().toMillis());
       started.add(watcher);
       byte[] clusterSecret = nonceSecret(config.auth().nonceSecret());
       NonceService nonces = new NonceService(clusterSecret, config.auth().nonceLifetime().toMillis(), clock);
@@ -169,7 +182,8 @@ public final class EvertoneServer implements AutoCloseable {
           config.store().credentialCacheSize());
       // the socket of each transport, for the Via of requests to bindings that have no flow (read back after a restart)
       Function<TransportType, @Nullable InetSocketAddress> listenAddress = t -> sipAddress(transport.listen(), sip.boundAddresses(), t);
-      core.proxy(new Proxy(location, extensions, gate, sip.transactions(), listenAddress, new FlowToken(clusterSecret),
+      CarrierRegistrations carriers = new CarrierRegistrations(routing, sip.transactions(), listenAddress, clock, name, meters);
+      core.proxy(new Proxy(location, extensions, routing, gate, sip.transactions(), listenAddress, new FlowToken(clusterSecret),
           timerC(config), name, meters));
       if (certificates != null) {
         CertificateManager c = certificates;
@@ -181,6 +195,9 @@ public final class EvertoneServer implements AutoCloseable {
       }
 
       maintenance.scheduleAtFixedRate(guarded("binding expiry", location::expireDue), 1, 1, TimeUnit.SECONDS);
+      maintenance.scheduleAtFixedRate(guarded("carrier registrations", carriers::tick), 1, 1, TimeUnit.SECONDS);
+      // carriers' host names are resolved again, and a missed change is caught up
+      maintenance.scheduleWithFixedDelay(guarded("routing reload", routing::reload), 5, 5, TimeUnit.MINUTES);
       long keepalive = config.registrar().natKeepaliveInterval().toSeconds();
       if (keepalive > 0) {
         NatKeepAlive nat = new NatKeepAlive(location, (int) Math.min(keepalive, 3600), meters);
@@ -217,7 +234,7 @@ public final class EvertoneServer implements AutoCloseable {
       }
       log.info("digest algorithms offered: {}; realm = the domain of each device", config.auth().algorithms());
       return new EvertoneServer(store, meters, storeExecutor, maintenance, bindingWriter, journal, registrations, location, sip, http, watcher,
-          transport.listen(), certificates);
+          transport.listen(), certificates, carriers);
     } catch (Exception | Error e) {
       maintenance.shutdownNow();
       bindingWriter.shutdownNow();
@@ -352,6 +369,14 @@ public final class EvertoneServer implements AutoCloseable {
     return secret;
   }
 
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static Runnable guarded(String what, Runnable task) {
     return () -> {
       try {
@@ -430,6 +455,9 @@ public final class EvertoneServer implements AutoCloseable {
       storeExecutor.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (carriers.close() > 0) {
+      sleepQuietly(200); // the unregistrations leave before the sockets close
     }
     sip.close();
     if (certificates != null) {

@@ -16,6 +16,8 @@ public interface Store extends AutoCloseable {
 
   BindingRepository bindings();
 
+  RoutingRepository routing();
+
   /** A short description for logs: the kind of database and where it is (no password). */
   String describe();
 

@@ -1,5 +1,10 @@
 package dev.evertone.server.cli;
 
+import dev.evertone.store.PhoneNumber;
+import dev.evertone.store.DialPlan;
+import dev.evertone.provisioning.TrunkSpec;
+import dev.evertone.provisioning.TrunkInfo;
+import dev.evertone.provisioning.ForwardInfo;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.evertone.provisioning.CredentialVersion;
@@ -290,5 +295,67 @@ final class RemoteProvisioning implements Provisioning {
   public List<AuditEvent> audit(@Nullable String batch, @Nullable Instant since, int limit) {
     return call("GET", "/audit" + query(params("batch", batch, "since", since, "limit", limit)), null,
         new TypeReference<List<AuditEvent>>() {});
+  }
+
+  @Override
+  public List<TrunkInfo> trunks(String domain) {
+    return call("GET", d(domain) + "/trunks", null, new TypeReference<List<TrunkInfo>>() {});
+  }
+
+  @Override
+  public TrunkInfo putTrunk(String domain, String name, TrunkSpec spec) {
+    return call("PUT", d(domain) + "/trunks/" + enc(name), spec, TrunkInfo.class);
+  }
+
+  @Override
+  public void removeTrunk(String domain, String name) {
+    callNoContent("DELETE", d(domain) + "/trunks/" + enc(name));
+  }
+
+  @Override
+  public List<PhoneNumber> numbers(String domain) {
+    return call("GET", d(domain) + "/numbers", null, new TypeReference<List<PhoneNumber>>() {});
+  }
+
+  @Override
+  public PhoneNumber putNumber(String domain, String number, String extension) {
+    return call("PUT", d(domain) + "/numbers/" + enc(number), Map.of("extension", extension), PhoneNumber.class);
+  }
+
+  @Override
+  public void removeNumber(String domain, String number) {
+    callNoContent("DELETE", d(domain) + "/numbers/" + enc(number));
+  }
+
+  @Override
+  public List<ForwardInfo> forwarding(String domain, String extension) {
+    return call("GET", d(domain) + "/users/" + enc(extension) + "/forwarding", null, new TypeReference<List<ForwardInfo>>() {});
+  }
+
+  @Override
+  public ForwardInfo setForwarding(String domain, String extension, String kind, String target, @Nullable Integer afterSeconds) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("target", target);
+    body.put("after_seconds", afterSeconds);
+    return call("PUT", d(domain) + "/users/" + enc(extension) + "/forwarding/" + enc(kind), body, ForwardInfo.class);
+  }
+
+  @Override
+  public void removeForwarding(String domain, String extension, String kind) {
+    callNoContent("DELETE", d(domain) + "/users/" + enc(extension) + "/forwarding/" + enc(kind));
+  }
+
+  @Override
+  public DialPlan dialPlan(String domain) {
+    return call("GET", d(domain) + "/dial-plan", null, DialPlan.class);
+  }
+
+  @Override
+  public DialPlan setDialPlan(String domain, String countryCode, String nationalPrefix, String internationalPrefix) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("country_code", countryCode);
+    body.put("national_prefix", nationalPrefix);
+    body.put("international_prefix", internationalPrefix);
+    return call("PUT", d(domain) + "/dial-plan", body, DialPlan.class);
   }
 }

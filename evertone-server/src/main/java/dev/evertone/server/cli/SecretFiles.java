@@ -24,4 +24,18 @@ final class SecretFiles {
     }
     return Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
   }
+
+  /** A secret kept in a file (its first line, without the line break), so that it never shows on a command line. */
+  static String read(Path file) {
+    try {
+      String text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+      String first = text.lines().findFirst().orElse("").strip();
+      if (first.isEmpty()) {
+        throw new IllegalArgumentException(file + " is empty; write the password on its first line");
+      }
+      return first;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
 }

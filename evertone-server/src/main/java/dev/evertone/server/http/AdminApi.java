@@ -7,6 +7,7 @@ import dev.evertone.provisioning.NewDevice;
 import dev.evertone.provisioning.NewLine;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.provisioning.RestoreRequest;
+import dev.evertone.provisioning.TrunkSpec;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.Actor;
 import dev.evertone.store.AdminTokenRepository;
@@ -85,6 +86,17 @@ final class AdminApi {
     public String toString() {
       return "SecretBody[(hidden)]";
     }
+  }
+
+  record NumberBody(@Nullable String extension) {}
+
+  record ForwardBody(@Nullable String target, @Nullable Integer afterSeconds) {}
+
+  record DialPlanBody(@Nullable String countryCode, @Nullable String nationalPrefix, @Nullable String internationalPrefix) {}
+
+  /** A number in a path: '+' must be sent as %2B; a bare '+' that became a space is taken back. */
+  private static String number(Context ctx) {
+    return ctx.pathParam("number").replace(' ', '+');
   }
 
   /** Checks the token of a request to {@code /api/v1/*}; the OpenAPI document is public. */
@@ -173,6 +185,37 @@ final class AdminApi {
           Duration timeout = Duration.ofMillis(number(ctx, "timeout_ms", 5000, 1, MAX_PING_MILLIS));
           log.info("ping of {}@{} by {}", ctx.pathParam("auth_user"), ctx.pathParam("domain"), ctx.<Actor>attribute(ACTOR));
           ctx.json(registrations.ping(ctx.pathParam("domain"), ctx.pathParam("auth_user"), timeout));
+        }),
+        new Route(HandlerType.GET, d + "/trunks", ctx -> ctx.json(service(ctx).trunks(ctx.pathParam("domain")))),
+        new Route(HandlerType.PUT, d + "/trunks/{name}", ctx -> ctx.json(service(ctx).putTrunk(ctx.pathParam("domain"), ctx.pathParam("name"),
+            body(ctx, TrunkSpec.class)))),
+        new Route(HandlerType.DELETE, d + "/trunks/{name}", ctx -> {
+          service(ctx).removeTrunk(ctx.pathParam("domain"), ctx.pathParam("name"));
+          ctx.status(204);
+        }),
+        new Route(HandlerType.GET, d + "/numbers", ctx -> ctx.json(service(ctx).numbers(ctx.pathParam("domain")))),
+        new Route(HandlerType.PUT, d + "/numbers/{number}", ctx -> ctx.json(service(ctx).putNumber(ctx.pathParam("domain"), number(ctx),
+            required(body(ctx, NumberBody.class).extension(), "extension")))),
+        new Route(HandlerType.DELETE, d + "/numbers/{number}", ctx -> {
+          service(ctx).removeNumber(ctx.pathParam("domain"), number(ctx));
+          ctx.status(204);
+        }),
+        new Route(HandlerType.GET, d + "/users/{extension}/forwarding", ctx -> ctx.json(service(ctx).forwarding(ctx.pathParam("domain"),
+            ctx.pathParam("extension")))),
+        new Route(HandlerType.PUT, d + "/users/{extension}/forwarding/{kind}", ctx -> {
+          ForwardBody b = body(ctx, ForwardBody.class);
+          ctx.json(service(ctx).setForwarding(ctx.pathParam("domain"), ctx.pathParam("extension"), ctx.pathParam("kind"),
+              required(b.target(), "target"), b.afterSeconds()));
+        }),
+        new Route(HandlerType.DELETE, d + "/users/{extension}/forwarding/{kind}", ctx -> {
+          service(ctx).removeForwarding(ctx.pathParam("domain"), ctx.pathParam("extension"), ctx.pathParam("kind"));
+          ctx.status(204);
+        }),
+        new Route(HandlerType.GET, d + "/dial-plan", ctx -> ctx.json(service(ctx).dialPlan(ctx.pathParam("domain")))),
+        new Route(HandlerType.PUT, d + "/dial-plan", ctx -> {
+          DialPlanBody b = body(ctx, DialPlanBody.class);
+          ctx.json(service(ctx).setDialPlan(ctx.pathParam("domain"), required(b.countryCode(), "country_code"),
+              b.nationalPrefix() == null ? "0" : b.nationalPrefix(), b.internationalPrefix() == null ? "00" : b.internationalPrefix()));
         }),
         new Route(HandlerType.POST, BASE + "/imports", this::importFile),
         new Route(HandlerType.GET, BASE + "/export", this::export),

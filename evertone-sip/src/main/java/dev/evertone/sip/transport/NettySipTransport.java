@@ -90,6 +90,9 @@ public final class NettySipTransport implements SipTransport {
   private void bindUdp(ListenPoint point) throws InterruptedException {
     int sockets = epoll ? config.ioThreads() : 1;
     int port = point.port();
+    if (epoll && port != 0) {
+      requireFreeUdpPort(point);
+    }
     for (int i = 0; i < sockets; i++) {
       UdpHandler handler = new UdpHandler(receiver);
       Bootstrap b = new Bootstrap()
@@ -111,6 +114,20 @@ public final class NettySipTransport implements SipTransport {
         bound.add(local);
         log.info("SIP listening on udp {} ({} socket{})", local, sockets, sockets == 1 ? "" : "s");
       }
+    }
+  }
+
+  /**
+   * SO_REUSEPORT lets any process of the same user bind the port too: a second evertone started by mistake
+   * would silently take half of the phones' datagrams. A plain socket, which the kernel refuses on a port
+   * already bound, proves that the port is ours alone before our sockets share it.
+   */
+  private static void requireFreeUdpPort(ListenPoint point) {
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new InetSocketAddress(point.host(), point.port()))) {
+      probe.getLocalPort();
+    } catch (java.net.SocketException e) {
+      throw new IllegalStateException("UDP port " + point.port() + " on " + point.host() + " is in use by another process (another evertone?): "
+          + e.getMessage() + "; stop it or choose another port with sip.udp-port", e);
     }
   }
 

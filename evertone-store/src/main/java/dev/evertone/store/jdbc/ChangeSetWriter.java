@@ -779,6 +779,10 @@ final class ChangeSetWriter {
           }
           throw new NotFoundException("domain " + domain + " does not exist");
         }
+        // its routing goes with it: a domain added again later starts without the old trunks and numbers
+        for (String table : new String[] {"trunk", "phone_number", "forward_rule", "dial_plan"}) {
+          Jdbc.update(c, "DELETE FROM " + table + " WHERE domain = ?", domain);
+        }
         JdbcChangeFeed.record(c, Change.DOMAIN, domain, null, now);
       }
     }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.evertone.store.AdminTokenRepository;
 import dev.evertone.store.AuditLog;
 import dev.evertone.store.BindingRepository;
+import dev.evertone.store.RoutingRepository;
 import dev.evertone.store.ChangeFeed;
 import dev.evertone.store.CredentialRepository;
 import dev.evertone.store.DomainRepository;
@@ -41,6 +42,7 @@ public final class JdbcStore implements Store {
   private final JdbcAdminTokenRepository tokens;
   private final JdbcChangeFeed changes;
   private final JdbcBindingRepository bindings;
+  private final JdbcRoutingRepository routing;
   private final @Nullable PostgresNotifications notifications;
 
   private JdbcStore(HikariDataSource dataSource, Dialect dialect, String url, String description, SecretCipher cipher, Clock clock) {
@@ -56,6 +58,7 @@ public final class JdbcStore implements Store {
     this.audit = new JdbcAuditLog(jdbc);
     this.tokens = new JdbcAdminTokenRepository(jdbc, clock);
     this.bindings = new JdbcBindingRepository(jdbc);
+    this.routing = new JdbcRoutingRepository(jdbc, cipher, clock);
     this.notifications = dialect == Dialect.POSTGRESQL ? new PostgresNotifications(url, changes::signal) : null;
   }
 
@@ -173,6 +176,11 @@ public final class JdbcStore implements Store {
   @Override
   public BindingRepository bindings() {
     return bindings;
+  }
+
+  @Override
+  public RoutingRepository routing() {
+    return routing;
   }
 
   @Override
