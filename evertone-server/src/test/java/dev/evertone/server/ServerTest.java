@@ -135,4 +135,12 @@ class ServerTest {
     assertThat(status).isEqualTo(200);
     assertThat(fx.server.location().lookup("sip:2001@bench.test")).hasSize(1);
   }
+
+  @Test
+  @DisplayName("a second server on the UDP port of a running one refuses to start instead of sharing its datagrams (SO_REUSEPORT)")
+  void aSecondServerOnTheSamePortRefusesToStart() {
+    int port = fx.udp().getPort();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerFixture(dir.resolve("second"), "sip.udp-port=" + port).close())
+        .hasMessageContaining("UDP port " + port).hasMessageContaining("in use by another process");
+  }
 }
