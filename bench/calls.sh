@@ -26,9 +26,7 @@ cd "$work"
 bash "$here/peers/make-users.sh" 1000 > uac.csv
 printf 'SEQUENTIAL\ncallee;[authentication username=callee password=pwcallee]\n' > callee.csv
 UAC=(-sf "$here/peers/sipp-uac-proxy-auth.xml" -inf uac.csv -i 127.0.0.1 -p 6001 -l 20000 -buff_size 4194304 -nostdin)
-ticks() { local t=0; for p in $1; do t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
-hz=$(getconf CLK_TCK)
-field() { paste -d= <(head -1 "$1" | tr ';' '\n') <(tail -1 "$1" | tr ';' '\n') | awk -F= -v f="$2" '$1==f {print $2}'; }
+source "$here/ladder.sh"
 
 # one server: register the callee, start it, warm up, then the rate ladder; prints "rate median_us clean" lines
 measure() { # name port pids
@@ -39,21 +37,7 @@ measure() { # name port pids
   pgrep -n -f "sipp-uas-rr.xml" > uas.pid
   echo "[$name] warming up: 2 x $COUNT calls at 1000/s" >&2
   for w in 1 2; do sipp "${UAC[@]}" 127.0.0.1:$port -m "$COUNT" -r 1000 > warm.out 2>&1 || true; done
-  for rate in "${RATES[@]}"; do
-    local us=() clean=0
-    for r in $(seq "$REPEAT"); do
-      local c0; c0=$(ticks "$pids")
-      sipp "${UAC[@]}" 127.0.0.1:$port -m "$COUNT" -r "$rate" -trace_stat -stf stat.csv > run.out 2>&1 || true
-      local c1; c1=$(ticks "$pids")
-      local failed retrans
-      failed=$(field stat.csv "FailedCall(C)"); retrans=$(field stat.csv "Retransmissions(C)")
-      us+=($(( (c1 - c0) * 1000000 / hz / COUNT )))
-      [ "$failed" = "0" ] && [ "$retrans" = "0" ] && clean=$((clean + 1))
-      echo "[$name] rate $rate run $r: $(( (c1 - c0) * 1000000 / hz / COUNT )) us/call, failed $failed, retransmissions $retrans" >&2
-      rm -f stat.csv
-    done
-    echo "$rate $(printf '%s\n' "${us[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') $clean"
-  done
+  ladder "$name" "$pids" call "${UAC[@]}" 127.0.0.1:$port
   pkill -F uas.pid || true; sleep 5 # the UAS's last calls end their timewait
 }
 

@@ -23,31 +23,14 @@ work=$(mktemp -d /tmp/evertone-bench.XXXXXX); trap 'pkill -f "$work" 2>/dev/null
 cd "$work"
 bash "$here/peers/make-users.sh" "$USERS" > users.csv
 SIPP_OPTS=(-sf "$here/peers/sipp-register-auth.xml" -inf users.csv -p 6001 -l 20000 -buff_size 4194304 -nostdin)
-ticks() { local t=0; for p in $1; do t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
-hz=$(getconf CLK_TCK)
+source "$here/ladder.sh"
 
 # one server: warm up, then the rate ladder; prints "rate median_us clean" lines
 measure() { # name port pids
   local name=$1 port=$2 pids=$3
   echo "[$name] warming up: 2 x $COUNT registrations at 3000/s" >&2
   for w in 1 2; do sipp "${SIPP_OPTS[@]}" 127.0.0.1:$port -m "$COUNT" -r 3000 > warm.out 2>&1 || true; done
-  for rate in "${RATES[@]}"; do
-    local us=() clean=0
-    for r in $(seq "$REPEAT"); do
-      local c0; c0=$(ticks "$pids")
-      sipp "${SIPP_OPTS[@]}" 127.0.0.1:$port -m "$COUNT" -r "$rate" -trace_stat -stf stat.csv > run.out 2>&1 || true
-      local c1; c1=$(ticks "$pids")
-      local row; row=$(tail -1 stat.csv); local head; head=$(head -1 stat.csv)
-      local failed retrans
-      failed=$(paste -d= <(echo "$head" | tr ';' '\n') <(echo "$row" | tr ';' '\n') | awk -F= '$1=="FailedCall(C)"{print $2}')
-      retrans=$(paste -d= <(echo "$head" | tr ';' '\n') <(echo "$row" | tr ';' '\n') | awk -F= '$1=="Retransmissions(C)"{print $2}')
-      us+=($(( (c1 - c0) * 1000000 / hz / COUNT )))
-      [ "$failed" = "0" ] && [ "$retrans" = "0" ] && clean=$((clean + 1))
-      echo "[$name] rate $rate run $r: $(( (c1 - c0) * 1000000 / hz / COUNT )) us/registration, failed $failed, retransmissions $retrans" >&2
-      rm -f stat.csv
-    done
-    echo "$rate $(printf '%s\n' "${us[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') $clean"
-  done
+  ladder "$name" "$pids" registration "${SIPP_OPTS[@]}" 127.0.0.1:$port
 }
 
 # Kamailio: in-memory usrloc, password "pw" + user derived in the config

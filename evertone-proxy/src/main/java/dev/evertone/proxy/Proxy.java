@@ -22,6 +22,7 @@ import dev.evertone.sip.uri.Uri;
 import dev.evertone.store.DialPlan;
 import dev.evertone.store.ForwardRule;
 import dev.evertone.store.PhoneNumber;
+import dev.evertone.store.StoredBinding;
 import dev.evertone.store.Trunk;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,13 +73,17 @@ public final class Proxy {
   private final Counter failovers;
   private final Counter forwardedByRule;
   private final RoutingTable routing;
+  private final Cluster cluster;
+  private final Counter relayed;
+  private final java.util.concurrent.ConcurrentHashMap<String, Boolean> localHosts = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param listenAddress the socket evertone listens on for each transport (null when it does not)
    * @param tokens makes and checks the flow tokens of Record-Route; every node of a cluster needs the same secret
    * @param timerC milliseconds a branch of an INVITE may ring unanswered before it is cancelled (16.8, at least 3 min)
    */
-  public Proxy(LocationService location, ExtensionDirectory extensions, RoutingTable routing, DigestGate gate, TransactionLayer transactions,
+  public Proxy(LocationService location, ExtensionDirectory extensions, RoutingTable routing, Cluster cluster, DigestGate gate,
+      TransactionLayer transactions,
       Function<TransportType, @Nullable InetSocketAddress> listenAddress, FlowToken tokens, long timerC, String serverHeader,
       MeterRegistry meters) {
     this.location = location;
@@ -98,6 +103,8 @@ public final class Proxy {
     this.failovers = requests("trunk-failover", meters);
     this.forwardedByRule = requests("forwarded-by-rule", meters);
     this.routing = routing;
+    this.cluster = cluster;
+    this.relayed = requests("relayed-for-node", meters);
   }
 
   private static Counter requests(String outcome, MeterRegistry meters) {
@@ -117,6 +124,13 @@ public final class Proxy {
       if (proxyRequire != null) {
         respond(tx, SipResponse.forRequest(request, StatusCode.BAD_EXTENSION).add(HeaderName.UNSUPPORTED, proxyRequire.strip()));
         return;
+      }
+      if (cluster.enabled() && request.has(HeaderName.ROUTE) && cluster.isNode(tx.source().remote())) {
+        Hop hop = nextHop(request);
+        if (hop != null) {
+          relayFromNode(tx, request, hop);
+          return;
+        }
       }
       RoutingTable.Route carrier = routing.trunkAt(tx.source());
       if (carrier != null) {
@@ -250,7 +264,7 @@ public final class Proxy {
     int i = 0;
     for (; i < routes.size(); i++) {
       SipUri uri = Address.parse(routes.get(i)).sipUri();
-      Destination d = uri == null ? null : tokens.decode(uri.user());
+      Destination d = uri == null || !isOwn(uri) ? null : tokens.decode(uri.user());
       if (d == null) {
         break;
       }
@@ -299,6 +313,10 @@ public final class Proxy {
 
   /** A request inside a dialog, for its next hop: one hop less, our Via on top, this proxy's Route entries removed. */
   private static SipRequest nextHopCopy(SipRequest request, Hop hop, BindingReach reach) {
+    return nextHopBuilder(request, hop, reach).build();
+  }
+
+  private static SipRequest.Builder nextHopBuilder(SipRequest request, Hop hop, BindingReach reach) {
     SipRequest.Builder r = request.toBuilder()
         .set(HeaderName.MAX_FORWARDS, Integer.toString(request.maxForwards() < 0 ? 69 : request.maxForwards() - 1))
         .prepend(HeaderName.VIA, reach.via(reach.destination().transport(), TransactionLayer.newBranch()))
@@ -306,7 +324,7 @@ public final class Proxy {
     for (String route : hop.routes()) {
       r.add(HeaderName.ROUTE, route);
     }
-    return r.build();
+    return r;
   }
 
   /** How many times one call may be forwarded (extension to extension to number...) before it is a loop. */
@@ -432,26 +450,59 @@ public final class Proxy {
     for (String line : lines) {
       aors.add(SipUri.of(line, call.domain()).aorKey());
     }
+    // devices registered on other nodes of a cluster are read from the shared store, on a store thread
+    cluster.elsewhere(aors).whenComplete((remote, failure) -> {
+      if (failure != null) {
+        log.error("cannot read the registrations of other nodes; ringing this node's devices only: {}", failure.toString());
+      }
+      try {
+        ringAll(call, aors, rules, failure == null ? remote : List.of(), depth);
+      } catch (RuntimeException e) {
+        log.error("{} to {} failed", call.request().method(), user, e);
+        respond(call.tx(), SipResponse.forRequest(call.request(), StatusCode.SERVER_INTERNAL_ERROR));
+      }
+    });
+  }
+
+  /**
+   * One device to ring: its request, where it goes, and its q-value (RFC 3261 16.6: higher first); a contact
+   * registered without one counts as 1.0, as phones leave it out when they want no preference.
+   */
+  private record Target(int qMillis, SipRequest request, Destination destination) {
+    Target {
+      qMillis = qMillis < 0 ? 1000 : qMillis;
+    }
+  }
+
+  private void ringAll(Call call, Set<String> aors, Map<ForwardRule.Kind, ForwardRule> rules, List<StoredBinding> remote, int depth) {
     List<Binding> bindings = new ArrayList<>();
     for (String aor : aors) {
       bindings.addAll(location.lookup(aor));
     }
-    int targets = 0;
+    List<Target> targets = new ArrayList<>();
+    Set<String> contacts = new java.util.HashSet<>();
     for (Binding b : bindings) {
+      contacts.add(b.contact());
       BindingReach reach = BindingReach.of(b, listenAddress);
       Destination to = reach.destination();
       if (to != null) {
         try {
-          call.forwarding().add(copyFor(call, b, reach), to);
-          targets++;
+          targets.add(new Target(b.qMillis(), copyFor(call, b, reach), to));
         } catch (SipParseException e) {
           log.debug("contact {} cannot be a Request-URI: {}", b.contact(), e.reason());
         }
       }
     }
-    ForwardRule busy = rules.get(ForwardRule.Kind.BUSY);
+    for (StoredBinding b : remote) {
+      if (contacts.add(b.contact())) {
+        Target t = elsewhere(call, b);
+        if (t != null) {
+          targets.add(t);
+        }
+      }
+    }
     ForwardRule noAnswer = rules.get(ForwardRule.Kind.NO_ANSWER);
-    if (targets == 0) {
+    if (targets.isEmpty()) {
       ForwardRule unregistered = rules.getOrDefault(ForwardRule.Kind.UNREGISTERED, noAnswer);
       if (unregistered != null) {
         forwardTo(call, unregistered, depth);
@@ -462,8 +513,31 @@ public final class Proxy {
       return;
     }
     forwarded.increment();
-    if (busy != null || noAnswer != null) {
+    // 16.6: devices with the same q-value ring together, the groups one after another, highest q first
+    java.util.TreeMap<Integer, List<Target>> byQ = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+    for (Target t : targets) {
+      byQ.computeIfAbsent(t.qMillis(), q -> new ArrayList<>()).add(t);
+    }
+    ringGroup(call, List.copyOf(byQ.values()), 0, rules, depth);
+  }
+
+  /**
+   * Rings group {@code index}; when it ends without an answer the next group rings (a 6xx ends the search, RFC
+   * 3261 16.7 step 6), and after the last the extension's busy or no-answer rule applies.
+   */
+  private void ringGroup(Call call, List<List<Target>> groups, int index, Map<ForwardRule.Kind, ForwardRule> rules, int depth) {
+    for (Target t : groups.get(index)) {
+      call.forwarding().add(t.request(), t.destination());
+    }
+    ForwardRule busy = rules.get(ForwardRule.Kind.BUSY);
+    ForwardRule noAnswer = rules.get(ForwardRule.Kind.NO_ANSWER);
+    boolean more = index + 1 < groups.size();
+    if (more || busy != null || noAnswer != null) {
       call.forwarding().fallback((status, redirected) -> {
+        if (more && !redirected && status < 600) {
+          ringGroup(call, groups, index + 1, rules, depth);
+          return true;
+        }
         if (busy != null && (status == StatusCode.BUSY_HERE || status == 600)) {
           forwardTo(call, busy, depth);
           return true;
@@ -474,11 +548,119 @@ public final class Proxy {
         }
         return false;
       });
-      if (noAnswer != null && noAnswer.afterSeconds() != null) {
-        call.forwarding().redirectAfter(noAnswer.afterSeconds() * 1000L);
-      }
+    }
+    if (noAnswer != null && noAnswer.afterSeconds() != null) {
+      call.forwarding().redirectAfter(noAnswer.afterSeconds() * 1000L);
     }
     call.forwarding().start();
+  }
+
+  /**
+   * A device registered on another node: through that node while it is alive (it holds the device's connection
+   * or NAT mapping; a Route with the device's flow token tells it where the device is), or, for a UDP device of a
+   * node that is down, directly from here.
+   */
+  private @Nullable Target elsewhere(Call call, StoredBinding b) {
+    TransportType transport;
+    InetSocketAddress device;
+    try {
+      transport = TransportType.valueOf(b.transport().toUpperCase(Locale.ROOT));
+      device = new InetSocketAddress(InetAddress.getByName(b.sourceIp()), b.sourcePort()); // an IP literal: no lookup
+    } catch (IllegalArgumentException | UnknownHostException e) {
+      return null;
+    }
+    InetSocketAddress node = cluster.aliveAddress(b.node());
+    Destination to;
+    String route;
+    TransportType via;
+    if (node != null) {
+      to = Destination.of(TransportType.UDP, node);
+      via = TransportType.UDP;
+      route = "<sip:" + tokens.encode(transport, device) + "@" + hostPort(node) + ";lr>";
+    } else if (transport == TransportType.UDP) {
+      to = Destination.of(TransportType.UDP, device);
+      via = TransportType.UDP;
+      route = b.path();
+    } else {
+      log.debug("{} is reachable only over its {} connection to node {}, which is down", b.contact(), b.transport(), b.node());
+      return null;
+    }
+    BindingReach reach = BindingReach.of(to, listenAddress);
+    if (reach.destination() == null) {
+      return null;
+    }
+    try {
+      return new Target(b.qMillis(), nextHop(call, Uri.parse(b.contact()), reach, via, route).build(), to);
+    } catch (SipParseException e) {
+      log.debug("contact {} cannot be a Request-URI: {}", b.contact(), e.reason());
+      return null;
+    }
+  }
+
+  /**
+   * A request another node of the cluster sends for one of this node's devices: its Route names this node
+   * with the device's flow token. Forwarded there, record-routed, without authentication (the other node
+   * authenticated the caller; only cluster nodes can make tokens).
+   */
+  private void relayFromNode(ServerTransaction tx, SipRequest request, Hop hop) {
+    BindingReach reach = BindingReach.of(hop.destination(), listenAddress);
+    Destination to = reach.destination();
+    if (to == null) {
+      respond(tx, SipResponse.forRequest(request, StatusCode.TEMPORARILY_UNAVAILABLE));
+      return;
+    }
+    if (request.isMethod(Method.INVITE)) {
+      tx.respond(SipResponse.forRequest(request, StatusCode.TRYING).build());
+    }
+    relayed.increment();
+    Forwarding forwarding = new Forwarding(tx, transactions, timerC, b -> respond(tx, b));
+    tx.attach(forwarding);
+    SipRequest.Builder r = nextHopBuilder(request, hop, reach);
+    Source source = tx.source();
+    BindingReach back = BindingReach.of(new Destination(source.transport(), source.remote(), source.flow()), listenAddress);
+    if (DIALOG_CREATING.contains(request.method()) && back.sentBy() != null) {
+      r.prepend(HeaderName.RECORD_ROUTE, recordRoute(source.transport(), source.remote(), back.sentBy()))
+          .prepend(HeaderName.RECORD_ROUTE, recordRoute(to.transport(), to.address(), reach.sentBy()));
+    }
+    forwarding.add(r.build(), to);
+    forwarding.start();
+  }
+
+  /** Whether a Route or Record-Route URI names this node: the port of one of its sockets, on one of its addresses. */
+  private boolean isOwn(SipUri uri) {
+    TransportType t = transportOf(uri);
+    InetSocketAddress listen = listenAddress.apply(t);
+    if (listen == null || (uri.port() > 0 ? uri.port() : t.defaultPort()) != listen.getPort()) {
+      return false;
+    }
+    String host = uri.host().startsWith("[") ? uri.host().substring(1, uri.host().length() - 1) : uri.host();
+    if (!listen.getAddress().isAnyLocalAddress()) {
+      return listen.getAddress().getHostAddress().equals(host) || listen.getAddress().equals(literal(host));
+    }
+    return localHosts.computeIfAbsent(host, h -> {
+      InetAddress a = literal(h);
+      try {
+        return a != null && (a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null);
+      } catch (java.net.SocketException e) {
+        return false;
+      }
+    });
+  }
+
+  private static @Nullable InetAddress literal(String host) {
+    if (!host.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return null; // a name: never resolved on the call path
+    }
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress();
+    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
   }
 
   /** A forwarding rule applies: the call goes on to its target, an extension or a number. */

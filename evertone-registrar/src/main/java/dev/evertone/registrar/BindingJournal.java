@@ -35,6 +35,7 @@ public final class BindingJournal {
 
   private final LocationService location;
   private final BindingRepository repository;
+  private final String node;
   private final Clock clock;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final Counter written;
@@ -42,6 +43,12 @@ public final class BindingJournal {
   private long lastErrorLogged = -60_000;
 
   public BindingJournal(LocationService location, BindingRepository repository, Clock clock, MeterRegistry meters) {
+    this(location, repository, "", clock, meters);
+  }
+
+  /** @param node this node's id in a cluster ('' alone): its rows are its own, other nodes' stay untouched */
+  public BindingJournal(LocationService location, BindingRepository repository, String node, Clock clock, MeterRegistry meters) {
+    this.node = node;
     this.location = location;
     this.repository = repository;
     this.clock = clock;
@@ -72,7 +79,7 @@ public final class BindingJournal {
         e.setValue(stored(e.getKey(), location.lookup(e.getKey())));
       }
       try {
-        repository.replace(batch);
+        repository.replace(node, batch);
       } catch (RuntimeException e) {
         dirty.addAll(batch.keySet());
         failures.increment();
@@ -96,7 +103,7 @@ public final class BindingJournal {
     repository.purgeExpired(now);
     Map<String, List<Binding>> byAor = new LinkedHashMap<>();
     int skipped = 0;
-    for (StoredBinding s : repository.live(now)) {
+    for (StoredBinding s : repository.live(node, now)) {
       Binding b = binding(s);
       if (b == null) {
         skipped++;
@@ -125,12 +132,12 @@ public final class BindingJournal {
     return count;
   }
 
-  private static List<StoredBinding> stored(String aor, List<Binding> bindings) {
+  private List<StoredBinding> stored(String aor, List<Binding> bindings) {
     List<StoredBinding> out = new ArrayList<>(bindings.size());
     for (Binding b : bindings) {
       out.add(new StoredBinding(aor, b.contact(), b.contactParams(), b.qMillis(), b.callId(), b.cseq(), b.expiresAt(), b.registeredAt(),
           b.transport().lowerName(), b.sourceAddress().getHostAddress(), b.sourcePort(), b.userAgent(), b.instanceId(), b.regId(),
-          b.path()));
+          b.path(), node));
     }
     return out;
   }

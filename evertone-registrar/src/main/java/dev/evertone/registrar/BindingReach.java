@@ -7,6 +7,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -61,13 +62,40 @@ public record BindingReach(@Nullable Destination destination, @Nullable String s
     if (!local.getAddress().isAnyLocalAddress()) {
       return local;
     }
-    try (DatagramSocket probe = new DatagramSocket()) {
-      probe.connect(peer, 9);
-      return new InetSocketAddress(probe.getLocalAddress(), local.getPort());
-    } catch (SocketException e) {
-      return local;
+    long now = System.nanoTime();
+    Probed known = SOURCES.get(peer);
+    InetAddress source;
+    if (known != null && now - known.at() < PROBE_AGAIN_NANOS) {
+      source = known.source();
+    } else {
+      try (DatagramSocket probe = new DatagramSocket()) {
+        probe.connect(peer, 9);
+        source = probe.getLocalAddress();
+      } catch (SocketException e) {
+        return local;
+      }
+      SOURCES.put(peer, new Probed(source, now));
     }
+    return new InetSocketAddress(source, local.getPort());
   }
+
+  /**
+   * The source address the kernel chose for recent peers: a call asks for it several times (its Via and Record-Route
+   * on both sides), and a probe socket per question costs more than the rest of the routing. Routes rarely change;
+   * an entry is probed again after a minute, and the 4,096 most recent peers are kept.
+   */
+  private static final Map<InetAddress, Probed> SOURCES = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<InetAddress, Probed>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Probed> eldest) {
+          return size() > 4096;
+        }
+      });
+  private static final long PROBE_AGAIN_NANOS = 60_000_000_000L;
+
+  private record Probed(InetAddress source, long at) {}
 
   private static String hostPort(InetSocketAddress a) {
     InetAddress ip = a.getAddress();

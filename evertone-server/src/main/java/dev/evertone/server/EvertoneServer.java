@@ -4,6 +4,7 @@ import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.ChangeWatcher;
 import dev.evertone.registrar.CredentialCache;
 import dev.evertone.proxy.CarrierRegistrations;
+import dev.evertone.proxy.Cluster;
 import dev.evertone.proxy.ExtensionDirectory;
 import dev.evertone.proxy.FlowToken;
 import dev.evertone.proxy.Proxy;
@@ -95,6 +96,7 @@ public final class EvertoneServer implements AutoCloseable {
   private final List<ListenPoint> listen;
   private final @Nullable CertificateManager certificates;
   private final CarrierRegistrations carriers;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   @SuppressWarnings("checkstyle:ParameterNumber")
   private EvertoneServer(Store store, PrometheusMeterRegistry meters, ExecutorService storeExecutor, ScheduledExecutorService maintenance,
@@ -165,7 +167,7 @@ public final class EvertoneServer implements AutoCloseable {
       }
       BindingJournal journal = null;
       if (!config.registrar().persistInterval().isZero()) {
-        journal = new BindingJournal(location, store.bindings(), clock, meters);
+        journal = new BindingJournal(location, store.bindings(), config.cluster().nodeId(), clock, meters);
         long start = System.nanoTime();
         int restored = journal.restore();
         log.info("registrations: {} restored from the store in {} ms; written behind every {}", restored,
@@ -182,8 +184,9 @@ public final class EvertoneServer implements AutoCloseable {
           config.store().credentialCacheSize());
       // the socket of each transport, for the Via of requests to bindings that have no flow (read back after a restart)
       Function<TransportType, @Nullable InetSocketAddress> listenAddress = t -> sipAddress(transport.listen(), sip.boundAddresses(), t);
+      Cluster cluster = cluster(config, transport.listen(), sip, store, storeExecutor, clock, meters);
       CarrierRegistrations carriers = new CarrierRegistrations(routing, sip.transactions(), listenAddress, clock, name, meters);
-      core.proxy(new Proxy(location, extensions, routing, gate, sip.transactions(), listenAddress, new FlowToken(clusterSecret),
+      core.proxy(new Proxy(location, extensions, routing, cluster, gate, sip.transactions(), listenAddress, new FlowToken(clusterSecret),
           timerC(config), name, meters));
       if (certificates != null) {
         CertificateManager c = certificates;
@@ -196,6 +199,10 @@ public final class EvertoneServer implements AutoCloseable {
 
       maintenance.scheduleAtFixedRate(guarded("binding expiry", location::expireDue), 1, 1, TimeUnit.SECONDS);
       maintenance.scheduleAtFixedRate(guarded("carrier registrations", carriers::tick), 1, 1, TimeUnit.SECONDS);
+      if (cluster.enabled()) {
+        long beat = config.cluster().heartbeatInterval().toMillis();
+        maintenance.scheduleAtFixedRate(guarded("cluster heartbeat", cluster::heartbeat), beat, beat, TimeUnit.MILLISECONDS);
+      }
       // carriers' host names are resolved again, and a missed change is caught up
       maintenance.scheduleWithFixedDelay(guarded("routing reload", routing::reload), 5, 5, TimeUnit.MINUTES);
       long keepalive = config.registrar().natKeepaliveInterval().toSeconds();
@@ -369,6 +376,38 @@ public final class EvertoneServer implements AutoCloseable {
     return secret;
   }
 
+  /**
+   * This node's place in a cluster: off without cluster.node-id; otherwise its UDP address as the others
+   * reach it (cluster.address, or sip.host and the UDP port bound), announced once before serving.
+   */
+  private static Cluster cluster(ServerConfig config, List<ListenPoint> listen, SipStack sip, Store store, ExecutorService storeExecutor, Clock clock,
+      PrometheusMeterRegistry meters) {
+    ServerConfig.Cluster c = config.cluster();
+    if (c.nodeId().isEmpty()) {
+      return new Cluster("", null, null, storeExecutor, clock, c.heartbeatInterval().toMillis(), meters);
+    }
+    InetSocketAddress self;
+    if (!c.address().isBlank()) {
+      int colon = c.address().lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("cluster.address must be host:port, e.g. 10.0.0.5:5060");
+      }
+      self = new InetSocketAddress(c.address().substring(0, colon).replace("[", "").replace("]", ""),
+          Integer.parseInt(c.address().substring(colon + 1)));
+    } else {
+      InetSocketAddress udp = sipAddress(listen, sip.boundAddresses(), TransportType.UDP);
+      if (udp == null || udp.getAddress().isAnyLocalAddress()) {
+        throw new IllegalArgumentException("cluster.address is needed: sip.host is " + config.sip().host()
+            + " (every address) and the UDP socket is the one the other nodes send to; set it to this node's host:port");
+      }
+      self = udp;
+    }
+    Cluster cluster = new Cluster(c.nodeId(), self, store.bindings(), storeExecutor, clock, c.heartbeatInterval().toMillis(), meters);
+    cluster.heartbeat();
+    log.info("cluster node {} at {}: other nodes' devices are reached through them", c.nodeId(), self);
+    return cluster;
+  }
+
   private static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);
@@ -443,6 +482,9 @@ public final class EvertoneServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // closing twice (a test, a shutdown hook after an explicit stop) is harmless
+    }
     log.info("stopping");
     if (http != null) {
       http.close();

@@ -147,4 +147,17 @@ class CallTest {
     // outside a dialog, a BYE makes no sense
     assertThat(caller.exchange(String.format(bye, System.nanoTime(), "").replace(";tag=b", ""))).startsWith("SIP/2.0 481 ");
   }
+
+  @Test
+  void devicesWithAHigherQValueRingFirstAndTheOthersWhenTheyDoNotAnswer() throws Exception {
+    // the softphone registers again with q=0.5: the desk phone (q 1.0, the default) rings first, alone
+    assertThat(DigestRegister.register(soft, "acme-2001s", DOMAIN, "pw-soft", ";q=0.5")).isEqualTo(200);
+    phone.dial("sip:2001@" + DOMAIN);
+    String atDesk = CallingPhone.next(desk, "INVITE");
+    assertThat(soft.receive(300)).as("the lower q-value waits").isNull();
+    desk.send(CallingPhone.answer(atDesk, "480 Temporarily Unavailable", desk));
+    String atSoft = CallingPhone.next(soft, "INVITE");
+    soft.send(CallingPhone.answer(atSoft, "200 OK", soft));
+    assertThat(CallingPhone.nextResponse(caller, 200)).contains("Contact: <sip:phone@127.0.0.1:" + soft.port() + ">");
+  }
 }

@@ -15,13 +15,18 @@ final class DigestRegister {
 
   /** Registers {@code user@domain}; returns the final status. */
   static int register(SipTestClient client, String user, String domain, String password) throws IOException {
+    return register(client, user, domain, password, "");
+  }
+
+  /** Registers {@code user@domain} with contact parameters such as {@code ;q=0.5}; returns the final status. */
+  static int register(SipTestClient client, String user, String domain, String password, String contactParams) throws IOException {
     String callId = UUID.randomUUID().toString();
-    String first = client.exchange(request(client, user, domain, callId, CSEQ.incrementAndGet(), null));
+    String first = client.exchange(request(client, user, domain, callId, CSEQ.incrementAndGet(), null, contactParams));
     if (first == null || !first.startsWith("SIP/2.0 401")) {
       return first == null ? -1 : Integer.parseInt(first.substring(8, 11));
     }
     String auth = answer(first, "REGISTER", "sip:" + domain, user, domain, password);
-    String second = client.exchange(request(client, user, domain, callId, CSEQ.incrementAndGet(), auth));
+    String second = client.exchange(request(client, user, domain, callId, CSEQ.incrementAndGet(), auth, contactParams));
     return second == null ? -1 : Integer.parseInt(second.substring(8, 11));
   }
 
@@ -41,11 +46,11 @@ final class DigestRegister {
         + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"abcd\"";
   }
 
-  private static String request(SipTestClient c, String user, String domain, String callId, int cseq, String auth) {
+  private static String request(SipTestClient c, String user, String domain, String callId, int cseq, String auth, String contactParams) {
     return "REGISTER sip:" + domain + " SIP/2.0\r\nVia: SIP/2.0/" + c.transport() + " 127.0.0.1:" + c.port() + ";branch=z9hG4bK" + System.nanoTime()
         + ";rport\r\nMax-Forwards: 70\r\nFrom: <sip:" + user + "@" + domain + ">;tag=t" + cseq + "\r\nTo: <sip:" + user + "@" + domain
         + ">\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + " REGISTER\r\nContact: <sip:" + user + "@127.0.0.1:" + c.port()
-        + (c.transport().equals("UDP") ? "" : ";transport=" + c.transport().toLowerCase(java.util.Locale.ROOT)) + ">\r\n"
+        + (c.transport().equals("UDP") ? "" : ";transport=" + c.transport().toLowerCase(java.util.Locale.ROOT)) + ">" + contactParams + "\r\n"
         + (auth == null ? "" : "Authorization: " + auth + "\r\n") + "Expires: 600\r\nContent-Length: 0\r\n\r\n";
   }
 

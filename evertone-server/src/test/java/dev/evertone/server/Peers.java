@@ -78,7 +78,7 @@ final class Peers {
       if (in == null) {
         throw new IOException("missing test resource " + name);
       }
-      Files.copy(in, target);
+      Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     return target;
   }

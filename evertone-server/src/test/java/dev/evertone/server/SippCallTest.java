@@ -20,38 +20,76 @@ import org.junit.jupiter.api.io.TempDir;
 class SippCallTest {
   @TempDir Path dir;
 
+  /** A SIPp phone registered as "callee" (password pwcallee), then answering with {@code scenario} on the same port. */
+  private Process callee(ServerFixture fx, String scenario) throws Exception {
+    fx.provisioning().addDevice(new NewDevice("bench.test", "callee", null, null, null, null, List.of(new NewLine(null, "callee", "pwcallee"))));
+    int phonePort = Peers.freePort();
+    Path callee = dir.resolve("callee.csv");
+    java.nio.file.Files.writeString(callee, "SEQUENTIAL\ncallee;[authentication username=callee password=pwcallee]\n");
+    Peers.Run registered = Peers.run(dir, 30, "sipp", "-sf", Peers.resource(dir, "peers/sipp-register-callee.xml").toString(),
+        "-inf", callee.toString(), "-i", "127.0.0.1", "-p", Integer.toString(phonePort), "-m", "1", "-nostdin", server(fx));
+    assertThat(registered.exit()).as(registered.output()).isZero();
+    return new ProcessBuilder("sipp", "-sf", Peers.resource(dir, "peers/" + scenario).toString(), "-i", "127.0.0.1",
+        "-p", Integer.toString(phonePort), "-nostdin").directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(scenario + ".out").toFile()).start();
+  }
+
+  private static String server(ServerFixture fx) {
+    return "127.0.0.1:" + fx.udp().getPort();
+  }
+
+  /** {@code count} calls of the SIPp caller {@code scenario} (users u100000.., password "pw" + user); fails unless every call went as written. */
+  private void calls(ServerFixture fx, String scenario, int count, int rate) throws Exception {
+    Path stats = dir.resolve(scenario + ".csv");
+    Peers.Run calls = Peers.run(dir, 120, "sipp", "-sf", Peers.resource(dir, "peers/" + scenario).toString(),
+        "-inf", Peers.users(dir, 20, "pw").toString(), "-i", "127.0.0.1", "-p", Integer.toString(Peers.freePort()),
+        "-m", Integer.toString(count), "-r", Integer.toString(rate), "-trace_stat", "-stf", stats.toString(), "-nostdin", server(fx));
+    assertThat(calls.exit()).as("SIPp exits 0 when every call went as its scenario says:\n%s", calls.output()).isZero();
+    assertThat(Peers.sippStat(stats, "SuccessfulCall(C)")).isEqualTo(Integer.toString(count));
+    assertThat(Peers.sippStat(stats, "FailedCall(C)")).isEqualTo("0");
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    p.waitFor(5, TimeUnit.SECONDS);
+  }
+
   @Test
   void sippPhonesCallEachOtherThroughEvertone() throws Exception {
     Peers.require("sipp", "sip-tester");
     try (ServerFixture fx = new ServerFixture(dir.resolve("data"))) {
       fx.provision("bench.test", 20);
-      fx.provisioning().addDevice(new NewDevice("bench.test", "callee", null, null, null, null, List.of(new NewLine(null, "callee", "pwcallee"))));
-      String server = "127.0.0.1:" + fx.udp().getPort();
-      int phonePort = Peers.freePort();
-      Path callee = dir.resolve("callee.csv");
-      java.nio.file.Files.writeString(callee, "SEQUENTIAL\ncallee;[authentication username=callee password=pwcallee]\n");
-      Peers.Run registered = Peers.run(dir, 30, "sipp", "-sf", Peers.resource(dir, "peers/sipp-register-callee.xml").toString(),
-          "-inf", callee.toString(), "-i", "127.0.0.1", "-p", Integer.toString(phonePort), "-m", "1", "-nostdin", server);
-      assertThat(registered.exit()).as(registered.output()).isZero();
-
-      Process phone = new ProcessBuilder("sipp", "-sf", Peers.resource(dir, "peers/sipp-uas-rr.xml").toString(), "-i", "127.0.0.1",
-          "-p", Integer.toString(phonePort), "-nostdin").directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("uas.out").toFile()).start();
+      Process phone = callee(fx, "sipp-uas-rr.xml");
       try {
-        Peers.Run calls = Peers.run(dir, 120, "sipp", "-sf", Peers.resource(dir, "peers/sipp-uac-proxy-auth.xml").toString(),
-            "-inf", Peers.users(dir, 20, "pw").toString(), "-i", "127.0.0.1", "-p", Integer.toString(Peers.freePort()),
-            "-m", "300", "-r", "100", "-trace_stat", "-stf", "calls.csv", "-nostdin", server);
-        assertThat(calls.exit()).as("SIPp exits 0 when every call succeeded:\n%s", calls.output()).isZero();
-        assertThat(Peers.sippStat(dir.resolve("calls.csv"), "SuccessfulCall(C)")).isEqualTo("300");
-        assertThat(Peers.sippStat(dir.resolve("calls.csv"), "FailedCall(C)")).isEqualTo("0");
+        calls(fx, "sipp-uac-proxy-auth.xml", 300, 100);
       } finally {
-        phone.destroy();
-        phone.waitFor(5, TimeUnit.SECONDS);
+        stop(phone);
       }
       assertThat(fx.server.meters().get("evertone.proxy.requests").tag("outcome", "forwarded").counter().count())
           .as("one INVITE forwarded per call").isEqualTo(300);
       assertThat(fx.server.meters().get("evertone.proxy.requests").tag("outcome", "in-dialog").counter().count())
           .as("one BYE per call (ACKs go without a transaction)").isEqualTo(300);
+    }
+  }
+
+  @Test
+  void aBusyPhoneAndACallerThatHangsUpWhileItRings() throws Exception {
+    Peers.require("sipp", "sip-tester");
+    try (ServerFixture fx = new ServerFixture(dir.resolve("data"))) {
+      fx.provision("bench.test", 20);
+      Process busy = callee(fx, "sipp-uas-busy.xml");
+      try {
+        calls(fx, "sipp-uac-busy.xml", 50, 50); // 486 passed back, ACKed hop by hop on both sides
+      } finally {
+        stop(busy);
+      }
+      fx.provisioning().removeDevice("bench.test", fx.provisioning().devices("bench.test", null, "callee").get(0).id());
+      Process ringing = callee(fx, "sipp-uas-ring.xml");
+      try {
+        calls(fx, "sipp-uac-cancel.xml", 50, 50); // CANCEL passed on, 487 back
+      } finally {
+        stop(ringing);
+      }
     }
   }
 
@@ -75,13 +113,9 @@ class SippCallTest {
           "-p", Integer.toString(carrierPort), "-nostdin").directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(dir.resolve("carrier.out").toFile()).start();
       try {
-        Peers.Run calls = Peers.run(dir, 120, "sipp", "-sf", Peers.resource(dir, "peers/sipp-uac-proxy-auth.xml").toString(),
-            "-inf", Peers.users(dir, 20, "pw").toString(), "-i", "127.0.0.1", "-p", Integer.toString(Peers.freePort()),
-            "-m", "50", "-r", "50", "-nostdin", "127.0.0.1:" + fx.udp().getPort());
-        assertThat(calls.exit()).as("every call answered by the carrier:\n%s", calls.output()).isZero();
+        calls(fx, "sipp-uac-proxy-auth.xml", 50, 50); // every call answered by the carrier
       } finally {
-        carrier.destroy();
-        carrier.waitFor(5, TimeUnit.SECONDS);
+        stop(carrier);
       }
       assertThat(fx.server.meters().get("evertone.proxy.requests").tag("outcome", "forwarded-by-rule").counter().count()).isEqualTo(50);
       assertThat(fx.server.meters().get("evertone.proxy.requests").tag("outcome", "to-trunk").counter().count()).isEqualTo(50);

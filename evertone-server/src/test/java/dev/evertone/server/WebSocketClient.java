@@ -78,6 +78,8 @@ final class WebSocketClient implements SipTestClient, AutoCloseable {
 
   @Override
   public void close() {
-    socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+    if (!socket.isOutputClosed()) {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null).join(); // the server may have closed first
+    }
   }
 }

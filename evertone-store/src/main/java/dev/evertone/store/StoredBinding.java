@@ -12,4 +12,4 @@ import org.jspecify.annotations.Nullable;
  */
 public record StoredBinding(String aor, String contact, @Nullable String contactParams, int qMillis, String callId, long cseq,
     long expiresAt, long registeredAt, String transport, String sourceIp, int sourcePort, @Nullable String userAgent,
-    @Nullable String instanceId, int regId, @Nullable String path) {}
+    @Nullable String instanceId, int regId, @Nullable String path, String node) {}

@@ -7,7 +7,19 @@ import java.util.List;
 
 /** The whole configuration, as documented in {@code evertone-defaults.yaml}. */
 public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, Auth auth, Store store, Provisioning provisioning,
-    Http http, Log log) {
+    Http http, Log log, Cluster cluster) {
+
+  /**
+   * Several nodes on one PostgreSQL: {@code nodeId} names this one ('' alone), {@code address} is the
+   * host:port of its UDP socket the other nodes send to ('' : sip.host and sip.udp-port).
+   */
+  public record Cluster(String nodeId, String address, Duration heartbeatInterval) {
+    public Cluster {
+      require(nodeId.isEmpty() || nodeId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
+          "cluster.node-id must be 1-64 letters, digits, '.', '_' or '-' (or empty for a single node)");
+      require(heartbeatInterval.toMillis() >= 100, "cluster.heartbeat-interval must be at least 100ms");
+    }
+  }
 
   public record Sip(String host, int udpPort, int tcpPort, int tlsPort, int wssPort, int wsPort, String serverName, int ioThreads,
       int udpReceiveBuffer, int maxConnections, Duration connectionIdleTimeout, Limits limits, Timers timers) {
