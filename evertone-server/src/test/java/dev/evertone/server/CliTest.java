@@ -236,6 +236,35 @@ class CliTest {
   }
 
   @Test
+  void trunksNumbersForwardingAndDialPlans() throws Exception {
+    run("domain", "add", "example.com");
+    run("user", "add", "--domain", "example.com", "-e", "1001");
+    Path pw = file("carrier.pw", "s3cret\n");
+    Result set = run("trunk", "set", "example.com", "carrier-a", "--host", "sip.carrier.example", "--username", "4930123",
+        "--password-file", pw.toString(), "--register-every", "600");
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out()).isEqualTo("trunk carrier-a of example.com: udp:sip.carrier.example:5060, priority 10, account 4930123, "
+        + "registers every 600 s\n");
+    assertThat(run("trunk", "list", "example.com").out()).contains("carrier-a", "udp:sip.carrier.example:5060", "4930123", "every 600 s")
+        .doesNotContain("s3cret");
+    assertThat(run("trunk", "set", "example.com", "carrier-b", "--host", "x.example", "--transport", "sctp").err())
+        .isEqualTo("error: transport: 'sctp' is not a trunk transport; use udp or tcp\n");
+    assertThat(run("number", "set", "example.com", "+4930123456", "-e", "1001").out()).isEqualTo("+4930123456 rings 1001@example.com\n");
+    assertThat(run("number", "set", "example.com", "030123456", "-e", "1001").err()).contains("is not an E.164 number");
+    assertThat(run("forward", "set", "example.com", "1001", "no-answer", "0176123456", "--after", "20").out())
+        .isEqualTo("1001@example.com: unanswered after 20 s, calls go to 0176123456\n");
+    assertThat(run("forward", "list", "example.com", "1001").out()).contains("no-answer: unanswered after 20 s");
+    assertThat(run("forward", "set", "example.com", "1001", "busy", "reception").err()).contains("extension reception does not exist");
+    assertThat(run("dialplan", "show", "example.com").err()).contains("has no dial plan").contains("evertone dialplan set");
+    assertThat(run("dialplan", "set", "example.com", "--country-code", "49").out())
+        .isEqualTo("example.com: country code 49, national prefix '0', international prefix '00'\n");
+    assertThat(run("forward", "remove", "example.com", "1001", "no-answer").out()).contains("removed the no-answer forwarding");
+    assertThat(run("trunk", "remove", "example.com", "carrier-a").out()).isEqualTo("removed trunk carrier-a of example.com\n");
+    assertThat(run("trunk", "remove", "example.com", "carrier-a").err()).contains("trunk carrier-a of example.com does not exist");
+    assertThat(run("audit").out()).contains("trunk.add", "number.add", "forward.set", "dialplan.set", "trunk.remove");
+  }
+
+  @Test
   void remoteMode() throws Exception {
     try (ServerFixture fx = new ServerFixture(dir.resolve("server"))) {
       String token = fx.server.store().tokens().create("ops", dev.evertone.store.Actor.local("test"));
@@ -253,6 +282,18 @@ class CliTest {
       assertThat(fx.server.store().credentials().lookup("example.com", "1002", false).orElseThrow().secret()).isEqualTo("pw");
       assertThat(execute(env, "", "device", "add", "--domain", "nowhere.net", "--user", "1").err())
           .isEqualTo("error: domain nowhere.net does not exist; add it first with 'evertone domain add nowhere.net'\n");
+      // routing through the API: the '+' of a number survives the URL
+      assertThat(execute(env, "", "number", "set", "example.com", "+4930123456", "-e", "1001").out())
+          .isEqualTo("+4930123456 rings 1001@example.com\n");
+      assertThat(execute(env, "", "number", "list", "example.com").out()).contains("+4930123456", "1001");
+      assertThat(execute(env, "", "number", "remove", "example.com", "+4930123456").out()).contains("removed +4930123456");
+      assertThat(execute(env, "", "trunk", "set", "example.com", "carrier-a", "--host", "192.0.2.10", "--priority", "5").out())
+          .contains("priority 5, no account");
+      assertThat(execute(env, "", "forward", "set", "example.com", "1001", "always", "+4917612345678").out())
+          .contains("every call goes to +4917612345678");
+      assertThat(execute(env, "", "dialplan", "set", "example.com", "--country-code", "1", "--national-prefix", "1",
+          "--international-prefix", "011").out()).contains("country code 1");
+      assertThat(execute(env, "", "trunk", "set", "example.com", "Bad", "--host", "x").err()).contains("is not a trunk name");
 
       env.put("EVERTONE_TOKEN", token + "x");
       assertThat(execute(env, "", "domain", "list").err()).contains("the server refused the token");
