@@ -160,4 +160,35 @@ class CallTest {
     soft.send(CallingPhone.answer(atSoft, "200 OK", soft));
     assertThat(CallingPhone.nextResponse(caller, 200)).contains("Contact: <sip:phone@127.0.0.1:" + soft.port() + ">");
   }
+
+  @Test
+  void aBusyLampSubscriptionReachesTheDeviceAndItsNotifyComesBackInTheDialog() throws Exception {
+    // RFC 6665: SUBSCRIBE creates a dialog like INVITE does, so evertone record-routes it; NOTIFY travels back in it
+    String target = "sip:acme-2001@" + DOMAIN;
+    String subscribe = "SUBSCRIBE " + target + " SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.99:5060;branch=z9hG4bKsub%d;rport\r\n"
+        + "Max-Forwards: 70\r\nFrom: <sip:u100001@" + DOMAIN + ">;tag=blf1\r\nTo: <" + target + ">\r\nCall-ID: blf-" + System.nanoTime()
+        + "\r\nCSeq: %d SUBSCRIBE\r\nContact: <sip:u100001@10.0.0.99:5060>\r\nEvent: dialog\r\nAccept: application/dialog-info+xml\r\n"
+        + "Expires: 600\r\n%sContent-Length: 0\r\n\r\n";
+    String challenge = caller.exchange(String.format(subscribe, 1, 1, ""));
+    assertThat(challenge).startsWith("SIP/2.0 407 ");
+    String auth = "Proxy-Authorization: " + DigestRegister.answer(challenge, "SUBSCRIBE", target, "u100001", DOMAIN, "pwu100001") + "\r\n";
+    caller.send(String.format(subscribe, 2, 2, auth));
+    String atDesk = CallingPhone.next(desk, "SUBSCRIBE");
+    assertThat(atDesk).contains("Event: dialog").doesNotContain("Proxy-Authorization");
+    List<String> rr = CallingPhone.headers(atDesk, "Record-Route");
+    assertThat(rr).hasSize(2);
+    desk.send(CallingPhone.answer(atDesk, "200 OK", desk).replace("Content-Length: 0", "Expires: 600\r\nContent-Length: 0"));
+    assertThat(CallingPhone.nextResponse(caller, 200)).contains("CSeq: 2 SUBSCRIBE");
+
+    String notify = "NOTIFY sip:u100001@10.0.0.99:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + desk.port() + ";branch=z9hG4bKntf"
+        + System.nanoTime() + ";rport\r\nRoute: " + rr.get(0) + "\r\nRoute: " + rr.get(1) + "\r\nMax-Forwards: 70\r\nFrom: "
+        + CallingPhone.toOf(atDesk) + ";tag=device\r\nTo: <sip:u100001@" + DOMAIN + ">;tag=blf1\r\nCall-ID: "
+        + CallingPhone.headers(atDesk, "Call-ID").get(0) + "\r\nCSeq: 1 NOTIFY\r\nEvent: dialog\r\nSubscription-State: active;expires=600\r\n"
+        + "Content-Type: application/dialog-info+xml\r\nContent-Length: 0\r\n\r\n";
+    desk.send(notify);
+    String atCaller = CallingPhone.next(caller, "NOTIFY");
+    assertThat(atCaller).startsWith("NOTIFY sip:u100001@10.0.0.99:5060 SIP/2.0").contains("Subscription-State: active");
+    caller.send(DeviceAnswers.answer(atCaller, "200 OK"));
+    assertThat(CallingPhone.nextResponse(desk, 200)).contains("CSeq: 1 NOTIFY");
+  }
 }
