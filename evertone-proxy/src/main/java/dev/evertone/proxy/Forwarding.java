@@ -341,6 +341,7 @@ final class Forwarding implements ClientTransaction.Listener {
   /** The caller cancelled (16.10): every branch that has not ended is cancelled. */
   void cancel() {
     List<Branch> cancel;
+    boolean nothingSent;
     synchronized (this) {
       if (answered || cancelled) {
         return;
@@ -348,6 +349,15 @@ final class Forwarding implements ClientTransaction.Listener {
       cancelled = true;
       stageTimer.cancel();
       cancel = unansweredBranches();
+      // between stages (the next targets are still being looked up) no branch will end the call: it ends here
+      nothingSent = branches.isEmpty();
+      if (nothingSent) {
+        answered = true;
+      }
+    }
+    if (nothingSent) {
+      respond.accept(SipResponse.forRequest(server.request(), StatusCode.REQUEST_TERMINATED));
+      return;
     }
     cancel.forEach(this::cancelBranch);
   }
