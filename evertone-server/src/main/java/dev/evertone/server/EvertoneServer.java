@@ -40,6 +40,8 @@ import dev.evertone.store.RoutingRepository;
 import dev.evertone.store.Store;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
+import dev.evertone.stun.BindingService;
+import dev.evertone.stun.StunServer;
 import dev.evertone.tls.CertificateManager;
 import dev.evertone.tls.CertificateSource;
 import dev.evertone.tls.TlsSettings;
@@ -96,13 +98,14 @@ public final class EvertoneServer implements AutoCloseable {
   private final List<ListenPoint> listen;
   private final @Nullable CertificateManager certificates;
   private final CarrierRegistrations carriers;
+  private final @Nullable StunServer stun;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   @SuppressWarnings("checkstyle:ParameterNumber")
   private EvertoneServer(Store store, PrometheusMeterRegistry meters, ExecutorService storeExecutor, ScheduledExecutorService maintenance,
       ScheduledExecutorService bindingWriter, @Nullable BindingJournal journal, Registrations registrations, LocationService location,
       SipStack sip,
-      @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen, @Nullable CertificateManager certificates, CarrierRegistrations carriers) {
+      @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen, @Nullable CertificateManager certificates, CarrierRegistrations carriers, @Nullable StunServer stun) {
     this.store = store;
     this.meters = meters;
     this.storeExecutor = storeExecutor;
@@ -117,6 +120,7 @@ public final class EvertoneServer implements AutoCloseable {
     this.listen = listen;
     this.certificates = certificates;
     this.carriers = carriers;
+    this.stun = stun;
   }
 
   /** Opens the store, binds the sockets and starts serving. */
@@ -224,6 +228,13 @@ public final class EvertoneServer implements AutoCloseable {
 
       Registrations registrations = new Registrations(location,
           new ContactPing(location, sip.transactions(), listenAddress, name), clock);
+      StunServer stun = null;
+      if (config.stun().port() >= 0) {
+        ServerConfig.Stun c = config.stun();
+        stun = StunServer.start(c.host().isBlank() ? config.sip().host() : c.host(), c.port(),
+            c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(), new BindingService(meters));
+        started.add(stun);
+      }
       HttpEndpoints http = null;
       if (config.http().port() >= 0) {
         ProvisioningService provisioning = new ProvisioningService(store, provisioningConfig(config), clock, new Actor("server", "local"));
@@ -241,7 +252,7 @@ public final class EvertoneServer implements AutoCloseable {
       }
       log.info("digest algorithms offered: {}; realm = the domain of each device", config.auth().algorithms());
       return new EvertoneServer(store, meters, storeExecutor, maintenance, bindingWriter, journal, registrations, location, sip, http, watcher,
-          transport.listen(), certificates, carriers);
+          transport.listen(), certificates, carriers, stun);
     } catch (Exception | Error e) {
       maintenance.shutdownNow();
       bindingWriter.shutdownNow();
@@ -454,6 +465,11 @@ public final class EvertoneServer implements AutoCloseable {
     return null;
   }
 
+  /** The STUN server, or null when stun.port is -1. */
+  public @Nullable StunServer stun() {
+    return stun;
+  }
+
   /** The certificates served on TLS and WSS, or null when none is configured. */
   public @Nullable CertificateManager certificates() {
     return certificates;
@@ -502,6 +518,9 @@ public final class EvertoneServer implements AutoCloseable {
       sleepQuietly(200); // the unregistrations leave before the sockets close
     }
     sip.close();
+    if (stun != null) {
+      stun.close();
+    }
     if (certificates != null) {
       certificates.close();
     }

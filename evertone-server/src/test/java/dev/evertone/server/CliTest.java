@@ -308,7 +308,9 @@ class CliTest {
   @ValueSource(strings = {"", "serve", "domain", "domain add", "domain list", "domain remove", "user", "user add", "user list", "user set",
       "user remove", "device", "device add", "device list", "device show", "device set", "device remove", "device set-password", "line",
       "line add", "line remove", "import", "export", "template", "credentials", "credentials history", "credentials restore", "audit",
-      "token", "token create", "token list", "token revoke", "config", "config show", "config defaults", "config check"})
+      "token", "token create", "token list", "token revoke", "config", "config show", "config defaults", "config check", "trunk", "trunk set",
+      "trunk list", "trunk remove", "number", "number set", "number list", "number remove", "forward", "forward set", "forward list",
+      "forward remove", "dialplan", "dialplan set", "dialplan show"})
   void everyCommandExplainsItself(String command) {
     List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");

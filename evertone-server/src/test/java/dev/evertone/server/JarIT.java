@@ -72,8 +72,9 @@ class JarIT {
     String token = created.output().lines().filter(l -> l.startsWith("evt_")).findFirst().orElseThrow();
     int sip = freePort();
     int http = freePort();
+    int stun = freePort();
     Process serve = new ProcessBuilder(JAVA, "-jar", jar(), "serve", "--data-dir", dir.resolve("data").toString(),
-        "--set", "sip.udp-port=" + sip, "--set", "sip.tcp-port=" + sip, "--set", "http.port=" + http)
+        "--set", "sip.udp-port=" + sip, "--set", "sip.tcp-port=" + sip, "--set", "http.port=" + http, "--set", "stun.port=" + stun)
         .directory(dir.toFile()).redirectErrorStream(true).start();
     List<String> lines = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -109,6 +110,10 @@ class JarIT {
       assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/v1/domains")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
       assertThat(lines).anyMatch(l -> l.contains("registered sip:u100001@bench.test"));
+      // the STUN server runs inside serve: coturn's client learns its address from it
+      Peers.require("turnutils_stunclient", "coturn");
+      Peers.Run stunClient = Peers.run(dir, 30, "turnutils_stunclient", "-p", Integer.toString(stun), "127.0.0.1");
+      assertThat(stunClient.output()).as(stunClient.output()).contains("UDP reflexive addr: 127.0.0.1:");
     } finally {
       serve.toHandle().destroy(); // SIGTERM, without closing our end of its output (Process.destroy would)
       assertThat(serve.waitFor(20, TimeUnit.SECONDS)).isTrue();

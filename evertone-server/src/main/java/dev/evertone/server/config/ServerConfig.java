@@ -7,7 +7,15 @@ import java.util.List;
 
 /** The whole configuration, as documented in {@code evertone-defaults.yaml}. */
 public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, Auth auth, Store store, Provisioning provisioning,
-    Http http, Log log, Cluster cluster) {
+    Http http, Log log, Cluster cluster, Stun stun) {
+
+  /** The STUN server (RFC 8489) on UDP and TCP: {@code host} '' means sip.host; port -1 turns it off. */
+  public record Stun(String host, int port, int ioThreads) {
+    public Stun {
+      require(port >= -1 && port <= 65535, "stun.port must be 0-65535, or -1 (off)");
+      require(ioThreads >= 0, "stun.io-threads must be 0 (one per core) or more");
+    }
+  }
 
   /**
    * Several nodes on one PostgreSQL: {@code nodeId} names this one ('' alone), {@code address} is the

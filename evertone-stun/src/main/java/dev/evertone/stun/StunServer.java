@@ -1,0 +1,194 @@
+package dev.evertone.stun;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The STUN server on UDP and TCP (RFC 8489 6.2): on Linux one UDP socket per I/O thread on the same port
+ * (SO_REUSEPORT), so that every core answers; over TCP, messages framed by their length field, and a connection
+ * idle for 60 s closed.
+ */
+public final class StunServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StunServer.class);
+  private static final int MAX_MESSAGE = 65_535 + StunMessage.HEADER;
+
+  private final EventLoopGroup group;
+  private final List<Channel> channels;
+  private final InetSocketAddress udp;
+  private final InetSocketAddress tcp;
+
+  private StunServer(EventLoopGroup group, List<Channel> channels, InetSocketAddress udp, InetSocketAddress tcp) {
+    this.group = group;
+    this.channels = channels;
+    this.udp = udp;
+    this.tcp = tcp;
+  }
+
+  /** Binds UDP and TCP on {@code host}:{@code port} (0: a free port, the same for both) with {@code threads} I/O threads. */
+  public static StunServer start(String host, int port, int threads, BindingService service) throws InterruptedException {
+    if (port != 0) {
+      return bind(host, port, threads, service);
+    }
+    // a port the system gave UDP may be taken for TCP: try another
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return bind(host, 0, threads, service);
+      } catch (IllegalStateException e) {
+        if (attempt == 20 || !(e.getCause() instanceof java.io.IOException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static StunServer bind(String host, int port, int threads, BindingService service) throws InterruptedException {
+    boolean epoll = Epoll.isAvailable();
+    EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true))
+        : new NioEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true));
+    List<Channel> channels = new ArrayList<>();
+    try {
+      int sockets = epoll ? threads : 1;
+      int bound = port;
+      InetSocketAddress udpAddress = null;
+      for (int i = 0; i < sockets; i++) {
+        Bootstrap b = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            .option(ChannelOption.SO_RCVBUF, 4 << 20)
+            .handler(new UdpHandler(service));
+        if (epoll) {
+          b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        Channel ch = b.bind(host, bound).sync().channel();
+        channels.add(ch);
+        udpAddress = (InetSocketAddress) ch.localAddress();
+        bound = udpAddress.getPort();
+      }
+      ServerBootstrap s = new ServerBootstrap().group(group).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              // RFC 8489 6.2.2: a STUN message over TCP is known by its header's length field
+              ch.pipeline().addLast(new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS) {
+                @Override
+                protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent evt) {
+                  ctx.close();
+                }
+              }).addLast(new LengthFieldBasedFrameDecoder(MAX_MESSAGE, 2, 2, 16, 0)).addLast(new TcpHandler(service));
+            }
+          });
+      Channel tcpChannel = s.bind(host, bound).sync().channel();
+      channels.add(tcpChannel);
+      InetSocketAddress tcpAddress = (InetSocketAddress) tcpChannel.localAddress();
+      log.info("STUN listening on udp {} ({} socket{}) and tcp {}", udpAddress, sockets, sockets == 1 ? "" : "s", tcpAddress);
+      return new StunServer(group, channels, udpAddress, tcpAddress);
+    } catch (Exception e) { // Netty's bind failures are IOExceptions thrown unchecked
+      channels.forEach(Channel::close);
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      if (e instanceof InterruptedException ie) {
+        throw ie;
+      }
+      throw new IllegalStateException("cannot listen for STUN on " + host + ":" + port + ": " + e.getMessage()
+          + (port == 0 ? "" : "; stop what uses the port or choose another with stun.port (-1 turns STUN off)"), e);
+    }
+  }
+
+  public InetSocketAddress udpAddress() {
+    return udp;
+  }
+
+  public InetSocketAddress tcpAddress() {
+    return tcp;
+  }
+
+  @Override
+  public void close() {
+    channels.forEach(c -> c.close().awaitUninterruptibly(1, TimeUnit.SECONDS));
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+  }
+
+  /** Datagrams: answered to where they came from. */
+  private static final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final BindingService service;
+    private final byte[] buffer = new byte[MAX_MESSAGE];
+
+    UdpHandler(BindingService service) {
+      this.service = service;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      ByteBuf content = packet.content();
+      int length = Math.min(content.readableBytes(), buffer.length);
+      content.getBytes(content.readerIndex(), buffer, 0, length);
+      byte[] answer = service.answer(buffer, length, packet.sender());
+      if (answer != null) {
+        ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush(); // one flush per batch of datagrams read
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("STUN over UDP: {}", cause.toString()); // a bad datagram never stops the socket
+    }
+  }
+
+  /** Framed messages over a TCP connection: answered on it. */
+  private static final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private final BindingService service;
+
+    TcpHandler(BindingService service) {
+      this.service = service;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+      byte[] bytes = new byte[frame.readableBytes()];
+      frame.readBytes(bytes);
+      if (!StunMessage.looksLikeStun(bytes, bytes.length)) {
+        ctx.close(); // not STUN: framing is lost, the connection ends (RFC 8489 6.2.2)
+        return;
+      }
+      byte[] answer = service.answer(bytes, bytes.length, (InetSocketAddress) ctx.channel().remoteAddress());
+      if (answer != null) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("STUN over TCP from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+    }
+  }
+}
