@@ -17,6 +17,7 @@ import dev.evertone.registrar.NatKeepAlive;
 import dev.evertone.registrar.Registrar;
 import dev.evertone.registrar.RegistrarConfig;
 import dev.evertone.server.config.ServerConfig;
+import dev.evertone.server.http.ApiJson;
 import dev.evertone.server.http.HttpEndpoints;
 import dev.evertone.server.sip.Registrations;
 import dev.evertone.server.sip.SipCore;
@@ -41,6 +42,7 @@ import dev.evertone.store.Store;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import dev.evertone.stun.BindingService;
+import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
 import dev.evertone.tls.CertificateManager;
 import dev.evertone.tls.CertificateSource;
@@ -62,6 +64,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,13 +102,14 @@ public final class EvertoneServer implements AutoCloseable {
   private final @Nullable CertificateManager certificates;
   private final CarrierRegistrations carriers;
   private final @Nullable StunServer stun;
+  private final @Nullable StunProbe probe;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   @SuppressWarnings("checkstyle:ParameterNumber")
   private EvertoneServer(Store store, PrometheusMeterRegistry meters, ExecutorService storeExecutor, ScheduledExecutorService maintenance,
       ScheduledExecutorService bindingWriter, @Nullable BindingJournal journal, Registrations registrations, LocationService location,
       SipStack sip,
-      @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen, @Nullable CertificateManager certificates, CarrierRegistrations carriers, @Nullable StunServer stun) {
+      @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen, @Nullable CertificateManager certificates, CarrierRegistrations carriers, @Nullable StunServer stun, @Nullable StunProbe probe) {
     this.store = store;
     this.meters = meters;
     this.storeExecutor = storeExecutor;
@@ -121,6 +125,7 @@ public final class EvertoneServer implements AutoCloseable {
     this.certificates = certificates;
     this.carriers = carriers;
     this.stun = stun;
+    this.probe = probe;
   }
 
   /** Opens the store, binds the sockets and starts serving. */
@@ -235,11 +240,17 @@ public final class EvertoneServer implements AutoCloseable {
             c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(), new BindingService(meters));
         started.add(stun);
       }
+      StunProbe probe = stunProbe(config, stun, clock, meters);
+      if (probe != null) {
+        started.add(probe);
+        long every = config.stun().probeInterval().toMillis();
+        maintenance.scheduleWithFixedDelay(guarded("STUN probes", probe::probeAll), 0, every, TimeUnit.MILLISECONDS);
+      }
       HttpEndpoints http = null;
       if (config.http().port() >= 0) {
         ProvisioningService provisioning = new ProvisioningService(store, provisioningConfig(config), clock, new Actor("server", "local"));
         http = HttpEndpoints.start(config.http().host(), config.http().port(), meters,
-            () -> "{\"status\":\"up\",\"bindings\":" + location.size() + ",\"aors\":" + location.aorCount() + "}\n",
+            () -> health(location, probe),
             provisioning, store.tokens(), certificates, registrations,
             config.provisioning().importLimits().maxBytes());
         started.add(http);
@@ -252,7 +263,7 @@ public final class EvertoneServer implements AutoCloseable {
       }
       log.info("digest algorithms offered: {}; realm = the domain of each device", config.auth().algorithms());
       return new EvertoneServer(store, meters, storeExecutor, maintenance, bindingWriter, journal, registrations, location, sip, http, watcher,
-          transport.listen(), certificates, carriers, stun);
+          transport.listen(), certificates, carriers, stun, probe);
     } catch (Exception | Error e) {
       maintenance.shutdownNow();
       bindingWriter.shutdownNow();
@@ -465,6 +476,78 @@ public final class EvertoneServer implements AutoCloseable {
     return null;
   }
 
+  /** What /health says: up, the registrations held, and the last probe of each STUN server. */
+  private static String health(LocationService location, @Nullable StunProbe probe) {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("status", "up");
+    h.put("bindings", location.size());
+    h.put("aors", location.aorCount());
+    if (probe != null) {
+      List<Map<String, Object>> probes = new ArrayList<>();
+      for (StunProbe.Result r : probe.results()) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("server", r.server());
+        p.put("ok", r.ok());
+        p.put("mapped", r.mapped());
+        p.put("expected", r.expected());
+        p.put("latency_ms", r.latencyMicros() / 1000.0);
+        p.put("problem", r.problem());
+        p.put("at", r.at().toString());
+        probes.add(p);
+      }
+      h.put("stun_probes", probes);
+    }
+    try {
+      return ApiJson.MAPPER.writeValueAsString(h) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The probe of every STUN server clients are told to use: evertone's own (over loopback when it listens on every
+   * address) and stun.probe-servers; null when off or there is nothing to probe.
+   */
+  private static @Nullable StunProbe stunProbe(ServerConfig config, @Nullable StunServer stun, Clock clock, PrometheusMeterRegistry meters)
+      throws java.io.IOException {
+    ServerConfig.Stun c = config.stun();
+    if (c.probeInterval().isZero()) {
+      return null;
+    }
+    List<StunProbe.Target> targets = new ArrayList<>();
+    if (stun != null) {
+      InetSocketAddress own = stun.udpAddress();
+      if (own.getAddress().isAnyLocalAddress()) {
+        own = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), own.getPort());
+      }
+      targets.add(new StunProbe.Target("evertone", own));
+    }
+    for (String server : c.probeServers()) {
+      int colon = server.lastIndexOf(':');
+      String host = server.substring(0, colon).replace("[", "").replace("]", "");
+      try {
+        targets.add(new StunProbe.Target(server, new InetSocketAddress(java.net.InetAddress.getByName(host),
+            Integer.parseInt(server.substring(colon + 1)))));
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("stun.probe-servers: " + host + " does not resolve", e);
+      }
+    }
+    if (targets.isEmpty()) {
+      return null;
+    }
+    String host = c.host().isBlank() ? config.sip().host() : c.host();
+    java.net.InetAddress expected = null;
+    if (!c.expectedAddress().isBlank()) {
+      try {
+        expected = java.net.InetAddress.getByName(c.expectedAddress());
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("stun.expected-address: " + c.expectedAddress() + " is not an address", e);
+      }
+    }
+    log.info("STUN probes every {}: {}", c.probeInterval(), targets.stream().map(StunProbe.Target::name).toList());
+    return new StunProbe(targets, new InetSocketAddress(host, 0), expected, (int) c.probeTimeout().toMillis(), clock, meters);
+  }
+
   /** The STUN server, or null when stun.port is -1. */
   public @Nullable StunServer stun() {
     return stun;
@@ -520,6 +603,9 @@ public final class EvertoneServer implements AutoCloseable {
     sip.close();
     if (stun != null) {
       stun.close();
+    }
+    if (probe != null) {
+      probe.close();
     }
     if (certificates != null) {
       certificates.close();

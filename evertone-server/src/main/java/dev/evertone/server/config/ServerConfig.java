@@ -10,10 +10,17 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
     Http http, Log log, Cluster cluster, Stun stun) {
 
   /** The STUN server (RFC 8489) on UDP and TCP: {@code host} '' means sip.host; port -1 turns it off. */
-  public record Stun(String host, int port, int ioThreads) {
+  public record Stun(String host, int port, int ioThreads, Duration probeInterval, Duration probeTimeout, List<String> probeServers,
+      String expectedAddress) {
     public Stun {
       require(port >= -1 && port <= 65535, "stun.port must be 0-65535, or -1 (off)");
       require(ioThreads >= 0, "stun.io-threads must be 0 (one per core) or more");
+      require(!probeInterval.isNegative(), "stun.probe-interval must be 0s (off) or more");
+      require(probeTimeout.toMillis() >= 10 && probeTimeout.toMillis() <= 30_000, "stun.probe-timeout must be 10ms to 30s");
+      for (String server : probeServers) {
+        require(server.matches("[^\\s:]+:[0-9]{1,5}") || server.matches("\\[[0-9a-fA-F:.]+\\]:[0-9]{1,5}"),
+            "stun.probe-servers: '" + server + "' is not host:port");
+      }
     }
   }
 
