@@ -44,6 +44,7 @@ import dev.evertone.store.jdbc.JdbcStore;
 import dev.evertone.stun.BindingService;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
+import dev.evertone.stun.TurnConfig;
 import dev.evertone.tls.CertificateManager;
 import dev.evertone.tls.CertificateSource;
 import dev.evertone.tls.TlsSettings;
@@ -236,8 +237,9 @@ public final class EvertoneServer implements AutoCloseable {
       StunServer stun = null;
       if (config.stun().port() >= 0) {
         ServerConfig.Stun c = config.stun();
-        stun = StunServer.start(c.host().isBlank() ? config.sip().host() : c.host(), c.port(),
-            c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(), new BindingService(meters));
+        String stunHost = c.host().isBlank() ? config.sip().host() : c.host();
+        stun = StunServer.start(stunHost, c.port(), c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(),
+            new BindingService(meters), turnConfig(c.turn(), stunHost, c.expectedAddress()), meters);
         started.add(stun);
       }
       StunProbe probe = stunProbe(config, stun, clock, meters);
@@ -474,6 +476,27 @@ public final class EvertoneServer implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  private static @Nullable TurnConfig turnConfig(ServerConfig.Turn t, String stunHost, String expectedAddress) {
+    if (!t.enabled()) {
+      return null;
+    }
+    java.net.InetAddress advertised = null;
+    if (!expectedAddress.isBlank()) {
+      try {
+        advertised = java.net.InetAddress.getByName(expectedAddress);
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("stun.expected-address: " + expectedAddress + " is not an address", e);
+      }
+    }
+    Map<String, String> users = new LinkedHashMap<>();
+    for (String u : t.users()) {
+      users.put(u.substring(0, u.indexOf(':')), u.substring(u.indexOf(':') + 1));
+    }
+    return new TurnConfig(t.realm(), users, t.secrets(), t.relayHost().isBlank() ? stunHost : t.relayHost(), t.minPort(), t.maxPort(),
+        (int) t.maxLifetime().toSeconds(), t.perUserAllocations(), t.totalAllocations(), t.allowLoopbackPeers(), t.allowPrivatePeers(),
+        t.bytesPerSecond(), advertised);
   }
 
   /** What /health says: up, the registrations held, and the last probe of each STUN server. */

@@ -59,4 +59,25 @@ class StunTest {
       }
     }
   }
+
+  @Test
+  void coturnsClientRelaysThroughEvertoneWithAnAccountAndWithRestCredentials() throws Exception {
+    Peers.require("turnutils_uclient", "coturn");
+    // the two clients of -y are each other's peers on loopback, which only a test may allow
+    try (ServerFixture fx = new ServerFixture(dir, "stun.turn.users=alice:alice-pw", "stun.turn.secrets=s3cret",
+        "stun.turn.allow-loopback-peers=true")) {
+      String port = Integer.toString(fx.server.stun().udpAddress().getPort());
+      Peers.Run channels = Peers.run(dir, 60, "turnutils_uclient", "-u", "alice", "-w", "alice-pw", "-y", "-c", "-n", "20", "-m", "2",
+          "-l", "100", "-p", port, "127.0.0.1");
+      assertThat(channels.output()).as(channels.output()).contains("tot_send_msgs=40, tot_recv_msgs=40")
+          .contains("Total lost packets 0 (0.000000%)");
+      Peers.Run rest = Peers.run(dir, 60, "turnutils_uclient", "-W", "s3cret", "-u", "carol", "-y", "-c", "-s", "-n", "20", "-m", "2",
+          "-l", "100", "-p", port, "127.0.0.1");
+      assertThat(rest.output()).as(rest.output()).contains("tot_send_msgs=40, tot_recv_msgs=40").contains("Total lost packets 0 (0.000000%)");
+      Peers.Run wrong = Peers.run(dir, 60, "turnutils_uclient", "-W", "not-the-secret", "-u", "carol", "-y", "-c", "-n", "5", "-m", "1",
+          "-p", port, "127.0.0.1");
+      assertThat(wrong.output()).contains("Cannot complete Allocation");
+      assertThat(fx.server.meters().get("evertone.turn.relayed").counter().count()).isGreaterThanOrEqualTo(160);
+    }
+  }
 }

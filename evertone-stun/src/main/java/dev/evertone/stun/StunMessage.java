@@ -148,9 +148,12 @@ public final class StunMessage {
   /** The address of an XOR-MAPPED-ADDRESS (or XOR-PEER/RELAYED-ADDRESS) attribute (RFC 8489 14.2). */
   public @Nullable InetSocketAddress xorAddress(int type) throws StunException {
     Attribute a = attribute(type);
-    if (a == null) {
-      return null;
-    }
+    return a == null ? null : xorAddress(a);
+  }
+
+  /** The address of one XOR-encoded address attribute of this message (a request may carry several peers). */
+  public InetSocketAddress xorAddress(Attribute a) throws StunException {
+    int type = a.type();
     byte[] v = a.value();
     if (v.length < 8 || (v[1] != 1 && v[1] != 2) || (v[1] == 1 && v.length != 8) || (v[1] == 2 && v.length != 20)) {
       throw new StunException("a malformed address attribute 0x" + Integer.toHexString(type));

@@ -1,5 +1,6 @@
 package dev.evertone.stun;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -27,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +45,13 @@ public final class StunServer implements AutoCloseable {
   private final List<Channel> channels;
   private final InetSocketAddress udp;
   private final InetSocketAddress tcp;
+  private final @Nullable TurnService turn;
+  private final @Nullable EventLoopGroup relays;
 
-  private StunServer(EventLoopGroup group, List<Channel> channels, InetSocketAddress udp, InetSocketAddress tcp) {
+  private StunServer(EventLoopGroup group, @Nullable EventLoopGroup relays, List<Channel> channels, InetSocketAddress udp, InetSocketAddress tcp,
+      @Nullable TurnService turn) {
+    this.turn = turn;
+    this.relays = relays;
     this.group = group;
     this.channels = channels;
     this.udp = udp;
@@ -53,13 +60,19 @@ public final class StunServer implements AutoCloseable {
 
   /** Binds UDP and TCP on {@code host}:{@code port} (0: a free port, the same for both) with {@code threads} I/O threads. */
   public static StunServer start(String host, int port, int threads, BindingService service) throws InterruptedException {
+    return start(host, port, threads, service, null, null);
+  }
+
+  /** As {@link #start(String, int, int, BindingService)}, with a TURN relay on the same sockets when {@code turn} is given. */
+  public static StunServer start(String host, int port, int threads, BindingService service, @Nullable TurnConfig turn,
+      @Nullable MeterRegistry meters) throws InterruptedException {
     if (port != 0) {
-      return bind(host, port, threads, service);
+      return bind(host, port, threads, service, turn, meters);
     }
     // a port the system gave UDP may be taken for TCP: try another
     for (int attempt = 1; ; attempt++) {
       try {
-        return bind(host, 0, threads, service);
+        return bind(host, 0, threads, service, turn, meters);
       } catch (IllegalStateException e) {
         if (attempt == 20 || !(e.getCause() instanceof java.io.IOException)) {
           throw e;
@@ -68,10 +81,17 @@ public final class StunServer implements AutoCloseable {
     }
   }
 
-  private static StunServer bind(String host, int port, int threads, BindingService service) throws InterruptedException {
+  private static StunServer bind(String host, int port, int threads, BindingService service, @Nullable TurnConfig turnConfig,
+      @Nullable MeterRegistry meters) throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true))
         : new NioEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true));
+    // relay sockets live on loops of their own: an allocation binds one while its request is handled on a listening loop
+    EventLoopGroup relays = turnConfig == null ? null : epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("turn-relay", true))
+        : new NioEventLoopGroup(threads, new DefaultThreadFactory("turn-relay", true));
+    TurnService turn = turnConfig == null ? null : new TurnService(turnConfig, service, relays,
+        epoll ? EpollDatagramChannel.class : NioDatagramChannel.class, java.time.Clock.systemUTC(),
+        meters == null ? new io.micrometer.core.instrument.simple.SimpleMeterRegistry() : meters);
     List<Channel> channels = new ArrayList<>();
     try {
       int sockets = epoll ? threads : 1;
@@ -80,7 +100,7 @@ public final class StunServer implements AutoCloseable {
       for (int i = 0; i < sockets; i++) {
         Bootstrap b = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
             .option(ChannelOption.SO_RCVBUF, 4 << 20)
-            .handler(new UdpHandler(service));
+            .handler(new UdpHandler(service, turn));
         if (epoll) {
           b.option(EpollChannelOption.SO_REUSEPORT, true);
         }
@@ -106,10 +126,13 @@ public final class StunServer implements AutoCloseable {
       channels.add(tcpChannel);
       InetSocketAddress tcpAddress = (InetSocketAddress) tcpChannel.localAddress();
       log.info("STUN listening on udp {} ({} socket{}) and tcp {}", udpAddress, sockets, sockets == 1 ? "" : "s", tcpAddress);
-      return new StunServer(group, channels, udpAddress, tcpAddress);
+      return new StunServer(group, relays, channels, udpAddress, tcpAddress, turn);
     } catch (Exception e) { // Netty's bind failures are IOExceptions thrown unchecked
       channels.forEach(Channel::close);
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      if (relays != null) {
+        relays.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      }
       if (e instanceof InterruptedException ie) {
         throw ie;
       }
@@ -128,6 +151,12 @@ public final class StunServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (turn != null) {
+      turn.close();
+    }
+    if (relays != null) {
+      relays.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
     channels.forEach(c -> c.close().awaitUninterruptibly(1, TimeUnit.SECONDS));
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
   }
@@ -135,10 +164,12 @@ public final class StunServer implements AutoCloseable {
   /** Datagrams: answered to where they came from. */
   private static final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final BindingService service;
+    private final @Nullable TurnService turn;
     private final byte[] buffer = new byte[MAX_MESSAGE];
 
-    UdpHandler(BindingService service) {
+    UdpHandler(BindingService service, @Nullable TurnService turn) {
       this.service = service;
+      this.turn = turn;
     }
 
     @Override
@@ -146,6 +177,10 @@ public final class StunServer implements AutoCloseable {
       ByteBuf content = packet.content();
       int length = Math.min(content.readableBytes(), buffer.length);
       content.getBytes(content.readerIndex(), buffer, 0, length);
+      if (turn != null) {
+        turn.onDatagram(ctx, buffer, length, packet.sender());
+        return;
+      }
       byte[] answer = service.answer(buffer, length, packet.sender());
       if (answer != null) {
         ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));

@@ -9,9 +9,26 @@ import java.util.List;
 public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, Auth auth, Store store, Provisioning provisioning,
     Http http, Log log, Cluster cluster, Stun stun) {
 
+  /** The TURN relay on the STUN server's UDP port (RFC 8656). */
+  public record Turn(boolean enabled, String realm, List<String> users, List<String> secrets, String relayHost, int minPort, int maxPort,
+      Duration maxLifetime, int perUserAllocations, int totalAllocations, boolean allowLoopbackPeers, boolean allowPrivatePeers,
+      long bytesPerSecond) {
+    public Turn {
+      require(!realm.isBlank(), "stun.turn.realm must not be empty");
+      for (String u : users) {
+        require(u.indexOf(':') > 0 && u.indexOf(':') < u.length() - 1, "stun.turn.users: '" + u.replaceAll(":.*", ":...")
+            + "' is not user:password");
+      }
+      require(minPort >= 1024 && maxPort <= 65535 && minPort <= maxPort, "stun.turn.min-port and max-port must be 1024-65535, low to high");
+      require(maxLifetime.toSeconds() >= 600, "stun.turn.max-lifetime must be at least 10m (RFC 8656)");
+      require(perUserAllocations >= 1 && totalAllocations >= 1, "stun.turn allocation quotas must be at least 1");
+      require(bytesPerSecond >= 0, "stun.turn.bytes-per-second must be 0 (unlimited) or more");
+    }
+  }
+
   /** The STUN server (RFC 8489) on UDP and TCP: {@code host} '' means sip.host; port -1 turns it off. */
   public record Stun(String host, int port, int ioThreads, Duration probeInterval, Duration probeTimeout, List<String> probeServers,
-      String expectedAddress) {
+      String expectedAddress, Turn turn) {
     public Stun {
       require(port >= -1 && port <= 65535, "stun.port must be 0-65535, or -1 (off)");
       require(ioThreads >= 0, "stun.io-threads must be 0 (one per core) or more");

@@ -1,0 +1,241 @@
+package dev.evertone.stun;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The TURN relay over real UDP sockets, with a client written out attribute by attribute. */
+class TurnServiceTest {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String REALM = "evertone.test";
+  private StunServer server;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  @BeforeEach
+  void start() throws Exception {
+    start(true, 2);
+  }
+
+  private void start(boolean loopbackPeers, int perUser) throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    TurnConfig config = new TurnConfig(REALM, Map.of("alice", "alice-pw"), List.of("old-secret", "new-secret"), "127.0.0.1", 49152, 65535,
+        3600, perUser, 100, loopbackPeers, false, 0, null);
+    server = StunServer.start("127.0.0.1", 0, 1, new BindingService(meters), config, meters);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /** A TURN client: one UDP socket, the credentials, and the nonce the server gave. */
+  private final class Client implements AutoCloseable {
+    final DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    final String user;
+    final String password;
+    String nonce = "";
+
+    Client(String user, String password) throws Exception {
+      this.user = user;
+      this.password = password;
+      socket.setSoTimeout(2000);
+    }
+
+    byte[] key() {
+      return StunIntegrity.longTermKey(user, REALM, password);
+    }
+
+    StunEncoder request(int method) {
+      byte[] tid = new byte[12];
+      RANDOM.nextBytes(tid);
+      return new StunEncoder(method, StunMessage.Kind.REQUEST, tid);
+    }
+
+    /** Sends a request with credentials (after learning the nonce from a 401 if needed); returns the answer. */
+    StunMessage call(int method, java.util.function.UnaryOperator<StunEncoder> attributes) throws Exception {
+      for (int attempt = 0; attempt < 2; attempt++) {
+        StunEncoder e = attributes.apply(request(method)).text(StunAttributes.USERNAME, user).text(StunAttributes.REALM, REALM)
+            .text(StunAttributes.NONCE, nonce);
+        StunMessage answer = exchange(e.encode(key(), true));
+        if (answer.kind() == StunMessage.Kind.ERROR && (code(answer) == 401 || code(answer) == 438) && attempt == 0) {
+          nonce = answer.text(StunAttributes.NONCE);
+          continue;
+        }
+        return answer;
+      }
+      throw new AssertionError("unreachable");
+    }
+
+    StunMessage exchange(byte[] request) throws Exception {
+      socket.send(new DatagramPacket(request, request.length, server.udpAddress()));
+      byte[] buf = new byte[2048];
+      while (true) {
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        socket.receive(p);
+        StunMessage m = StunMessage.parse(buf, p.getLength());
+        if (Arrays.equals(m.transactionId(), Arrays.copyOfRange(request, 8, 20))) {
+          return m;
+        }
+      }
+    }
+
+    InetSocketAddress allocate() throws Exception {
+      StunMessage ok = call(TurnService.ALLOCATE, e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+      assertThat(ok.kind()).as("allocate: %s", describe(ok)).isEqualTo(StunMessage.Kind.SUCCESS);
+      assertThat(StunIntegrity.verify(ok, key())).as("the success response is signed with the user's key").isTrue();
+      return ok.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
+    }
+
+    @Override
+    public void close() {
+      socket.close();
+    }
+  }
+
+  static int code(StunMessage m) {
+    byte[] v = m.attribute(StunAttributes.ERROR_CODE).value();
+    return (v[2] & 0x07) * 100 + (v[3] & 0xff);
+  }
+
+  static String describe(StunMessage m) {
+    return m.kind() == StunMessage.Kind.ERROR ? m + " " + code(m) : m.toString();
+  }
+
+  private static StunEncoder peer(StunEncoder e, InetSocketAddress peer) {
+    return e.xorAddress(TurnService.XOR_PEER_ADDRESS, peer);
+  }
+
+  @Test
+  void anAllocationRelaysToAPermittedPeerBothWaysWithSendIndicationsAndChannels() throws Exception {
+    try (Client alice = new Client("alice", "alice-pw"); DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      peer.setSoTimeout(300);
+      // without credentials: 401 with realm and nonce
+      StunMessage challenge = alice.exchange(alice.request(TurnService.ALLOCATE).add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+          .encode(null, true));
+      assertThat(code(challenge)).isEqualTo(401);
+      assertThat(challenge.text(StunAttributes.REALM)).isEqualTo(REALM);
+      InetSocketAddress relay = alice.allocate();
+      assertThat(relay.getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+
+      InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+      byte[] hello = "hello peer".getBytes(StandardCharsets.UTF_8);
+      byte[] tid = new byte[12];
+      byte[] send = peer(new StunEncoder(TurnService.SEND, StunMessage.Kind.INDICATION, tid), peerAddress).add(TurnService.DATA_ATTRIBUTE, hello)
+          .encode(null, false);
+      alice.socket.send(new DatagramPacket(send, send.length, server.udpAddress()));
+      assertThat(received(peer)).as("no permission yet: nothing is relayed").isNull();
+
+      StunMessage permitted = alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, peerAddress));
+      assertThat(permitted.kind()).as(describe(permitted)).isEqualTo(StunMessage.Kind.SUCCESS);
+      alice.socket.send(new DatagramPacket(send, send.length, server.udpAddress()));
+      DatagramPacket atPeer = receivedPacket(peer);
+      assertThat(new String(atPeer.getData(), 0, atPeer.getLength(), StandardCharsets.UTF_8)).isEqualTo("hello peer");
+      assertThat(atPeer.getSocketAddress()).as("it comes from the relayed address").isEqualTo(relay);
+
+      // the peer answers: a Data indication to alice
+      byte[] back = "hello alice".getBytes(StandardCharsets.UTF_8);
+      peer.send(new DatagramPacket(back, back.length, relay));
+      byte[] buf = new byte[2048];
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      alice.socket.receive(p);
+      StunMessage data = StunMessage.parse(buf, p.getLength());
+      assertThat(data.method()).isEqualTo(TurnService.DATA);
+      assertThat(data.xorAddress(TurnService.XOR_PEER_ADDRESS)).isEqualTo(peerAddress);
+      assertThat(new String(data.attribute(TurnService.DATA_ATTRIBUTE).value(), StandardCharsets.UTF_8)).isEqualTo("hello alice");
+
+      // a channel: ChannelData both ways
+      StunMessage bound = alice.call(TurnService.CHANNEL_BIND, e -> peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 1, 0, 0}));
+      assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
+      byte[] channelData = ByteBuffer.allocate(4 + 3).putShort((short) 0x4001).putShort((short) 3).put(new byte[] {7, 8, 9}).array();
+      alice.socket.send(new DatagramPacket(channelData, channelData.length, server.udpAddress()));
+      DatagramPacket viaChannel = receivedPacket(peer);
+      assertThat(Arrays.copyOf(viaChannel.getData(), viaChannel.getLength())).containsExactly(7, 8, 9);
+      peer.send(new DatagramPacket(new byte[] {1, 2}, 2, relay));
+      p = new DatagramPacket(buf, buf.length);
+      alice.socket.receive(p);
+      assertThat(Arrays.copyOf(buf, p.getLength())).containsExactly(0x40, 0x01, 0, 2, 1, 2);
+
+      // the same 5-tuple cannot allocate twice; a refresh to 0 ends it
+      StunMessage again = alice.call(TurnService.ALLOCATE, e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+      assertThat(code(again)).isEqualTo(437);
+      StunMessage ended = alice.call(TurnService.REFRESH, e -> e.add(TurnService.LIFETIME, new byte[] {0, 0, 0, 0}));
+      assertThat(ended.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
+      assertThat(meters.get("evertone.turn.allocations").gauge().value()).isZero();
+    }
+  }
+
+  private static DatagramPacket receivedPacket(DatagramSocket socket) throws Exception {
+    DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+    socket.receive(p);
+    return p;
+  }
+
+  private static byte[] received(DatagramSocket socket) throws Exception {
+    try {
+      DatagramPacket p = receivedPacket(socket);
+      return Arrays.copyOf(p.getData(), p.getLength());
+    } catch (SocketTimeoutException e) {
+      return null;
+    }
+  }
+
+  @Test
+  void restCredentialsWithEitherSecretUntilTheyExpireAndWrongOnesAreRefused() throws Exception {
+    String username = (System.currentTimeMillis() / 1000 + 3600) + ":bob";
+    for (String secret : List.of("old-secret", "new-secret")) {
+      String password = Base64.getEncoder().encodeToString(StunIntegrity.hmacSha1(secret.getBytes(StandardCharsets.UTF_8),
+          username.getBytes(StandardCharsets.UTF_8)));
+      try (Client bob = new Client(username, password)) {
+        bob.allocate();
+      }
+    }
+    String expired = (System.currentTimeMillis() / 1000 - 10) + ":bob";
+    String expiredPassword = Base64.getEncoder().encodeToString(StunIntegrity.hmacSha1("new-secret".getBytes(StandardCharsets.UTF_8),
+        expired.getBytes(StandardCharsets.UTF_8)));
+    for (Client c : List.of(new Client(expired, expiredPassword), new Client("alice", "wrong"), new Client("mallory", "x"))) {
+      try (c) {
+        StunMessage refused = c.call(TurnService.ALLOCATE, e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+        assertThat(code(refused)).as(c.user).isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
+  void peersInDeniedRangesQuotasAndUnsupportedRequestsAreRefused() throws Exception {
+    start(false, 1);
+    try (Client alice = new Client("alice", "alice-pw"); Client again = new Client("alice", "alice-pw")) {
+      alice.allocate();
+      for (String denied : List.of("127.0.0.1", "10.1.2.3", "192.168.1.1", "172.16.0.9", "169.254.1.1", "0.0.0.0", "100.64.0.1")) {
+        InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(denied), 5000);
+        StunMessage refused = alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, target));
+        assertThat(code(refused)).as(denied).isEqualTo(403);
+      }
+      InetSocketAddress outside = new InetSocketAddress(InetAddress.getByName("198.51.100.1"), 5000);
+      StunMessage ok = alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, outside));
+      assertThat(ok.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
+      StunMessage quota = again.call(TurnService.ALLOCATE, e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+      assertThat(code(quota)).as("one allocation per user here").isEqualTo(486);
+      StunMessage tcp = again.call(TurnService.ALLOCATE, e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {6, 0, 0, 0}));
+      assertThat(code(tcp)).isIn(442, 486);
+      StunMessage badChannel = alice.call(TurnService.CHANNEL_BIND, e -> peer(e, outside).add(TurnService.CHANNEL_NUMBER, new byte[] {0x30, 0, 0, 0}));
+      assertThat(code(badChannel)).isEqualTo(400);
+    }
+  }
+}
