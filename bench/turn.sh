@@ -45,7 +45,7 @@ pkill -f "$work/turn.pid" || true; sleep 1
 
 java -jar "$JAR" serve --data-dir "$work/data" --set sip.udp-port=5090 --set sip.tcp-port=-1 --set http.port=-1 --set stun.port=3479 \
   --set stun.host=127.0.0.1 --set stun.turn.users=bench:benchpw --set stun.turn.realm=bench.test --set stun.turn.allow-loopback-peers=true \
-  --set stun.turn.min-port=50000 --set stun.turn.max-port=59999 --set log.level=warn > "$work/evertone.log" 2>&1 &
+  --set stun.turn.min-port=50000 --set stun.turn.max-port=59999 --set stun.turn.per-user-allocations=1000 --set log.level=warn > "$work/evertone.log" 2>&1 &
 sleep 5
 eve=$(measure evertone 3479 "$(pgrep -f "$work/data" | tr '\n' ' ')")
 

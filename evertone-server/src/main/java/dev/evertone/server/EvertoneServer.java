@@ -19,6 +19,7 @@ import dev.evertone.registrar.RegistrarConfig;
 import dev.evertone.server.config.ServerConfig;
 import dev.evertone.server.http.ApiJson;
 import dev.evertone.server.http.HttpEndpoints;
+import dev.evertone.server.http.IceServers;
 import dev.evertone.server.sip.Registrations;
 import dev.evertone.server.sip.SipCore;
 import dev.evertone.sip.SipStack;
@@ -234,12 +235,15 @@ public final class EvertoneServer implements AutoCloseable {
 
       Registrations registrations = new Registrations(location,
           new ContactPing(location, sip.transactions(), listenAddress, name), clock);
+      // the secret TURN credentials for browsers are signed with: the first configured, or one made now
+      String turnSecret = config.stun().turn().secrets().isEmpty() ? Base64.getEncoder().encodeToString(NonceService.randomSecret())
+          : config.stun().turn().secrets().get(0);
       StunServer stun = null;
       if (config.stun().port() >= 0) {
         ServerConfig.Stun c = config.stun();
         String stunHost = c.host().isBlank() ? config.sip().host() : c.host();
         stun = StunServer.start(stunHost, c.port(), c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(),
-            new BindingService(meters), turnConfig(c.turn(), stunHost, c.expectedAddress()), meters);
+            new BindingService(meters), turnConfig(c.turn(), stunHost, c.expectedAddress(), turnSecret), meters);
         started.add(stun);
       }
       StunProbe probe = stunProbe(config, stun, clock, meters);
@@ -254,7 +258,10 @@ public final class EvertoneServer implements AutoCloseable {
         http = HttpEndpoints.start(config.http().host(), config.http().port(), meters,
             () -> health(location, probe),
             provisioning, store.tokens(), certificates, registrations,
-            config.provisioning().importLimits().maxBytes());
+            config.provisioning().importLimits().maxBytes(), stun == null ? null : new IceServers(store.credentials(),
+                config.stun().publicHost().isBlank() ? null : config.stun().publicHost(), stun.udpAddress().getPort(),
+                config.stun().turn().enabled(), turnSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8), config.stun().turn().credentialTtl(),
+                config.stun().extraIceServers(), clock));
         started.add(http);
         log.info("metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1", config.http().host(), http.address().getPort());
       }
@@ -478,7 +485,7 @@ public final class EvertoneServer implements AutoCloseable {
     return null;
   }
 
-  private static @Nullable TurnConfig turnConfig(ServerConfig.Turn t, String stunHost, String expectedAddress) {
+  private static @Nullable TurnConfig turnConfig(ServerConfig.Turn t, String stunHost, String expectedAddress, String secret) {
     if (!t.enabled()) {
       return null;
     }
@@ -494,7 +501,8 @@ public final class EvertoneServer implements AutoCloseable {
     for (String u : t.users()) {
       users.put(u.substring(0, u.indexOf(':')), u.substring(u.indexOf(':') + 1));
     }
-    return new TurnConfig(t.realm(), users, t.secrets(), t.relayHost().isBlank() ? stunHost : t.relayHost(), t.minPort(), t.maxPort(),
+    List<String> secrets = t.secrets().isEmpty() ? List.of(secret) : t.secrets();
+    return new TurnConfig(t.realm(), users, secrets, t.relayHost().isBlank() ? stunHost : t.relayHost(), t.minPort(), t.maxPort(),
         (int) t.maxLifetime().toSeconds(), t.perUserAllocations(), t.totalAllocations(), t.allowLoopbackPeers(), t.allowPrivatePeers(),
         t.bytesPerSecond(), advertised);
   }

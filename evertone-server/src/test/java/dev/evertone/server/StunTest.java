@@ -80,4 +80,40 @@ class StunTest {
       assertThat(fx.server.meters().get("evertone.turn.relayed").counter().count()).isGreaterThanOrEqualTo(160);
     }
   }
+
+  @Test
+  void aBrowserPhoneGetsOnlyEvertonesOwnServersWithTurnCredentialsThatWork() throws Exception {
+    Peers.require("turnutils_uclient", "coturn");
+    try (ServerFixture fx = new ServerFixture(dir, "stun.turn.allow-loopback-peers=true", "stun.turn.credential-ttl=1h")) {
+      fx.provisioning().addDomain("example.com");
+      fx.provisioning().addDevice(new dev.evertone.provisioning.NewDevice("example.com", null, null, null, null, null,
+          java.util.List.of(new dev.evertone.provisioning.NewLine(null, "1001", "line-pw"))));
+      HttpClient http = HttpClient.newHttpClient();
+      URI uri = URI.create(fx.http() + "/ice-servers");
+      String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("1001@example.com:line-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(uri).header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok.body());
+      int port = fx.server.stun().udpAddress().getPort();
+      assertThat(body.get("iceServers")).as("evertone's own STUN and TURN, nothing else").hasSize(2);
+      assertThat(body.get("iceServers").get(0).get("urls").get(0).asText()).isEqualTo("stun:127.0.0.1:" + port);
+      com.fasterxml.jackson.databind.JsonNode turn = body.get("iceServers").get(1);
+      assertThat(turn.get("urls").get(0).asText()).isEqualTo("turn:127.0.0.1:" + port + "?transport=udp");
+      String username = turn.get("username").asText();
+      assertThat(username).endsWith(":1001@example.com");
+      long expiry = Long.parseLong(username.substring(0, username.indexOf(':')));
+      assertThat(expiry - System.currentTimeMillis() / 1000).isBetween(3500L, 3700L);
+      // the credentials work at the relay: coturn's client allocates and relays with them
+      Peers.Run relay = Peers.run(dir, 60, "turnutils_uclient", "-u", username, "-w", turn.get("credential").asText(), "-y", "-c", "-n", "10",
+          "-m", "1", "-p", Integer.toString(port), "127.0.0.1");
+      assertThat(relay.output()).as(relay.output()).contains("Total lost packets 0 (0.000000%)");
+
+      String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("1001@example.com:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri).header("Authorization", wrong).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(401);
+      HttpResponse<String> none = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(none.statusCode()).isEqualTo(401);
+      assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm="));
+    }
+  }
 }

@@ -69,7 +69,7 @@ public final class TurnService {
   private final Class<? extends DatagramChannel> channelClass;
   private final Clock clock;
   private final byte[] nonceKey = new byte[32];
-  private final Map<String, Allocation> allocations = new ConcurrentHashMap<>();
+  private final Map<FiveTuple, Allocation> allocations = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
   private final Counter relayed;
   private final Counter refusedPeers;
@@ -88,8 +88,11 @@ public final class TurnService {
     group.next().scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
   }
 
-  static String keyOf(Channel listener, InetSocketAddress client) {
-    return listener.localAddress() + "|" + client;
+  /** The 5-tuple of an allocation (RFC 8656 2.2): the client's address and the server socket it talks to. */
+  record FiveTuple(Channel listener, InetSocketAddress client) {}
+
+  static FiveTuple keyOf(Channel listener, InetSocketAddress client) {
+    return new FiveTuple(listener, client);
   }
 
   /** A datagram on a listening socket: ChannelData, a TURN message, or a Binding request. */
@@ -232,7 +235,7 @@ public final class TurnService {
   }
 
   private byte[] allocate(Channel listener, StunMessage m, InetSocketAddress client, String user, byte[] key, boolean fingerprint) {
-    String k = keyOf(listener, client);
+    FiveTuple k = keyOf(listener, client);
     Allocation existing = allocations.get(k);
     if (existing != null) {
       if (Arrays.equals(existing.transactionId, m.transactionId())) {
@@ -260,7 +263,7 @@ public final class TurnService {
     }
     boolean even = m.attribute(EVEN_PORT) != null;
     Allocation a = new Allocation(k, listener, client, user, m.transactionId());
-    Channel relay = bindRelay(a, even);
+    Channel relay = bindRelay(a, even, listener.eventLoop());
     if (relay == null) {
       return error(m, 508, "Insufficient Capacity", key, fingerprint);
     }
@@ -300,7 +303,11 @@ public final class TurnService {
     return Math.min(asked, config.maxLifetimeSeconds());
   }
 
-  private @Nullable Channel bindRelay(Allocation a, boolean even) {
+  /**
+   * Binds the relay socket on the listening socket's own event loop, so that relaying never hands a datagram to
+   * another thread; from within that loop the bind completes at once. Elsewhere (a test calling in), on a relay loop.
+   */
+  private @Nullable Channel bindRelay(Allocation a, boolean even, io.netty.channel.EventLoop loop) {
     int span = config.maxPort() - config.minPort() + 1;
     int start = ThreadLocalRandom.current().nextInt(span);
     for (int i = 0; i < span; i++) {
@@ -309,7 +316,20 @@ public final class TurnService {
         continue;
       }
       try {
-        return new Bootstrap().group(group).channel(channelClass).handler(new PeerHandler(a)).bind(config.relayHost(), port).sync().channel();
+        io.netty.channel.ChannelFuture f;
+        if (loop.inEventLoop()) {
+          f = new Bootstrap().group(loop).channel(channelClass).handler(new PeerHandler(a)).bind(config.relayHost(), port);
+          if (!f.isDone()) {
+            f.channel().close();
+            f = new Bootstrap().group(group).channel(channelClass).handler(new PeerHandler(a)).bind(config.relayHost(), port).sync();
+          }
+        } else {
+          f = new Bootstrap().group(group).channel(channelClass).handler(new PeerHandler(a)).bind(config.relayHost(), port).sync();
+        }
+        if (f.isSuccess()) {
+          return f.channel();
+        }
+        f.channel().close(); // the port is taken: the next one
       } catch (Exception e) { // the port is taken: the next one
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
@@ -445,7 +465,8 @@ public final class TurnService {
       return;
     }
     relayed.increment();
-    a.relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(buf, 4, dataLength), peer));
+    // a copy: the listening socket's buffer holds the next datagram before this one is written
+    a.relay.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(buf, 4, dataLength), peer));
   }
 
   /** Datagrams from peers to a relayed address: to the client, over a channel if one is bound, else as a Data indication. */
@@ -520,7 +541,7 @@ public final class TurnService {
 
   /** One allocation (RFC 8656 2.2): its 5-tuple, relay socket, lifetime, permissions and channels. */
   private final class Allocation {
-    final String key;
+    final FiveTuple key;
     final Channel listener;
     final InetSocketAddress client;
     final String user;
@@ -536,7 +557,7 @@ public final class TurnService {
     private double tokens;
     private long refilledAt = System.nanoTime();
 
-    Allocation(String key, Channel listener, InetSocketAddress client, String user, byte[] transactionId) {
+    Allocation(FiveTuple key, Channel listener, InetSocketAddress client, String user, byte[] transactionId) {
       this.key = key;
       this.listener = listener;
       this.client = client;

@@ -12,7 +12,7 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
   /** The TURN relay on the STUN server's UDP port (RFC 8656). */
   public record Turn(boolean enabled, String realm, List<String> users, List<String> secrets, String relayHost, int minPort, int maxPort,
       Duration maxLifetime, int perUserAllocations, int totalAllocations, boolean allowLoopbackPeers, boolean allowPrivatePeers,
-      long bytesPerSecond) {
+      long bytesPerSecond, Duration credentialTtl) {
     public Turn {
       require(!realm.isBlank(), "stun.turn.realm must not be empty");
       for (String u : users) {
@@ -23,17 +23,21 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
       require(maxLifetime.toSeconds() >= 600, "stun.turn.max-lifetime must be at least 10m (RFC 8656)");
       require(perUserAllocations >= 1 && totalAllocations >= 1, "stun.turn allocation quotas must be at least 1");
       require(bytesPerSecond >= 0, "stun.turn.bytes-per-second must be 0 (unlimited) or more");
+      require(credentialTtl.toMinutes() >= 1 && credentialTtl.toDays() <= 7, "stun.turn.credential-ttl must be 1m to 7d");
     }
   }
 
   /** The STUN server (RFC 8489) on UDP and TCP: {@code host} '' means sip.host; port -1 turns it off. */
   public record Stun(String host, int port, int ioThreads, Duration probeInterval, Duration probeTimeout, List<String> probeServers,
-      String expectedAddress, Turn turn) {
+      String expectedAddress, String publicHost, List<String> extraIceServers, Turn turn) {
     public Stun {
       require(port >= -1 && port <= 65535, "stun.port must be 0-65535, or -1 (off)");
       require(ioThreads >= 0, "stun.io-threads must be 0 (one per core) or more");
       require(!probeInterval.isNegative(), "stun.probe-interval must be 0s (off) or more");
       require(probeTimeout.toMillis() >= 10 && probeTimeout.toMillis() <= 30_000, "stun.probe-timeout must be 10ms to 30s");
+      for (String url : extraIceServers) {
+        require(url.matches("(stun|stuns|turn|turns):[^\\s]+"), "stun.extra-ice-servers: '" + url + "' is not a stun: or turn: URL");
+      }
       for (String server : probeServers) {
         require(server.matches("[^\\s:]+:[0-9]{1,5}") || server.matches("\\[[0-9a-fA-F:.]+\\]:[0-9]{1,5}"),
             "stun.probe-servers: '" + server + "' is not host:port");

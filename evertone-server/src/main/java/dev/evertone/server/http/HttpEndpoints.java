@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server (Javalin on Jetty): {@code GET /metrics} in the Prometheus text format, {@code GET
- * /health}, and the admin API under {@code /api/v1}.
+ * /health}, {@code GET /ice-servers} for browser phones, and the admin API under {@code /api/v1}.
  */
 public final class HttpEndpoints implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
@@ -35,7 +35,7 @@ public final class HttpEndpoints implements AutoCloseable {
    */
   public static HttpEndpoints start(String host, int port, PrometheusMeterRegistry meters, Supplier<String> health,
       ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates,
-      Registrations registrations, long maxRequestBytes) {
+      Registrations registrations, long maxRequestBytes, @Nullable IceServers ice) {
     AdminApi api = new AdminApi(provisioning, tokens, certificates, registrations);
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -45,6 +45,9 @@ public final class HttpEndpoints implements AutoCloseable {
       config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
       config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
       config.routes.get("/health", ctx -> ctx.contentType("application/json").result(health.get()));
+      if (ice != null) {
+        config.routes.get("/ice-servers", ice::handle);
+      }
       config.routes.get(AdminApi.OPENAPI, ctx -> ctx.contentType("application/json").result(AdminApi.openApiDocument()));
       config.routes.before(AdminApi.BASE + "/*", api::authenticate);
       for (AdminApi.Route r : api.routes()) {
