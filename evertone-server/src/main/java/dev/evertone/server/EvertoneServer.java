@@ -246,7 +246,7 @@ public final class EvertoneServer implements AutoCloseable {
             new BindingService(meters), turnConfig(c.turn(), stunHost, c.expectedAddress(), turnSecret), meters);
         started.add(stun);
       }
-      StunProbe probe = stunProbe(config, stun, clock, meters);
+      StunProbe probe = stunProbe(config, stun, turnSecret, clock, meters);
       if (probe != null) {
         started.add(probe);
         long every = config.stun().probeInterval().toMillis();
@@ -439,6 +439,16 @@ public final class EvertoneServer implements AutoCloseable {
     return cluster;
   }
 
+  private static byte[] hmacSha1(String key, String data) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
+      return mac.doFinal(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has HmacSHA1", e);
+    }
+  }
+
   private static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);
@@ -539,8 +549,8 @@ public final class EvertoneServer implements AutoCloseable {
    * The probe of every STUN server clients are told to use: evertone's own (over loopback when it listens on every
    * address) and stun.probe-servers; null when off or there is nothing to probe.
    */
-  private static @Nullable StunProbe stunProbe(ServerConfig config, @Nullable StunServer stun, Clock clock, PrometheusMeterRegistry meters)
-      throws java.io.IOException {
+  private static @Nullable StunProbe stunProbe(ServerConfig config, @Nullable StunServer stun, String turnSecret, Clock clock,
+      PrometheusMeterRegistry meters) throws java.io.IOException {
     ServerConfig.Stun c = config.stun();
     if (c.probeInterval().isZero()) {
       return null;
@@ -551,7 +561,16 @@ public final class EvertoneServer implements AutoCloseable {
       if (own.getAddress().isAnyLocalAddress()) {
         own = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), own.getPort());
       }
-      targets.add(new StunProbe.Target("evertone", own));
+      ServerConfig.Turn turn = c.turn();
+      if (turn.enabled() && (!own.getAddress().isLoopbackAddress() || turn.allowLoopbackPeers())) {
+        // the relay too: an allocation that must bring a packet back to the probe (REST credentials of its own secret;
+        // over loopback only where loopback peers are allowed, which they are not by default)
+        String user = (clock.instant().getEpochSecond() + 3650L * 86_400) + ":evertone-probe";
+        String password = Base64.getEncoder().encodeToString(hmacSha1(turnSecret, user));
+        targets.add(new StunProbe.Target("evertone", own, user, password));
+      } else {
+        targets.add(new StunProbe.Target("evertone", own));
+      }
     }
     for (String server : c.probeServers()) {
       int colon = server.lastIndexOf(':');

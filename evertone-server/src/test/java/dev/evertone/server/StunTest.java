@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,12 +109,50 @@ class StunTest {
           "-m", "1", "-p", Integer.toString(port), "127.0.0.1");
       assertThat(relay.output()).as(relay.output()).contains("Total lost packets 0 (0.000000%)");
 
+      // with loopback peers allowed, the probe of evertone's own relay allocates and relays a packet to itself
+      String health = "";
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (!health.contains("\"server\":\"evertone\",\"ok\":true") && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+        health = http.send(HttpRequest.newBuilder(URI.create(fx.http() + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      }
+      assertThat(health).contains("\"server\":\"evertone\",\"ok\":true");
+
       String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("1001@example.com:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri).header("Authorization", wrong).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(refused.statusCode()).isEqualTo(401);
       HttpResponse<String> none = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(none.statusCode()).isEqualTo(401);
       assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm="));
+    }
+  }
+
+  @Test
+  void evertonesProbeChecksARealCoturnAsStunAndAsTurn() throws Exception {
+    Peers.require("turnserver", "coturn");
+    int port = Peers.freePort();
+    Process coturn = new ProcessBuilder("turnserver", "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--listening-port=" + port,
+        "--no-tls", "--no-dtls", "--lt-cred-mech", "--user=probe:probe-pw", "--realm=probe.test", "--no-cli", "--allow-loopback-peers",
+        "--min-port=45000", "--max-port=45999", "--pidfile=" + dir.resolve("turn.pid"), "--log-file=stdout").redirectErrorStream(true)
+        .redirectOutput(dir.resolve("coturn.log").toFile()).start();
+    try {
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port);
+      List<dev.evertone.stun.StunProbe.Target> targets = List.of(new dev.evertone.stun.StunProbe.Target("coturn", address, "probe", "probe-pw"));
+      io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      try (dev.evertone.stun.StunProbe probe = new dev.evertone.stun.StunProbe(targets, new InetSocketAddress("127.0.0.1", 0), null, 1000,
+          java.time.Clock.systemUTC(), meters)) {
+        dev.evertone.stun.StunProbe.Result r = null;
+        long deadline = System.currentTimeMillis() + 10_000;
+        do { // coturn takes a moment to listen
+          probe.probeAll();
+          r = probe.results().get(0);
+        } while (!r.ok() && System.currentTimeMillis() < deadline);
+        assertThat(r.ok()).as("%s\n%s", r, java.nio.file.Files.readString(dir.resolve("coturn.log"))).isTrue();
+        assertThat(r.mapped()).isEqualTo(r.expected()).startsWith("127.0.0.1:");
+      }
+    } finally {
+      coturn.destroy();
+      coturn.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 }

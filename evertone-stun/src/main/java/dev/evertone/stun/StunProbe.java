@@ -34,8 +34,15 @@ public final class StunProbe implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StunProbe.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A server to probe: its name in logs and metrics ({@code host:port}) and its address. */
-  public record Target(String name, InetSocketAddress address) {}
+  /**
+   * A server to probe: its name in logs and metrics ({@code host:port}), its address, and for a TURN server the
+   * credentials the probe allocates with (null: STUN only).
+   */
+  public record Target(String name, InetSocketAddress address, @Nullable String turnUser, @Nullable String turnPassword) {
+    public Target(String name, InetSocketAddress address) {
+      this(name, address, null, null);
+    }
+  }
 
   /** The last probe of one server. */
   public record Result(String server, boolean ok, @Nullable String mapped, @Nullable String expected, long latencyMicros,
@@ -121,6 +128,12 @@ public final class StunProbe implements AutoCloseable {
         }
         boolean ok = expected == null || (mapped.getAddress().equals(expected.getAddress())
             && (expected.getPort() == 0 || mapped.getPort() == expected.getPort()));
+        if (ok && t.turnUser() != null) {
+          String relayProblem = relayToItself(t, mapped);
+          if (relayProblem != null) {
+            return new Result(t.name(), false, text(mapped), text(expected), micros, relayProblem, at);
+          }
+        }
         return new Result(t.name(), ok, text(mapped), text(expected), micros,
             ok ? null : "answered mapped address " + text(mapped) + ", expected " + text(expected), at);
       }
@@ -129,6 +142,114 @@ public final class StunProbe implements AutoCloseable {
     } catch (IOException | StunException e) {
       return new Result(t.name(), false, null, text(expected), 0, "cannot be probed: " + e.getMessage(), at);
     }
+  }
+
+  /**
+   * The TURN part of a probe: an allocation, a permission for the probe socket's own (mapped) address, a Send
+   * indication that the relay must deliver back to this socket, and the allocation released. Null when the
+   * packet came back; else what went wrong.
+   */
+  private @Nullable String relayToItself(Target t, InetSocketAddress mapped) throws IOException, StunException {
+    String nonce = "";
+    String realm = "";
+    StunMessage allocated = null;
+    for (int attempt = 0; attempt < 2 && allocated == null; attempt++) {
+      StunEncoder e = new StunEncoder(TurnService.ALLOCATE, StunMessage.Kind.REQUEST, newTid())
+          .add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}).add(TurnService.LIFETIME, new byte[] {0, 0, 0, 60});
+      if (!realm.isEmpty()) {
+        e.text(StunAttributes.USERNAME, t.turnUser()).text(StunAttributes.REALM, realm).text(StunAttributes.NONCE, nonce);
+      }
+      StunMessage answer = call(t, e.encode(realm.isEmpty() ? null : StunIntegrity.longTermKey(t.turnUser(), realm, t.turnPassword()), false));
+      if (answer == null) {
+        return "did not answer the TURN Allocate within " + timeoutMillis + " ms";
+      }
+      if (answer.kind() == StunMessage.Kind.SUCCESS) {
+        allocated = answer;
+      } else if (attempt == 0 && answer.text(StunAttributes.REALM) != null && answer.text(StunAttributes.NONCE) != null) {
+        realm = answer.text(StunAttributes.REALM);
+        nonce = answer.text(StunAttributes.NONCE);
+      } else {
+        return "refused the TURN Allocate: " + errorText(answer);
+      }
+    }
+    if (allocated == null) {
+      return "refused the TURN credentials";
+    }
+    byte[] key = StunIntegrity.longTermKey(t.turnUser(), realm, t.turnPassword());
+    InetSocketAddress relay = allocated.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
+    try {
+      StunMessage permitted = call(t, new StunEncoder(TurnService.CREATE_PERMISSION, StunMessage.Kind.REQUEST, newTid())
+          .xorAddress(TurnService.XOR_PEER_ADDRESS, mapped).text(StunAttributes.USERNAME, t.turnUser()).text(StunAttributes.REALM, realm)
+          .text(StunAttributes.NONCE, nonce).encode(key, false));
+      if (permitted == null || permitted.kind() != StunMessage.Kind.SUCCESS) {
+        return "refused a permission for evertone's own address: " + (permitted == null ? "no answer" : errorText(permitted));
+      }
+      byte[] token = newTid();
+      byte[] send = new StunEncoder(TurnService.SEND, StunMessage.Kind.INDICATION, newTid()).xorAddress(TurnService.XOR_PEER_ADDRESS, mapped)
+          .add(TurnService.DATA_ATTRIBUTE, token).encode(null, false);
+      socket.send(new DatagramPacket(send, send.length, t.address()));
+      long deadline = System.currentTimeMillis() + timeoutMillis;
+      byte[] buf = new byte[1500];
+      while (System.currentTimeMillis() < deadline) {
+        socket.setSoTimeout((int) Math.max(1, deadline - System.currentTimeMillis()));
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        try {
+          socket.receive(p);
+        } catch (SocketTimeoutException e) {
+          break;
+        }
+        if (p.getSocketAddress().equals(relay) && Arrays.equals(Arrays.copyOf(buf, p.getLength()), token)) {
+          return null;
+        }
+      }
+      return "did not relay a packet from its relayed address " + text(relay) + " back to evertone within " + timeoutMillis + " ms";
+    } finally {
+      // release the allocation (Refresh with lifetime 0); its answer does not matter
+      byte[] release = new StunEncoder(TurnService.REFRESH, StunMessage.Kind.REQUEST, newTid()).add(TurnService.LIFETIME, new byte[4])
+          .text(StunAttributes.USERNAME, t.turnUser()).text(StunAttributes.REALM, realm).text(StunAttributes.NONCE, nonce).encode(key, false);
+      socket.send(new DatagramPacket(release, release.length, t.address()));
+    }
+  }
+
+  private static byte[] newTid() {
+    byte[] tid = new byte[12];
+    RANDOM.nextBytes(tid);
+    return tid;
+  }
+
+  private static String errorText(StunMessage m) {
+    StunMessage.Attribute e = m.attribute(StunAttributes.ERROR_CODE);
+    if (e == null || e.value().length < 4) {
+      return m.toString();
+    }
+    return ((e.value()[2] & 0x07) * 100 + (e.value()[3] & 0xff)) + " " + new String(e.value(), 4, e.value().length - 4,
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Sends a request and returns the answer with its transaction ID, or null after the timeout. */
+  private @Nullable StunMessage call(Target t, byte[] request) throws IOException {
+    socket.send(new DatagramPacket(request, request.length, t.address()));
+    byte[] tid = Arrays.copyOfRange(request, 8, 20);
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    byte[] buf = new byte[1500];
+    while (System.currentTimeMillis() < deadline) {
+      socket.setSoTimeout((int) Math.max(1, deadline - System.currentTimeMillis()));
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      try {
+        socket.receive(p);
+      } catch (SocketTimeoutException e) {
+        return null;
+      }
+      try {
+        StunMessage m = StunMessage.parse(buf, p.getLength());
+        if (Arrays.equals(m.transactionId(), tid)) {
+          return m;
+        }
+      } catch (StunException e) {
+        // something else: keep waiting
+      }
+    }
+    return null;
   }
 
   /**

@@ -59,4 +59,24 @@ class StunProbeTest {
       }
     }
   }
+
+  @Test
+  void aTurnServerMustAllocateAndRelayAPacketBackToTheProbe() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    TurnConfig turn = new TurnConfig("probe.test", java.util.Map.of("probe", "probe-pw"), List.of(), "127.0.0.1", 50000, 59999, 3600, 5, 10,
+        true, false, 0, null);
+    try (StunServer own = StunServer.start("127.0.0.1", 0, 1, new BindingService(meters), turn, meters)) {
+      List<StunProbe.Target> targets = List.of(new StunProbe.Target("own-turn", own.udpAddress(), "probe", "probe-pw"),
+          new StunProbe.Target("own-turn-wrong", own.udpAddress(), "probe", "not-it"));
+      try (StunProbe probe = new StunProbe(targets, new InetSocketAddress(loopback, 0), null, 1000, Clock.systemUTC(), meters)) {
+        probe.probeAll();
+        List<StunProbe.Result> results = probe.results();
+        assertThat(results.get(0).ok()).as(String.valueOf(results.get(0).problem())).isTrue();
+        assertThat(results.get(1).ok()).isFalse();
+        assertThat(results.get(1).problem()).contains("refused the TURN");
+        assertThat(meters.get("evertone.turn.allocations").gauge().value()).as("the probe released its allocation").isZero();
+      }
+    }
+  }
 }
