@@ -45,7 +45,6 @@ import dev.evertone.store.jdbc.JdbcStore;
 import dev.evertone.stun.BindingService;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
-import dev.evertone.stun.TurnConfig;
 import dev.evertone.tls.CertificateManager;
 import dev.evertone.tls.CertificateSource;
 import dev.evertone.tls.TlsSettings;
@@ -236,17 +235,16 @@ public final class EvertoneServer implements AutoCloseable {
       Registrations registrations = new Registrations(location,
           new ContactPing(location, sip.transactions(), listenAddress, name), clock);
       // the secret TURN credentials for browsers are signed with: the first configured, or one made now
-      String turnSecret = config.stun().turn().secrets().isEmpty() ? Base64.getEncoder().encodeToString(NonceService.randomSecret())
-          : config.stun().turn().secrets().get(0);
+      String turnSecret = StunSetup.turnSecret(config);
       StunServer stun = null;
       if (config.stun().port() >= 0) {
         ServerConfig.Stun c = config.stun();
         String stunHost = c.host().isBlank() ? config.sip().host() : c.host();
         stun = StunServer.start(stunHost, c.port(), c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(),
-            new BindingService(meters), turnConfig(c.turn(), stunHost, c.expectedAddress(), turnSecret), meters);
+            new BindingService(meters), StunSetup.turnConfig(c.turn(), stunHost, c.expectedAddress(), turnSecret), meters);
         started.add(stun);
       }
-      StunProbe probe = stunProbe(config, stun, turnSecret, clock, meters);
+      StunProbe probe = StunSetup.probe(config, stun, turnSecret, clock, meters);
       if (probe != null) {
         started.add(probe);
         long every = config.stun().probeInterval().toMillis();
@@ -439,16 +437,6 @@ public final class EvertoneServer implements AutoCloseable {
     return cluster;
   }
 
-  private static byte[] hmacSha1(String key, String data) {
-    try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
-      mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
-      return mac.doFinal(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has HmacSHA1", e);
-    }
-  }
-
   private static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);
@@ -495,28 +483,6 @@ public final class EvertoneServer implements AutoCloseable {
     return null;
   }
 
-  private static @Nullable TurnConfig turnConfig(ServerConfig.Turn t, String stunHost, String expectedAddress, String secret) {
-    if (!t.enabled()) {
-      return null;
-    }
-    java.net.InetAddress advertised = null;
-    if (!expectedAddress.isBlank()) {
-      try {
-        advertised = java.net.InetAddress.getByName(expectedAddress);
-      } catch (java.net.UnknownHostException e) {
-        throw new IllegalArgumentException("stun.expected-address: " + expectedAddress + " is not an address", e);
-      }
-    }
-    Map<String, String> users = new LinkedHashMap<>();
-    for (String u : t.users()) {
-      users.put(u.substring(0, u.indexOf(':')), u.substring(u.indexOf(':') + 1));
-    }
-    List<String> secrets = t.secrets().isEmpty() ? List.of(secret) : t.secrets();
-    return new TurnConfig(t.realm(), users, secrets, t.relayHost().isBlank() ? stunHost : t.relayHost(), t.minPort(), t.maxPort(),
-        (int) t.maxLifetime().toSeconds(), t.perUserAllocations(), t.totalAllocations(), t.allowLoopbackPeers(), t.allowPrivatePeers(),
-        t.bytesPerSecond(), advertised);
-  }
-
   /** What /health says: up, the registrations held, and the last probe of each STUN server. */
   private static String health(LocationService location, @Nullable StunProbe probe) {
     Map<String, Object> h = new LinkedHashMap<>();
@@ -543,59 +509,6 @@ public final class EvertoneServer implements AutoCloseable {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /**
-   * The probe of every STUN server clients are told to use: evertone's own (over loopback when it listens on every
-   * address) and stun.probe-servers; null when off or there is nothing to probe.
-   */
-  private static @Nullable StunProbe stunProbe(ServerConfig config, @Nullable StunServer stun, String turnSecret, Clock clock,
-      PrometheusMeterRegistry meters) throws java.io.IOException {
-    ServerConfig.Stun c = config.stun();
-    if (c.probeInterval().isZero()) {
-      return null;
-    }
-    List<StunProbe.Target> targets = new ArrayList<>();
-    if (stun != null) {
-      InetSocketAddress own = stun.udpAddress();
-      if (own.getAddress().isAnyLocalAddress()) {
-        own = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), own.getPort());
-      }
-      ServerConfig.Turn turn = c.turn();
-      if (turn.enabled() && (!own.getAddress().isLoopbackAddress() || turn.allowLoopbackPeers())) {
-        // the relay too: an allocation that must bring a packet back to the probe (REST credentials of its own secret;
-        // over loopback only where loopback peers are allowed, which they are not by default)
-        String user = (clock.instant().getEpochSecond() + 3650L * 86_400) + ":evertone-probe";
-        String password = Base64.getEncoder().encodeToString(hmacSha1(turnSecret, user));
-        targets.add(new StunProbe.Target("evertone", own, user, password));
-      } else {
-        targets.add(new StunProbe.Target("evertone", own));
-      }
-    }
-    for (String server : c.probeServers()) {
-      int colon = server.lastIndexOf(':');
-      String host = server.substring(0, colon).replace("[", "").replace("]", "");
-      try {
-        targets.add(new StunProbe.Target(server, new InetSocketAddress(java.net.InetAddress.getByName(host),
-            Integer.parseInt(server.substring(colon + 1)))));
-      } catch (java.net.UnknownHostException e) {
-        throw new IllegalArgumentException("stun.probe-servers: " + host + " does not resolve", e);
-      }
-    }
-    if (targets.isEmpty()) {
-      return null;
-    }
-    String host = c.host().isBlank() ? config.sip().host() : c.host();
-    java.net.InetAddress expected = null;
-    if (!c.expectedAddress().isBlank()) {
-      try {
-        expected = java.net.InetAddress.getByName(c.expectedAddress());
-      } catch (java.net.UnknownHostException e) {
-        throw new IllegalArgumentException("stun.expected-address: " + c.expectedAddress() + " is not an address", e);
-      }
-    }
-    log.info("STUN probes every {}: {}", c.probeInterval(), targets.stream().map(StunProbe.Target::name).toList());
-    return new StunProbe(targets, new InetSocketAddress(host, 0), expected, (int) c.probeTimeout().toMillis(), clock, meters);
   }
 
   /** The STUN server, or null when stun.port is -1. */

@@ -305,7 +305,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "serve", "domain", "domain add", "domain list", "domain remove", "user", "user add", "user list", "user set",
+  @ValueSource(strings = {"", "serve", "stun", "domain", "domain add", "domain list", "domain remove", "user", "user add", "user list", "user set",
       "user remove", "device", "device add", "device list", "device show", "device set", "device remove", "device set-password", "line",
       "line add", "line remove", "import", "export", "template", "credentials", "credentials history", "credentials restore", "audit",
       "token", "token create", "token list", "token revoke", "config", "config show", "config defaults", "config check", "trunk", "trunk set",

@@ -121,4 +121,29 @@ class JarIT {
     }
     assertThat(lines).as("exit %d", serve.exitValue()).anyMatch(l -> l.contains("stopped"));
   }
+
+  @Test
+  void stunAndTurnRunAloneOnAMediaMachine() throws Exception {
+    Peers.require("turnutils_uclient", "coturn");
+    int port = freePort();
+    Process stun = new ProcessBuilder(JAVA, "-jar", jar(), "stun", "--data-dir", dir.resolve("data").toString(), "--set", "stun.port=" + port,
+        "--set", "stun.host=127.0.0.1", "--set", "stun.turn.secrets=media-secret", "--set", "stun.turn.allow-loopback-peers=true")
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("stun.out").toFile()).start();
+    try {
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (!java.nio.file.Files.readString(dir.resolve("stun.out")).contains("ready: STUN/TURN") && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(java.nio.file.Files.readString(dir.resolve("stun.out"))).contains("ready: STUN/TURN on udp /127.0.0.1:" + port);
+      Peers.Run binding = Peers.run(dir, 30, "turnutils_stunclient", "-p", Integer.toString(port), "127.0.0.1");
+      assertThat(binding.output()).contains("UDP reflexive addr: 127.0.0.1:");
+      Peers.Run relay = Peers.run(dir, 60, "turnutils_uclient", "-W", "media-secret", "-u", "1001@example.com", "-y", "-c", "-n", "10",
+          "-m", "1", "-p", Integer.toString(port), "127.0.0.1");
+      assertThat(relay.output()).as(relay.output()).contains("Total lost packets 0 (0.000000%)");
+    } finally {
+      stun.toHandle().destroy();
+      assertThat(stun.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(java.nio.file.Files.readString(dir.resolve("stun.out"))).contains("stopped");
+  }
 }

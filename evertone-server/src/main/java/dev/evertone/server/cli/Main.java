@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "  evertone serve",
       ""
     },
-    subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, DeviceCommand.class, LineCommand.class, ImportCommand.class,
+    subcommands = {ServeCommand.class, StunCommand.class, DomainCommand.class, UserCommand.class, DeviceCommand.class, LineCommand.class, ImportCommand.class,
         ExportCommand.class, TemplateCommand.class, CredentialsCommand.class, AuditCommand.class, TokenCommand.class, TlsCommand.class, RegistrationsCommand.class, TrunkCommand.class, NumberCommand.class, ForwardCommand.class,
         DialPlanCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class},

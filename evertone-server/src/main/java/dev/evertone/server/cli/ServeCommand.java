@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {
       "Run the server: the SIP registrar on UDP and TCP (port 5060 by default), TLS (5061) and secure WebSocket (8089) once"
-          + " tls.certificates is set, and the admin API, metrics and health over HTTP (127.0.0.1:8080).",
+          + " tls.certificates is set, the STUN server and TURN relay (3478), and the admin API, metrics, health and /ice-servers over"
+          + " HTTP (127.0.0.1:8080).",
       "Stops cleanly on SIGTERM or Ctrl-C."
     })
 final class ServeCommand implements Callable<Integer> {

@@ -1,0 +1,117 @@
+package dev.evertone.server;
+
+import dev.evertone.server.config.ServerConfig;
+import dev.evertone.sip.auth.NonceService;
+import dev.evertone.stun.StunProbe;
+import dev.evertone.stun.StunServer;
+import dev.evertone.stun.TurnConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The STUN/TURN parts of the configuration turned into the relay's settings and the probes: for serve and for {@code evertone stun}. */
+public final class StunSetup {
+  private static final Logger log = LoggerFactory.getLogger(StunSetup.class);
+
+  private StunSetup() {}
+
+  /** The secret TURN credentials for browsers are signed with: the first configured, or one made now. */
+  public static String turnSecret(ServerConfig config) {
+    return config.stun().turn().secrets().isEmpty() ? Base64.getEncoder().encodeToString(NonceService.randomSecret())
+        : config.stun().turn().secrets().get(0);
+  }
+
+  /** The relay's configuration, or null when stun.turn.enabled is false. */
+  public static @Nullable TurnConfig turnConfig(ServerConfig.Turn t, String stunHost, String expectedAddress, String secret) {
+    if (!t.enabled()) {
+      return null;
+    }
+    java.net.InetAddress advertised = null;
+    if (!expectedAddress.isBlank()) {
+      try {
+        advertised = java.net.InetAddress.getByName(expectedAddress);
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("stun.expected-address: " + expectedAddress + " is not an address", e);
+      }
+    }
+    Map<String, String> users = new LinkedHashMap<>();
+    for (String u : t.users()) {
+      users.put(u.substring(0, u.indexOf(':')), u.substring(u.indexOf(':') + 1));
+    }
+    List<String> secrets = t.secrets().isEmpty() ? List.of(secret) : t.secrets();
+    return new TurnConfig(t.realm(), users, secrets, t.relayHost().isBlank() ? stunHost : t.relayHost(), t.minPort(), t.maxPort(),
+        (int) t.maxLifetime().toSeconds(), t.perUserAllocations(), t.totalAllocations(), t.allowLoopbackPeers(), t.allowPrivatePeers(),
+        t.bytesPerSecond(), advertised);
+  }
+
+  /**
+   * The probe of every STUN server clients are told to use: evertone's own (over loopback when it listens on every
+   * address) and stun.probe-servers; null when off or there is nothing to probe.
+   */
+  public static @Nullable StunProbe probe(ServerConfig config, @Nullable StunServer stun, String turnSecret, Clock clock,
+      MeterRegistry meters) throws java.io.IOException {
+    ServerConfig.Stun c = config.stun();
+    if (c.probeInterval().isZero()) {
+      return null;
+    }
+    List<StunProbe.Target> targets = new ArrayList<>();
+    if (stun != null) {
+      InetSocketAddress own = stun.udpAddress();
+      if (own.getAddress().isAnyLocalAddress()) {
+        own = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), own.getPort());
+      }
+      ServerConfig.Turn turn = c.turn();
+      if (turn.enabled() && (!own.getAddress().isLoopbackAddress() || turn.allowLoopbackPeers())) {
+        // the relay too: an allocation that must bring a packet back to the probe (REST credentials of its own secret;
+        // over loopback only where loopback peers are allowed, which they are not by default)
+        String user = (clock.instant().getEpochSecond() + 3650L * 86_400) + ":evertone-probe";
+        String password = Base64.getEncoder().encodeToString(hmacSha1(turnSecret, user));
+        targets.add(new StunProbe.Target("evertone", own, user, password));
+      } else {
+        targets.add(new StunProbe.Target("evertone", own));
+      }
+    }
+    for (String server : c.probeServers()) {
+      int colon = server.lastIndexOf(':');
+      String host = server.substring(0, colon).replace("[", "").replace("]", "");
+      try {
+        targets.add(new StunProbe.Target(server, new InetSocketAddress(java.net.InetAddress.getByName(host),
+            Integer.parseInt(server.substring(colon + 1)))));
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("stun.probe-servers: " + host + " does not resolve", e);
+      }
+    }
+    if (targets.isEmpty()) {
+      return null;
+    }
+    String host = c.host().isBlank() ? config.sip().host() : c.host();
+    java.net.InetAddress expected = null;
+    if (!c.expectedAddress().isBlank()) {
+      try {
+        expected = java.net.InetAddress.getByName(c.expectedAddress());
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("stun.expected-address: " + c.expectedAddress() + " is not an address", e);
+      }
+    }
+    log.info("STUN probes every {}: {}", c.probeInterval(), targets.stream().map(StunProbe.Target::name).toList());
+    return new StunProbe(targets, new InetSocketAddress(host, 0), expected, (int) c.probeTimeout().toMillis(), clock, meters);
+  }
+
+  private static byte[] hmacSha1(String key, String data) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
+      return mac.doFinal(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has HmacSHA1", e);
+    }
+  }
+}
