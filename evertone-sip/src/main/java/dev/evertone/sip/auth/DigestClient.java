@@ -44,19 +44,19 @@ public final class DigestClient {
       boolean auth = qopOffered != null && java.util.Arrays.stream(qopOffered.split(",")).map(s -> s.strip().toLowerCase(Locale.ROOT))
           .anyMatch("auth"::equals);
       String ha1 = algorithm.ha1(username, realm, password);
-      String ha2 = algorithm.hex(method + ":" + uri);
       StringBuilder v = new StringBuilder("Digest username=").append(AuthHeader.quote(username)).append(", realm=")
           .append(AuthHeader.quote(realm)).append(", nonce=").append(AuthHeader.quote(nonce)).append(", uri=").append(AuthHeader.quote(uri));
-      String response;
       if (auth) {
         byte[] c = new byte[8];
         RANDOM.nextBytes(c);
         String cnonce = HexFormat.of().formatHex(c);
         String nc = "00000001"; // a fresh challenge for every request: the first use of its nonce
-        response = algorithm.hex(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2);
+        // the response the server computes from these same values (DigestCredentials.expectedResponse)
+        String response = new DigestCredentials(username, realm, nonce, uri, "", algorithm, "auth", 1, nc, cnonce).expectedResponse(ha1, method);
         v.append(", response=\"").append(response).append("\", qop=auth, nc=").append(nc).append(", cnonce=\"").append(cnonce).append('"');
       } else {
-        response = algorithm.hex(ha1 + ":" + nonce + ":" + ha2); // RFC 2069 compatibility (RFC 7616 3.4.1)
+        // RFC 2069 compatibility (RFC 7616 3.4.1)
+        String response = new DigestCredentials(username, realm, nonce, uri, "", algorithm, null, -1, null, null).expectedResponse(ha1, method);
         v.append(", response=\"").append(response).append('"');
       }
       v.append(", algorithm=").append(algorithm.token());
