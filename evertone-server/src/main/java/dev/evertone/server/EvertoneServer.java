@@ -258,7 +258,7 @@ public final class EvertoneServer implements AutoCloseable {
             provisioning, store.tokens(), certificates, registrations,
             config.provisioning().importLimits().maxBytes(), stun == null ? null : new IceServers(store.credentials(),
                 config.stun().publicHost().isBlank() ? null : config.stun().publicHost(), stun.udpAddress().getPort(),
-                config.stun().turn().enabled(), turnSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8), config.stun().turn().credentialTtl(),
+                config.stun().turn().enabled(), turnSecret, config.stun().turn().credentialTtl(),
                 config.stun().extraIceServers(), clock));
         started.add(http);
         log.info("metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1", config.http().host(), http.address().getPort());

@@ -2,6 +2,7 @@ package dev.evertone.server;
 
 import dev.evertone.server.config.ServerConfig;
 import dev.evertone.sip.auth.NonceService;
+import dev.evertone.stun.StunIntegrity;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
 import dev.evertone.stun.TurnConfig;
@@ -73,7 +74,7 @@ public final class StunSetup {
         // the relay too: an allocation that must bring a packet back to the probe (REST credentials of its own secret;
         // over loopback only where loopback peers are allowed, which they are not by default)
         String user = (clock.instant().getEpochSecond() + 3650L * 86_400) + ":evertone-probe";
-        String password = Base64.getEncoder().encodeToString(hmacSha1(turnSecret, user));
+        String password = StunIntegrity.restPassword(turnSecret, user);
         targets.add(new StunProbe.Target("evertone", own, user, password));
       } else {
         targets.add(new StunProbe.Target("evertone", own));
@@ -103,15 +104,5 @@ public final class StunSetup {
     }
     log.info("STUN probes every {}: {}", c.probeInterval(), targets.stream().map(StunProbe.Target::name).toList());
     return new StunProbe(targets, new InetSocketAddress(host, 0), expected, (int) c.probeTimeout().toMillis(), clock, meters);
-  }
-
-  private static byte[] hmacSha1(String key, String data) {
-    try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
-      mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
-      return mac.doFinal(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has HmacSHA1", e);
-    }
   }
 }

@@ -24,6 +24,15 @@ public final class StunIntegrity {
     }
   }
 
+  /**
+   * The password of a TURN REST user name ({@code expiry:user}): base64(HMAC-SHA1(secret, user name)), as coturn's
+   * use-auth-secret; the relay checks it, {@code /ice-servers} and the probes hand it out.
+   */
+  public static String restPassword(String secret, String username) {
+    return java.util.Base64.getEncoder().encodeToString(hmacSha1(secret.getBytes(StandardCharsets.UTF_8),
+        username.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** The short-term credential key (RFC 8489 9.1.1): the password itself. */
   public static byte[] shortTermKey(String password) {
     return password.getBytes(StandardCharsets.UTF_8);

@@ -269,11 +269,13 @@ public final class StunProbe implements AutoCloseable {
 
   /** The address the kernel sends from towards {@code server} (the socket's own if it is bound to one). */
   private @Nullable InetAddress sourceFor(InetAddress server) {
-    if (!socket.getLocalAddress().isAnyLocalAddress()) {
-      return socket.getLocalAddress();
-    }
+    return socket.getLocalAddress().isAnyLocalAddress() ? kernelSource(server) : socket.getLocalAddress();
+  }
+
+  /** The address the kernel sends from towards {@code peer} (connecting a UDP socket sends nothing); null if unroutable. */
+  static @Nullable InetAddress kernelSource(InetAddress peer) {
     try (DatagramSocket probe = new DatagramSocket()) {
-      probe.connect(server, 9);
+      probe.connect(peer, 9);
       return probe.getLocalAddress();
     } catch (IOException e) {
       return null;

@@ -16,13 +16,11 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -201,9 +199,7 @@ public final class TurnService {
         long expiry = Long.parseLong(username.substring(0, colon));
         if (expiry * 1000 > clock.millis()) {
           for (String secret : config.secrets()) {
-            String rest = Base64.getEncoder().encodeToString(StunIntegrity.hmacSha1(secret.getBytes(StandardCharsets.UTF_8),
-                username.getBytes(StandardCharsets.UTF_8)));
-            out.add(StunIntegrity.longTermKey(username, config.realm(), rest));
+            out.add(StunIntegrity.longTermKey(username, config.realm(), StunIntegrity.restPassword(secret, username)));
           }
         }
       } catch (NumberFormatException e) {
@@ -288,12 +284,8 @@ public final class TurnService {
     if (config.advertisedAddress() != null) {
       return new InetSocketAddress(config.advertisedAddress(), bound.getPort());
     }
-    try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
-      probe.connect(client.getAddress(), 9);
-      return new InetSocketAddress(probe.getLocalAddress(), bound.getPort());
-    } catch (java.io.IOException e) {
-      return bound;
-    }
+    InetAddress source = StunProbe.kernelSource(client.getAddress());
+    return source == null ? bound : new InetSocketAddress(source, bound.getPort());
   }
 
   /** The lifetime asked for, bounded (RFC 8656 7.2: at most the server's maximum; the default when absent). */

@@ -2,9 +2,9 @@ package dev.evertone.server.http;
 
 import dev.evertone.store.Credential;
 import dev.evertone.store.CredentialRepository;
+import dev.evertone.stun.StunIntegrity;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +31,7 @@ public final class IceServers {
   private final @Nullable String publicHost;
   private final int port;
   private final boolean turn;
-  private final byte[] secret;
+  private final String secret;
   private final Duration ttl;
   private final List<String> extra;
   private final Clock clock;
@@ -44,13 +42,13 @@ public final class IceServers {
    * @param secret the TURN REST secret the credentials are signed with
    * @param extra further ICE server URLs an operator configured
    */
-  public IceServers(CredentialRepository credentials, @Nullable String publicHost, int port, boolean turn, byte[] secret, Duration ttl,
+  public IceServers(CredentialRepository credentials, @Nullable String publicHost, int port, boolean turn, String secret, Duration ttl,
       List<String> extra, Clock clock) {
     this.credentials = credentials;
     this.publicHost = publicHost;
     this.port = port;
     this.turn = turn;
-    this.secret = secret.clone();
+    this.secret = secret;
     this.ttl = ttl;
     this.extra = List.copyOf(extra);
     this.clock = clock;
@@ -72,7 +70,7 @@ public final class IceServers {
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("urls", List.of("turn:" + host + ":" + port + "?transport=udp"));
       t.put("username", username);
-      t.put("credential", Base64.getEncoder().encodeToString(hmacSha1(secret, username)));
+      t.put("credential", StunIntegrity.restPassword(secret, username));
       servers.add(t);
     }
     for (String url : extra) {
@@ -115,15 +113,5 @@ public final class IceServers {
       return null;
     }
     return user + "@" + domain.toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static byte[] hmacSha1(byte[] key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA1");
-      mac.init(new SecretKeySpec(key, "HmacSHA1"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has HmacSHA1", e);
-    }
   }
 }
