@@ -135,7 +135,7 @@ public final class CarrierRegistrations {
         failed("evertone does not listen on " + t.transport());
         return;
       }
-      String host = hostPort(route.address());
+      String host = BindingReach.hostPort(route.address());
       String aor = "sip:" + t.username() + "@" + t.host();
       SipRequest.Builder r = SipRequest.builder(Method.REGISTER, SipUri.parse("sip:" + host + (transport == TransportType.TCP ? ";transport=tcp" : "")))
           .add(HeaderName.VIA, reach.via(transport, TransactionLayer.newBranch()))
@@ -235,11 +235,6 @@ public final class CarrierRegistrations {
       }
       lastFailure = why;
     }
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    String h = a.getAddress().getHostAddress();
-    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
   }
 
   /** Unregisters everything (at shutdown); returns how many registrations were ended. */

@@ -11,6 +11,7 @@ import dev.evertone.sip.message.Method;
 import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.message.StatusCode;
+import dev.evertone.sip.syntax.Hosts;
 import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.transaction.ServerTransaction;
 import dev.evertone.sip.transaction.TransactionLayer;
@@ -264,7 +265,11 @@ public final class Proxy {
     int i = 0;
     for (; i < routes.size(); i++) {
       SipUri uri = Address.parse(routes.get(i)).sipUri();
-      Destination d = uri == null || !isOwn(uri) ? null : tokens.decode(uri.user());
+      // the token first: an HMAC is cheaper than the address check, and only hosts of real tokens reach its cache
+      Destination d = uri == null ? null : tokens.decode(uri.user());
+      if (d != null && !isOwn(uri)) {
+        d = null;
+      }
       if (d == null) {
         break;
       }
@@ -284,19 +289,16 @@ public final class Proxy {
 
   /** The address of a SIP URI whose host is an IP address (a Path or Record-Route entry); null for a name. */
   private static @Nullable Destination literalAddress(SipUri uri) {
-    String host = uri.host();
-    if (host.startsWith("[")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (!host.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+    InetAddress ip = literal(unbracketed(uri.host()));
+    if (ip == null) {
       return null; // no DNS on the call path: an edge proxy records its address
     }
     TransportType transport = transportOf(uri);
-    int port = uri.port() > 0 ? uri.port() : transport.defaultPort();
-    try {
-      return Destination.of(transport, new InetSocketAddress(InetAddress.getByName(host), port));
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return Destination.of(transport, new InetSocketAddress(ip, uri.port() > 0 ? uri.port() : transport.defaultPort()));
+  }
+
+  private static String unbracketed(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   private static TransportType transportOf(SipUri uri) {
@@ -576,7 +578,7 @@ public final class Proxy {
     if (node != null) {
       to = Destination.of(TransportType.UDP, node);
       via = TransportType.UDP;
-      route = "<sip:" + tokens.encode(transport, device) + "@" + hostPort(node) + ";lr>";
+      route = "<sip:" + tokens.encode(transport, device) + "@" + BindingReach.hostPort(node) + ";lr>";
     } else if (transport == TransportType.UDP) {
       to = Destination.of(TransportType.UDP, device);
       via = TransportType.UDP;
@@ -633,7 +635,7 @@ public final class Proxy {
     if (listen == null || (uri.port() > 0 ? uri.port() : t.defaultPort()) != listen.getPort()) {
       return false;
     }
-    String host = uri.host().startsWith("[") ? uri.host().substring(1, uri.host().length() - 1) : uri.host();
+    String host = unbracketed(uri.host());
     if (!listen.getAddress().isAnyLocalAddress()) {
       return listen.getAddress().getHostAddress().equals(host) || listen.getAddress().equals(literal(host));
     }
@@ -647,20 +649,16 @@ public final class Proxy {
     });
   }
 
+  /** The address an IPv4 or IPv6 literal names; null for a host name, which is never resolved on the call path. */
   private static @Nullable InetAddress literal(String host) {
-    if (!host.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      return null; // a name: never resolved on the call path
+    if (!Hosts.isIpv4(host) && !Hosts.isIpv6(host)) {
+      return null;
     }
     try {
       return InetAddress.getByName(host);
     } catch (UnknownHostException e) {
       return null;
     }
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    String h = a.getAddress().getHostAddress();
-    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
   }
 
   /** A forwarding rule applies: the call goes on to its target, an extension or a number. */

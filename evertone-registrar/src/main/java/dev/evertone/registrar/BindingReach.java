@@ -97,7 +97,8 @@ public record BindingReach(@Nullable Destination destination, @Nullable String s
 
   private record Probed(InetAddress source, long at) {}
 
-  private static String hostPort(InetSocketAddress a) {
+  /** {@code host:port} as a URI or Via writes it: an IPv6 address in brackets. */
+  public static String hostPort(InetSocketAddress a) {
     InetAddress ip = a.getAddress();
     String host = ip == null ? a.getHostString() : ip.getHostAddress();
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
