@@ -31,12 +31,17 @@ final class ServeCommand implements Callable<Integer> {
     log.info("{} starting; data directory {}", new Main.Version().getVersion()[0], config.dataDir().toAbsolutePath());
     EvertoneServer server = EvertoneServer.start(config, ctx.clock());
     log.info("ready: SIP on {}", server.sipAddresses());
+    untilStopped(server::close);
+    return 0;
+  }
+
+  /** Waits until the JVM is asked to stop (SIGTERM, Ctrl-C), then runs {@code stop} before it exits. */
+  static void untilStopped(Runnable stop) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
+      stop.run();
       stopped.countDown();
     }, "shutdown"));
     stopped.await();
-    return 0;
   }
 }

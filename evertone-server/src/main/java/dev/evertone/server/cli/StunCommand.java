@@ -8,7 +8,6 @@ import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,17 +57,14 @@ final class StunCommand implements Callable<Integer> {
       probes.scheduleWithFixedDelay(probe::probeAll, 0, c.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
     log.info("ready: STUN{} on udp {} and tcp {}", c.turn().enabled() ? "/TURN" : "", server.udpAddress(), server.tcpAddress());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    ServeCommand.untilStopped(() -> {
       probes.shutdownNow();
       if (probe != null) {
         probe.close();
       }
       server.close();
       log.info("stopped");
-      stopped.countDown();
-    }, "shutdown"));
-    stopped.await();
+    });
     return 0;
   }
 }
