@@ -233,11 +233,11 @@ final class JdbcRoutingRepository implements RoutingRepository {
   public List<DialPlan> dialPlans() {
     return jdbc.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT domain, country_code, national_prefix, international_prefix FROM dial_plan ORDER BY domain");
+          "SELECT " + PLAN_COLUMNS + " FROM dial_plan ORDER BY domain");
           ResultSet rs = ps.executeQuery()) {
         List<DialPlan> out = new ArrayList<>();
         while (rs.next()) {
-          out.add(new DialPlan(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+          out.add(plan(rs));
         }
         return out;
       }
@@ -247,7 +247,21 @@ final class JdbcRoutingRepository implements RoutingRepository {
   @Override
   public Optional<DialPlan> dialPlan(String domain) {
     String d = Values.domain(domain);
-    return dialPlans().stream().filter(p -> p.domain().equals(d)).findFirst();
+    return jdbc.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT " + PLAN_COLUMNS + " FROM dial_plan WHERE domain = ?")) {
+        ps.setString(1, d);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(plan(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  private static final String PLAN_COLUMNS = "domain, country_code, national_prefix, international_prefix";
+
+  private static DialPlan plan(ResultSet rs) throws SQLException {
+    return new DialPlan(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
   }
 
   @Override
