@@ -2,7 +2,8 @@
 # TURN relay benchmark: evertone's relay and coturn in one run, driven by coturn's own load client
 # (turnutils_uclient -y: CLIENTS pairs of allocations sending to each other through their channels, MESSAGES
 # each, SIZE bytes). The client paces itself (INTERVAL ms between packets), so this measures the relay's cost:
-# server CPU per relayed message (utime+stime, /proc), and the messages lost; medians of RUNS runs.
+# server CPU per relayed message (utime+stime, /proc), and the messages lost; medians of RUNS runs after one
+# unmeasured run each.
 #
 # usage: bench/turn.sh [CLIENTS] [MESSAGES] [SIZE] [INTERVAL] [RUNS]     defaults: 50 2000 170 5 3
 # needs: coturn (apt-get install -y coturn) and a build (mvn -q package -DskipTests)
@@ -21,7 +22,9 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 measure() { # name port pids -> "us_per_message lost_total received"
   local name=$1 port=$2 pids=$3 us=() lost=0 received=0
-  turnutils_uclient -u bench -w benchpw -y -c -m 10 -n 200 -l "$SIZE" -z "$INTERVAL" -p "$port" 127.0.0.1 > /dev/null 2>&1 || true # warm-up
+  # warm-up: one whole run, not measured, for both servers (the JVM compiles its hot paths during the first run;
+  # what a relay costs over days is its steady state)
+  turnutils_uclient -u bench -w benchpw -y -c -m "$CLIENTS" -n "$MESSAGES" -l "$SIZE" -z "$INTERVAL" -p "$port" 127.0.0.1 > /dev/null 2>&1 || true
   for r in $(seq "$RUNS"); do
     local c0 c1 out msgs lostrun
     c0=$(ticks "$pids")
@@ -45,7 +48,7 @@ pkill -f "$work/turn.pid" || true; sleep 1
 
 java -jar "$JAR" serve --data-dir "$work/data" --set sip.udp-port=5090 --set sip.tcp-port=-1 --set http.port=-1 --set stun.port=3479 \
   --set stun.host=127.0.0.1 --set stun.turn.users=bench:benchpw --set stun.turn.realm=bench.test --set stun.turn.allow-loopback-peers=true \
-  --set stun.turn.min-port=50000 --set stun.turn.max-port=59999 --set stun.turn.per-user-allocations=1000 --set log.level=warn > "$work/evertone.log" 2>&1 &
+  --set stun.turn.min-port=50000 --set stun.turn.max-port=59999 --set stun.turn.per-user-allocations=1000 --set log.level=warn ${EVERTONE_ARGS:-} > "$work/evertone.log" 2>&1 &
 sleep 5
 eve=$(measure evertone 3479 "$(pgrep -f "$work/data" | tr '\n' ' ')")
 

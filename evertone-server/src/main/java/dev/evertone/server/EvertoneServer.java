@@ -42,7 +42,6 @@ import dev.evertone.store.RoutingRepository;
 import dev.evertone.store.Store;
 import dev.evertone.store.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
-import dev.evertone.stun.BindingService;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
 import dev.evertone.tls.CertificateManager;
@@ -238,10 +237,7 @@ public final class EvertoneServer implements AutoCloseable {
       String turnSecret = StunSetup.turnSecret(config);
       StunServer stun = null;
       if (config.stun().port() >= 0) {
-        ServerConfig.Stun c = config.stun();
-        String stunHost = c.host().isBlank() ? config.sip().host() : c.host();
-        stun = StunServer.start(stunHost, c.port(), c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(),
-            new BindingService(meters), StunSetup.turnConfig(c.turn(), stunHost, c.expectedAddress(), turnSecret), meters);
+        stun = StunSetup.start(config, certificates, turnSecret, meters);
         started.add(stun);
       }
       StunProbe probe = StunSetup.probe(config, stun, turnSecret, clock, meters);
@@ -258,6 +254,7 @@ public final class EvertoneServer implements AutoCloseable {
             provisioning, store.tokens(), certificates, registrations,
             config.provisioning().importLimits().maxBytes(), stun == null ? null : new IceServers(store.credentials(),
                 config.stun().publicHost().isBlank() ? null : config.stun().publicHost(), stun.udpAddress().getPort(),
+                stun.tlsAddress() == null ? -1 : stun.tlsAddress().getPort(),
                 config.stun().turn().enabled(), turnSecret, config.stun().turn().credentialTtl(),
                 config.stun().extraIceServers(), clock));
         started.add(http);

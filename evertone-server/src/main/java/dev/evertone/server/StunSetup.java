@@ -2,7 +2,9 @@ package dev.evertone.server;
 
 import dev.evertone.server.config.ServerConfig;
 import dev.evertone.sip.auth.NonceService;
+import dev.evertone.stun.BindingService;
 import dev.evertone.stun.StunIntegrity;
+import dev.evertone.tls.CertificateManager;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
 import dev.evertone.stun.TurnConfig;
@@ -23,6 +25,24 @@ public final class StunSetup {
   private static final Logger log = LoggerFactory.getLogger(StunSetup.class);
 
   private StunSetup() {}
+
+  /**
+   * Starts the STUN server and relay of the configuration: UDP and TCP on stun.port, TLS on stun.tls-port when
+   * there are certificates.
+   */
+  public static StunServer start(ServerConfig config, @Nullable CertificateManager certificates, String turnSecret, MeterRegistry meters)
+      throws InterruptedException {
+    ServerConfig.Stun c = config.stun();
+    String host = c.host().isBlank() ? config.sip().host() : c.host();
+    StunServer.TlsListener tls = null;
+    if (c.tlsPort() >= 0 && certificates != null) {
+      tls = new StunServer.TlsListener(c.tlsPort(), certificates.mapping());
+    } else if (c.tlsPort() >= 0) {
+      log.info("STUN/TURN over TLS is off: no certificate is configured (tls.certificates)");
+    }
+    return StunServer.start(host, c.port(), c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(),
+        new BindingService(meters), turnConfig(c.turn(), host, c.expectedAddress(), turnSecret), meters, tls);
+  }
 
   /** The secret TURN credentials for browsers are signed with: the first configured, or one made now. */
   public static String turnSecret(ServerConfig config) {

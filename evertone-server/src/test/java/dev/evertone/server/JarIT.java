@@ -114,6 +114,10 @@ class JarIT {
       Peers.require("turnutils_stunclient", "coturn");
       Peers.Run stunClient = Peers.run(dir, 30, "turnutils_stunclient", "-p", Integer.toString(stun), "127.0.0.1");
       assertThat(stunClient.output()).as(stunClient.output()).contains("UDP reflexive addr: 127.0.0.1:");
+      // and so does an RFC 3489 client (Debian's stun-client), which finds no NAT between itself and evertone
+      Peers.require("stun", "stun-client");
+      Peers.Run classic = Peers.run(dir, 30, "stun", "127.0.0.1:" + stun);
+      assertThat(classic.output()).as(classic.output()).contains("Primary: Open");
     } finally {
       serve.toHandle().destroy(); // SIGTERM, without closing our end of its output (Process.destroy would)
       assertThat(serve.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -23,7 +23,7 @@ final class ServerFixture implements AutoCloseable {
 
   ServerFixture(Path dataDir, String... overrides) throws Exception {
     List<String> all = new ArrayList<>(List.of("data-dir=" + dataDir, "sip.host=127.0.0.1", "sip.udp-port=0", "sip.tcp-port=0", "stun.port=0",
-        "http.port=0", "store.change-poll-interval=100ms", "sip.io-threads=2"));
+        "stun.tls-port=0", "http.port=0", "store.change-poll-interval=100ms", "sip.io-threads=2"));
     all.addAll(List.of(overrides));
     server = EvertoneServer.start(ConfigLoader.load(null, Map.of(), all), Clock.systemUTC());
   }

@@ -3,6 +3,7 @@ package dev.evertone.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.stun.StunAttributes;
+import dev.evertone.tls.testing.TestPki;
 import dev.evertone.stun.StunEncoder;
 import dev.evertone.stun.StunMessage;
 import java.net.DatagramPacket;
@@ -83,6 +84,41 @@ class StunTest {
   }
 
   @Test
+  void coturnsClientAllocatesOverTcpAndOverTlsWithItsMediaRelayedOverUdp() throws Exception {
+    Peers.require("turnutils_uclient", "coturn");
+    java.time.Instant now = java.time.Instant.now();
+    TestPki.Issued root = TestPki.root("Test Root", now.minus(1, java.time.temporal.ChronoUnit.DAYS), now.plus(30, java.time.temporal.ChronoUnit.DAYS));
+    try (ServerFixture fx = ServerFixture.withCertificate(dir, root, "turn.example.com", "stun.turn.users=alice:alice-pw",
+        "stun.turn.allow-loopback-peers=true")) {
+      String tcp = Integer.toString(fx.server.stun().tcpAddress().getPort());
+      Peers.Run overTcp = Peers.run(dir, 60, "turnutils_uclient", "-t", "-u", "alice", "-w", "alice-pw", "-y", "-c", "-n", "20", "-m", "2",
+          "-l", "100", "-p", tcp, "127.0.0.1");
+      assertThat(overTcp.output()).as(overTcp.output()).contains("tot_send_msgs=40, tot_recv_msgs=40").contains("Total lost packets 0 (0.000000%)");
+      assertThat(fx.server.stun().tlsAddress()).as("TLS with the server's certificate").isNotNull();
+      String tls = Integer.toString(fx.server.stun().tlsAddress().getPort());
+      Peers.Run overTls = Peers.run(dir, 60, "turnutils_uclient", "-S", "-t", "-u", "alice", "-w", "alice-pw", "-y", "-c", "-n", "20", "-m", "2",
+          "-l", "100", "-p", tls, "127.0.0.1");
+      // over TLS this client sends each first message before its peer's channel is bound: coturn's own server loses
+      // those two as well (measured against turnserver with the same command)
+      assertThat(overTls.output()).as(overTls.output()).containsPattern("tot_send_msgs=40, tot_recv_msgs=(38|39|40)\n");
+      assertThat(fx.server.meters().get("evertone.turn.relayed").counter().count()).isGreaterThanOrEqualTo(158);
+      fx.provisioning().addDomain("example.com");
+      fx.provisioning().addDevice(new dev.evertone.provisioning.NewDevice("example.com", null, null, null, null, null,
+          List.of(new dev.evertone.provisioning.NewLine(null, "1001", "line-pw"))));
+      String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("1001@example.com:line-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String ice = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fx.http() + "/ice-servers")).header("Authorization", basic).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(ice).as("browsers are told of TURN over TLS too").contains("\"turns:127.0.0.1:" + tls + "?transport=tcp\"");
+      // each client's connection closed: its allocation is gone at once, not when its lifetime runs out
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (fx.server.meters().get("evertone.turn.allocations").gauge().value() > 0 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(fx.server.meters().get("evertone.turn.allocations").gauge().value()).isZero();
+    }
+  }
+
+  @Test
   void aBrowserPhoneGetsOnlyEvertonesOwnServersWithTurnCredentialsThatWork() throws Exception {
     Peers.require("turnutils_uclient", "coturn");
     try (ServerFixture fx = new ServerFixture(dir, "stun.turn.allow-loopback-peers=true", "stun.turn.credential-ttl=1h")) {
@@ -99,7 +135,8 @@ class StunTest {
       assertThat(body.get("iceServers")).as("evertone's own STUN and TURN, nothing else").hasSize(2);
       assertThat(body.get("iceServers").get(0).get("urls").get(0).asText()).isEqualTo("stun:127.0.0.1:" + port);
       com.fasterxml.jackson.databind.JsonNode turn = body.get("iceServers").get(1);
-      assertThat(turn.get("urls").get(0).asText()).isEqualTo("turn:127.0.0.1:" + port + "?transport=udp");
+      assertThat(turn.get("urls")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).as("no certificate: no turns: URL")
+          .containsExactly("turn:127.0.0.1:" + port + "?transport=udp", "turn:127.0.0.1:" + port + "?transport=tcp");
       String username = turn.get("username").asText();
       assertThat(username).endsWith(":1001@example.com");
       long expiry = Long.parseLong(username.substring(0, username.indexOf(':')));

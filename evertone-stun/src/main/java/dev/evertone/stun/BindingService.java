@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * What the STUN server answers (RFC 8489 6.3): a Binding request gets a success response with the address it
  * came from (XOR-MAPPED-ADDRESS) and a FINGERPRINT if the request had one; a request with a comprehension-required
  * attribute it does not know gets 420 with UNKNOWN-ATTRIBUTES; a request of another method gets 400.
- * Indications, responses and anything that is not a valid STUN message get nothing. Pure: the transport calls it
+ * RFC 3489 clients get their answer in the old form ({@link ClassicBinding}). Indications, responses and anything
+ * that is not a valid STUN message get nothing. Pure: the transport calls it
  * on its I/O thread.
  */
 public final class BindingService {
@@ -35,8 +36,9 @@ public final class BindingService {
     try {
       m = StunMessage.parse(packet, length);
     } catch (StunException e) {
-      dropped.increment();
-      return null;
+      byte[] classic = ClassicBinding.answer(packet, length, source);
+      (classic == null ? dropped : answered).increment();
+      return classic;
     }
     if (m.kind() != StunMessage.Kind.REQUEST) {
       return null; // indications need no answer; responses are not ours to take

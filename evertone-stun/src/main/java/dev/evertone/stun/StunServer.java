@@ -21,8 +21,10 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.Mapping;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -33,23 +35,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The STUN server on UDP and TCP (RFC 8489 6.2): on Linux one UDP socket per I/O thread on the same port
- * (SO_REUSEPORT), so that every core answers; over TCP, messages framed by their length field, and a connection
- * idle for 60 s closed.
+ * The STUN server on UDP, TCP and optionally TLS (RFC 8489 6.2): on Linux one UDP socket per I/O thread on the same
+ * port (SO_REUSEPORT), so that every core answers; over TCP and TLS, messages framed by their length field, and a
+ * connection idle for 60 s closed. With a TURN relay, clients may allocate over any of the three.
  */
 public final class StunServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StunServer.class);
   private static final int MAX_MESSAGE = 65_535 + StunMessage.HEADER;
+  private static final int MAX_DATAGRAM = 4_096;
 
   private final EventLoopGroup group;
   private final List<Channel> channels;
   private final InetSocketAddress udp;
   private final InetSocketAddress tcp;
+  private final @Nullable InetSocketAddress tls;
   private final @Nullable TurnService turn;
   private final @Nullable EventLoopGroup relays;
 
   private StunServer(EventLoopGroup group, @Nullable EventLoopGroup relays, List<Channel> channels, InetSocketAddress udp, InetSocketAddress tcp,
-      @Nullable TurnService turn) {
+      @Nullable InetSocketAddress tls, @Nullable TurnService turn) {
+    this.tls = tls;
     this.turn = turn;
     this.relays = relays;
     this.group = group;
@@ -66,13 +71,25 @@ public final class StunServer implements AutoCloseable {
   /** As {@link #start(String, int, int, BindingService)}, with a TURN relay on the same sockets when {@code turn} is given. */
   public static StunServer start(String host, int port, int threads, BindingService service, @Nullable TurnConfig turn,
       @Nullable MeterRegistry meters) throws InterruptedException {
+    return start(host, port, threads, service, turn, meters, null);
+  }
+
+  /**
+   * A TLS listening port ("stuns:" and "turns:", RFC 8489 6.2.3, RFC 8656 3.1) with the certificates chosen by the
+   * name a client asks for (SNI); port 0: a free one.
+   */
+  public record TlsListener(int port, Mapping<? super String, ? extends SslContext> certificates) {}
+
+  /** As above, and on a TLS port too when {@code tls} is given. */
+  public static StunServer start(String host, int port, int threads, BindingService service, @Nullable TurnConfig turn,
+      @Nullable MeterRegistry meters, @Nullable TlsListener tls) throws InterruptedException {
     if (port != 0) {
-      return bind(host, port, threads, service, turn, meters);
+      return bind(host, port, threads, service, turn, meters, tls);
     }
     // a port the system gave UDP may be taken for TCP: try another
     for (int attempt = 1; ; attempt++) {
       try {
-        return bind(host, 0, threads, service, turn, meters);
+        return bind(host, 0, threads, service, turn, meters, tls);
       } catch (IllegalStateException e) {
         if (attempt == 20 || !(e.getCause() instanceof java.io.IOException)) {
           throw e;
@@ -82,7 +99,7 @@ public final class StunServer implements AutoCloseable {
   }
 
   private static StunServer bind(String host, int port, int threads, BindingService service, @Nullable TurnConfig turnConfig,
-      @Nullable MeterRegistry meters) throws InterruptedException {
+      @Nullable MeterRegistry meters, @Nullable TlsListener tlsListener) throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true))
         : new NioEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true));
@@ -103,30 +120,30 @@ public final class StunServer implements AutoCloseable {
             .handler(new UdpHandler(service, turn));
         if (epoll) {
           b.option(EpollChannelOption.SO_REUSEPORT, true);
+          if (turn != null) {
+            // a relay's listening socket gets many clients' datagrams per wake-up: read them with one recvmmsg
+            // (a datagram longer than MAX_DATAGRAM is cut: above any path MTU, and a STUN message never needs it)
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(MAX_DATAGRAM * 16));
+          }
         }
         Channel ch = b.bind(host, bound).sync().channel();
         channels.add(ch);
         udpAddress = (InetSocketAddress) ch.localAddress();
         bound = udpAddress.getPort();
       }
-      ServerBootstrap s = new ServerBootstrap().group(group).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              // RFC 8489 6.2.2: a STUN message over TCP is known by its header's length field
-              ch.pipeline().addLast(new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS) {
-                @Override
-                protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent evt) {
-                  ctx.close();
-                }
-              }).addLast(new LengthFieldBasedFrameDecoder(MAX_MESSAGE, 2, 2, 16, 0)).addLast(new TcpHandler(service));
-            }
-          });
-      Channel tcpChannel = s.bind(host, bound).sync().channel();
+      Channel tcpChannel = streams(group, epoll, service, turn, null).bind(host, bound).sync().channel();
       channels.add(tcpChannel);
       InetSocketAddress tcpAddress = (InetSocketAddress) tcpChannel.localAddress();
-      log.info("STUN listening on udp {} ({} socket{}) and tcp {}", udpAddress, sockets, sockets == 1 ? "" : "s", tcpAddress);
-      return new StunServer(group, relays, channels, udpAddress, tcpAddress, turn);
+      InetSocketAddress tlsAddress = null;
+      if (tlsListener != null) {
+        Channel tlsChannel = streams(group, epoll, service, turn, tlsListener.certificates()).bind(host, tlsListener.port()).sync().channel();
+        channels.add(tlsChannel);
+        tlsAddress = (InetSocketAddress) tlsChannel.localAddress();
+      }
+      log.info("STUN{} listening on udp {} ({} socket{}), tcp {}{}", turn == null ? "" : " and TURN", udpAddress, sockets, sockets == 1 ? "" : "s",
+          tcpAddress, tlsAddress == null ? "" : " and tls " + tlsAddress);
+      return new StunServer(group, relays, channels, udpAddress, tcpAddress, tlsAddress, turn);
     } catch (Exception e) { // Netty's bind failures are IOExceptions thrown unchecked
       channels.forEach(Channel::close);
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -147,6 +164,32 @@ public final class StunServer implements AutoCloseable {
 
   public InetSocketAddress tcpAddress() {
     return tcp;
+  }
+
+  /** The TLS port's address, or null when there is none. */
+  public @Nullable InetSocketAddress tlsAddress() {
+    return tls;
+  }
+
+  /** TCP or, with certificates, TLS connections: idle ones closed, messages framed by their length (RFC 8489 6.2.2). */
+  private static ServerBootstrap streams(EventLoopGroup group, boolean epoll, BindingService service, @Nullable TurnService turn,
+      @Nullable Mapping<? super String, ? extends SslContext> certificates) {
+    return new ServerBootstrap().group(group).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            if (certificates != null) {
+              ch.pipeline().addLast(new SniHandler(certificates, 16_384, 10_000));
+            }
+            ch.pipeline().addLast(new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS) {
+              @Override
+              protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent evt) {
+                ctx.close();
+              }
+            }).addLast(new StunFrameDecoder(turn)).addLast(new StreamHandler(service, turn));
+          }
+        });
   }
 
   @Override
@@ -175,12 +218,12 @@ public final class StunServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       ByteBuf content = packet.content();
-      int length = Math.min(content.readableBytes(), buffer.length);
-      content.getBytes(content.readerIndex(), buffer, 0, length);
       if (turn != null) {
-        turn.onDatagram(ctx, buffer, length, packet.sender());
+        turn.onDatagram(ctx.channel(), content, packet.sender());
         return;
       }
+      int length = Math.min(content.readableBytes(), buffer.length);
+      content.getBytes(content.readerIndex(), buffer, 0, length);
       byte[] answer = service.answer(buffer, length, packet.sender());
       if (answer != null) {
         ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
@@ -198,26 +241,45 @@ public final class StunServer implements AutoCloseable {
     }
   }
 
-  /** Framed messages over a TCP connection: answered on it. */
-  private static final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
+  /** Framed messages over a TCP or TLS connection: answered on it; with TURN, allocations made over it too. */
+  private static final class StreamHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final BindingService service;
+    private final @Nullable TurnService turn;
 
-    TcpHandler(BindingService service) {
+    StreamHandler(BindingService service, @Nullable TurnService turn) {
       this.service = service;
+      this.turn = turn;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+      boolean channelData = (frame.getByte(frame.readerIndex()) & 0xC0) == 0x40;
+      if (channelData && turn != null) { // the decoder let it through: this connection has an allocation
+        turn.onFrame(ctx.channel(), frame);
+        return;
+      }
       byte[] bytes = new byte[frame.readableBytes()];
-      frame.readBytes(bytes);
-      if (!StunMessage.looksLikeStun(bytes, bytes.length)) {
-        ctx.close(); // not STUN: framing is lost, the connection ends (RFC 8489 6.2.2)
+      frame.getBytes(frame.readerIndex(), bytes);
+      if (channelData || !StunMessage.looksLikeStun(bytes, bytes.length)) {
+        ctx.close(); // not STUN: the connection is not one to keep (RFC 8489 6.2.2)
+        return;
+      }
+      if (turn != null) {
+        turn.onFrame(ctx.channel(), frame);
         return;
       }
       byte[] answer = service.answer(bytes, bytes.length, (InetSocketAddress) ctx.channel().remoteAddress());
       if (answer != null) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
       }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      if (turn != null) {
+        turn.connectionClosed(ctx.channel());
+      }
+      super.channelInactive(ctx);
     }
 
     @Override

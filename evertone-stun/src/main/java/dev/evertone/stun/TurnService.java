@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TURN relay over UDP (RFC 8656): Allocate, Refresh, CreatePermission and ChannelBind with long-term
+ * The TURN relay (RFC 8656) with UDP relays, for clients over UDP, TCP or TLS: Allocate, Refresh, CreatePermission and ChannelBind with long-term
  * credentials (static accounts, or the TURN REST convention with rotating shared secrets), Send and Data
  * indications, ChannelData; allocations, permissions and channels expire; quotas per user and in total; peers
  * in loopback, private and other internal ranges refused unless configured, so that the relay cannot reach
@@ -69,6 +69,7 @@ public final class TurnService {
   private final byte[] nonceKey = new byte[32];
   private final Map<FiveTuple, Allocation> allocations = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+  private final Map<Channel, Outbox> outboxes = new ConcurrentHashMap<>();
   private final Counter relayed;
   private final Counter refusedPeers;
 
@@ -93,40 +94,71 @@ public final class TurnService {
     return new FiveTuple(listener, client);
   }
 
-  /** A datagram on a listening socket: ChannelData, a TURN message, or a Binding request. */
-  void onDatagram(ChannelHandlerContext ctx, byte[] buf, int length, InetSocketAddress client) {
-    if (length >= 4 && (buf[0] & 0xC0) == 0x40) {
-      channelData(ctx.channel(), buf, length, client);
-      return;
-    }
-    StunMessage m;
-    try {
-      m = StunMessage.parse(buf, length);
-    } catch (StunException e) {
-      binding.answer(buf, length, client); // counted as dropped
-      return;
-    }
-    if (m.method() == StunAttributes.BINDING) {
-      byte[] answer = binding.answer(buf, length, client);
-      if (answer != null) {
-        ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), client));
-      }
-      return;
-    }
-    if (m.kind() == StunMessage.Kind.INDICATION && m.method() == SEND) {
-      send(ctx.channel(), m, client);
-      return;
-    }
-    if (m.kind() != StunMessage.Kind.REQUEST) {
-      return;
-    }
-    byte[] answer = request(ctx.channel(), m, client);
-    if (answer != null) {
-      ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), client));
+  /** A datagram on a listening UDP socket: ChannelData, a TURN message, or a Binding request; answers are flushed by the caller. */
+  void onDatagram(Channel listener, ByteBuf content, InetSocketAddress client) {
+    onMessage(listener, client, false, content);
+  }
+
+  /**
+   * A frame from a TCP or TLS client connection (RFC 8656 3.1: the 5-tuple is the connection): a STUN message, or
+   * ChannelData with its padding. Answers and relayed data go back on the connection.
+   */
+  public void onFrame(Channel connection, ByteBuf frame) {
+    onMessage(connection, (InetSocketAddress) connection.remoteAddress(), true, frame);
+    connection.flush();
+  }
+
+  /** Whether the client on this connection has an allocation. */
+  boolean allocated(Channel connection) {
+    return allocations.containsKey(keyOf(connection, (InetSocketAddress) connection.remoteAddress()));
+  }
+
+  /** RFC 8656 3.1: when the client's connection closes, its allocation goes. */
+  public void connectionClosed(Channel connection) {
+    outboxes.remove(connection);
+    Allocation a = allocations.get(keyOf(connection, (InetSocketAddress) connection.remoteAddress()));
+    if (a != null) {
+      remove(a);
     }
   }
 
-  private byte @Nullable [] request(Channel listener, StunMessage m, InetSocketAddress client) {
+  private void onMessage(Channel listener, InetSocketAddress client, boolean stream, ByteBuf content) {
+    int length = content.readableBytes();
+    if (length >= 4 && (content.getByte(content.readerIndex()) & 0xC0) == 0x40) {
+      channelData(listener, client, content);
+      return;
+    }
+    byte[] buf = new byte[length];
+    content.getBytes(content.readerIndex(), buf);
+    StunMessage m;
+    byte[] answer;
+    try {
+      m = StunMessage.parse(buf, length);
+    } catch (StunException e) {
+      reply(listener, client, stream, binding.answer(buf, length, client)); // an RFC 3489 Binding request, or dropped and counted
+      return;
+    }
+    if (m.method() == StunAttributes.BINDING) {
+      answer = binding.answer(buf, length, client);
+    } else if (m.kind() == StunMessage.Kind.INDICATION && m.method() == SEND) {
+      send(listener, m, client);
+      return;
+    } else if (m.kind() != StunMessage.Kind.REQUEST) {
+      return;
+    } else {
+      answer = request(listener, m, client, stream);
+    }
+    reply(listener, client, stream, answer);
+  }
+
+  /** An answer to the client, flushed by the caller with the rest of what it read. */
+  private static void reply(Channel listener, InetSocketAddress client, boolean stream, byte @Nullable [] answer) {
+    if (answer != null) {
+      listener.write(stream ? Unpooled.wrappedBuffer(answer) : new DatagramPacket(Unpooled.wrappedBuffer(answer), client));
+    }
+  }
+
+  private byte @Nullable [] request(Channel listener, StunMessage m, InetSocketAddress client, boolean stream) {
     boolean fingerprint = m.attribute(StunAttributes.FINGERPRINT) != null;
     if (fingerprint && !StunIntegrity.fingerprintOk(m)) {
       return null;
@@ -163,7 +195,7 @@ public final class TurnService {
     String user = username.contains(":") ? username.substring(username.indexOf(':') + 1) : username;
     try {
       return switch (m.method()) {
-        case ALLOCATE -> allocate(listener, m, client, user, key, fingerprint);
+        case ALLOCATE -> allocate(listener, m, client, stream, user, key, fingerprint);
         case REFRESH -> refresh(listener, m, client, key, fingerprint);
         case CREATE_PERMISSION -> createPermission(listener, m, client, key, fingerprint);
         default -> channelBind(listener, m, client, key, fingerprint);
@@ -230,7 +262,8 @@ public final class TurnService {
     return StunEncoder.responseTo(m, false).error(code, reason).encode(key, fingerprint);
   }
 
-  private byte[] allocate(Channel listener, StunMessage m, InetSocketAddress client, String user, byte[] key, boolean fingerprint) {
+  private byte[] allocate(Channel listener, StunMessage m, InetSocketAddress client, boolean stream, String user, byte[] key,
+      boolean fingerprint) {
     FiveTuple k = keyOf(listener, client);
     Allocation existing = allocations.get(k);
     if (existing != null) {
@@ -258,7 +291,7 @@ public final class TurnService {
       return error(m, 508, "Insufficient Capacity", key, fingerprint);
     }
     boolean even = m.attribute(EVEN_PORT) != null;
-    Allocation a = new Allocation(k, listener, client, user, m.transactionId());
+    Allocation a = new Allocation(k, listener, client, stream, user, m.transactionId());
     Channel relay = bindRelay(a, even, listener.eventLoop());
     if (relay == null) {
       return error(m, 508, "Insufficient Capacity", key, fingerprint);
@@ -297,7 +330,8 @@ public final class TurnService {
 
   /**
    * Binds the relay socket on the listening socket's own event loop, so that relaying never hands a datagram to
-   * another thread; from within that loop the bind completes at once. Elsewhere (a test calling in), on a relay loop.
+   * another thread. Within that loop, registering and binding a channel by hand complete at once (a Bootstrap
+   * would defer the bind to a later task). Elsewhere (a test calling in), on a relay loop.
    */
   private @Nullable Channel bindRelay(Allocation a, boolean even, io.netty.channel.EventLoop loop) {
     int span = config.maxPort() - config.minPort() + 1;
@@ -308,20 +342,11 @@ public final class TurnService {
         continue;
       }
       try {
-        io.netty.channel.ChannelFuture f;
-        if (loop.inEventLoop()) {
-          f = new Bootstrap().group(loop).channel(channelClass).handler(new PeerHandler(a)).bind(config.relayHost(), port);
-          if (!f.isDone()) {
-            f.channel().close();
-            f = new Bootstrap().group(group).channel(channelClass).handler(new PeerHandler(a)).bind(config.relayHost(), port).sync();
-          }
-        } else {
-          f = new Bootstrap().group(group).channel(channelClass).handler(new PeerHandler(a)).bind(config.relayHost(), port).sync();
+        Channel relay = loop.inEventLoop() ? bindHere(a, loop, port)
+            : new Bootstrap().group(group).channel(channelClass).handler(new PeerHandler(a)).bind(config.relayHost(), port).sync().channel();
+        if (relay != null) {
+          return relay;
         }
-        if (f.isSuccess()) {
-          return f.channel();
-        }
-        f.channel().close(); // the port is taken: the next one
       } catch (Exception e) { // the port is taken: the next one
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
@@ -329,6 +354,20 @@ public final class TurnService {
         }
       }
     }
+    return null;
+  }
+
+  private @Nullable Channel bindHere(Allocation a, io.netty.channel.EventLoop loop, int port) throws ReflectiveOperationException {
+    Channel relay = channelClass.getConstructor().newInstance();
+    relay.pipeline().addLast(new PeerHandler(a));
+    io.netty.channel.ChannelFuture bound = loop.register(relay);
+    if (bound.isSuccess()) {
+      bound = relay.bind(new InetSocketAddress(config.relayHost(), port));
+    }
+    if (bound.isSuccess()) {
+      return relay;
+    }
+    relay.close();
     return null;
   }
 
@@ -438,27 +477,28 @@ public final class TurnService {
       InetSocketAddress peer = m.xorAddress(XOR_PEER_ADDRESS);
       if (peer != null && a.permitted(peer.getAddress(), clock.millis()) && a.take(data.value().length)) {
         relayed.increment();
-        a.relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data.value()), peer));
+        a.relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data.value()), peer), a.relay.voidPromise());
       }
     } catch (StunException e) {
       // a broken indication is dropped (RFC 8656 11.2)
     }
   }
 
-  private void channelData(Channel listener, byte[] buf, int length, InetSocketAddress client) {
+  private void channelData(Channel listener, InetSocketAddress client, ByteBuf content) {
     Allocation a = allocations.get(keyOf(listener, client));
     if (a == null) {
       return;
     }
-    int channel = ((buf[0] & 0xff) << 8) | (buf[1] & 0xff);
-    int dataLength = ((buf[2] & 0xff) << 8) | (buf[3] & 0xff);
+    int at = content.readerIndex();
+    int channel = content.getUnsignedShort(at);
+    int dataLength = content.getUnsignedShort(at + 2);
     InetSocketAddress peer = a.channels.get(channel);
-    if (peer == null || dataLength > length - 4 || !a.permitted(peer.getAddress(), clock.millis()) || !a.take(dataLength)) {
+    if (peer == null || dataLength > content.readableBytes() - 4 || !a.permitted(peer.getAddress(), clock.millis()) || !a.take(dataLength)) {
       return;
     }
     relayed.increment();
-    // a copy: the listening socket's buffer holds the next datagram before this one is written
-    a.relay.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(buf, 4, dataLength), peer));
+    // the received buffer itself, without its header (or padding), goes out of the relay socket: no copy
+    a.relay.writeAndFlush(new DatagramPacket(content.retainedSlice(at + 4, dataLength), peer), a.relay.voidPromise());
   }
 
   /** Datagrams from peers to a relayed address: to the client, over a channel if one is bound, else as a Data indication. */
@@ -481,9 +521,11 @@ public final class TurnService {
       relayed.increment();
       Integer channel = a.channelOf.get(peer);
       if (channel != null) {
-        ByteBuf out = Unpooled.buffer(4 + length);
-        out.writeShort(channel).writeShort(length).writeBytes(content, content.readerIndex(), length);
-        a.listener.writeAndFlush(new DatagramPacket(out, a.client));
+        // RFC 8656 12.5: over TCP and TLS, ChannelData is padded to a multiple of four bytes
+        int padded = a.stream ? (length + 3) & ~3 : length;
+        ByteBuf out = ctx.alloc().directBuffer(4 + padded);
+        out.writeShort(channel).writeShort(length).writeBytes(content, content.readerIndex(), length).writeZero(padded - length);
+        a.toClient(out);
       } else {
         byte[] data = new byte[length];
         content.getBytes(content.readerIndex(), data);
@@ -491,8 +533,39 @@ public final class TurnService {
         ThreadLocalRandom.current().nextBytes(tid);
         byte[] indication = new StunEncoder(DATA, StunMessage.Kind.INDICATION, tid).xorAddress(XOR_PEER_ADDRESS, peer).add(DATA_ATTRIBUTE, data)
             .encode(null, false);
-        a.listener.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(indication), a.client));
+        a.toClient(Unpooled.wrappedBuffer(indication));
       }
+    }
+  }
+
+  /**
+   * What relay sockets send to clients through one listening socket or connection: written at once and flushed once
+   * per turn of the event loop, so that the datagrams of many peers leave in one sendmmsg (one write on a stream).
+   */
+  private static final class Outbox implements Runnable {
+    private final Channel channel;
+    private boolean flushQueued;
+
+    Outbox(Channel channel) {
+      this.channel = channel;
+    }
+
+    void send(Object message) {
+      if (!channel.eventLoop().inEventLoop()) {
+        channel.writeAndFlush(message, channel.voidPromise()); // a relay on another loop (the fallback group)
+        return;
+      }
+      channel.write(message, channel.voidPromise());
+      if (!flushQueued) {
+        flushQueued = true;
+        channel.eventLoop().execute(this); // runs after this turn's I/O
+      }
+    }
+
+    @Override
+    public void run() {
+      flushQueued = false;
+      channel.flush();
     }
   }
 
@@ -536,6 +609,8 @@ public final class TurnService {
     final FiveTuple key;
     final Channel listener;
     final InetSocketAddress client;
+    final boolean stream;
+    final Outbox outbox;
     final String user;
     final byte[] transactionId;
     final Map<InetAddress, Long> permissions = new ConcurrentHashMap<>();
@@ -549,10 +624,12 @@ public final class TurnService {
     private double tokens;
     private long refilledAt = System.nanoTime();
 
-    Allocation(FiveTuple key, Channel listener, InetSocketAddress client, String user, byte[] transactionId) {
+    Allocation(FiveTuple key, Channel listener, InetSocketAddress client, boolean stream, String user, byte[] transactionId) {
       this.key = key;
       this.listener = listener;
       this.client = client;
+      this.stream = stream;
+      this.outbox = outboxes.computeIfAbsent(listener, Outbox::new);
       this.user = user;
       this.transactionId = transactionId;
       this.tokens = config.bytesPerSecond();
@@ -563,11 +640,16 @@ public final class TurnService {
       return until != null && until > now;
     }
 
-    synchronized boolean take(int bytes) {
+    void toClient(ByteBuf message) {
+      outbox.send(stream ? message : new DatagramPacket(message, client));
+    }
+
+    boolean take(int bytes) {
+      return config.bytesPerSecond() <= 0 || takeLimited(bytes);
+    }
+
+    private synchronized boolean takeLimited(int bytes) {
       long limit = config.bytesPerSecond();
-      if (limit <= 0) {
-        return true;
-      }
       long now = System.nanoTime();
       tokens = Math.min(limit, tokens + (now - refilledAt) / 1e9 * limit);
       refilledAt = now;

@@ -68,6 +68,40 @@ class StunServerTest {
     return StunMessage.parse(buf, p.getLength());
   }
 
+  /** An RFC 3489 Binding request: no magic cookie, a 128-bit transaction ID, and a CHANGE-REQUEST with {@code flags}. */
+  private static byte[] classicRequest(byte[] tid, int flags) {
+    return java.nio.ByteBuffer.allocate(28).putShort((short) 1).putShort((short) 8).put(tid).putShort((short) 3).putShort((short) 4).putInt(flags)
+        .array();
+  }
+
+  @Test
+  void anRfc3489ClientGetsAPlainMappedAddressAndA420WhenItAsksForAnotherAddress() throws Exception {
+    start();
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      socket.setSoTimeout(2000);
+      byte[] tid = new byte[16];
+      RANDOM.nextBytes(tid);
+      byte[] buf = new byte[2048];
+      for (int flags : new int[] {0, 2, 4}) {
+        byte[] request = classicRequest(tid, flags);
+        socket.send(new DatagramPacket(request, request.length, server.udpAddress()));
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        socket.receive(p);
+        java.nio.ByteBuffer answer = java.nio.ByteBuffer.wrap(buf, 0, p.getLength());
+        assertThat(Arrays.copyOfRange(buf, 4, 20)).as("the whole 128-bit ID echoed").isEqualTo(tid);
+        if (flags == 0) {
+          assertThat(answer.getShort(0)).as("Binding success").isEqualTo((short) 0x0101);
+          assertThat(answer.getShort(20)).as("MAPPED-ADDRESS, not XORed").isEqualTo((short) 1);
+          assertThat(answer.getShort(26) & 0xffff).isEqualTo(socket.getLocalPort());
+          assertThat(Arrays.copyOfRange(buf, 28, 32)).isEqualTo(new byte[] {127, 0, 0, 1});
+        } else {
+          assertThat(answer.getShort(0)).as("Binding error").isEqualTo((short) 0x0111);
+          assertThat(buf[26] * 100 + buf[27]).as("a server with one address cannot change it").isEqualTo(420);
+        }
+      }
+    }
+  }
+
   @Test
   void aBindingRequestOverUdpLearnsItsOwnAddress() throws Exception {
     start();

@@ -45,17 +45,52 @@ class TurnServiceTest {
     server.close();
   }
 
-  /** A TURN client: one UDP socket, the credentials, and the nonce the server gave. */
+  /** A TURN client: one UDP socket (or a TCP connection), the credentials, and the nonce the server gave. */
   private final class Client implements AutoCloseable {
     final DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    final java.net.Socket connection;
     final String user;
     final String password;
     String nonce = "";
 
     Client(String user, String password) throws Exception {
+      this(user, password, false);
+    }
+
+    Client(String user, String password, boolean tcp) throws Exception {
       this.user = user;
       this.password = password;
       socket.setSoTimeout(2000);
+      connection = tcp ? new java.net.Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort()) : null;
+      if (connection != null) {
+        connection.setSoTimeout(2000);
+      }
+    }
+
+    void send(byte[] message) throws Exception {
+      if (connection != null) {
+        connection.getOutputStream().write(message);
+      } else {
+        socket.send(new DatagramPacket(message, message.length, server.udpAddress()));
+      }
+    }
+
+    /** The next datagram, or the next frame on the connection: a STUN message, or ChannelData with its padding. */
+    byte[] receive() throws Exception {
+      if (connection == null) {
+        byte[] buf = new byte[2048];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        socket.receive(p);
+        return Arrays.copyOf(buf, p.getLength());
+      }
+      java.io.DataInputStream in = new java.io.DataInputStream(connection.getInputStream());
+      byte[] header = new byte[4];
+      in.readFully(header);
+      int length = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+      int rest = (header[0] & 0xC0) == 0x40 ? (length + 3) & ~3 : StunMessage.HEADER - 4 + length;
+      byte[] frame = Arrays.copyOf(header, 4 + rest);
+      in.readFully(frame, 4, rest);
+      return frame;
     }
 
     byte[] key() {
@@ -84,12 +119,10 @@ class TurnServiceTest {
     }
 
     StunMessage exchange(byte[] request) throws Exception {
-      socket.send(new DatagramPacket(request, request.length, server.udpAddress()));
-      byte[] buf = new byte[2048];
+      send(request);
       while (true) {
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
-        socket.receive(p);
-        StunMessage m = StunMessage.parse(buf, p.getLength());
+        byte[] answer = receive();
+        StunMessage m = StunMessage.parse(answer, answer.length);
         if (Arrays.equals(m.transactionId(), Arrays.copyOfRange(request, 8, 20))) {
           return m;
         }
@@ -104,8 +137,11 @@ class TurnServiceTest {
     }
 
     @Override
-    public void close() {
+    public void close() throws java.io.IOException {
       socket.close();
+      if (connection != null) {
+        connection.close();
+      }
     }
   }
 
@@ -178,6 +214,51 @@ class TurnServiceTest {
       StunMessage ended = alice.call(TurnService.REFRESH, e -> e.add(TurnService.LIFETIME, new byte[] {0, 0, 0, 0}));
       assertThat(ended.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
       assertThat(meters.get("evertone.turn.allocations").gauge().value()).isZero();
+    }
+  }
+
+  @Test
+  void overTcpTheConnectionIsTheFiveTupleChannelDataIsPaddedAndClosingItEndsTheAllocation() throws Exception {
+    try (Client alice = new Client("alice", "alice-pw", true); DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      peer.setSoTimeout(2000);
+      StunMessage mapped = alice.exchange(alice.request(StunAttributes.BINDING).encode(null, false));
+      assertThat(mapped.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS)).as("Binding over the relay's TCP port")
+          .isEqualTo(alice.connection.getLocalSocketAddress());
+      InetSocketAddress relay = alice.allocate();
+      InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+      StunMessage bound = alice.call(TurnService.CHANNEL_BIND, e -> peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}));
+      assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
+
+      // RFC 8656 12.5: over TCP, 3 bytes of data travel in a frame padded to 8; the peer gets the 3 bytes
+      byte[] channelData = ByteBuffer.allocate(8).putShort((short) 0x4002).putShort((short) 3).put(new byte[] {7, 8, 9, 0}).array();
+      byte[] binding = alice.request(StunAttributes.BINDING).encode(null, false);
+      alice.send(ByteBuffer.allocate(channelData.length + binding.length).put(channelData).put(binding).array()); // two frames, one write
+      DatagramPacket atPeer = receivedPacket(peer);
+      assertThat(Arrays.copyOf(atPeer.getData(), atPeer.getLength())).containsExactly(7, 8, 9);
+      assertThat(atPeer.getSocketAddress()).isEqualTo(relay);
+      assertThat(StunMessage.parse(alice.receive(), StunMessage.HEADER + 12).kind()).as("the frame after the padding is read too")
+          .isEqualTo(StunMessage.Kind.SUCCESS);
+      peer.send(new DatagramPacket(new byte[] {1, 2, 3, 4, 5}, 5, relay));
+      assertThat(alice.receive()).containsExactly(0x40, 0x02, 0, 5, 1, 2, 3, 4, 5, 0, 0, 0);
+
+      alice.connection.close();
+      long deadline = System.currentTimeMillis() + 2000;
+      while (meters.get("evertone.turn.allocations").gauge().value() > 0 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(meters.get("evertone.turn.allocations").gauge().value()).as("the allocation ends with its connection").isZero();
+    }
+  }
+
+  @Test
+  void aStreamThatIsNeitherStunNorChannelDataIsClosed() throws Exception {
+    try (java.net.Socket s = new java.net.Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
+      s.setSoTimeout(2000);
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().read()).as("the server closes without answering").isEqualTo(-1);
+    }
+    try (Client alice = new Client("alice", "alice-pw", true)) {
+      assertThat(alice.allocate()).as("the server still serves others").isNotNull();
     }
   }
 

@@ -3,7 +3,8 @@ package dev.evertone.server.cli;
 import dev.evertone.server.LoggingSetup;
 import dev.evertone.server.StunSetup;
 import dev.evertone.server.config.ServerConfig;
-import dev.evertone.stun.BindingService;
+import dev.evertone.server.EvertoneServer;
+import dev.evertone.tls.CertificateManager;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,13 +41,21 @@ final class StunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("stun.port is -1 (off): nothing to run; set a port, e.g. --set stun.port=3478");
     }
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    String host = c.host().isBlank() ? config.sip().host() : c.host();
     String secret = StunSetup.turnSecret(config);
     if (c.turn().enabled() && c.turn().secrets().isEmpty() && c.turn().users().isEmpty()) {
       log.warn("no stun.turn.users or stun.turn.secrets: nobody can use the relay (credentials from another server need its secret)");
     }
-    StunServer server = StunServer.start(host, c.port(), c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(),
-        new BindingService(meters), StunSetup.turnConfig(c.turn(), host, c.expectedAddress(), secret), meters);
+    CertificateManager certificates = config.tls().certificates().isEmpty() || c.tlsPort() < 0 ? null
+        : EvertoneServer.certificateManager(config, ctx.clock(), CertificateManager.DeviceCensus.NONE, meters);
+    StunServer server;
+    try {
+      server = StunSetup.start(config, certificates, secret, meters);
+    } catch (RuntimeException | InterruptedException e) {
+      if (certificates != null) {
+        certificates.close();
+      }
+      throw e;
+    }
     StunProbe probe = StunSetup.probe(config, server, secret, ctx.clock(), meters);
     ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "stun-probes");
@@ -56,13 +65,17 @@ final class StunCommand implements Callable<Integer> {
     if (probe != null) {
       probes.scheduleWithFixedDelay(probe::probeAll, 0, c.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
-    log.info("ready: STUN{} on udp {} and tcp {}", c.turn().enabled() ? "/TURN" : "", server.udpAddress(), server.tcpAddress());
+    log.info("ready: STUN{} on udp {}, tcp {}{}", c.turn().enabled() ? "/TURN" : "", server.udpAddress(), server.tcpAddress(),
+        server.tlsAddress() == null ? "" : " and tls " + server.tlsAddress());
     ServeCommand.untilStopped(() -> {
       probes.shutdownNow();
       if (probe != null) {
         probe.close();
       }
       server.close();
+      if (certificates != null) {
+        certificates.close();
+      }
       log.info("stopped");
     });
     return 0;

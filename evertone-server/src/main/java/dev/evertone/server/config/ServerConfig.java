@@ -27,11 +27,15 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
     }
   }
 
-  /** The STUN server (RFC 8489) on UDP and TCP: {@code host} '' means sip.host; port -1 turns it off. */
-  public record Stun(String host, int port, int ioThreads, Duration probeInterval, Duration probeTimeout, List<String> probeServers,
+  /**
+   * The STUN server (RFC 8489) on UDP and TCP, and on {@code tlsPort} over TLS when certificates are configured:
+   * {@code host} '' means sip.host; port -1 turns it off.
+   */
+  public record Stun(String host, int port, int tlsPort, int ioThreads, Duration probeInterval, Duration probeTimeout, List<String> probeServers,
       String expectedAddress, String publicHost, List<String> extraIceServers, Turn turn) {
     public Stun {
       require(port >= -1 && port <= 65535, "stun.port must be 0-65535, or -1 (off)");
+      require(tlsPort >= -1 && tlsPort <= 65535, "stun.tls-port must be 0-65535, or -1 (off)");
       require(ioThreads >= 0, "stun.io-threads must be 0 (one per core) or more");
       require(!probeInterval.isNegative(), "stun.probe-interval must be 0s (off) or more");
       require(probeTimeout.toMillis() >= 10 && probeTimeout.toMillis() <= 30_000, "stun.probe-timeout must be 10ms to 30s");

@@ -30,6 +30,7 @@ public final class IceServers {
   private final CredentialRepository credentials;
   private final @Nullable String publicHost;
   private final int port;
+  private final int tlsPort;
   private final boolean turn;
   private final String secret;
   private final Duration ttl;
@@ -38,15 +39,18 @@ public final class IceServers {
 
   /**
    * @param publicHost the host name or address clients reach STUN/TURN at; null: the host the request was sent to
+   * @param port the STUN/TURN port (UDP and TCP)
+   * @param tlsPort the STUN/TURN port over TLS, or -1
    * @param turn whether a TURN relay runs (and its credentials are handed out)
    * @param secret the TURN REST secret the credentials are signed with
    * @param extra further ICE server URLs an operator configured
    */
-  public IceServers(CredentialRepository credentials, @Nullable String publicHost, int port, boolean turn, String secret, Duration ttl,
-      List<String> extra, Clock clock) {
+  public IceServers(CredentialRepository credentials, @Nullable String publicHost, int port, int tlsPort, boolean turn, String secret,
+      Duration ttl, List<String> extra, Clock clock) {
     this.credentials = credentials;
     this.publicHost = publicHost;
     this.port = port;
+    this.tlsPort = tlsPort;
     this.turn = turn;
     this.secret = secret;
     this.ttl = ttl;
@@ -68,7 +72,12 @@ public final class IceServers {
     if (turn) {
       String username = expiry + ":" + line;
       Map<String, Object> t = new LinkedHashMap<>();
-      t.put("urls", List.of("turn:" + host + ":" + port + "?transport=udp"));
+      // UDP first; TCP and TLS for networks that let only those out (TLS on 443-like ports passes most firewalls)
+      List<String> urls = new ArrayList<>(List.of("turn:" + host + ":" + port + "?transport=udp", "turn:" + host + ":" + port + "?transport=tcp"));
+      if (tlsPort >= 0) {
+        urls.add("turns:" + host + ":" + tlsPort + "?transport=tcp");
+      }
+      t.put("urls", urls);
       t.put("username", username);
       t.put("credential", StunIntegrity.restPassword(secret, username));
       servers.add(t);
