@@ -2,8 +2,8 @@
 # TURN relay benchmark: evertone's relay and coturn in one run, driven by coturn's own load client
 # (turnutils_uclient -y: CLIENTS pairs of allocations sending to each other through their channels, MESSAGES
 # each, SIZE bytes). The client paces itself (INTERVAL ms between packets), so this measures the relay's cost:
-# server CPU per relayed message (utime+stime, /proc), and the messages lost; medians of RUNS runs after one
-# unmeasured run each.
+# server CPU per relayed message (utime+stime of every thread, /proc) and its inverse, messages relayed per second of
+# one core, and the messages lost; medians of RUNS runs after two unmeasured runs each.
 #
 # usage: bench/turn.sh [CLIENTS] [MESSAGES] [SIZE] [INTERVAL] [RUNS]     defaults: 50 2000 170 5 3
 # needs: coturn (apt-get install -y coturn) and a build (mvn -q package -DskipTests)
@@ -22,9 +22,12 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 measure() { # name port pids -> "us_per_message lost_total received"
   local name=$1 port=$2 pids=$3 us=() lost=0 received=0
-  # warm-up: one whole run, not measured, for both servers (the JVM compiles its hot paths during the first run;
-  # what a relay costs over days is its steady state)
-  turnutils_uclient -u bench -w benchpw -y -c -m "$CLIENTS" -n "$MESSAGES" -l "$SIZE" -z "$INTERVAL" -p "$port" 127.0.0.1 > /dev/null 2>&1 || true
+  # warm-up: two whole runs, not measured, for both servers: the JVM compiles its hot paths during the first two
+  # (its compiler threads use ~0.5 s of CPU then, and next to none after); what a relay costs over days is its
+  # steady state. coturn's runs cost the same from the first.
+  for w in 1 2; do
+    turnutils_uclient -u bench -w benchpw -y -c -m "$CLIENTS" -n "$MESSAGES" -l "$SIZE" -z "$INTERVAL" -p "$port" 127.0.0.1 > /dev/null 2>&1 || true
+  done
   for r in $(seq "$RUNS"); do
     local c0 c1 out msgs lostrun
     c0=$(ticks "$pids")
@@ -59,5 +62,6 @@ echo
 echo "| | coturn | evertone | ratio coturn/evertone |"
 echo "|---|---|---|---|"
 echo "| server CPU us per relayed message | $cus | $eus | $(awk -v e="$eus" -v c="$cus" 'BEGIN {printf "%.2f", c/e}') |"
+echo "| messages relayed per CPU-second | $(awk -v c="$cus" 'BEGIN {printf "%d", 1000000/c}') | $(awk -v e="$eus" 'BEGIN {printf "%d", 1000000/e}') | |"
 echo "| messages relayed (all runs) | $crecv | $erecv | |"
 echo "| messages lost (all runs) | $clost | $elost | |"

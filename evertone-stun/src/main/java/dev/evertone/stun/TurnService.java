@@ -359,6 +359,10 @@ public final class TurnService {
 
   private @Nullable Channel bindHere(Allocation a, io.netty.channel.EventLoop loop, int port) throws ReflectiveOperationException {
     Channel relay = channelClass.getConstructor().newInstance();
+    if (relay instanceof io.netty.channel.epoll.EpollDatagramChannel) {
+      // level-triggered: a read that did not fill the buffer ends the turn, without a read that finds nothing
+      relay.config().setOption(io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE, io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED);
+    }
     relay.pipeline().addLast(new PeerHandler(a));
     io.netty.channel.ChannelFuture bound = loop.register(relay);
     if (bound.isSuccess()) {

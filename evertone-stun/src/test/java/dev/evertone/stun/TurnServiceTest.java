@@ -207,6 +207,15 @@ class TurnServiceTest {
       p = new DatagramPacket(buf, buf.length);
       alice.socket.receive(p);
       assertThat(Arrays.copyOf(buf, p.getLength())).containsExactly(0x40, 0x01, 0, 2, 1, 2);
+      // a full-size datagram (1,472 bytes fill a 1,500-byte Ethernet frame) passes whole both ways
+      byte[] big = new byte[1472];
+      RANDOM.nextBytes(big);
+      byte[] bigChannelData = ByteBuffer.allocate(4 + big.length).putShort((short) 0x4001).putShort((short) big.length).put(big).array();
+      alice.socket.send(new DatagramPacket(bigChannelData, bigChannelData.length, server.udpAddress()));
+      DatagramPacket bigAtPeer = receivedPacket(peer);
+      assertThat(Arrays.copyOf(bigAtPeer.getData(), bigAtPeer.getLength())).isEqualTo(big);
+      peer.send(new DatagramPacket(big, big.length, relay));
+      assertThat(Arrays.copyOfRange(alice.receive(), 4, 4 + big.length)).isEqualTo(big);
 
       // the same 5-tuple cannot allocate twice; a refresh to 0 ends it
       StunMessage again = alice.call(TurnService.ALLOCATE, e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
