@@ -6,6 +6,7 @@
 # one core, and the messages lost; medians of RUNS runs after two unmeasured runs each.
 #
 # usage: bench/turn.sh [CLIENTS] [MESSAGES] [SIZE] [INTERVAL] [RUNS]     defaults: 50 2000 170 5 3
+#        JAVA_OPTS (JVM options) and EVERTONE_ARGS (e.g. "--set stun.io-threads=1") vary evertone's side.
 # needs: coturn (apt-get install -y coturn) and a build (mvn -q package -DskipTests)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -49,7 +50,7 @@ sleep 2
 coturn=$(measure coturn 3478 "$(pgrep -d' ' -f "$work/turn.pid")")
 pkill -f "$work/turn.pid" || true; sleep 1
 
-java -jar "$JAR" serve --data-dir "$work/data" --set sip.udp-port=5090 --set sip.tcp-port=-1 --set http.port=-1 --set stun.port=3479 \
+java ${JAVA_OPTS:-} -jar "$JAR" serve --data-dir "$work/data" --set sip.udp-port=5090 --set sip.tcp-port=-1 --set http.port=-1 --set stun.port=3479 \
   --set stun.host=127.0.0.1 --set stun.turn.users=bench:benchpw --set stun.turn.realm=bench.test --set stun.turn.allow-loopback-peers=true \
   --set stun.turn.min-port=50000 --set stun.turn.max-port=59999 --set stun.turn.per-user-allocations=1000 --set log.level=warn ${EVERTONE_ARGS:-} > "$work/evertone.log" 2>&1 &
 sleep 5
