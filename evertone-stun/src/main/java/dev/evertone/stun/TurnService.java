@@ -33,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TURN relay (RFC 8656) with UDP relays, for clients over UDP, TCP or TLS: Allocate, Refresh, CreatePermission and ChannelBind with long-term
- * credentials (static accounts, or the TURN REST convention with rotating shared secrets), Send and Data
+ * The TURN relay (RFC 8656) with UDP relays, for clients over UDP, TCP or TLS: Allocate, Refresh, CreatePermission
+ * and ChannelBind with long-term credentials (static accounts, or the TURN REST convention with rotating shared secrets), Send and Data
  * indications, ChannelData; allocations, permissions and channels expire; quotas per user and in total; peers
  * in loopback, private and other internal ranges refused unless configured, so that the relay cannot reach
  * internal networks. Runs on the STUN server's UDP sockets; a Binding request still goes to {@link BindingService}.
@@ -72,6 +72,7 @@ public final class TurnService {
   private final Map<Channel, Outbox> outboxes = new ConcurrentHashMap<>();
   private final Counter relayed;
   private final Counter refusedPeers;
+  private final Counter dropped;
 
   public TurnService(TurnConfig config, BindingService binding, EventLoopGroup group, Class<? extends DatagramChannel> channelClass, Clock clock,
       MeterRegistry meters) {
@@ -83,6 +84,8 @@ public final class TurnService {
     RANDOM.nextBytes(nonceKey);
     Gauge.builder("evertone.turn.allocations", allocations, Map::size).description("TURN allocations held").register(meters);
     relayed = Counter.builder("evertone.turn.relayed").description("Datagrams relayed between clients and peers").register(meters);
+    dropped = Counter.builder("evertone.turn.dropped").description("Datagrams not relayed because the way out was full (a client not reading)")
+        .register(meters);
     refusedPeers = Counter.builder("evertone.turn.peers.refused").description("Permissions refused: peers in denied ranges").register(meters);
     group.next().scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
   }
@@ -481,7 +484,7 @@ public final class TurnService {
       InetSocketAddress peer = m.xorAddress(XOR_PEER_ADDRESS);
       if (peer != null && a.permitted(peer.getAddress(), clock.millis()) && a.take(data.value().length)) {
         relayed.increment();
-        a.relay.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data.value()), peer), a.relay.voidPromise());
+        toPeer(a, new DatagramPacket(Unpooled.wrappedBuffer(data.value()), peer));
       }
     } catch (StunException e) {
       // a broken indication is dropped (RFC 8656 11.2)
@@ -502,7 +505,17 @@ public final class TurnService {
     }
     relayed.increment();
     // the received buffer itself, without its header (or padding), goes out of the relay socket: no copy
-    a.relay.writeAndFlush(new DatagramPacket(content.retainedSlice(at + 4, dataLength), peer), a.relay.voidPromise());
+    toPeer(a, new DatagramPacket(content.retainedSlice(at + 4, dataLength), peer));
+  }
+
+  /** Out of the relay socket; dropped, as the network would, while the socket's queue is full. */
+  private void toPeer(Allocation a, DatagramPacket packet) {
+    if (a.relay.isWritable()) {
+      a.relay.writeAndFlush(packet, a.relay.voidPromise());
+    } else {
+      packet.release();
+      dropped.increment();
+    }
   }
 
   /** Datagrams from peers to a relayed address: to the client, over a channel if one is bound, else as a Data indication. */
@@ -546,7 +559,7 @@ public final class TurnService {
    * What relay sockets send to clients through one listening socket or connection: written at once and flushed once
    * per turn of the event loop, so that the datagrams of many peers leave in one sendmmsg (one write on a stream).
    */
-  private static final class Outbox implements Runnable {
+  private final class Outbox implements Runnable {
     private final Channel channel;
     private boolean flushQueued;
 
@@ -555,6 +568,13 @@ public final class TurnService {
     }
 
     void send(Object message) {
+      if (!channel.isWritable()) {
+        // a client that does not read its connection, or a full socket: dropped, as the network would, rather
+        // than queued without end
+        io.netty.util.ReferenceCountUtil.release(message);
+        dropped.increment();
+        return;
+      }
       if (!channel.eventLoop().inEventLoop()) {
         channel.writeAndFlush(message, channel.voidPromise()); // a relay on another loop (the fallback group)
         return;

@@ -260,6 +260,32 @@ class TurnServiceTest {
   }
 
   @Test
+  void aTcpClientThatStopsReadingLosesDatagramsInsteadOfFillingTheServersMemory() throws Exception {
+    try (Client alice = new Client("alice", "alice-pw", true); DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      InetSocketAddress relay = alice.allocate();
+      InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+      StunMessage bound = alice.call(TurnService.CHANNEL_BIND, e -> peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 3, 0, 0}));
+      assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
+      // alice reads nothing while the peer sends 40 MB: more than the kernel's buffers and the server's queue hold
+      byte[] chunk = new byte[1000];
+      for (int i = 0; i < 40_000; i++) {
+        peer.send(new DatagramPacket(chunk, chunk.length, relay));
+        if (i % 500 == 0) {
+          Thread.sleep(1); // let the relay socket keep up, so that the drops are the server's, not the peer socket's
+        }
+      }
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (meters.get("evertone.turn.dropped").counter().count() == 0 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(meters.get("evertone.turn.dropped").counter().count()).as("dropped, and counted").isPositive();
+      try (Client bob = new Client("alice", "alice-pw")) {
+        assertThat(bob.allocate()).as("the server still serves others").isNotNull();
+      }
+    }
+  }
+
+  @Test
   void aStreamThatIsNeitherStunNorChannelDataIsClosed() throws Exception {
     try (java.net.Socket s = new java.net.Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
       s.setSoTimeout(2000);
