@@ -101,44 +101,25 @@ public final class StunProbe implements AutoCloseable {
     InetSocketAddress expected = expectedFor(t.address().getAddress());
     long start = System.nanoTime();
     try {
-      socket.send(new DatagramPacket(request, request.length, t.address()));
-      byte[] buf = new byte[1500];
-      long deadline = System.currentTimeMillis() + timeoutMillis;
-      while (true) {
-        int left = (int) (deadline - System.currentTimeMillis());
-        if (left <= 0) {
-          throw new SocketTimeoutException();
-        }
-        socket.setSoTimeout(left);
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
-        socket.receive(p);
-        StunMessage m;
-        try {
-          m = StunMessage.parse(buf, p.getLength());
-        } catch (StunException e) {
-          continue; // not an answer to us
-        }
-        if (!Arrays.equals(m.transactionId(), tid)) {
-          continue; // a late answer to an earlier probe
-        }
-        long micros = (System.nanoTime() - start) / 1000;
-        InetSocketAddress mapped = m.kind() == StunMessage.Kind.SUCCESS ? m.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS) : null;
-        if (mapped == null) {
-          return new Result(t.name(), false, null, text(expected), micros, "answered without a mapped address (" + m + ")", at);
-        }
-        boolean ok = expected == null || (mapped.getAddress().equals(expected.getAddress())
-            && (expected.getPort() == 0 || mapped.getPort() == expected.getPort()));
-        if (ok && t.turnUser() != null) {
-          String relayProblem = relayToItself(t, mapped);
-          if (relayProblem != null) {
-            return new Result(t.name(), false, text(mapped), text(expected), micros, relayProblem, at);
-          }
-        }
-        return new Result(t.name(), ok, text(mapped), text(expected), micros,
-            ok ? null : "answered mapped address " + text(mapped) + ", expected " + text(expected), at);
+      StunMessage m = call(t, request);
+      if (m == null) {
+        return new Result(t.name(), false, null, text(expected), timeoutMillis * 1000L, "did not answer within " + timeoutMillis + " ms", at);
       }
-    } catch (SocketTimeoutException e) {
-      return new Result(t.name(), false, null, text(expected), timeoutMillis * 1000L, "did not answer within " + timeoutMillis + " ms", at);
+      long micros = (System.nanoTime() - start) / 1000;
+      InetSocketAddress mapped = m.kind() == StunMessage.Kind.SUCCESS ? m.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS) : null;
+      if (mapped == null) {
+        return new Result(t.name(), false, null, text(expected), micros, "answered without a mapped address (" + m + ")", at);
+      }
+      boolean ok = expected == null || (mapped.getAddress().equals(expected.getAddress())
+          && (expected.getPort() == 0 || mapped.getPort() == expected.getPort()));
+      if (ok && t.turnUser() != null) {
+        String relayProblem = relayToItself(t, mapped);
+        if (relayProblem != null) {
+          return new Result(t.name(), false, text(mapped), text(expected), micros, relayProblem, at);
+        }
+      }
+      return new Result(t.name(), ok, text(mapped), text(expected), micros,
+          ok ? null : "answered mapped address " + text(mapped) + ", expected " + text(expected), at);
     } catch (IOException | StunException e) {
       return new Result(t.name(), false, null, text(expected), 0, "cannot be probed: " + e.getMessage(), at);
     }
@@ -188,19 +169,8 @@ public final class StunProbe implements AutoCloseable {
       byte[] send = new StunEncoder(TurnService.SEND, StunMessage.Kind.INDICATION, newTid()).xorAddress(TurnService.XOR_PEER_ADDRESS, mapped)
           .add(TurnService.DATA_ATTRIBUTE, token).encode(null, false);
       socket.send(new DatagramPacket(send, send.length, t.address()));
-      long deadline = System.currentTimeMillis() + timeoutMillis;
-      byte[] buf = new byte[1500];
-      while (System.currentTimeMillis() < deadline) {
-        socket.setSoTimeout((int) Math.max(1, deadline - System.currentTimeMillis()));
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
-        try {
-          socket.receive(p);
-        } catch (SocketTimeoutException e) {
-          break;
-        }
-        if (p.getSocketAddress().equals(relay) && Arrays.equals(Arrays.copyOf(buf, p.getLength()), token)) {
-          return null;
-        }
+      if (await(p -> p.getSocketAddress().equals(relay) && Arrays.equals(Arrays.copyOf(p.getData(), p.getLength()), token) ? p : null) != null) {
+        return null;
       }
       return "did not relay a packet from its relayed address " + text(relay) + " back to evertone within " + timeoutMillis + " ms";
     } finally {
@@ -230,26 +200,39 @@ public final class StunProbe implements AutoCloseable {
   private @Nullable StunMessage call(Target t, byte[] request) throws IOException {
     socket.send(new DatagramPacket(request, request.length, t.address()));
     byte[] tid = Arrays.copyOfRange(request, 8, 20);
+    return await(p -> {
+      try {
+        StunMessage m = StunMessage.parse(p.getData(), p.getLength());
+        return Arrays.equals(m.transactionId(), tid) ? m : null;
+      } catch (StunException e) {
+        return null; // not an answer to us
+      }
+    });
+  }
+
+  /**
+   * What {@code match} makes of the first datagram on the probe socket it accepts within the timeout, or null; the
+   * others (late answers to earlier probes, strangers) are passed over.
+   */
+  private <T> @Nullable T await(java.util.function.Function<DatagramPacket, @Nullable T> match) throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    byte[] buf = new byte[1500];
-    while (System.currentTimeMillis() < deadline) {
-      socket.setSoTimeout((int) Math.max(1, deadline - System.currentTimeMillis()));
-      DatagramPacket p = new DatagramPacket(buf, buf.length);
+    while (true) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return null;
+      }
+      socket.setSoTimeout((int) left);
+      DatagramPacket p = new DatagramPacket(new byte[1500], 1500);
       try {
         socket.receive(p);
       } catch (SocketTimeoutException e) {
         return null;
       }
-      try {
-        StunMessage m = StunMessage.parse(buf, p.getLength());
-        if (Arrays.equals(m.transactionId(), tid)) {
-          return m;
-        }
-      } catch (StunException e) {
-        // something else: keep waiting
+      T matched = match.apply(p);
+      if (matched != null) {
+        return matched;
       }
     }
-    return null;
   }
 
   /**
