@@ -40,11 +40,6 @@ public final class StunMessage {
     this.attributes = attributes;
   }
 
-  /** Whether {@code b} starts like a STUN message (RFC 7983 demultiplexing: first byte 0-3, the magic cookie). */
-  public static boolean looksLikeStun(byte[] b, int length) {
-    return length >= HEADER && (b[0] & 0xC0) == 0 && ByteBuffer.wrap(b, 4, 4).getInt() == MAGIC_COOKIE;
-  }
-
   /**
    * Parses and validates a whole message (RFC 8489 6.3): the two leading zero bits, the magic cookie, a length
    * that is a multiple of 4 and matches the octets, attributes that fit. Anything else is a {@link StunException}

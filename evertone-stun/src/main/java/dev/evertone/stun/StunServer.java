@@ -256,21 +256,12 @@ public final class StunServer implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-      boolean channelData = (frame.getByte(frame.readerIndex()) & 0xC0) == 0x40;
-      if (channelData && turn != null) { // the decoder let it through: this connection has an allocation
-        turn.onFrame(ctx.channel(), frame);
-        return;
-      }
-      byte[] bytes = new byte[frame.readableBytes()];
-      frame.getBytes(frame.readerIndex(), bytes);
-      if (channelData || !StunMessage.looksLikeStun(bytes, bytes.length)) {
-        ctx.close(); // not STUN: the connection is not one to keep (RFC 8489 6.2.2)
-        return;
-      }
+      // the decoder passes only STUN messages, and ChannelData after an allocation
       if (turn != null) {
         turn.onFrame(ctx.channel(), frame);
         return;
       }
+      byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(frame);
       byte[] answer = service.answer(bytes, bytes.length, (InetSocketAddress) ctx.channel().remoteAddress());
       if (answer != null) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));

@@ -136,6 +136,17 @@ class StunServerTest {
   }
 
   @Test
+  void aTcpStreamWithoutTheMagicCookieIsClosed() throws Exception {
+    start();
+    try (Socket socket = new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
+      socket.setSoTimeout(2000);
+      // a TLS ClientHello's first bytes start like a STUN header (two zero bits) but carry no magic cookie
+      socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
+      assertThat(socket.getInputStream().read()).as("closed without waiting for 0x0102 more bytes").isEqualTo(-1);
+    }
+  }
+
+  @Test
   void unknownComprehensionRequiredAttributesAndMethodsGetErrors() throws Exception {
     start();
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
