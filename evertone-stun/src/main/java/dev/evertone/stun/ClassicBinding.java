@@ -2,6 +2,7 @@ package dev.evertone.stun;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,17 +46,15 @@ final class ClassicBinding {
     if (in.remaining() != 0) {
       return null;
     }
-    byte[] ip = source.getAddress().getAddress();
-    ByteBuffer out = ByteBuffer.allocate(StunMessage.HEADER + (unknown >= 0 ? 8 + 4 + 8 : 4 + 4 + ip.length));
-    out.putShort((short) (unknown >= 0 ? 0x0111 : 0x0101)).putShort((short) (out.capacity() - StunMessage.HEADER)).put(b, 4, 16);
+    byte[] id = java.util.Arrays.copyOfRange(b, 4, StunMessage.HEADER);
     if (unknown >= 0) {
-      // ERROR-CODE 420 in RFC 3489's form, then UNKNOWN-ATTRIBUTES (the one repeated: an even count of 2-byte entries)
-      out.putShort((short) StunAttributes.ERROR_CODE).putShort((short) 4).putShort((short) 0).put((byte) 4).put((byte) 20);
-      out.putShort((short) StunAttributes.UNKNOWN_ATTRIBUTES).putShort((short) 4).putShort((short) unknown).putShort((short) unknown);
-    } else {
-      out.putShort((short) MAPPED_ADDRESS).putShort((short) (4 + ip.length)).put((byte) 0).put((byte) (ip.length == 4 ? 1 : 2))
-          .putShort((short) source.getPort()).put(ip);
+      // RFC 3489 11.2.9/11.2.10: no reason phrase, and the unknown attribute repeated (an even count of entries)
+      return StunEncoder.classic(StunAttributes.BINDING, StunMessage.Kind.ERROR, id).error(420, "").unknown(List.of(unknown, unknown))
+          .encode(null, false);
     }
-    return out.array();
+    byte[] ip = source.getAddress().getAddress();
+    byte[] mapped = ByteBuffer.allocate(4 + ip.length).put((byte) 0).put((byte) (ip.length == 4 ? 1 : 2)).putShort((short) source.getPort())
+        .put(ip).array();
+    return StunEncoder.classic(StunAttributes.BINDING, StunMessage.Kind.SUCCESS, id).add(MAPPED_ADDRESS, mapped).encode(null, false);
   }
 }

@@ -14,16 +14,30 @@ import org.jspecify.annotations.Nullable;
 public final class StunEncoder {
   private final int method;
   private final StunMessage.Kind kind;
+  private final int cookie;
   private final byte[] transactionId;
   private final ByteArrayOutputStream body = new ByteArrayOutputStream(64);
 
   public StunEncoder(int method, StunMessage.Kind kind, byte[] transactionId) {
+    this(method, kind, StunMessage.MAGIC_COOKIE, transactionId);
+  }
+
+  private StunEncoder(int method, StunMessage.Kind kind, int cookie, byte[] transactionId) {
     if (transactionId.length != 12) {
       throw new IllegalArgumentException("a transaction ID has 96 bits");
     }
     this.method = method;
     this.kind = kind;
+    this.cookie = cookie;
     this.transactionId = transactionId.clone();
+  }
+
+  /** A message to an RFC 3489 client: its 128-bit transaction ID fills the magic cookie's place too (RFC 8489 12.2). */
+  static StunEncoder classic(int method, StunMessage.Kind kind, byte[] transactionId128) {
+    if (transactionId128.length != 16) {
+      throw new IllegalArgumentException("an RFC 3489 transaction ID has 128 bits");
+    }
+    return new StunEncoder(method, kind, ByteBuffer.wrap(transactionId128).getInt(), java.util.Arrays.copyOfRange(transactionId128, 4, 16));
   }
 
   /** The response to {@code request}: same method and transaction ID. */
@@ -96,7 +110,7 @@ public final class StunEncoder {
   /** Header and attributes; the length field counts {@code extra} more bytes (an attribute about to follow). */
   private byte[] withHeader(byte[] attributes, int extra) {
     ByteBuffer b = ByteBuffer.allocate(StunMessage.HEADER + attributes.length);
-    b.putShort((short) StunMessage.type(method, kind)).putShort((short) (attributes.length + extra)).putInt(StunMessage.MAGIC_COOKIE)
+    b.putShort((short) StunMessage.type(method, kind)).putShort((short) (attributes.length + extra)).putInt(cookie)
         .put(transactionId).put(attributes);
     return b.array();
   }
