@@ -1,5 +1,7 @@
 package dev.evertone.store;
 
+import dev.evertone.store.status.StatusRepository;
+
 /** The store: one database, its repositories. */
 public interface Store extends AutoCloseable {
   DomainRepository domains();
@@ -17,6 +19,8 @@ public interface Store extends AutoCloseable {
   BindingRepository bindings();
 
   RoutingRepository routing();
+
+  StatusRepository status();
 
   /** A short description for logs: the kind of database and where it is (no password). */
   String describe();

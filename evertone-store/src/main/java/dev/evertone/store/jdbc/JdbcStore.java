@@ -13,6 +13,7 @@ import dev.evertone.store.ProvisioningRepository;
 import dev.evertone.store.SecretCipher;
 import dev.evertone.store.Store;
 import dev.evertone.store.StoreConfig;
+import dev.evertone.store.status.StatusRepository;
 import dev.evertone.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ public final class JdbcStore implements Store {
   private final JdbcChangeFeed changes;
   private final JdbcBindingRepository bindings;
   private final JdbcRoutingRepository routing;
+  private final JdbcStatusRepository status;
   private final @Nullable PostgresNotifications notifications;
 
   private JdbcStore(HikariDataSource dataSource, Dialect dialect, String url, String description, SecretCipher cipher, Clock clock) {
@@ -59,6 +61,7 @@ public final class JdbcStore implements Store {
     this.tokens = new JdbcAdminTokenRepository(jdbc, clock);
     this.bindings = new JdbcBindingRepository(jdbc);
     this.routing = new JdbcRoutingRepository(jdbc, cipher, clock);
+    this.status = new JdbcStatusRepository(jdbc, cipher, clock);
     this.notifications = dialect == Dialect.POSTGRESQL ? new PostgresNotifications(url, changes::signal) : null;
   }
 
@@ -181,6 +184,11 @@ public final class JdbcStore implements Store {
   @Override
   public RoutingRepository routing() {
     return routing;
+  }
+
+  @Override
+  public StatusRepository status() {
+    return status;
   }
 
   @Override
