@@ -1,0 +1,133 @@
+package dev.evertone.status;
+
+import dev.evertone.store.Actor;
+import dev.evertone.store.ConflictException;
+import dev.evertone.store.StoreException;
+import dev.evertone.store.status.Incident;
+import dev.evertone.store.status.IncidentKind;
+import dev.evertone.store.status.IncidentStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Declares incidents from the monitors: a failing monitor opens one (investigating, its components degraded, a first
+ * update that says what was measured); when it recovers the incident moves to monitoring, and after {@code
+ * status.quiet-period} without failing again it is resolved. A person's open incident on one of the monitor's components
+ * suppresses the automatic one (it would say the same thing twice). Runs the maintenance schedule too.
+ */
+public final class AutoIncidents implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AutoIncidents.class);
+
+  private final StatusService status;
+  private final List<Monitor> monitors;
+  private final Clock clock;
+  private final Duration quietPeriod;
+  private final Set<String> suppressed = new HashSet<>();
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "status-monitors");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public AutoIncidents(StatusService status, List<Monitor> monitors, Clock clock) {
+    this.status = status;
+    this.monitors = List.copyOf(monitors);
+    this.clock = clock;
+    this.quietPeriod = status.config().quietPeriod();
+  }
+
+  /** Reads the monitors every {@code interval}. */
+  public AutoIncidents start(Duration interval) {
+    executor.scheduleWithFixedDelay(this::evaluate, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  public List<Monitor> monitors() {
+    return monitors;
+  }
+
+  /** Reads every monitor once and acts on what it says; then starts and ends maintenances whose time has come. */
+  public synchronized void evaluate() {
+    try {
+      List<Incident> open = status.incidents(IncidentKind.INCIDENT, true, 1000);
+      for (Monitor m : monitors) {
+        try {
+          act(m, m.read(clock.instant()), open);
+        } catch (ConflictException e) {
+          log.debug("incident of monitor {} changed meanwhile; next round", m.name());
+        } catch (RuntimeException e) {
+          log.error("monitor {} failed; next round", m.name(), e);
+        }
+      }
+      status.runSchedule();
+    } catch (StoreException e) {
+      log.error("the status page's store cannot be read; monitors wait for the next round: {}", e.getMessage());
+    }
+  }
+
+  private void act(Monitor m, Monitor.Reading reading, List<Incident> open) {
+    Actor actor = new Actor("monitor:" + m.name(), "evertone");
+    Incident mine = open.stream().filter(i -> m.name().equals(i.monitor())).findFirst().orElse(null);
+    Instant now = clock.instant();
+    if (reading.failing()) {
+      if (mine == null) {
+        Incident human = byPerson(m, open);
+        if (human != null) {
+          if (suppressed.add(m.name())) {
+            log.warn("monitor {} is failing ({}); not declaring: incident {} ({}) already covers its components", m.name(), reading.summary(),
+                human.id(), human.name());
+          }
+          return;
+        }
+        suppressed.remove(m.name());
+        status.declare(new NewIncident(m.title(), IncidentStatus.INVESTIGATING, m.impact(), "Detected automatically: " + reading.summary()
+            + ". We are investigating.", m.components()), m.name(), reading.tenants(), actor);
+      } else if (mine.status() == IncidentStatus.MONITORING) {
+        status.update(mine.id(), new IncidentChange(IncidentStatus.INVESTIGATING, "Failing again: " + reading.summary() + ".", null, null),
+            reading.tenants(), actor);
+      } else if (!Set.copyOf(mine.tenants()).equals(Set.copyOf(reading.tenants())) && !reading.tenants().isEmpty()) {
+        status.update(mine.id(), new IncidentChange(mine.status(), "Update: " + reading.summary() + ".", null, null), reading.tenants(), actor);
+      }
+      return;
+    }
+    suppressed.remove(m.name());
+    if (mine == null) {
+      return;
+    }
+    if (mine.status() != IncidentStatus.MONITORING) {
+      status.update(mine.id(), new IncidentChange(IncidentStatus.MONITORING, "Recovered: " + reading.summary() + ". We are monitoring; "
+          + "this incident resolves after " + Durations.words(quietPeriod) + " without failures.", null, null), actor);
+    } else if (!now.isBefore(latest(mine).plus(quietPeriod))) {
+      status.update(mine.id(), new IncidentChange(IncidentStatus.RESOLVED, "Resolved: no failures for " + Durations.words(quietPeriod) + ".",
+          null, null), actor);
+    }
+  }
+
+  private static @Nullable Incident byPerson(Monitor m, List<Incident> open) {
+    for (Incident i : open) {
+      if (i.monitor() == null && i.components().keySet().stream().anyMatch(m.components()::containsKey)) {
+        return i;
+      }
+    }
+    return null;
+  }
+
+  private static Instant latest(Incident i) {
+    return i.updates().isEmpty() ? i.updatedAt() : i.updates().get(0).createdAt();
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
