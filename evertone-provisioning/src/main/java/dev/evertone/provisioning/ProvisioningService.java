@@ -509,7 +509,10 @@ public final class ProvisioningService implements Provisioning {
     if (options.dryRun()) {
       return new PlanResult(null, false, plan.summary(), plan.items(), plan.itemsOmitted(), guard, List.of(), plan.createdDomains());
     }
+    String fileName = options.fileName() == null ? "(upload)" : options.fileName();
     if (guard.large() && !options.confirmLarge()) {
+      // recorded, so that the status page's import monitor (on any node) sees a refused change of this size
+      apply(ChangeSet.builder().audit("import.refused", fileName, guard.message()));
       throw new LargeChangeException(new PlanResult(null, false, plan.summary(), plan.items(), plan.itemsOmitted(), guard, List.of(),
           plan.createdDomains()));
     }
@@ -519,7 +522,10 @@ public final class ProvisioningService implements Provisioning {
     for (String d : plan.createdDomains()) {
       changes.audit("domain.add", d, "created by import " + batch);
     }
-    changes.audit("import.apply", options.fileName() == null ? "(upload)" : options.fileName(), String.format(
+    if (guard.large()) {
+      changes.audit("import.large", fileName, guard.message());
+    }
+    changes.audit("import.apply", fileName, String.format(
         "%d rows: %d created, %d updated, %d unchanged, %d deleted; %d credentials changed or deleted%s", s.rows(), s.created(), s.updated(),
         s.unchanged(), s.deleted(), s.credentialChanges(), guard.large() ? " (large, confirmed)" : ""));
     step(() -> {

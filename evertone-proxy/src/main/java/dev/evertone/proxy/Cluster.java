@@ -111,6 +111,13 @@ public final class Cluster {
     down = silent;
   }
 
+  /** The other nodes found silent at the last heartbeat, by id. */
+  public Set<String> downNodes() {
+    synchronized (knownDown) {
+      return Set.copyOf(knownDown);
+    }
+  }
+
   /** The SIP address of node {@code id} if it is another node and alive; null otherwise. */
   public @Nullable InetSocketAddress aliveAddress(String id) {
     return id.equals(nodeId) ? null : alive.get(id);

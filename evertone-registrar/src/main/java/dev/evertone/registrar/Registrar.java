@@ -64,7 +64,14 @@ public final class Registrar {
     }
   }
 
+  /** Told how each REGISTER ended and for which domain (the status page's registration monitor). */
+  public interface OutcomeListener {
+    /** @param domain the host of the To URI, lower case; null when the request had none */
+    void outcome(Outcome outcome, @Nullable String domain);
+  }
+
   private final RegistrarConfig config;
+  private volatile OutcomeListener outcomeListener = (outcome, domain) -> { };
   private final LocationService location;
   private final DigestGate gate;
   private final Clock clock;
@@ -85,6 +92,11 @@ public final class Registrar {
           .description("REGISTER requests by outcome").register(meters));
     }
     location.onExpiry((aor, b) -> events.info(clock.millis(), "binding expired: {} {}", aor, b));
+  }
+
+  /** Sets who is told of every REGISTER's outcome. */
+  public void onOutcome(OutcomeListener listener) {
+    this.outcomeListener = listener;
   }
 
   public LocationService location() {
@@ -397,9 +409,18 @@ public final class Registrar {
 
   private void respond(ServerTransaction tx, SipResponse.Builder b, Outcome outcome) {
     outcomes.get(outcome).increment();
+    outcomeListener.outcome(outcome, domainOf(tx.request()));
     b.withToTag(TransactionLayer.newTag());
     b.add(HeaderName.SERVER, serverHeader);
     tx.respond(b.build());
+  }
+
+  private static @Nullable String domainOf(SipRequest request) {
+    try {
+      return request.to().uri() instanceof SipUri to ? to.host().toLowerCase(Locale.ROOT) : null;
+    } catch (SipParseException e) {
+      return null;
+    }
   }
 
   /** A contact of the REGISTER: the binding it asks for, or its removal (expires 0). */
