@@ -103,13 +103,15 @@ public final class EvertoneServer implements AutoCloseable {
   private final CarrierRegistrations carriers;
   private final @Nullable StunServer stun;
   private final @Nullable StunProbe probe;
+  private final @Nullable StatusSetup status;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   @SuppressWarnings("checkstyle:ParameterNumber")
   private EvertoneServer(Store store, PrometheusMeterRegistry meters, ExecutorService storeExecutor, ScheduledExecutorService maintenance,
       ScheduledExecutorService bindingWriter, @Nullable BindingJournal journal, Registrations registrations, LocationService location,
       SipStack sip,
-      @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen, @Nullable CertificateManager certificates, CarrierRegistrations carriers, @Nullable StunServer stun, @Nullable StunProbe probe) {
+      @Nullable HttpEndpoints http, ChangeWatcher watcher, List<ListenPoint> listen, @Nullable CertificateManager certificates, CarrierRegistrations carriers, @Nullable StunServer stun, @Nullable StunProbe probe,
+      @Nullable StatusSetup status) {
     this.store = store;
     this.meters = meters;
     this.storeExecutor = storeExecutor;
@@ -126,6 +128,7 @@ public final class EvertoneServer implements AutoCloseable {
     this.carriers = carriers;
     this.stun = stun;
     this.probe = probe;
+    this.status = status;
   }
 
   /** Opens the store, binds the sockets and starts serving. */
@@ -246,6 +249,11 @@ public final class EvertoneServer implements AutoCloseable {
         long every = config.stun().probeInterval().toMillis();
         maintenance.scheduleWithFixedDelay(guarded("STUN probes", probe::probeAll), 0, every, TimeUnit.MILLISECONDS);
       }
+      StatusSetup status = null;
+      if (config.status().enabled()) {
+        status = StatusSetup.start(config, config.http().port(), store, registrar, certificates, probe, cluster, meters, clock);
+        started.add(status);
+      }
       HttpEndpoints http = null;
       if (config.http().port() >= 0) {
         ProvisioningService provisioning = new ProvisioningService(store, provisioningConfig(config), clock, new Actor("server", "local"));
@@ -256,7 +264,7 @@ public final class EvertoneServer implements AutoCloseable {
                 config.stun().publicHost().isBlank() ? null : config.stun().publicHost(), stun.udpAddress().getPort(),
                 stun.tlsAddress() == null ? -1 : stun.tlsAddress().getPort(),
                 config.stun().turn().enabled(), turnSecret, config.stun().turn().credentialTtl(),
-                config.stun().extraIceServers(), clock));
+                config.stun().extraIceServers(), clock), status == null ? null : status.service(), status == null ? null : status.page());
         started.add(http);
         log.info("metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1", config.http().host(), http.address().getPort());
       }
@@ -267,7 +275,7 @@ public final class EvertoneServer implements AutoCloseable {
       }
       log.info("digest algorithms offered: {}; realm = the domain of each device", config.auth().algorithms());
       return new EvertoneServer(store, meters, storeExecutor, maintenance, bindingWriter, journal, registrations, location, sip, http, watcher,
-          transport.listen(), certificates, carriers, stun, probe);
+          transport.listen(), certificates, carriers, stun, probe, status);
     } catch (Exception | Error e) {
       maintenance.shutdownNow();
       bindingWriter.shutdownNow();
@@ -514,6 +522,11 @@ public final class EvertoneServer implements AutoCloseable {
   }
 
   /** The certificates served on TLS and WSS, or null when none is configured. */
+  /** The status page, or null when status.enabled is false. */
+  public @Nullable StatusSetup status() {
+    return status;
+  }
+
   public @Nullable CertificateManager certificates() {
     return certificates;
   }
@@ -549,6 +562,9 @@ public final class EvertoneServer implements AutoCloseable {
       http.close();
     }
     watcher.close();
+    if (status != null) {
+      status.close();
+    }
     maintenance.shutdownNow();
     // answers to requests whose credentials are being loaded go out before the sockets close
     storeExecutor.shutdown();

@@ -97,7 +97,8 @@ class AdminApiTest {
     for (String route : served) {
       String[] mp = route.split(" ", 2);
       String path = mp[1].replace("{domain}", "example.com").replace("{id}", "1").replace("{extension}", "1001").replace("{auth_user}", "1001")
-          .replace("{name}", "carrier-a").replace("{number}", "%2B4930123456").replace("{kind}", "busy");
+          .replace("{name}", "carrier-a").replace("{number}", "%2B4930123456").replace("{kind}", "busy")
+          .replace("{component}", "no-such-component").replace("{incident}", "nosuchincident").replace("{subscriber}", "nosuchsubscriber");
       Answer a = call(mp[0], path, mp[0].equals("GET") || mp[0].equals("DELETE") ? null : "{}");
       assertThat(a.status()).as(route).isLessThan(500);
       assertThat(a.body()).as(route).doesNotContain("no such endpoint");

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {ServeCommand.class, StunCommand.class, DomainCommand.class, UserCommand.class, DeviceCommand.class, LineCommand.class, ImportCommand.class,
         ExportCommand.class, TemplateCommand.class, CredentialsCommand.class, AuditCommand.class, TokenCommand.class, TlsCommand.class, RegistrationsCommand.class, TrunkCommand.class, NumberCommand.class, ForwardCommand.class,
-        DialPlanCommand.class, ConfigCommand.class,
+        DialPlanCommand.class, IncidentCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Provisioning commands work on the local store, or on a running server with --server URL (token in $EVERTONE_TOKEN).",
         "Run 'evertone help COMMAND' for the options of a command."})

@@ -65,7 +65,7 @@ final class RemoteProvisioning implements Provisioning {
     this.token = token;
   }
 
-  private static String enc(String s) {
+  static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
@@ -121,7 +121,7 @@ final class RemoteProvisioning implements Provisioning {
     return r;
   }
 
-  private <T> T call(String method, String path, @Nullable Object body, TypeReference<T> type) {
+  <T> T call(String method, String path, @Nullable Object body, TypeReference<T> type) {
     return read(send(method, path, json(body), body == null ? null : "application/json"), ApiJson.MAPPER.getTypeFactory().constructType(type));
   }
 

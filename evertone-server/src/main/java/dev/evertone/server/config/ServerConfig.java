@@ -7,7 +7,65 @@ import java.util.List;
 
 /** The whole configuration, as documented in {@code evertone-defaults.yaml}. */
 public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, Auth auth, Store store, Provisioning provisioning,
-    Http http, Log log, Cluster cluster, Stun stun) {
+    Http http, Log log, Cluster cluster, Stun stun, Status status) {
+
+  /** The status page, its monitors and its subscribers' notifications. */
+  public record Status(boolean enabled, String pageName, String publicUrl, Duration interval, Duration quietPeriod, int maxBodyChars,
+      StatusDelivery delivery, Smtp smtp, Monitors monitors) {
+    public Status {
+      require(!pageName.isBlank() && pageName.length() <= 100, "status.page-name must be 1-100 characters");
+      require(publicUrl.isEmpty() || publicUrl.matches("https?://[^\\s/]+(/[^\\s]*)?"), "status.public-url must be an http(s) URL, or empty");
+      require(interval.toMillis() >= 100, "status.interval must be at least 100ms");
+      require(!quietPeriod.isNegative(), "status.quiet-period must be 0s or more");
+      require(maxBodyChars >= 100 && maxBodyChars <= 1_000_000, "status.max-body-chars must be 100-1000000");
+    }
+  }
+
+  public record StatusDelivery(int maxAttempts, Duration firstRetry, Duration maxRetry, Duration timeout) {
+    public StatusDelivery {
+      require(maxAttempts >= 1, "status.delivery.max-attempts must be at least 1");
+      require(firstRetry.toMillis() >= 100 && maxRetry.compareTo(firstRetry) >= 0, "status.delivery: 100ms <= first-retry <= max-retry");
+      require(timeout.toMillis() >= 100 && timeout.toSeconds() <= 300, "status.delivery.timeout must be 100ms to 5m");
+    }
+  }
+
+  public record Smtp(String host, int port, String from, String username, String password, boolean starttls) {
+    public Smtp {
+      checkPort("status.smtp.port", port);
+      require(host.isEmpty() || from.contains("@"), "status.smtp.from must be a mail address when status.smtp.host is set");
+    }
+
+    @Override
+    public String toString() {
+      return "Smtp[" + host + ":" + port + "]";
+    }
+  }
+
+  public record Monitors(RegistrationMonitor registration, Duration certificateExpiry, TlsHandshakeMonitor tlsHandshakes, boolean stunProbe,
+      boolean clusterNodes, Duration imports) {
+    public Monitors {
+      require(!certificateExpiry.isNegative(), "status.monitors.certificate-expiry must be 0s (off) or more");
+      require(!imports.isNegative(), "status.monitors.imports must be 0s (off) or more");
+    }
+  }
+
+  public record RegistrationMonitor(double objective, double burnRate, Duration shortWindow, Duration longWindow, int minRequests) {
+    public RegistrationMonitor {
+      require(objective > 0 && objective < 1, "status.monitors.registration.objective must be between 0 and 1, e.g. 0.99");
+      require(burnRate > 0, "status.monitors.registration.burn-rate must be more than 0");
+      require(shortWindow.toSeconds() >= 1 && longWindow.compareTo(shortWindow) >= 0 && longWindow.toHours() <= 24,
+          "status.monitors.registration: 1s <= short-window <= long-window <= 24h");
+      require(minRequests >= 1, "status.monitors.registration.min-requests must be at least 1");
+    }
+  }
+
+  public record TlsHandshakeMonitor(double maxFailureRatio, Duration window, int minHandshakes) {
+    public TlsHandshakeMonitor {
+      require(maxFailureRatio > 0 && maxFailureRatio <= 1, "status.monitors.tls-handshakes.max-failure-ratio must be in (0, 1]");
+      require(window.toSeconds() >= 1 && window.toHours() <= 24, "status.monitors.tls-handshakes.window must be 1s to 24h");
+      require(minHandshakes >= 1, "status.monitors.tls-handshakes.min-handshakes must be at least 1");
+    }
+  }
 
   /** The TURN relay on the STUN server's UDP port (RFC 8656). */
   public record Turn(boolean enabled, String realm, List<String> users, List<String> secrets, String relayHost, int minPort, int maxPort,

@@ -12,6 +12,7 @@ import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.Actor;
 import dev.evertone.store.AdminTokenRepository;
 import dev.evertone.server.sip.Registrations;
+import dev.evertone.status.StatusService;
 import dev.evertone.store.ConflictException;
 import dev.evertone.store.NotFoundException;
 import dev.evertone.store.ValidationException;
@@ -56,9 +57,11 @@ final class AdminApi {
   private final AdminTokenRepository tokens;
   private final @Nullable CertificateManager certificates;
   private final Registrations registrations;
+  private final StatusApi statusApi;
 
   AdminApi(ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates,
-      Registrations registrations) {
+      Registrations registrations, @Nullable StatusService status) {
+    this.statusApi = new StatusApi(status, domain -> provisioning.domains().stream().anyMatch(d -> d.name().equalsIgnoreCase(domain)));
     this.provisioning = provisioning;
     this.tokens = tokens;
     this.certificates = certificates;
@@ -132,6 +135,12 @@ final class AdminApi {
   }
 
   List<Route> routes() {
+    List<Route> all = new ArrayList<>(provisioningRoutes());
+    all.addAll(statusApi.routes(ctx -> ctx.attribute(ACTOR)));
+    return all;
+  }
+
+  private List<Route> provisioningRoutes() {
     String d = BASE + "/domains/{domain}";
     return List.of(
         new Route(HandlerType.GET, BASE + "/domains", ctx -> ctx.json(service(ctx).domains())),
@@ -306,11 +315,11 @@ final class AdminApi {
     return new NewDevice(domain, b.extension(), b.displayName(), b.mac(), b.model(), b.description(), b.lines());
   }
 
-  private static void created(Context ctx, Object body) {
+  static void created(Context ctx, Object body) {
     ctx.status(201).json(body);
   }
 
-  private static <T> T body(Context ctx, Class<T> type) {
+  static <T> T body(Context ctx, Class<T> type) {
     byte[] bytes = ctx.bodyAsBytes();
     if (bytes.length == 0) {
       throw new IllegalArgumentException("this endpoint takes a JSON body");
@@ -338,7 +347,7 @@ final class AdminApi {
     }
   }
 
-  private static String required(@Nullable String value, String field) {
+  static String required(@Nullable String value, String field) {
     if (value == null || value.isBlank()) {
       throw new ValidationException(field, "is required");
     }
@@ -354,7 +363,7 @@ final class AdminApi {
     }
   }
 
-  private static boolean flag(Context ctx, String name) {
+  static boolean flag(Context ctx, String name) {
     String v = ctx.queryParam(name);
     if (v == null || v.isEmpty()) {
       return false;
@@ -382,7 +391,7 @@ final class AdminApi {
     return (int) number(ctx, "limit", 100, Integer.MIN_VALUE, Integer.MAX_VALUE); // the service says which limits it takes
   }
 
-  private static long number(Context ctx, String name, long fallback, long min, long max) {
+  static long number(Context ctx, String name, long fallback, long min, long max) {
     String v = ctx.queryParam(name);
     if (v == null || v.isEmpty()) {
       return fallback;

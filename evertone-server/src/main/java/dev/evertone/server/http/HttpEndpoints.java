@@ -2,6 +2,8 @@ package dev.evertone.server.http;
 
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.server.sip.Registrations;
+import dev.evertone.status.StatusPage;
+import dev.evertone.status.StatusService;
 import dev.evertone.store.AdminTokenRepository;
 import dev.evertone.tls.CertificateManager;
 import io.javalin.Javalin;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server (Javalin on Jetty): {@code GET /metrics} in the Prometheus text format, {@code GET
- * /health}, {@code GET /ice-servers} for browser phones, and the admin API under {@code /api/v1}.
+ * /health}, {@code GET /ice-servers} for browser phones, the public status page ({@code /}, {@code /api/v2}), and the admin
+ * API under {@code /api/v1}.
  */
 public final class HttpEndpoints implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
@@ -35,8 +38,8 @@ public final class HttpEndpoints implements AutoCloseable {
    */
   public static HttpEndpoints start(String host, int port, PrometheusMeterRegistry meters, Supplier<String> health,
       ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates,
-      Registrations registrations, long maxRequestBytes, @Nullable IceServers ice) {
-    AdminApi api = new AdminApi(provisioning, tokens, certificates, registrations);
+      Registrations registrations, long maxRequestBytes, @Nullable IceServers ice, @Nullable StatusService status, @Nullable StatusPage page) {
+    AdminApi api = new AdminApi(provisioning, tokens, certificates, registrations, status);
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
@@ -47,6 +50,9 @@ public final class HttpEndpoints implements AutoCloseable {
       config.routes.get("/health", ctx -> ctx.contentType("application/json").result(health.get()));
       if (ice != null) {
         config.routes.get("/ice-servers", ice::handle);
+      }
+      if (status != null && page != null) {
+        new StatusPages(status, page).register(config);
       }
       config.routes.get(AdminApi.OPENAPI, ctx -> ctx.contentType("application/json").result(AdminApi.openApiDocument()));
       config.routes.before(AdminApi.BASE + "/*", api::authenticate);

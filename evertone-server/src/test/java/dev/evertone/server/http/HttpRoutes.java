@@ -10,7 +10,7 @@ public final class HttpRoutes {
   /** "METHOD /path" of every admin API route, the OpenAPI document included. */
   public static List<String> served() {
     List<String> out = new ArrayList<>();
-    new AdminApi(null, null, null, null).routes().forEach(r -> out.add(r.method().name() + " " + r.path()));
+    new AdminApi(null, null, null, null, null).routes().forEach(r -> out.add(r.method().name() + " " + r.path()));
     out.add("GET " + AdminApi.OPENAPI);
     return out;
   }

@@ -1,0 +1,247 @@
+package dev.evertone.server;
+
+import dev.evertone.proxy.Cluster;
+import dev.evertone.registrar.Registrar;
+import dev.evertone.server.config.ServerConfig;
+import dev.evertone.status.AutoIncidents;
+import dev.evertone.status.ConditionMonitor;
+import dev.evertone.status.Monitor;
+import dev.evertone.status.Notifier;
+import dev.evertone.status.RatioMonitor;
+import dev.evertone.status.RegistrationMonitor;
+import dev.evertone.status.StatusConfig;
+import dev.evertone.status.StatusPage;
+import dev.evertone.status.StatusService;
+import dev.evertone.store.Actor;
+import dev.evertone.store.AuditEvent;
+import dev.evertone.store.Store;
+import dev.evertone.store.status.ComponentStatus;
+import dev.evertone.store.status.Impact;
+import dev.evertone.stun.StunProbe;
+import dev.evertone.tls.CertificateManager;
+import dev.evertone.tls.Certificates;
+import dev.evertone.tls.ServedCertificate;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The status page of {@code evertone serve}: its service, the notifier that delivers to subscribers, and the monitors
+ * fed by this node's own measurements (registrations, certificates, TLS handshakes, STUN probes, cluster nodes, imports).
+ */
+public final class StatusSetup implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StatusSetup.class);
+  private static final Actor SERVER = new Actor("server", "local");
+
+  private final StatusService service;
+  private final StatusPage page;
+  private final Notifier notifier;
+  private final AutoIncidents auto;
+  private final RegistrationMonitor registrations;
+
+  private StatusSetup(StatusService service, StatusPage page, Notifier notifier, AutoIncidents auto, RegistrationMonitor registrations) {
+    this.service = service;
+    this.page = page;
+    this.notifier = notifier;
+    this.auto = auto;
+    this.registrations = registrations;
+  }
+
+  /** The status page's settings from the configuration; the public URL defaults to the HTTP port. */
+  public static StatusConfig statusConfig(ServerConfig config, int httpPort) {
+    ServerConfig.Status s = config.status();
+    String url = s.publicUrl().isBlank() ? "http://" + config.http().host() + ":" + httpPort : s.publicUrl().replaceAll("/+$", "");
+    ServerConfig.Smtp smtp = s.smtp();
+    StatusConfig.Mail mail = smtp.host().isBlank() ? null : new StatusConfig.Mail(smtp.host(), smtp.port(), smtp.from(),
+        smtp.username().isBlank() ? null : smtp.username(), smtp.password().isBlank() ? null : smtp.password(), smtp.starttls());
+    ServerConfig.StatusDelivery d = s.delivery();
+    return new StatusConfig(s.pageName(), url, s.quietPeriod(), s.maxBodyChars(),
+        new StatusConfig.Delivery(d.maxAttempts(), d.firstRetry(), d.maxRetry(), d.timeout()), mail);
+  }
+
+  /** Starts the status page of a node; the monitors read what the node's parts measure. */
+  public static StatusSetup start(ServerConfig config, int httpPort, Store store, Registrar registrar, @Nullable CertificateManager certificates,
+      @Nullable StunProbe probe, Cluster cluster, MeterRegistry meters, Clock clock) {
+    StatusConfig statusConfig = statusConfig(config, httpPort);
+    StatusService service = new StatusService(store.status(), statusConfig, clock);
+    service.ensureDefaults(SERVER);
+    ServerConfig.Monitors m = config.status().monitors();
+
+    ServerConfig.RegistrationMonitor r = m.registration();
+    DomainNames domains = new DomainNames(store, clock);
+    RegistrationMonitor registrations = new RegistrationMonitor(new RegistrationMonitor.Settings(r.objective(), r.burnRate(), r.shortWindow(),
+        r.longWindow(), r.minRequests()), domains::served);
+    registrar.onOutcome((outcome, domain) -> {
+      if (domain == null) {
+        return;
+      }
+      // a challenge, a stale nonce or a malformed request is neither: only a verdict on a device's credentials or our failure counts
+      switch (outcome) {
+        case REGISTERED -> registrations.record(true, domain, clock.instant());
+        case AUTH_FAILED, ERROR -> registrations.record(false, domain, clock.instant());
+        default -> { }
+      }
+    });
+    List<Monitor> monitors = new ArrayList<>();
+    monitors.add(registrations);
+    if (certificates != null && !m.certificateExpiry().isZero()) {
+      monitors.add(certificateExpiry(certificates, m.certificateExpiry()));
+    }
+    if (certificates != null) {
+      ServerConfig.TlsHandshakeMonitor t = m.tlsHandshakes();
+      RatioMonitor ratio = new RatioMonitor("TLS handshakes", () -> count(meters, "ok"), () -> count(meters, "failed"), t.window(),
+          t.maxFailureRatio(), t.minHandshakes());
+      monitors.add(new ConditionMonitor("tls-handshakes", "TLS connections failing", Map.of("sip-registration",
+          ComponentStatus.DEGRADED_PERFORMANCE, "webphone", ComponentStatus.DEGRADED_PERFORMANCE), Impact.MINOR, ratio::read));
+    }
+    if (probe != null && m.stunProbe()) {
+      monitors.add(stunProbe(probe));
+    }
+    if (cluster.enabled() && m.clusterNodes()) {
+      monitors.add(new ConditionMonitor("cluster-nodes", "A cluster node is down", Map.of("sip-registration",
+          ComponentStatus.DEGRADED_PERFORMANCE), Impact.MINOR, now -> {
+            Set<String> down = cluster.downNodes();
+            return down.isEmpty() ? Monitor.Reading.ok("every node answers") : Monitor.Reading.failing("node " + String.join(", ",
+                down.stream().sorted().toList()) + " stopped answering; its devices register again on the other nodes");
+          }));
+    }
+    if (!m.imports().isZero()) {
+      monitors.add(imports(store, "import-refused", "A large import was refused", Impact.NONE, ComponentStatus.OPERATIONAL, m.imports(),
+          "import.refused", "the blast-radius guard refused an import"));
+      monitors.add(imports(store, "import-large", "A large import was applied", Impact.MINOR, ComponentStatus.DEGRADED_PERFORMANCE,
+          m.imports(), "import.large", "a large import was confirmed and applied"));
+    }
+    Notifier notifier = new Notifier(store.status(), statusConfig, clock).start(Duration.ofSeconds(1));
+    AutoIncidents auto = new AutoIncidents(service, monitors, clock).start(config.status().interval());
+    log.info("status page on {}; monitors: {}; subscribers by webhook{}", statusConfig.publicUrl(), monitors.stream().map(Monitor::name)
+        .collect(Collectors.joining(", ")), statusConfig.mail() == null ? " (no SMTP relay: no mail)" : " and mail via " + statusConfig.mail());
+    return new StatusSetup(service, new StatusPage(service, clock), notifier, auto, registrations);
+  }
+
+  private static long count(MeterRegistry meters, String outcome) {
+    Counter c = meters.find("evertone.sip.tls.handshakes").tag("outcome", outcome).counter();
+    return c == null ? 0 : (long) c.count();
+  }
+
+  private static Monitor certificateExpiry(CertificateManager certificates, Duration horizon) {
+    return new ConditionMonitor("certificate-expiry", "A TLS certificate expires soon", Map.of("sip-registration", ComponentStatus.OPERATIONAL,
+        "webphone", ComponentStatus.OPERATIONAL), Impact.NONE, now -> {
+          List<String> soon = new ArrayList<>();
+          for (ServedCertificate c : certificates.served()) {
+            if (c.expires().isBefore(now.plus(horizon))) {
+              soon.add("'" + Certificates.name(c.leaf()) + "' (" + c.source() + ") expires " + c.expires());
+            }
+          }
+          return soon.isEmpty() ? Monitor.Reading.ok("no served certificate expires within " + horizon.toDays() + " days")
+              : Monitor.Reading.failing(String.join("; ", soon) + ", within " + horizon.toDays() + " days; phones refuse an expired "
+                  + "certificate, so it is renewed before then (evertone picks up new files without a restart)");
+        });
+  }
+
+  private static Monitor stunProbe(StunProbe probe) {
+    return new ConditionMonitor("stun-probe", "STUN/TURN probe failing", Map.of("stun-turn", ComponentStatus.PARTIAL_OUTAGE,
+        "webphone", ComponentStatus.DEGRADED_PERFORMANCE), Impact.MAJOR, now -> {
+          List<String> failing = new ArrayList<>();
+          for (StunProbe.Result r : probe.results()) {
+            if (!r.ok()) {
+              failing.add(r.server() + ": " + r.problem());
+            }
+          }
+          return failing.isEmpty() ? Monitor.Reading.ok("every STUN/TURN server answers as expected")
+              : Monitor.Reading.failing("the probe of " + String.join("; ", failing));
+        });
+  }
+
+  private static Monitor imports(Store store, String name, String title, Impact impact, ComponentStatus status, Duration hold, String action,
+      String what) {
+    return new ConditionMonitor(name, title, Map.of("provisioning", status), impact, now -> {
+      List<AuditEvent> events = store.audit().list(null, now.minus(hold), 1000).stream().filter(e -> e.action().equals(action)).toList();
+      if (events.isEmpty()) {
+        return Monitor.Reading.ok("no such import in the last " + hold.toMinutes() + " minutes");
+      }
+      AuditEvent e = events.get(0);
+      return Monitor.Reading.failing(what + " (" + e.target() + " by " + e.actor() + " at " + e.at() + ": " + e.detail() + ")");
+    });
+  }
+
+  public StatusService service() {
+    return service;
+  }
+
+  public StatusPage page() {
+    return page;
+  }
+
+  public AutoIncidents monitors() {
+    return auto;
+  }
+
+  public RegistrationMonitor registrations() {
+    return registrations;
+  }
+
+  public Notifier notifier() {
+    return notifier;
+  }
+
+  @Override
+  public void close() {
+    auto.close();
+    notifier.close();
+  }
+
+  /**
+   * The domains this platform serves, read at start and again in the background (once a minute, sooner for a domain not
+   * known yet): a REGISTER never waits for the store here.
+   */
+  private static final class DomainNames {
+    private final Store store;
+    private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Set<String> names = Set.of();
+    private volatile Instant readAt;
+
+    DomainNames(Store store, Clock clock) {
+      this.store = store;
+      this.clock = clock;
+      this.readAt = clock.instant();
+      read();
+    }
+
+    boolean served(String domain) {
+      boolean known = names.contains(domain);
+      // a domain added since the last read is seen within seconds; a scanner's made-up domains cost one read per 5 s at most
+      Instant stale = clock.instant().minusSeconds(known ? 60 : 5);
+      if (readAt.isBefore(stale) && reading.compareAndSet(false, true)) {
+        readAt = clock.instant();
+        java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+          try {
+            read();
+          } finally {
+            reading.set(false);
+          }
+        });
+      }
+      return known;
+    }
+
+    private void read() {
+      try {
+        names = store.domains().list().stream().map(d -> d.name().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+      } catch (RuntimeException e) {
+        log.warn("the status page cannot read the domains; registrations are counted against the last known list: {}", e.getMessage());
+      }
+    }
+  }
+}
