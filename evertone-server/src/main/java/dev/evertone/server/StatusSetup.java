@@ -103,14 +103,14 @@ public final class StatusSetup implements AutoCloseable {
       RatioMonitor ratio = new RatioMonitor("TLS handshakes", () -> count(meters, "ok"), () -> count(meters, "failed"), t.window(),
           t.maxFailureRatio(), t.minHandshakes());
       monitors.add(new ConditionMonitor("tls-handshakes", "TLS connections failing", Map.of("sip-registration",
-          ComponentStatus.DEGRADED_PERFORMANCE, "webphone", ComponentStatus.DEGRADED_PERFORMANCE), Impact.MINOR, ratio::read));
+          ComponentStatus.DEGRADED_PERFORMANCE, "webphone", ComponentStatus.DEGRADED_PERFORMANCE), Impact.MINOR, true, ratio::read));
     }
     if (probe != null && m.stunProbe()) {
       monitors.add(stunProbe(probe));
     }
     if (cluster.enabled() && m.clusterNodes()) {
       monitors.add(new ConditionMonitor("cluster-nodes", "A cluster node is down", Map.of("sip-registration",
-          ComponentStatus.DEGRADED_PERFORMANCE), Impact.MINOR, now -> {
+          ComponentStatus.DEGRADED_PERFORMANCE), Impact.MINOR, false, now -> {
             Set<String> down = cluster.downNodes();
             return down.isEmpty() ? Monitor.Reading.ok("every node answers") : Monitor.Reading.failing("node " + String.join(", ",
                 down.stream().sorted().toList()) + " stopped answering; its devices register again on the other nodes");
@@ -123,7 +123,7 @@ public final class StatusSetup implements AutoCloseable {
           m.imports(), "import.large", "a large import was confirmed and applied"));
     }
     Notifier notifier = new Notifier(store.status(), statusConfig, clock).start(Duration.ofSeconds(1));
-    AutoIncidents auto = new AutoIncidents(service, monitors, clock).start(config.status().interval());
+    AutoIncidents auto = new AutoIncidents(service, monitors, clock, config.cluster().nodeId()).start(config.status().interval());
     log.info("status page on {}; monitors: {}; subscribers by webhook{}", statusConfig.publicUrl(), monitors.stream().map(Monitor::name)
         .collect(Collectors.joining(", ")), statusConfig.mail() == null ? " (no SMTP relay: no mail)" : " and mail via " + statusConfig.mail());
     return new StatusSetup(service, new StatusPage(service, clock), notifier, auto, registrations);
@@ -136,7 +136,7 @@ public final class StatusSetup implements AutoCloseable {
 
   private static Monitor certificateExpiry(CertificateManager certificates, Duration horizon) {
     return new ConditionMonitor("certificate-expiry", "A TLS certificate expires soon", Map.of("sip-registration", ComponentStatus.OPERATIONAL,
-        "webphone", ComponentStatus.OPERATIONAL), Impact.NONE, now -> {
+        "webphone", ComponentStatus.OPERATIONAL), Impact.NONE, true, now -> {
           List<String> soon = new ArrayList<>();
           for (ServedCertificate c : certificates.served()) {
             if (c.expires().isBefore(now.plus(horizon))) {
@@ -151,7 +151,7 @@ public final class StatusSetup implements AutoCloseable {
 
   private static Monitor stunProbe(StunProbe probe) {
     return new ConditionMonitor("stun-probe", "STUN/TURN probe failing", Map.of("stun-turn", ComponentStatus.PARTIAL_OUTAGE,
-        "webphone", ComponentStatus.DEGRADED_PERFORMANCE), Impact.MAJOR, now -> {
+        "webphone", ComponentStatus.DEGRADED_PERFORMANCE), Impact.MAJOR, true, now -> {
           List<String> failing = new ArrayList<>();
           for (StunProbe.Result r : probe.results()) {
             if (!r.ok()) {
@@ -165,7 +165,7 @@ public final class StatusSetup implements AutoCloseable {
 
   private static Monitor imports(Store store, String name, String title, Impact impact, ComponentStatus status, Duration hold, String action,
       String what) {
-    return new ConditionMonitor(name, title, Map.of("provisioning", status), impact, now -> {
+    return new ConditionMonitor(name, title, Map.of("provisioning", status), impact, false, now -> {
       List<AuditEvent> events = store.audit().list(null, now.minus(hold), 1000).stream().filter(e -> e.action().equals(action)).toList();
       if (events.isEmpty()) {
         return Monitor.Reading.ok("no such import in the last " + hold.toMinutes() + " minutes");

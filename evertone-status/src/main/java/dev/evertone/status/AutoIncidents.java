@@ -32,6 +32,7 @@ public final class AutoIncidents implements AutoCloseable {
   private final List<Monitor> monitors;
   private final Clock clock;
   private final Duration quietPeriod;
+  private final String node;
   private final Set<String> suppressed = new HashSet<>();
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "status-monitors");
@@ -39,7 +40,9 @@ public final class AutoIncidents implements AutoCloseable {
     return t;
   });
 
-  public AutoIncidents(StatusService status, List<Monitor> monitors, Clock clock) {
+  /** @param node this node's id on a cluster ({@code cluster.node-id}), '' alone */
+  public AutoIncidents(StatusService status, List<Monitor> monitors, Clock clock, String node) {
+    this.node = node;
     this.status = status;
     this.monitors = List.copyOf(monitors);
     this.clock = clock;
@@ -75,23 +78,30 @@ public final class AutoIncidents implements AutoCloseable {
     }
   }
 
+  /** What an incident remembers of the monitor that opened it: its name, and on a cluster the node for a node's own measurement. */
+  private String key(Monitor m) {
+    return m.perNode() && !node.isEmpty() ? m.name() + "@" + node : m.name();
+  }
+
   private void act(Monitor m, Monitor.Reading reading, List<Incident> open) {
-    Actor actor = new Actor("monitor:" + m.name(), "evertone");
-    Incident mine = open.stream().filter(i -> m.name().equals(i.monitor())).findFirst().orElse(null);
+    String key = key(m);
+    Actor actor = new Actor("monitor:" + key, "evertone");
+    Incident mine = open.stream().filter(i -> key.equals(i.monitor())).findFirst().orElse(null);
     Instant now = clock.instant();
     if (reading.failing()) {
       if (mine == null) {
         Incident human = byPerson(m, open);
         if (human != null) {
-          if (suppressed.add(m.name())) {
+          if (suppressed.add(key)) {
             log.warn("monitor {} is failing ({}); not declaring: incident {} ({}) already covers its components", m.name(), reading.summary(),
                 human.id(), human.name());
           }
           return;
         }
-        suppressed.remove(m.name());
-        status.declare(new NewIncident(m.title(), IncidentStatus.INVESTIGATING, m.impact(), "Detected automatically: " + reading.summary()
-            + ". We are investigating.", m.components()), m.name(), reading.tenants(), actor);
+        suppressed.remove(key);
+        String where = key.equals(m.name()) ? "" : " on node " + node;
+        status.declare(new NewIncident(m.title(), IncidentStatus.INVESTIGATING, m.impact(), "Detected automatically" + where + ": "
+            + reading.summary() + ". We are investigating.", m.components()), key, reading.tenants(), actor);
       } else if (mine.status() == IncidentStatus.MONITORING) {
         status.update(mine.id(), new IncidentChange(IncidentStatus.INVESTIGATING, "Failing again: " + reading.summary() + ".", null, null),
             reading.tenants(), actor);
@@ -100,7 +110,7 @@ public final class AutoIncidents implements AutoCloseable {
       }
       return;
     }
-    suppressed.remove(m.name());
+    suppressed.remove(key);
     if (mine == null) {
       return;
     }

@@ -16,9 +16,12 @@ public final class ConditionMonitor implements Monitor {
   private final Map<String, ComponentStatus> components;
   private final Impact impact;
   private final Function<Instant, Reading> check;
+  private final boolean perNode;
 
-  public ConditionMonitor(String name, String title, Map<String, ComponentStatus> components, Impact impact,
+  /** @param perNode see {@link Monitor#perNode()} */
+  public ConditionMonitor(String name, String title, Map<String, ComponentStatus> components, Impact impact, boolean perNode,
       Function<Instant, Reading> check) {
+    this.perNode = perNode;
     this.name = name;
     this.title = title;
     this.components = Map.copyOf(components);
@@ -44,6 +47,11 @@ public final class ConditionMonitor implements Monitor {
   @Override
   public Impact impact() {
     return impact;
+  }
+
+  @Override
+  public boolean perNode() {
+    return perNode;
   }
 
   @Override

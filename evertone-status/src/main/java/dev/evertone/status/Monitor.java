@@ -38,5 +38,14 @@ public interface Monitor {
 
   Impact impact();
 
+  /**
+   * Whether this monitor measures one node (its registrations, its certificates): on a cluster each node then keeps its
+   * own incident for it, so that a healthy node does not resolve what another still sees failing. False for what every
+   * node reads alike from the shared database (imports, the list of nodes).
+   */
+  default boolean perNode() {
+    return true;
+  }
+
   Reading read(Instant now);
 }

@@ -6,7 +6,6 @@ import dev.evertone.store.NotFoundException;
 import dev.evertone.store.ValidationException;
 import dev.evertone.store.status.Component;
 import dev.evertone.store.status.ComponentStatus;
-import dev.evertone.store.status.Delivery;
 import dev.evertone.store.status.Impact;
 import dev.evertone.store.status.Incident;
 import dev.evertone.store.status.IncidentKind;
@@ -90,7 +89,7 @@ public final class StatusService {
     if (!repository.components().isEmpty()) {
       return;
     }
-    Instant now = clock.instant();
+    Instant now = now();
     for (Component c : DEFAULT_COMPONENTS) {
       repository.putComponent(new Component(c.id(), c.name(), c.description(), c.group(), c.position(), c.status(), now, now), actor);
     }
@@ -115,7 +114,7 @@ public final class StatusService {
     }
     List<Component> all = repository.components();
     int at = position != null ? position : all.stream().mapToInt(Component::position).max().orElse(0) + 1;
-    Instant now = clock.instant();
+    Instant now = now();
     return repository.putComponent(new Component(id, name.strip(), description, group, at, ComponentStatus.OPERATIONAL, now, now), actor);
   }
 
@@ -172,7 +171,7 @@ public final class StatusService {
           + "POST /api/v1/status/maintenances");
     }
     components(n.components());
-    Instant now = clock.instant();
+    Instant now = now();
     Incident incident = new Incident(newId(), IncidentKind.INCIDENT, n.name().strip(), status, n.impact(), monitor, tenants, null, null, now,
         now, status.closed() ? now : null, null, null, n.components(), List.of(new IncidentUpdate(newId(), status, n.body(), now)));
     save(incident, null, Set.of(), actor, "status.incident.declare");
@@ -197,7 +196,7 @@ public final class StatusService {
     }
     Map<String, ComponentStatus> components = change.components() == null ? old.components() : change.components();
     components(components);
-    Instant now = clock.instant();
+    Instant now = now();
     List<IncidentUpdate> updates = new ArrayList<>();
     updates.add(new IncidentUpdate(newId(), change.status(), change.body(), now));
     updates.addAll(old.updates());
@@ -217,7 +216,7 @@ public final class StatusService {
       throw new ValidationException("status", "a postmortem is published after an incident is resolved; " + id + " is "
           + old.status().wire());
     }
-    Instant now = clock.instant();
+    Instant now = now();
     Incident incident = new Incident(old.id(), old.kind(), old.name(), old.status(), old.impact(), old.monitor(), old.tenants(),
         old.scheduledFor(), old.scheduledUntil(), old.createdAt(), now, old.resolvedAt(), body, now, old.components(), old.updates());
     repository.saveIncident(incident, old.updatedAt(), Map.of(), notifications.about(incident, "postmortem", subscribers(incident), repository.components(), now), actor,
@@ -237,7 +236,7 @@ public final class StatusService {
       components.put(c, ComponentStatus.UNDER_MAINTENANCE);
     }
     components(components);
-    Instant now = clock.instant();
+    Instant now = now();
     Incident incident = new Incident(newId(), IncidentKind.MAINTENANCE, m.name().strip(), IncidentStatus.SCHEDULED, Impact.MAINTENANCE, null,
         List.of(), m.scheduledFor(), m.scheduledUntil(), now, now, null, null, null, components,
         List.of(new IncidentUpdate(newId(), IncidentStatus.SCHEDULED, m.body(), now)));
@@ -247,7 +246,7 @@ public final class StatusService {
 
   /** Starts maintenances whose time has come and completes those whose time is over. */
   public void runSchedule() {
-    Instant now = clock.instant();
+    Instant now = now();
     for (Incident m : repository.incidents(IncidentKind.MAINTENANCE, true, 1000)) {
       try {
         if (m.scheduledUntil() != null && !now.isBefore(m.scheduledUntil())) {
@@ -275,7 +274,7 @@ public final class StatusService {
       throw new ValidationException("url", "'" + url + "' is not an http(s) URL (at most 500 characters)");
     }
     knownComponents(components);
-    Instant now = clock.instant();
+    Instant now = now();
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
     return repository.addSubscriber(new Subscriber(newId(), SubscriberKind.WEBHOOK, url, "whsec_" + java.util.HexFormat.of().formatHex(secret),
@@ -292,7 +291,7 @@ public final class StatusService {
       throw new ValidationException("email", "'" + address + "' is not a mail address");
     }
     knownComponents(components);
-    Instant now = clock.instant();
+    Instant now = now();
     Subscriber s = repository.addSubscriber(new Subscriber(newId(), SubscriberKind.EMAIL, email, null, components, domain, token(), null,
         now), actor);
     repository.enqueue(List.of(notifications.confirmation(s, now)));
@@ -300,7 +299,7 @@ public final class StatusService {
   }
 
   public boolean confirm(String token) {
-    return token.length() <= 64 && repository.confirm(token, clock.instant());
+    return token.length() <= 64 && repository.confirm(token, now());
   }
 
   public boolean unsubscribe(String token) {
@@ -411,8 +410,8 @@ public final class StatusService {
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
-  /** The deliveries waiting, for {@link Notifier}. */
-  List<Delivery> due(int limit) {
-    return repository.dueDeliveries(clock.instant(), limit);
+  /** Now, to the millisecond the store keeps: what a call returns is what a later read gives. */
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 }

@@ -81,7 +81,7 @@ class MonitorsTest {
       StatusService s = new StatusService(store.status(), new StatusConfig("p", "https://status.example.com", Duration.ofSeconds(300), 2000,
           d.delivery(), null), clock);
       s.ensureDefaults(StatusServiceTest.ALICE);
-      AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock);
+      AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
       auto.evaluate();
       assertThat(s.incidents(IncidentKind.INCIDENT, false, 10)).isEmpty();
 
@@ -120,7 +120,7 @@ class MonitorsTest {
     try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
       s.ensureDefaults(StatusServiceTest.ALICE);
-      AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock);
+      AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
       registrations("a.example.com", 0, 40);
       auto.evaluate();
       clock.advanceSeconds(61);
@@ -144,13 +144,42 @@ class MonitorsTest {
       s.ensureDefaults(StatusServiceTest.ALICE);
       Incident human = s.declare(new NewIncident("Registrar upgrade went wrong", null, Impact.MAJOR, "We know.",
           Map.of("sip-registration", ComponentStatus.PARTIAL_OUTAGE)), StatusServiceTest.ALICE);
-      AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock);
+      AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
       registrations("a.example.com", 0, 40);
       auto.evaluate();
       assertThat(s.incidents(IncidentKind.INCIDENT, true, 10)).extracting(Incident::id).containsExactly(human.id());
       s.update(human.id(), new IncidentChange(IncidentStatus.RESOLVED, "Fixed.", null, null), StatusServiceTest.ALICE);
       auto.evaluate(); // still failing, no longer covered: now it declares
       assertThat(s.incidents(IncidentKind.INCIDENT, true, 10)).singleElement().extracting(Incident::monitor).isEqualTo("registration");
+    }
+  }
+
+  @Test
+  void onAClusterAHealthyNodeDoesNotResolveWhatAnotherStillSeesFailing() {
+    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+      StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
+      s.ensureDefaults(StatusServiceTest.ALICE);
+      RegistrationMonitor healthy = new RegistrationMonitor(settings, Set.of("a.example.com")::contains);
+      AutoIncidents a = new AutoIncidents(s, List.of(monitor), clock, "a");
+      AutoIncidents b = new AutoIncidents(s, List.of(healthy), clock, "b");
+      registrations("a.example.com", 0, 40);
+      for (int i = 0; i < 20; i++) {
+        healthy.record(true, "a.example.com", clock.instant());
+      }
+      a.evaluate();
+      b.evaluate();
+      Incident opened = s.incidents(IncidentKind.INCIDENT, true, 10).get(0);
+      assertThat(opened.monitor()).isEqualTo("registration@a");
+      assertThat(opened.updates().get(0).body()).startsWith("Detected automatically on node a: ");
+      assertThat(opened.status()).isEqualTo(IncidentStatus.INVESTIGATING);
+      assertThat(s.incidents(IncidentKind.INCIDENT, true, 10)).hasSize(1);
+      // a shared measurement (every node reads the same database) keeps one incident whichever node reads it
+      Monitor shared = new ConditionMonitor("imports", "Import refused", Map.of("provisioning", ComponentStatus.OPERATIONAL), Impact.NONE,
+          false, now -> Monitor.Reading.failing("refused"));
+      new AutoIncidents(s, List.of(shared), clock, "a").evaluate();
+      new AutoIncidents(s, List.of(shared), clock, "b").evaluate();
+      assertThat(s.incidents(IncidentKind.INCIDENT, true, 10)).extracting(Incident::monitor).containsExactlyInAnyOrder("registration@a",
+          "imports");
     }
   }
 

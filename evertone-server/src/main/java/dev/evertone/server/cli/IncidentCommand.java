@@ -114,7 +114,7 @@ final class IncidentCommand implements Runnable {
         out.println("  declared by monitor " + i.monitor() + (i.tenants().isEmpty() ? "" : "; tenants: " + String.join(", ", i.tenants())));
       }
       for (IncidentUpdate u : i.updates()) {
-        out.printf("  %s  %-13s %s%n", u.createdAt(), u.status().wire(), u.body());
+        out.printf("  %s  %-14s %s%n", u.createdAt(), u.status().wire(), u.body());
       }
       if (i.postmortem() != null) {
         out.println("  postmortem (published " + i.postmortemPublishedAt() + "):");
