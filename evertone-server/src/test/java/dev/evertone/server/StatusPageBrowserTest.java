@@ -131,6 +131,19 @@ class StatusPageBrowserTest {
         + "\"nowhere.test\"}").statusCode()).isEqualTo(400);
     assertThat(call("POST", "/api/v1/status/subscribers", "{\"type\": \"email\", \"email\": \"noc@example.org\"}").body())
         .contains("need an SMTP relay");
+    // the public form: a clear page for bad input, and no flood from one host
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(fx.http() + "/subscribe"))
+          .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("email=not-an-address"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).contains("Not subscribed");
+    }
+    HttpResponse<String> flood = HTTP.send(HttpRequest.newBuilder(URI.create(fx.http() + "/subscribe"))
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("email=a%40example.org"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(flood.statusCode()).isEqualTo(429);
+    assertThat(flood.body()).contains("too many subscriptions");
     // and each refusal changed nothing: one incident, resolved
     JsonNode all = JSON.readTree(call("GET", "/api/v1/status/incidents", "").body());
     assertThat(all).hasSize(1);

@@ -41,6 +41,8 @@ public final class StatusService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern COMPONENT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\"',;]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
+  /** An unconfirmed address is sent its confirmation again after this long at the earliest. */
+  static final java.time.Duration CONFIRMATION_RESEND = java.time.Duration.ofHours(1);
   /** The actor of the automatic transitions of maintenances. */
   public static final Actor SCHEDULER = new Actor("status:scheduler", "evertone");
 
@@ -292,6 +294,17 @@ public final class StatusService {
     }
     knownComponents(components);
     Instant now = now();
+    // the public form must not become a way to mail someone again and again: an address already subscribed gets
+    // nothing new, one waiting for its confirmation another mail only after an hour
+    for (Subscriber existing : repository.subscribers()) {
+      if (existing.kind() == SubscriberKind.EMAIL && existing.address().equalsIgnoreCase(email) && java.util.Objects.equals(existing.domain(),
+          domain)) {
+        if (existing.confirmedAt() == null && existing.createdAt().isBefore(now.minus(CONFIRMATION_RESEND))) {
+          repository.enqueue(List.of(notifications.confirmation(existing, now)));
+        }
+        return existing;
+      }
+    }
     Subscriber s = repository.addSubscriber(new Subscriber(newId(), SubscriberKind.EMAIL, email, null, components, domain, token(), null,
         now), actor);
     repository.enqueue(List.of(notifications.confirmation(s, now)));

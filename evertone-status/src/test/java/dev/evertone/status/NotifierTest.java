@@ -133,6 +133,8 @@ class NotifierTest {
       s.ensureDefaults(StatusServiceTest.ALICE);
       Notifier notifier = new Notifier(store.status(), config(), clock);
       Subscriber sub = s.subscribeEmail("noc@example.org", List.of("sip-registration"), null, StatusServiceTest.ALICE);
+      // asking again (a double click, or someone trying to flood the address) mails nothing more
+      assertThat(s.subscribeEmail("NOC@example.org", List.of("sip-registration"), null, StatusServiceTest.ALICE).id()).isEqualTo(sub.id());
       assertThat(notifier.deliverDue()).isEqualTo(1);
       MimeMessage confirm = smtp.getReceivedMessages()[0];
       assertThat(confirm.getSubject()).isEqualTo("Confirm your subscription to Example status");

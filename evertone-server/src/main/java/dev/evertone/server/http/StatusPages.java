@@ -8,6 +8,8 @@ import dev.evertone.store.ValidationException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +24,14 @@ final class StatusPages {
       "/incidents/unresolved.json", "/scheduled-maintenances.json", "/scheduled-maintenances/upcoming.json",
       "/scheduled-maintenances/active.json");
 
+  /** Mail subscriptions one address may ask for per window: enough for a person, too few to flood mailboxes from one host. */
+  static final int SUBSCRIBE_LIMIT = 5;
+  private static final long SUBSCRIBE_WINDOW_MILLIS = 10 * 60_000;
+
   private final StatusService status;
   private final StatusPage page;
+  // per source address: {start of the window, requests in it}; forgotten wholesale when it grows large
+  private final Map<String, long[]> subscribes = new ConcurrentHashMap<>();
 
   StatusPages(StatusService status, StatusPage page) {
     this.status = status;
@@ -74,7 +82,21 @@ final class StatusPages {
     });
   }
 
+  private boolean allowed(String source) {
+    long now = System.currentTimeMillis();
+    if (subscribes.size() > 10_000) {
+      subscribes.clear();
+    }
+    long[] w = subscribes.compute(source, (k, v) -> v == null || v[0] < now - SUBSCRIBE_WINDOW_MILLIS ? new long[] {now, 1}
+        : new long[] {v[0], v[1] + 1});
+    return w[1] <= SUBSCRIBE_LIMIT;
+  }
+
   private void subscribe(Context ctx) {
+    if (!allowed(ctx.ip())) {
+      html(ctx, 429, page.message("Too many requests", "This address asked for too many subscriptions; try again in a few minutes."));
+      return;
+    }
     String email = ctx.formParam("email");
     try {
       if (email == null || email.isBlank()) {
