@@ -110,6 +110,12 @@ class JarIT {
       assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/v1/domains")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
       assertThat(lines).anyMatch(l -> l.contains("registered sip:u100001@bench.test"));
+      // the status page, on the packaged jar's first start: the default components, all operational
+      HttpResponse<String> summary = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http
+          + "/api/v2/summary.json")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(summary.body()).contains("\"description\":\"All Systems Operational\"", "\"name\":\"SIP Registration\"");
+      assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).contains("<h2>Components</h2>");
       // the STUN server runs inside serve: coturn's client learns its address from it
       Peers.require("turnutils_stunclient", "coturn");
       Peers.Run stunClient = Peers.run(dir, 30, "turnutils_stunclient", "-p", Integer.toString(stun), "127.0.0.1");
