@@ -11,6 +11,7 @@ import dev.evertone.store.status.ComponentStatus;
 import dev.evertone.store.status.Delivery;
 import dev.evertone.store.status.Impact;
 import dev.evertone.store.status.Subscriber;
+import dev.evertone.store.testing.TestClock;
 import dev.evertone.store.testing.TestDatabases;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import dev.evertone.store.status.ComponentEvent;
 import dev.evertone.store.status.ComponentStatus;
 import dev.evertone.store.status.Impact;
 import dev.evertone.store.status.Incident;
+import dev.evertone.store.testing.TestClock;
 import dev.evertone.store.testing.TestDatabases;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -14,6 +14,7 @@ import dev.evertone.store.status.Incident;
 import dev.evertone.store.status.IncidentKind;
 import dev.evertone.store.status.IncidentStatus;
 import dev.evertone.store.status.Subscriber;
+import dev.evertone.store.testing.TestClock;
 import dev.evertone.store.testing.TestDatabases;
 import java.nio.file.Path;
 import java.time.Duration;

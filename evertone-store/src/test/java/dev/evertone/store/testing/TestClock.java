@@ -1,4 +1,4 @@
-package dev.evertone.status;
+package dev.evertone.store.testing;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -7,10 +7,10 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock the test moves by hand. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
   private final AtomicLong millis = new AtomicLong(1_800_000_000_000L);
 
-  void advanceSeconds(long s) {
+  public void advanceSeconds(long s) {
     millis.addAndGet(s * 1000);
   }
 
