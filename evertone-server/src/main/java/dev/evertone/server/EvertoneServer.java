@@ -154,9 +154,14 @@ public final class EvertoneServer implements AutoCloseable {
       RoutingTable routing = new RoutingTable(store.routing(), meters);
       routing.reload();
       // trunks, numbers and forwarding follow every change, from this process or another node
+      // the status page's registration monitor counts only served domains: it hears of new ones at once
+      java.util.concurrent.atomic.AtomicReference<Runnable> domainsChanged = new java.util.concurrent.atomic.AtomicReference<>(() -> { });
       ChangeWatcher watcher = new ChangeWatcher(store.changes(), cache, change -> {
         if (RoutingRepository.CHANGE.equals(change.entity()) || Change.DOMAIN.equals(change.entity())) {
           routing.reload();
+        }
+        if (Change.DOMAIN.equals(change.entity())) {
+          domainsChanged.get().run();
         }
       }).start(config.store().changePollInterval().toMillis());
       started.add(watcher);
@@ -253,6 +258,7 @@ public final class EvertoneServer implements AutoCloseable {
       if (config.status().enabled()) {
         status = StatusSetup.start(config, config.http().port(), store, registrar, certificates, probe, cluster, meters, clock);
         started.add(status);
+        domainsChanged.set(status::domainsChanged);
       }
       HttpEndpoints http = null;
       if (config.http().port() >= 0) {

@@ -49,8 +49,11 @@ public final class StatusSetup implements AutoCloseable {
   private final Notifier notifier;
   private final AutoIncidents auto;
   private final RegistrationMonitor registrations;
+  private final DomainNames domains;
 
-  private StatusSetup(StatusService service, StatusPage page, Notifier notifier, AutoIncidents auto, RegistrationMonitor registrations) {
+  private StatusSetup(StatusService service, StatusPage page, Notifier notifier, AutoIncidents auto, RegistrationMonitor registrations,
+      DomainNames domains) {
+    this.domains = domains;
     this.service = service;
     this.page = page;
     this.notifier = notifier;
@@ -122,11 +125,13 @@ public final class StatusSetup implements AutoCloseable {
       monitors.add(imports(store, "import-large", "A large import was applied", Impact.MINOR, ComponentStatus.DEGRADED_PERFORMANCE,
           m.imports(), "import.large", "a large import was confirmed and applied"));
     }
-    Notifier notifier = new Notifier(store.status(), statusConfig, clock).start(Duration.ofSeconds(1));
+    // delivered at once when this node queues something; every 5 s for retries and what other nodes queued
+    Notifier notifier = new Notifier(store.status(), statusConfig, clock).start(Duration.ofSeconds(5));
+    service.onQueued(notifier::wake);
     AutoIncidents auto = new AutoIncidents(service, monitors, clock, config.cluster().nodeId()).start(config.status().interval());
     log.info("status page on {}; monitors: {}; subscribers by webhook{}", statusConfig.publicUrl(), monitors.stream().map(Monitor::name)
         .collect(Collectors.joining(", ")), statusConfig.mail() == null ? " (no SMTP relay: no mail)" : " and mail via " + statusConfig.mail());
-    return new StatusSetup(service, new StatusPage(service, clock), notifier, auto, registrations);
+    return new StatusSetup(service, new StatusPage(service, clock), notifier, auto, registrations, domains);
   }
 
   private static long count(MeterRegistry meters, String outcome) {
@@ -173,6 +178,11 @@ public final class StatusSetup implements AutoCloseable {
       AuditEvent e = events.get(0);
       return Monitor.Reading.failing(what + " (" + e.target() + " by " + e.actor() + " at " + e.at() + ": " + e.detail() + ")");
     });
+  }
+
+  /** A domain was added or removed (the change feed, from any node): the registration monitor reads the list again. */
+  public void domainsChanged() {
+    domains.read();
   }
 
   public StatusService service() {
@@ -236,7 +246,7 @@ public final class StatusSetup implements AutoCloseable {
       return known;
     }
 
-    private void read() {
+    void read() {
       try {
         names = store.domains().list().stream().map(d -> d.name().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
       } catch (RuntimeException e) {

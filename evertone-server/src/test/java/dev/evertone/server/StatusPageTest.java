@@ -168,7 +168,8 @@ class StatusPageTest {
     long failingSince = System.nanoTime();
     assertThat(register("bench.test", false, 2 * DEVICES)).isEqualTo(2 * DEVICES);
     assertThat(register("ok.test", true, DEVICES)).isEqualTo(DEVICES);
-    await(Duration.ofMinutes(2), "an automatic incident", () -> {
+    await(Duration.ofMinutes(2), "an automatic incident (the monitor reads: "
+        + fx.server.status().registrations().read(java.time.Instant.now()).summary() + ")", () -> {
       try {
         return json("/api/v2/incidents/unresolved.json").get("incidents").size() == 1;
       } catch (Exception e) {

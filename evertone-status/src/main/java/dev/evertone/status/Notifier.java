@@ -67,10 +67,19 @@ public final class Notifier implements AutoCloseable {
     this.http = HttpClient.newBuilder().connectTimeout(config.delivery().timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
-  /** Looks at the outbox every {@code interval}. */
+  /** Looks at the outbox every {@code interval}: for retries, and for what other nodes queued. */
   public Notifier start(Duration interval) {
     executor.scheduleWithFixedDelay(this::deliverDue, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /** Looks at the outbox now (something was just queued), besides the regular look every interval. */
+  public void wake() {
+    try {
+      executor.execute(this::deliverDue);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the next start delivers what is queued
+    }
   }
 
   /** Attempts every due delivery once; returns how many were delivered. */

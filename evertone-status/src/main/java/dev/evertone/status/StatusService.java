@@ -53,6 +53,7 @@ public final class StatusService {
   private final StatusConfig config;
   private final Clock clock;
   private final Notifications notifications;
+  private volatile Runnable queued = () -> { };
 
   public StatusService(StatusRepository repository, StatusConfig config, Clock clock) {
     this.repository = repository;
@@ -76,6 +77,11 @@ public final class StatusService {
       out.add(new Component(rows[i][0], rows[i][1], rows[i][2], rows[i][3], i + 1, ComponentStatus.OPERATIONAL, epoch, epoch));
     }
     return List.copyOf(out);
+  }
+
+  /** Runs after notifications were queued (the notifier of this process delivers them at once). */
+  public void onQueued(Runnable listener) {
+    this.queued = listener;
   }
 
   public StatusConfig config() {
@@ -221,8 +227,9 @@ public final class StatusService {
     Instant now = now();
     Incident incident = new Incident(old.id(), old.kind(), old.name(), old.status(), old.impact(), old.monitor(), old.tenants(),
         old.scheduledFor(), old.scheduledUntil(), old.createdAt(), now, old.resolvedAt(), body, now, old.components(), old.updates());
-    repository.saveIncident(incident, old.updatedAt(), Map.of(), notifications.about(incident, "postmortem", subscribers(incident), repository.components(), now), actor,
-        "status.incident.postmortem");
+    repository.saveIncident(incident, old.updatedAt(), Map.of(), notifications.about(incident, "postmortem", subscribers(incident),
+        repository.components(), now), actor, "status.incident.postmortem");
+    queued.run();
     return incident;
   }
 
@@ -301,6 +308,7 @@ public final class StatusService {
           domain)) {
         if (existing.confirmedAt() == null && existing.createdAt().isBefore(now.minus(CONFIRMATION_RESEND))) {
           repository.enqueue(List.of(notifications.confirmation(existing, now)));
+          queued.run();
         }
         return existing;
       }
@@ -308,6 +316,7 @@ public final class StatusService {
     Subscriber s = repository.addSubscriber(new Subscriber(newId(), SubscriberKind.EMAIL, email, null, components, domain, token(), null,
         now), actor);
     repository.enqueue(List.of(notifications.confirmation(s, now)));
+    queued.run();
     return s;
   }
 
@@ -345,8 +354,9 @@ public final class StatusService {
       }
     }
     String event = incident.kind() == IncidentKind.MAINTENANCE ? "maintenance" : "incident";
-    repository.saveIncident(incident, expected, statuses, notifications.about(incident, event, subscribers(incident), repository.components(), incident.updatedAt()),
-        actor, action);
+    repository.saveIncident(incident, expected, statuses, notifications.about(incident, event, subscribers(incident),
+        repository.components(), incident.updatedAt()), actor, action);
+    queued.run();
   }
 
   /** The confirmed subscribers an incident concerns: its components (or all), the whole platform or one of its tenants. */
