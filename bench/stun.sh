@@ -4,6 +4,7 @@
 # SECONDS each after a warm-up. Reported: answers/s and server CPU per answer (utime+stime, /proc), medians.
 #
 # usage: bench/stun.sh [THREADS] [WINDOW] [SECONDS] [RUNS]     defaults: 4 64 10 3
+#        JAVA_OPTS (JVM options) and EVERTONE_ARGS (e.g. "--set stun.io-threads=1") vary evertone's side.
 # needs: coturn (apt-get install -y coturn) and a build (mvn -q package -DskipTests)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -39,8 +40,8 @@ sleep 2
 coturn=$(measure coturn 3478 "$(pgrep -d' ' -f "$work/turn.pid")")
 pkill -f "$work/turn.pid" || true; sleep 1
 
-java -jar "$JAR" serve --data-dir "$work/data" --set sip.udp-port=5090 --set sip.tcp-port=-1 --set http.port=-1 --set stun.port=3479 \
-  --set stun.host=127.0.0.1 --set log.level=warn > "$work/evertone.log" 2>&1 &
+java ${JAVA_OPTS:-} -jar "$JAR" serve --data-dir "$work/data" --set sip.udp-port=5090 --set sip.tcp-port=-1 --set http.port=-1 --set stun.port=3479 \
+  --set stun.host=127.0.0.1 --set log.level=warn ${EVERTONE_ARGS:-} > "$work/evertone.log" 2>&1 &
 sleep 5
 eve=$(measure evertone 3479 "$(pgrep -f "$work/data" | tr '\n' ' ')")
 
