@@ -204,6 +204,26 @@ class StatusPageTest {
     assertThat(noc[2]).doesNotContain("bench.test");
     assertThat(JSON.readTree(hooks.get("/bench").get(0)[2]).get("tenant").asText()).isEqualTo("bench.test");
     assertThat(hooks).doesNotContainKey("/ok"); // the other tenant's devices are fine: it hears nothing
+    // what an operator sees of a subscriber's notifications
+    JsonNode subscribers = JSON.readTree(call("GET", "/api/v1/status/subscribers", null).body());
+    String nocId = null;
+    for (JsonNode sub : subscribers) {
+      if (sub.get("address").asText().endsWith("/noc")) {
+        nocId = sub.get("id").asText();
+      }
+      assertThat(sub.has("secret")).isFalse();
+    }
+    String deliveries = "/api/v1/status/subscribers/" + nocId + "/deliveries";
+    // marked delivered once the receiver's answer is in (just after the receiver saw it)
+    await(Duration.ofSeconds(10), "the delivery to be marked", () -> {
+      try {
+        return !JSON.readTree(call("GET", deliveries, null).body()).get(0).get("delivered_at").isNull();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(JSON.readTree(call("GET", deliveries, null).body()).get(0).get("subject").asText())
+        .isEqualTo("[Example Telecom status] SIP registrations failing - Investigating");
     MimeMessage mail = smtp.getReceivedMessages()[1];
     assertThat(mail.getSubject()).isEqualTo("[Example Telecom status] SIP registrations failing - Investigating");
     assertThat(GreenMailUtil.getBody(mail)).contains("Affected: SIP Registration (degraded performance)", "/subscriptions/unsubscribe?token=");

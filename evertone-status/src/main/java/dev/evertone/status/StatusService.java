@@ -320,12 +320,14 @@ public final class StatusService {
     return s;
   }
 
-  public boolean confirm(String token) {
-    return token.length() <= 64 && repository.confirm(token, now());
+  /** A mail address follows its confirmation link; false for an unknown link. */
+  public boolean confirm(String token, Actor actor) {
+    return token.length() <= 64 && repository.confirm(token, now(), actor);
   }
 
-  public boolean unsubscribe(String token) {
-    return token.length() <= 64 && repository.unsubscribe(token);
+  /** A subscriber follows its unsubscribe link; false for an unknown link. */
+  public boolean unsubscribe(String token, Actor actor) {
+    return token.length() <= 64 && repository.unsubscribe(token, actor);
   }
 
   private void save(Incident incident, @Nullable Instant expected, Set<String> previousComponents, Actor actor, String action) {

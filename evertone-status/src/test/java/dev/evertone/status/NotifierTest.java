@@ -148,7 +148,7 @@ class NotifierTest {
       notifier.deliverDue();
       assertThat(smtp.getReceivedMessages()).hasSize(1);
 
-      assertThat(s.confirm(sub.token())).isTrue();
+      assertThat(s.confirm(sub.token(), StatusServiceTest.ALICE)).isTrue();
       s.declare(new NewIncident("Second", null, Impact.MINOR, "two", Map.of("sip-registration", ComponentStatus.DEGRADED_PERFORMANCE)),
           StatusServiceTest.ALICE);
       s.declare(new NewIncident("Elsewhere", null, Impact.MINOR, "three", Map.of("webphone", ComponentStatus.DEGRADED_PERFORMANCE)),

@@ -198,8 +198,8 @@ class StatusServiceTest {
       assertThat(publicPayload).contains("\"incident_updates\"", "\"name\":\"Registrations failing\"", "Many 403s.").doesNotContain("a.example.com");
       assertThat(store.status().deliveries(mail.id(), 10)).hasSize(1);
 
-      assertThat(s.confirm(mail.token())).isTrue();
-      assertThat(s.confirm("no-such-token")).isFalse();
+      assertThat(s.confirm(mail.token(), ALICE)).isTrue();
+      assertThat(s.confirm("no-such-token", ALICE)).isFalse();
       s.declare(new NewIncident("TURN relays down", null, Impact.MAJOR, "No relay.", Map.of("stun-turn", ComponentStatus.MAJOR_OUTAGE)), ALICE);
       assertThat(store.status().deliveries(turnOnly.id(), 10)).hasSize(1);
       assertThat(store.status().deliveries(tenantB.id(), 10)).hasSize(1); // a platform-wide incident concerns every tenant
@@ -209,9 +209,11 @@ class StatusServiceTest {
             "Unsubscribe: https://status.example.com/subscriptions/unsubscribe?token=" + mail.token());
       });
 
-      assertThat(s.unsubscribe(mail.token())).isTrue();
+      assertThat(s.unsubscribe(mail.token(), ALICE)).isTrue();
       assertThat(store.status().subscribers()).extracting(Subscriber::id).doesNotContain(mail.id());
-      assertThat(s.unsubscribe(mail.token())).isFalse();
+      assertThat(s.unsubscribe(mail.token(), ALICE)).isFalse();
+      assertThat(store.audit().list(null, null, 20)).extracting(e -> e.action()).contains("status.subscriber.confirm",
+          "status.subscriber.unsubscribe", "status.subscriber.add");
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.evertone.status.NewMaintenance;
 import dev.evertone.status.StatusService;
 import dev.evertone.store.Actor;
 import dev.evertone.store.ConflictException;
+import dev.evertone.store.NotFoundException;
 import dev.evertone.store.ValidationException;
 import dev.evertone.store.status.ComponentStatus;
 import dev.evertone.store.status.Impact;
@@ -66,6 +67,13 @@ final class StatusApi {
       Instant createdAt) {
     static SubscriberInfo of(Subscriber s) {
       return new SubscriberInfo(s.id(), s.kind().wire(), s.address(), s.components(), s.domain(), s.confirmedAt() != null, s.createdAt());
+    }
+  }
+
+  /** One notification to a subscriber: delivered, or why not yet and when it is tried again. */
+  record DeliveryInfo(long id, String subject, int attempts, Instant nextAttemptAt, @Nullable Instant deliveredAt, @Nullable String lastError) {
+    static DeliveryInfo of(dev.evertone.store.status.Delivery d) {
+      return new DeliveryInfo(d.id(), d.subject(), d.attempts(), d.nextAttemptAt(), d.deliveredAt(), d.lastError());
     }
   }
 
@@ -129,6 +137,13 @@ final class StatusApi {
             default -> throw new ValidationException("type", "'" + b.type() + "' is not webhook or email");
           };
           created(ctx, new NewSubscriber(s.id(), s.kind().wire(), s.address(), s.components(), s.domain(), s.confirmedAt() != null, s.secret()));
+        }),
+        new AdminApi.Route(HandlerType.GET, BASE + "/subscribers/{subscriber}/deliveries", ctx -> {
+          String id = ctx.pathParam("subscriber");
+          if (status().repository().subscribers().stream().noneMatch(x -> x.id().equals(id))) {
+            throw new NotFoundException("there is no subscriber " + id + "; GET /api/v1/status/subscribers lists them");
+          }
+          ctx.json(status().repository().deliveries(id, (int) number(ctx, "limit", 50, 1, 1000)).stream().map(DeliveryInfo::of).toList());
         }),
         new AdminApi.Route(HandlerType.DELETE, BASE + "/subscribers/{subscriber}", ctx -> {
           status().repository().removeSubscriber(ctx.pathParam("subscriber"), actor.apply(ctx));

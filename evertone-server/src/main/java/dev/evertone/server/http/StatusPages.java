@@ -60,16 +60,17 @@ final class StatusPages {
     json(config, "/scheduled-maintenances/active.json", () -> page.maintenances("active"));
     config.routes.post("/subscribe", this::subscribe);
     config.routes.get("/subscriptions/confirm", ctx -> {
-      boolean ok = status.confirm(token(ctx));
+      boolean ok = status.confirm(token(ctx), subscriber(ctx));
       html(ctx, ok ? 200 : 404, ok ? page.message("Subscribed", "You will get a mail when an incident is declared, updated or resolved.")
           : page.message("Unknown link", "This confirmation link is not valid (any more); subscribe again on the status page."));
     });
     // a link in a mail only asks; the POST (the form, or a mail client's one-click unsubscribe, RFC 8058) does it,
     // so that a link scanner following every link cannot unsubscribe anyone
     config.routes.get("/subscriptions/unsubscribe", ctx -> html(ctx, 200, page.confirmForm("Unsubscribe",
-        "Stop mails about incidents on this status page?", "/subscriptions/unsubscribe?token=" + token(ctx), "Unsubscribe")));
+        "Stop mails about incidents on this status page?", "/subscriptions/unsubscribe?token="
+        + java.net.URLEncoder.encode(token(ctx), java.nio.charset.StandardCharsets.UTF_8), "Unsubscribe")));
     config.routes.post("/subscriptions/unsubscribe", ctx -> {
-      boolean ok = status.unsubscribe(token(ctx));
+      boolean ok = status.unsubscribe(token(ctx), subscriber(ctx));
       html(ctx, ok ? 200 : 404, ok ? page.message("Unsubscribed", "You will get no more mails from this status page.")
           : page.message("Unknown link", "This address is not subscribed (any more)."));
     });
@@ -102,11 +103,16 @@ final class StatusPages {
       if (email == null || email.isBlank()) {
         throw new ValidationException("email", "is required");
       }
-      status.subscribeEmail(email, List.of(), null, new Actor("subscriber", ctx.ip()));
+      status.subscribeEmail(email, List.of(), null, subscriber(ctx));
       html(ctx, 200, page.message("Check your mail", "We sent a link to " + email.strip() + ": follow it to confirm the subscription."));
     } catch (ValidationException e) {
       html(ctx, 400, page.message("Not subscribed", e.getMessage()));
     }
+  }
+
+  /** Who acts through the public links, for the audit log: a subscriber, from this address. */
+  private static Actor subscriber(Context ctx) {
+    return new Actor("subscriber", ctx.ip());
   }
 
   private static String token(Context ctx) {

@@ -314,14 +314,39 @@ final class JdbcStatusRepository implements StatusRepository {
   }
 
   @Override
-  public boolean confirm(String token, Instant at) {
-    return jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE status_subscriber SET confirmed_at = ? WHERE token = ? AND confirmed_at IS NULL",
-        at.toEpochMilli(), token) == 1 || Jdbc.count(c, "SELECT COUNT(*) FROM status_subscriber WHERE token = ?", token) == 1);
+  public boolean confirm(String token, Instant at, Actor actor) {
+    return jdbc.inTransaction(c -> {
+      String id = subscriberId(c, token);
+      if (id == null) {
+        return false;
+      }
+      if (Jdbc.update(c, "UPDATE status_subscriber SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL", at.toEpochMilli(), id) == 1) {
+        JdbcAuditLog.record(c, at.toEpochMilli(), actor.name(), actor.source(), "status.subscriber.confirm", id, null);
+      }
+      return true;
+    });
   }
 
   @Override
-  public boolean unsubscribe(String token) {
-    return jdbc.inTransaction(c -> Jdbc.update(c, "DELETE FROM status_subscriber WHERE token = ?", token) == 1);
+  public boolean unsubscribe(String token, Actor actor) {
+    return jdbc.inTransaction(c -> {
+      String id = subscriberId(c, token);
+      if (id == null) {
+        return false;
+      }
+      Jdbc.update(c, "DELETE FROM status_subscriber WHERE id = ?", id);
+      JdbcAuditLog.record(c, clock.millis(), actor.name(), actor.source(), "status.subscriber.unsubscribe", id, null);
+      return true;
+    });
+  }
+
+  private static @Nullable String subscriberId(Connection c, String token) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM status_subscriber WHERE token = ?")) {
+      Jdbc.bind(ps, token);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
   }
 
   @Override

@@ -55,11 +55,11 @@ public interface StatusRepository {
 
   Optional<Subscriber> subscriberByToken(String token);
 
-  /** Marks a subscription confirmed; false when the token is unknown. */
-  boolean confirm(String token, Instant at);
+  /** Marks a subscription confirmed (audited); false when the token is unknown. */
+  boolean confirm(String token, Instant at, Actor actor);
 
-  /** Removes the subscriber with this token (an unsubscribe link); false when unknown. */
-  boolean unsubscribe(String token);
+  /** Removes the subscriber with this token (an unsubscribe link; audited); false when unknown. */
+  boolean unsubscribe(String token, Actor actor);
 
   /** Removes a subscriber; throws NotFoundException when there is none. */
   void removeSubscriber(String id, Actor actor);
