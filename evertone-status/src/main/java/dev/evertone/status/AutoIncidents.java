@@ -103,10 +103,17 @@ public final class AutoIncidents implements AutoCloseable {
         status.declare(new NewIncident(m.title(), IncidentStatus.INVESTIGATING, m.impact(), "Detected automatically" + where + ": "
             + reading.summary() + ". We are investigating.", m.components()), key, reading.tenants(), actor);
       } else if (mine.status() == IncidentStatus.MONITORING) {
+        Set<String> all = new java.util.TreeSet<>(mine.tenants());
+        all.addAll(reading.tenants());
         status.update(mine.id(), new IncidentChange(IncidentStatus.INVESTIGATING, "Failing again: " + reading.summary() + ".", null, null),
-            reading.tenants(), actor);
-      } else if (!Set.copyOf(mine.tenants()).equals(Set.copyOf(reading.tenants())) && !reading.tenants().isEmpty()) {
-        status.update(mine.id(), new IncidentChange(mine.status(), "Update: " + reading.summary() + ".", null, null), reading.tenants(), actor);
+            List.copyOf(all), actor);
+      } else if (!mine.tenants().containsAll(reading.tenants())) {
+        // a tenant newly failing is told (and named to operators); one that recovers stays on the incident until it is resolved,
+        // so that tenants going in and out of the short window do not send an update each time
+        Set<String> all = new java.util.TreeSet<>(mine.tenants());
+        all.addAll(reading.tenants());
+        status.update(mine.id(), new IncidentChange(mine.status(), "Update: " + reading.summary() + ".", null, null), List.copyOf(all),
+            actor);
       }
       return;
     }

@@ -117,6 +117,31 @@ class MonitorsTest {
   }
 
   @Test
+  void aTenantNewlyFailingIsAddedAndOneRecoveringStaysUntilTheEnd() {
+    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+      StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
+      s.ensureDefaults(StatusServiceTest.ALICE);
+      AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
+      registrations("a.example.com", 0, 40);
+      auto.evaluate();
+      clock.advanceSeconds(30);
+      registrations("b.example.com", 0, 40);
+      auto.evaluate();
+      Incident i = s.incidents(IncidentKind.INCIDENT, true, 10).get(0);
+      assertThat(i.tenants()).containsExactly("a.example.com", "b.example.com");
+      assertThat(i.updates()).hasSize(2);
+      assertThat(i.updates().get(0).body()).startsWith("Update: ");
+      clock.advanceSeconds(31); // a.example.com's failures leave the short window; b's are still in it
+      registrations("a.example.com", 20, 0);
+      auto.evaluate();
+      auto.evaluate();
+      Incident later = s.incident(i.id());
+      assertThat(later.tenants()).containsExactly("a.example.com", "b.example.com");
+      assertThat(later.updates()).hasSize(2); // no update for a tenant that recovered
+    }
+  }
+
+  @Test
   void failingAgainWhileMonitoringReopensTheInvestigation() {
     try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);

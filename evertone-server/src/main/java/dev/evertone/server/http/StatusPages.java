@@ -19,10 +19,6 @@ import java.util.function.Supplier;
  */
 final class StatusPages {
   static final String API = "/api/v2";
-  /** The JSON endpoints, as Statuspage names them. */
-  static final List<String> JSON = List.of("/summary.json", "/status.json", "/components.json", "/incidents.json",
-      "/incidents/unresolved.json", "/scheduled-maintenances.json", "/scheduled-maintenances/upcoming.json",
-      "/scheduled-maintenances/active.json");
 
   /** Mail subscriptions one address may ask for per window: enough for a person, too few to flood mailboxes from one host. */
   static final int SUBSCRIBE_LIMIT = 5;
