@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * (resolved is final; a postmortem is published after it); maintenances go scheduled, in_progress, verifying, completed,
  * and start and end by themselves at their times. A component's status is the worst that its open incidents and active
  * maintenances give it, operational when none. Every change is audited and notifies the subscribers it concerns.
+ *
+ * <p>Changes to incidents are serialized in this process (a person's update and a monitor's must not compute a
+ * component's status from each other's stale view); an incident changed by another node meanwhile is a conflict.
  */
 public final class StatusService {
   private static final Logger log = LoggerFactory.getLogger(StatusService.class);
@@ -167,7 +170,7 @@ public final class StatusService {
    * @param monitor the monitor that declares it, or null for a person
    * @param tenants the domains affected (private)
    */
-  public Incident declare(NewIncident n, @Nullable String monitor, List<String> tenants, Actor actor) {
+  public synchronized Incident declare(NewIncident n, @Nullable String monitor, List<String> tenants, Actor actor) {
     text("name", n.name(), 200);
     text("body", n.body(), config.maxBodyChars());
     IncidentStatus status = n.status() == null ? IncidentStatus.INVESTIGATING : n.status();
@@ -194,7 +197,7 @@ public final class StatusService {
   }
 
   /** {@link #update}, also replacing the affected tenants (a monitor's finding); null keeps them. */
-  public Incident update(String id, IncidentChange change, @Nullable List<String> tenants, Actor actor) {
+  public synchronized Incident update(String id, IncidentChange change, @Nullable List<String> tenants, Actor actor) {
     Incident old = incident(id);
     text("body", change.body(), config.maxBodyChars());
     transition(old, change.status());
@@ -217,7 +220,7 @@ public final class StatusService {
   }
 
   /** Publishes (or replaces) the postmortem of a resolved incident, and tells the subscribers. */
-  public Incident publishPostmortem(String id, String body, Actor actor) {
+  public synchronized Incident publishPostmortem(String id, String body, Actor actor) {
     Incident old = incident(id);
     text("body", body, config.maxBodyChars());
     if (old.kind() != IncidentKind.INCIDENT || old.status() != IncidentStatus.RESOLVED) {
@@ -234,7 +237,7 @@ public final class StatusService {
   }
 
   /** Plans a maintenance; it starts and completes by itself ({@link #runSchedule}). */
-  public Incident scheduleMaintenance(NewMaintenance m, Actor actor) {
+  public synchronized Incident scheduleMaintenance(NewMaintenance m, Actor actor) {
     text("name", m.name(), 200);
     text("body", m.body(), config.maxBodyChars());
     if (!m.scheduledUntil().isAfter(m.scheduledFor())) {
