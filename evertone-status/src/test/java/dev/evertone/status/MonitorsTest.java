@@ -119,8 +119,7 @@ class MonitorsTest {
   @Test
   void aTenantNewlyFailingIsAddedAndOneRecoveringStaysUntilTheEnd() {
     try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
-      StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
-      s.ensureDefaults(StatusServiceTest.ALICE);
+      StatusService s = service(store);
       AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
       registrations("a.example.com", 0, 40);
       auto.evaluate();
@@ -144,8 +143,7 @@ class MonitorsTest {
   @Test
   void failingAgainWhileMonitoringReopensTheInvestigation() {
     try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
-      StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
-      s.ensureDefaults(StatusServiceTest.ALICE);
+      StatusService s = service(store);
       AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
       registrations("a.example.com", 0, 40);
       auto.evaluate();
@@ -166,8 +164,7 @@ class MonitorsTest {
   @Test
   void aPersonsOpenIncidentOnTheSameComponentSuppressesTheAutomaticOne() {
     try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
-      StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
-      s.ensureDefaults(StatusServiceTest.ALICE);
+      StatusService s = service(store);
       Incident human = s.declare(new NewIncident("Registrar upgrade went wrong", null, Impact.MAJOR, "We know.",
           Map.of("sip-registration", ComponentStatus.PARTIAL_OUTAGE)), StatusServiceTest.ALICE);
       AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
@@ -183,8 +180,7 @@ class MonitorsTest {
   @Test
   void onAClusterAHealthyNodeDoesNotResolveWhatAnotherStillSeesFailing() {
     try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
-      StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
-      s.ensureDefaults(StatusServiceTest.ALICE);
+      StatusService s = service(store);
       RegistrationMonitor healthy = new RegistrationMonitor(settings, Set.of("a.example.com")::contains);
       AutoIncidents a = new AutoIncidents(s, List.of(monitor), clock, "a");
       AutoIncidents b = new AutoIncidents(s, List.of(healthy), clock, "b");
@@ -207,6 +203,13 @@ class MonitorsTest {
       assertThat(s.incidents(IncidentKind.INCIDENT, true, 10)).extracting(Incident::monitor).containsExactlyInAnyOrder("registration@a",
           "imports");
     }
+  }
+
+  /** The status page on a test store, with the default components. */
+  private StatusService service(JdbcStore store) {
+    StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
+    s.ensureDefaults(StatusServiceTest.ALICE);
+    return s;
   }
 
   private static ComponentStatus component(StatusService s, String id) {
