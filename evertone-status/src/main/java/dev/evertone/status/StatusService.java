@@ -57,6 +57,7 @@ public final class StatusService {
   private final Clock clock;
   private final Notifications notifications;
   private volatile Runnable queued = () -> { };
+  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public StatusService(StatusRepository repository, StatusConfig config, Clock clock) {
     this.repository = repository;
@@ -85,6 +86,15 @@ public final class StatusService {
   /** Runs after notifications were queued (the notifier of this process delivers them at once). */
   public void onQueued(Runnable listener) {
     this.queued = listener;
+  }
+
+  /** Runs after every change this process makes (the public page drops what it rendered). */
+  public void onChange(Runnable listener) {
+    changeListeners.add(listener);
+  }
+
+  private void changed() {
+    changeListeners.forEach(Runnable::run);
   }
 
   public StatusConfig config() {
@@ -126,7 +136,10 @@ public final class StatusService {
     List<Component> all = repository.components();
     int at = position != null ? position : all.stream().mapToInt(Component::position).max().orElse(0) + 1;
     Instant now = now();
-    return repository.putComponent(new Component(id, name.strip(), description, group, at, ComponentStatus.OPERATIONAL, now, now), actor);
+    Component c = repository.putComponent(new Component(id, name.strip(), description, group, at, ComponentStatus.OPERATIONAL, now, now),
+        actor);
+    changed();
+    return c;
   }
 
   public void removeComponent(String id, Actor actor) {
@@ -136,11 +149,13 @@ public final class StatusService {
       }
     }
     repository.removeComponent(id, actor);
+    changed();
   }
 
   /** An operator's correction of a component's status; the next change of an incident affecting it recomputes it. */
   public void setComponentStatus(String id, ComponentStatus status, Actor actor) {
     repository.setComponentStatuses(Map.of(id, status), actor);
+    changed();
   }
 
   public List<Incident> incidents(IncidentKind kind, boolean openOnly, int limit) {
@@ -232,6 +247,7 @@ public final class StatusService {
         old.scheduledFor(), old.scheduledUntil(), old.createdAt(), now, old.resolvedAt(), body, now, old.components(), old.updates());
     repository.saveIncident(incident, old.updatedAt(), Map.of(), notifications.about(incident, "postmortem", subscribers(incident),
         repository.components(), now), actor, "status.incident.postmortem");
+    changed();
     queued.run();
     return incident;
   }
@@ -361,6 +377,7 @@ public final class StatusService {
     String event = incident.kind() == IncidentKind.MAINTENANCE ? "maintenance" : "incident";
     repository.saveIncident(incident, expected, statuses, notifications.about(incident, event, subscribers(incident),
         repository.components(), incident.updatedAt()), actor, action);
+    changed();
     queued.run();
   }
 

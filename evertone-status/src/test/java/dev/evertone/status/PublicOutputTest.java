@@ -72,6 +72,26 @@ class PublicOutputTest {
   }
 
   @Test
+  void theRenderingIsKeptBrieflyButAChangeHereShowsAtOnce() throws Exception {
+    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+      StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
+      s.ensureDefaults(StatusServiceTest.ALICE);
+      StatusPage page = new StatusPage(s, clock);
+      assertThat(page.summary().incidents()).isEmpty();
+      assertThat(page.html()).contains("All Systems Operational");
+      s.declare(new NewIncident("Declared here", null, Impact.MAJOR, "x", Map.of()), StatusServiceTest.ALICE);
+      assertThat(page.summary().incidents()).extracting(StatuspageJson.IncidentJson::name).containsExactly("Declared here");
+      assertThat(page.html()).contains("Declared here");
+      // another node's change (written to the store by another service) shows once the rendering is older than its limit
+      new StatusService(store.status(), StatusConfig.defaults(), clock).declare(new NewIncident("Declared elsewhere", null, Impact.MINOR,
+          "y", Map.of()), StatusServiceTest.ALICE);
+      assertThat(page.html()).doesNotContain("Declared elsewhere");
+      clock.advanceSeconds(2);
+      assertThat(page.html()).contains("Declared elsewhere");
+    }
+  }
+
+  @Test
   void theFeedsAreValidXmlWithAnItemPerIncident() throws Exception {
     try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
