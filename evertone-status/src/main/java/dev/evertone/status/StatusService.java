@@ -112,7 +112,11 @@ public final class StatusService {
     }
     Instant now = now();
     for (Component c : DEFAULT_COMPONENTS) {
-      repository.putComponent(new Component(c.id(), c.name(), c.description(), c.group(), c.position(), c.status(), now, now), actor);
+      try {
+        repository.putComponent(new Component(c.id(), c.name(), c.description(), c.group(), c.position(), c.status(), now, now), actor);
+      } catch (ConflictException e) {
+        log.debug("component {} was added by another node starting at the same time", c.id());
+      }
     }
   }
 
