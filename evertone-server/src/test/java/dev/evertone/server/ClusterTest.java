@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import dev.evertone.store.status.IncidentKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class ClusterTest {
     new SecureRandom().nextBytes(secret);
     List<String> common = List.of("store.url=" + TestDatabases.freshPostgresUrl(), "store.secret-key-file=" + dir.resolve("cluster.key"),
         "auth.nonce-secret=" + Base64.getEncoder().encodeToString(secret), "cluster.heartbeat-interval=200ms",
-        "registrar.persist-interval=100ms");
+        "registrar.persist-interval=100ms", "status.interval=200ms");
     Instant now = Instant.now();
     TestPki.Issued root = TestPki.root("Cluster Root", now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS));
     List<String> onA = new ArrayList<>(common);
@@ -109,6 +110,17 @@ class ClusterTest {
       assertThat(headers(direct, "Via").get(0)).contains("127.0.0.1:" + b.udp().getPort());
       desk.sendTo(answer(direct, "200 OK", desk), b.udp()); // a phone answers where the top Via says (RFC 3261 18.2.2)
       assertThat(nextResponse(callerSocket, 200)).contains("CSeq: 2 INVITE");
+
+      // and B's status page says so by itself: one incident for the cluster, whichever node reads it
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (b.server.status().service().incidents(IncidentKind.INCIDENT, true, 10).isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(b.server.status().service().incidents(IncidentKind.INCIDENT, true, 10)).singleElement().satisfies(i -> {
+        assertThat(i.name()).isEqualTo("A cluster node is down");
+        assertThat(i.monitor()).isEqualTo("cluster-nodes");
+        assertThat(i.updates().get(0).body()).contains("node a stopped answering");
+      });
     } finally {
       a.close();
     }

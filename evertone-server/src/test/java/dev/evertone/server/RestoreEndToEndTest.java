@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evertone.store.Actor;
 import dev.evertone.store.testing.TestDatabases;
 import dev.evertone.store.testing.TestDatabases.Kind;
+import dev.evertone.store.status.ComponentStatus;
+import dev.evertone.store.status.IncidentKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +45,8 @@ class RestoreEndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    List<String> overrides = new ArrayList<>(List.of("auth.failures-per-source.limit=100000", "auth.failures-per-account.limit=100000"));
+    List<String> overrides = new ArrayList<>(List.of("auth.failures-per-source.limit=100000", "auth.failures-per-account.limit=100000",
+        "status.interval=200ms"));
     if (kind == Kind.POSTGRESQL) {
       overrides.add("store.url=" + TestDatabases.freshPostgresUrl());
     }
@@ -92,6 +95,16 @@ class RestoreEndToEndTest {
     JsonNode applied = post("/api/v1/imports?confirm_large=true&file_name=devices.csv", "text/csv", bad.toString());
     String badBatch = applied.get("batch_id").asText();
     assertThat(applied.at("/summary/updated").asInt()).isEqualTo(DEVICES);
+    // the status page notices a large import by itself (Provisioning degraded), whoever confirmed it
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (fx.server.status().service().incidents(IncidentKind.INCIDENT, true, 10).isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(fx.server.status().service().incidents(IncidentKind.INCIDENT, true, 10)).singleElement().satisfies(i -> {
+      assertThat(i.name()).isEqualTo("A large import was applied");
+      assertThat(i.components()).containsEntry("provisioning", ComponentStatus.DEGRADED_PERFORMANCE);
+      assertThat(i.updates().get(0).body()).contains("devices.csv by token:provisioning");
+    });
     // the phones still hold their keys: every registration is refused now
     assertThat(sipp("sipp/register-wrong-password.xml", "pw")).isEqualTo(DEVICES);
 
@@ -100,11 +113,17 @@ class RestoreEndToEndTest {
     // the cache saw the restore at once: the same phones, the same keys, registered again
     assertThat(sipp("peers/sipp-register-auth.xml", "pw")).isEqualTo(DEVICES);
 
-    HttpResponse<String> audit = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fx.http() + "/api/v1/audit?limit=6"))
+    HttpResponse<String> audit = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fx.http() + "/api/v1/audit?limit=20"))
         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     List<String> story = new ArrayList<>();
-    JSON.readTree(audit.body()).forEach(e -> story.add(e.get("action").asText() + " " + e.get("actor").asText() + " " + e.get("target")
-        .asText()));
+    List<String> declared = new ArrayList<>();
+    JSON.readTree(audit.body()).forEach(e -> {
+      String line = e.get("action").asText() + " " + e.get("actor").asText() + " " + e.get("target").asText();
+      (e.get("action").asText().startsWith("status.") ? declared : story).add(line);
+    });
+    // the status page declared both by itself: the large import, then the phones that failed to register
+    assertThat(declared).anyMatch(l -> l.startsWith("status.incident.declare monitor:import-large"))
+        .anyMatch(l -> l.startsWith("status.incident.declare monitor:registration"));
     // the large import is recorded as such too: the status page's import monitor reads it
     assertThat(story).startsWith("credentials.restore token:provisioning " + badBatch, "import.apply token:provisioning devices.csv",
         "import.large token:provisioning devices.csv", "import.apply cli:test fixture.csv");
