@@ -6,7 +6,8 @@
 # one core, and the messages lost; medians of RUNS runs after two unmeasured runs each.
 #
 # usage: bench/turn.sh [CLIENTS] [MESSAGES] [SIZE] [INTERVAL] [RUNS]     defaults: 50 2000 170 5 3
-#        JAVA_OPTS (JVM options) and EVERTONE_ARGS (e.g. "--set stun.io-threads=1") vary evertone's side.
+#        JAVA_OPTS (JVM options) and EVERTONE_ARGS (e.g. "--set stun.io-threads=1") vary evertone's side; WARMUP
+#        (default 2) is the number of unmeasured runs per server.
 # needs: coturn (apt-get install -y coturn) and a build (mvn -q package -DskipTests)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,7 +27,7 @@ measure() { # name port pids -> "us_per_message lost_total received"
   # warm-up: two whole runs, not measured, for both servers: the JVM compiles its hot paths during the first two
   # (its compiler threads use ~0.5 s of CPU then, and next to none after); what a relay costs over days is its
   # steady state. coturn's runs cost the same from the first.
-  for w in 1 2; do
+  for w in $(seq "${WARMUP:-2}"); do
     turnutils_uclient -u bench -w benchpw -y -c -m "$CLIENTS" -n "$MESSAGES" -l "$SIZE" -z "$INTERVAL" -p "$port" 127.0.0.1 > /dev/null 2>&1 || true
   done
   for r in $(seq "$RUNS"); do
