@@ -68,7 +68,8 @@ public final class StunSetup {
       users.put(u.substring(0, u.indexOf(':')), u.substring(u.indexOf(':') + 1));
     }
     List<String> secrets = t.secrets().isEmpty() ? List.of(secret) : t.secrets();
-    return new TurnConfig(t.realm(), users, secrets, t.relayHost().isBlank() ? stunHost : t.relayHost(), t.minPort(), t.maxPort(),
+    return new TurnConfig(t.realm(), users, secrets, t.relayHost().isBlank() ? stunHost : t.relayHost(),
+        t.relayHostIpv6().isBlank() ? null : t.relayHostIpv6(), t.minPort(), t.maxPort(),
         (int) t.maxLifetime().toSeconds(), t.perUserAllocations(), t.totalAllocations(), t.allowLoopbackPeers(), t.allowPrivatePeers(),
         t.bytesPerSecond(), advertised);
   }

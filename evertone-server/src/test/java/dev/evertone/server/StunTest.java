@@ -84,6 +84,21 @@ class StunTest {
   }
 
   @Test
+  void coturnsClientGetsIpv6RelaysWhenItAsksForThem() throws Exception {
+    Peers.require("turnutils_uclient", "coturn");
+    try (ServerFixture fx = new ServerFixture(dir, "stun.turn.users=alice:alice-pw", "stun.turn.allow-loopback-peers=true",
+        "stun.turn.relay-host-ipv6=::1")) {
+      String port = Integer.toString(fx.server.stun().udpAddress().getPort());
+      // -x: REQUESTED-ADDRESS-FAMILY IPv6 (RFC 8656 7.2); the two clients' peers are each other's IPv6 relays
+      Peers.Run v6 = Peers.run(dir, 60, "turnutils_uclient", "-v", "-x", "-u", "alice", "-w", "alice-pw", "-y", "-c", "-n", "20", "-m",
+          "2", "-l", "100", "-p", port, "127.0.0.1");
+      assertThat(v6.output()).as(v6.output()).contains("IPv6. Received relay addr: ::1:").doesNotContain("IPv4. Received relay addr")
+          .contains("tot_send_msgs=40, tot_recv_msgs=40").contains("Total lost packets 0 (0.000000%)");
+      assertThat(fx.server.meters().get("evertone.turn.relayed").counter().count()).isGreaterThanOrEqualTo(80);
+    }
+  }
+
+  @Test
   void coturnsClientAllocatesOverTcpAndOverTlsWithItsMediaRelayedOverUdp() throws Exception {
     Peers.require("turnutils_uclient", "coturn");
     java.time.Instant now = java.time.Instant.now();

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param secrets shared secrets of the TURN REST convention (user name {@code expiry:user}, password the base64
  *     HMAC-SHA1 of the user name); several at once so that a secret can be rotated
  * @param relayHost the address relayed transport addresses are allocated on
+ * @param relayHostIpv6 the IPv6 address IPv6 relayed addresses are allocated on (REQUESTED-ADDRESS-FAMILY IPv6, RFC 8656
+ *     7.2); null: IPv6 relays are refused with 440
  * @param minPort lowest relay port; {@code maxPort} the highest
  * @param maxLifetimeSeconds longest allocation lifetime granted (default lifetime: 600 s or less)
  * @param perUserAllocations allocations one user may hold at once; {@code totalAllocations} the server
@@ -22,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param advertisedAddress the address clients are told their relay is at when relays are bound to every
  *     address (behind a 1:1 NAT, the public one); null: the address the server sends from towards the client
  */
-public record TurnConfig(String realm, Map<String, String> users, List<String> secrets, String relayHost, int minPort, int maxPort,
+public record TurnConfig(String realm, Map<String, String> users, List<String> secrets, String relayHost, @Nullable String relayHostIpv6,
+    int minPort, int maxPort,
     int maxLifetimeSeconds, int perUserAllocations, int totalAllocations, boolean allowLoopbackPeers, boolean allowPrivatePeers,
     long bytesPerSecond, @Nullable InetAddress advertisedAddress) {
 

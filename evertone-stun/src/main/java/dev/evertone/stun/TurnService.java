@@ -282,10 +282,13 @@ public final class TurnService {
     if (transport.value()[0] != 17) {
       return error(m, 442, "Unsupported Transport Protocol", key, fingerprint);
     }
+    // RFC 8656 7.2: IPv4 unless the client asks for IPv6 (0x02), which needs an IPv6 relay address
     StunMessage.Attribute family = m.attribute(REQUESTED_ADDRESS_FAMILY);
-    if (family != null && family.value().length > 0 && family.value()[0] != 1) {
+    int asked = family == null || family.value().length == 0 ? 1 : family.value()[0];
+    if (asked != 1 && (asked != 2 || config.relayHostIpv6() == null)) {
       return error(m, 440, "Address Family not Supported", key, fingerprint);
     }
+    boolean ipv6 = asked == 2;
     AtomicInteger mine = perUser.computeIfAbsent(user, u -> new AtomicInteger());
     if (mine.get() >= config.perUserAllocations()) {
       return error(m, 486, "Allocation Quota Reached", key, fingerprint);
@@ -294,8 +297,8 @@ public final class TurnService {
       return error(m, 508, "Insufficient Capacity", key, fingerprint);
     }
     boolean even = m.attribute(EVEN_PORT) != null;
-    Allocation a = new Allocation(k, listener, client, stream, user, m.transactionId());
-    Channel relay = bindRelay(a, even, listener.eventLoop());
+    Allocation a = new Allocation(k, listener, client, stream, user, m.transactionId(), ipv6);
+    Channel relay = bindRelay(a, even, listener.eventLoop(), ipv6 ? config.relayHostIpv6() : config.relayHost());
     if (relay == null) {
       return error(m, 508, "Insufficient Capacity", key, fingerprint);
     }
@@ -336,7 +339,7 @@ public final class TurnService {
    * another thread. Within that loop, registering and binding a channel by hand complete at once (a Bootstrap
    * would defer the bind to a later task). Elsewhere (a test calling in), on a relay loop.
    */
-  private @Nullable Channel bindRelay(Allocation a, boolean even, io.netty.channel.EventLoop loop) {
+  private @Nullable Channel bindRelay(Allocation a, boolean even, io.netty.channel.EventLoop loop, String host) {
     int span = config.maxPort() - config.minPort() + 1;
     int start = ThreadLocalRandom.current().nextInt(span);
     for (int i = 0; i < span; i++) {
@@ -345,8 +348,8 @@ public final class TurnService {
         continue;
       }
       try {
-        Channel relay = loop.inEventLoop() ? bindHere(a, loop, port)
-            : new Bootstrap().group(group).channel(channelClass).handler(new PeerHandler(a)).bind(config.relayHost(), port).sync().channel();
+        Channel relay = loop.inEventLoop() ? bindHere(a, loop, host, port)
+            : new Bootstrap().group(group).channel(channelClass).handler(new PeerHandler(a)).bind(host, port).sync().channel();
         if (relay != null) {
           return relay;
         }
@@ -360,7 +363,8 @@ public final class TurnService {
     return null;
   }
 
-  private @Nullable Channel bindHere(Allocation a, io.netty.channel.EventLoop loop, int port) throws ReflectiveOperationException {
+  private @Nullable Channel bindHere(Allocation a, io.netty.channel.EventLoop loop, String host, int port)
+      throws ReflectiveOperationException {
     Channel relay = channelClass.getConstructor().newInstance();
     if (relay instanceof io.netty.channel.epoll.EpollDatagramChannel) {
       // level-triggered: a read that did not fill the buffer ends the turn, without a read that finds nothing
@@ -369,7 +373,7 @@ public final class TurnService {
     relay.pipeline().addLast(new PeerHandler(a));
     io.netty.channel.ChannelFuture bound = loop.register(relay);
     if (bound.isSuccess()) {
-      bound = relay.bind(new InetSocketAddress(config.relayHost(), port));
+      bound = relay.bind(new InetSocketAddress(host, port));
     }
     if (bound.isSuccess()) {
       return relay;
@@ -402,6 +406,9 @@ public final class TurnService {
     for (StunMessage.Attribute attr : m.attributes()) {
       if (attr.type() == XOR_PEER_ADDRESS) {
         InetSocketAddress peer = xorAddress(m, attr);
+        if (!a.sameFamily(peer.getAddress())) {
+          return error(m, 443, "Peer Address Family Mismatch", key, fingerprint); // RFC 8656 9.1
+        }
         if (!allowed(peer.getAddress())) {
           refusedPeers.increment();
           return error(m, 403, "Forbidden: peer address in a denied range", key, fingerprint);
@@ -434,6 +441,9 @@ public final class TurnService {
       return error(m, 400, "Bad Request: channel numbers are 0x4000-0x7FFF", key, fingerprint);
     }
     InetSocketAddress peer = xorAddress(m, peerAttr);
+    if (!a.sameFamily(peer.getAddress())) {
+      return error(m, 443, "Peer Address Family Mismatch", key, fingerprint); // RFC 8656 11.2
+    }
     if (!allowed(peer.getAddress())) {
       refusedPeers.increment();
       return error(m, 403, "Forbidden: peer address in a denied range", key, fingerprint);
@@ -637,6 +647,8 @@ public final class TurnService {
     final Outbox outbox;
     final String user;
     final byte[] transactionId;
+    /** An IPv6 relay (RFC 8656 7.2): its peers are IPv6 too. */
+    final boolean ipv6;
     final Map<InetAddress, Long> permissions = new ConcurrentHashMap<>();
     final Map<Integer, InetSocketAddress> channels = new ConcurrentHashMap<>();
     final Map<InetSocketAddress, Integer> channelOf = new ConcurrentHashMap<>();
@@ -648,7 +660,8 @@ public final class TurnService {
     private double tokens;
     private long refilledAt = System.nanoTime();
 
-    Allocation(FiveTuple key, Channel listener, InetSocketAddress client, boolean stream, String user, byte[] transactionId) {
+    Allocation(FiveTuple key, Channel listener, InetSocketAddress client, boolean stream, String user, byte[] transactionId, boolean ipv6) {
+      this.ipv6 = ipv6;
       this.key = key;
       this.listener = listener;
       this.client = client;
@@ -657,6 +670,10 @@ public final class TurnService {
       this.user = user;
       this.transactionId = transactionId;
       this.tokens = config.bytesPerSecond();
+    }
+
+    boolean sameFamily(InetAddress peer) {
+      return (peer instanceof java.net.Inet6Address) == ipv6;
     }
 
     boolean permitted(InetAddress peer, long now) {

@@ -64,7 +64,7 @@ class StunProbeTest {
   void aTurnServerMustAllocateAndRelayAPacketBackToTheProbe() throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
-    TurnConfig turn = new TurnConfig("probe.test", java.util.Map.of("probe", "probe-pw"), List.of(), "127.0.0.1", 50000, 59999, 3600, 5, 10,
+    TurnConfig turn = new TurnConfig("probe.test", java.util.Map.of("probe", "probe-pw"), List.of(), "127.0.0.1", null, 50000, 59999, 3600, 5, 10,
         true, false, 0, null);
     try (StunServer own = StunServer.start("127.0.0.1", 0, 1, new BindingService(meters), turn, meters)) {
       List<StunProbe.Target> targets = List.of(new StunProbe.Target("own-turn", own.udpAddress(), "probe", "probe-pw"),

@@ -32,10 +32,15 @@ class TurnServiceTest {
   }
 
   private void start(boolean loopbackPeers, int perUser) throws Exception {
+    start(loopbackPeers, perUser, null);
+  }
+
+  private void start(boolean loopbackPeers, int perUser, String relayHostIpv6) throws Exception {
     if (server != null) {
       server.close();
     }
-    TurnConfig config = new TurnConfig(REALM, Map.of("alice", "alice-pw"), List.of("old-secret", "new-secret"), "127.0.0.1", 49152, 65535,
+    TurnConfig config = new TurnConfig(REALM, Map.of("alice", "alice-pw"), List.of("old-secret", "new-secret"), "127.0.0.1", relayHostIpv6,
+        49152, 65535,
         3600, perUser, 100, loopbackPeers, false, 0, null);
     server = StunServer.start("127.0.0.1", 0, 1, new BindingService(meters), config, meters);
   }
@@ -330,6 +335,41 @@ class TurnServiceTest {
         StunMessage refused = c.call(TurnService.ALLOCATE, e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
         assertThat(code(refused)).as(c.user).isEqualTo(401);
       }
+    }
+  }
+
+  @Test
+  void anIpv6RelayIsGivenWhenAskedForAndOnlyIpv6PeersArePermittedOnIt() throws Exception {
+    byte[] ipv6 = {2, 0, 0, 0};
+    try (Client alice = new Client("alice", "alice-pw")) {
+      StunMessage refused = alice.call(TurnService.ALLOCATE, e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+          .add(TurnService.REQUESTED_ADDRESS_FAMILY, ipv6));
+      assertThat(code(refused)).as("no IPv6 relay address configured").isEqualTo(440);
+    }
+    start(true, 2, "::1");
+    try (Client alice = new Client("alice", "alice-pw"); DatagramSocket peer = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+      peer.setSoTimeout(2000);
+      StunMessage ok = alice.call(TurnService.ALLOCATE, e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+          .add(TurnService.REQUESTED_ADDRESS_FAMILY, ipv6));
+      assertThat(ok.kind()).as(describe(ok)).isEqualTo(StunMessage.Kind.SUCCESS);
+      InetSocketAddress relay = ok.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
+      assertThat(relay.getAddress()).isEqualTo(InetAddress.getByName("::1"));
+      // RFC 8656 9.1 and 11.2: an IPv4 peer on an IPv6 relay
+      InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5000);
+      assertThat(code(alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, v4)))).isEqualTo(443);
+      assertThat(code(alice.call(TurnService.CHANNEL_BIND, e -> peer(e, v4).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}))))
+          .isEqualTo(443);
+      InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+      StunMessage bound = alice.call(TurnService.CHANNEL_BIND, e -> peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER,
+          new byte[] {0x40, 1, 0, 0}));
+      assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
+      byte[] channelData = ByteBuffer.allocate(4 + 3).putShort((short) 0x4001).putShort((short) 3).put(new byte[] {7, 8, 9}).array();
+      alice.socket.send(new DatagramPacket(channelData, channelData.length, server.udpAddress()));
+      DatagramPacket atPeer = receivedPacket(peer);
+      assertThat(Arrays.copyOf(atPeer.getData(), atPeer.getLength())).containsExactly(7, 8, 9);
+      assertThat(atPeer.getSocketAddress()).as("it comes from the IPv6 relayed address").isEqualTo(relay);
+      peer.send(new DatagramPacket(new byte[] {1, 2}, 2, relay));
+      assertThat(Arrays.copyOf(alice.receive(), 6)).containsExactly(0x40, 0x01, 0, 2, 1, 2);
     }
   }
 

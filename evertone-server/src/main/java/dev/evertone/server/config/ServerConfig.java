@@ -68,7 +68,8 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
   }
 
   /** The TURN relay on the STUN server's UDP port (RFC 8656). */
-  public record Turn(boolean enabled, String realm, List<String> users, List<String> secrets, String relayHost, int minPort, int maxPort,
+  public record Turn(boolean enabled, String realm, List<String> users, List<String> secrets, String relayHost, String relayHostIpv6,
+      int minPort, int maxPort,
       Duration maxLifetime, int perUserAllocations, int totalAllocations, boolean allowLoopbackPeers, boolean allowPrivatePeers,
       long bytesPerSecond, Duration credentialTtl) {
     public Turn {
@@ -78,6 +79,8 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
             + "' is not user:password");
       }
       require(minPort >= 1024 && maxPort <= 65535 && minPort <= maxPort, "stun.turn.min-port and max-port must be 1024-65535, low to high");
+      require(relayHostIpv6.isEmpty() || (relayHostIpv6.matches("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*") && !relayHostIpv6.matches("[:0]*")),
+          "stun.turn.relay-host-ipv6 must be one IPv6 address of this machine (not ::), or empty (no IPv6 relays)");
       require(maxLifetime.toSeconds() >= 600, "stun.turn.max-lifetime must be at least 10m (RFC 8656)");
       require(perUserAllocations >= 1 && totalAllocations >= 1, "stun.turn allocation quotas must be at least 1");
       require(bytesPerSecond >= 0, "stun.turn.bytes-per-second must be 0 (unlimited) or more");
