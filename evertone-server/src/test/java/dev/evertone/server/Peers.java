@@ -41,18 +41,17 @@ final class Peers {
    * the next port) on the one port they are given.
    */
   static int freePort() throws IOException {
+    // below Linux's ephemeral range (32768-60999) and the TURN relays' (49152-65535): a port the system hands out to
+    // someone else, or a relay of a probe's allocation, cannot take it between this check and the peer's start
+    java.util.Random random = new java.util.Random();
     for (int attempt = 0; attempt < 50; attempt++) {
-      try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-        int port = tcp.getLocalPort();
-        if (port >= 65535) {
-          continue;
-        }
-        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress());
-            java.net.ServerSocket next = new java.net.ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
-          return port;
-        } catch (IOException taken) {
-          // try another
-        }
+      int port = 20_000 + random.nextInt(12_000);
+      try (java.net.ServerSocket tcp = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
+          java.net.DatagramSocket udp = new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress());
+          java.net.ServerSocket next = new java.net.ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // try another
       }
     }
     throw new IOException("no free loopback port for TCP and UDP after 50 attempts");
