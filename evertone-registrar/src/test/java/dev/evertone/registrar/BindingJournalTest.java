@@ -1,5 +1,6 @@
 package dev.evertone.registrar;
 
+import dev.evertone.store.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.sip.transport.TransportType;

@@ -1,5 +1,6 @@
 package dev.evertone.registrar;
 
+import dev.evertone.store.testing.TestClock;
 import dev.evertone.sip.SipStack;
 import dev.evertone.sip.auth.DigestAlgorithm;
 import dev.evertone.sip.auth.DigestAuthenticator;
