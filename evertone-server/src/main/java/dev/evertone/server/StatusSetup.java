@@ -193,16 +193,8 @@ public final class StatusSetup implements AutoCloseable {
     return page;
   }
 
-  public AutoIncidents monitors() {
-    return auto;
-  }
-
   public RegistrationMonitor registrations() {
     return registrations;
-  }
-
-  public Notifier notifier() {
-    return notifier;
   }
 
   @Override

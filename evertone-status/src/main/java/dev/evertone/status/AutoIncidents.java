@@ -55,10 +55,6 @@ public final class AutoIncidents implements AutoCloseable {
     return this;
   }
 
-  public List<Monitor> monitors() {
-    return monitors;
-  }
-
   /** Reads every monitor once and acts on what it says; then starts and ends maintenances whose time has come. */
   public synchronized void evaluate() {
     try {
