@@ -41,7 +41,7 @@ final class Notifications {
 
   private String webhook(Incident incident, String event, Subscriber s, List<Component> components) {
     Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("unsubscribe", unsubscribeLink(s));
+    meta.put("unsubscribe", unsubscribeLink(config, s));
     meta.put("event", event);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("meta", meta);
@@ -79,7 +79,7 @@ final class Notifications {
       b.append("Affected: ").append(String.join(", ", affected)).append("\n\n");
     }
     b.append("Details: ").append(config.publicUrl()).append("/incidents/").append(incident.id()).append('\n');
-    b.append("Unsubscribe: ").append(unsubscribeLink(s)).append('\n');
+    b.append("Unsubscribe: ").append(unsubscribeLink(config, s)).append('\n');
     return b.toString();
   }
 
@@ -90,7 +90,7 @@ final class Notifications {
     return Delivery.of(s.id(), "Confirm your subscription to " + config.pageName(), body, now);
   }
 
-  String unsubscribeLink(Subscriber s) {
+  static String unsubscribeLink(StatusConfig config, Subscriber s) {
     return config.publicUrl() + "/subscriptions/unsubscribe?token=" + s.token();
   }
 

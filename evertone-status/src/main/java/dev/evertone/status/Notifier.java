@@ -54,6 +54,8 @@ public final class Notifier implements AutoCloseable {
   private final StatusConfig config;
   private final Clock clock;
   private final HttpClient http;
+  /** The SMTP settings, made once: every mail goes through the same relay. */
+  private final @Nullable Session mailSession;
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "status-notifier");
     t.setDaemon(true);
@@ -65,6 +67,24 @@ public final class Notifier implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.http = HttpClient.newBuilder().connectTimeout(config.delivery().timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.mailSession = config.mail() == null ? null : mailSession(config.mail(), config.delivery().timeout());
+  }
+
+  private static Session mailSession(StatusConfig.Mail mail, Duration timeout) {
+    Properties p = new Properties();
+    p.put("mail.smtp.host", mail.host());
+    p.put("mail.smtp.port", Integer.toString(mail.port()));
+    p.put("mail.smtp.connectiontimeout", Long.toString(timeout.toMillis()));
+    p.put("mail.smtp.timeout", Long.toString(timeout.toMillis()));
+    p.put("mail.smtp.writetimeout", Long.toString(timeout.toMillis()));
+    if (mail.startTls()) {
+      p.put("mail.smtp.starttls.enable", "true");
+      p.put("mail.smtp.starttls.required", "true");
+    }
+    if (mail.username() != null) {
+      p.put("mail.smtp.auth", "true");
+    }
+    return Session.getInstance(p);
   }
 
   /** Looks at the outbox every {@code interval}: for retries, and for what other nodes queued. */
@@ -164,31 +184,16 @@ public final class Notifier implements AutoCloseable {
 
   private @Nullable String mail(Subscriber s, Delivery d) throws MessagingException {
     StatusConfig.Mail mail = config.mail();
-    if (mail == null) {
+    if (mail == null || mailSession == null) {
       return "no SMTP relay configured (status.smtp.host)";
     }
-    Properties p = new Properties();
-    p.put("mail.smtp.host", mail.host());
-    p.put("mail.smtp.port", Integer.toString(mail.port()));
-    p.put("mail.smtp.connectiontimeout", Long.toString(config.delivery().timeout().toMillis()));
-    p.put("mail.smtp.timeout", Long.toString(config.delivery().timeout().toMillis()));
-    p.put("mail.smtp.writetimeout", Long.toString(config.delivery().timeout().toMillis()));
-    if (mail.startTls()) {
-      p.put("mail.smtp.starttls.enable", "true");
-      p.put("mail.smtp.starttls.required", "true");
-    }
-    if (mail.username() != null) {
-      p.put("mail.smtp.auth", "true");
-    }
-    Session session = Session.getInstance(p);
-    MimeMessage m = new MimeMessage(session);
+    MimeMessage m = new MimeMessage(mailSession);
     m.setFrom(new InternetAddress(mail.from()));
     m.setRecipients(Message.RecipientType.TO, InternetAddress.parse(s.address()));
     m.setSubject(d.subject(), "UTF-8");
     m.setText(d.payload(), "UTF-8");
     // RFC 8058: one-click unsubscribe for mail clients that offer it
-    String unsubscribe = config.publicUrl() + "/subscriptions/unsubscribe?token=" + s.token();
-    m.setHeader("List-Unsubscribe", "<" + unsubscribe + ">");
+    m.setHeader("List-Unsubscribe", "<" + Notifications.unsubscribeLink(config, s) + ">");
     m.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
     if (mail.username() != null) {
       Transport.send(m, mail.username(), mail.password() == null ? "" : mail.password());
