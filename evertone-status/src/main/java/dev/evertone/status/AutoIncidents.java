@@ -99,16 +99,12 @@ public final class AutoIncidents implements AutoCloseable {
         status.declare(new NewIncident(m.title(), IncidentStatus.INVESTIGATING, m.impact(), "Detected automatically" + where + ": "
             + reading.summary() + ". We are investigating.", m.components()), key, reading.tenants(), actor);
       } else if (mine.status() == IncidentStatus.MONITORING) {
-        Set<String> all = new java.util.TreeSet<>(mine.tenants());
-        all.addAll(reading.tenants());
         status.update(mine.id(), new IncidentChange(IncidentStatus.INVESTIGATING, "Failing again: " + reading.summary() + ".", null, null),
-            List.copyOf(all), actor);
+            tenants(mine, reading), actor);
       } else if (!mine.tenants().containsAll(reading.tenants())) {
         // a tenant newly failing is told (and named to operators); one that recovers stays on the incident until it is resolved,
         // so that tenants going in and out of the short window do not send an update each time
-        Set<String> all = new java.util.TreeSet<>(mine.tenants());
-        all.addAll(reading.tenants());
-        status.update(mine.id(), new IncidentChange(mine.status(), "Update: " + reading.summary() + ".", null, null), List.copyOf(all),
+        status.update(mine.id(), new IncidentChange(mine.status(), "Update: " + reading.summary() + ".", null, null), tenants(mine, reading),
             actor);
       }
       return;
@@ -133,6 +129,13 @@ public final class AutoIncidents implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The tenants an incident names: every one it named, and those failing now. */
+  private static List<String> tenants(Incident mine, Monitor.Reading reading) {
+    Set<String> all = new java.util.TreeSet<>(mine.tenants());
+    all.addAll(reading.tenants());
+    return List.copyOf(all);
   }
 
   private static Instant latest(Incident i) {
