@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -112,6 +114,25 @@ final class Jdbc {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       return ps.executeUpdate();
+    }
+  }
+
+  /** Reads one row of a result into a value. */
+  interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs one parameterised query; every row of the answer read by {@code row}, in order. */
+  static <T> List<T> list(Connection c, String sql, Row<T> row, @Nullable Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(row.read(rs));
+        }
+        return out;
+      }
     }
   }
 

@@ -17,7 +17,6 @@ import dev.evertone.store.status.StatusRepository;
 import dev.evertone.store.status.Subscriber;
 import dev.evertone.store.status.SubscriberKind;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -58,17 +57,8 @@ final class JdbcStatusRepository implements StatusRepository {
   }
 
   private static List<Component> components(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      Jdbc.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<Component> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(new Component(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-              ComponentStatus.of(rs.getString(6)), instant(rs, 7), instant(rs, 8)));
-        }
-        return out;
-      }
-    }
+    return Jdbc.list(c, sql, rs -> new Component(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+        ComponentStatus.of(rs.getString(6)), instant(rs, 7), instant(rs, 8)), args);
   }
 
   @Override
@@ -112,25 +102,12 @@ final class JdbcStatusRepository implements StatusRepository {
   @Override
   public List<ComponentEvent> componentEvents(String componentId, Instant since) {
     return jdbc.read(c -> {
-      List<ComponentEvent> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT status, at FROM status_component_event WHERE component_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1")) {
-        Jdbc.bind(ps, componentId, since.toEpochMilli());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            out.add(new ComponentEvent(componentId, ComponentStatus.of(rs.getString(1)), since));
-          }
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT status, at FROM status_component_event WHERE component_id = ? AND at >= ? ORDER BY at, id")) {
-        Jdbc.bind(ps, componentId, since.toEpochMilli());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new ComponentEvent(componentId, ComponentStatus.of(rs.getString(1)), instant(rs, 2)));
-          }
-        }
-      }
+      // the status the component had at since, then every change after
+      List<ComponentEvent> out = new ArrayList<>(Jdbc.list(c, "SELECT status FROM status_component_event WHERE component_id = ? AND at < ? "
+          + "ORDER BY at DESC, id DESC LIMIT 1", rs -> new ComponentEvent(componentId, ComponentStatus.of(rs.getString(1)), since), componentId,
+          since.toEpochMilli()));
+      out.addAll(Jdbc.list(c, "SELECT status, at FROM status_component_event WHERE component_id = ? AND at >= ? ORDER BY at, id",
+          rs -> new ComponentEvent(componentId, ComponentStatus.of(rs.getString(1)), instant(rs, 2)), componentId, since.toEpochMilli()));
       return out;
     });
   }
@@ -148,49 +125,28 @@ final class JdbcStatusRepository implements StatusRepository {
   }
 
   private static List<Incident> incidents(Connection c, String sql, Object... args) throws SQLException {
-    List<Incident> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      Jdbc.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String tenants = rs.getString(7);
-          String id = rs.getString(1);
-          out.add(new Incident(id, IncidentKind.of(rs.getString(2)), rs.getString(3), IncidentStatus.of(rs.getString(4)),
-              Impact.of(rs.getString(5)), rs.getString(6), tenants == null || tenants.isEmpty() ? List.of() : Arrays.asList(tenants.split(",")),
-              nullableInstant(rs, 8), nullableInstant(rs, 9), instant(rs, 10), instant(rs, 11), nullableInstant(rs, 12), rs.getString(13),
-              nullableInstant(rs, 14), incidentComponents(c, id), updates(c, id)));
-        }
-      }
-    }
-    return out;
+    return Jdbc.list(c, sql, rs -> {
+      String tenants = rs.getString(7);
+      String id = rs.getString(1);
+      return new Incident(id, IncidentKind.of(rs.getString(2)), rs.getString(3), IncidentStatus.of(rs.getString(4)),
+          Impact.of(rs.getString(5)), rs.getString(6), tenants == null || tenants.isEmpty() ? List.of() : Arrays.asList(tenants.split(",")),
+          nullableInstant(rs, 8), nullableInstant(rs, 9), instant(rs, 10), instant(rs, 11), nullableInstant(rs, 12), rs.getString(13),
+          nullableInstant(rs, 14), incidentComponents(c, id), updates(c, id));
+    }, args);
   }
 
   private static Map<String, ComponentStatus> incidentComponents(Connection c, String incidentId) throws SQLException {
     Map<String, ComponentStatus> out = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT component_id, status FROM status_incident_component WHERE incident_id = ? "
-        + "ORDER BY component_id")) {
-      Jdbc.bind(ps, incidentId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), ComponentStatus.of(rs.getString(2)));
-        }
-      }
+    for (String[] row : Jdbc.list(c, "SELECT component_id, status FROM status_incident_component WHERE incident_id = ? ORDER BY component_id",
+        rs -> new String[] {rs.getString(1), rs.getString(2)}, incidentId)) {
+      out.put(row[0], ComponentStatus.of(row[1]));
     }
     return out;
   }
 
   private static List<IncidentUpdate> updates(Connection c, String incidentId) throws SQLException {
-    List<IncidentUpdate> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, status, body, created_at FROM status_incident_update WHERE incident_id = ? "
-        + "ORDER BY seq DESC")) {
-      Jdbc.bind(ps, incidentId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new IncidentUpdate(rs.getString(1), IncidentStatus.of(rs.getString(2)), rs.getString(3), instant(rs, 4)));
-        }
-      }
-    }
-    return out;
+    return Jdbc.list(c, "SELECT id, status, body, created_at FROM status_incident_update WHERE incident_id = ? ORDER BY seq DESC",
+        rs -> new IncidentUpdate(rs.getString(1), IncidentStatus.of(rs.getString(2)), rs.getString(3), instant(rs, 4)), incidentId);
   }
 
   @Override
@@ -295,22 +251,14 @@ final class JdbcStatusRepository implements StatusRepository {
   }
 
   private List<Subscriber> subscribers(Connection c, String sql, Object... args) throws SQLException {
-    List<Subscriber> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      Jdbc.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String id = rs.getString(1);
-          String secret = rs.getString(4);
-          String components = rs.getString(5);
-          out.add(new Subscriber(id, SubscriberKind.of(rs.getString(2)), rs.getString(3),
-              secret == null ? null : cipher.decrypt(secret, SECRET_DOMAIN, id),
-              components == null ? List.of() : Arrays.asList(components.split(",")), rs.getString(6), rs.getString(7), nullableInstant(rs, 8),
-              instant(rs, 9)));
-        }
-      }
-    }
-    return out;
+    return Jdbc.list(c, sql, rs -> {
+      String id = rs.getString(1);
+      String secret = rs.getString(4);
+      String components = rs.getString(5);
+      return new Subscriber(id, SubscriberKind.of(rs.getString(2)), rs.getString(3), secret == null ? null : cipher.decrypt(secret, SECRET_DOMAIN,
+          id), components == null ? List.of() : Arrays.asList(components.split(",")), rs.getString(6), rs.getString(7), nullableInstant(rs, 8),
+          instant(rs, 9));
+    }, args);
   }
 
   @Override
@@ -341,12 +289,7 @@ final class JdbcStatusRepository implements StatusRepository {
   }
 
   private static @Nullable String subscriberId(Connection c, String token) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM status_subscriber WHERE token = ?")) {
-      Jdbc.bind(ps, token);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
+    return Jdbc.list(c, "SELECT id FROM status_subscriber WHERE token = ?", rs -> rs.getString(1), token).stream().findFirst().orElse(null);
   }
 
   @Override
@@ -388,17 +331,8 @@ final class JdbcStatusRepository implements StatusRepository {
   }
 
   private static List<Delivery> deliveries(Connection c, String sql, Object... args) throws SQLException {
-    List<Delivery> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      Jdbc.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), instant(rs, 6),
-              nullableInstant(rs, 7), rs.getString(8)));
-        }
-      }
-    }
-    return out;
+    return Jdbc.list(c, sql, rs -> new Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), instant(rs, 6),
+        nullableInstant(rs, 7), rs.getString(8)), args);
   }
 
   @Override
