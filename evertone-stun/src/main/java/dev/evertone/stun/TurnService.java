@@ -406,12 +406,9 @@ public final class TurnService {
     for (StunMessage.Attribute attr : m.attributes()) {
       if (attr.type() == XOR_PEER_ADDRESS) {
         InetSocketAddress peer = xorAddress(m, attr);
-        if (!a.sameFamily(peer.getAddress())) {
-          return error(m, 443, "Peer Address Family Mismatch", key, fingerprint); // RFC 8656 9.1
-        }
-        if (!allowed(peer.getAddress())) {
-          refusedPeers.increment();
-          return error(m, 403, "Forbidden: peer address in a denied range", key, fingerprint);
+        byte[] refused = refusal(a, peer, m, key, fingerprint);
+        if (refused != null) {
+          return refused;
         }
         peers.add(peer.getAddress());
       }
@@ -441,12 +438,9 @@ public final class TurnService {
       return error(m, 400, "Bad Request: channel numbers are 0x4000-0x7FFF", key, fingerprint);
     }
     InetSocketAddress peer = xorAddress(m, peerAttr);
-    if (!a.sameFamily(peer.getAddress())) {
-      return error(m, 443, "Peer Address Family Mismatch", key, fingerprint); // RFC 8656 11.2
-    }
-    if (!allowed(peer.getAddress())) {
-      refusedPeers.increment();
-      return error(m, 403, "Forbidden: peer address in a denied range", key, fingerprint);
+    byte[] refused = refusal(a, peer, m, key, fingerprint);
+    if (refused != null) {
+      return refused;
     }
     InetSocketAddress bound = a.channels.get(channel);
     Integer other = a.channelOf.get(peer);
@@ -459,6 +453,21 @@ public final class TurnService {
     a.channelExpiry.put(channel, now + CHANNEL_MILLIS);
     a.permissions.put(peer.getAddress(), now + PERMISSION_MILLIS);
     return StunEncoder.responseTo(m, true).encode(key, fingerprint);
+  }
+
+  /**
+   * Why a permission or channel to {@code peer} is refused, as the error response; null when it is not: a peer of the
+   * relay's other address family (RFC 8656 9.1, 11.2: 443), or one in a denied range (403).
+   */
+  private byte @Nullable [] refusal(Allocation a, InetSocketAddress peer, StunMessage m, byte[] key, boolean fingerprint) {
+    if (!a.sameFamily(peer.getAddress())) {
+      return error(m, 443, "Peer Address Family Mismatch", key, fingerprint);
+    }
+    if (!allowed(peer.getAddress())) {
+      refusedPeers.increment();
+      return error(m, 403, "Forbidden: peer address in a denied range", key, fingerprint);
+    }
+    return null;
   }
 
   private static InetSocketAddress xorAddress(StunMessage m, StunMessage.Attribute attr) throws StunException {
