@@ -25,7 +25,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +81,7 @@ public final class StatusSetup implements AutoCloseable {
     ServerConfig.Monitors m = config.status().monitors();
 
     ServerConfig.RegistrationMonitor r = m.registration();
-    DomainNames domains = new DomainNames(store, clock);
+    DomainNames domains = new DomainNames(store);
     RegistrationMonitor registrations = new RegistrationMonitor(new RegistrationMonitor.Settings(r.objective(), r.burnRate(), r.shortWindow(),
         r.longWindow(), r.minRequests()), domains::served);
     registrar.onOutcome((outcome, domain) -> {
@@ -204,38 +203,20 @@ public final class StatusSetup implements AutoCloseable {
   }
 
   /**
-   * The domains this platform serves, read at start and again in the background (once a minute, sooner for a domain not
-   * known yet): a REGISTER never waits for the store here.
+   * The domains this platform serves: read at start, and again when the change feed says domains changed (from any
+   * node), as every cache here follows it; a REGISTER never waits for the store.
    */
   private static final class DomainNames {
     private final Store store;
-    private final Clock clock;
-    private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Set<String> names = Set.of();
-    private volatile Instant readAt;
 
-    DomainNames(Store store, Clock clock) {
+    DomainNames(Store store) {
       this.store = store;
-      this.clock = clock;
-      this.readAt = clock.instant();
       read();
     }
 
     boolean served(String domain) {
-      boolean known = names.contains(domain);
-      // a domain added since the last read is seen within seconds; a scanner's made-up domains cost one read per 5 s at most
-      Instant stale = clock.instant().minusSeconds(known ? 60 : 5);
-      if (readAt.isBefore(stale) && reading.compareAndSet(false, true)) {
-        readAt = clock.instant();
-        java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
-          try {
-            read();
-          } finally {
-            reading.set(false);
-          }
-        });
-      }
-      return known;
+      return names.contains(domain);
     }
 
     void read() {
