@@ -112,10 +112,8 @@ class ClusterTest {
       assertThat(nextResponse(callerSocket, 200)).contains("CSeq: 2 INVITE");
 
       // and B's status page says so by itself: one incident for the cluster, whichever node reads it
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (b.server.status().service().incidents(IncidentKind.INCIDENT, true, 10).isEmpty() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
+      Await.until(java.time.Duration.ofSeconds(10), "an incident on b", () -> !b.server.status().service().incidents(IncidentKind.INCIDENT,
+          true, 10).isEmpty());
       assertThat(b.server.status().service().incidents(IncidentKind.INCIDENT, true, 10)).singleElement().satisfies(i -> {
         assertThat(i.name()).isEqualTo("A cluster node is down");
         assertThat(i.monitor()).isEqualTo("cluster-nodes");

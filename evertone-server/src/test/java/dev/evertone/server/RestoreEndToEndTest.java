@@ -96,10 +96,8 @@ class RestoreEndToEndTest {
     String badBatch = applied.get("batch_id").asText();
     assertThat(applied.at("/summary/updated").asInt()).isEqualTo(DEVICES);
     // the status page notices a large import by itself (Provisioning degraded), whoever confirmed it
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (fx.server.status().service().incidents(IncidentKind.INCIDENT, true, 10).isEmpty() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
+    Await.until(java.time.Duration.ofSeconds(10), "the import's incident", () -> !fx.server.status().service().incidents(
+        IncidentKind.INCIDENT, true, 10).isEmpty());
     assertThat(fx.server.status().service().incidents(IncidentKind.INCIDENT, true, 10)).singleElement().satisfies(i -> {
       assertThat(i.name()).isEqualTo("A large import was applied");
       assertThat(i.components()).containsEntry("provisioning", ComponentStatus.DEGRADED_PERFORMANCE);

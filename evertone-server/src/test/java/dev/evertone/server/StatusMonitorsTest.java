@@ -31,21 +31,13 @@ class StatusMonitorsTest {
         .orElseThrow();
   }
 
-  private static void await(Duration limit, String what, java.util.function.BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!done.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited " + limit + " for " + what).isLessThan(deadline);
-      Thread.sleep(100);
-    }
-  }
-
   @Test
   void aCertificateThatExpiresWithinTheHorizonOpensANotice() throws Exception {
     TestPki.Issued root = TestPki.root("Status Test Root", Instant.now().minus(10, ChronoUnit.DAYS), Instant.now().plus(3650, ChronoUnit.DAYS));
     // the served certificate is good for 90 days: within a 100-day horizon
     try (ServerFixture fx = ServerFixture.withCertificate(dir, root, "sip.example.com", "status.interval=200ms",
         "status.monitors.certificate-expiry=100d")) {
-      await(Duration.ofSeconds(10), "the notice", () -> !open(fx).isEmpty());
+      Await.until(Duration.ofSeconds(10), "the notice", () -> !open(fx).isEmpty());
       Incident notice = open(fx).get(0);
       assertThat(notice.name()).isEqualTo("A TLS certificate expires soon");
       assertThat(notice.monitor()).isEqualTo("certificate-expiry");
@@ -60,7 +52,7 @@ class StatusMonitorsTest {
     try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         ServerFixture fx = new ServerFixture(dir.resolve("data"), "status.interval=200ms", "stun.probe-interval=300ms",
             "stun.probe-timeout=100ms", "stun.probe-servers=127.0.0.1:" + silent.getLocalPort())) {
-      await(Duration.ofSeconds(10), "the incident", () -> !open(fx).isEmpty());
+      Await.until(Duration.ofSeconds(10), "the incident", () -> !open(fx).isEmpty());
       Incident incident = open(fx).get(0);
       assertThat(incident.name()).isEqualTo("STUN/TURN probe failing");
       assertThat(incident.impact()).isEqualTo(Impact.MAJOR);

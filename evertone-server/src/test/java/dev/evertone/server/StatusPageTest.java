@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -122,14 +121,6 @@ class StatusPageTest {
     return Integer.parseInt(m.group(1));
   }
 
-  private static void await(Duration limit, String what, BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!done.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited " + limit + " for " + what).isLessThan(deadline);
-      Thread.sleep(250);
-    }
-  }
-
   private String componentStatus(JsonNode summary, String name) {
     for (JsonNode c : summary.get("components")) {
       if (c.get("name").asText().equals(name)) {
@@ -154,7 +145,7 @@ class StatusPageTest {
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(subscribed.statusCode()).isEqualTo(200);
     assertThat(subscribed.body()).contains("Check your mail");
-    await(Duration.ofSeconds(20), "the confirmation mail", () -> smtp.getReceivedMessages().length == 1);
+    Await.until(Duration.ofSeconds(20), "the confirmation mail", () -> smtp.getReceivedMessages().length == 1);
     Matcher link = Pattern.compile("/subscriptions/confirm\\?token=([A-Za-z0-9_-]+)").matcher(GreenMailUtil.getBody(smtp.getReceivedMessages()[0]));
     assertThat(link.find()).isTrue();
     assertThat(text("/subscriptions/confirm?token=" + link.group(1))).contains("Subscribed");
@@ -168,7 +159,7 @@ class StatusPageTest {
     long failingSince = System.nanoTime();
     assertThat(register("bench.test", false, 2 * DEVICES)).isEqualTo(2 * DEVICES);
     assertThat(register("ok.test", true, DEVICES)).isEqualTo(DEVICES);
-    await(Duration.ofMinutes(2), "an automatic incident (the monitor reads: "
+    Await.until(Duration.ofMinutes(2), "an automatic incident (the monitor reads: "
         + fx.server.status().registrations().read(java.time.Instant.now()).summary() + ")", () -> {
       try {
         return json("/api/v2/incidents/unresolved.json").get("incidents").size() == 1;
@@ -196,7 +187,7 @@ class StatusPageTest {
       assertThat(text(path)).as(path).contains("SIP registrations failing").doesNotContain("bench.test");
     }
 
-    await(Duration.ofSeconds(20), "the webhooks and the mail", () -> hooks.containsKey("/noc") && hooks.containsKey("/bench")
+    Await.until(Duration.ofSeconds(20), "the webhooks and the mail", () -> hooks.containsKey("/noc") && hooks.containsKey("/bench")
         && smtp.getReceivedMessages().length == 2);
     String[] noc = hooks.get("/noc").get(0);
     assertThat(noc[1]).isEqualTo("sha256=" + Notifier.sign(secret, noc[0], noc[2]));
@@ -215,7 +206,7 @@ class StatusPageTest {
     }
     String deliveries = "/api/v1/status/subscribers/" + nocId + "/deliveries";
     // marked delivered once the receiver's answer is in (just after the receiver saw it)
-    await(Duration.ofSeconds(10), "the delivery to be marked", () -> {
+    Await.until(Duration.ofSeconds(10), "the delivery to be marked", () -> {
       try {
         return !JSON.readTree(call("GET", deliveries, null).body()).get(0).get("delivered_at").isNull();
       } catch (Exception e) {
@@ -230,7 +221,7 @@ class StatusPageTest {
 
     // the phones get their credentials back: monitoring, then resolved after the quiet period
     assertThat(register("bench.test", true, DEVICES)).isEqualTo(DEVICES);
-    await(Duration.ofSeconds(60), "the incident to resolve", () -> {
+    Await.until(Duration.ofSeconds(60), "the incident to resolve", () -> {
       try {
         return json("/api/v2/incidents/unresolved.json").get("incidents").isEmpty();
       } catch (Exception e) {
