@@ -54,6 +54,15 @@ final class ServerFixture implements AutoCloseable {
     return "http://127.0.0.1:" + server.httpAddress().getPort();
   }
 
+  /** One call to the admin API with a token: a JSON body (or none) and the answer as text. */
+  java.net.http.HttpResponse<String> api(String method, String path, String json, String token) throws Exception {
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(http() + path))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(json))
+        .build();
+    return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Provisioning on this server's store, as an operator at the console. */
   ProvisioningService provisioning() {
     return new ProvisioningService(server.store(), dev.evertone.provisioning.ProvisioningConfig.DEFAULT, Clock.systemUTC(),

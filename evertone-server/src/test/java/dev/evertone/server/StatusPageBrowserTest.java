@@ -40,9 +40,7 @@ class StatusPageBrowserTest {
   }
 
   private HttpResponse<String> call(String method, String path, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(fx.http() + path)).header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return fx.api(method, path, body, token);
   }
 
   /** Chromium's rendering of a page: the DOM after load, and a screenshot. */

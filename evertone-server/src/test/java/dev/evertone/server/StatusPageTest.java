@@ -86,10 +86,7 @@ class StatusPageTest {
   }
 
   private HttpResponse<String> call(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fx.http() + path)).header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return fx.api(method, path, body, token);
   }
 
   private JsonNode json(String path) throws Exception {
