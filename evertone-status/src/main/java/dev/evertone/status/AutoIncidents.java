@@ -144,6 +144,15 @@ public final class AutoIncidents implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdownNow();
+    // a round under way finishes (before the store closes) rather than failing half-way; then what is left is stopped
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }
