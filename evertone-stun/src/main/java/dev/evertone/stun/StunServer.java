@@ -125,7 +125,7 @@ public final class StunServer implements AutoCloseable {
             // a relay's listening socket gets many clients' datagrams per wake-up: read them with one recvmmsg
             // (a datagram longer than MAX_DATAGRAM is cut: above any path MTU, and a STUN message never needs it)
             b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM).option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(MAX_DATAGRAM * 16))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(MAX_DATAGRAM * 16).maxMessagesPerRead(1))
                 // what relays queue for clients in one loop turn (flushed at its end) may exceed Netty's 64 KB default
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(2 << 20, 4 << 20));
           }
