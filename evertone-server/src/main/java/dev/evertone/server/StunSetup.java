@@ -40,7 +40,7 @@ public final class StunSetup {
     } else if (c.tlsPort() >= 0) {
       log.info("STUN/TURN over TLS is off: no certificate is configured (tls.certificates)");
     }
-    return StunServer.start(host, c.port(), c.ioThreads() > 0 ? c.ioThreads() : Runtime.getRuntime().availableProcessors(),
+    return StunServer.start(host, c.port(), c.effectiveIoThreads(),
         new BindingService(meters), turnConfig(c.turn(), host, c.expectedAddress(), turnSecret), meters, tls);
   }
 

@@ -32,6 +32,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void stunTakesOneLoopPerTwoCoresUnlessTold() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(ConfigLoader.load(null, Map.of(), List.of()).stun().effectiveIoThreads()).isEqualTo(Math.max(1, cores / 2));
+    assertThat(ConfigLoader.load(null, Map.of(), List.of("stun.io-threads=3")).stun().effectiveIoThreads()).isEqualTo(3);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("stun.io-threads=-1")))
+        .hasMessageContaining("stun.io-threads must be 0 (one per two cores) or more");
+  }
+
+  @Test
   void fileThenEnvironmentThenSetOverrides() throws Exception {
     Path file = dir.resolve("evertone.yaml");
     Files.writeString(file, "sip:\n  udp-port: 5070\n  tcp-port: 5071\nregistrar:\n  max-expires: 1h\n");
