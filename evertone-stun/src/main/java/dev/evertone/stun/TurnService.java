@@ -60,6 +60,8 @@ public final class TurnService {
   private static final long CHANNEL_MILLIS = 600_000;
   private static final long NONCE_MILLIS = 600_000;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The largest datagram a relay socket receives whole (Netty's own default for datagram channels). */
+  private static final int RELAY_DATAGRAM = 2048;
 
   private final TurnConfig config;
   private final BindingService binding;
@@ -84,7 +86,7 @@ public final class TurnService {
     RANDOM.nextBytes(nonceKey);
     Gauge.builder("evertone.turn.allocations", allocations, Map::size).description("TURN allocations held").register(meters);
     relayed = Counter.builder("evertone.turn.relayed").description("Datagrams relayed between clients and peers").register(meters);
-    dropped = Counter.builder("evertone.turn.dropped").description("Datagrams not relayed because the way out was full (a client not reading)")
+    dropped = Counter.builder("evertone.turn.dropped").description("Datagrams not relayed: the way out was full (a client not reading) or the network refused them")
         .register(meters);
     refusedPeers = Counter.builder("evertone.turn.peers.refused").description("Permissions refused: peers in denied ranges").register(meters);
     group.next().scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
@@ -371,7 +373,7 @@ public final class TurnService {
       // a read finds nothing (a second recvmsg, and a receive buffer taken and given back, for every datagram); a
       // socket with more waiting is reported again by the next epoll_wait
       relay.config().setOption(io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE, io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED);
-      relay.config().<io.netty.channel.MaxMessagesRecvByteBufAllocator>getRecvByteBufAllocator().maxMessagesPerRead(1);
+      relay.config().setRecvByteBufAllocator(new io.netty.channel.FixedRecvByteBufAllocator(RELAY_DATAGRAM).maxMessagesPerRead(1));
     }
     relay.pipeline().addLast(new PeerHandler(a));
     io.netty.channel.ChannelFuture bound = loop.register(relay);
@@ -536,8 +538,8 @@ public final class TurnService {
    * ChannelData's payload straight out of an epoll relay socket (one sendto), when the caller runs on the relay's
    * own event loop, where the socket cannot be closed under it: Netty's write path (a packet, a promise, the
    * outbound buffer, a flush) costs about as much CPU as the system call, and a relay socket sends single datagrams
-   * that leave at once or not at all. A full socket buffer drops the datagram, as the network would (RFC 8656 11.5:
-   * UDP relaying carries no delivery guarantee). False when it cannot be done this way (NIO, another thread).
+   * that leave at once or not at all. A full socket buffer or a network error drops the datagram, as the network
+   * would (UDP carries no delivery guarantee). False when it cannot be done this way (NIO, another thread).
    */
   private boolean sentDirectly(Channel relay, ByteBuf payload, int from, int length, InetSocketAddress peer) {
     if (!(relay instanceof io.netty.channel.epoll.EpollDatagramChannel epoll) || !payload.hasMemoryAddress() || !relay.eventLoop().inEventLoop()) {
