@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -34,11 +33,7 @@ public final class AutoIncidents implements AutoCloseable {
   private final Duration quietPeriod;
   private final String node;
   private final Set<String> suppressed = new HashSet<>();
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "status-monitors");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService executor = Background.thread("status-monitors");
 
   /** @param node this node's id on a cluster ({@code cluster.node-id}), '' alone */
   public AutoIncidents(StatusService status, List<Monitor> monitors, Clock clock, String node) {
@@ -144,15 +139,6 @@ public final class AutoIncidents implements AutoCloseable {
 
   @Override
   public void close() {
-    // a round under way finishes (before the store closes) rather than failing half-way; then what is left is stopped
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    Background.stop(executor);
   }
 }

@@ -25,7 +25,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
@@ -56,11 +55,7 @@ public final class Notifier implements AutoCloseable {
   private final HttpClient http;
   /** The SMTP settings, made once: every mail goes through the same relay. */
   private final @Nullable Session mailSession;
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "status-notifier");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService executor = Background.thread("status-notifier");
 
   public Notifier(StatusRepository repository, StatusConfig config, Clock clock) {
     this.repository = repository;
@@ -205,15 +200,6 @@ public final class Notifier implements AutoCloseable {
 
   @Override
   public void close() {
-    // a round under way finishes (before the store closes) rather than failing half-way; then what is left is stopped
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    Background.stop(executor);
   }
 }
