@@ -3,7 +3,7 @@ package dev.evertone.bench;
 import dev.evertone.registrar.Binding;
 import dev.evertone.registrar.BindingJournal;
 import dev.evertone.registrar.LocationService;
-import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

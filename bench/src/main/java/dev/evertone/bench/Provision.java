@@ -6,7 +6,7 @@ import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.Actor;
 import dev.evertone.store.Store;
-import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

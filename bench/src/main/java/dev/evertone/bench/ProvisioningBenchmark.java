@@ -7,7 +7,7 @@ import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.provisioning.RestoreRequest;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.Actor;
-import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.evertone.provisioning;
 
-import dev.evertone.store.ForwardRule;
+import dev.evertone.store.routing.ForwardRule;
 import org.jspecify.annotations.Nullable;
 
 /** A forwarding rule as the API and CLI show it. */

@@ -3,7 +3,7 @@ package dev.evertone.provisioning;
 import dev.evertone.provisioning.template.Column;
 import dev.evertone.provisioning.template.RowError;
 import dev.evertone.provisioning.template.TemplateRow;
-import dev.evertone.store.LineKey;
+import dev.evertone.store.provisioning.LineKey;
 import dev.evertone.store.ValidationException;
 import dev.evertone.store.Values;
 import java.util.List;

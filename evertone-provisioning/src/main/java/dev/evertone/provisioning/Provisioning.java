@@ -1,9 +1,9 @@
 package dev.evertone.provisioning;
 
 import dev.evertone.provisioning.template.Format;
-import dev.evertone.store.AuditEvent;
-import dev.evertone.store.DialPlan;
-import dev.evertone.store.PhoneNumber;
+import dev.evertone.store.audit.AuditEvent;
+import dev.evertone.store.routing.DialPlan;
+import dev.evertone.store.routing.PhoneNumber;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;

@@ -1,13 +1,13 @@
 package dev.evertone.provisioning;
 
 import dev.evertone.store.Actor;
-import dev.evertone.store.ChangeSet;
-import dev.evertone.store.LineKey;
+import dev.evertone.store.provisioning.ChangeSet;
+import dev.evertone.store.provisioning.LineKey;
 import dev.evertone.store.NotFoundException;
-import dev.evertone.store.RestoreOutcome;
-import dev.evertone.store.RestorePlan;
-import dev.evertone.store.RestoreSpec;
-import dev.evertone.store.Scope;
+import dev.evertone.store.provisioning.RestoreOutcome;
+import dev.evertone.store.provisioning.RestorePlan;
+import dev.evertone.store.provisioning.RestoreSpec;
+import dev.evertone.store.provisioning.Scope;
 import dev.evertone.store.Store;
 import dev.evertone.store.Values;
 import java.util.ArrayList;

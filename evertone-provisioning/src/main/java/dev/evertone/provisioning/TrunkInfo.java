@@ -1,6 +1,6 @@
 package dev.evertone.provisioning;
 
-import dev.evertone.store.Trunk;
+import dev.evertone.store.routing.Trunk;
 import org.jspecify.annotations.Nullable;
 
 /** A trunk as the API and CLI show it: never its password, only whether one is set. */

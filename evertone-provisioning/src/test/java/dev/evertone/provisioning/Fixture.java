@@ -2,8 +2,8 @@ package dev.evertone.provisioning;
 
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.Actor;
-import dev.evertone.store.Line;
-import dev.evertone.store.LineKey;
+import dev.evertone.store.provisioning.Line;
+import dev.evertone.store.provisioning.LineKey;
 import dev.evertone.store.jdbc.JdbcStore;
 import dev.evertone.store.testing.TestDatabases;
 import java.io.ByteArrayOutputStream;

@@ -3,9 +3,9 @@ package dev.evertone.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.evertone.store.AuditEvent;
-import dev.evertone.store.HistoryEntry;
-import dev.evertone.store.LineKey;
+import dev.evertone.store.audit.AuditEvent;
+import dev.evertone.store.provisioning.HistoryEntry;
+import dev.evertone.store.provisioning.LineKey;
 import dev.evertone.store.NotFoundException;
 import dev.evertone.store.testing.TestDatabases.Kind;
 import java.nio.file.Path;

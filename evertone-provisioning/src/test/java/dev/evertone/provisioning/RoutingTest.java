@@ -3,12 +3,12 @@ package dev.evertone.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.evertone.store.AuditEvent;
+import dev.evertone.store.audit.AuditEvent;
 import dev.evertone.store.Change;
 import dev.evertone.store.ConflictException;
-import dev.evertone.store.DialPlan;
+import dev.evertone.store.routing.DialPlan;
 import dev.evertone.store.NotFoundException;
-import dev.evertone.store.RoutingRepository;
+import dev.evertone.store.routing.RoutingRepository;
 import dev.evertone.store.ValidationException;
 import dev.evertone.store.testing.TestDatabases.Kind;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package dev.evertone.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.provisioning.template.Format;
-import dev.evertone.store.Line;
-import dev.evertone.store.LineKey;
+import dev.evertone.store.provisioning.Line;
+import dev.evertone.store.provisioning.LineKey;
 import dev.evertone.store.testing.TestDatabases.Kind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.evertone.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.evertone.store.AuditEvent;
+import dev.evertone.store.audit.AuditEvent;
 import dev.evertone.store.ConflictException;
 import dev.evertone.store.NotFoundException;
 import dev.evertone.store.ValidationException;

@@ -13,7 +13,7 @@ import dev.evertone.sip.transaction.TransactionLayer;
 import dev.evertone.sip.transport.Destination;
 import dev.evertone.sip.transport.TransportType;
 import dev.evertone.sip.uri.SipUri;
-import dev.evertone.store.Trunk;
+import dev.evertone.store.routing.Trunk;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;

@@ -1,8 +1,8 @@
 package dev.evertone.proxy;
 
-import dev.evertone.store.BindingRepository;
-import dev.evertone.store.ClusterNode;
-import dev.evertone.store.StoredBinding;
+import dev.evertone.store.registration.BindingRepository;
+import dev.evertone.store.registration.ClusterNode;
+import dev.evertone.store.registration.StoredBinding;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;

@@ -2,7 +2,7 @@ package dev.evertone.proxy;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.evertone.store.ProvisioningRepository;
+import dev.evertone.store.provisioning.ProvisioningRepository;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -2,11 +2,11 @@ package dev.evertone.proxy;
 
 import dev.evertone.sip.transport.Source;
 import dev.evertone.sip.transport.TransportType;
-import dev.evertone.store.DialPlan;
-import dev.evertone.store.ForwardRule;
-import dev.evertone.store.PhoneNumber;
-import dev.evertone.store.RoutingRepository;
-import dev.evertone.store.Trunk;
+import dev.evertone.store.routing.DialPlan;
+import dev.evertone.store.routing.ForwardRule;
+import dev.evertone.store.routing.PhoneNumber;
+import dev.evertone.store.routing.RoutingRepository;
+import dev.evertone.store.routing.Trunk;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;

@@ -1,8 +1,8 @@
 package dev.evertone.registrar;
 
 import dev.evertone.sip.transport.TransportType;
-import dev.evertone.store.BindingRepository;
-import dev.evertone.store.StoredBinding;
+import dev.evertone.store.registration.BindingRepository;
+import dev.evertone.store.registration.StoredBinding;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -4,7 +4,7 @@ import dev.evertone.store.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.sip.transport.TransportType;
-import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import dev.evertone.status.StatusConfig;
 import dev.evertone.status.StatusPage;
 import dev.evertone.status.StatusService;
 import dev.evertone.store.Actor;
-import dev.evertone.store.AuditEvent;
+import dev.evertone.store.audit.AuditEvent;
 import dev.evertone.store.Store;
 import dev.evertone.store.status.ComponentStatus;
 import dev.evertone.store.status.Impact;

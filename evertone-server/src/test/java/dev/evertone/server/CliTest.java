@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.server.cli.CliContext;
 import dev.evertone.server.cli.Main;
-import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;

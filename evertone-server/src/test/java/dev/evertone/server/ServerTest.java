@@ -8,7 +8,7 @@ import dev.evertone.provisioning.ProvisioningConfig;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.sip.Torture;
 import dev.evertone.store.Actor;
-import dev.evertone.store.StoreConfig;
+import dev.evertone.store.jdbc.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,12 @@
 package dev.evertone.store;
 
+import dev.evertone.store.admin.AdminTokenRepository;
+import dev.evertone.store.audit.AuditLog;
+import dev.evertone.store.provisioning.CredentialRepository;
+import dev.evertone.store.provisioning.DomainRepository;
+import dev.evertone.store.provisioning.ProvisioningRepository;
+import dev.evertone.store.registration.BindingRepository;
+import dev.evertone.store.routing.RoutingRepository;
 import dev.evertone.store.status.StatusRepository;
 
 /** The store: one database, its repositories. */

@@ -1,7 +1,8 @@
 /**
- * Storage of provisioning data: repository interfaces used by the features above, the records they
- * exchange, and the validation every value passes before it is written. The JDBC implementation is in
- * {@code dev.evertone.store.jdbc}; all SQL there is parameterised.
+ * The store's contract, with no database in sight: the {@link dev.evertone.store.Store} and its repositories
+ * (one package per feature: provisioning, routing, registration, audit, admin, status), the records they
+ * exchange, the change feed other nodes follow, and the validation every value passes before it is written.
+ * The JDBC implementation is the module {@code evertone-store-jdbc}; features depend only on this one.
  */
 @NullMarked
 package dev.evertone.store;

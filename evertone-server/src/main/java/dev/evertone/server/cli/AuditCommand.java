@@ -1,7 +1,7 @@
 package dev.evertone.server.cli;
 
 import dev.evertone.provisioning.Provisioning;
-import dev.evertone.store.AuditEvent;
+import dev.evertone.store.audit.AuditEvent;
 import java.io.PrintWriter;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

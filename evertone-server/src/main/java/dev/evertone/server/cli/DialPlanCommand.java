@@ -1,7 +1,7 @@
 package dev.evertone.server.cli;
 
 import dev.evertone.provisioning.Provisioning;
-import dev.evertone.store.DialPlan;
+import dev.evertone.store.routing.DialPlan;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,7 +1,7 @@
 package dev.evertone.server.cli;
 
 import dev.evertone.provisioning.Provisioning;
-import dev.evertone.store.PhoneNumber;
+import dev.evertone.store.routing.PhoneNumber;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;

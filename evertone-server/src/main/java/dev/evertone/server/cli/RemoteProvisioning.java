@@ -1,7 +1,7 @@
 package dev.evertone.server.cli;
 
-import dev.evertone.store.PhoneNumber;
-import dev.evertone.store.DialPlan;
+import dev.evertone.store.routing.PhoneNumber;
+import dev.evertone.store.routing.DialPlan;
 import dev.evertone.provisioning.TrunkSpec;
 import dev.evertone.provisioning.TrunkInfo;
 import dev.evertone.provisioning.ForwardInfo;
@@ -25,7 +25,7 @@ import dev.evertone.registrar.ContactPing;
 import dev.evertone.server.http.ApiError;
 import dev.evertone.server.http.ApiJson;
 import dev.evertone.server.sip.Registrations;
-import dev.evertone.store.AuditEvent;
+import dev.evertone.store.audit.AuditEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

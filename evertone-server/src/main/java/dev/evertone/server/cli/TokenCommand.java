@@ -1,6 +1,6 @@
 package dev.evertone.server.cli;
 
-import dev.evertone.store.AdminToken;
+import dev.evertone.store.admin.AdminToken;
 import dev.evertone.store.Store;
 import java.io.PrintWriter;
 import java.util.List;

@@ -10,7 +10,7 @@ import dev.evertone.provisioning.RestoreRequest;
 import dev.evertone.provisioning.TrunkSpec;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.Actor;
-import dev.evertone.store.AdminTokenRepository;
+import dev.evertone.store.admin.AdminTokenRepository;
 import dev.evertone.server.sip.Registrations;
 import dev.evertone.status.StatusService;
 import dev.evertone.store.ConflictException;

@@ -4,7 +4,7 @@ import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.server.sip.Registrations;
 import dev.evertone.status.StatusPage;
 import dev.evertone.status.StatusService;
-import dev.evertone.store.AdminTokenRepository;
+import dev.evertone.store.admin.AdminTokenRepository;
 import dev.evertone.tls.CertificateManager;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

@@ -1,7 +1,7 @@
 package dev.evertone.server.http;
 
-import dev.evertone.store.Credential;
-import dev.evertone.store.CredentialRepository;
+import dev.evertone.store.provisioning.Credential;
+import dev.evertone.store.provisioning.CredentialRepository;
 import dev.evertone.stun.StunIntegrity;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,0 @@
-package dev.evertone.store;
-
-/** How much a domain holds. */
-public record DomainSize(int users, int devices, int lines) {
-  public static final DomainSize EMPTY = new DomainSize(0, 0, 0);
-}

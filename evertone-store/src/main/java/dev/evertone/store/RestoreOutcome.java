@@ -1,4 +1,0 @@
-package dev.evertone.store;
-
-/** A restore's plan, and whether it was applied. */
-public record RestoreOutcome(RestorePlan plan, boolean applied) {}
