@@ -1,5 +1,6 @@
 package dev.evertone.proxy;
 
+import dev.evertone.sip.SipSockets;
 import dev.evertone.registrar.BindingReach;
 import dev.evertone.sip.auth.DigestClient;
 import dev.evertone.sip.header.Address;
@@ -16,13 +17,11 @@ import dev.evertone.sip.uri.SipUri;
 import dev.evertone.store.routing.Trunk;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +39,13 @@ public final class CarrierRegistrations {
 
   private final RoutingTable routing;
   private final TransactionLayer transactions;
-  private final Function<TransportType, @Nullable InetSocketAddress> listenAddress;
+  private final SipSockets listenAddress;
   private final Clock clock;
   private final String userAgent;
   private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
 
   public CarrierRegistrations(RoutingTable routing, TransactionLayer transactions,
-      Function<TransportType, @Nullable InetSocketAddress> listenAddress, Clock clock, String userAgent, MeterRegistry meters) {
+      SipSockets listenAddress, Clock clock, String userAgent, MeterRegistry meters) {
     this.routing = routing;
     this.transactions = transactions;
     this.listenAddress = listenAddress;

@@ -31,7 +31,7 @@ public final class Cluster {
   private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
   private final String nodeId;
-  private final @Nullable InetSocketAddress self;
+  private volatile @Nullable InetSocketAddress self;
   private final @Nullable BindingRepository bindings;
   private final Executor storeExecutor;
   private final Clock clock;
@@ -43,17 +43,17 @@ public final class Cluster {
 
   /** A single node: no other node, nothing to look up. */
   public static Cluster single() {
-    return new Cluster("", null, null, Runnable::run, Clock.systemUTC(), 0, null);
+    return new Cluster("", null, Runnable::run, Clock.systemUTC(), 0, null);
   }
 
   /**
-   * @param self this node's UDP SIP address as the others reach it
+   * A node that takes part once it {@link #join joins} with its SIP address.
+   *
    * @param heartbeatMillis how often this node says it is alive; three silent intervals and a node is down
    */
-  public Cluster(String nodeId, @Nullable InetSocketAddress self, @Nullable BindingRepository bindings, Executor storeExecutor, Clock clock,
+  public Cluster(String nodeId, @Nullable BindingRepository bindings, Executor storeExecutor, Clock clock,
       long heartbeatMillis, @Nullable MeterRegistry meters) {
     this.nodeId = nodeId;
-    this.self = self;
     this.bindings = bindings;
     this.storeExecutor = storeExecutor;
     this.clock = clock;
@@ -74,9 +74,19 @@ public final class Cluster {
     return nodeId;
   }
 
+  /**
+   * Announces this node at its UDP SIP address as the others reach it (known once its socket is bound), before it
+   * serves; from then on each {@link #heartbeat} says it is alive.
+   */
+  public void join(InetSocketAddress self) {
+    this.self = self;
+    heartbeat();
+  }
+
   /** Says this node is alive and reads who else is (every heartbeat interval, on a maintenance thread). */
   public void heartbeat() {
-    if (!enabled() || self == null) {
+    InetSocketAddress self = this.self;
+    if (!enabled() || self == null || bindings == null) {
       return;
     }
     long now = clock.millis();

@@ -1,5 +1,6 @@
 package dev.evertone.proxy;
 
+import dev.evertone.sip.SipSockets;
 import dev.evertone.registrar.Binding;
 import dev.evertone.registrar.BindingReach;
 import dev.evertone.registrar.DigestGate;
@@ -36,7 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +61,7 @@ public final class Proxy {
   private final ExtensionDirectory extensions;
   private final DigestGate gate;
   private final TransactionLayer transactions;
-  private final Function<TransportType, @Nullable InetSocketAddress> listenAddress;
+  private final SipSockets listenAddress;
   private final FlowToken tokens;
   private final long timerC;
   private final String serverHeader;
@@ -85,7 +85,7 @@ public final class Proxy {
    */
   public Proxy(LocationService location, ExtensionDirectory extensions, RoutingTable routing, Cluster cluster, DigestGate gate,
       TransactionLayer transactions,
-      Function<TransportType, @Nullable InetSocketAddress> listenAddress, FlowToken tokens, long timerC, String serverHeader,
+      SipSockets listenAddress, FlowToken tokens, long timerC, String serverHeader,
       MeterRegistry meters) {
     this.location = location;
     this.extensions = extensions;
@@ -631,7 +631,7 @@ public final class Proxy {
   /** Whether a Route or Record-Route URI names this node: the port of one of its sockets, on one of its addresses. */
   private boolean isOwn(SipUri uri) {
     TransportType t = transportOf(uri);
-    InetSocketAddress listen = listenAddress.apply(t);
+    InetSocketAddress listen = listenAddress.of(t);
     if (listen == null || (uri.port() > 0 ? uri.port() : t.defaultPort()) != listen.getPort()) {
       return false;
     }

@@ -1,5 +1,6 @@
 package dev.evertone.registrar;
 
+import dev.evertone.sip.SipSockets;
 import dev.evertone.sip.transport.Destination;
 import dev.evertone.sip.transport.Flow;
 import dev.evertone.sip.transport.TransportType;
@@ -8,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.Map;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +26,7 @@ public record BindingReach(@Nullable Destination destination, @Nullable String s
    * @param listenAddress the socket evertone listens on for a transport (null when it does not): for a UDP
    *     binding read back from the store after a restart, which has no flow
    */
-  public static BindingReach of(Binding b, Function<TransportType, @Nullable InetSocketAddress> listenAddress) {
+  public static BindingReach of(Binding b, SipSockets listenAddress) {
     Flow flow = b.flow();
     if (b.transport().isReliable() && (flow == null || !flow.isOpen())) {
       // a device behind a connection can only be reached over it; it will reconnect and register again
@@ -40,9 +40,9 @@ public record BindingReach(@Nullable Destination destination, @Nullable String s
    * How to reach {@code to}: through its flow when it has one, otherwise through the socket evertone listens
    * on for its transport (UDP), or an open connection to its address (TCP, TLS, WebSocket).
    */
-  public static BindingReach of(Destination to, Function<TransportType, @Nullable InetSocketAddress> listenAddress) {
+  public static BindingReach of(Destination to, SipSockets listenAddress) {
     Flow flow = to.flow();
-    InetSocketAddress socket = flow != null ? flow.localAddress() : listenAddress.apply(to.transport());
+    InetSocketAddress socket = flow != null ? flow.localAddress() : listenAddress.of(to.transport());
     if (socket == null) {
       return new BindingReach(null, null, "evertone does not listen on " + to.transport().lowerName());
     }

@@ -3,39 +3,39 @@ package dev.evertone.registrar;
 import dev.evertone.store.Change;
 import dev.evertone.store.ChangeFeed;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the store's change log and drops the cached credentials it names, so that a device added, changed
- * or removed (by the admin API, the CLI, another node, an import or a restore) takes effect without a
- * restart. Its thread wakes at once after a change through this process or, on PostgreSQL, through any
- * node; otherwise (a SQLite file written by another process) within one poll interval.
+ * Reads the store's change log and tells each listener of every change: the credential cache drops the accounts it
+ * names, the routing table reads trunks again..., so that a device added, changed or removed (by the admin API, the
+ * CLI, another node, an import or a restore) takes effect without a restart. Its thread wakes at once after a change
+ * through this process or, on PostgreSQL, through any node; otherwise (a SQLite file written by another process)
+ * within one poll interval.
  */
 public final class ChangeWatcher implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeWatcher.class);
   private static final int BATCH = 1000;
 
   private final ChangeFeed feed;
-  private final CredentialCache cache;
-  private final Consumer<Change> others;
+  private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
   private long seen;
   private boolean failing;
   private volatile boolean running;
   private Thread thread;
 
   /** Starts from the newest change: what is cached afterwards was loaded after it. */
-  public ChangeWatcher(ChangeFeed feed, CredentialCache cache) {
-    this(feed, cache, change -> { });
+  public ChangeWatcher(ChangeFeed feed) {
+    this.feed = feed;
+    this.seen = feed.latest();
   }
 
-  /** @param others told of every change after the credential cache has seen it (the proxy's routing follows it) */
-  public ChangeWatcher(ChangeFeed feed, CredentialCache cache, Consumer<Change> others) {
-    this.feed = feed;
-    this.cache = cache;
-    this.others = others;
-    this.seen = feed.latest();
+  /** Tells {@code listener} of every change read from now on, after the listeners added before it. */
+  public ChangeWatcher listen(Consumer<Change> listener) {
+    listeners.add(listener);
+    return this;
   }
 
   /** Starts a thread that reads the change log whenever a change is signalled, and at least every {@code pollMillis}. */
@@ -63,10 +63,9 @@ public final class ChangeWatcher implements Runnable, AutoCloseable {
       do {
         batch = feed.since(seen, BATCH);
         for (Change c : batch) {
-          if (Change.CREDENTIAL.equals(c.entity()) || Change.DOMAIN.equals(c.entity())) {
-            cache.invalidate(c.domain(), Change.CREDENTIAL.equals(c.entity()) ? c.username() : null);
+          for (Consumer<Change> l : listeners) {
+            l.accept(c);
           }
-          others.accept(c);
           seen = c.seq();
         }
       } while (batch.size() == BATCH);

@@ -1,5 +1,6 @@
 package dev.evertone.registrar;
 
+import dev.evertone.sip.SipSockets;
 import dev.evertone.sip.header.HeaderName;
 import dev.evertone.sip.message.Method;
 import dev.evertone.sip.message.SipRequest;
@@ -10,7 +11,6 @@ import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.transport.Destination;
 import dev.evertone.sip.transport.TransportType;
 import dev.evertone.sip.uri.Uri;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
 public final class ContactPing {
   private final LocationService location;
   private final TransactionLayer transactions;
-  private final Function<TransportType, @Nullable InetSocketAddress> listenAddress;
+  private final SipSockets listenAddress;
   private final String userAgent;
 
   /**
@@ -38,7 +38,7 @@ public final class ContactPing {
    *     a request to a UDP binding restored from the store, which has no flow
    */
   public ContactPing(LocationService location, TransactionLayer transactions,
-      Function<TransportType, @Nullable InetSocketAddress> listenAddress, String userAgent) {
+      SipSockets listenAddress, String userAgent) {
     this.location = location;
     this.transactions = transactions;
     this.listenAddress = listenAddress;

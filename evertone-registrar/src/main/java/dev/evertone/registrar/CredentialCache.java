@@ -3,6 +3,7 @@ package dev.evertone.registrar;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.evertone.sip.auth.DigestAlgorithm;
+import dev.evertone.store.Change;
 import dev.evertone.store.provisioning.Credential;
 import dev.evertone.store.provisioning.CredentialRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +57,13 @@ public final class CredentialCache {
   /** The account's secrets, or empty if there is no such account. */
   public CompletableFuture<Optional<AccountSecrets>> lookup(String domain, String username) {
     return cache.get(key(domain, username));
+  }
+
+  /** A change to the store: a changed credential or domain is read again when next needed. */
+  public void changed(Change change) {
+    if (Change.CREDENTIAL.equals(change.entity()) || Change.DOMAIN.equals(change.entity())) {
+      invalidate(change.domain(), Change.CREDENTIAL.equals(change.entity()) ? change.username() : null);
+    }
   }
 
   /** Forgets one account, or every account of a domain when {@code username} is null. */

@@ -74,7 +74,7 @@ class CredentialChangeTest {
   @Test
   void aChangeThroughThisProcessReachesTheCacheWithoutWaitingForAPoll() throws Exception {
     start(0);
-    try (ChangeWatcher running = new ChangeWatcher(h.store.changes(), h.cache).start(TimeUnit.HOURS.toMillis(1))) {
+    try (ChangeWatcher running = new ChangeWatcher(h.store.changes()).listen(h.cache::changed).start(TimeUnit.HOURS.toMillis(1))) {
       assertThat(register("old-secret")).isEqualTo(200);
       h.setSecret("1001", "new-secret");
       long deadline = System.currentTimeMillis() + 5000;

@@ -52,7 +52,7 @@ final class RegistrarHarness implements AutoCloseable {
     List<DigestAlgorithm> algorithms = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
     location = new LocationService(clock, config.maxExpires(), meters);
     cache = new CredentialCache(store.credentials(), storeExecutor, 10_000, algorithms, graceMillis, meters);
-    watcher = new ChangeWatcher(store.changes(), cache);
+    watcher = new ChangeWatcher(store.changes()).listen(cache::changed);
     DigestAuthenticator authenticator = new DigestAuthenticator(new NonceService(NonceService.randomSecret(), 300_000, clock), algorithms, clock);
     AuthGuard guard = new AuthGuard(config.perSource(), config.perAccount());
     registrar = new Registrar(config, location, new DigestGate(cache, authenticator, guard, clock, "test.evertone", meters), clock, "evertone",

@@ -2,7 +2,8 @@ package dev.evertone.server;
 
 import dev.evertone.proxy.Cluster;
 import dev.evertone.registrar.Registrar;
-import dev.evertone.server.config.ServerConfig;
+import dev.evertone.config.ServerConfig;
+import dev.evertone.config.Settings;
 import dev.evertone.status.AutoIncidents;
 import dev.evertone.status.ConditionMonitor;
 import dev.evertone.status.Monitor;
@@ -61,21 +62,10 @@ public final class StatusSetup implements AutoCloseable {
   }
 
   /** The status page's settings from the configuration; the public URL defaults to the HTTP port. */
-  public static StatusConfig statusConfig(ServerConfig config, int httpPort) {
-    ServerConfig.Status s = config.status();
-    String url = s.publicUrl().isBlank() ? "http://" + config.http().host() + ":" + httpPort : s.publicUrl().replaceAll("/+$", "");
-    ServerConfig.Smtp smtp = s.smtp();
-    StatusConfig.Mail mail = smtp.host().isBlank() ? null : new StatusConfig.Mail(smtp.host(), smtp.port(), smtp.from(),
-        smtp.username().isBlank() ? null : smtp.username(), smtp.password().isBlank() ? null : smtp.password(), smtp.starttls());
-    ServerConfig.StatusDelivery d = s.delivery();
-    return new StatusConfig(s.pageName(), url, s.quietPeriod(), s.maxBodyChars(),
-        new StatusConfig.Delivery(d.maxAttempts(), d.firstRetry(), d.maxRetry(), d.timeout()), mail);
-  }
-
   /** Starts the status page of a node; the monitors read what the node's parts measure. */
   public static StatusSetup start(ServerConfig config, int httpPort, Store store, Registrar registrar, @Nullable CertificateManager certificates,
       @Nullable StunProbe probe, Cluster cluster, MeterRegistry meters, Clock clock) {
-    StatusConfig statusConfig = statusConfig(config, httpPort);
+    StatusConfig statusConfig = Settings.status(config, httpPort);
     StatusService service = new StatusService(store.status(), statusConfig, clock);
     service.ensureDefaults(SERVER);
     ServerConfig.Monitors m = config.status().monitors();

@@ -1,6 +1,6 @@
 package dev.evertone.server;
 
-import dev.evertone.server.config.ServerConfig;
+import dev.evertone.config.ServerConfig;
 import dev.evertone.sip.auth.NonceService;
 import dev.evertone.stun.BindingService;
 import dev.evertone.stun.StunIntegrity;
@@ -25,6 +25,45 @@ public final class StunSetup {
   private static final Logger log = LoggerFactory.getLogger(StunSetup.class);
 
   private StunSetup() {}
+
+  /**
+   * The STUN/TURN service of a node.
+   *
+   * @param server the STUN server and relay, or null when stun.port is -1
+   * @param probe the probe of every STUN server clients are told to use, or null when off
+   * @param turnSecret what TURN credentials handed to browsers are signed with
+   */
+  record Running(@Nullable StunServer server, @Nullable StunProbe probe, String turnSecret) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (server != null) {
+        server.close();
+      }
+      if (probe != null) {
+        probe.close();
+      }
+    }
+  }
+
+  /** Starts the STUN server, the relay and the probes of a node, as configured. */
+  static Running start(Node node, @Nullable CertificateManager certificates) throws InterruptedException, java.io.IOException {
+    ServerConfig config = node.config;
+    String turnSecret = turnSecret(config);
+    StunServer server = config.stun().port() >= 0 ? start(config, certificates, turnSecret, node.meters) : null;
+    StunProbe probe;
+    try {
+      probe = probe(config, server, turnSecret, node.clock, node.meters);
+    } catch (java.io.IOException | RuntimeException e) {
+      if (server != null) {
+        server.close();
+      }
+      throw e;
+    }
+    if (probe != null) {
+      node.pausing("STUN probes", java.time.Duration.ZERO, config.stun().probeInterval(), probe::probeAll);
+    }
+    return new Running(server, probe, turnSecret);
+  }
 
   /**
    * Starts the STUN server and relay of the configuration: UDP and TCP on stun.port, TLS on stun.tls-port when

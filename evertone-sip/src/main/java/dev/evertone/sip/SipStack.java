@@ -7,7 +7,9 @@ import dev.evertone.sip.transaction.TransactionUser;
 import dev.evertone.sip.transaction.WheelTimerService;
 import dev.evertone.sip.transport.MessageReceiver;
 import dev.evertone.sip.transport.NettySipTransport;
+import dev.evertone.sip.transport.ListenPoint;
 import dev.evertone.sip.transport.TransportConfig;
+import dev.evertone.sip.transport.TransportType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
@@ -24,37 +26,43 @@ public final class SipStack implements AutoCloseable {
   private final WheelTimerService timers;
   private final TransactionLayer transactions;
 
-  private SipStack(NettySipTransport transport, WheelTimerService timers, TransactionLayer transactions) {
+  private final SipSockets sockets;
+
+  private SipStack(NettySipTransport transport, WheelTimerService timers, TransactionLayer transactions, SipSockets sockets) {
     this.transport = transport;
     this.timers = timers;
     this.transactions = transactions;
+    this.sockets = sockets;
+  }
+
+  /**
+   * Makes the transaction user of a stack from what it sends through: its transaction layer, and its sockets as bound
+   * (read once the stack has started).
+   */
+  @FunctionalInterface
+  public interface UserFactory {
+    TransactionUser create(TransactionLayer transactions, SipSockets sockets);
   }
 
   /** Opens the sockets of {@code transportConfig} and starts delivering requests to {@code user}. */
   public static SipStack start(TransportConfig transportConfig, TimerConfig timerConfig, TransactionUser user, MeterRegistry meters)
       throws InterruptedException {
-    return start(transportConfig, timerConfig, TransactionLayer.DEFAULT_COMPLETED_BYTES, user, meters);
+    return start(transportConfig, timerConfig, TransactionLayer.DEFAULT_COMPLETED_BYTES, null, (layer, sockets) -> user, meters);
   }
 
   /**
-   * As {@link #start(TransportConfig, TimerConfig, TransactionUser, MeterRegistry)}, with the memory of the
-   * Timer J response store.
-   */
-  public static SipStack start(TransportConfig transportConfig, TimerConfig timerConfig, long completedBytes, TransactionUser user,
-      MeterRegistry meters) throws InterruptedException {
-    return start(transportConfig, timerConfig, completedBytes, null, user, meters);
-  }
-
-  /**
-   * As above, with the server certificates of TLS and WSS listen points.
+   * Opens the sockets of {@code transportConfig} and starts delivering requests to the transaction user {@code users}
+   * makes.
    *
+   * @param completedBytes memory of the Timer J response store
    * @param tls the certificate of each new handshake by SNI host name (see evertone-tls), or null without TLS
    */
   public static SipStack start(TransportConfig transportConfig, TimerConfig timerConfig, long completedBytes,
-      @Nullable Mapping<String, SslContext> tls, TransactionUser user, MeterRegistry meters) throws InterruptedException {
+      @Nullable Mapping<String, SslContext> tls, UserFactory users, MeterRegistry meters) throws InterruptedException {
     NettySipTransport transport = new NettySipTransport(transportConfig, meters, tls);
     WheelTimerService timers = new WheelTimerService();
-    TransactionLayer layer = new TransactionLayer(transport, timers, timerConfig, user, meters, completedBytes);
+    SipSockets sockets = new BoundSockets(transportConfig.listen(), transport);
+    TransactionLayer layer = new TransactionLayer(transport, timers, timerConfig, l -> users.create(l, sockets), meters, completedBytes);
     MessageReceiver receiver = new MessageReceiver(new SipParser(transportConfig.limits()), layer, transportConfig.warnAgent(), meters);
     try {
       transport.start(receiver);
@@ -63,7 +71,7 @@ public final class SipStack implements AutoCloseable {
       timers.close();
       throw e;
     }
-    return new SipStack(transport, timers, layer);
+    return new SipStack(transport, timers, layer, sockets);
   }
 
   public TransactionLayer transactions() {
@@ -73,6 +81,25 @@ public final class SipStack implements AutoCloseable {
   /** The bound socket addresses, in listen-point order. */
   public List<InetSocketAddress> boundAddresses() {
     return transport.boundAddresses();
+  }
+
+  /** The bound sockets by transport. */
+  public SipSockets sockets() {
+    return sockets;
+  }
+
+  /** The sockets of the listen points, as the transport bound them. */
+  private record BoundSockets(List<ListenPoint> listen, NettySipTransport transport) implements SipSockets {
+    @Override
+    public @Nullable InetSocketAddress of(TransportType type) {
+      List<InetSocketAddress> bound = transport.boundAddresses();
+      for (int i = 0; i < listen.size() && i < bound.size(); i++) {
+        if (listen.get(i).transport() == type) {
+          return bound.get(i);
+        }
+      }
+      return null;
+    }
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The transaction layer (RFC 3261 17): matches received requests to server transactions and received
@@ -50,10 +51,18 @@ public final class TransactionLayer implements InboundListener {
    */
   public TransactionLayer(SipTransport transport, TimerService scheduler, TimerConfig timers, TransactionUser user, MeterRegistry meters,
       long completedBytes) {
+    this(transport, scheduler, timers, layer -> user, meters, completedBytes);
+  }
+
+  /**
+   * As above, for a transaction user that sends requests through this layer (a proxy): {@code users} makes it from the
+   * layer, once, before any message can arrive; no setter closes the cycle later.
+   */
+  public TransactionLayer(SipTransport transport, TimerService scheduler, TimerConfig timers,
+      Function<TransactionLayer, TransactionUser> users, MeterRegistry meters, long completedBytes) {
     this.transport = transport;
     this.scheduler = scheduler;
     this.timers = timers;
-    this.user = user;
     this.completed = new CompletedResponses(timers.timeout(), completedBytes, scheduler.now());
     Gauge.builder("evertone.sip.transactions", completed, CompletedResponses::size).tag("side", "server-completed")
         .description("Completed non-INVITE server transactions over UDP kept for Timer J").register(meters);
@@ -71,6 +80,7 @@ public final class TransactionLayer implements InboundListener {
         .description("Requests sent again").register(meters);
     strayResponses = Counter.builder("evertone.sip.responses.unmatched")
         .description("Responses that matched no client transaction").register(meters);
+    this.user = users.apply(this); // last: the user may keep this layer, which is complete now
   }
 
   SipTransport transport() {

@@ -1,0 +1,105 @@
+package dev.evertone.cli;
+
+import dev.evertone.provisioning.template.TemplateException;
+import dev.evertone.config.ConfigException;
+import dev.evertone.store.StoreException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code evertone} command: the administration commands of this module, after the commands that run a server
+ * ({@code serve}, {@code stun}), which the server module hands in.
+ */
+@Command(
+    name = "evertone",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "evertone: the SIP core of a VoIP provider or call center.",
+      "Phones register to it with digest authentication over UDP, TCP, TLS and WebSocket; devices are provisioned one by one or in bulk,"
+          + " safely.",
+      "",
+      "Start here:",
+      "  evertone domain add example.com",
+      "  evertone device add --domain example.com --user 1001",
+      "  evertone serve",
+      ""
+    },
+    footer = {"", "Provisioning commands work on the local store, or on a running server with --server URL (token in $EVERTONE_TOKEN).",
+        "Run 'evertone help COMMAND' for the options of a command."})
+public final class Main implements Runnable {
+  @Spec CommandSpec spec;
+
+  private final CliContext context;
+
+  public Main(CliContext context) {
+    this.context = context;
+  }
+
+  CliContext context() {
+    return context;
+  }
+
+  /** The context of the command line a command runs in. */
+  public static CliContext context(CommandSpec spec) {
+    return ((Main) spec.root().userObject()).context;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The administration commands, in the order help lists them. */
+  private static final List<Class<?>> COMMANDS = List.of(DomainCommand.class, UserCommand.class, DeviceCommand.class, LineCommand.class,
+      ImportCommand.class, ExportCommand.class, TemplateCommand.class, CredentialsCommand.class, AuditCommand.class, TokenCommand.class,
+      TlsCommand.class, RegistrationsCommand.class, TrunkCommand.class, NumberCommand.class, ForwardCommand.class, DialPlanCommand.class,
+      IncidentCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class);
+
+  /**
+   * The command line with evertone's error handling: a clear one-line message and exit code 1. {@code serverCommands}
+   * (picocli command classes) come first.
+   */
+  public static CommandLine commandLine(CliContext context, PrintWriter out, PrintWriter err, List<Class<?>> serverCommands) {
+    CommandLine cl = new CommandLine(new Main(context));
+    for (Class<?> c : serverCommands) {
+      cl.addSubcommand(c);
+    }
+    for (Class<?> c : COMMANDS) {
+      cl.addSubcommand(c);
+    }
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      commandLine.getErr().println("error: " + explain(ex));
+      commandLine.getErr().flush();
+      return 1;
+    });
+    return cl;
+  }
+
+  static String explain(Throwable ex) {
+    if (ex instanceof BindException || ex.getCause() instanceof BindException) {
+      return "cannot open a socket: " + ex.getMessage() + ". Is another server using the port? Change it, e.g. --set sip.udp-port=5070";
+    }
+    if (ex instanceof ConfigException || ex instanceof StoreException || ex instanceof IllegalArgumentException
+        || ex instanceof TemplateException || ex instanceof IllegalStateException) {
+      return ex.getMessage();
+    }
+    return ex.toString();
+  }
+
+  /** The version from the jar's manifest. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"evertone " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.evertone.tests.support;
+
+import java.io.IOException;
+
+/** A test user agent on one transport: sends a request, returns the final response (or null on timeout). */
+public interface SipTestClient {
+  String exchange(String text) throws IOException;
+
+  /** The local port, for Via and Contact. */
+  int port();
+
+  /** The Via transport token: UDP, TCP, TLS, WS, WSS. */
+  String transport();
+}
