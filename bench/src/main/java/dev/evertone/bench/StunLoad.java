@@ -9,9 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A STUN Binding load client that is not the bottleneck: several threads, each with its own UDP socket, keep a
- * window of requests in flight and count the answers for a fixed time. The same client measures evertone and
- * coturn (bench/stun.sh).
+ * A STUN Binding load client that is not the bottleneck: several threads, each with its own UDP
+ * socket, keep a window of requests in flight and count the answers for a fixed time. The same
+ * client measures evertone and coturn (bench/stun.sh).
  *
  * <p>usage: StunLoad HOST PORT THREADS WINDOW SECONDS - prints "answers=N rate=R/s lost=L"
  */
@@ -32,7 +32,8 @@ public final class StunLoad {
     long end = System.currentTimeMillis() + millis;
     Thread[] workers = new Thread[threads];
     for (int t = 0; t < threads; t++) {
-      workers[t] = new Thread(() -> run(server, window, end, answers, sent, pending), "stun-load-" + t);
+      workers[t] =
+          new Thread(() -> run(server, window, end, answers, sent, pending), "stun-load-" + t);
       workers[t].start();
     }
     long start = System.nanoTime();
@@ -41,10 +42,18 @@ public final class StunLoad {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     // what was still in flight when the time was up is not lost
-    System.out.printf("answers=%d rate=%.0f/s lost=%d%n", answers.get(), answers.get() / seconds, sent.get() - answers.get() - pending.get());
+    System.out.printf(
+        "answers=%d rate=%.0f/s lost=%d%n",
+        answers.get(), answers.get() / seconds, sent.get() - answers.get() - pending.get());
   }
 
-  private static void run(InetSocketAddress server, int window, long end, AtomicLong answers, AtomicLong sent, AtomicLong pending) {
+  private static void run(
+      InetSocketAddress server,
+      int window,
+      long end,
+      AtomicLong answers,
+      AtomicLong sent,
+      AtomicLong pending) {
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setReceiveBufferSize(4 << 20);
       socket.setSoTimeout(200);
@@ -55,7 +64,11 @@ public final class StunLoad {
       int inFlight = 0;
       while (System.currentTimeMillis() < end) {
         while (inFlight < window) {
-          ByteBuffer.wrap(request).putShort((short) 0x0001).putShort((short) 0).putInt(0x2112A442).putLong(ThreadLocalRandom.current().nextLong())
+          ByteBuffer.wrap(request)
+              .putShort((short) 0x0001)
+              .putShort((short) 0)
+              .putInt(0x2112A442)
+              .putLong(ThreadLocalRandom.current().nextLong())
               .putInt(ThreadLocalRandom.current().nextInt());
           socket.send(new DatagramPacket(request, request.length));
           sent.incrementAndGet();

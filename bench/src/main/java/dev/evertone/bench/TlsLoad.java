@@ -31,29 +31,33 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A TLS load client for SIP registrars, the same for evertone and Kamailio's tls module (Debian's SIPp has
- * no TLS). Three phases, each measured with the server's CPU (utime+stime of its processes, /proc) and
- * memory (the sum of their PSS, /proc/PID/smaps_rollup):
+ * A TLS load client for SIP registrars, the same for evertone and Kamailio's tls module (Debian's
+ * SIPp has no TLS). Three phases, each measured with the server's CPU (utime+stime of its
+ * processes, /proc) and memory (the sum of their PSS, /proc/PID/smaps_rollup):
+ *
  * <ol>
- *   <li>handshakes: THREADS threads open connections, complete a full TLS handshake (sessions are never
- *       resumed) and close them, for SECONDS;
- *   <li>idle connections: CONNECTIONS persistent connections, each registering one user (REGISTER, 401,
- *       REGISTER with digest, 200), then left idle: server memory per connection;
+ *   <li>handshakes: THREADS threads open connections, complete a full TLS handshake (sessions are
+ *       never resumed) and close them, for SECONDS;
+ *   <li>idle connections: CONNECTIONS persistent connections, each registering one user (REGISTER,
+ *       401, REGISTER with digest, 200), then left idle: server memory per connection;
  *   <li>registrations: THREADS threads re-register the users over those connections for SECONDS.
  * </ol>
- * Before them, WARMUP seconds of the same handshakes and registrations, not measured, so that a JIT-compiled
- * server is measured in its steady state, as it runs for months. When a server process is a JVM, its heap is
- * also sampled after a full GC ({@code jcmd PID GC.run}), and the memory per connection is the retained heap
- * plus the PSS growth (start the JVM with a pre-touched fixed heap, {@code -Xms -Xmx -XX:+AlwaysPreTouch}, so
- * that the PSS growth is its memory outside the heap: BoringSSL, direct buffers).
- * Users are those of bench/peers/make-users.sh: u100000.. with password "pw" + user, domain bench.test.
+ *
+ * Before them, WARMUP seconds of the same handshakes and registrations, not measured, so that a
+ * JIT-compiled server is measured in its steady state, as it runs for months. When a server process
+ * is a JVM, its heap is also sampled after a full GC ({@code jcmd PID GC.run}), and the memory per
+ * connection is the retained heap plus the PSS growth (start the JVM with a pre-touched fixed heap,
+ * {@code -Xms -Xmx -XX:+AlwaysPreTouch}, so that the PSS growth is its memory outside the heap:
+ * BoringSSL, direct buffers). Users are those of bench/peers/make-users.sh: u100000.. with password
+ * "pw" + user, domain bench.test.
  *
  * <p>usage: TlsLoad PORT CONNECTIONS SECONDS THREADS WARMUP PID[,PID...]
  */
 public final class TlsLoad {
   private static final String DOMAIN = "bench.test";
   private static final Pattern NONCE = Pattern.compile("nonce=\"([^\"]+)\"");
-  private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^(?:Content-Length|l)\\s*:\\s*(\\d+)");
+  private static final Pattern CONTENT_LENGTH =
+      Pattern.compile("(?im)^(?:Content-Length|l)\\s*:\\s*(\\d+)");
   private static final AtomicLong BRANCH = new AtomicLong();
 
   private final InetSocketAddress server;
@@ -84,8 +88,9 @@ public final class TlsLoad {
     }
     TlsLoad load = new TlsLoad(new InetSocketAddress("127.0.0.1", port), pids);
     if (warmup > 0) {
-      System.err.printf("warming up: %d s of handshakes, then %d s of registrations over %d connections%n", warmup, warmup,
-          Math.min(connections, 200));
+      System.err.printf(
+          "warming up: %d s of handshakes, then %d s of registrations over %d connections%n",
+          warmup, warmup, Math.min(connections, 200));
       load.run(Math.min(connections, 200), warmup, threads, false);
     }
     load.run(connections, seconds, threads, true);
@@ -93,7 +98,8 @@ public final class TlsLoad {
 
   private void run(int connections, int seconds, int threads, boolean report) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    java.io.PrintStream out = report ? System.out : new java.io.PrintStream(OutputStream.nullOutputStream());
+    java.io.PrintStream out =
+        report ? System.out : new java.io.PrintStream(OutputStream.nullOutputStream());
     try {
       // 1. handshake storm: what a fleet of phones reconnecting after an outage costs
       AtomicInteger handshakes = new AtomicInteger();
@@ -103,23 +109,32 @@ public final class TlsLoad {
       long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
       List<Future<?>> storm = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        storm.add(pool.submit(() -> {
-          while (System.nanoTime() < end) {
-            try (SSLSocket s = connect()) {
-              s.getSession().invalidate(); // never resumed: every handshake is a full one, as a phone's first
-              handshakes.incrementAndGet();
-            } catch (IOException e) {
-              handshakeFailures.incrementAndGet();
-            }
-          }
-          return null;
-        }));
+        storm.add(
+            pool.submit(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    try (SSLSocket s = connect()) {
+                      s.getSession()
+                          .invalidate(); // never resumed: every handshake is a full one, as a
+                      // phone's first
+                      handshakes.incrementAndGet();
+                    } catch (IOException e) {
+                      handshakeFailures.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
       }
       waitAll(storm);
       double stormSeconds = (System.nanoTime() - t0) / 1e9;
       long stormCpu = serverCpuTicks() - cpu0;
-      out.printf("handshakes %d in %.1f s: %.0f/s, %d failed, server CPU %.0f us/handshake%n", handshakes.get(), stormSeconds,
-          handshakes.get() / stormSeconds, handshakeFailures.get(), micros(stormCpu) / Math.max(1, handshakes.get()));
+      out.printf(
+          "handshakes %d in %.1f s: %.0f/s, %d failed, server CPU %.0f us/handshake%n",
+          handshakes.get(),
+          stormSeconds,
+          handshakes.get() / stormSeconds,
+          handshakeFailures.get(),
+          micros(stormCpu) / Math.max(1, handshakes.get()));
       Thread.sleep(2000);
 
       // 2. persistent connections, each registered once, then idle
@@ -130,22 +145,24 @@ public final class TlsLoad {
       List<Future<List<Phone>>> opening = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int lane = t;
-        opening.add(pool.submit(() -> {
-          List<Phone> mine = new ArrayList<>();
-          for (int i = lane; i < connections; i += threads) {
-            try {
-              Phone p = new Phone(connect(), "u" + (100000 + i));
-              if (p.register()) {
-                mine.add(p);
-              } else {
-                setupFailures.incrementAndGet();
-              }
-            } catch (IOException e) {
-              setupFailures.incrementAndGet();
-            }
-          }
-          return mine;
-        }));
+        opening.add(
+            pool.submit(
+                () -> {
+                  List<Phone> mine = new ArrayList<>();
+                  for (int i = lane; i < connections; i += threads) {
+                    try {
+                      Phone p = new Phone(connect(), "u" + (100000 + i));
+                      if (p.register()) {
+                        mine.add(p);
+                      } else {
+                        setupFailures.incrementAndGet();
+                      }
+                    } catch (IOException e) {
+                      setupFailures.incrementAndGet();
+                    }
+                  }
+                  return mine;
+                }));
       }
       for (Future<List<Phone>> f : opening) {
         phones.addAll(f.get());
@@ -155,8 +172,14 @@ public final class TlsLoad {
       long pss1 = serverPssKib();
       int n = Math.max(1, phones.size());
       String heap = heap0 < 0 ? "" : String.format(" + retained heap %d -> %d KiB", heap0, heap1);
-      out.printf("idle connections %d (%d failed): server PSS %d -> %d KiB%s, %.1f KiB per connection%n", phones.size(),
-          setupFailures.get(), pss0, pss1, heap, (pss1 - pss0 + (heap0 < 0 ? 0 : heap1 - heap0)) / (double) n);
+      out.printf(
+          "idle connections %d (%d failed): server PSS %d -> %d KiB%s, %.1f KiB per connection%n",
+          phones.size(),
+          setupFailures.get(),
+          pss0,
+          pss1,
+          heap,
+          (pss1 - pss0 + (heap0 < 0 ? 0 : heap1 - heap0)) / (double) n);
 
       // 3. re-registrations over the persistent connections
       AtomicInteger registrations = new AtomicInteger();
@@ -167,20 +190,24 @@ public final class TlsLoad {
       List<Future<?>> loops = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int lane = t;
-        loops.add(pool.submit(() -> {
-          while (System.nanoTime() < end2) {
-            for (int i = lane; i < phones.size() && System.nanoTime() < end2; i += threads) {
-              boolean ok;
-              try {
-                ok = phones.get(i).register();
-              } catch (IOException e) {
-                ok = false;
-              }
-              (ok ? registrations : failures).incrementAndGet();
-            }
-          }
-          return null;
-        }));
+        loops.add(
+            pool.submit(
+                () -> {
+                  while (System.nanoTime() < end2) {
+                    for (int i = lane;
+                        i < phones.size() && System.nanoTime() < end2;
+                        i += threads) {
+                      boolean ok;
+                      try {
+                        ok = phones.get(i).register();
+                      } catch (IOException e) {
+                        ok = false;
+                      }
+                      (ok ? registrations : failures).incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
       }
       waitAll(loops);
       double regSeconds = (System.nanoTime() - t1) / 1e9;
@@ -190,9 +217,15 @@ public final class TlsLoad {
         open += p.socket.isClosed() ? 0 : 1;
         p.socket.close();
       }
-      out.printf("registrations %d in %.1f s: %.0f/s, %d failed, server CPU %.0f us/registration, %d of %d connections open%n",
-          registrations.get(), regSeconds, registrations.get() / regSeconds, failures.get(),
-          micros(regCpu) / Math.max(1, registrations.get()), open, phones.size());
+      out.printf(
+          "registrations %d in %.1f s: %.0f/s, %d failed, server CPU %.0f us/registration, %d of %d connections open%n",
+          registrations.get(),
+          regSeconds,
+          registrations.get() / regSeconds,
+          failures.get(),
+          micros(regCpu) / Math.max(1, registrations.get()),
+          open,
+          phones.size());
     } finally {
       pool.shutdownNow();
     }
@@ -228,7 +261,10 @@ public final class TlsLoad {
     return total;
   }
 
-  /** The heap in use after a full GC, summed over the server processes that are JVMs; -1 when none is. */
+  /**
+   * The heap in use after a full GC, summed over the server processes that are JVMs; -1 when none
+   * is.
+   */
   private long jvmHeapKib() throws IOException, InterruptedException {
     long total = -1;
     for (int pid : pids) {
@@ -236,7 +272,8 @@ public final class TlsLoad {
         continue;
       }
       jcmd(pid, "GC.run");
-      Thread.sleep(500); // objects freed by cleaners and finalizers of the first collection go in the second
+      Thread.sleep(
+          500); // objects freed by cleaners and finalizers of the first collection go in the second
       jcmd(pid, "GC.run");
       Matcher m = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
       if (!m.find()) {
@@ -249,7 +286,10 @@ public final class TlsLoad {
 
   private static String jcmd(int pid, String command) throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(java.toString(), Integer.toString(pid), command).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(java.toString(), Integer.toString(pid), command)
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IOException("jcmd " + pid + " " + command + " failed: " + output);
@@ -296,23 +336,59 @@ public final class TlsLoad {
       String nonce = m.group(1);
       String uri = "sip:" + DOMAIN;
       String ha1 = md5(user + ":" + DOMAIN + ":pw" + user);
-      String response = md5(ha1 + ":" + nonce + ":00000001:0a4f113b:auth:" + md5("REGISTER:" + uri));
-      String auth = "Digest username=\"" + user + "\", realm=\"" + DOMAIN + "\", nonce=\"" + nonce + "\", uri=\"" + uri + "\", response=\""
-          + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"0a4f113b\"";
+      String response =
+          md5(ha1 + ":" + nonce + ":00000001:0a4f113b:auth:" + md5("REGISTER:" + uri));
+      String auth =
+          "Digest username=\""
+              + user
+              + "\", realm=\""
+              + DOMAIN
+              + "\", nonce=\""
+              + nonce
+              + "\", uri=\""
+              + uri
+              + "\", response=\""
+              + response
+              + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"0a4f113b\"";
       String ok = exchange(request(auth));
       return ok != null && ok.startsWith("SIP/2.0 200");
     }
 
     private String request(String auth) {
       int port = socket.getLocalPort();
-      return "REGISTER sip:" + DOMAIN + " SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:" + port + ";branch=z9hG4bK" + BRANCH.incrementAndGet()
-          + ";rport\r\nMax-Forwards: 70\r\nFrom: <sip:" + user + "@" + DOMAIN + ">;tag=" + user + "\r\nTo: <sip:" + user + "@" + DOMAIN
-          + ">\r\nCall-ID: " + callId + "\r\nCSeq: " + (++cseq) + " REGISTER\r\nContact: <sip:" + user + "@127.0.0.1:" + port
-          + ";transport=tls>\r\n" + (auth == null ? "" : "Authorization: " + auth + "\r\n")
+      return "REGISTER sip:"
+          + DOMAIN
+          + " SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:"
+          + port
+          + ";branch=z9hG4bK"
+          + BRANCH.incrementAndGet()
+          + ";rport\r\nMax-Forwards: 70\r\nFrom: <sip:"
+          + user
+          + "@"
+          + DOMAIN
+          + ">;tag="
+          + user
+          + "\r\nTo: <sip:"
+          + user
+          + "@"
+          + DOMAIN
+          + ">\r\nCall-ID: "
+          + callId
+          + "\r\nCSeq: "
+          + (++cseq)
+          + " REGISTER\r\nContact: <sip:"
+          + user
+          + "@127.0.0.1:"
+          + port
+          + ";transport=tls>\r\n"
+          + (auth == null ? "" : "Authorization: " + auth + "\r\n")
           + "Expires: 3600\r\nUser-Agent: evertone-bench\r\nContent-Length: 0\r\n\r\n";
     }
 
-    /** Sends a request; the first final response (provisional ones skipped), or null when the server closed the connection. */
+    /**
+     * Sends a request; the first final response (provisional ones skipped), or null when the server
+     * closed the connection.
+     */
     private String exchange(String request) throws IOException {
       out.write(request.getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -336,7 +412,11 @@ public final class TlsLoad {
           continue; // keep-alive
         }
         head.write(b);
-        matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+        matched =
+            (b == '\r' && (matched == 0 || matched == 2))
+                    || (b == '\n' && (matched == 1 || matched == 3))
+                ? matched + 1
+                : 0;
       }
       String text = head.toString(StandardCharsets.US_ASCII);
       Matcher m = CONTENT_LENGTH.matcher(text);
@@ -349,13 +429,17 @@ public final class TlsLoad {
 
   private static String md5(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** The benchmark talks to a self-signed certificate on loopback; what is measured is the server's cost. */
+  /**
+   * The benchmark talks to a self-signed certificate on loopback; what is measured is the server's
+   * cost.
+   */
   private static final class TrustAll implements X509TrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {}

@@ -8,8 +8,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Show or check the configuration.",
-    subcommands = {ConfigCommand.Show.class, ConfigCommand.Defaults.class, ConfigCommand.Check.class})
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description = "Show or check the configuration.",
+    subcommands = {
+      ConfigCommand.Show.class,
+      ConfigCommand.Defaults.class,
+      ConfigCommand.Check.class
+    })
 final class ConfigCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -18,8 +25,11 @@ final class ConfigCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Print the effective configuration (defaults, file, environment and --set combined).")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the effective configuration (defaults, file, environment and --set combined).")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions options;
@@ -32,8 +42,11 @@ final class ConfigCommand implements Runnable {
     }
   }
 
-  @Command(name = "defaults", mixinStandardHelpOptions = true,
-      description = "Print every key with its default and what it does: a starting point for a configuration file.")
+  @Command(
+      name = "defaults",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print every key with its default and what it does: a starting point for a configuration file.")
   static final class Defaults implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -44,7 +57,10 @@ final class ConfigCommand implements Runnable {
     }
   }
 
-  @Command(name = "check", mixinStandardHelpOptions = true, description = "Check the configuration and report the first problem.")
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      description = "Check the configuration and report the first problem.")
   static final class Check implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions options;

@@ -9,15 +9,22 @@ import picocli.CommandLine.Option;
 
 /** The options every command that reads the configuration accepts. */
 public final class ConfigOptions {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "Configuration file (YAML). Default: $EVERTONE_CONFIG if set; else built-in defaults.")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Configuration file (YAML). Default: $EVERTONE_CONFIG if set; else built-in defaults.")
   Path file;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
       description = "Override one configuration key, e.g. --set sip.udp-port=5070 (repeatable).")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = {"-d", "--data-dir"}, paramLabel = "DIR",
+  @Option(
+      names = {"-d", "--data-dir"},
+      paramLabel = "DIR",
       description = "Directory of the embedded database and key file (same as --set data-dir=DIR).")
   Path dataDir;
 

@@ -25,14 +25,22 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "device", mixinStandardHelpOptions = true,
+@Command(
+    name = "device",
+    mixinStandardHelpOptions = true,
     description = {
       "Manage devices: desk phones, softphones, door phones. A device has a MAC address (none for a softphone), a model, an owner",
       "user, and lines; each line is one SIP account (auth user and password) that registers sip:AUTH_USER@DOMAIN.",
       "A running server sees every change at once (within store.change-poll-interval for another process on SQLite)."
     },
-    subcommands = {DeviceCommand.AddDevice.class, DeviceCommand.ListDevices.class, DeviceCommand.ShowDevice.class,
-        DeviceCommand.SetDevice.class, DeviceCommand.RemoveDevice.class, DeviceCommand.SetPassword.class})
+    subcommands = {
+      DeviceCommand.AddDevice.class,
+      DeviceCommand.ListDevices.class,
+      DeviceCommand.ShowDevice.class,
+      DeviceCommand.SetDevice.class,
+      DeviceCommand.RemoveDevice.class,
+      DeviceCommand.SetPassword.class
+    })
 final class DeviceCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -49,7 +57,10 @@ final class DeviceCommand implements Runnable {
     @Option(names = "--mac", paramLabel = "MAC", description = "The device's MAC address.")
     @Nullable String mac;
 
-    @Option(names = {"--user", "-u"}, paramLabel = "AUTH_USER", description = "The auth user of one of its lines, e.g. 1001.")
+    @Option(
+        names = {"--user", "-u"},
+        paramLabel = "AUTH_USER",
+        description = "The auth user of one of its lines, e.g. 1001.")
     @Nullable String user;
 
     long resolve(Provisioning p, String domain) {
@@ -58,7 +69,11 @@ final class DeviceCommand implements Runnable {
       }
       List<DeviceInfo> found = p.devices(domain, mac, user);
       if (found.isEmpty()) {
-        throw new NotFoundException("no device " + (mac != null ? "with MAC " + mac : "holding line " + user) + " in " + domain);
+        throw new NotFoundException(
+            "no device "
+                + (mac != null ? "with MAC " + mac : "holding line " + user)
+                + " in "
+                + domain);
       }
       return found.get(0).id();
     }
@@ -66,21 +81,28 @@ final class DeviceCommand implements Runnable {
 
   /** Where a password comes from: the option, standard input, or generated. */
   static final class PasswordSource {
-    @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD",
-        description = "The SIP password. Visible to other users of this machine in the process list; prefer --password-stdin.")
+    @Option(
+        names = {"-p", "--password"},
+        paramLabel = "PASSWORD",
+        description =
+            "The SIP password. Visible to other users of this machine in the process list; prefer --password-stdin.")
     @Nullable String password;
 
-    @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+    @Option(
+        names = "--password-stdin",
+        description = "Read the password from the first line of standard input.")
     boolean stdin;
   }
 
   /** The password given, or null to have one generated (and shown once). */
-  static @Nullable String password(@Nullable PasswordSource source, CliContext ctx) throws IOException {
+  static @Nullable String password(@Nullable PasswordSource source, CliContext ctx)
+      throws IOException {
     if (source != null && source.password != null) {
       return source.password;
     }
     if (source != null && source.stdin) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8));
       String line = in.readLine();
       if (line == null || line.isEmpty()) {
         throw new IllegalArgumentException("--password-stdin: standard input holds no password");
@@ -92,8 +114,15 @@ final class DeviceCommand implements Runnable {
 
   static void showGenerated(PrintWriter out, List<GeneratedSecret> generated) {
     for (GeneratedSecret g : generated) {
-      out.println("password of " + g.authUser() + "@" + g.domain() + ": " + g.secret() + "  (generated; shown only this once, configure it"
-          + " on the phone now)");
+      out.println(
+          "password of "
+              + g.authUser()
+              + "@"
+              + g.domain()
+              + ": "
+              + g.secret()
+              + "  (generated; shown only this once, configure it"
+              + " on the phone now)");
     }
   }
 
@@ -101,34 +130,59 @@ final class DeviceCommand implements Runnable {
     return d.lines().stream().map(LineInfo::authUser).collect(Collectors.joining(", "));
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true,
-      description = {"Add a device with one line. Without --password or --password-stdin a strong password is generated and shown once.",
-          "More lines: 'evertone line add'. Many devices at once: 'evertone import'."})
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Add a device with one line. Without --password or --password-stdin a strong password is generated and shown once.",
+        "More lines: 'evertone line add'. Many devices at once: 'evertone import'."
+      })
   static final class AddDevice extends ProvisioningCommand {
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The device's domain (must exist).")
+    @Option(
+        names = "--domain",
+        required = true,
+        paramLabel = "DOMAIN",
+        description = "The device's domain (must exist).")
     String domain;
 
-    @Option(names = {"--user", "-u"}, required = true, paramLabel = "AUTH_USER",
+    @Option(
+        names = {"--user", "-u"},
+        required = true,
+        paramLabel = "AUTH_USER",
         description = "The line's SIP user name, e.g. 1001; it registers sip:AUTH_USER@DOMAIN.")
     String user;
 
-    @Option(names = {"--extension", "-e"}, paramLabel = "EXT",
+    @Option(
+        names = {"--extension", "-e"},
+        paramLabel = "EXT",
         description = "The owner user, created if new (default: the same as --user).")
     @Nullable String extension;
 
-    @Option(names = "--display-name", paramLabel = "NAME", description = "The owner's name, e.g. 'Front desk'.")
+    @Option(
+        names = "--display-name",
+        paramLabel = "NAME",
+        description = "The owner's name, e.g. 'Front desk'.")
     @Nullable String displayName;
 
-    @Option(names = "--mac", paramLabel = "MAC", description = "The device's MAC address, e.g. 00:15:65:aa:bb:cc (none: a softphone).")
+    @Option(
+        names = "--mac",
+        paramLabel = "MAC",
+        description = "The device's MAC address, e.g. 00:15:65:aa:bb:cc (none: a softphone).")
     @Nullable String mac;
 
     @Option(names = "--model", paramLabel = "MODEL", description = "e.g. 'Yealink T54W'.")
     @Nullable String model;
 
-    @Option(names = "--description", paramLabel = "TEXT", description = "e.g. 'Reception, 2nd floor'.")
+    @Option(
+        names = "--description",
+        paramLabel = "TEXT",
+        description = "e.g. 'Reception, 2nd floor'.")
     @Nullable String description;
 
-    @Option(names = "--line", paramLabel = "N", description = "The line's position on the device (default 1).")
+    @Option(
+        names = "--line",
+        paramLabel = "N",
+        description = "The line's position on the device (default 1).")
     @Nullable Integer line;
 
     @ArgGroup(exclusive = true)
@@ -137,17 +191,36 @@ final class DeviceCommand implements Runnable {
     @Override
     int run(Provisioning p, PrintWriter out) throws IOException {
       String password = password(passwordSource, context());
-      DeviceCreated created = p.addDevice(new NewDevice(domain, extension != null ? extension : user, displayName, mac, model, description,
-          List.of(new NewLine(line, user, password))));
+      DeviceCreated created =
+          p.addDevice(
+              new NewDevice(
+                  domain,
+                  extension != null ? extension : user,
+                  displayName,
+                  mac,
+                  model,
+                  description,
+                  List.of(new NewLine(line, user, password))));
       DeviceInfo d = created.device();
-      out.println("added device " + d.id() + (d.mac() == null ? "" : " (" + d.mac() + ")") + " with line " + user + "@" + d.domain());
+      out.println(
+          "added device "
+              + d.id()
+              + (d.mac() == null ? "" : " (" + d.mac() + ")")
+              + " with line "
+              + user
+              + "@"
+              + d.domain());
       showGenerated(out, created.generatedSecrets());
-      out.println("register the phone to sip:" + d.domain() + " with user " + user + " and its password");
+      out.println(
+          "register the phone to sip:" + d.domain() + " with user " + user + " and its password");
       return 0;
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the devices of a domain (passwords are never shown).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the devices of a domain (passwords are never shown).")
   static final class ListDevices extends ProvisioningCommand {
     @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The domain.")
     String domain;
@@ -161,12 +234,22 @@ final class DeviceCommand implements Runnable {
       if (json) {
         printJson(out, devices);
       } else if (devices.isEmpty()) {
-        out.println("no devices in " + domain.toLowerCase(Locale.ROOT) + "; add one with: evertone device add --domain " + domain
-            + " --user 1001");
+        out.println(
+            "no devices in "
+                + domain.toLowerCase(Locale.ROOT)
+                + "; add one with: evertone device add --domain "
+                + domain
+                + " --user 1001");
       } else {
         Table t = new Table("ID", "MAC", "MODEL", "EXTENSION", "DISPLAY NAME", "LINES");
         for (DeviceInfo d : devices) {
-          t.row(Long.toString(d.id()), dash(d.mac()), dash(d.model()), dash(d.extension()), dash(d.displayName()), lines(d));
+          t.row(
+              Long.toString(d.id()),
+              dash(d.mac()),
+              dash(d.model()),
+              dash(d.extension()),
+              dash(d.displayName()),
+              lines(d));
         }
         t.print(out);
       }
@@ -178,9 +261,16 @@ final class DeviceCommand implements Runnable {
     return s == null ? "-" : s;
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one device with its lines.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Show one device with its lines.")
   static final class ShowDevice extends ProvisioningCommand {
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The device's domain.")
+    @Option(
+        names = "--domain",
+        required = true,
+        paramLabel = "DOMAIN",
+        description = "The device's domain.")
     String domain;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -200,25 +290,45 @@ final class DeviceCommand implements Runnable {
       out.println("  mac:          " + dash(d.mac()));
       out.println("  model:        " + dash(d.model()));
       out.println("  description:  " + dash(d.description()));
-      out.println("  owner:        " + (d.extension() == null ? "-" : d.extension() + (d.displayName() == null ? "" : " (" + d.displayName()
-          + ")")));
+      out.println(
+          "  owner:        "
+              + (d.extension() == null
+                  ? "-"
+                  : d.extension() + (d.displayName() == null ? "" : " (" + d.displayName() + ")")));
       for (LineInfo l : d.lines()) {
-        out.println("  line " + l.line() + ":       " + l.aor() + "  (secret changed " + l.secretChangedAt() + ")");
+        out.println(
+            "  line "
+                + l.line()
+                + ":       "
+                + l.aor()
+                + "  (secret changed "
+                + l.secretChangedAt()
+                + ")");
       }
       return 0;
     }
   }
 
-  @Command(name = "set", mixinStandardHelpOptions = true,
-      description = "Change a device: its MAC, model, description or owner. An empty value ('') clears a field.")
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description =
+          "Change a device: its MAC, model, description or owner. An empty value ('') clears a field.")
   static final class SetDevice extends ProvisioningCommand {
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The device's domain.")
+    @Option(
+        names = "--domain",
+        required = true,
+        paramLabel = "DOMAIN",
+        description = "The device's domain.")
     String domain;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     DeviceSelector device;
 
-    @Option(names = "--new-mac", paramLabel = "MAC", description = "A new MAC address (a replaced phone).")
+    @Option(
+        names = "--new-mac",
+        paramLabel = "MAC",
+        description = "A new MAC address (a replaced phone).")
     @Nullable String newMac;
 
     @Option(names = "--model", paramLabel = "MODEL", description = "The model.")
@@ -227,21 +337,32 @@ final class DeviceCommand implements Runnable {
     @Option(names = "--description", paramLabel = "TEXT", description = "The description.")
     @Nullable String description;
 
-    @Option(names = {"--extension", "-e"}, paramLabel = "EXT", description = "The owner user (created if new).")
+    @Option(
+        names = {"--extension", "-e"},
+        paramLabel = "EXT",
+        description = "The owner user (created if new).")
     @Nullable String extension;
 
     @Override
     int run(Provisioning p, PrintWriter out) {
       long id = device.resolve(p, domain);
-      DeviceInfo d = p.updateDevice(domain, id, new DeviceUpdate(newMac, model, description, extension));
+      DeviceInfo d =
+          p.updateDevice(domain, id, new DeviceUpdate(newMac, model, description, extension));
       out.println("changed device " + d.id() + (d.mac() == null ? "" : " (" + d.mac() + ")"));
       return 0;
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a device and its lines; they can no longer register.")
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      description = "Remove a device and its lines; they can no longer register.")
   static final class RemoveDevice extends ProvisioningCommand {
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The device's domain.")
+    @Option(
+        names = "--domain",
+        required = true,
+        paramLabel = "DOMAIN",
+        description = "The device's domain.")
     String domain;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -251,19 +372,35 @@ final class DeviceCommand implements Runnable {
     int run(Provisioning p, PrintWriter out) {
       DeviceInfo d = p.device(domain, device.resolve(p, domain));
       p.removeDevice(domain, d.id());
-      out.println("removed device " + d.id() + (d.mac() == null ? "" : " (" + d.mac() + ")") + " and its lines " + lines(d));
+      out.println(
+          "removed device "
+              + d.id()
+              + (d.mac() == null ? "" : " (" + d.mac() + ")")
+              + " and its lines "
+              + lines(d));
       return 0;
     }
   }
 
-  @Command(name = "set-password", mixinStandardHelpOptions = true,
-      description = "Change a line's password (generated and shown once unless given). The old one stops working at once, "
-          + "unless auth.previous-secret-grace keeps it for a while.")
+  @Command(
+      name = "set-password",
+      mixinStandardHelpOptions = true,
+      description =
+          "Change a line's password (generated and shown once unless given). The old one stops working at once, "
+              + "unless auth.previous-secret-grace keeps it for a while.")
   static final class SetPassword extends ProvisioningCommand {
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The line's domain.")
+    @Option(
+        names = "--domain",
+        required = true,
+        paramLabel = "DOMAIN",
+        description = "The line's domain.")
     String domain;
 
-    @Option(names = {"--user", "-u"}, required = true, paramLabel = "AUTH_USER", description = "The line's auth user, e.g. 1001.")
+    @Option(
+        names = {"--user", "-u"},
+        required = true,
+        paramLabel = "AUTH_USER",
+        description = "The line's auth user, e.g. 1001.")
     String user;
 
     @ArgGroup(exclusive = true)
@@ -274,7 +411,11 @@ final class DeviceCommand implements Runnable {
       SecretChanged changed = p.setSecret(domain, user, password(passwordSource, context()));
       out.println("changed the password of " + changed.authUser() + "@" + changed.domain());
       if (changed.generatedSecret() != null) {
-        showGenerated(out, List.of(new GeneratedSecret(changed.domain(), changed.authUser(), changed.generatedSecret())));
+        showGenerated(
+            out,
+            List.of(
+                new GeneratedSecret(
+                    changed.domain(), changed.authUser(), changed.generatedSecret())));
       }
       return 0;
     }

@@ -10,11 +10,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "forward", mixinStandardHelpOptions = true,
-    description = {"Manage where an extension's calls go instead of, or after, its devices: always, when no device is registered, "
-        + "when busy, or when nobody answers within N seconds (find-me: the desk phone first, then the cell phone). The target is "
-        + "another extension or a number, dialled through the domain's trunks."},
-    subcommands = {ForwardCommand.SetForward.class, ForwardCommand.ListForward.class, ForwardCommand.RemoveForward.class})
+@Command(
+    name = "forward",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Manage where an extension's calls go instead of, or after, its devices: always, when no device is registered, "
+          + "when busy, or when nobody answers within N seconds (find-me: the desk phone first, then the cell phone). The target is "
+          + "another extension or a number, dialled through the domain's trunks."
+    },
+    subcommands = {
+      ForwardCommand.SetForward.class,
+      ForwardCommand.ListForward.class,
+      ForwardCommand.RemoveForward.class
+    })
 final class ForwardCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -23,23 +31,42 @@ final class ForwardCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "set", mixinStandardHelpOptions = true, description = "Set one rule of an extension (one per kind).",
-      footer = {"", "Examples:", "  evertone forward set example.com 1001 no-answer +4917612345678 --after 20",
-          "  evertone forward set example.com 1001 unregistered 1002"})
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = "Set one rule of an extension (one per kind).",
+      footer = {
+        "",
+        "Examples:",
+        "  evertone forward set example.com 1001 no-answer +4917612345678 --after 20",
+        "  evertone forward set example.com 1001 unregistered 1002"
+      })
   static final class SetForward extends ProvisioningCommand {
     @Parameters(index = "0", paramLabel = "DOMAIN", description = "The domain.")
     String domain;
 
-    @Parameters(index = "1", paramLabel = "EXT", description = "The extension whose calls are forwarded.")
+    @Parameters(
+        index = "1",
+        paramLabel = "EXT",
+        description = "The extension whose calls are forwarded.")
     String extension;
 
-    @Parameters(index = "2", paramLabel = "KIND", description = "always, unregistered, busy or no-answer.")
+    @Parameters(
+        index = "2",
+        paramLabel = "KIND",
+        description = "always, unregistered, busy or no-answer.")
     String kind;
 
-    @Parameters(index = "3", paramLabel = "TARGET", description = "An extension, or a number (as dialled, or E.164).")
+    @Parameters(
+        index = "3",
+        paramLabel = "TARGET",
+        description = "An extension, or a number (as dialled, or E.164).")
     String target;
 
-    @Option(names = "--after", paramLabel = "SECONDS", description = "For no-answer: how long the devices ring first (5-300).")
+    @Option(
+        names = "--after",
+        paramLabel = "SECONDS",
+        description = "For no-answer: how long the devices ring first (5-300).")
     Integer after;
 
     @Override
@@ -59,7 +86,10 @@ final class ForwardCommand implements Runnable {
     };
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the rules of an extension.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the rules of an extension.")
   static final class ListForward extends ProvisioningCommand {
     @Parameters(index = "0", paramLabel = "DOMAIN", description = "The domain.")
     String domain;
@@ -76,7 +106,11 @@ final class ForwardCommand implements Runnable {
       if (json) {
         printJson(out, rules);
       } else if (rules.isEmpty()) {
-        out.println(extension + "@" + domain + " has no forwarding: its devices ring, 480 when none is registered");
+        out.println(
+            extension
+                + "@"
+                + domain
+                + " has no forwarding: its devices ring, 480 when none is registered");
       } else {
         rules.forEach(f -> out.println(f.kind() + ": " + describe(f)));
       }
@@ -84,7 +118,10 @@ final class ForwardCommand implements Runnable {
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove one rule of an extension.")
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      description = "Remove one rule of an extension.")
   static final class RemoveForward extends ProvisioningCommand {
     @Parameters(index = "0", paramLabel = "DOMAIN", description = "The domain.")
     String domain;
@@ -92,7 +129,10 @@ final class ForwardCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "EXT", description = "The extension.")
     String extension;
 
-    @Parameters(index = "2", paramLabel = "KIND", description = "always, unregistered, busy or no-answer.")
+    @Parameters(
+        index = "2",
+        paramLabel = "KIND",
+        description = "always, unregistered, busy or no-answer.")
     String kind;
 
     @Override

@@ -19,41 +19,59 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", mixinStandardHelpOptions = true,
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
     description = {
       "Import devices, lines and users from a device template file (CSV or JSON; 'evertone template' prints one).",
       "Every row is checked before anything is written; the plan is compared with what is stored; a plan that changes the",
       "credentials of a large part of a domain is refused unless confirmed; the whole file is applied in one transaction, or",
       "nothing is. Every applied import is a batch that 'evertone credentials restore --batch ID' undoes.",
       "",
-      "Columns: " + "action, domain, extension, display_name, mac, model, description, line, auth_user, secret",
+      "Columns: "
+          + "action, domain, extension, display_name, mac, model, description, line, auth_user, secret",
       "(see docs/provisioning.md). Empty cells keep what is stored; an empty secret of a new line is generated."
     })
 final class ImportCommand extends ProvisioningCommand {
   @Parameters(paramLabel = "FILE", description = "The template file; - reads standard input.")
   String file;
 
-  @Option(names = "--format", paramLabel = "csv|json", description = "The file's format (default: from its name, else its content).")
+  @Option(
+      names = "--format",
+      paramLabel = "csv|json",
+      description = "The file's format (default: from its name, else its content).")
   @Nullable String format;
 
   @Option(names = "--dry-run", description = "Show the plan, write nothing.")
   boolean dryRun;
 
-  @Option(names = "--confirm-large", description = "Apply although the plan changes many credentials (the blast-radius guard).")
+  @Option(
+      names = "--confirm-large",
+      description = "Apply although the plan changes many credentials (the blast-radius guard).")
   boolean confirmLarge;
 
-  @Option(names = "--create-domains", description = "Create domains the file names that do not exist (restoring a backup); "
-      + "otherwise an unknown domain is an error.")
+  @Option(
+      names = "--create-domains",
+      description =
+          "Create domains the file names that do not exist (restoring a backup); "
+              + "otherwise an unknown domain is an error.")
   boolean createDomains;
 
-  @Option(names = "--secrets-out", paramLabel = "FILE",
-      description = "Write the generated passwords of new lines to FILE (CSV, readable by you only) instead of printing them.")
+  @Option(
+      names = "--secrets-out",
+      paramLabel = "FILE",
+      description =
+          "Write the generated passwords of new lines to FILE (CSV, readable by you only) instead of printing them.")
   @Nullable Path secretsOut;
 
-  @Option(names = {"-v", "--verbose"}, description = "List every row of the plan, unchanged ones and every creation too.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "List every row of the plan, unchanged ones and every creation too.")
   boolean verbose;
 
-  @Option(names = "--json", description = "Print the plan and result as JSON, as the admin API answers.")
+  @Option(
+      names = "--json",
+      description = "Print the plan and result as JSON, as the admin API answers.")
   boolean json;
 
   @Override
@@ -66,13 +84,26 @@ final class ImportCommand extends ProvisioningCommand {
       }
     }
     byte[] content = file.equals("-") ? context().stdin().readAllBytes() : read(Path.of(file));
-    err().println(String.format(Locale.ROOT, "importing %s (%,d bytes)%s", file.equals("-") ? "standard input" : file, content.length,
-        dryRun ? ", dry run" : ""));
+    err()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "importing %s (%,d bytes)%s",
+                file.equals("-") ? "standard input" : file,
+                content.length,
+                dryRun ? ", dry run" : ""));
     err().flush();
     PlanResult result;
     try {
-      result = p.importFile(content, new ImportOptions(f, file.equals("-") ? null : Path.of(file).getFileName().toString(), dryRun,
-          confirmLarge, createDomains));
+      result =
+          p.importFile(
+              content,
+              new ImportOptions(
+                  f,
+                  file.equals("-") ? null : Path.of(file).getFileName().toString(),
+                  dryRun,
+                  confirmLarge,
+                  createDomains));
     } catch (LargeChangeException e) {
       return refused(out, e, json, verbose);
     }
@@ -85,18 +116,39 @@ final class ImportCommand extends ProvisioningCommand {
       out.println("dry run: nothing was written; run it again without --dry-run to apply it");
       return 0;
     }
-    out.println("applied as batch " + result.batchId() + "; undo it with: evertone credentials restore --batch " + result.batchId());
+    out.println(
+        "applied as batch "
+            + result.batchId()
+            + "; undo it with: evertone credentials restore --batch "
+            + result.batchId());
     if (!result.generatedSecrets().isEmpty()) {
       if (secretsOut != null) {
         try (OutputStream o = SecretFiles.create(secretsOut)) {
-          StringBuilder csv = new StringBuilder(Column.DOMAIN.header() + "," + Column.AUTH_USER.header() + "," + Column.SECRET.header() + "\n");
+          StringBuilder csv =
+              new StringBuilder(
+                  Column.DOMAIN.header()
+                      + ","
+                      + Column.AUTH_USER.header()
+                      + ","
+                      + Column.SECRET.header()
+                      + "\n");
           for (GeneratedSecret g : result.generatedSecrets()) {
-            csv.append(g.domain()).append(',').append(g.authUser()).append(',').append(g.secret()).append('\n');
+            csv.append(g.domain())
+                .append(',')
+                .append(g.authUser())
+                .append(',')
+                .append(g.secret())
+                .append('\n');
           }
           o.write(csv.toString().getBytes(StandardCharsets.UTF_8));
         }
-        out.println(result.generatedSecrets().size() + " generated password" + (result.generatedSecrets().size() == 1 ? "" : "s")
-            + " written to " + secretsOut + " (readable by you only)");
+        out.println(
+            result.generatedSecrets().size()
+                + " generated password"
+                + (result.generatedSecrets().size() == 1 ? "" : "s")
+                + " written to "
+                + secretsOut
+                + " (readable by you only)");
       } else {
         DeviceCommand.showGenerated(out, result.generatedSecrets());
       }

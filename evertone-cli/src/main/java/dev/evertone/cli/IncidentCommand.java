@@ -1,8 +1,8 @@
 package dev.evertone.cli;
 
-import dev.evertone.config.Settings;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.evertone.config.ServerConfig;
+import dev.evertone.config.Settings;
 import dev.evertone.status.IncidentChange;
 import dev.evertone.status.NewIncident;
 import dev.evertone.status.NewMaintenance;
@@ -35,13 +35,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "incident", mixinStandardHelpOptions = true,
-    description = {"Declare, update and resolve incidents on the status page, publish postmortems, plan maintenance.",
-        "Subscribers are told of every change (by the running server). Works on the local store or, with --server, through the "
-            + "admin API; every action is in the audit log."},
-    subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.Declare.class,
-        IncidentCommand.Update.class, IncidentCommand.Resolve.class, IncidentCommand.Postmortem.class, IncidentCommand.Maintenance.class,
-        IncidentCommand.Components.class})
+@Command(
+    name = "incident",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Declare, update and resolve incidents on the status page, publish postmortems, plan maintenance.",
+      "Subscribers are told of every change (by the running server). Works on the local store or, with --server, through the "
+          + "admin API; every action is in the audit log."
+    },
+    subcommands = {
+      IncidentCommand.ListIncidents.class,
+      IncidentCommand.Show.class,
+      IncidentCommand.Declare.class,
+      IncidentCommand.Update.class,
+      IncidentCommand.Resolve.class,
+      IncidentCommand.Postmortem.class,
+      IncidentCommand.Maintenance.class,
+      IncidentCommand.Components.class
+    })
 final class IncidentCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -87,7 +98,9 @@ final class IncidentCommand implements Runnable {
       ServerConfig config = options.load(ctx);
       try (Store store = Stores.open(ctx, config)) {
         Actor actor = Session.actor(ctx);
-        StatusService service = new StatusService(store.status(), Settings.status(config, config.http().port()), ctx.clock());
+        StatusService service =
+            new StatusService(
+                store.status(), Settings.status(config, config.http().port()), ctx.clock());
         service.ensureDefaults(actor);
         return run(new Local(service, actor), out);
       }
@@ -101,7 +114,8 @@ final class IncidentCommand implements Runnable {
         ProvisioningCommand.printJson(out, i);
         return 0;
       }
-      out.printf("%s  %s  [%s, impact %s]%n", i.id(), i.name(), i.status().wire(), i.impact().wire());
+      out.printf(
+          "%s  %s  [%s, impact %s]%n", i.id(), i.name(), i.status().wire(), i.impact().wire());
       if (i.scheduledFor() != null) {
         out.printf("  scheduled %s - %s%n", i.scheduledFor(), i.scheduledUntil());
       }
@@ -111,7 +125,10 @@ final class IncidentCommand implements Runnable {
         out.println("  components: " + String.join(", ", parts));
       }
       if (i.monitor() != null) {
-        out.println("  declared by monitor " + i.monitor() + (i.tenants().isEmpty() ? "" : "; tenants: " + String.join(", ", i.tenants())));
+        out.println(
+            "  declared by monitor "
+                + i.monitor()
+                + (i.tenants().isEmpty() ? "" : "; tenants: " + String.join(", ", i.tenants())));
       }
       for (IncidentUpdate u : i.updates()) {
         out.printf("  %s  %-14s %s%n", u.createdAt(), u.status().wire(), u.body());
@@ -124,7 +141,10 @@ final class IncidentCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List incidents (or maintenances), newest first.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List incidents (or maintenances), newest first.")
   static final class ListIncidents extends StatusSubcommand {
     @Option(names = "--open", description = "Only those not resolved or completed.")
     boolean open;
@@ -132,12 +152,17 @@ final class IncidentCommand implements Runnable {
     @Option(names = "--maintenance", description = "Maintenances instead of incidents.")
     boolean maintenance;
 
-    @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "At most N (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = {"-n", "--limit"},
+        paramLabel = "N",
+        description = "At most N (default ${DEFAULT-VALUE}).")
     int limit = 20;
 
     @Override
     int run(StatusOperations status, PrintWriter out) {
-      List<Incident> list = status.incidents(maintenance ? IncidentKind.MAINTENANCE : IncidentKind.INCIDENT, open, limit);
+      List<Incident> list =
+          status.incidents(
+              maintenance ? IncidentKind.MAINTENANCE : IncidentKind.INCIDENT, open, limit);
       if (json) {
         ProvisioningCommand.printJson(out, list);
         return 0;
@@ -148,17 +173,26 @@ final class IncidentCommand implements Runnable {
       }
       Table t = new Table("ID", "CREATED", "STATUS", "IMPACT", "NAME", "BY");
       for (Incident i : list) {
-        t.row(i.id(), i.createdAt().toString(), i.status().wire(), i.impact().wire(), i.name(), i.monitor() == null ? "person"
-            : "monitor " + i.monitor());
+        t.row(
+            i.id(),
+            i.createdAt().toString(),
+            i.status().wire(),
+            i.impact().wire(),
+            i.name(),
+            i.monitor() == null ? "person" : "monitor " + i.monitor());
       }
       t.print(out);
       return 0;
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an incident with its timeline and postmortem.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Show an incident with its timeline and postmortem.")
   static final class Show extends StatusSubcommand {
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID")
+    String id;
 
     @Override
     int run(StatusOperations status, PrintWriter out) {
@@ -166,74 +200,141 @@ final class IncidentCommand implements Runnable {
     }
   }
 
-  @Command(name = "declare", mixinStandardHelpOptions = true,
-      description = "Declare an incident: its components take the status given, and subscribers are told.")
+  @Command(
+      name = "declare",
+      mixinStandardHelpOptions = true,
+      description =
+          "Declare an incident: its components take the status given, and subscribers are told.")
   static final class Declare extends StatusSubcommand {
-    @Parameters(paramLabel = "NAME", description = "What customers see, e.g. \"Calls to mobile networks failing\".") String name;
+    @Parameters(
+        paramLabel = "NAME",
+        description = "What customers see, e.g. \"Calls to mobile networks failing\".")
+    String name;
 
-    @Option(names = {"-m", "--message"}, required = true, paramLabel = "TEXT", description = "The first update: what is known.")
+    @Option(
+        names = {"-m", "--message"},
+        required = true,
+        paramLabel = "TEXT",
+        description = "The first update: what is known.")
     String message;
 
-    @Option(names = "--impact", required = true, paramLabel = "IMPACT", description = "none, minor, major or critical.")
+    @Option(
+        names = "--impact",
+        required = true,
+        paramLabel = "IMPACT",
+        description = "none, minor, major or critical.")
     String impact;
 
-    @Option(names = "--component", paramLabel = "ID=STATUS",
-        description = "An affected component and its status, e.g. outgoing-calls=partial_outage (repeatable; 'evertone incident components' "
-            + "lists them).")
+    @Option(
+        names = "--component",
+        paramLabel = "ID=STATUS",
+        description =
+            "An affected component and its status, e.g. outgoing-calls=partial_outage (repeatable; 'evertone incident components' "
+                + "lists them).")
     List<String> components = new ArrayList<>();
 
-    @Option(names = "--status", paramLabel = "STATUS", description = "investigating (default), identified, monitoring or resolved.")
+    @Option(
+        names = "--status",
+        paramLabel = "STATUS",
+        description = "investigating (default), identified, monitoring or resolved.")
     @Nullable String status;
 
     @Override
     int run(StatusOperations ops, PrintWriter out) {
-      return print(out, ops.declare(new NewIncident(name, status == null ? null : IncidentStatus.of(status), Impact.of(impact), message,
-          componentStatuses(components))));
+      return print(
+          out,
+          ops.declare(
+              new NewIncident(
+                  name,
+                  status == null ? null : IncidentStatus.of(status),
+                  Impact.of(impact),
+                  message,
+                  componentStatuses(components))));
     }
   }
 
-  @Command(name = "update", mixinStandardHelpOptions = true, description = "Add an update to an incident or a maintenance.")
+  @Command(
+      name = "update",
+      mixinStandardHelpOptions = true,
+      description = "Add an update to an incident or a maintenance.")
   static final class Update extends StatusSubcommand {
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID")
+    String id;
 
-    @Option(names = "--status", required = true, paramLabel = "STATUS",
-        description = "investigating, identified, monitoring, resolved (incidents); in_progress, verifying, completed (maintenance).")
+    @Option(
+        names = "--status",
+        required = true,
+        paramLabel = "STATUS",
+        description =
+            "investigating, identified, monitoring, resolved (incidents); in_progress, verifying, completed (maintenance).")
     String status;
 
-    @Option(names = {"-m", "--message"}, required = true, paramLabel = "TEXT") String message;
+    @Option(
+        names = {"-m", "--message"},
+        required = true,
+        paramLabel = "TEXT")
+    String message;
 
-    @Option(names = "--impact", paramLabel = "IMPACT", description = "A new impact (default: unchanged).")
+    @Option(
+        names = "--impact",
+        paramLabel = "IMPACT",
+        description = "A new impact (default: unchanged).")
     @Nullable String impact;
 
-    @Option(names = "--component", paramLabel = "ID=STATUS", description = "The affected components from now on (repeatable; default: "
-        + "unchanged).")
+    @Option(
+        names = "--component",
+        paramLabel = "ID=STATUS",
+        description = "The affected components from now on (repeatable; default: " + "unchanged).")
     List<String> components = new ArrayList<>();
 
     @Override
     int run(StatusOperations ops, PrintWriter out) {
-      return print(out, ops.update(id, new IncidentChange(IncidentStatus.of(status), message, impact == null ? null : Impact.of(impact),
-          components.isEmpty() ? null : componentStatuses(components))));
+      return print(
+          out,
+          ops.update(
+              id,
+              new IncidentChange(
+                  IncidentStatus.of(status),
+                  message,
+                  impact == null ? null : Impact.of(impact),
+                  components.isEmpty() ? null : componentStatuses(components))));
     }
   }
 
-  @Command(name = "resolve", mixinStandardHelpOptions = true, description = "Resolve an incident (final; its components recover).")
+  @Command(
+      name = "resolve",
+      mixinStandardHelpOptions = true,
+      description = "Resolve an incident (final; its components recover).")
   static final class Resolve extends StatusSubcommand {
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID")
+    String id;
 
-    @Option(names = {"-m", "--message"}, paramLabel = "TEXT", description = "Default: \"${DEFAULT-VALUE}\"")
+    @Option(
+        names = {"-m", "--message"},
+        paramLabel = "TEXT",
+        description = "Default: \"${DEFAULT-VALUE}\"")
     String message = "This incident has been resolved.";
 
     @Override
     int run(StatusOperations ops, PrintWriter out) {
-      return print(out, ops.update(id, new IncidentChange(IncidentStatus.RESOLVED, message, null, null)));
+      return print(
+          out, ops.update(id, new IncidentChange(IncidentStatus.RESOLVED, message, null, null)));
     }
   }
 
-  @Command(name = "postmortem", mixinStandardHelpOptions = true, description = "Publish the postmortem of a resolved incident.")
+  @Command(
+      name = "postmortem",
+      mixinStandardHelpOptions = true,
+      description = "Publish the postmortem of a resolved incident.")
   static final class Postmortem extends StatusSubcommand {
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID")
+    String id;
 
-    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The postmortem text (paragraphs apart by blank lines).")
+    @Option(
+        names = "--file",
+        required = true,
+        paramLabel = "FILE",
+        description = "The postmortem text (paragraphs apart by blank lines).")
     Path file;
 
     @Override
@@ -242,28 +343,52 @@ final class IncidentCommand implements Runnable {
     }
   }
 
-  @Command(name = "maintenance", mixinStandardHelpOptions = true,
-      description = "Plan a maintenance: at --start its components go under maintenance, at --end they are operational again.")
+  @Command(
+      name = "maintenance",
+      mixinStandardHelpOptions = true,
+      description =
+          "Plan a maintenance: at --start its components go under maintenance, at --end they are operational again.")
   static final class Maintenance extends StatusSubcommand {
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME")
+    String name;
 
-    @Option(names = {"-m", "--message"}, required = true, paramLabel = "TEXT") String message;
+    @Option(
+        names = {"-m", "--message"},
+        required = true,
+        paramLabel = "TEXT")
+    String message;
 
-    @Option(names = "--start", required = true, paramLabel = "TIME", description = "2026-12-01T02:00:00Z, or +2h.") String start;
+    @Option(
+        names = "--start",
+        required = true,
+        paramLabel = "TIME",
+        description = "2026-12-01T02:00:00Z, or +2h.")
+    String start;
 
-    @Option(names = "--end", required = true, paramLabel = "TIME") String end;
+    @Option(names = "--end", required = true, paramLabel = "TIME")
+    String end;
 
-    @Option(names = "--component", paramLabel = "ID", description = "A component under maintenance (repeatable).")
+    @Option(
+        names = "--component",
+        paramLabel = "ID",
+        description = "A component under maintenance (repeatable).")
     List<String> components = new ArrayList<>();
 
     @Override
     int run(StatusOperations ops, PrintWriter out) {
       java.time.Clock clock = Main.context(spec).clock();
-      return print(out, ops.schedule(new NewMaintenance(name, message, Times.parse(start, clock), Times.parse(end, clock), components)));
+      return print(
+          out,
+          ops.schedule(
+              new NewMaintenance(
+                  name, message, Times.parse(start, clock), Times.parse(end, clock), components)));
     }
   }
 
-  @Command(name = "components", mixinStandardHelpOptions = true, description = "List the status page's components and their status.")
+  @Command(
+      name = "components",
+      mixinStandardHelpOptions = true,
+      description = "List the status page's components and their status.")
   static final class Components extends StatusSubcommand {
     @Override
     int run(StatusOperations ops, PrintWriter out) {
@@ -286,7 +411,9 @@ final class IncidentCommand implements Runnable {
     for (String p : pairs) {
       int eq = p.indexOf('=');
       if (eq <= 0) {
-        throw new ValidationException("component", "'" + p + "' is not ID=STATUS, e.g. sip-registration=degraded_performance");
+        throw new ValidationException(
+            "component",
+            "'" + p + "' is not ID=STATUS, e.g. sip-registration=degraded_performance");
       }
       out.put(p.substring(0, eq), ComponentStatus.of(p.substring(eq + 1)));
     }
@@ -337,18 +464,22 @@ final class IncidentCommand implements Runnable {
 
     @Override
     public List<Component> components() {
-      return api.call("GET", BASE + "/components", null, new TypeReference<List<Component>>() { });
+      return api.call("GET", BASE + "/components", null, new TypeReference<List<Component>>() {});
     }
 
     @Override
     public List<Incident> incidents(IncidentKind kind, boolean open, int limit) {
-      return api.call("GET", BASE + "/incidents?kind=" + kind.wire() + "&open=" + open + "&limit=" + limit, null,
-          new TypeReference<List<Incident>>() { });
+      return api.call(
+          "GET",
+          BASE + "/incidents?kind=" + kind.wire() + "&open=" + open + "&limit=" + limit,
+          null,
+          new TypeReference<List<Incident>>() {});
     }
 
     @Override
     public Incident incident(String id) {
-      return api.call("GET", BASE + "/incidents/" + RemoteProvisioning.enc(id), null, Incident.class);
+      return api.call(
+          "GET", BASE + "/incidents/" + RemoteProvisioning.enc(id), null, Incident.class);
     }
 
     @Override
@@ -369,12 +500,20 @@ final class IncidentCommand implements Runnable {
       body.put("body", c.body());
       body.put("impact", c.impact() == null ? null : c.impact().wire());
       body.put("components", c.components() == null ? null : wire(c.components()));
-      return api.call("POST", BASE + "/incidents/" + RemoteProvisioning.enc(id) + "/updates", body, Incident.class);
+      return api.call(
+          "POST",
+          BASE + "/incidents/" + RemoteProvisioning.enc(id) + "/updates",
+          body,
+          Incident.class);
     }
 
     @Override
     public Incident postmortem(String id, String text) {
-      return api.call("PUT", BASE + "/incidents/" + RemoteProvisioning.enc(id) + "/postmortem", Map.of("body", text), Incident.class);
+      return api.call(
+          "PUT",
+          BASE + "/incidents/" + RemoteProvisioning.enc(id) + "/postmortem",
+          Map.of("body", text),
+          Incident.class);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.evertone.cli;
 
-import dev.evertone.provisioning.template.TemplateException;
 import dev.evertone.config.ConfigException;
+import dev.evertone.provisioning.template.TemplateException;
 import dev.evertone.store.StoreException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -12,8 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code evertone} command: the administration commands of this module, after the commands that run a server
- * ({@code serve}, {@code stun}), which the server module hands in.
+ * The {@code evertone} command: the administration commands of this module, after the commands that
+ * run a server ({@code serve}, {@code stun}), which the server module hands in.
  */
 @Command(
     name = "evertone",
@@ -30,8 +30,11 @@ import picocli.CommandLine.Spec;
       "  evertone serve",
       ""
     },
-    footer = {"", "Provisioning commands work on the local store, or on a running server with --server URL (token in $EVERTONE_TOKEN).",
-        "Run 'evertone help COMMAND' for the options of a command."})
+    footer = {
+      "",
+      "Provisioning commands work on the local store, or on a running server with --server URL (token in $EVERTONE_TOKEN).",
+      "Run 'evertone help COMMAND' for the options of a command."
+    })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 
@@ -56,16 +59,34 @@ public final class Main implements Runnable {
   }
 
   /** The administration commands, in the order help lists them. */
-  private static final List<Class<?>> COMMANDS = List.of(DomainCommand.class, UserCommand.class, DeviceCommand.class, LineCommand.class,
-      ImportCommand.class, ExportCommand.class, TemplateCommand.class, CredentialsCommand.class, AuditCommand.class, TokenCommand.class,
-      TlsCommand.class, RegistrationsCommand.class, TrunkCommand.class, NumberCommand.class, ForwardCommand.class, DialPlanCommand.class,
-      IncidentCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class);
+  private static final List<Class<?>> COMMANDS =
+      List.of(
+          DomainCommand.class,
+          UserCommand.class,
+          DeviceCommand.class,
+          LineCommand.class,
+          ImportCommand.class,
+          ExportCommand.class,
+          TemplateCommand.class,
+          CredentialsCommand.class,
+          AuditCommand.class,
+          TokenCommand.class,
+          TlsCommand.class,
+          RegistrationsCommand.class,
+          TrunkCommand.class,
+          NumberCommand.class,
+          ForwardCommand.class,
+          DialPlanCommand.class,
+          IncidentCommand.class,
+          ConfigCommand.class,
+          CommandLine.HelpCommand.class);
 
   /**
-   * The command line with evertone's error handling: a clear one-line message and exit code 1. {@code serverCommands}
-   * (picocli command classes) come first.
+   * The command line with evertone's error handling: a clear one-line message and exit code 1.
+   * {@code serverCommands} (picocli command classes) come first.
    */
-  public static CommandLine commandLine(CliContext context, PrintWriter out, PrintWriter err, List<Class<?>> serverCommands) {
+  public static CommandLine commandLine(
+      CliContext context, PrintWriter out, PrintWriter err, List<Class<?>> serverCommands) {
     CommandLine cl = new CommandLine(new Main(context));
     for (Class<?> c : serverCommands) {
       cl.addSubcommand(c);
@@ -75,20 +96,26 @@ public final class Main implements Runnable {
     }
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      commandLine.getErr().println("error: " + explain(ex));
-      commandLine.getErr().flush();
-      return 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          commandLine.getErr().println("error: " + explain(ex));
+          commandLine.getErr().flush();
+          return 1;
+        });
     return cl;
   }
 
   static String explain(Throwable ex) {
     if (ex instanceof BindException || ex.getCause() instanceof BindException) {
-      return "cannot open a socket: " + ex.getMessage() + ". Is another server using the port? Change it, e.g. --set sip.udp-port=5070";
+      return "cannot open a socket: "
+          + ex.getMessage()
+          + ". Is another server using the port? Change it, e.g. --set sip.udp-port=5070";
     }
-    if (ex instanceof ConfigException || ex instanceof StoreException || ex instanceof IllegalArgumentException
-        || ex instanceof TemplateException || ex instanceof IllegalStateException) {
+    if (ex instanceof ConfigException
+        || ex instanceof StoreException
+        || ex instanceof IllegalArgumentException
+        || ex instanceof TemplateException
+        || ex instanceof IllegalStateException) {
       return ex.getMessage();
     }
     return ex.toString();

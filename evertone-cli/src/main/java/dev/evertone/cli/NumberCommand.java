@@ -10,10 +10,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "number", mixinStandardHelpOptions = true,
-    description = {"Manage a domain's phone numbers (DIDs): a call from one of its trunks to a number rings the number's extension, "
-        + "and the extension's calls out show it to the carrier as the caller's number."},
-    subcommands = {NumberCommand.SetNumber.class, NumberCommand.ListNumbers.class, NumberCommand.RemoveNumber.class})
+@Command(
+    name = "number",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Manage a domain's phone numbers (DIDs): a call from one of its trunks to a number rings the number's extension, "
+          + "and the extension's calls out show it to the carrier as the caller's number."
+    },
+    subcommands = {
+      NumberCommand.SetNumber.class,
+      NumberCommand.ListNumbers.class,
+      NumberCommand.RemoveNumber.class
+    })
 final class NumberCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -22,16 +30,26 @@ final class NumberCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "set", mixinStandardHelpOptions = true, description = "Add a number, or point it to another extension.",
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = "Add a number, or point it to another extension.",
       footer = {"", "Example:", "  evertone number set example.com +4930123456 --extension 1001"})
   static final class SetNumber extends ProvisioningCommand {
     @Parameters(index = "0", paramLabel = "DOMAIN", description = "The domain.")
     String domain;
 
-    @Parameters(index = "1", paramLabel = "NUMBER", description = "The number in E.164: + country code and number.")
+    @Parameters(
+        index = "1",
+        paramLabel = "NUMBER",
+        description = "The number in E.164: + country code and number.")
     String number;
 
-    @Option(names = {"--extension", "-e"}, required = true, paramLabel = "EXT", description = "The extension it rings.")
+    @Option(
+        names = {"--extension", "-e"},
+        required = true,
+        paramLabel = "EXT",
+        description = "The extension it rings.")
     String extension;
 
     @Override
@@ -56,7 +74,12 @@ final class NumberCommand implements Runnable {
       if (json) {
         printJson(out, numbers);
       } else if (numbers.isEmpty()) {
-        out.println("no numbers in " + domain + "; add one with: evertone number set " + domain + " +4930123456 --extension 1001");
+        out.println(
+            "no numbers in "
+                + domain
+                + "; add one with: evertone number set "
+                + domain
+                + " +4930123456 --extension 1001");
       } else {
         Table t = new Table("NUMBER", "EXTENSION");
         numbers.forEach(n -> t.row(n.number(), n.extension()));

@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Prints the plan of an import or restore: the counts, then every change that touches an existing line,
- * device or user (updates, deletions, restores, skips), and creations up to a limit unless verbose.
+ * Prints the plan of an import or restore: the counts, then every change that touches an existing
+ * line, device or user (updates, deletions, restores, skips), and creations up to a limit unless
+ * verbose.
  */
 final class PlanPrinter {
   private static final int CREATES_SHOWN = 20;
@@ -39,15 +40,29 @@ final class PlanPrinter {
       out.println(line(i));
     }
     if (createsHidden > 0) {
-      out.println(String.format(Locale.ROOT, "  ... and %,d more to create (--verbose lists every one)", createsHidden));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "  ... and %,d more to create (--verbose lists every one)",
+              createsHidden));
     }
     if (plan.itemsOmitted() > 0) {
-      out.println(String.format(Locale.ROOT, "  ... and %,d more lines, counted above (--json lists the first %,d of each kind)",
-          plan.itemsOmitted(), 1000));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "  ... and %,d more lines, counted above (--json lists the first %,d of each kind)",
+              plan.itemsOmitted(),
+              1000));
     }
     for (DomainImpact d : plan.guard().domains()) {
-      out.println(String.format(Locale.ROOT, "credentials changed, deleted or restored in %s: %,d of %,d lines (%.1f%%)", d.domain(),
-          d.credentialChanges(), d.lines(), d.percent()));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "credentials changed, deleted or restored in %s: %,d of %,d lines (%.1f%%)",
+              d.domain(),
+              d.credentialChanges(),
+              d.lines(),
+              d.percent()));
     }
     if (!plan.createdDomains().isEmpty()) {
       out.println("domains created: " + String.join(", ", plan.createdDomains()));
@@ -59,11 +74,19 @@ final class PlanPrinter {
     if (s.rows() > 0) {
       sb.append(String.format(Locale.ROOT, "%,d rows: ", s.rows()));
     }
-    String counts = List.of(
-            count(s.created(), "to create"), count(s.updated(), "to update"), count(s.restored(), "to restore"),
-            count(s.recreated(), "to recreate"), count(s.deleted(), "to delete"), count(s.unchanged(), "unchanged"),
-            count(s.kept(), "kept (newer than the restore point)"), count(s.skipped(), "skipped"))
-        .stream().filter(c -> !c.isEmpty()).collect(Collectors.joining(", "));
+    String counts =
+        List.of(
+                count(s.created(), "to create"),
+                count(s.updated(), "to update"),
+                count(s.restored(), "to restore"),
+                count(s.recreated(), "to recreate"),
+                count(s.deleted(), "to delete"),
+                count(s.unchanged(), "unchanged"),
+                count(s.kept(), "kept (newer than the restore point)"),
+                count(s.skipped(), "skipped"))
+            .stream()
+            .filter(c -> !c.isEmpty())
+            .collect(Collectors.joining(", "));
     return sb.append(counts.isEmpty() ? "nothing to do" : counts).toString();
   }
 
@@ -72,7 +95,8 @@ final class PlanPrinter {
   }
 
   private static String line(PlanItem i) {
-    StringBuilder sb = new StringBuilder("  ").append(String.format("%-9s", i.action())).append(' ');
+    StringBuilder sb =
+        new StringBuilder("  ").append(String.format("%-9s", i.action())).append(' ');
     if (!i.entity().equals("line")) {
       sb.append(i.entity()).append(' ');
     }
@@ -81,7 +105,8 @@ final class PlanPrinter {
       sb.append("  (row ").append(i.row()).append(')');
     }
     if (!i.changes().isEmpty()) {
-      sb.append(": ").append(i.changes().stream().map(PlanPrinter::change).collect(Collectors.joining("; ")));
+      sb.append(": ")
+          .append(i.changes().stream().map(PlanPrinter::change).collect(Collectors.joining("; ")));
     }
     if (i.note() != null) {
       sb.append(" [").append(i.note()).append(']');

@@ -1,16 +1,18 @@
 package dev.evertone.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.evertone.http.ApiJson;
 import dev.evertone.provisioning.LargeChangeException;
 import dev.evertone.provisioning.Provisioning;
-import dev.evertone.http.ApiJson;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** A command that works on provisioning data, on the local store or on a server ({@code --server}). */
+/**
+ * A command that works on provisioning data, on the local store or on a server ({@code --server}).
+ */
 abstract class ProvisioningCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOptions options;
@@ -34,7 +36,10 @@ abstract class ProvisioningCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
-  /** A plan the guard refused: the plan (as asked, text or JSON), then the numbers on stderr; exit code 1. */
+  /**
+   * A plan the guard refused: the plan (as asked, text or JSON), then the numbers on stderr; exit
+   * code 1.
+   */
   int refused(PrintWriter out, LargeChangeException e, boolean json, boolean verbose) {
     if (json) {
       printJson(out, e.plan());

@@ -1,7 +1,7 @@
 package dev.evertone.cli;
 
-import dev.evertone.registrar.ContactPing;
 import dev.evertone.config.Durations;
+import dev.evertone.registrar.ContactPing;
 import dev.evertone.registrar.Registrations;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -15,9 +15,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "registrations", mixinStandardHelpOptions = true,
-    description = "Who is registered on a running server right now, and whether each device answers: what 'kamctl ul show' and"
-        + " Asterisk's 'pjsip show contacts' / 'pjsip qualify' do. Needs --server (or $EVERTONE_SERVER) and a token.",
+@Command(
+    name = "registrations",
+    mixinStandardHelpOptions = true,
+    description =
+        "Who is registered on a running server right now, and whether each device answers: what 'kamctl ul show' and"
+            + " Asterisk's 'pjsip show contacts' / 'pjsip qualify' do. Needs --server (or $EVERTONE_SERVER) and a token.",
     subcommands = {RegistrationsCommand.ListContacts.class, RegistrationsCommand.Ping.class})
 final class RegistrationsCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -27,10 +30,17 @@ final class RegistrationsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "The contacts registered now, for every line of DOMAIN or for one line: transport, the address the device registers"
-          + " from (after NAT), its User-Agent, seconds left, and for TCP/TLS/WebSocket whether its connection is open.",
-      footer = {"", "Example:", "  evertone registrations list example.com --auth-user 1001 --server http://127.0.0.1:8080"})
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description =
+          "The contacts registered now, for every line of DOMAIN or for one line: transport, the address the device registers"
+              + " from (after NAT), its User-Agent, seconds left, and for TCP/TLS/WebSocket whether its connection is open.",
+      footer = {
+        "",
+        "Example:",
+        "  evertone registrations list example.com --auth-user 1001 --server http://127.0.0.1:8080"
+      })
   static final class ListContacts implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin RemoteOptions remote;
@@ -41,33 +51,57 @@ final class RegistrationsCommand implements Runnable {
     @Option(names = "--auth-user", paramLabel = "USER", description = "Only this line.")
     @Nullable String authUser;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N lines (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "1000",
+        description = "At most N lines (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
     public Integer call() {
-      List<Registrations.Contact> contacts = remote.running(Main.context(spec), "registrations list")
-          .registrations(domain, authUser, limit);
+      List<Registrations.Contact> contacts =
+          remote
+              .running(Main.context(spec), "registrations list")
+              .registrations(domain, authUser, limit);
       PrintWriter out = spec.commandLine().getOut();
       if (contacts.isEmpty()) {
-        out.println(authUser == null ? "no device of " + domain + " is registered" : authUser + "@" + domain + " is not registered");
+        out.println(
+            authUser == null
+                ? "no device of " + domain + " is registered"
+                : authUser + "@" + domain + " is not registered");
         return 0;
       }
-      Table t = new Table("AOR", "CONTACT", "TRANSPORT", "SOURCE", "EXPIRES", "CONNECTION", "USER-AGENT");
+      Table t =
+          new Table("AOR", "CONTACT", "TRANSPORT", "SOURCE", "EXPIRES", "CONNECTION", "USER-AGENT");
       for (Registrations.Contact c : contacts) {
-        t.row(c.aor(), c.contact(), c.transport(), c.source(), c.expiresIn() + "s",
-            c.connected() == null ? "-" : c.connected() ? "open" : "closed", c.userAgent() == null ? "-" : c.userAgent());
+        t.row(
+            c.aor(),
+            c.contact(),
+            c.transport(),
+            c.source(),
+            c.expiresIn() + "s",
+            c.connected() == null ? "-" : c.connected() ? "open" : "closed",
+            c.userAgent() == null ? "-" : c.userAgent());
       }
       t.print(out);
       return 0;
     }
   }
 
-  @Command(name = "ping", mixinStandardHelpOptions = true,
-      description = {"Sends OPTIONS to every registered contact of a line, each the way a call would reach it: over the TLS, WebSocket or"
-          + " TCP connection it registered on, or to the UDP address its REGISTER came from. Any final response means reachable.",
-          "Exit code 0 when every contact answered, 3 when one did not, 4 when the line has no contact."},
-      footer = {"", "Example:", "  evertone registrations ping example.com 1001 --timeout 3s --server http://127.0.0.1:8080"})
+  @Command(
+      name = "ping",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Sends OPTIONS to every registered contact of a line, each the way a call would reach it: over the TLS, WebSocket or"
+            + " TCP connection it registered on, or to the UDP address its REGISTER came from. Any final response means reachable.",
+        "Exit code 0 when every contact answered, 3 when one did not, 4 when the line has no contact."
+      },
+      footer = {
+        "",
+        "Example:",
+        "  evertone registrations ping example.com 1001 --timeout 3s --server http://127.0.0.1:8080"
+      })
   static final class Ping implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin RemoteOptions remote;
@@ -78,24 +112,36 @@ final class RegistrationsCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "AUTH_USER", description = "The line.")
     String authUser;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        defaultValue = "5s",
         description = "How long to wait for the answers, up to 32s (default: ${DEFAULT-VALUE}).")
     String timeout;
 
     @Override
     public Integer call() {
       Duration wait = Durations.parse(timeout);
-      List<ContactPing.Result> results = remote.running(Main.context(spec), "registrations ping").ping(domain, authUser, wait.toMillis());
+      List<ContactPing.Result> results =
+          remote
+              .running(Main.context(spec), "registrations ping")
+              .ping(domain, authUser, wait.toMillis());
       PrintWriter out = spec.commandLine().getOut();
       if (results.isEmpty()) {
-        spec.commandLine().getErr().println(authUser + "@" + domain + " has no registered contact to ping");
+        spec.commandLine()
+            .getErr()
+            .println(authUser + "@" + domain + " has no registered contact to ping");
         return 4;
       }
       Table t = new Table("CONTACT", "VIA", "ANSWER", "MS", "USER-AGENT");
       boolean all = true;
       for (ContactPing.Result r : results) {
         all &= r.reachable();
-        t.row(r.contact(), r.source(), r.reachable() ? r.status() + " " + r.reason() : "unreachable: " + r.reason(), Long.toString(r.millis()),
+        t.row(
+            r.contact(),
+            r.source(),
+            r.reachable() ? r.status() + " " + r.reason() : "unreachable: " + r.reason(),
+            Long.toString(r.millis()),
             r.userAgent() == null ? "-" : r.userAgent());
       }
       t.print(out);

@@ -1,17 +1,15 @@
 package dev.evertone.cli;
 
-import dev.evertone.store.routing.PhoneNumber;
-import dev.evertone.store.routing.DialPlan;
-import dev.evertone.provisioning.TrunkSpec;
-import dev.evertone.provisioning.TrunkInfo;
-import dev.evertone.provisioning.ForwardInfo;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
+import dev.evertone.http.ApiError;
+import dev.evertone.http.ApiJson;
 import dev.evertone.provisioning.CredentialVersion;
 import dev.evertone.provisioning.DeviceCreated;
 import dev.evertone.provisioning.DeviceInfo;
 import dev.evertone.provisioning.DeviceUpdate;
 import dev.evertone.provisioning.DomainInfo;
+import dev.evertone.provisioning.ForwardInfo;
 import dev.evertone.provisioning.ImportOptions;
 import dev.evertone.provisioning.NewDevice;
 import dev.evertone.provisioning.NewLine;
@@ -19,13 +17,15 @@ import dev.evertone.provisioning.PlanResult;
 import dev.evertone.provisioning.Provisioning;
 import dev.evertone.provisioning.RestoreRequest;
 import dev.evertone.provisioning.SecretChanged;
+import dev.evertone.provisioning.TrunkInfo;
+import dev.evertone.provisioning.TrunkSpec;
 import dev.evertone.provisioning.UserInfo;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.registrar.ContactPing;
-import dev.evertone.http.ApiError;
-import dev.evertone.http.ApiJson;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.store.audit.AuditEvent;
+import dev.evertone.store.routing.DialPlan;
+import dev.evertone.store.routing.PhoneNumber;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,19 +47,21 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The provisioning operations on a running server, through its admin API: what the command line uses
- * with {@code --server}. A failure the server reports comes back as the exception a local call throws,
- * so that every command behaves the same either way.
+ * The provisioning operations on a running server, through its admin API: what the command line
+ * uses with {@code --server}. A failure the server reports comes back as the exception a local call
+ * throws, so that every command behaves the same either way.
  */
 final class RemoteProvisioning implements Provisioning {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
   private final String token;
 
   RemoteProvisioning(String server, String token) {
     String s = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
     if (!s.startsWith("http://") && !s.startsWith("https://")) {
-      throw new IllegalArgumentException("--server must be an http:// or https:// URL, e.g. http://127.0.0.1:8080");
+      throw new IllegalArgumentException(
+          "--server must be an http:// or https:// URL, e.g. http://127.0.0.1:8080");
     }
     this.base = s + "/api/v1";
     this.token = token;
@@ -71,11 +73,12 @@ final class RemoteProvisioning implements Provisioning {
 
   private static String query(Map<String, ?> params) {
     List<String> parts = new ArrayList<>();
-    params.forEach((k, v) -> {
-      if (v != null) {
-        parts.add(k + "=" + enc(String.valueOf(v)));
-      }
-    });
+    params.forEach(
+        (k, v) -> {
+          if (v != null) {
+            parts.add(k + "=" + enc(String.valueOf(v)));
+          }
+        });
     return parts.isEmpty() ? "" : "?" + String.join("&", parts);
   }
 
@@ -87,9 +90,13 @@ final class RemoteProvisioning implements Provisioning {
     return m;
   }
 
-  private HttpResponse<InputStream> send(String method, String path, HttpRequest.BodyPublisher body, @Nullable String contentType) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-        .header("Accept", "application/json").method(method, body);
+  private HttpResponse<InputStream> send(
+      String method, String path, HttpRequest.BodyPublisher body, @Nullable String contentType) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", "application/json")
+            .method(method, body);
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -97,8 +104,11 @@ final class RemoteProvisioning implements Provisioning {
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (ConnectException e) {
-      throw new IllegalStateException("cannot reach the server at " + base + " (is 'evertone serve' running, and is http.host/http.port"
-          + " what --server says?)");
+      throw new IllegalStateException(
+          "cannot reach the server at "
+              + base
+              + " (is 'evertone serve' running, and is http.host/http.port"
+              + " what --server says?)");
     } catch (IOException e) {
       throw new IllegalStateException("the request to " + base + path + " failed: " + e);
     } catch (InterruptedException e) {
@@ -110,11 +120,20 @@ final class RemoteProvisioning implements Provisioning {
       try (InputStream in = r.body()) {
         error = ApiJson.MAPPER.readValue(in, ApiError.class);
       } catch (IOException e) {
-        throw new IllegalStateException("the server answered " + r.statusCode() + " to " + method + " " + path + " without an error body");
+        throw new IllegalStateException(
+            "the server answered "
+                + r.statusCode()
+                + " to "
+                + method
+                + " "
+                + path
+                + " without an error body");
       }
       if (error.status() == 401) {
-        throw new IllegalStateException("the server refused the token: " + error.message()
-            + " (give the token in $EVERTONE_TOKEN or --token-file)");
+        throw new IllegalStateException(
+            "the server refused the token: "
+                + error.message()
+                + " (give the token in $EVERTONE_TOKEN or --token-file)");
       }
       throw error.toException();
     }
@@ -122,11 +141,15 @@ final class RemoteProvisioning implements Provisioning {
   }
 
   <T> T call(String method, String path, @Nullable Object body, TypeReference<T> type) {
-    return read(send(method, path, json(body), body == null ? null : "application/json"), ApiJson.MAPPER.getTypeFactory().constructType(type));
+    return read(
+        send(method, path, json(body), body == null ? null : "application/json"),
+        ApiJson.MAPPER.getTypeFactory().constructType(type));
   }
 
   <T> T call(String method, String path, @Nullable Object body, Class<T> type) {
-    return read(send(method, path, json(body), body == null ? null : "application/json"), ApiJson.MAPPER.constructType(type));
+    return read(
+        send(method, path, json(body), body == null ? null : "application/json"),
+        ApiJson.MAPPER.constructType(type));
   }
 
   private void callNoContent(String method, String path) {
@@ -152,7 +175,8 @@ final class RemoteProvisioning implements Provisioning {
     try (InputStream in = r.body()) {
       return ApiJson.MAPPER.readValue(in, type);
     } catch (IOException e) {
-      throw new IllegalStateException("the server's answer could not be read: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the server's answer could not be read: " + e.getMessage(), e);
     }
   }
 
@@ -178,7 +202,10 @@ final class RemoteProvisioning implements Provisioning {
   }
 
   private int devicesOf(String domain) {
-    return domains().stream().filter(x -> x.name().equalsIgnoreCase(domain)).mapToInt(DomainInfo::devices).sum();
+    return domains().stream()
+        .filter(x -> x.name().equalsIgnoreCase(domain))
+        .mapToInt(DomainInfo::devices)
+        .sum();
   }
 
   @Override
@@ -208,7 +235,10 @@ final class RemoteProvisioning implements Provisioning {
 
   @Override
   public List<DeviceInfo> devices(String domain, @Nullable String mac, @Nullable String authUser) {
-    return call("GET", d(domain) + "/devices" + query(params("mac", mac, "auth_user", authUser)), null,
+    return call(
+        "GET",
+        d(domain) + "/devices" + query(params("mac", mac, "auth_user", authUser)),
+        null,
         new TypeReference<List<DeviceInfo>>() {});
   }
 
@@ -219,8 +249,15 @@ final class RemoteProvisioning implements Provisioning {
 
   @Override
   public DeviceCreated addDevice(NewDevice device) {
-    NewDevice body = new NewDevice(null, device.extension(), device.displayName(), device.mac(), device.model(), device.description(),
-        device.lines());
+    NewDevice body =
+        new NewDevice(
+            null,
+            device.extension(),
+            device.displayName(),
+            device.mac(),
+            device.model(),
+            device.description(),
+            device.lines());
     return call("POST", d(device.domain()) + "/devices", body, DeviceCreated.class);
   }
 
@@ -248,38 +285,81 @@ final class RemoteProvisioning implements Provisioning {
   public SecretChanged setSecret(String domain, String authUser, @Nullable String secret) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("secret", secret);
-    return call("PUT", d(domain) + "/lines/" + enc(authUser) + "/secret", body, SecretChanged.class);
+    return call(
+        "PUT", d(domain) + "/lines/" + enc(authUser) + "/secret", body, SecretChanged.class);
   }
 
   @Override
   public List<CredentialVersion> history(String domain, String authUser) {
-    return call("GET", d(domain) + "/lines/" + enc(authUser) + "/history", null, new TypeReference<List<CredentialVersion>>() {});
+    return call(
+        "GET",
+        d(domain) + "/lines/" + enc(authUser) + "/history",
+        null,
+        new TypeReference<List<CredentialVersion>>() {});
   }
 
-  /** The contacts registered now (not part of {@link dev.evertone.provisioning.Provisioning}: only a running server has them). */
+  /**
+   * The contacts registered now (not part of {@link dev.evertone.provisioning.Provisioning}: only a
+   * running server has them).
+   */
   List<Registrations.Contact> registrations(String domain, @Nullable String authUser, int limit) {
-    return call("GET", d(domain) + "/registrations" + query(params("auth_user", authUser, "limit", limit)), null,
+    return call(
+        "GET",
+        d(domain) + "/registrations" + query(params("auth_user", authUser, "limit", limit)),
+        null,
         new TypeReference<List<Registrations.Contact>>() {});
   }
 
   List<ContactPing.Result> ping(String domain, String authUser, long timeoutMillis) {
-    return call("POST", d(domain) + "/lines/" + enc(authUser) + "/ping" + query(params("timeout_ms", timeoutMillis)), null,
+    return call(
+        "POST",
+        d(domain)
+            + "/lines/"
+            + enc(authUser)
+            + "/ping"
+            + query(params("timeout_ms", timeoutMillis)),
+        null,
         new TypeReference<List<ContactPing.Result>>() {});
   }
 
   @Override
   public PlanResult importFile(byte[] content, ImportOptions options) {
-    String path = "/imports" + query(params("format", options.format() == null ? null : options.format().name().toLowerCase(Locale.ROOT),
-        "file_name", options.fileName(), "dry_run", options.dryRun(), "confirm_large", options.confirmLarge(), "create_domains",
-        options.createDomains()));
-    return read(send("POST", path, HttpRequest.BodyPublishers.ofByteArray(content), "application/octet-stream"),
+    String path =
+        "/imports"
+            + query(
+                params(
+                    "format",
+                    options.format() == null
+                        ? null
+                        : options.format().name().toLowerCase(Locale.ROOT),
+                    "file_name",
+                    options.fileName(),
+                    "dry_run",
+                    options.dryRun(),
+                    "confirm_large",
+                    options.confirmLarge(),
+                    "create_domains",
+                    options.createDomains()));
+    return read(
+        send(
+            "POST",
+            path,
+            HttpRequest.BodyPublishers.ofByteArray(content),
+            "application/octet-stream"),
         ApiJson.MAPPER.constructType(PlanResult.class));
   }
 
   @Override
   public void export(Format format, @Nullable String domain, OutputStream out) {
-    try (InputStream in = send("GET", "/export" + query(params("format", format.name().toLowerCase(Locale.ROOT), "domain", domain)),
-        HttpRequest.BodyPublishers.noBody(), null).body()) {
+    try (InputStream in =
+        send(
+                "GET",
+                "/export"
+                    + query(
+                        params("format", format.name().toLowerCase(Locale.ROOT), "domain", domain)),
+                HttpRequest.BodyPublishers.noBody(),
+                null)
+            .body()) {
       in.transferTo(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -293,7 +373,10 @@ final class RemoteProvisioning implements Provisioning {
 
   @Override
   public List<AuditEvent> audit(@Nullable String batch, @Nullable Instant since, int limit) {
-    return call("GET", "/audit" + query(params("batch", batch, "since", since, "limit", limit)), null,
+    return call(
+        "GET",
+        "/audit" + query(params("batch", batch, "since", since, "limit", limit)),
+        null,
         new TypeReference<List<AuditEvent>>() {});
   }
 
@@ -319,7 +402,11 @@ final class RemoteProvisioning implements Provisioning {
 
   @Override
   public PhoneNumber putNumber(String domain, String number, String extension) {
-    return call("PUT", d(domain) + "/numbers/" + enc(number), Map.of("extension", extension), PhoneNumber.class);
+    return call(
+        "PUT",
+        d(domain) + "/numbers/" + enc(number),
+        Map.of("extension", extension),
+        PhoneNumber.class);
   }
 
   @Override
@@ -329,15 +416,24 @@ final class RemoteProvisioning implements Provisioning {
 
   @Override
   public List<ForwardInfo> forwarding(String domain, String extension) {
-    return call("GET", d(domain) + "/users/" + enc(extension) + "/forwarding", null, new TypeReference<List<ForwardInfo>>() {});
+    return call(
+        "GET",
+        d(domain) + "/users/" + enc(extension) + "/forwarding",
+        null,
+        new TypeReference<List<ForwardInfo>>() {});
   }
 
   @Override
-  public ForwardInfo setForwarding(String domain, String extension, String kind, String target, @Nullable Integer afterSeconds) {
+  public ForwardInfo setForwarding(
+      String domain, String extension, String kind, String target, @Nullable Integer afterSeconds) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("target", target);
     body.put("after_seconds", afterSeconds);
-    return call("PUT", d(domain) + "/users/" + enc(extension) + "/forwarding/" + enc(kind), body, ForwardInfo.class);
+    return call(
+        "PUT",
+        d(domain) + "/users/" + enc(extension) + "/forwarding/" + enc(kind),
+        body,
+        ForwardInfo.class);
   }
 
   @Override
@@ -351,7 +447,8 @@ final class RemoteProvisioning implements Provisioning {
   }
 
   @Override
-  public DialPlan setDialPlan(String domain, String countryCode, String nationalPrefix, String internationalPrefix) {
+  public DialPlan setDialPlan(
+      String domain, String countryCode, String nationalPrefix, String internationalPrefix) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("country_code", countryCode);
     body.put("national_prefix", nationalPrefix);

@@ -18,20 +18,26 @@ final class SecretFiles {
     }
     Files.deleteIfExists(file);
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
     }
-    return Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    return Files.newOutputStream(
+        file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
   }
 
-  /** A secret kept in a file (its first line, without the line break), so that it never shows on a command line. */
+  /**
+   * A secret kept in a file (its first line, without the line break), so that it never shows on a
+   * command line.
+   */
   static String read(Path file) {
     try {
       String text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
       String first = text.lines().findFirst().orElse("").strip();
       if (first.isEmpty()) {
-        throw new IllegalArgumentException(file + " is empty; write the password on its first line");
+        throw new IllegalArgumentException(
+            file + " is empty; write the password on its first line");
       }
       return first;
     } catch (IOException e) {

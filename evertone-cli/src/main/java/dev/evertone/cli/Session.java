@@ -1,10 +1,10 @@
 package dev.evertone.cli;
 
+import dev.evertone.config.ServerConfig;
 import dev.evertone.config.Settings;
 import dev.evertone.provisioning.Progress;
 import dev.evertone.provisioning.Provisioning;
 import dev.evertone.provisioning.ProvisioningService;
-import dev.evertone.config.ServerConfig;
 import dev.evertone.store.Actor;
 import dev.evertone.store.Store;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +20,10 @@ final class Session implements AutoCloseable {
     this.store = store;
   }
 
-  /** Opens the store, or connects to {@code --server}; long operations report their steps to standard error. */
+  /**
+   * Opens the store, or connects to {@code --server}; long operations report their steps to
+   * standard error.
+   */
   static Session open(CommandSpec spec, ConfigOptions config, RemoteOptions remote) {
     CliContext ctx = Main.context(spec);
     String server = remote.server(ctx);
@@ -29,12 +32,14 @@ final class Session implements AutoCloseable {
     }
     ServerConfig cfg = config.load(ctx);
     Store store = Stores.open(ctx, cfg);
-    Progress progress = step -> {
-      spec.commandLine().getErr().println("  " + step);
-      spec.commandLine().getErr().flush();
-    };
-    ProvisioningService service = new ProvisioningService(store, Settings.provisioning(cfg), ctx.clock(), actor(ctx))
-        .withProgress(progress);
+    Progress progress =
+        step -> {
+          spec.commandLine().getErr().println("  " + step);
+          spec.commandLine().getErr().flush();
+        };
+    ProvisioningService service =
+        new ProvisioningService(store, Settings.provisioning(cfg), ctx.clock(), actor(ctx))
+            .withProgress(progress);
     return new Session(service, store);
   }
 

@@ -1,7 +1,7 @@
 package dev.evertone.cli;
 
-import dev.evertone.config.Settings;
 import dev.evertone.config.ServerConfig;
+import dev.evertone.config.Settings;
 import dev.evertone.store.Store;
 import dev.evertone.store.jdbc.JdbcStore;
 

@@ -1,7 +1,7 @@
 package dev.evertone.cli;
 
-import dev.evertone.store.admin.AdminToken;
 import dev.evertone.store.Store;
+import dev.evertone.store.admin.AdminToken;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,13 +11,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "token", mixinStandardHelpOptions = true,
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
     description = {
       "Manage admin API tokens. Only a hash of each token is stored; the token is shown once, when created.",
       "Use one: curl -H \"Authorization: Bearer $EVERTONE_TOKEN\" http://127.0.0.1:8080/api/v1/domains",
       "Tokens are managed on the machine that holds the store, never through the API."
     },
-    subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
+    subcommands = {
+      TokenCommand.Create.class,
+      TokenCommand.ListTokens.class,
+      TokenCommand.Revoke.class
+    })
 final class TokenCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -26,12 +32,17 @@ final class TokenCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token; its name is the actor in the audit log.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Create a token; its name is the actor in the audit log.")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions options;
 
-    @Parameters(paramLabel = "NAME", description = "A name for who or what uses it, e.g. crm-sync or alice.")
+    @Parameters(
+        paramLabel = "NAME",
+        description = "A name for who or what uses it, e.g. crm-sync or alice.")
     String name;
 
     @Override
@@ -42,13 +53,17 @@ final class TokenCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         out.println("created token " + name + ":");
         out.println(token);
-        out.println("(shown only this once; store it in a secret manager, or export EVERTONE_TOKEN=... for the CLI's --server)");
+        out.println(
+            "(shown only this once; store it in a secret manager, or export EVERTONE_TOKEN=... for the CLI's --server)");
       }
       return 0;
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List tokens (names and dates only).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List tokens (names and dates only).")
   static final class ListTokens implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions options;
@@ -64,15 +79,23 @@ final class TokenCommand implements Runnable {
           return 0;
         }
         Table t = new Table("NAME", "CREATED", "BY", "LAST USED");
-        tokens.forEach(k -> t.row(k.name(), k.createdAt().toString(), k.createdBy(), k.lastUsedAt() == null ? "never" : k.lastUsedAt()
-            .toString()));
+        tokens.forEach(
+            k ->
+                t.row(
+                    k.name(),
+                    k.createdAt().toString(),
+                    k.createdBy(),
+                    k.lastUsedAt() == null ? "never" : k.lastUsedAt().toString()));
         t.print(out);
       }
       return 0;
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token: calls with it are refused at once.")
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = "Revoke a token: calls with it are refused at once.")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions options;

@@ -9,9 +9,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "user", mixinStandardHelpOptions = true,
-    description = "Manage users: the extensions of a domain (e.g. 1001), with a display name. Devices belong to users.",
-    subcommands = {UserCommand.AddUser.class, UserCommand.ListUsers.class, UserCommand.SetUser.class, UserCommand.RemoveUser.class})
+@Command(
+    name = "user",
+    mixinStandardHelpOptions = true,
+    description =
+        "Manage users: the extensions of a domain (e.g. 1001), with a display name. Devices belong to users.",
+    subcommands = {
+      UserCommand.AddUser.class,
+      UserCommand.ListUsers.class,
+      UserCommand.SetUser.class,
+      UserCommand.RemoveUser.class
+    })
 final class UserCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -22,13 +30,24 @@ final class UserCommand implements Runnable {
 
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user.")
   static final class AddUser extends ProvisioningCommand {
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The user's domain (must exist).")
+    @Option(
+        names = "--domain",
+        required = true,
+        paramLabel = "DOMAIN",
+        description = "The user's domain (must exist).")
     String domain;
 
-    @Option(names = {"--extension", "-e"}, required = true, paramLabel = "EXT", description = "The extension, e.g. 1001.")
+    @Option(
+        names = {"--extension", "-e"},
+        required = true,
+        paramLabel = "EXT",
+        description = "The extension, e.g. 1001.")
     String extension;
 
-    @Option(names = "--display-name", paramLabel = "NAME", description = "A name, e.g. 'Front desk'.")
+    @Option(
+        names = "--display-name",
+        paramLabel = "NAME",
+        description = "A name, e.g. 'Front desk'.")
     String displayName;
 
     @Override
@@ -39,7 +58,10 @@ final class UserCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users of a domain.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the users of a domain.")
   static final class ListUsers extends ProvisioningCommand {
     @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The domain.")
     String domain;
@@ -53,42 +75,83 @@ final class UserCommand implements Runnable {
       if (json) {
         printJson(out, users);
       } else if (users.isEmpty()) {
-        out.println("no users in " + domain + "; add one with: evertone user add --domain " + domain + " --extension 1001");
+        out.println(
+            "no users in "
+                + domain
+                + "; add one with: evertone user add --domain "
+                + domain
+                + " --extension 1001");
       } else {
         Table t = new Table("EXTENSION", "DISPLAY NAME", "DEVICES");
-        users.forEach(u -> t.row(u.extension(), u.displayName() == null ? "-" : u.displayName(), Integer.toString(u.devices())));
+        users.forEach(
+            u ->
+                t.row(
+                    u.extension(),
+                    u.displayName() == null ? "-" : u.displayName(),
+                    Integer.toString(u.devices())));
         t.print(out);
       }
       return 0;
     }
   }
 
-  @Command(name = "set", mixinStandardHelpOptions = true, description = "Change a user's display name.")
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = "Change a user's display name.")
   static final class SetUser extends ProvisioningCommand {
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The user's domain.")
+    @Option(
+        names = "--domain",
+        required = true,
+        paramLabel = "DOMAIN",
+        description = "The user's domain.")
     String domain;
 
-    @Option(names = {"--extension", "-e"}, required = true, paramLabel = "EXT", description = "The extension.")
+    @Option(
+        names = {"--extension", "-e"},
+        required = true,
+        paramLabel = "EXT",
+        description = "The extension.")
     String extension;
 
-    @Option(names = "--display-name", required = true, paramLabel = "NAME", description = "The new name ('' for none).")
+    @Option(
+        names = "--display-name",
+        required = true,
+        paramLabel = "NAME",
+        description = "The new name ('' for none).")
     String displayName;
 
     @Override
     int run(Provisioning p, PrintWriter out) {
       UserInfo u = p.updateUser(domain, extension, displayName);
-      out.println("user " + u.extension() + "@" + u.domain() + " is now " + (u.displayName() == null ? "without a display name" : "'"
-          + u.displayName() + "'"));
+      out.println(
+          "user "
+              + u.extension()
+              + "@"
+              + u.domain()
+              + " is now "
+              + (u.displayName() == null ? "without a display name" : "'" + u.displayName() + "'"));
       return 0;
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a user who owns no device.")
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      description = "Remove a user who owns no device.")
   static final class RemoveUser extends ProvisioningCommand {
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The user's domain.")
+    @Option(
+        names = "--domain",
+        required = true,
+        paramLabel = "DOMAIN",
+        description = "The user's domain.")
     String domain;
 
-    @Option(names = {"--extension", "-e"}, required = true, paramLabel = "EXT", description = "The extension.")
+    @Option(
+        names = {"--extension", "-e"},
+        required = true,
+        paramLabel = "EXT",
+        description = "The extension.")
     String extension;
 
     @Override

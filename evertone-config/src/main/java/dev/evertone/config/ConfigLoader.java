@@ -29,21 +29,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the configuration from the defaults, an optional file, the environment and command-line
- * overrides, in that order. A key that does not exist in the defaults is an error wherever it comes from,
- * so that a typo never silently does nothing.
+ * overrides, in that order. A key that does not exist in the defaults is an error wherever it comes
+ * from, so that a typo never silently does nothing.
  */
 public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "/evertone-defaults.yaml";
   public static final String ENV_PREFIX = "EVERTONE_";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final ObjectMapper BINDER = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .registerModule(new SimpleModule()
-          .addDeserializer(Duration.class, new Durations.Deserializer())
-          .addSerializer(Duration.class, new Durations.Serializer()));
+  private static final ObjectMapper BINDER =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .registerModule(
+              new SimpleModule()
+                  .addDeserializer(Duration.class, new Durations.Deserializer())
+                  .addSerializer(Duration.class, new Durations.Serializer()));
 
   private ConfigLoader() {}
 
@@ -66,7 +68,8 @@ public final class ConfigLoader {
    * @param env the environment (System.getenv() in production)
    * @param overrides {@code path=value} pairs from the command line
    */
-  public static ServerConfig load(@Nullable Path file, Map<String, String> env, List<String> overrides) {
+  public static ServerConfig load(
+      @Nullable Path file, Map<String, String> env, List<String> overrides) {
     ObjectNode tree = defaultsTree();
     ObjectNode defaults = tree.deepCopy();
     if (file != null) {
@@ -122,10 +125,15 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException("configuration file " + file + " does not exist");
     } catch (JsonProcessingException e) {
-      throw new ConfigException("configuration file " + file + " is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+      throw new ConfigException(
+          "configuration file "
+              + file
+              + " is not valid YAML: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     } catch (IOException e) {
-      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "cannot read configuration file " + file + ": " + e.getMessage(), e);
     }
     if (node == null || node.isMissingNode() || node.isNull()) {
       return JsonNodeFactory.instance.objectNode();
@@ -142,11 +150,13 @@ public final class ConfigLoader {
       String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       JsonNode def = defaults.get(e.getKey());
       if (def == null) {
-        throw new ConfigException("unknown configuration key '" + path + "'" + suggestion(defaults, e.getKey(), prefix));
+        throw new ConfigException(
+            "unknown configuration key '" + path + "'" + suggestion(defaults, e.getKey(), prefix));
       }
       if (def.isObject()) {
         if (!e.getValue().isObject()) {
-          throw new ConfigException("configuration key '" + path + "' holds a section of keys, not a value");
+          throw new ConfigException(
+              "configuration key '" + path + "' holds a section of keys, not a value");
         }
         merge((ObjectNode) into.get(e.getKey()), (ObjectNode) e.getValue(), (ObjectNode) def, path);
       } else {
@@ -168,7 +178,8 @@ public final class ConfigLoader {
     return "; known keys here: " + String.join(", ", known);
   }
 
-  private static void set(ObjectNode tree, ObjectNode defaults, String path, String value, String source) {
+  private static void set(
+      ObjectNode tree, ObjectNode defaults, String path, String value, String source) {
     JsonNode def = at(defaults, path);
     if (def == null || def.isObject()) {
       throw new ConfigException("unknown configuration key '" + path + "' (from " + source + ")");
@@ -186,7 +197,8 @@ public final class ConfigLoader {
       try {
         parent.put(key, Long.parseLong(value.trim()));
       } catch (NumberFormatException e) {
-        throw new ConfigException("'" + path + "' must be a whole number, got '" + value + "' (from " + source + ")");
+        throw new ConfigException(
+            "'" + path + "' must be a whole number, got '" + value + "' (from " + source + ")");
       }
     } else {
       parent.put(key, value);
@@ -230,7 +242,8 @@ public final class ConfigLoader {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new ConfigException("invalid configuration: " + cause.getMessage());
     } catch (InvalidFormatException e) {
-      throw new ConfigException("invalid configuration value for '" + pathOf(e) + "': " + e.getOriginalMessage());
+      throw new ConfigException(
+          "invalid configuration value for '" + pathOf(e) + "': " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw new ConfigException("invalid configuration: " + e.getOriginalMessage());
     }
@@ -238,11 +251,13 @@ public final class ConfigLoader {
 
   private static String pathOf(InvalidFormatException e) {
     StringBuilder sb = new StringBuilder();
-    e.getPath().forEach(ref -> {
-      if (ref.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
-      }
-    });
+    e.getPath()
+        .forEach(
+            ref -> {
+              if (ref.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+              }
+            });
     return sb.toString();
   }
 }

@@ -18,7 +18,8 @@ public final class Durations {
       i++;
     }
     if (i == 0 || i > 12) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 2h or 1d");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 2h or 1d");
     }
     long n = Long.parseLong(t.substring(0, i));
     switch (t.substring(i).trim()) {
@@ -34,7 +35,8 @@ public final class Durations {
       case "d":
         return Duration.ofDays(n);
       default:
-        throw new IllegalArgumentException("'" + text + "' has an unknown unit; use ms, s, m, h or d");
+        throw new IllegalArgumentException(
+            "'" + text + "' has an unknown unit; use ms, s, m, h or d");
     }
   }
 
@@ -58,8 +60,11 @@ public final class Durations {
 
   static final class Serializer extends com.fasterxml.jackson.databind.JsonSerializer<Duration> {
     @Override
-    public void serialize(Duration value, com.fasterxml.jackson.core.JsonGenerator gen,
-        com.fasterxml.jackson.databind.SerializerProvider serializers) throws IOException {
+    public void serialize(
+        Duration value,
+        com.fasterxml.jackson.core.JsonGenerator gen,
+        com.fasterxml.jackson.databind.SerializerProvider serializers)
+        throws IOException {
       gen.writeString(format(value));
     }
   }

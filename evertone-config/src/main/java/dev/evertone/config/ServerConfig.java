@@ -6,33 +6,66 @@ import java.time.Duration;
 import java.util.List;
 
 /** The whole configuration, as documented in {@code evertone-defaults.yaml}. */
-public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, Auth auth, Store store, Provisioning provisioning,
-    Http http, Log log, Cluster cluster, Stun stun, Status status) {
+public record ServerConfig(
+    Path dataDir,
+    Sip sip,
+    Tls tls,
+    Registrar registrar,
+    Auth auth,
+    Store store,
+    Provisioning provisioning,
+    Http http,
+    Log log,
+    Cluster cluster,
+    Stun stun,
+    Status status) {
 
   /** The status page, its monitors and its subscribers' notifications. */
-  public record Status(boolean enabled, String pageName, String publicUrl, Duration interval, Duration quietPeriod, int maxBodyChars,
-      StatusDelivery delivery, Smtp smtp, Monitors monitors) {
+  public record Status(
+      boolean enabled,
+      String pageName,
+      String publicUrl,
+      Duration interval,
+      Duration quietPeriod,
+      int maxBodyChars,
+      StatusDelivery delivery,
+      Smtp smtp,
+      Monitors monitors) {
     public Status {
-      require(!pageName.isBlank() && pageName.length() <= 100, "status.page-name must be 1-100 characters");
-      require(publicUrl.isEmpty() || publicUrl.matches("https?://[^\\s/]+(/[^\\s]*)?"), "status.public-url must be an http(s) URL, or empty");
+      require(
+          !pageName.isBlank() && pageName.length() <= 100,
+          "status.page-name must be 1-100 characters");
+      require(
+          publicUrl.isEmpty() || publicUrl.matches("https?://[^\\s/]+(/[^\\s]*)?"),
+          "status.public-url must be an http(s) URL, or empty");
       require(interval.toMillis() >= 100, "status.interval must be at least 100ms");
       require(!quietPeriod.isNegative(), "status.quiet-period must be 0s or more");
-      require(maxBodyChars >= 100 && maxBodyChars <= 1_000_000, "status.max-body-chars must be 100-1000000");
+      require(
+          maxBodyChars >= 100 && maxBodyChars <= 1_000_000,
+          "status.max-body-chars must be 100-1000000");
     }
   }
 
-  public record StatusDelivery(int maxAttempts, Duration firstRetry, Duration maxRetry, Duration timeout) {
+  public record StatusDelivery(
+      int maxAttempts, Duration firstRetry, Duration maxRetry, Duration timeout) {
     public StatusDelivery {
       require(maxAttempts >= 1, "status.delivery.max-attempts must be at least 1");
-      require(firstRetry.toMillis() >= 100 && maxRetry.compareTo(firstRetry) >= 0, "status.delivery: 100ms <= first-retry <= max-retry");
-      require(timeout.toMillis() >= 100 && timeout.toSeconds() <= 300, "status.delivery.timeout must be 100ms to 5m");
+      require(
+          firstRetry.toMillis() >= 100 && maxRetry.compareTo(firstRetry) >= 0,
+          "status.delivery: 100ms <= first-retry <= max-retry");
+      require(
+          timeout.toMillis() >= 100 && timeout.toSeconds() <= 300,
+          "status.delivery.timeout must be 100ms to 5m");
     }
   }
 
-  public record Smtp(String host, int port, String from, String username, String password, boolean starttls) {
+  public record Smtp(
+      String host, int port, String from, String username, String password, boolean starttls) {
     public Smtp {
       checkPort("status.smtp.port", port);
-      require(host.isEmpty() || from.contains("@"), "status.smtp.from must be a mail address when status.smtp.host is set");
+      require(
+          host.isEmpty() || from.contains("@"),
+          "status.smtp.from must be a mail address when status.smtp.host is set");
     }
 
     @Override
@@ -41,19 +74,36 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
     }
   }
 
-  public record Monitors(RegistrationMonitor registration, Duration certificateExpiry, TlsHandshakeMonitor tlsHandshakes, boolean stunProbe,
-      boolean clusterNodes, Duration imports) {
+  public record Monitors(
+      RegistrationMonitor registration,
+      Duration certificateExpiry,
+      TlsHandshakeMonitor tlsHandshakes,
+      boolean stunProbe,
+      boolean clusterNodes,
+      Duration imports) {
     public Monitors {
-      require(!certificateExpiry.isNegative(), "status.monitors.certificate-expiry must be 0s (off) or more");
+      require(
+          !certificateExpiry.isNegative(),
+          "status.monitors.certificate-expiry must be 0s (off) or more");
       require(!imports.isNegative(), "status.monitors.imports must be 0s (off) or more");
     }
   }
 
-  public record RegistrationMonitor(double objective, double burnRate, Duration shortWindow, Duration longWindow, int minRequests) {
+  public record RegistrationMonitor(
+      double objective,
+      double burnRate,
+      Duration shortWindow,
+      Duration longWindow,
+      int minRequests) {
     public RegistrationMonitor {
-      require(objective > 0 && objective < 1, "status.monitors.registration.objective must be between 0 and 1, e.g. 0.99");
+      require(
+          objective > 0 && objective < 1,
+          "status.monitors.registration.objective must be between 0 and 1, e.g. 0.99");
       require(burnRate > 0, "status.monitors.registration.burn-rate must be more than 0");
-      require(shortWindow.toSeconds() >= 1 && longWindow.compareTo(shortWindow) >= 0 && longWindow.toHours() <= 24,
+      require(
+          shortWindow.toSeconds() >= 1
+              && longWindow.compareTo(shortWindow) >= 0
+              && longWindow.toHours() <= 24,
           "status.monitors.registration: 1s <= short-window <= long-window <= 24h");
       require(minRequests >= 1, "status.monitors.registration.min-requests must be at least 1");
     }
@@ -61,89 +111,153 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
 
   public record TlsHandshakeMonitor(double maxFailureRatio, Duration window, int minHandshakes) {
     public TlsHandshakeMonitor {
-      require(maxFailureRatio > 0 && maxFailureRatio <= 1, "status.monitors.tls-handshakes.max-failure-ratio must be in (0, 1]");
-      require(window.toSeconds() >= 1 && window.toHours() <= 24, "status.monitors.tls-handshakes.window must be 1s to 24h");
-      require(minHandshakes >= 1, "status.monitors.tls-handshakes.min-handshakes must be at least 1");
+      require(
+          maxFailureRatio > 0 && maxFailureRatio <= 1,
+          "status.monitors.tls-handshakes.max-failure-ratio must be in (0, 1]");
+      require(
+          window.toSeconds() >= 1 && window.toHours() <= 24,
+          "status.monitors.tls-handshakes.window must be 1s to 24h");
+      require(
+          minHandshakes >= 1, "status.monitors.tls-handshakes.min-handshakes must be at least 1");
     }
   }
 
   /** The TURN relay on the STUN server's UDP port (RFC 8656). */
-  public record Turn(boolean enabled, String realm, List<String> users, List<String> secrets, String relayHost, String relayHostIpv6,
-      int minPort, int maxPort,
-      Duration maxLifetime, int perUserAllocations, int totalAllocations, boolean allowLoopbackPeers, boolean allowPrivatePeers,
-      long bytesPerSecond, Duration credentialTtl) {
+  public record Turn(
+      boolean enabled,
+      String realm,
+      List<String> users,
+      List<String> secrets,
+      String relayHost,
+      String relayHostIpv6,
+      int minPort,
+      int maxPort,
+      Duration maxLifetime,
+      int perUserAllocations,
+      int totalAllocations,
+      boolean allowLoopbackPeers,
+      boolean allowPrivatePeers,
+      long bytesPerSecond,
+      Duration credentialTtl) {
     public Turn {
       require(!realm.isBlank(), "stun.turn.realm must not be empty");
       for (String u : users) {
-        require(u.indexOf(':') > 0 && u.indexOf(':') < u.length() - 1, "stun.turn.users: '" + u.replaceAll(":.*", ":...")
-            + "' is not user:password");
+        require(
+            u.indexOf(':') > 0 && u.indexOf(':') < u.length() - 1,
+            "stun.turn.users: '" + u.replaceAll(":.*", ":...") + "' is not user:password");
       }
-      require(minPort >= 1024 && maxPort <= 65535 && minPort <= maxPort, "stun.turn.min-port and max-port must be 1024-65535, low to high");
-      require(relayHostIpv6.isEmpty() || (relayHostIpv6.matches("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*") && !relayHostIpv6.matches("[:0]*")),
+      require(
+          minPort >= 1024 && maxPort <= 65535 && minPort <= maxPort,
+          "stun.turn.min-port and max-port must be 1024-65535, low to high");
+      require(
+          relayHostIpv6.isEmpty()
+              || (relayHostIpv6.matches("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")
+                  && !relayHostIpv6.matches("[:0]*")),
           "stun.turn.relay-host-ipv6 must be one IPv6 address of this machine (not ::), or empty (no IPv6 relays)");
-      require(maxLifetime.toSeconds() >= 600, "stun.turn.max-lifetime must be at least 10m (RFC 8656)");
-      require(perUserAllocations >= 1 && totalAllocations >= 1, "stun.turn allocation quotas must be at least 1");
+      require(
+          maxLifetime.toSeconds() >= 600, "stun.turn.max-lifetime must be at least 10m (RFC 8656)");
+      require(
+          perUserAllocations >= 1 && totalAllocations >= 1,
+          "stun.turn allocation quotas must be at least 1");
       require(bytesPerSecond >= 0, "stun.turn.bytes-per-second must be 0 (unlimited) or more");
-      require(credentialTtl.toMinutes() >= 1 && credentialTtl.toDays() <= 7, "stun.turn.credential-ttl must be 1m to 7d");
+      require(
+          credentialTtl.toMinutes() >= 1 && credentialTtl.toDays() <= 7,
+          "stun.turn.credential-ttl must be 1m to 7d");
     }
   }
 
   /**
-   * The STUN server (RFC 8489) on UDP and TCP, and on {@code tlsPort} over TLS when certificates are configured:
-   * {@code host} '' means sip.host; port -1 turns it off.
+   * The STUN server (RFC 8489) on UDP and TCP, and on {@code tlsPort} over TLS when certificates
+   * are configured: {@code host} '' means sip.host; port -1 turns it off.
    */
-  public record Stun(String host, int port, int tlsPort, int ioThreads, Duration probeInterval, Duration probeTimeout, List<String> probeServers,
-      String expectedAddress, String publicHost, List<String> extraIceServers, Turn turn) {
+  public record Stun(
+      String host,
+      int port,
+      int tlsPort,
+      int ioThreads,
+      Duration probeInterval,
+      Duration probeTimeout,
+      List<String> probeServers,
+      String expectedAddress,
+      String publicHost,
+      List<String> extraIceServers,
+      Turn turn) {
     public Stun {
       require(port >= -1 && port <= 65535, "stun.port must be 0-65535, or -1 (off)");
       require(tlsPort >= -1 && tlsPort <= 65535, "stun.tls-port must be 0-65535, or -1 (off)");
       require(ioThreads >= 0, "stun.io-threads must be 0 (one per two cores) or more");
       require(!probeInterval.isNegative(), "stun.probe-interval must be 0s (off) or more");
-      require(probeTimeout.toMillis() >= 10 && probeTimeout.toMillis() <= 30_000, "stun.probe-timeout must be 10ms to 30s");
+      require(
+          probeTimeout.toMillis() >= 10 && probeTimeout.toMillis() <= 30_000,
+          "stun.probe-timeout must be 10ms to 30s");
       for (String url : extraIceServers) {
-        require(url.matches("(stun|stuns|turn|turns):[^\\s]+"), "stun.extra-ice-servers: '" + url + "' is not a stun: or turn: URL");
+        require(
+            url.matches("(stun|stuns|turn|turns):[^\\s]+"),
+            "stun.extra-ice-servers: '" + url + "' is not a stun: or turn: URL");
       }
       for (String server : probeServers) {
-        require(server.matches("[^\\s:]+:[0-9]{1,5}") || server.matches("\\[[0-9a-fA-F:.]+\\]:[0-9]{1,5}"),
+        require(
+            server.matches("[^\\s:]+:[0-9]{1,5}")
+                || server.matches("\\[[0-9a-fA-F:.]+\\]:[0-9]{1,5}"),
             "stun.probe-servers: '" + server + "' is not host:port");
       }
     }
 
     /**
-     * One event loop per two cores unless set: the rest is SIP's, HTTP's and the store's, in the same process; and
-     * every loop more is a thread more to wake when relayed datagrams cross from one loop's sockets to another's
-     * (bench/turn.sh on two cores: one loop relays a datagram for about 0.9 of the CPU two loops use).
+     * One event loop per two cores unless set: the rest is SIP's, HTTP's and the store's, in the
+     * same process; and every loop more is a thread more to wake when relayed datagrams cross from
+     * one loop's sockets to another's (bench/turn.sh on two cores: one loop relays a datagram for
+     * about 0.9 of the CPU two loops use).
      */
     public int effectiveIoThreads() {
-      return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+      return ioThreads > 0
+          ? ioThreads
+          : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
   }
 
   /**
-   * Several nodes on one PostgreSQL: {@code nodeId} names this one ('' alone), {@code address} is the
-   * host:port of its UDP socket the other nodes send to ('' : sip.host and sip.udp-port).
+   * Several nodes on one PostgreSQL: {@code nodeId} names this one ('' alone), {@code address} is
+   * the host:port of its UDP socket the other nodes send to ('' : sip.host and sip.udp-port).
    */
   public record Cluster(String nodeId, String address, Duration heartbeatInterval) {
     public Cluster {
-      require(nodeId.isEmpty() || nodeId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
+      require(
+          nodeId.isEmpty() || nodeId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
           "cluster.node-id must be 1-64 letters, digits, '.', '_' or '-' (or empty for a single node)");
-      require(heartbeatInterval.toMillis() >= 100, "cluster.heartbeat-interval must be at least 100ms");
+      require(
+          heartbeatInterval.toMillis() >= 100, "cluster.heartbeat-interval must be at least 100ms");
     }
   }
 
-  public record Sip(String host, int udpPort, int tcpPort, int tlsPort, int wssPort, int wsPort, String serverName, int ioThreads,
-      int udpReceiveBuffer, int maxConnections, Duration connectionIdleTimeout, Limits limits, Timers timers) {
+  public record Sip(
+      String host,
+      int udpPort,
+      int tcpPort,
+      int tlsPort,
+      int wssPort,
+      int wsPort,
+      String serverName,
+      int ioThreads,
+      int udpReceiveBuffer,
+      int maxConnections,
+      Duration connectionIdleTimeout,
+      Limits limits,
+      Timers timers) {
     public Sip {
       checkPort("sip.udp-port", udpPort);
       checkPort("sip.tcp-port", tcpPort);
       checkPort("sip.tls-port", tlsPort);
       checkPort("sip.wss-port", wssPort);
       checkPort("sip.ws-port", wsPort);
-      require(udpPort >= 0 || tcpPort >= 0, "sip: at least one of udp-port and tcp-port must be enabled");
+      require(
+          udpPort >= 0 || tcpPort >= 0,
+          "sip: at least one of udp-port and tcp-port must be enabled");
       require(ioThreads >= 0, "sip.io-threads must be 0 (one per core) or more");
       require(udpReceiveBuffer >= 65536, "sip.udp-receive-buffer must be at least 65536");
       require(maxConnections >= 1, "sip.max-connections must be at least 1");
-      require(!serverName.isBlank() && serverName.chars().allMatch(c -> c > 32 && c < 127),
+      require(
+          !serverName.isBlank() && serverName.chars().allMatch(c -> c > 32 && c < 127),
           "sip.server-name must be one word of printable ASCII");
     }
 
@@ -152,44 +266,79 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
     }
   }
 
-  public record Tls(List<String> certificates, List<String> protocols, List<String> ciphers, String clientAuth, String clientCaFile,
-      Duration watchInterval, Duration expiryWarning, String profilesDir, String defaultProfile, String engine) {
+  public record Tls(
+      List<String> certificates,
+      List<String> protocols,
+      List<String> ciphers,
+      String clientAuth,
+      String clientCaFile,
+      Duration watchInterval,
+      Duration expiryWarning,
+      String profilesDir,
+      String defaultProfile,
+      String engine) {
     public Tls {
-      require(List.of("auto", "boringssl", "jdk").contains(engine), "tls.engine must be auto, boringssl or jdk");
-      require(List.of("none", "optional", "require").contains(clientAuth), "tls.client-auth must be none, optional or require");
+      require(
+          List.of("auto", "boringssl", "jdk").contains(engine),
+          "tls.engine must be auto, boringssl or jdk");
+      require(
+          List.of("none", "optional", "require").contains(clientAuth),
+          "tls.client-auth must be none, optional or require");
       require(!watchInterval.isNegative(), "tls.watch-interval must be 0s (off) or more");
       require(!expiryWarning.isNegative(), "tls.expiry-warning must be 0s or more");
     }
   }
 
-  public record Limits(int maxMessageBytes, int maxHeaderBytes, int maxHeaders, long completedResponseMemory) {
+  public record Limits(
+      int maxMessageBytes, int maxHeaderBytes, int maxHeaders, long completedResponseMemory) {
     public Limits {
-      require(completedResponseMemory >= 2 << 20, "sip.limits.completed-response-memory must be at least 2097152 (2 MiB)");
+      require(
+          completedResponseMemory >= 2 << 20,
+          "sip.limits.completed-response-memory must be at least 2097152 (2 MiB)");
     }
   }
 
   public record Timers(Duration t1, Duration t2, Duration t4, Duration c) {}
 
-  public record Registrar(Duration minExpires, Duration maxExpires, Duration defaultExpires, int maxContactsPerAor, int expiresRange,
-      Duration persistInterval, Duration natKeepaliveInterval) {
+  public record Registrar(
+      Duration minExpires,
+      Duration maxExpires,
+      Duration defaultExpires,
+      int maxContactsPerAor,
+      int expiresRange,
+      Duration persistInterval,
+      Duration natKeepaliveInterval) {
     public Registrar {
-      require(natKeepaliveInterval.isZero() || natKeepaliveInterval.toSeconds() >= 1,
+      require(
+          natKeepaliveInterval.isZero() || natKeepaliveInterval.toSeconds() >= 1,
           "registrar.nat-keepalive-interval must be 0s (off) or at least 1s");
-      require(!persistInterval.isNegative(), "registrar.persist-interval must be 0s (memory only) or more");
-      require(expiresRange >= 0 && expiresRange <= 50, "registrar.expires-range must be a percentage from 0 to 50");
+      require(
+          !persistInterval.isNegative(),
+          "registrar.persist-interval must be 0s (memory only) or more");
+      require(
+          expiresRange >= 0 && expiresRange <= 50,
+          "registrar.expires-range must be a percentage from 0 to 50");
     }
   }
 
-  public record Auth(List<String> algorithms, Duration nonceLifetime, String nonceSecret, FailureLimit failuresPerSource,
-      FailureLimit failuresPerAccount, Duration previousSecretGrace) {
+  public record Auth(
+      List<String> algorithms,
+      Duration nonceLifetime,
+      String nonceSecret,
+      FailureLimit failuresPerSource,
+      FailureLimit failuresPerAccount,
+      Duration previousSecretGrace) {
     public Auth {
       require(!algorithms.isEmpty(), "auth.algorithms must name at least one algorithm");
       require(nonceLifetime.toSeconds() >= 10, "auth.nonce-lifetime must be at least 10s");
-      require(!previousSecretGrace.isNegative(), "auth.previous-secret-grace must be 0s (off) or more");
+      require(
+          !previousSecretGrace.isNegative(), "auth.previous-secret-grace must be 0s (off) or more");
     }
   }
 
-  /** @param importLimits the {@code provisioning.import} section ({@code import} is a Java keyword) */
+  /**
+   * @param importLimits the {@code provisioning.import} section ({@code import} is a Java keyword)
+   */
   public record Provisioning(Guard guard, @JsonProperty("import") Import importLimits) {}
 
   public record Guard(int percent, int devices, int smallChange) {
@@ -210,10 +359,17 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
 
   public record FailureLimit(int limit, Duration window, Duration block) {}
 
-  public record Store(String url, String secretKeyFile, int poolSize, Duration changePollInterval, long credentialCacheSize) {
+  public record Store(
+      String url,
+      String secretKeyFile,
+      int poolSize,
+      Duration changePollInterval,
+      long credentialCacheSize) {
     public Store {
       require(poolSize >= 1, "store.pool-size must be at least 1");
-      require(changePollInterval.toMillis() >= 100, "store.change-poll-interval must be at least 100ms");
+      require(
+          changePollInterval.toMillis() >= 100,
+          "store.change-poll-interval must be at least 100ms");
       require(credentialCacheSize >= 100, "store.credential-cache-size must be at least 100");
     }
   }
@@ -226,7 +382,9 @@ public record ServerConfig(Path dataDir, Sip sip, Tls tls, Registrar registrar, 
 
   public record Log(String level, String format) {
     public Log {
-      require(List.of("error", "warn", "info", "debug", "trace").contains(level), "log.level must be error, warn, info, debug or trace");
+      require(
+          List.of("error", "warn", "info", "debug", "trace").contains(level),
+          "log.level must be error, warn, info, debug or trace");
       require(List.of("text", "json").contains(format), "log.format must be text or json");
     }
   }

@@ -19,8 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The sections of the configuration turned into each feature's own settings: shared by the server's wiring and the
- * administration commands, which open the same store and services without a running server.
+ * The sections of the configuration turned into each feature's own settings: shared by the server's
+ * wiring and the administration commands, which open the same store and services without a running
+ * server.
  */
 public final class Settings {
   private Settings() {}
@@ -28,41 +29,77 @@ public final class Settings {
   /** The store settings of a configuration. */
   public static StoreConfig store(ServerConfig config) {
     ServerConfig.Store s = config.store();
-    return new StoreConfig(s.url().isBlank() ? null : s.url(), config.dataDir(),
-        s.secretKeyFile().isBlank() ? null : Path.of(s.secretKeyFile()), s.poolSize());
+    return new StoreConfig(
+        s.url().isBlank() ? null : s.url(),
+        config.dataDir(),
+        s.secretKeyFile().isBlank() ? null : Path.of(s.secretKeyFile()),
+        s.poolSize());
   }
 
   /** The provisioning settings of a configuration. */
   public static ProvisioningConfig provisioning(ServerConfig config) {
     ServerConfig.Guard g = config.provisioning().guard();
     ServerConfig.Import i = config.provisioning().importLimits();
-    return new ProvisioningConfig(new GuardLimits(g.percent(), g.devices(), g.smallChange()),
+    return new ProvisioningConfig(
+        new GuardLimits(g.percent(), g.devices(), g.smallChange()),
         new TemplateLimits(i.maxBytes(), i.maxRows(), i.maxErrors()));
   }
 
   /** The status page's settings; its public address defaults to the HTTP port of this node. */
   public static StatusConfig status(ServerConfig config, int httpPort) {
     ServerConfig.Status s = config.status();
-    String url = s.publicUrl().isBlank() ? "http://" + config.http().host() + ":" + httpPort : s.publicUrl().replaceAll("/+$", "");
+    String url =
+        s.publicUrl().isBlank()
+            ? "http://" + config.http().host() + ":" + httpPort
+            : s.publicUrl().replaceAll("/+$", "");
     ServerConfig.Smtp smtp = s.smtp();
-    StatusConfig.Mail mail = smtp.host().isBlank() ? null : new StatusConfig.Mail(smtp.host(), smtp.port(), smtp.from(),
-        smtp.username().isBlank() ? null : smtp.username(), smtp.password().isBlank() ? null : smtp.password(), smtp.starttls());
+    StatusConfig.Mail mail =
+        smtp.host().isBlank()
+            ? null
+            : new StatusConfig.Mail(
+                smtp.host(),
+                smtp.port(),
+                smtp.from(),
+                smtp.username().isBlank() ? null : smtp.username(),
+                smtp.password().isBlank() ? null : smtp.password(),
+                smtp.starttls());
     ServerConfig.StatusDelivery d = s.delivery();
-    return new StatusConfig(s.pageName(), url, s.quietPeriod(), s.maxBodyChars(),
-        new StatusConfig.Delivery(d.maxAttempts(), d.firstRetry(), d.maxRetry(), d.timeout()), mail);
+    return new StatusConfig(
+        s.pageName(),
+        url,
+        s.quietPeriod(),
+        s.maxBodyChars(),
+        new StatusConfig.Delivery(d.maxAttempts(), d.firstRetry(), d.maxRetry(), d.timeout()),
+        mail);
   }
 
   /** The certificates served on TLS and WSS, checked against the device trust profiles. */
-  public static CertificateManager certificates(ServerConfig config, Clock clock, CertificateManager.DeviceCensus census,
+  public static CertificateManager certificates(
+      ServerConfig config,
+      Clock clock,
+      CertificateManager.DeviceCensus census,
       MeterRegistry meters) {
     ServerConfig.Tls t = config.tls();
     List<CertificateSource> sources = new ArrayList<>();
     for (String spec : t.certificates()) {
       sources.add(CertificateSource.parse(spec));
     }
-    TlsSettings settings = new TlsSettings(t.protocols(), t.ciphers(), TlsSettings.ClientAuth.valueOf(t.clientAuth().toUpperCase(Locale.ROOT)),
-        t.clientCaFile().isBlank() ? null : Path.of(t.clientCaFile()), TlsSettings.Engine.valueOf(t.engine().toUpperCase(Locale.ROOT)));
-    return new CertificateManager(sources, settings, trustProfiles(config), t.defaultProfile(), t.expiryWarning(), clock, census, meters);
+    TlsSettings settings =
+        new TlsSettings(
+            t.protocols(),
+            t.ciphers(),
+            TlsSettings.ClientAuth.valueOf(t.clientAuth().toUpperCase(Locale.ROOT)),
+            t.clientCaFile().isBlank() ? null : Path.of(t.clientCaFile()),
+            TlsSettings.Engine.valueOf(t.engine().toUpperCase(Locale.ROOT)));
+    return new CertificateManager(
+        sources,
+        settings,
+        trustProfiles(config),
+        t.defaultProfile(),
+        t.expiryWarning(),
+        clock,
+        census,
+        meters);
   }
 
   /** The device trust profiles: the built-in ones and those of tls.profiles-dir. */

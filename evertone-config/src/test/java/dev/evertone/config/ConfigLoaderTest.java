@@ -31,8 +31,13 @@ class ConfigLoaderTest {
   @Test
   void stunTakesOneLoopPerTwoCoresUnlessTold() {
     int cores = Runtime.getRuntime().availableProcessors();
-    assertThat(ConfigLoader.load(null, Map.of(), List.of()).stun().effectiveIoThreads()).isEqualTo(Math.max(1, cores / 2));
-    assertThat(ConfigLoader.load(null, Map.of(), List.of("stun.io-threads=3")).stun().effectiveIoThreads()).isEqualTo(3);
+    assertThat(ConfigLoader.load(null, Map.of(), List.of()).stun().effectiveIoThreads())
+        .isEqualTo(Math.max(1, cores / 2));
+    assertThat(
+            ConfigLoader.load(null, Map.of(), List.of("stun.io-threads=3"))
+                .stun()
+                .effectiveIoThreads())
+        .isEqualTo(3);
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("stun.io-threads=-1")))
         .hasMessageContaining("stun.io-threads must be 0 (one per two cores) or more");
   }
@@ -40,57 +45,80 @@ class ConfigLoaderTest {
   @Test
   void fileThenEnvironmentThenSetOverrides() throws Exception {
     Path file = dir.resolve("evertone.yaml");
-    Files.writeString(file, "sip:\n  udp-port: 5070\n  tcp-port: 5071\nregistrar:\n  max-expires: 1h\n");
-    ServerConfig c = ConfigLoader.load(file, Map.of("EVERTONE_SIP_TCP_PORT", "6000", "EVERTONE_AUTH_ALGORITHMS", "SHA-256, MD5"),
-        List.of("sip.tcp-port=7000", "data-dir=/var/lib/evertone"));
+    Files.writeString(
+        file, "sip:\n  udp-port: 5070\n  tcp-port: 5071\nregistrar:\n  max-expires: 1h\n");
+    ServerConfig c =
+        ConfigLoader.load(
+            file,
+            Map.of("EVERTONE_SIP_TCP_PORT", "6000", "EVERTONE_AUTH_ALGORITHMS", "SHA-256, MD5"),
+            List.of("sip.tcp-port=7000", "data-dir=/var/lib/evertone"));
     assertThat(c.sip().udpPort()).isEqualTo(5070);
     assertThat(c.sip().tcpPort()).isEqualTo(7000);
     assertThat(c.registrar().maxExpires()).isEqualTo(Duration.ofHours(1));
     assertThat(c.auth().algorithms()).containsExactly("SHA-256", "MD5");
     assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/evertone"));
-    assertThat(ConfigLoader.envName("sip.limits.max-message-bytes")).isEqualTo("EVERTONE_SIP_LIMITS_MAX_MESSAGE_BYTES");
+    assertThat(ConfigLoader.envName("sip.limits.max-message-bytes"))
+        .isEqualTo("EVERTONE_SIP_LIMITS_MAX_MESSAGE_BYTES");
   }
 
   @Test
   void unknownKeysAreErrorsWithASuggestion() throws Exception {
     Path file = dir.resolve("typo.yaml");
     Files.writeString(file, "sip:\n  udp_port: 5070\n");
-    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), List.of())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
         .hasMessage("unknown configuration key 'sip.udp_port'; did you mean 'sip.udp-port'?");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("sip.nope=1"))).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("sip.nope=1")))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown configuration key 'sip.nope'");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("novalue"))).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("novalue")))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("key=value");
   }
 
   @Test
   void badValuesSayWhichKeyAndWhy() throws Exception {
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EVERTONE_SIP_UDP_PORT", "five"), List.of()))
-        .hasMessageContaining("'sip.udp-port' must be a whole number").hasMessageContaining("EVERTONE_SIP_UDP_PORT");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("EVERTONE_SIP_UDP_PORT", "five"), List.of()))
+        .hasMessageContaining("'sip.udp-port' must be a whole number")
+        .hasMessageContaining("EVERTONE_SIP_UDP_PORT");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("sip.udp-port=70000")))
         .hasMessageContaining("sip.udp-port must be a port");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("registrar.min-expires=10 minutes")))
-        .hasMessageContaining("registrar.min-expires").hasMessageContaining("unit");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("registrar.min-expires=10 minutes")))
+        .hasMessageContaining("registrar.min-expires")
+        .hasMessageContaining("unit");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("log.format=xml")))
         .hasMessageContaining("log.format must be text or json");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("tls.engine=openssl")))
         .hasMessageContaining("tls.engine must be auto, boringssl or jdk");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("sip.udp-port=-1", "sip.tcp-port=-1")))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("sip.udp-port=-1", "sip.tcp-port=-1")))
         .hasMessageContaining("at least one of udp-port and tcp-port");
     Path broken = dir.resolve("broken.yaml");
     Files.writeString(broken, "sip: [unclosed\n");
-    assertThatThrownBy(() -> ConfigLoader.load(broken, Map.of(), List.of())).hasMessageContaining("is not valid YAML");
-    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of(), List.of())).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> ConfigLoader.load(broken, Map.of(), List.of()))
+        .hasMessageContaining("is not valid YAML");
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of(), List.of()))
+        .hasMessageContaining("does not exist");
     Path section = dir.resolve("section.yaml");
     Files.writeString(section, "sip: 5\n");
-    assertThatThrownBy(() -> ConfigLoader.load(section, Map.of(), List.of())).hasMessageContaining("holds a section of keys");
+    assertThatThrownBy(() -> ConfigLoader.load(section, Map.of(), List.of()))
+        .hasMessageContaining("holds a section of keys");
   }
 
   @Test
   void describeShowsEffectiveValuesAndMasksTheNonceSecret() {
-    ServerConfig c = ConfigLoader.load(null, Map.of(), List.of("auth.nonce-secret=c2VjcmV0c2VjcmV0c2VjcmV0", "sip.timers.t1=250ms"));
+    ServerConfig c =
+        ConfigLoader.load(
+            null,
+            Map.of(),
+            List.of("auth.nonce-secret=c2VjcmV0c2VjcmV0c2VjcmV0", "sip.timers.t1=250ms"));
     String text = ConfigLoader.describe(c);
-    assertThat(text).contains("nonce-secret: \"(set)\"").doesNotContain("c2VjcmV0").contains("t1: \"250ms\"");
+    assertThat(text)
+        .contains("nonce-secret: \"(set)\"")
+        .doesNotContain("c2VjcmV0")
+        .contains("t1: \"250ms\"");
     assertThat(ConfigLoader.defaultsText()).contains("# Durations take a unit");
   }
 }

@@ -13,20 +13,29 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The body of every error the admin API answers, and the one place that maps failures to statuses:
- * 400 invalid input (with the field, or a file's errors by line and column), 401 no valid token, 404, 409
- * a conflict with what is stored or a large change that needs confirming (with its plan), 413 too large.
+ * 400 invalid input (with the field, or a file's errors by line and column), 401 no valid token,
+ * 404, 409 a conflict with what is stored or a large change that needs confirming (with its plan),
+ * 413 too large.
  *
- * @param error a stable code: invalid, invalid_file, unauthorized, not_found, conflict, confirmation_required,
- *     too_large, method_not_allowed, internal
+ * @param error a stable code: invalid, invalid_file, unauthorized, not_found, conflict,
+ *     confirmation_required, too_large, method_not_allowed, internal
  */
-public record ApiError(int status, String error, String message, @Nullable String field, @Nullable List<RowError> errors,
-    @Nullable Integer total, @Nullable PlanResult plan) {
+public record ApiError(
+    int status,
+    String error,
+    String message,
+    @Nullable String field,
+    @Nullable List<RowError> errors,
+    @Nullable Integer total,
+    @Nullable PlanResult plan) {
 
   static ApiError of(int status, String error, String message) {
     return new ApiError(status, error, message, null, null, null, null);
   }
 
-  /** The error for a failure of a request, or null if it is not the request's fault (a bug: 500). */
+  /**
+   * The error for a failure of a request, or null if it is not the request's fault (a bug: 500).
+   */
   static @Nullable ApiError of(Exception e) {
     if (e instanceof ValidationException v) {
       return new ApiError(400, "invalid", v.getMessage(), v.field(), null, null, null);
@@ -44,9 +53,20 @@ public record ApiError(int status, String error, String message, @Nullable Strin
       return of(409, "conflict", e.getMessage());
     }
     if (e instanceof AdminApi.BadJson b && b.getCause() instanceof JsonProcessingException j) {
-      String where = j.getLocation() == null ? "" : " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
-      return of(400, "invalid", "the request body is not what this endpoint takes: " + j.getOriginalMessage().replaceAll("\\s+", " ")
-          + where);
+      String where =
+          j.getLocation() == null
+              ? ""
+              : " (line "
+                  + j.getLocation().getLineNr()
+                  + ", column "
+                  + j.getLocation().getColumnNr()
+                  + ")";
+      return of(
+          400,
+          "invalid",
+          "the request body is not what this endpoint takes: "
+              + j.getOriginalMessage().replaceAll("\\s+", " ")
+              + where);
     }
     if (e instanceof IllegalArgumentException) {
       return of(400, "invalid", e.getMessage());
@@ -57,12 +77,18 @@ public record ApiError(int status, String error, String message, @Nullable Strin
   /** The exception this error stands for, so that a remote caller fails as a local one would. */
   public RuntimeException toException() {
     return switch (error) {
-      case "invalid" -> field != null ? new ValidationException(field, stripField(message)) : new IllegalArgumentException(message);
-      case "invalid_file" -> new TemplateException(errors == null ? List.of() : errors, total == null ? 0 : total);
-      case "confirmation_required" -> plan != null ? new LargeChangeException(plan) : new ConflictException(message);
+      case "invalid" ->
+          field != null
+              ? new ValidationException(field, stripField(message))
+              : new IllegalArgumentException(message);
+      case "invalid_file" ->
+          new TemplateException(errors == null ? List.of() : errors, total == null ? 0 : total);
+      case "confirmation_required" ->
+          plan != null ? new LargeChangeException(plan) : new ConflictException(message);
       case "not_found" -> new NotFoundException(message);
       case "conflict" -> new ConflictException(message);
-      default -> new IllegalStateException("the server answered " + status + " " + error + ": " + message);
+      default ->
+          new IllegalStateException("the server answered " + status + " " + error + ": " + message);
     };
   }
 

@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server (Javalin on Jetty): {@code GET /metrics} in the Prometheus text format, {@code GET
- * /health}, {@code GET /ice-servers} for browser phones, the public status page ({@code /}, {@code /api/v2}), and the admin
- * API under {@code /api/v1}.
+ * The HTTP server (Javalin on Jetty): {@code GET /metrics} in the Prometheus text format, {@code
+ * GET /health}, {@code GET /ice-servers} for browser phones, the public status page ({@code /},
+ * {@code /api/v2}), and the admin API under {@code /api/v1}.
  */
 public final class HttpEndpoints implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
@@ -35,10 +35,15 @@ public final class HttpEndpoints implements AutoCloseable {
     this.host = host;
   }
 
-  /** "METHOD /path" of every admin API route, the OpenAPI document included: what the OpenAPI document must describe. */
+  /**
+   * "METHOD /path" of every admin API route, the OpenAPI document included: what the OpenAPI
+   * document must describe.
+   */
   public static List<String> adminRoutes() {
     List<String> out = new ArrayList<>();
-    new AdminApi(null, null, null, null, null).routes().forEach(r -> out.add(r.method().name() + " " + r.path()));
+    new AdminApi(null, null, null, null, null)
+        .routes()
+        .forEach(r -> out.add(r.method().name() + " " + r.path()));
     out.add("GET " + AdminApi.OPENAPI);
     return out;
   }
@@ -46,70 +51,133 @@ public final class HttpEndpoints implements AutoCloseable {
   /**
    * @param maxRequestBytes the largest request body (an import file)
    */
-  public static HttpEndpoints start(String host, int port, PrometheusMeterRegistry meters, Supplier<String> health,
-      ProvisioningService provisioning, AdminTokenRepository tokens, @Nullable CertificateManager certificates,
-      Registrations registrations, long maxRequestBytes, @Nullable IceServers ice, @Nullable StatusService status, @Nullable StatusPage page) {
+  public static HttpEndpoints start(
+      String host,
+      int port,
+      PrometheusMeterRegistry meters,
+      Supplier<String> health,
+      ProvisioningService provisioning,
+      AdminTokenRepository tokens,
+      @Nullable CertificateManager certificates,
+      Registrations registrations,
+      long maxRequestBytes,
+      @Nullable IceServers ice,
+      @Nullable StatusService status,
+      @Nullable StatusPage page) {
     AdminApi api = new AdminApi(provisioning, tokens, certificates, registrations, status);
-    Javalin app = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.startup.showOldJavalinVersionWarning = false;
-      config.http.prefer405over404 = true;
-      config.http.maxRequestSize = maxRequestBytes;
-      config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
-      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
-      config.routes.get("/health", ctx -> ctx.contentType("application/json").result(health.get()));
-      if (ice != null) {
-        config.routes.get("/ice-servers", ice::handle);
-      }
-      if (status != null && page != null) {
-        new StatusPages(status, page).register(config);
-      }
-      config.routes.get(AdminApi.OPENAPI, ctx -> ctx.contentType("application/json").result(AdminApi.openApiDocument()));
-      config.routes.before(AdminApi.BASE + "/*", api::authenticate);
-      for (AdminApi.Route r : api.routes()) {
-        config.routes.addHttpHandler(r.method(), r.path(), r.handler());
-      }
-      config.routes.exception(AdminApi.Unauthorized.class, (e, ctx) -> error(ctx, ApiError.of(401, "unauthorized", e.getMessage())));
-      config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, switch (e.getStatus()) {
-        case 404 -> notFound(ctx);
-        case 405 -> ApiError.of(405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
-        case 413 -> ApiError.of(413, "too_large", "the request body is larger than " + maxRequestBytes
-            + " bytes (provisioning.import.max-bytes); split the file");
-        default -> ApiError.of(e.getStatus(), "http_" + e.getStatus(), e.getMessage());
-      }));
-      config.routes.exception(Exception.class, (e, ctx) -> {
-        ApiError error = ApiError.of(e);
-        if (error == null) {
-          log.error("{} {} failed", ctx.method(), ctx.path(), e);
-          error = ApiError.of(500, "internal", "the server failed to handle this request; its log says why");
-        }
-        error(ctx, error);
-      });
-      config.routes.error(404, ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty()) {
-          error(ctx, notFound(ctx));
-        }
-      });
-      config.routes.error(405, ctx -> {
-        ctx.header("Allow", allowed(api, ctx));
-        error(ctx, ApiError.of(405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
-      });
-    });
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.http.prefer405over404 = true;
+              config.http.maxRequestSize = maxRequestBytes;
+              config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
+              config.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(meters.scrape()));
+              config.routes.get(
+                  "/health", ctx -> ctx.contentType("application/json").result(health.get()));
+              if (ice != null) {
+                config.routes.get("/ice-servers", ice::handle);
+              }
+              if (status != null && page != null) {
+                new StatusPages(status, page).register(config);
+              }
+              config.routes.get(
+                  AdminApi.OPENAPI,
+                  ctx -> ctx.contentType("application/json").result(AdminApi.openApiDocument()));
+              config.routes.before(AdminApi.BASE + "/*", api::authenticate);
+              for (AdminApi.Route r : api.routes()) {
+                config.routes.addHttpHandler(r.method(), r.path(), r.handler());
+              }
+              config.routes.exception(
+                  AdminApi.Unauthorized.class,
+                  (e, ctx) -> error(ctx, ApiError.of(401, "unauthorized", e.getMessage())));
+              config.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) ->
+                      error(
+                          ctx,
+                          switch (e.getStatus()) {
+                            case 404 -> notFound(ctx);
+                            case 405 ->
+                                ApiError.of(
+                                    405,
+                                    "method_not_allowed",
+                                    ctx.method() + " is not allowed on " + ctx.path());
+                            case 413 ->
+                                ApiError.of(
+                                    413,
+                                    "too_large",
+                                    "the request body is larger than "
+                                        + maxRequestBytes
+                                        + " bytes (provisioning.import.max-bytes); split the file");
+                            default ->
+                                ApiError.of(e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+                          }));
+              config.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    ApiError error = ApiError.of(e);
+                    if (error == null) {
+                      log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                      error =
+                          ApiError.of(
+                              500,
+                              "internal",
+                              "the server failed to handle this request; its log says why");
+                    }
+                    error(ctx, error);
+                  });
+              config.routes.error(
+                  404,
+                  ctx -> {
+                    if (ctx.result() == null || ctx.result().isEmpty()) {
+                      error(ctx, notFound(ctx));
+                    }
+                  });
+              config.routes.error(
+                  405,
+                  ctx -> {
+                    ctx.header("Allow", allowed(api, ctx));
+                    error(
+                        ctx,
+                        ApiError.of(
+                            405,
+                            "method_not_allowed",
+                            ctx.method() + " is not allowed on " + ctx.path()));
+                  });
+            });
     app.start(host, port);
     return new HttpEndpoints(app, host);
   }
 
   private static ApiError notFound(Context ctx) {
-    return ApiError.of(404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path() + "; try /metrics, /health or "
-        + AdminApi.OPENAPI);
+    return ApiError.of(
+        404,
+        "not_found",
+        "no such endpoint: "
+            + ctx.method()
+            + " "
+            + ctx.path()
+            + "; try /metrics, /health or "
+            + AdminApi.OPENAPI);
   }
 
   private static String allowed(AdminApi api, Context ctx) {
     if (!ctx.path().startsWith(AdminApi.BASE)) {
       return "GET, HEAD";
     }
-    return String.join(", ", api.routes().stream().filter(r -> matches(r.path(), ctx.path())).map(r -> r.method().name()).distinct()
-        .toList());
+    return String.join(
+        ", ",
+        api.routes().stream()
+            .filter(r -> matches(r.path(), ctx.path()))
+            .map(r -> r.method().name())
+            .distinct()
+            .toList());
   }
 
   private static boolean matches(String pattern, String path) {

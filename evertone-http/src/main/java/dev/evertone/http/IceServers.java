@@ -19,10 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /ice-servers}: the {@code iceServers} a browser phone gives its RTCPeerConnection, for a device that
- * proves its line with HTTP Basic authentication ({@code auth_user@domain} and the line's SIP password). Only
- * evertone's own STUN and TURN URLs, with TURN credentials that expire (the TURN REST convention, signed with the
- * relay's current secret), and whatever an operator configured explicitly: no public server is ever added.
+ * {@code GET /ice-servers}: the {@code iceServers} a browser phone gives its RTCPeerConnection, for
+ * a device that proves its line with HTTP Basic authentication ({@code auth_user@domain} and the
+ * line's SIP password). Only evertone's own STUN and TURN URLs, with TURN credentials that expire
+ * (the TURN REST convention, signed with the relay's current secret), and whatever an operator
+ * configured explicitly: no public server is ever added.
  */
 public final class IceServers {
   private static final Logger log = LoggerFactory.getLogger(IceServers.class);
@@ -38,15 +39,24 @@ public final class IceServers {
   private final Clock clock;
 
   /**
-   * @param publicHost the host name or address clients reach STUN/TURN at; null: the host the request was sent to
+   * @param publicHost the host name or address clients reach STUN/TURN at; null: the host the
+   *     request was sent to
    * @param port the STUN/TURN port (UDP and TCP)
    * @param tlsPort the STUN/TURN port over TLS, or -1
    * @param turn whether a TURN relay runs (and its credentials are handed out)
    * @param secret the TURN REST secret the credentials are signed with
    * @param extra further ICE server URLs an operator configured
    */
-  public IceServers(CredentialRepository credentials, @Nullable String publicHost, int port, int tlsPort, boolean turn, String secret,
-      Duration ttl, List<String> extra, Clock clock) {
+  public IceServers(
+      CredentialRepository credentials,
+      @Nullable String publicHost,
+      int port,
+      int tlsPort,
+      boolean turn,
+      String secret,
+      Duration ttl,
+      List<String> extra,
+      Clock clock) {
     this.credentials = credentials;
     this.publicHost = publicHost;
     this.port = port;
@@ -62,18 +72,31 @@ public final class IceServers {
     String line = authenticated(ctx.header("Authorization"));
     if (line == null) {
       ctx.header("WWW-Authenticate", "Basic realm=\"evertone\", charset=\"UTF-8\"");
-      ctx.status(401).json(ApiError.of(401, "unauthorized", "send the line as auth_user@domain and its SIP password (HTTP Basic)"));
+      ctx.status(401)
+          .json(
+              ApiError.of(
+                  401,
+                  "unauthorized",
+                  "send the line as auth_user@domain and its SIP password (HTTP Basic)"));
       return;
     }
-    String host = publicHost != null ? publicHost : ctx.host() == null ? "localhost" : ctx.host().replaceFirst(":\\d+$", "");
+    String host =
+        publicHost != null
+            ? publicHost
+            : ctx.host() == null ? "localhost" : ctx.host().replaceFirst(":\\d+$", "");
     List<Map<String, Object>> servers = new ArrayList<>();
     servers.add(Map.of("urls", List.of("stun:" + host + ":" + port)));
     long expiry = clock.instant().plus(ttl).getEpochSecond();
     if (turn) {
       String username = expiry + ":" + line;
       Map<String, Object> t = new LinkedHashMap<>();
-      // UDP first; TCP and TLS for networks that let only those out (TLS on 443-like ports passes most firewalls)
-      List<String> urls = new ArrayList<>(List.of("turn:" + host + ":" + port + "?transport=udp", "turn:" + host + ":" + port + "?transport=tcp"));
+      // UDP first; TCP and TLS for networks that let only those out (TLS on 443-like ports passes
+      // most firewalls)
+      List<String> urls =
+          new ArrayList<>(
+              List.of(
+                  "turn:" + host + ":" + port + "?transport=udp",
+                  "turn:" + host + ":" + port + "?transport=tcp"));
       if (tlsPort >= 0) {
         urls.add("turns:" + host + ":" + tlsPort + "?transport=tcp");
       }
@@ -99,7 +122,9 @@ public final class IceServers {
     }
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+      decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -117,7 +142,10 @@ public final class IceServers {
     } catch (RuntimeException e) {
       return null; // not a valid line name: the same answer as a wrong password
     }
-    if (c.isEmpty() || !MessageDigest.isEqual(c.get().secret().getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8))) {
+    if (c.isEmpty()
+        || !MessageDigest.isEqual(
+            c.get().secret().getBytes(StandardCharsets.UTF_8),
+            password.getBytes(StandardCharsets.UTF_8))) {
       log.warn("ICE servers refused for {}@{}: wrong password or no such line", user, domain);
       return null;
     }

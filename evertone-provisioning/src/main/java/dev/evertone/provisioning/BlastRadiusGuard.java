@@ -7,15 +7,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Decides whether a plan is large. The other half of the guard is mechanical: a plan only names the lines
- * of its rows, and the store refuses any statement that touches another row than the one it names.
+ * Decides whether a plan is large. The other half of the guard is mechanical: a plan only names the
+ * lines of its rows, and the store refuses any statement that touches another row than the one it
+ * names.
  */
 final class BlastRadiusGuard {
   private final GuardLimits limits;
   private final Map<String, Integer> linesBefore;
   private final Map<String, Integer> changes = new TreeMap<>();
 
-  /** @param linesBefore each domain's number of lines before the plan */
+  /**
+   * @param linesBefore each domain's number of lines before the plan
+   */
   BlastRadiusGuard(GuardLimits limits, Map<String, Integer> linesBefore) {
     this.limits = limits;
     this.linesBefore = linesBefore;
@@ -43,18 +46,35 @@ final class BlastRadiusGuard {
       double percent = lines == 0 ? 100.0 : 100.0 * changed / lines;
       impacts.add(new DomainImpact(e.getKey(), lines, changed, Math.round(percent * 10) / 10.0));
       if (changed > limits.smallChange() && percent > limits.percent()) {
-        reasons.add(String.format(Locale.ROOT, "%,d lines of %s, which has %,d (%.1f%%, limit %d%%)", changed, e.getKey(), lines, percent,
-            limits.percent()));
+        reasons.add(
+            String.format(
+                Locale.ROOT,
+                "%,d lines of %s, which has %,d (%.1f%%, limit %d%%)",
+                changed,
+                e.getKey(),
+                lines,
+                percent,
+                limits.percent()));
       }
     }
     int total = total();
     if (total > limits.devices()) {
-      reasons.add(String.format(Locale.ROOT, "%,d lines in all (limit %,d)", total, limits.devices()));
+      reasons.add(
+          String.format(Locale.ROOT, "%,d lines in all (limit %,d)", total, limits.devices()));
     }
     boolean large = !reasons.isEmpty();
-    String message = large ? what + " changes, deletes or restores the credentials of " + String.join("; and ", reasons)
-        + (confirmed ? ". Confirmed." : ". Nothing was written. Check the plan (dry run); if it is intended, run it again with "
-            + confirmHint + ".") : null;
-    return new GuardReport(large, confirmed, impacts, total, limits.percent(), limits.devices(), message);
+    String message =
+        large
+            ? what
+                + " changes, deletes or restores the credentials of "
+                + String.join("; and ", reasons)
+                + (confirmed
+                    ? ". Confirmed."
+                    : ". Nothing was written. Check the plan (dry run); if it is intended, run it again with "
+                        + confirmHint
+                        + ".")
+            : null;
+    return new GuardReport(
+        large, confirmed, impacts, total, limits.percent(), limits.devices(), message);
   }
 }

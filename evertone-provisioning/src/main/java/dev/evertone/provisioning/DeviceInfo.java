@@ -9,8 +9,17 @@ import org.jspecify.annotations.Nullable;
  *
  * @param mac as people write it ({@code 00:15:65:aa:bb:cc}), or null for a softphone
  */
-public record DeviceInfo(long id, String domain, @Nullable String mac, @Nullable String model, @Nullable String description,
-    @Nullable String extension, @Nullable String displayName, List<LineInfo> lines, Instant createdAt, Instant updatedAt) {
+public record DeviceInfo(
+    long id,
+    String domain,
+    @Nullable String mac,
+    @Nullable String model,
+    @Nullable String description,
+    @Nullable String extension,
+    @Nullable String displayName,
+    List<LineInfo> lines,
+    Instant createdAt,
+    Instant updatedAt) {
   public DeviceInfo {
     lines = List.copyOf(lines);
   }

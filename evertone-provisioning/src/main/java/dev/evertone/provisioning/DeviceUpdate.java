@@ -7,4 +7,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param extension the new owner user (created if the domain does not have it yet)
  */
-public record DeviceUpdate(@Nullable String mac, @Nullable String model, @Nullable String description, @Nullable String extension) {}
+public record DeviceUpdate(
+    @Nullable String mac,
+    @Nullable String model,
+    @Nullable String description,
+    @Nullable String extension) {}

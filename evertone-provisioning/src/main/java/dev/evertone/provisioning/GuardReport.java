@@ -12,8 +12,14 @@ import org.jspecify.annotations.Nullable;
  * @param credentialChanges credentials changed, deleted or restored in all
  * @param message why the plan is large, with the numbers; null if it is not
  */
-public record GuardReport(boolean large, boolean confirmed, List<DomainImpact> domains, int credentialChanges, int limitPercent,
-    int limitDevices, @Nullable String message) {
+public record GuardReport(
+    boolean large,
+    boolean confirmed,
+    List<DomainImpact> domains,
+    int credentialChanges,
+    int limitPercent,
+    int limitDevices,
+    @Nullable String message) {
   public GuardReport {
     domains = List.copyOf(domains);
   }

@@ -10,8 +10,12 @@ import org.jspecify.annotations.Nullable;
  * @param fileName for messages and the audit log
  * @param dryRun plan only, write nothing
  * @param confirmLarge go ahead although the blast-radius guard finds the plan large
- * @param createDomains create domains the file names that do not exist (restoring a backup into an empty
- *     store); otherwise an unknown domain is an error, as it is most likely a typo
+ * @param createDomains create domains the file names that do not exist (restoring a backup into an
+ *     empty store); otherwise an unknown domain is an error, as it is most likely a typo
  */
-public record ImportOptions(@Nullable Format format, @Nullable String fileName, boolean dryRun, boolean confirmLarge,
+public record ImportOptions(
+    @Nullable Format format,
+    @Nullable String fileName,
+    boolean dryRun,
+    boolean confirmLarge,
     boolean createDomains) {}

@@ -6,6 +6,7 @@ import dev.evertone.provisioning.template.TemplateException;
 import dev.evertone.provisioning.template.TemplateFile;
 import dev.evertone.provisioning.template.TemplateLimits;
 import dev.evertone.provisioning.template.TemplateRow;
+import dev.evertone.store.Values;
 import dev.evertone.store.provisioning.ChangeSet;
 import dev.evertone.store.provisioning.ChangeSet.CreateDevice;
 import dev.evertone.store.provisioning.ChangeSet.CreateLine;
@@ -25,7 +26,6 @@ import dev.evertone.store.provisioning.LineKey;
 import dev.evertone.store.provisioning.ProvisioningRepository;
 import dev.evertone.store.provisioning.ProvisioningState;
 import dev.evertone.store.provisioning.User;
-import dev.evertone.store.Values;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,29 +41,39 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns a template file into a plan: what to create, change, leave alone and delete, as a change set
- * that names only the lines, devices and users of the file's rows. Every row is checked first, then the
- * rows against each other, then against what is stored; any error anywhere means no plan at all, with
- * every error listed.
+ * Turns a template file into a plan: what to create, change, leave alone and delete, as a change
+ * set that names only the lines, devices and users of the file's rows. Every row is checked first,
+ * then the rows against each other, then against what is stored; any error anywhere means no plan
+ * at all, with every error listed.
  *
- * <p>How a row is read: a row with an auth user is a line. It lives on the device with the row's MAC
- * (created if new); without a MAC, on the device it is on already, or on a new device of its own (a
- * softphone). Empty cells keep what is stored; an empty secret keeps the line's secret, or generates a
- * strong one for a new line. A row with only an extension is a user. {@code delete} removes the row's
- * line (and its device, once no line is left) or user.
+ * <p>How a row is read: a row with an auth user is a line. It lives on the device with the row's
+ * MAC (created if new); without a MAC, on the device it is on already, or on a new device of its
+ * own (a softphone). Empty cells keep what is stored; an empty secret keeps the line's secret, or
+ * generates a strong one for a new line. A row with only an extension is a user. {@code delete}
+ * removes the row's line (and its device, once no line is left) or user.
  */
 final class ImportPlanner {
-  /** Rows of each kind (create, update, unchanged, delete) a plan lists one by one; the counts are always complete. */
+  /**
+   * Rows of each kind (create, update, unchanged, delete) a plan lists one by one; the counts are
+   * always complete.
+   */
   static final int ITEMS_PER_KIND = 10_000;
-  private static final PlanItem UNDESCRIBED_CREATE = new PlanItem(0, PlanItem.CREATE, "line", "", List.of(), null);
-  private static final PlanItem UNDESCRIBED_DELETE = new PlanItem(0, PlanItem.DELETE, "line", "", List.of(), null);
+
+  private static final PlanItem UNDESCRIBED_CREATE =
+      new PlanItem(0, PlanItem.CREATE, "line", "", List.of(), null);
+  private static final PlanItem UNDESCRIBED_DELETE =
+      new PlanItem(0, PlanItem.DELETE, "line", "", List.of(), null);
 
   private final ProvisioningRepository repository;
   private final DomainRepository domains;
   private final GuardLimits limits;
   private final TemplateLimits templateLimits;
 
-  ImportPlanner(ProvisioningRepository repository, DomainRepository domains, GuardLimits limits, TemplateLimits templateLimits) {
+  ImportPlanner(
+      ProvisioningRepository repository,
+      DomainRepository domains,
+      GuardLimits limits,
+      TemplateLimits templateLimits) {
     this.repository = repository;
     this.domains = domains;
     this.limits = limits;
@@ -71,7 +81,13 @@ final class ImportPlanner {
   }
 
   /** A plan: the change set (without audit and batch), what it does row by row, and its size. */
-  record Plan(ChangeSet.Builder changes, List<PlanItem> items, int itemsOmitted, Summary summary, BlastRadiusGuard guard, List<GeneratedSecret> generated,
+  record Plan(
+      ChangeSet.Builder changes,
+      List<PlanItem> items,
+      int itemsOmitted,
+      Summary summary,
+      BlastRadiusGuard guard,
+      List<GeneratedSecret> generated,
       List<String> createdDomains) {}
 
   private record UserKey(String domain, String extension) {
@@ -125,8 +141,10 @@ final class ImportPlanner {
     }
 
     boolean changed() {
-      return existing != null && (!Objects.equals(model, existing.model()) || !Objects.equals(description, existing.description())
-          || ownerChanged);
+      return existing != null
+          && (!Objects.equals(model, existing.model())
+              || !Objects.equals(description, existing.description())
+              || ownerChanged);
     }
 
     String name() {
@@ -167,7 +185,8 @@ final class ImportPlanner {
     if (rowErrors > 0) {
       fail(errors); // rows that cannot be read at all: planning the others would only add noise
     }
-    // rows in conflict with another row or naming an unknown domain are left out of planning, so that
+    // rows in conflict with another row or naming an unknown domain are left out of planning, so
+    // that
     // what the stored data says of the others is reported in the same run
     Set<Integer> bad = new HashSet<>();
     errors.forEach(e -> bad.add(e.row()));
@@ -183,7 +202,8 @@ final class ImportPlanner {
   private void fail(List<RowError> errors) {
     if (!errors.isEmpty()) {
       errors.sort(Comparator.comparingInt(RowError::line).thenComparingInt(RowError::row));
-      throw new TemplateException(errors.subList(0, Math.min(errors.size(), templateLimits.maxErrors())), errors.size());
+      throw new TemplateException(
+          errors.subList(0, Math.min(errors.size(), templateLimits.maxErrors())), errors.size());
     }
   }
 
@@ -197,12 +217,23 @@ final class ImportPlanner {
       if (r.isLine()) {
         ImportRow first = lines.putIfAbsent(r.key(), r);
         if (first != null) {
-          errors.add(r.error(Column.AUTH_USER, r.key() + " is also in " + first.where() + "; name each line once"));
+          errors.add(
+              r.error(
+                  Column.AUTH_USER,
+                  r.key() + " is also in " + first.where() + "; name each line once"));
         }
       } else {
         ImportRow first = users.putIfAbsent(new UserKey(r.domain(), r.extension()), r);
         if (first != null) {
-          errors.add(r.error(Column.EXTENSION, r.extension() + "@" + r.domain() + " is also in " + first.where() + "; name each user once"));
+          errors.add(
+              r.error(
+                  Column.EXTENSION,
+                  r.extension()
+                      + "@"
+                      + r.domain()
+                      + " is also in "
+                      + first.where()
+                      + "; name each user once"));
         }
       }
       if (r.delete()) {
@@ -211,8 +242,17 @@ final class ImportPlanner {
       if (r.extension() != null && r.displayName() != null) {
         ImportRow first = displayNames.putIfAbsent(new UserKey(r.domain(), r.extension()), r);
         if (first != null && !first.displayName().equals(r.displayName())) {
-          errors.add(r.error(Column.DISPLAY_NAME, "'" + r.displayName() + "' differs from '" + first.displayName() + "' in " + first.where()
-              + " for the same user " + r.extension()));
+          errors.add(
+              r.error(
+                  Column.DISPLAY_NAME,
+                  "'"
+                      + r.displayName()
+                      + "' differs from '"
+                      + first.displayName()
+                      + "' in "
+                      + first.where()
+                      + " for the same user "
+                      + r.extension()));
         }
       }
       if (r.mac() != null) {
@@ -220,7 +260,16 @@ final class ImportPlanner {
         if (first != null) {
           String mac = Values.formatMac(r.mac());
           if (!first.domain().equals(r.domain())) {
-            errors.add(r.error(Column.MAC, "device " + mac + " is in " + first.domain() + " in " + first.where() + "; a device has one domain"));
+            errors.add(
+                r.error(
+                    Column.MAC,
+                    "device "
+                        + mac
+                        + " is in "
+                        + first.domain()
+                        + " in "
+                        + first.where()
+                        + "; a device has one domain"));
           }
           differs(r, first, Column.MODEL, r.model(), first.model(), mac, errors);
           differs(r, first, Column.DESCRIPTION, r.description(), first.description(), mac, errors);
@@ -232,21 +281,43 @@ final class ImportPlanner {
       if (!r.delete() && r.extension() != null) {
         ImportRow userRow = users.get(new UserKey(r.domain(), r.extension()));
         if (userRow != null && userRow.delete()) {
-          errors.add(r.error(Column.EXTENSION, "user " + r.extension() + " is deleted in " + userRow.where()));
+          errors.add(
+              r.error(
+                  Column.EXTENSION, "user " + r.extension() + " is deleted in " + userRow.where()));
         }
       }
     }
   }
 
-  private static void differs(ImportRow r, ImportRow first, Column column, @Nullable String value, @Nullable String firstValue, String mac,
+  private static void differs(
+      ImportRow r,
+      ImportRow first,
+      Column column,
+      @Nullable String value,
+      @Nullable String firstValue,
+      String mac,
       List<RowError> errors) {
     if (value != null && firstValue != null && !value.equals(firstValue)) {
-      errors.add(r.error(column, "'" + value + "' differs from '" + firstValue + "' given for device " + mac + " in " + first.where()));
+      errors.add(
+          r.error(
+              column,
+              "'"
+                  + value
+                  + "' differs from '"
+                  + firstValue
+                  + "' given for device "
+                  + mac
+                  + " in "
+                  + first.where()));
     }
   }
 
-  /** Every domain named must exist, or be created ({@code --create-domains}); returns the ones to create. */
-  private List<String> checkDomains(List<ImportRow> rows, List<String> listed, boolean create, List<RowError> errors) {
+  /**
+   * Every domain named must exist, or be created ({@code --create-domains}); returns the ones to
+   * create.
+   */
+  private List<String> checkDomains(
+      List<ImportRow> rows, List<String> listed, boolean create, List<RowError> errors) {
     Map<String, ImportRow> named = new LinkedHashMap<>();
     for (ImportRow r : rows) {
       named.putIfAbsent(r.domain(), r);
@@ -271,8 +342,16 @@ final class ImportPlanner {
         continue;
       }
       ImportRow first = named.get(d);
-      String reason = "domain " + d + " does not exist; add it first ('evertone domain add " + d + "'), or import with --create-domains";
-      errors.add(first == null ? new RowError(0, 0, "domains", reason) : first.error(Column.DOMAIN, reason));
+      String reason =
+          "domain "
+              + d
+              + " does not exist; add it first ('evertone domain add "
+              + d
+              + "'), or import with --create-domains";
+      errors.add(
+          first == null
+              ? new RowError(0, 0, "domains", reason)
+              : first.error(Column.DOMAIN, reason));
     }
     return missing;
   }
@@ -325,7 +404,8 @@ final class ImportPlanner {
           devicesByMac.put(d.mac(), d);
         }
       }
-      // MACs are unique across domains: one the file's domains do not have may be a device elsewhere (an error below)
+      // MACs are unique across domains: one the file's domains do not have may be a device
+      // elsewhere (an error below)
       List<String> elsewhere = macs.stream().filter(m -> !devicesByMac.containsKey(m)).toList();
       for (Device d : repository.devicesWithMacs(elsewhere)) {
         devicesByMac.put(d.mac(), d);
@@ -358,10 +438,13 @@ final class ImportPlanner {
 
     private PlannedUser user(String domain, String extension) {
       UserKey key = new UserKey(domain, extension);
-      return plannedUsers.computeIfAbsent(key, k -> {
-        User existing = usersByKey.get(k);
-        return new PlannedUser(k, existing, existing != null ? existing.id() : changes.nextRef());
-      });
+      return plannedUsers.computeIfAbsent(
+          key,
+          k -> {
+            User existing = usersByKey.get(k);
+            return new PlannedUser(
+                k, existing, existing != null ? existing.id() : changes.nextRef());
+          });
     }
 
     private void planUser(ImportRow r) {
@@ -411,9 +494,12 @@ final class ImportPlanner {
         Long current = device.existing == null ? null : device.existing.userId();
         if (device.owner != owner) {
           device.owner = owner;
-          device.ownerChanged = device.existing != null && (current == null || current != owner.ref);
+          device.ownerChanged =
+              device.existing != null && (current == null || current != owner.ref);
         }
-      } else if (device.existing != null && device.owner == null && device.existing.userId() != null) {
+      } else if (device.existing != null
+          && device.owner == null
+          && device.existing.userId() != null) {
         User u = usersById.get(device.existing.userId());
         if (u != null) {
           device.owner = user(u.domain(), u.extension());
@@ -421,11 +507,14 @@ final class ImportPlanner {
       }
       if (r.lineNo() != null) {
         p.lineNo = r.lineNo();
-      } else if (existing != null && device.existing != null && existing.deviceId() == device.existing.id()) {
+      } else if (existing != null
+          && device.existing != null
+          && existing.deviceId() == device.existing.id()) {
         p.lineNo = existing.lineNo();
       }
       if (r.secret() != null) {
-        if (existing == null || !repository.fingerprint(existing.key(), r.secret()).equals(existing.secretHash())) {
+        if (existing == null
+            || !repository.fingerprint(existing.key(), r.secret()).equals(existing.secretHash())) {
           p.newSecret = r.secret();
         }
       } else if (existing == null) {
@@ -434,23 +523,34 @@ final class ImportPlanner {
       }
     }
 
-    /** The device a line row puts its line on; null (with an error) if the MAC belongs to another domain. */
+    /**
+     * The device a line row puts its line on; null (with an error) if the MAC belongs to another
+     * domain.
+     */
     private @Nullable PlannedDevice device(ImportRow r, @Nullable Line existing) {
       if (r.mac() != null) {
         Device d = devicesByMac.get(r.mac());
         if (d != null && !d.domain().equals(r.domain())) {
-          errors.add(r.error(Column.MAC, "device " + Values.formatMac(r.mac()) + " belongs to domain " + d.domain()
-              + "; remove it there first"));
+          errors.add(
+              r.error(
+                  Column.MAC,
+                  "device "
+                      + Values.formatMac(r.mac())
+                      + " belongs to domain "
+                      + d.domain()
+                      + "; remove it there first"));
           return null;
         }
         if (d != null) {
-          return existingDevices.computeIfAbsent(d.id(), id -> new PlannedDevice(d.domain(), d, d.id(), d.mac()));
+          return existingDevices.computeIfAbsent(
+              d.id(), id -> new PlannedDevice(d.domain(), d, d.id(), d.mac()));
         }
         return newDevicesByMac.computeIfAbsent(r.mac(), mac -> newDevice(r.domain(), mac));
       }
       if (existing != null) {
         Device d = devicesById.get(existing.deviceId());
-        return existingDevices.computeIfAbsent(d.id(), id -> new PlannedDevice(d.domain(), d, d.id(), d.mac()));
+        return existingDevices.computeIfAbsent(
+            d.id(), id -> new PlannedDevice(d.domain(), d, d.id(), d.mac()));
       }
       return newDevice(r.domain(), null);
     }
@@ -461,9 +561,13 @@ final class ImportPlanner {
       return d;
     }
 
-    /** Line numbers: the given ones must be free; the others take the first free number of their device. */
+    /**
+     * Line numbers: the given ones must be free; the others take the first free number of their
+     * device.
+     */
     private void placeLines() {
-      // one map of slots for every device: key deviceRef * 100 + line number (line numbers are 1 to 64)
+      // one map of slots for every device: key deviceRef * 100 + line number (line numbers are 1 to
+      // 64)
       Map<Long, LineKey> taken = sized(state.lines().size() + plannedInOrder.size());
       Set<Long> leaving = leaving();
       for (Line l : state.lines()) {
@@ -482,7 +586,10 @@ final class ImportPlanner {
         }
         LineKey other = taken.putIfAbsent(slot(p.device.ref, p.lineNo), p.row.key());
         if (other != null) {
-          errors.add(p.row.error(Column.LINE, "line " + p.lineNo + " of device " + p.device.name() + " is taken by " + other));
+          errors.add(
+              p.row.error(
+                  Column.LINE,
+                  "line " + p.lineNo + " of device " + p.device.name() + " is taken by " + other));
         }
       }
       for (PlannedLine p : automatic) {
@@ -491,7 +598,8 @@ final class ImportPlanner {
           n++;
         }
         if (n > Values.MAX_LINES) {
-          errors.add(p.row.error(Column.LINE, "device " + p.device.name() + " has no free line left"));
+          errors.add(
+              p.row.error(Column.LINE, "device " + p.device.name() + " has no free line left"));
           continue;
         }
         taken.put(slot(p.device.ref, n), p.row.key());
@@ -503,7 +611,10 @@ final class ImportPlanner {
       return deviceRef * 100 + lineNo;
     }
 
-    /** The ids of the existing lines the plan deletes, moves or re-places: their slots are planned anew. */
+    /**
+     * The ids of the existing lines the plan deletes, moves or re-places: their slots are planned
+     * anew.
+     */
     private Set<Long> leaving() {
       Set<Long> ids = new HashSet<>((int) (plannedInOrder.size() / 0.75f) + 1);
       for (PlannedLine p : plannedInOrder) {
@@ -541,8 +652,14 @@ final class ImportPlanner {
           changes.device(new DeleteDevice(d.id(), d.revision()));
           existingDevices.remove(id);
           removedDevices.add(id);
-          items.add(new PlanItem(0, PlanItem.DELETE, "device", d.mac() != null ? Values.formatMac(d.mac()) : "#" + d.id(), List.of(),
-              "no line is left on it"));
+          items.add(
+              new PlanItem(
+                  0,
+                  PlanItem.DELETE,
+                  "device",
+                  d.mac() != null ? Values.formatMac(d.mac()) : "#" + d.id(),
+                  List.of(),
+                  "no line is left on it"));
         }
       }
       return items;
@@ -556,15 +673,27 @@ final class ImportPlanner {
         }
         for (Device d : state.devices()) {
           PlannedDevice planned = existingDevices.get(d.id());
-          Long owner = planned != null ? (planned.owner == null ? null : planned.owner.ref) : d.userId();
+          Long owner =
+              planned != null ? (planned.owner == null ? null : planned.owner.ref) : d.userId();
           if (!removedDevices.contains(d.id()) && owner != null && owner == u.ref) {
-            errors.add(u.deletedBy.error(Column.EXTENSION, "user " + u.key + " still owns " + (d.mac() != null ? "device "
-                + Values.formatMac(d.mac()) : "device " + d.id()) + "; delete the device or give it another owner first"));
+            errors.add(
+                u.deletedBy.error(
+                    Column.EXTENSION,
+                    "user "
+                        + u.key
+                        + " still owns "
+                        + (d.mac() != null
+                            ? "device " + Values.formatMac(d.mac())
+                            : "device " + d.id())
+                        + "; delete the device or give it another owner first"));
           }
         }
         for (PlannedDevice d : newDevices) {
           if (d.owner == u) {
-            errors.add(u.deletedBy.error(Column.EXTENSION, "user " + u.key + " is the owner of device " + d.name() + " in this file"));
+            errors.add(
+                u.deletedBy.error(
+                    Column.EXTENSION,
+                    "user " + u.key + " is the owner of device " + d.name() + " in this file"));
           }
         }
       }
@@ -583,12 +712,25 @@ final class ImportPlanner {
         }
       }
       for (PlannedDevice d : newDevices) {
-        changes.device(new CreateDevice(d.ref, d.domain, d.mac, d.model, d.description, d.owner == null ? null : d.owner.ref));
+        changes.device(
+            new CreateDevice(
+                d.ref,
+                d.domain,
+                d.mac,
+                d.model,
+                d.description,
+                d.owner == null ? null : d.owner.ref));
       }
       for (PlannedDevice d : existingDevices.values()) {
         if (d.changed()) {
-          changes.device(new UpdateDevice(d.existing.id(), d.existing.revision(), d.mac, d.model, d.description,
-              d.owner == null ? null : d.owner.ref));
+          changes.device(
+              new UpdateDevice(
+                  d.existing.id(),
+                  d.existing.revision(),
+                  d.mac,
+                  d.model,
+                  d.description,
+                  d.owner == null ? null : d.owner.ref));
         }
       }
       int[] counts = new int[4]; // created, updated, unchanged, deleted
@@ -596,14 +738,20 @@ final class ImportPlanner {
       int omitted = 0;
       Iterator<PlannedLine> lines = plannedInOrder.iterator();
       for (ImportRow r : rows) {
-        PlanItem item = r.isLine() ? lineItem(lines.next(), guard, counts[0] < ITEMS_PER_KIND, counts[3] < ITEMS_PER_KIND) : userItem(r);
-        int kind = switch (item.action()) {
-          case PlanItem.CREATE -> 0;
-          case PlanItem.UPDATE -> 1;
-          case PlanItem.UNCHANGED -> 2;
-          default -> 3;
-        };
-        // every row is planned and counted; the first ones of each kind are kept to be shown (a plan of a
+        PlanItem item =
+            r.isLine()
+                ? lineItem(
+                    lines.next(), guard, counts[0] < ITEMS_PER_KIND, counts[3] < ITEMS_PER_KIND)
+                : userItem(r);
+        int kind =
+            switch (item.action()) {
+              case PlanItem.CREATE -> 0;
+              case PlanItem.UPDATE -> 1;
+              case PlanItem.UNCHANGED -> 2;
+              default -> 3;
+            };
+        // every row is planned and counted; the first ones of each kind are kept to be shown (a
+        // plan of a
         // million rows would otherwise be held, and sent, whole)
         if (counts[kind]++ < ITEMS_PER_KIND) {
           items.add(item);
@@ -612,7 +760,9 @@ final class ImportPlanner {
         }
       }
       items.addAll(deviceItems);
-      Summary summary = new Summary(rows.size(), counts[0], counts[1], counts[2], counts[3], 0, 0, 0, 0, guard.total());
+      Summary summary =
+          new Summary(
+              rows.size(), counts[0], counts[1], counts[2], counts[3], 0, 0, 0, 0, guard.total());
       return new Plan(changes, items, omitted, summary, guard, generated, createdDomains);
     }
 
@@ -623,34 +773,52 @@ final class ImportPlanner {
         return new PlanItem(r.row(), PlanItem.DELETE, "user", key, List.of(), null);
       }
       if (u.existing == null) {
-        return new PlanItem(r.row(), PlanItem.CREATE, "user", key,
-            u.displayName == null ? List.of() : List.of(new FieldChange("display_name", null, u.displayName)), null);
+        return new PlanItem(
+            r.row(),
+            PlanItem.CREATE,
+            "user",
+            key,
+            u.displayName == null
+                ? List.of()
+                : List.of(new FieldChange("display_name", null, u.displayName)),
+            null);
       }
       if (u.renamed()) {
-        return new PlanItem(r.row(), PlanItem.UPDATE, "user", key,
-            List.of(new FieldChange("display_name", u.existing.displayName(), u.displayName)), null);
+        return new PlanItem(
+            r.row(),
+            PlanItem.UPDATE,
+            "user",
+            key,
+            List.of(new FieldChange("display_name", u.existing.displayName(), u.displayName)),
+            null);
       }
       return new PlanItem(r.row(), PlanItem.UNCHANGED, "user", key, List.of(), null);
     }
 
     /**
-     * Adds the row's line operation to the plan, and returns what it does; creations and deletions beyond
-     * the ones listed are not described (only counted), which keeps a million-row plan cheap.
+     * Adds the row's line operation to the plan, and returns what it does; creations and deletions
+     * beyond the ones listed are not described (only counted), which keeps a million-row plan
+     * cheap.
      */
-    private PlanItem lineItem(PlannedLine p, BlastRadiusGuard guard, boolean describeCreate, boolean describeDelete) {
+    private PlanItem lineItem(
+        PlannedLine p, BlastRadiusGuard guard, boolean describeCreate, boolean describeDelete) {
       ImportRow r = p.row;
       Line existing = p.existing;
       if (r.delete()) {
         changes.line(new DeleteLine(existing.id(), existing.revision(), existing.key()));
         guard.credentialChange(r.domain());
-        return describeDelete ? new PlanItem(r.row(), PlanItem.DELETE, "line", r.key().toString(), List.of(), null) : UNDESCRIBED_DELETE;
+        return describeDelete
+            ? new PlanItem(r.row(), PlanItem.DELETE, "line", r.key().toString(), List.of(), null)
+            : UNDESCRIBED_DELETE;
       }
       String key = r.key().toString();
       PlannedDevice device = p.device;
       List<FieldChange> fields = new ArrayList<>();
       Plain secret = p.newSecret == null ? null : new Plain(p.newSecret);
       if (existing == null) {
-        changes.line(new CreateLine(device.ref, p.lineNo, r.domain(), r.authUser(), secret, HistoryEntry.CREATED));
+        changes.line(
+            new CreateLine(
+                device.ref, p.lineNo, r.domain(), r.authUser(), secret, HistoryEntry.CREATED));
         if (p.generated) {
           generated.add(new GeneratedSecret(r.domain(), r.authUser(), p.newSecret));
         }
@@ -666,10 +834,15 @@ final class ImportPlanner {
       Device before = devicesById.get(existing.deviceId());
       boolean moved = device.existing == null || device.existing.id() != existing.deviceId();
       if (moved) {
-        fields.add(new FieldChange("device", before.mac() != null ? Values.formatMac(before.mac()) : "#" + before.id(), device.name()));
+        fields.add(
+            new FieldChange(
+                "device",
+                before.mac() != null ? Values.formatMac(before.mac()) : "#" + before.id(),
+                device.name()));
       }
       if (existing.lineNo() != p.lineNo) {
-        fields.add(new FieldChange("line", String.valueOf(existing.lineNo()), String.valueOf(p.lineNo)));
+        fields.add(
+            new FieldChange("line", String.valueOf(existing.lineNo()), String.valueOf(p.lineNo)));
       }
       deviceAndOwnerFields(device, device.existing, fields);
       if (secret != null) {
@@ -677,29 +850,60 @@ final class ImportPlanner {
         guard.credentialChange(r.domain());
       }
       if (moved || existing.lineNo() != p.lineNo || secret != null) {
-        changes.line(new UpdateLine(existing.id(), existing.revision(), existing.key(), device.ref, p.lineNo, secret, HistoryEntry.CHANGED));
+        changes.line(
+            new UpdateLine(
+                existing.id(),
+                existing.revision(),
+                existing.key(),
+                device.ref,
+                p.lineNo,
+                secret,
+                HistoryEntry.CHANGED));
       }
-      return new PlanItem(r.row(), fields.isEmpty() ? PlanItem.UNCHANGED : PlanItem.UPDATE, "line", key, fields, null);
+      return new PlanItem(
+          r.row(),
+          fields.isEmpty() ? PlanItem.UNCHANGED : PlanItem.UPDATE,
+          "line",
+          key,
+          fields,
+          null);
     }
 
-    /** The device's and owner's fields that differ from what is stored (all of them for a new device). */
-    private void deviceAndOwnerFields(PlannedDevice device, @Nullable Device stored, List<FieldChange> fields) {
+    /**
+     * The device's and owner's fields that differ from what is stored (all of them for a new
+     * device).
+     */
+    private void deviceAndOwnerFields(
+        PlannedDevice device, @Nullable Device stored, List<FieldChange> fields) {
       if (!Objects.equals(device.model, stored == null ? null : stored.model())) {
         fields.add(new FieldChange("model", stored == null ? null : stored.model(), device.model));
       }
       if (!Objects.equals(device.description, stored == null ? null : stored.description())) {
-        fields.add(new FieldChange("description", stored == null ? null : stored.description(), device.description));
+        fields.add(
+            new FieldChange(
+                "description", stored == null ? null : stored.description(), device.description));
       }
-      User storedOwner = stored == null || stored.userId() == null ? null : usersById.get(stored.userId());
+      User storedOwner =
+          stored == null || stored.userId() == null ? null : usersById.get(stored.userId());
       String ownerBefore = storedOwner == null ? null : storedOwner.extension();
       String ownerAfter = device.owner == null ? null : device.owner.key.extension();
       if (!Objects.equals(ownerBefore, ownerAfter)) {
-        fields.add(new FieldChange("extension", ownerBefore,
-            ownerAfter == null ? null : ownerAfter + (device.owner.existing == null ? " (new user)" : "")));
+        fields.add(
+            new FieldChange(
+                "extension",
+                ownerBefore,
+                ownerAfter == null
+                    ? null
+                    : ownerAfter + (device.owner.existing == null ? " (new user)" : "")));
       }
-      if (device.owner != null && (device.owner.renamed() || (device.owner.existing == null && device.owner.displayName != null))) {
-        fields.add(new FieldChange("display_name", device.owner.existing == null ? null : device.owner.existing.displayName(),
-            device.owner.displayName));
+      if (device.owner != null
+          && (device.owner.renamed()
+              || (device.owner.existing == null && device.owner.displayName != null))) {
+        fields.add(
+            new FieldChange(
+                "display_name",
+                device.owner.existing == null ? null : device.owner.existing.displayName(),
+                device.owner.displayName));
       }
     }
   }

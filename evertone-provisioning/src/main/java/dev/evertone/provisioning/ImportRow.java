@@ -3,19 +3,29 @@ package dev.evertone.provisioning;
 import dev.evertone.provisioning.template.Column;
 import dev.evertone.provisioning.template.RowError;
 import dev.evertone.provisioning.template.TemplateRow;
-import dev.evertone.store.provisioning.LineKey;
 import dev.evertone.store.ValidationException;
 import dev.evertone.store.Values;
+import dev.evertone.store.provisioning.LineKey;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A template row whose every value passed {@link Values}: either a line of a device ({@code authUser}
- * set) or a user ({@code extension} set, no {@code authUser}).
+ * A template row whose every value passed {@link Values}: either a line of a device ({@code
+ * authUser} set) or a user ({@code extension} set, no {@code authUser}).
  */
-record ImportRow(int row, int line, boolean delete, String domain, @Nullable String extension, @Nullable String displayName,
-    @Nullable String mac, @Nullable String model, @Nullable String description, @Nullable Integer lineNo, @Nullable String authUser,
+record ImportRow(
+    int row,
+    int line,
+    boolean delete,
+    String domain,
+    @Nullable String extension,
+    @Nullable String displayName,
+    @Nullable String mac,
+    @Nullable String model,
+    @Nullable String description,
+    @Nullable Integer lineNo,
+    @Nullable String authUser,
     @Nullable String secret) {
 
   boolean isLine() {
@@ -37,10 +47,19 @@ record ImportRow(int row, int line, boolean delete, String domain, @Nullable Str
 
   @Override
   public String toString() {
-    return "ImportRow[" + row + ", " + (authUser != null ? authUser : extension) + "@" + domain + ", secret=(hidden)]";
+    return "ImportRow["
+        + row
+        + ", "
+        + (authUser != null ? authUser : extension)
+        + "@"
+        + domain
+        + ", secret=(hidden)]";
   }
 
-  /** Checks every value of {@code t}; adds what is wrong to {@code errors} and returns null if anything is. */
+  /**
+   * Checks every value of {@code t}; adds what is wrong to {@code errors} and returns null if
+   * anything is.
+   */
   static @Nullable ImportRow of(TemplateRow t, List<RowError> errors) {
     int before = errors.size();
     boolean delete = false;
@@ -49,7 +68,11 @@ record ImportRow(int row, int line, boolean delete, String domain, @Nullable Str
       switch (action.strip().toLowerCase(Locale.ROOT)) {
         case "upsert", "" -> delete = false;
         case "delete" -> delete = true;
-        default -> errors.add(t.error(Column.ACTION, "'" + action + "' is not an action; use upsert (or leave it empty) or delete"));
+        default ->
+            errors.add(
+                t.error(
+                    Column.ACTION,
+                    "'" + action + "' is not an action; use upsert (or leave it empty) or delete"));
       }
     }
     String domain = value(t, Column.DOMAIN, errors);
@@ -65,7 +88,10 @@ record ImportRow(int row, int line, boolean delete, String domain, @Nullable Str
       try {
         lineNo = Values.lineNo(Integer.parseInt(lineText.strip()));
       } catch (NumberFormatException e) {
-        errors.add(t.error(Column.LINE, "'" + lineText + "' is not a line number; use 1 to " + Values.MAX_LINES));
+        errors.add(
+            t.error(
+                Column.LINE,
+                "'" + lineText + "' is not a line number; use 1 to " + Values.MAX_LINES));
       } catch (ValidationException e) {
         errors.add(t.error(Column.LINE, reason(e)));
       }
@@ -74,7 +100,9 @@ record ImportRow(int row, int line, boolean delete, String domain, @Nullable Str
     String secretText = t.get(Column.SECRET);
     if (secretText != null) {
       try {
-        secret = Values.secret(secretText); // as it is: spaces, quotes and line breaks are part of a secret
+        secret =
+            Values.secret(
+                secretText); // as it is: spaces, quotes and line breaks are part of a secret
       } catch (ValidationException e) {
         errors.add(t.error(Column.SECRET, reason(e)));
       }
@@ -83,18 +111,38 @@ record ImportRow(int row, int line, boolean delete, String domain, @Nullable Str
       errors.add(t.error(Column.DOMAIN, "missing; every row names its domain"));
     }
     if (!present(t, Column.AUTH_USER) && !present(t, Column.EXTENSION)) {
-      errors.add(t.error(null, "the row names neither an auth_user (a device line) nor an extension (a user)"));
+      errors.add(
+          t.error(
+              null,
+              "the row names neither an auth_user (a device line) nor an extension (a user)"));
     }
-    if (!present(t, Column.AUTH_USER) && (present(t, Column.MAC) || present(t, Column.SECRET) || present(t, Column.LINE))) {
-      errors.add(t.error(Column.AUTH_USER, "missing; a row with a device (mac, line or secret) names the line's auth_user"));
+    if (!present(t, Column.AUTH_USER)
+        && (present(t, Column.MAC) || present(t, Column.SECRET) || present(t, Column.LINE))) {
+      errors.add(
+          t.error(
+              Column.AUTH_USER,
+              "missing; a row with a device (mac, line or secret) names the line's auth_user"));
     }
     if (present(t, Column.DISPLAY_NAME) && !present(t, Column.EXTENSION)) {
-      errors.add(t.error(Column.DISPLAY_NAME, "a display name belongs to a user: give the extension too"));
+      errors.add(
+          t.error(Column.DISPLAY_NAME, "a display name belongs to a user: give the extension too"));
     }
     if (errors.size() > before) {
       return null;
     }
-    return new ImportRow(t.row(), t.line(), delete, domain, extension, displayName, mac, model, description, lineNo, authUser, secret);
+    return new ImportRow(
+        t.row(),
+        t.line(),
+        delete,
+        domain,
+        extension,
+        displayName,
+        mac,
+        model,
+        description,
+        lineNo,
+        authUser,
+        secret);
   }
 
   private static boolean present(TemplateRow t, Column column) {
@@ -102,7 +150,10 @@ record ImportRow(int row, int line, boolean delete, String domain, @Nullable Str
     return raw != null && !raw.isBlank();
   }
 
-  /** The checked (and normalised) value of a column; null if empty or invalid (then with an error added). */
+  /**
+   * The checked (and normalised) value of a column; null if empty or invalid (then with an error
+   * added).
+   */
   private static @Nullable String value(TemplateRow t, Column column, List<RowError> errors) {
     String raw = t.get(column);
     if (raw == null || raw.isBlank()) {
@@ -125,7 +176,10 @@ record ImportRow(int row, int line, boolean delete, String domain, @Nullable Str
     }
   }
 
-  /** The reason of a validation failure without the field name in front (the error names the column). */
+  /**
+   * The reason of a validation failure without the field name in front (the error names the
+   * column).
+   */
   static String reason(ValidationException e) {
     String m = e.getMessage();
     String prefix = e.field() + ": ";

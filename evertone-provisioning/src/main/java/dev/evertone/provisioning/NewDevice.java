@@ -6,10 +6,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * A device to add, with at least one line.
  *
- * @param extension the owner user; created (with {@code displayName}) if the domain does not have it yet
+ * @param extension the owner user; created (with {@code displayName}) if the domain does not have
+ *     it yet
  */
-public record NewDevice(String domain, @Nullable String extension, @Nullable String displayName, @Nullable String mac,
-    @Nullable String model, @Nullable String description, List<NewLine> lines) {
+public record NewDevice(
+    String domain,
+    @Nullable String extension,
+    @Nullable String displayName,
+    @Nullable String mac,
+    @Nullable String model,
+    @Nullable String description,
+    List<NewLine> lines) {
   public NewDevice {
     lines = lines == null ? List.of() : List.copyOf(lines);
   }

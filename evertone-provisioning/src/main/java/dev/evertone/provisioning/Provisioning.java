@@ -10,11 +10,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every provisioning operation, as the admin API offers it and the command line uses it: on the local
- * store ({@link ProvisioningService}) or on a running server over HTTP. Failures are
- * {@link dev.evertone.store.ValidationException} (a bad value, with its field),
- * {@link dev.evertone.store.NotFoundException}, {@link dev.evertone.store.ConflictException},
- * {@link dev.evertone.provisioning.template.TemplateException} (a file's errors, by line and column) and
+ * Every provisioning operation, as the admin API offers it and the command line uses it: on the
+ * local store ({@link ProvisioningService}) or on a running server over HTTP. Failures are {@link
+ * dev.evertone.store.ValidationException} (a bad value, with its field), {@link
+ * dev.evertone.store.NotFoundException}, {@link dev.evertone.store.ConflictException}, {@link
+ * dev.evertone.provisioning.template.TemplateException} (a file's errors, by line and column) and
  * {@link LargeChangeException} (the blast-radius guard).
  */
 public interface Provisioning {
@@ -24,8 +24,9 @@ public interface Provisioning {
   DomainInfo addDomain(String name);
 
   /**
-   * Removes a domain; one that still has users or devices only if {@code withDevices}, and then with all
-   * of them (their lines' credentials stay in the history). Returns how many devices went with it.
+   * Removes a domain; one that still has users or devices only if {@code withDevices}, and then
+   * with all of them (their lines' credentials stay in the history). Returns how many devices went
+   * with it.
    */
   int removeDomain(String name, boolean withDevices);
 
@@ -39,7 +40,10 @@ public interface Provisioning {
   /** Removes a user who owns no device. */
   void removeUser(String domain, String extension);
 
-  /** The devices of a domain, optionally only the one with {@code mac} or the one holding line {@code authUser}. */
+  /**
+   * The devices of a domain, optionally only the one with {@code mac} or the one holding line
+   * {@code authUser}.
+   */
   List<DeviceInfo> devices(String domain, @Nullable String mac, @Nullable String authUser);
 
   DeviceInfo device(String domain, long id);
@@ -64,13 +68,22 @@ public interface Provisioning {
   /** Every version of a line's credential, oldest first. */
   List<CredentialVersion> history(String domain, String authUser);
 
-  /** Imports a template file: validate, plan, guard, and (unless a dry run) apply in one transaction. */
+  /**
+   * Imports a template file: validate, plan, guard, and (unless a dry run) apply in one
+   * transaction.
+   */
   PlanResult importFile(byte[] content, ImportOptions options);
 
-  /** Writes every line (of {@code domain}, or of every domain) and user in the template format, secrets included. */
+  /**
+   * Writes every line (of {@code domain}, or of every domain) and user in the template format,
+   * secrets included.
+   */
   void export(Format format, @Nullable String domain, OutputStream out);
 
-  /** Restores credentials to a moment or to before a batch: plan, guard, and (unless a dry run) apply. */
+  /**
+   * Restores credentials to a moment or to before a batch: plan, guard, and (unless a dry run)
+   * apply.
+   */
   PlanResult restore(RestoreRequest request);
 
   /** The audit log, newest first. */
@@ -87,7 +100,9 @@ public interface Provisioning {
   /** The numbers (DIDs) of a domain. */
   List<PhoneNumber> numbers(String domain);
 
-  /** Adds number {@code number} (E.164) to a domain, ringing {@code extension}; or points it there. */
+  /**
+   * Adds number {@code number} (E.164) to a domain, ringing {@code extension}; or points it there.
+   */
   PhoneNumber putNumber(String domain, String number, String extension);
 
   void removeNumber(String domain, String number);
@@ -96,12 +111,14 @@ public interface Provisioning {
   List<ForwardInfo> forwarding(String domain, String extension);
 
   /** Sets the rule of {@code kind} (always, unregistered, busy, no-answer) of an extension. */
-  ForwardInfo setForwarding(String domain, String extension, String kind, String target, @Nullable Integer afterSeconds);
+  ForwardInfo setForwarding(
+      String domain, String extension, String kind, String target, @Nullable Integer afterSeconds);
 
   void removeForwarding(String domain, String extension, String kind);
 
   /** How a domain's dialled numbers become E.164. */
   DialPlan dialPlan(String domain);
 
-  DialPlan setDialPlan(String domain, String countryCode, String nationalPrefix, String internationalPrefix);
+  DialPlan setDialPlan(
+      String domain, String countryCode, String nationalPrefix, String internationalPrefix);
 }

@@ -4,5 +4,6 @@ import dev.evertone.provisioning.template.TemplateLimits;
 
 /** Provisioning settings: the blast-radius guard and the size of template files. */
 public record ProvisioningConfig(GuardLimits guard, TemplateLimits template) {
-  public static final ProvisioningConfig DEFAULT = new ProvisioningConfig(GuardLimits.DEFAULT, TemplateLimits.DEFAULT);
+  public static final ProvisioningConfig DEFAULT =
+      new ProvisioningConfig(GuardLimits.DEFAULT, TemplateLimits.DEFAULT);
 }

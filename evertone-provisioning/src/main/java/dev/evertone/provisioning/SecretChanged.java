@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param generatedSecret the new secret if evertone generated it (shown this once), else null
  */
-public record SecretChanged(String domain, String authUser, @Nullable String generatedSecret, Instant changedAt) {
+public record SecretChanged(
+    String domain, String authUser, @Nullable String generatedSecret, Instant changedAt) {
   @Override
   public String toString() {
     return "SecretChanged[" + authUser + "@" + domain + ", secret=(hidden)]";

@@ -2,9 +2,9 @@ package dev.evertone.provisioning;
 
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.store.Actor;
+import dev.evertone.store.jdbc.JdbcStore;
 import dev.evertone.store.provisioning.Line;
 import dev.evertone.store.provisioning.LineKey;
-import dev.evertone.store.jdbc.JdbcStore;
 import dev.evertone.store.testing.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,9 @@ final class Fixture implements AutoCloseable {
 
   PlanResult importCsv(String csv, boolean dryRun, boolean confirmLarge) {
     clock.tick();
-    return service.importFile(csv.getBytes(StandardCharsets.UTF_8), new ImportOptions(Format.CSV, "devices.csv", dryRun, confirmLarge, false));
+    return service.importFile(
+        csv.getBytes(StandardCharsets.UTF_8),
+        new ImportOptions(Format.CSV, "devices.csv", dryRun, confirmLarge, false));
   }
 
   String secret(String domain, String authUser) {

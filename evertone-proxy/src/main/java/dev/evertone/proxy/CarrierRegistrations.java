@@ -1,7 +1,7 @@
 package dev.evertone.proxy;
 
-import dev.evertone.sip.SipSockets;
 import dev.evertone.registrar.BindingReach;
+import dev.evertone.sip.SipSockets;
 import dev.evertone.sip.auth.DigestClient;
 import dev.evertone.sip.header.Address;
 import dev.evertone.sip.header.HeaderName;
@@ -27,14 +27,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * evertone as a registering client of its carriers (RFC 3261 10.2): a trunk with a register interval gets a
- * REGISTER for its account, answered challenges included, refreshed before it expires, so that a carrier that
- * delivers calls only to a registered contact delivers them here. A trunk removed or changed is unregistered.
- * {@link #tick()} runs every second and compares the registrations with the trunks.
+ * evertone as a registering client of its carriers (RFC 3261 10.2): a trunk with a register
+ * interval gets a REGISTER for its account, answered challenges included, refreshed before it
+ * expires, so that a carrier that delivers calls only to a registered contact delivers them here. A
+ * trunk removed or changed is unregistered. {@link #tick()} runs every second and compares the
+ * registrations with the trunks.
  */
 public final class CarrierRegistrations {
   private static final Logger log = LoggerFactory.getLogger(CarrierRegistrations.class);
-  /** After a failure, the next attempt; RFC 3261 10.2.5 leaves it to the client, carriers dislike bursts. */
+
+  /**
+   * After a failure, the next attempt; RFC 3261 10.2.5 leaves it to the client, carriers dislike
+   * bursts.
+   */
   private static final long RETRY_MILLIS = 60_000;
 
   private final RoutingTable routing;
@@ -44,17 +49,26 @@ public final class CarrierRegistrations {
   private final String userAgent;
   private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
 
-  public CarrierRegistrations(RoutingTable routing, TransactionLayer transactions,
-      SipSockets listenAddress, Clock clock, String userAgent, MeterRegistry meters) {
+  public CarrierRegistrations(
+      RoutingTable routing,
+      TransactionLayer transactions,
+      SipSockets listenAddress,
+      Clock clock,
+      String userAgent,
+      MeterRegistry meters) {
     this.routing = routing;
     this.transactions = transactions;
     this.listenAddress = listenAddress;
     this.clock = clock;
     this.userAgent = userAgent;
-    Gauge.builder("evertone.routing.carrier.registrations", this, r -> r.count(true)).tag("state", "registered")
-        .description("Registrations of evertone at its carriers, by state").register(meters);
-    Gauge.builder("evertone.routing.carrier.registrations", this, r -> r.count(false)).tag("state", "not-registered")
-        .description("Registrations of evertone at its carriers, by state").register(meters);
+    Gauge.builder("evertone.routing.carrier.registrations", this, r -> r.count(true))
+        .tag("state", "registered")
+        .description("Registrations of evertone at its carriers, by state")
+        .register(meters);
+    Gauge.builder("evertone.routing.carrier.registrations", this, r -> r.count(false))
+        .tag("state", "not-registered")
+        .description("Registrations of evertone at its carriers, by state")
+        .register(meters);
   }
 
   private long count(boolean registered) {
@@ -76,18 +90,24 @@ public final class CarrierRegistrations {
         wanted.put(t.name() + "@" + t.domain(), route);
       }
     }
-    registrations.forEach((key, r) -> {
-      RoutingTable.Route now = wanted.get(key);
-      if (now == null || !now.equals(r.route)) {
-        registrations.remove(key, r);
-        r.end();
-      }
-    });
+    registrations.forEach(
+        (key, r) -> {
+          RoutingTable.Route now = wanted.get(key);
+          if (now == null || !now.equals(r.route)) {
+            registrations.remove(key, r);
+            r.end();
+          }
+        });
     long nowMillis = clock.millis();
-    wanted.forEach((key, route) -> registrations.computeIfAbsent(key, k -> new Registration(route)).due(nowMillis));
+    wanted.forEach(
+        (key, route) ->
+            registrations.computeIfAbsent(key, k -> new Registration(route)).due(nowMillis));
   }
 
-  /** One account at one carrier: a Call-ID kept across refreshes (RFC 3261 10.2.4), a CSeq that only grows. */
+  /**
+   * One account at one carrier: a Call-ID kept across refreshes (RFC 3261 10.2.4), a CSeq that only
+   * grows.
+   */
   private final class Registration implements ClientTransaction.Listener {
     final RoutingTable.Route route;
     final String callId = TransactionLayer.newTag() + "@evertone";
@@ -136,16 +156,27 @@ public final class CarrierRegistrations {
       }
       String host = BindingReach.hostPort(route.address());
       String aor = "sip:" + t.username() + "@" + t.host();
-      SipRequest.Builder r = SipRequest.builder(Method.REGISTER, SipUri.parse("sip:" + host + (transport == TransportType.TCP ? ";transport=tcp" : "")))
-          .add(HeaderName.VIA, reach.via(transport, TransactionLayer.newBranch()))
-          .add(HeaderName.MAX_FORWARDS, "70")
-          .add(HeaderName.FROM, "<" + aor + ">;tag=" + fromTag)
-          .add(HeaderName.TO, "<" + aor + ">")
-          .add(HeaderName.CALL_ID, callId)
-          .add(HeaderName.CSEQ, ++cseq + " " + Method.REGISTER)
-          .add(HeaderName.CONTACT, "<sip:" + t.username() + "@" + reach.sentBy() + (transport == TransportType.TCP ? ";transport=tcp" : "") + ">")
-          .add(HeaderName.EXPIRES, Integer.toString(expires))
-          .add(HeaderName.USER_AGENT, userAgent);
+      SipRequest.Builder r =
+          SipRequest.builder(
+                  Method.REGISTER,
+                  SipUri.parse(
+                      "sip:" + host + (transport == TransportType.TCP ? ";transport=tcp" : "")))
+              .add(HeaderName.VIA, reach.via(transport, TransactionLayer.newBranch()))
+              .add(HeaderName.MAX_FORWARDS, "70")
+              .add(HeaderName.FROM, "<" + aor + ">;tag=" + fromTag)
+              .add(HeaderName.TO, "<" + aor + ">")
+              .add(HeaderName.CALL_ID, callId)
+              .add(HeaderName.CSEQ, ++cseq + " " + Method.REGISTER)
+              .add(
+                  HeaderName.CONTACT,
+                  "<sip:"
+                      + t.username()
+                      + "@"
+                      + reach.sentBy()
+                      + (transport == TransportType.TCP ? ";transport=tcp" : "")
+                      + ">")
+              .add(HeaderName.EXPIRES, Integer.toString(expires))
+              .add(HeaderName.USER_AGENT, userAgent);
       if (credentials != null) {
         r.add(credentials.header(), credentials.value());
       }
@@ -176,15 +207,27 @@ public final class CarrierRegistrations {
           // refresh well before it expires, as phones do, but never more often than every 30 s
           nextAt = clock.millis() + Math.max(30, granted * 8 / 10) * 1000;
           if (first) {
-            log.info("registered {} at trunk {} of {} ({}) for {} s", route.trunk().username(), route.trunk().name(), route.trunk().domain(),
-                route.address(), granted);
+            log.info(
+                "registered {} at trunk {} of {} ({}) for {} s",
+                route.trunk().username(),
+                route.trunk().name(),
+                route.trunk().domain(),
+                route.address(),
+                granted);
           }
           return;
         }
-        if ((status == StatusCode.UNAUTHORIZED || status == StatusCode.PROXY_AUTHENTICATION_REQUIRED) && !challengeAnswered
+        if ((status == StatusCode.UNAUTHORIZED
+                || status == StatusCode.PROXY_AUTHENTICATION_REQUIRED)
+            && !challengeAnswered
             && route.secret() != null) {
-          DigestClient.Answer a = DigestClient.answer(response, Method.REGISTER, tx.request().requestUri().toString(),
-              route.trunk().username(), route.secret());
+          DigestClient.Answer a =
+              DigestClient.answer(
+                  response,
+                  Method.REGISTER,
+                  tx.request().requestUri().toString(),
+                  route.trunk().username(),
+                  route.secret());
           if (a != null) {
             challengeAnswered = true;
             send(route.trunk().registerInterval(), a);
@@ -195,9 +238,12 @@ public final class CarrierRegistrations {
       }
     }
 
-    /** The interval the carrier granted: our Contact's expires, else Expires, else what was asked. */
+    /**
+     * The interval the carrier granted: our Contact's expires, else Expires, else what was asked.
+     */
     private long grantedSeconds(SipResponse response, SipRequest request) {
-      String ours = request.contacts().isEmpty() ? null : request.contacts().get(0).uri().toString();
+      String ours =
+          request.contacts().isEmpty() ? null : request.contacts().get(0).uri().toString();
       for (Address c : response.contacts()) {
         String e = c.param("expires");
         if (ours != null && c.uri().toString().equals(ours) && e != null && e.matches("\\d{1,9}")) {
@@ -229,8 +275,14 @@ public final class CarrierRegistrations {
       sending = false;
       nextAt = clock.millis() + RETRY_MILLIS;
       if (wasRegistered || !why.equals(lastFailure)) {
-        log.warn("cannot register {} at trunk {} of {} ({}): {}; trying again in {} s", route.trunk().username(), route.trunk().name(),
-            route.trunk().domain(), route.address(), why, RETRY_MILLIS / 1000);
+        log.warn(
+            "cannot register {} at trunk {} of {} ({}): {}; trying again in {} s",
+            route.trunk().username(),
+            route.trunk().name(),
+            route.trunk().domain(),
+            route.address(),
+            why,
+            RETRY_MILLIS / 1000);
       }
       lastFailure = why;
     }

@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The other evertone nodes on the same PostgreSQL. Each node writes its bindings to the shared table (the
- * binding journal) and says every heartbeat interval that it is alive. A call for a device registered on
- * another node goes through that node, which holds the device's connection or NAT mapping; when that node has
- * been silent for three intervals it is down, and its UDP devices are reached directly from here.
+ * The other evertone nodes on the same PostgreSQL. Each node writes its bindings to the shared
+ * table (the binding journal) and says every heartbeat interval that it is alive. A call for a
+ * device registered on another node goes through that node, which holds the device's connection or
+ * NAT mapping; when that node has been silent for three intervals it is down, and its UDP devices
+ * are reached directly from here.
  */
 public final class Cluster {
   private static final Logger log = LoggerFactory.getLogger(Cluster.class);
@@ -49,19 +50,29 @@ public final class Cluster {
   /**
    * A node that takes part once it {@link #join joins} with its SIP address.
    *
-   * @param heartbeatMillis how often this node says it is alive; three silent intervals and a node is down
+   * @param heartbeatMillis how often this node says it is alive; three silent intervals and a node
+   *     is down
    */
-  public Cluster(String nodeId, @Nullable BindingRepository bindings, Executor storeExecutor, Clock clock,
-      long heartbeatMillis, @Nullable MeterRegistry meters) {
+  public Cluster(
+      String nodeId,
+      @Nullable BindingRepository bindings,
+      Executor storeExecutor,
+      Clock clock,
+      long heartbeatMillis,
+      @Nullable MeterRegistry meters) {
     this.nodeId = nodeId;
     this.bindings = bindings;
     this.storeExecutor = storeExecutor;
     this.clock = clock;
     this.downAfterMillis = 3 * heartbeatMillis;
     if (meters != null) {
-      Gauge.builder("evertone.cluster.nodes", this, c -> c.alive.size()).tag("state", "up").description("Other nodes of the cluster")
+      Gauge.builder("evertone.cluster.nodes", this, c -> c.alive.size())
+          .tag("state", "up")
+          .description("Other nodes of the cluster")
           .register(meters);
-      Gauge.builder("evertone.cluster.nodes", this, c -> c.down).tag("state", "down").description("Other nodes of the cluster")
+      Gauge.builder("evertone.cluster.nodes", this, c -> c.down)
+          .tag("state", "down")
+          .description("Other nodes of the cluster")
           .register(meters);
     }
   }
@@ -75,22 +86,26 @@ public final class Cluster {
   }
 
   /**
-   * Announces this node at its UDP SIP address as the others reach it (known once its socket is bound), before it
-   * serves; from then on each {@link #heartbeat} says it is alive.
+   * Announces this node at its UDP SIP address as the others reach it (known once its socket is
+   * bound), before it serves; from then on each {@link #heartbeat} says it is alive.
    */
   public void join(InetSocketAddress self) {
     this.self = self;
     heartbeat();
   }
 
-  /** Says this node is alive and reads who else is (every heartbeat interval, on a maintenance thread). */
+  /**
+   * Says this node is alive and reads who else is (every heartbeat interval, on a maintenance
+   * thread).
+   */
   public void heartbeat() {
     InetSocketAddress self = this.self;
     if (!enabled() || self == null || bindings == null) {
       return;
     }
     long now = clock.millis();
-    bindings.heartbeat(new ClusterNode(nodeId, self.getAddress().getHostAddress(), self.getPort(), now));
+    bindings.heartbeat(
+        new ClusterNode(nodeId, self.getAddress().getHostAddress(), self.getPort(), now));
     Map<String, InetSocketAddress> up = new HashMap<>();
     int silent = 0;
     for (ClusterNode n : bindings.nodes()) {
@@ -102,8 +117,11 @@ public final class Cluster {
         if (isUp && knownDown.remove(n.id())) {
           log.info("node {} is up again at {}:{}", n.id(), n.sipHost(), n.sipPort());
         } else if (!isUp && knownDown.add(n.id())) {
-          log.warn("node {} is down (silent for {} s): its UDP devices are reached from here directly, its TCP, TLS and WebSocket "
-              + "devices once they connect to another node", n.id(), (now - n.lastSeen()) / 1000);
+          log.warn(
+              "node {} is down (silent for {} s): its UDP devices are reached from here directly, its TCP, TLS and WebSocket "
+                  + "devices once they connect to another node",
+              n.id(),
+              (now - n.lastSeen()) / 1000);
         }
       }
       if (isUp) {
@@ -133,7 +151,10 @@ public final class Cluster {
     return id.equals(nodeId) ? null : alive.get(id);
   }
 
-  /** Whether a request came from a live node of the cluster (which may ask this node to reach its devices). */
+  /**
+   * Whether a request came from a live node of the cluster (which may ask this node to reach its
+   * devices).
+   */
   public boolean isNode(InetSocketAddress source) {
     return aliveAddresses.contains(source);
   }
@@ -144,6 +165,7 @@ public final class Cluster {
       return CompletableFuture.completedFuture(List.of());
     }
     List<String> copy = List.copyOf(aors);
-    return CompletableFuture.supplyAsync(() -> bindings.elsewhere(nodeId, copy, clock.millis()), storeExecutor);
+    return CompletableFuture.supplyAsync(
+        () -> bindings.elsewhere(nodeId, copy, clock.millis()), storeExecutor);
   }
 }

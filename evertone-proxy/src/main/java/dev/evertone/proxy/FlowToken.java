@@ -15,10 +15,11 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Flow tokens (RFC 5626 5.2): the user part of the Record-Route URIs the proxy inserts names the flow on that
- * side of the dialog - transport and the peer's address as the proxy saw it - so that in-dialog requests reach a
- * device behind NAT or over its own connection whatever its Contact says. A token carries an HMAC, so only
- * tokens this cluster made are followed: a forged Route cannot turn evertone into a relay.
+ * Flow tokens (RFC 5626 5.2): the user part of the Record-Route URIs the proxy inserts names the
+ * flow on that side of the dialog - transport and the peer's address as the proxy saw it - so that
+ * in-dialog requests reach a device behind NAT or over its own connection whatever its Contact
+ * says. A token carries an HMAC, so only tokens this cluster made are followed: a forged Route
+ * cannot turn evertone into a relay.
  */
 public final class FlowToken {
   private static final int MAC_BYTES = 8;
@@ -27,11 +28,19 @@ public final class FlowToken {
   private final SecretKeySpec key;
   private final ThreadLocal<Mac> macs;
 
-  /** @param secret the cluster's shared secret (the nonce secret): every node must accept the others' tokens */
+  /**
+   * @param secret the cluster's shared secret (the nonce secret): every node must accept the
+   *     others' tokens
+   */
   public FlowToken(byte[] secret) {
-    // a key of its own, derived from the shared secret, so a token can never be confused with a nonce
-    this.key = new SecretKeySpec(hmac(new SecretKeySpec(secret, "HmacSHA256"), "evertone flow token".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-        "HmacSHA256");
+    // a key of its own, derived from the shared secret, so a token can never be confused with a
+    // nonce
+    this.key =
+        new SecretKeySpec(
+            hmac(
+                new SecretKeySpec(secret, "HmacSHA256"),
+                "evertone flow token".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+            "HmacSHA256");
     this.macs = ThreadLocal.withInitial(() -> newMac(key));
   }
 
@@ -46,7 +55,10 @@ public final class FlowToken {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
   }
 
-  /** Where a token says to send, or null when it is not a token of ours (malformed, or its MAC is wrong). */
+  /**
+   * Where a token says to send, or null when it is not a token of ours (malformed, or its MAC is
+   * wrong).
+   */
   public @Nullable Destination decode(@Nullable String token) {
     if (token == null || token.length() > 64) {
       return null;

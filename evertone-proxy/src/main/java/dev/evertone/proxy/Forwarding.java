@@ -20,17 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The response context of one proxied request (RFC 3261 16.7): its branches, the responses they sent, and
- * which goes back. For INVITE, provisional responses are passed on, every 2xx is passed on at once and the
- * other branches are cancelled; otherwise the best final response goes back when every branch has ended: a 6xx
- * before anything else, then the lowest class, 408 when none answered. A CANCEL from the caller cancels every
- * branch (16.10); a branch ringing longer than Timer C is cancelled (16.8).
+ * The response context of one proxied request (RFC 3261 16.7): its branches, the responses they
+ * sent, and which goes back. For INVITE, provisional responses are passed on, every 2xx is passed
+ * on at once and the other branches are cancelled; otherwise the best final response goes back when
+ * every branch has ended: a 6xx before anything else, then the lowest class, 408 when none
+ * answered. A CANCEL from the caller cancels every branch (16.10); a branch ringing longer than
+ * Timer C is cancelled (16.8).
  *
- * <p>Targets can come in stages (serial forking, 16.6): when every branch of a stage has ended without
- * success, a {@link Fallback} may start the next stage instead of answering - the next trunk after a 503,
- * the forwarding target of a busy or unanswered extension. A stage can also be ended early ({@link
- * #redirect()}: its devices rang long enough). A branch may answer a digest challenge once ({@link
- * Credentials}: evertone's account at a carrier).
+ * <p>Targets can come in stages (serial forking, 16.6): when every branch of a stage has ended
+ * without success, a {@link Fallback} may start the next stage instead of answering - the next
+ * trunk after a 503, the forwarding target of a busy or unanswered extension. A stage can also be
+ * ended early ({@link #redirect()}: its devices rang long enough). A branch may answer a digest
+ * challenge once ({@link Credentials}: evertone's account at a carrier).
  */
 final class Forwarding implements ClientTransaction.Listener {
   private static final Logger log = LoggerFactory.getLogger(Forwarding.class);
@@ -54,7 +55,11 @@ final class Forwarding implements ClientTransaction.Listener {
    * @param respond sends a response this proxy makes itself (tagged, with its Server header)
    * @param timerC milliseconds a branch of an INVITE may ring before it is cancelled
    */
-  Forwarding(ServerTransaction server, TransactionLayer transactions, long timerC, Consumer<SipResponse.Builder> respond) {
+  Forwarding(
+      ServerTransaction server,
+      TransactionLayer transactions,
+      long timerC,
+      Consumer<SipResponse.Builder> respond) {
     this.server = server;
     this.invite = server.request().isMethod(Method.INVITE);
     this.transactions = transactions;
@@ -65,8 +70,8 @@ final class Forwarding implements ClientTransaction.Listener {
   /** What comes after a stage that ended without success. */
   interface Fallback {
     /**
-     * Starts the next stage ({@link #add} and {@link #start}) and returns true, or returns false to answer the
-     * caller with the stage's best response.
+     * Starts the next stage ({@link #add} and {@link #start}) and returns true, or returns false to
+     * answer the caller with the stage's best response.
      *
      * @param status the stage's best final status (408 when nothing answered)
      * @param redirected whether the stage was ended by {@link #redirect()}
@@ -74,7 +79,9 @@ final class Forwarding implements ClientTransaction.Listener {
     boolean next(int status, boolean redirected);
   }
 
-  /** Answers a target's digest challenge: the request again with credentials, or null to give up. */
+  /**
+   * Answers a target's digest challenge: the request again with credentials, or null to give up.
+   */
   interface Credentials {
     @Nullable SipRequest answer(SipRequest request, SipResponse challenge);
   }
@@ -98,12 +105,16 @@ final class Forwarding implements ClientTransaction.Listener {
     }
   }
 
-  /** Adds a branch of the next stage; all are added before any is sent, so no early answer is taken for the last. */
+  /**
+   * Adds a branch of the next stage; all are added before any is sent, so no early answer is taken
+   * for the last.
+   */
   synchronized void add(SipRequest request, Destination destination) {
     add(request, destination, null);
   }
 
-  synchronized void add(SipRequest request, Destination destination, @Nullable Credentials credentials) {
+  synchronized void add(
+      SipRequest request, Destination destination, @Nullable Credentials credentials) {
     branches.add(new Branch(request, destination, credentials));
   }
 
@@ -145,7 +156,11 @@ final class Forwarding implements ClientTransaction.Listener {
         }
       }
     } catch (RuntimeException e) {
-      log.warn("cannot forward a {} to {}: {}", b.request.method(), b.destination.address(), e.toString());
+      log.warn(
+          "cannot forward a {} to {}: {}",
+          b.request.method(),
+          b.destination.address(),
+          e.toString());
       ended(b, null, StatusCode.SERVICE_UNAVAILABLE);
     }
   }
@@ -174,10 +189,14 @@ final class Forwarding implements ClientTransaction.Listener {
     }
   }
 
-  /** A 401 or 407 from a target evertone has an account at: the request once more, with credentials (RFC 3261 22.2). */
+  /**
+   * A 401 or 407 from a target evertone has an account at: the request once more, with credentials
+   * (RFC 3261 22.2).
+   */
   private boolean answerChallenge(Branch b, SipResponse response) {
     int status = response.status();
-    if ((status != StatusCode.UNAUTHORIZED && status != StatusCode.PROXY_AUTHENTICATION_REQUIRED) || b.credentials == null) {
+    if ((status != StatusCode.UNAUTHORIZED && status != StatusCode.PROXY_AUTHENTICATION_REQUIRED)
+        || b.credentials == null) {
       return false;
     }
     SipRequest again;
@@ -202,7 +221,8 @@ final class Forwarding implements ClientTransaction.Listener {
   /** 16.7 step 5: a provisional response other than 100 goes back; it restarts Timer C (16.8). */
   private void provisional(Branch b, SipResponse response) {
     if (!invite) {
-      return; // a non-INVITE request's provisional responses are not forwarded (16.7 step 5 allows it)
+      return; // a non-INVITE request's provisional responses are not forwarded (16.7 step 5 allows
+      // it)
     }
     boolean cancel;
     boolean forward;
@@ -225,7 +245,9 @@ final class Forwarding implements ClientTransaction.Listener {
     }
   }
 
-  /** 16.7 step 5 and 10: every 2xx to an INVITE goes back at once; the other branches are cancelled. */
+  /**
+   * 16.7 step 5 and 10: every 2xx to an INVITE goes back at once; the other branches are cancelled.
+   */
   private void success(Branch b, SipResponse response) {
     List<Branch> cancel = new ArrayList<>();
     synchronized (this) {
@@ -244,8 +266,8 @@ final class Forwarding implements ClientTransaction.Listener {
   }
 
   /**
-   * A branch ended without success: a 3xx-6xx response ({@code response}) or a failure of its own ({@code
-   * status}). On a 6xx the other branches are cancelled (16.7 step 6 and 10).
+   * A branch ended without success: a 3xx-6xx response ({@code response}) or a failure of its own
+   * ({@code status}). On a 6xx the other branches are cancelled (16.7 step 6 and 10).
    */
   private void ended(Branch b, @Nullable SipResponse response, int status) {
     List<Branch> cancel = List.of();
@@ -283,7 +305,10 @@ final class Forwarding implements ClientTransaction.Listener {
     boolean wasRedirected;
     synchronized (this) {
       r = best;
-      status = cancelled ? StatusCode.REQUEST_TERMINATED : localStatus == 0 ? StatusCode.REQUEST_TIMEOUT : localStatus;
+      status =
+          cancelled
+              ? StatusCode.REQUEST_TERMINATED
+              : localStatus == 0 ? StatusCode.REQUEST_TIMEOUT : localStatus;
       next = cancelled ? null : fallback;
       wasRedirected = redirected;
       stageTimer.cancel();
@@ -318,14 +343,18 @@ final class Forwarding implements ClientTransaction.Listener {
       return;
     }
     if (r.status() == StatusCode.SERVICE_UNAVAILABLE) {
-      // 16.7 step 6: a 503 means this proxy's target is overloaded, not that the caller should avoid the proxy
+      // 16.7 step 6: a 503 means this proxy's target is overloaded, not that the caller should
+      // avoid the proxy
       respond.accept(SipResponse.forRequest(server.request(), StatusCode.SERVER_INTERNAL_ERROR));
       return;
     }
     server.respond(withoutTopVia(r));
   }
 
-  /** The stage rang long enough: its branches are cancelled and the fallback decides what comes next. */
+  /**
+   * The stage rang long enough: its branches are cancelled and the fallback decides what comes
+   * next.
+   */
   void redirect() {
     List<Branch> cancel;
     synchronized (this) {
@@ -349,7 +378,8 @@ final class Forwarding implements ClientTransaction.Listener {
       cancelled = true;
       stageTimer.cancel();
       cancel = unansweredBranches();
-      // between stages (the next targets are still being looked up) no branch will end the call: it ends here
+      // between stages (the next targets are still being looked up) no branch will end the call: it
+      // ends here
       nothingSent = branches.isEmpty();
       if (nothingSent) {
         answered = true;
@@ -373,8 +403,9 @@ final class Forwarding implements ClientTransaction.Listener {
   }
 
   /**
-   * 16.7 step 10 and 9.1: a branch that answered provisionally gets a CANCEL; one that has not yet gets it when
-   * it does, and ends now as 487 (the caller is not kept waiting for a device that does not answer).
+   * 16.7 step 10 and 9.1: a branch that answered provisionally gets a CANCEL; one that has not yet
+   * gets it when it does, and ends now as 487 (the caller is not kept waiting for a device that
+   * does not answer).
    */
   private void cancelBranch(Branch b) {
     boolean send;
@@ -408,15 +439,23 @@ final class Forwarding implements ClientTransaction.Listener {
     }
   }
 
-  /** RFC 3261 9.1: the CANCEL of a branch copies its Request-URI, Call-ID, To, From, CSeq number, top Via and Route. */
+  /**
+   * RFC 3261 9.1: the CANCEL of a branch copies its Request-URI, Call-ID, To, From, CSeq number,
+   * top Via and Route.
+   */
   private void sendCancel(Branch b) {
     SipRequest r = b.request;
     SipRequest.Builder c = SipRequest.builder(Method.CANCEL, r.requestUri());
     c.add(HeaderName.VIA, firstVia(r));
     for (HeaderField f : r.headers()) {
       switch (f.name()) {
-        case HeaderName.CALL_ID, HeaderName.FROM, HeaderName.TO, HeaderName.ROUTE, HeaderName.MAX_FORWARDS -> c.add(f);
-        default -> { }
+        case HeaderName.CALL_ID,
+            HeaderName.FROM,
+            HeaderName.TO,
+            HeaderName.ROUTE,
+            HeaderName.MAX_FORWARDS ->
+            c.add(f);
+        default -> {}
       }
     }
     c.set(HeaderName.CSEQ, r.cseq().number() + " " + Method.CANCEL);
@@ -434,16 +473,17 @@ final class Forwarding implements ClientTransaction.Listener {
   }
 
   /** The answers to a CANCEL matter to nobody: the INVITE's own 487 ends the branch. */
-  private static final ClientTransaction.Listener CANCEL_RESPONSES = new ClientTransaction.Listener() {
-    @Override
-    public void onResponse(ClientTransaction tx, SipResponse response) {}
+  private static final ClientTransaction.Listener CANCEL_RESPONSES =
+      new ClientTransaction.Listener() {
+        @Override
+        public void onResponse(ClientTransaction tx, SipResponse response) {}
 
-    @Override
-    public void onTimeout(ClientTransaction tx) {}
+        @Override
+        public void onTimeout(ClientTransaction tx) {}
 
-    @Override
-    public void onTransportError(ClientTransaction tx, Throwable cause) {}
-  };
+        @Override
+        public void onTransportError(ClientTransaction tx, Throwable cause) {}
+      };
 
   @Override
   public void onTimeout(ClientTransaction tx) {

@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every domain's trunks (with their addresses resolved and passwords decrypted), numbers, forwarding rules
- * and dial plans, held in memory as one immutable snapshot so that routing a call never waits for the
- * database. The snapshot is read again on every routing change (the change log, from any node) and
- * periodically, so that a carrier's changed DNS name is followed; a provider has hundreds of these rows,
- * not millions.
+ * Every domain's trunks (with their addresses resolved and passwords decrypted), numbers,
+ * forwarding rules and dial plans, held in memory as one immutable snapshot so that routing a call
+ * never waits for the database. The snapshot is read again on every routing change (the change log,
+ * from any node) and periodically, so that a carrier's changed DNS name is followed; a provider has
+ * hundreds of these rows, not millions.
  */
 public final class RoutingTable {
   private static final Logger log = LoggerFactory.getLogger(RoutingTable.class);
@@ -35,9 +35,15 @@ public final class RoutingTable {
   /** A trunk with where to send to, and the password to answer the carrier's challenges with. */
   public record Route(Trunk trunk, @Nullable InetSocketAddress address, @Nullable String secret) {}
 
-  private record Snapshot(Map<String, List<Route>> trunks, Map<Object, Route> byAddress, Map<String, PhoneNumber> numbers,
-      Map<String, Map<ForwardRule.Kind, ForwardRule>> rules, Map<String, DialPlan> plans, Map<String, String> numberOfExtension) {
-    static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+  private record Snapshot(
+      Map<String, List<Route>> trunks,
+      Map<Object, Route> byAddress,
+      Map<String, PhoneNumber> numbers,
+      Map<String, Map<ForwardRule.Kind, ForwardRule>> rules,
+      Map<String, DialPlan> plans,
+      Map<String, String> numberOfExtension) {
+    static final Snapshot EMPTY =
+        new Snapshot(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
   }
 
   private final RoutingRepository repository;
@@ -45,15 +51,31 @@ public final class RoutingTable {
 
   public RoutingTable(RoutingRepository repository, MeterRegistry meters) {
     this.repository = repository;
-    Gauge.builder("evertone.routing.trunks", this, t -> t.snapshot.trunks().values().stream().mapToLong(List::size).sum())
-        .description("Trunks to carriers, of every domain").register(meters);
-    Gauge.builder("evertone.routing.trunks.unresolved", this,
-            t -> t.snapshot.trunks().values().stream().flatMap(List::stream).filter(r -> r.address() == null).count())
-        .description("Trunks whose host name does not resolve: calls skip them").register(meters);
-    Gauge.builder("evertone.routing.numbers", this, t -> t.snapshot.numbers().size()).description("Phone numbers (DIDs) of every domain")
+    Gauge.builder(
+            "evertone.routing.trunks",
+            this,
+            t -> t.snapshot.trunks().values().stream().mapToLong(List::size).sum())
+        .description("Trunks to carriers, of every domain")
         .register(meters);
-    Gauge.builder("evertone.routing.forward.rules", this, t -> t.snapshot.rules().values().stream().mapToLong(Map::size).sum())
-        .description("Forwarding rules of every extension").register(meters);
+    Gauge.builder(
+            "evertone.routing.trunks.unresolved",
+            this,
+            t ->
+                t.snapshot.trunks().values().stream()
+                    .flatMap(List::stream)
+                    .filter(r -> r.address() == null)
+                    .count())
+        .description("Trunks whose host name does not resolve: calls skip them")
+        .register(meters);
+    Gauge.builder("evertone.routing.numbers", this, t -> t.snapshot.numbers().size())
+        .description("Phone numbers (DIDs) of every domain")
+        .register(meters);
+    Gauge.builder(
+            "evertone.routing.forward.rules",
+            this,
+            t -> t.snapshot.rules().values().stream().mapToLong(Map::size).sum())
+        .description("Forwarding rules of every extension")
+        .register(meters);
   }
 
   /** Reads everything again (at startup, after a routing change, and every few minutes). */
@@ -65,13 +87,18 @@ public final class RoutingTable {
       try {
         address = new InetSocketAddress(InetAddress.getByName(t.host()), t.port());
       } catch (UnknownHostException e) {
-        log.warn("trunk {} of {}: cannot resolve {}; calls skip it until it resolves", t.name(), t.domain(), t.host());
+        log.warn(
+            "trunk {} of {}: cannot resolve {}; calls skip it until it resolves",
+            t.name(),
+            t.domain(),
+            t.host());
       }
       String secret = t.hasSecret() ? repository.trunkSecret(t.domain(), t.name()) : null;
       Route r = new Route(t, address, secret);
       trunks.computeIfAbsent(t.domain(), d -> new ArrayList<>()).add(r);
       if (address != null) {
-        // over UDP a carrier sends from the port it listens on; over TCP from any port of its address
+        // over UDP a carrier sends from the port it listens on; over TCP from any port of its
+        // address
         byAddress.putIfAbsent("udp".equals(t.transport()) ? address : address.getAddress(), r);
       }
     }
@@ -83,15 +110,24 @@ public final class RoutingTable {
     }
     Map<String, Map<ForwardRule.Kind, ForwardRule>> rules = new HashMap<>();
     for (ForwardRule r : repository.forwardRules()) {
-      rules.computeIfAbsent(key(r.domain(), r.extension()), k -> new EnumMap<>(ForwardRule.Kind.class)).put(r.kind(), r);
+      rules
+          .computeIfAbsent(
+              key(r.domain(), r.extension()), k -> new EnumMap<>(ForwardRule.Kind.class))
+          .put(r.kind(), r);
     }
     Map<String, DialPlan> plans = new HashMap<>();
     for (DialPlan p : repository.dialPlans()) {
       plans.put(p.domain(), p);
     }
     trunks.replaceAll((d, list) -> List.copyOf(list));
-    snapshot = new Snapshot(Map.copyOf(trunks), Map.copyOf(byAddress), Map.copyOf(numbers), Map.copyOf(rules), Map.copyOf(plans),
-        Map.copyOf(numberOfExtension));
+    snapshot =
+        new Snapshot(
+            Map.copyOf(trunks),
+            Map.copyOf(byAddress),
+            Map.copyOf(numbers),
+            Map.copyOf(rules),
+            Map.copyOf(plans),
+            Map.copyOf(numberOfExtension));
   }
 
   private static String key(String domain, String extension) {
@@ -109,11 +145,12 @@ public final class RoutingTable {
   }
 
   /**
-   * The trunk whose carrier a request came from (its host and, over UDP, its port): such requests come from
-   * the outside world, not from a device, and are accepted without a password.
+   * The trunk whose carrier a request came from (its host and, over UDP, its port): such requests
+   * come from the outside world, not from a device, and are accepted without a password.
    */
   public @Nullable Route trunkAt(Source source) {
-    Object key = source.transport() == TransportType.UDP ? source.remote() : source.remote().getAddress();
+    Object key =
+        source.transport() == TransportType.UDP ? source.remote() : source.remote().getAddress();
     return snapshot.byAddress().get(key);
   }
 
@@ -122,7 +159,9 @@ public final class RoutingTable {
     return snapshot.numbers().get(e164);
   }
 
-  /** The number of an extension (its first), shown to carriers as the caller's; null if it has none. */
+  /**
+   * The number of an extension (its first), shown to carriers as the caller's; null if it has none.
+   */
   public @Nullable String numberOf(String domain, String extension) {
     return snapshot.numberOfExtension().get(key(domain, extension));
   }

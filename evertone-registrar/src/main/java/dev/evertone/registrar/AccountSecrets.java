@@ -7,9 +7,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the registrar keeps in memory for an account: HA1 = H(user:realm:password) per offered algorithm,
- * never the password itself. The realm is the account's domain. During a grace window after a change, the
- * HA1 of the previous secret too, so that a device not yet re-provisioned keeps registering.
+ * What the registrar keeps in memory for an account: HA1 = H(user:realm:password) per offered
+ * algorithm, never the password itself. The realm is the account's domain. During a grace window
+ * after a change, the HA1 of the previous secret too, so that a device not yet re-provisioned keeps
+ * registering.
  */
 public final class AccountSecrets {
   private final String domain;
@@ -18,7 +19,11 @@ public final class AccountSecrets {
   private final @Nullable Map<DigestAlgorithm, String> previousHa1;
   private final long previousUntil;
 
-  private AccountSecrets(String domain, String username, Map<DigestAlgorithm, String> ha1, @Nullable Map<DigestAlgorithm, String> previousHa1,
+  private AccountSecrets(
+      String domain,
+      String username,
+      Map<DigestAlgorithm, String> ha1,
+      @Nullable Map<DigestAlgorithm, String> previousHa1,
       long previousUntil) {
     this.domain = domain;
     this.username = username;
@@ -27,21 +32,33 @@ public final class AccountSecrets {
     this.previousUntil = previousUntil;
   }
 
-  public static AccountSecrets of(String domain, String username, String password, List<DigestAlgorithm> algorithms) {
-    return new AccountSecrets(domain, username, ha1(domain, username, password, algorithms), null, 0);
+  public static AccountSecrets of(
+      String domain, String username, String password, List<DigestAlgorithm> algorithms) {
+    return new AccountSecrets(
+        domain, username, ha1(domain, username, password, algorithms), null, 0);
   }
 
   /**
    * An account whose previous secret {@code previous} is still accepted until {@code previousUntil}
    * (epoch ms).
    */
-  public static AccountSecrets withPrevious(String domain, String username, String password, String previous, long previousUntil,
+  public static AccountSecrets withPrevious(
+      String domain,
+      String username,
+      String password,
+      String previous,
+      long previousUntil,
       List<DigestAlgorithm> algorithms) {
-    return new AccountSecrets(domain, username, ha1(domain, username, password, algorithms), ha1(domain, username, previous, algorithms),
+    return new AccountSecrets(
+        domain,
+        username,
+        ha1(domain, username, password, algorithms),
+        ha1(domain, username, previous, algorithms),
         previousUntil);
   }
 
-  private static Map<DigestAlgorithm, String> ha1(String domain, String username, String password, List<DigestAlgorithm> algorithms) {
+  private static Map<DigestAlgorithm, String> ha1(
+      String domain, String username, String password, List<DigestAlgorithm> algorithms) {
     Map<DigestAlgorithm, String> out = new EnumMap<>(DigestAlgorithm.class);
     for (DigestAlgorithm a : algorithms) {
       out.put(a, a.ha1(username, domain, password));
@@ -62,7 +79,10 @@ public final class AccountSecrets {
     return ha1.get(algorithm);
   }
 
-  /** HA1 of the previous secret for {@code algorithm}, if its grace window is still open at {@code now}. */
+  /**
+   * HA1 of the previous secret for {@code algorithm}, if its grace window is still open at {@code
+   * now}.
+   */
   public @Nullable String previousHa1(DigestAlgorithm algorithm, long now) {
     return previousHa1 == null || now >= previousUntil ? null : previousHa1.get(algorithm);
   }

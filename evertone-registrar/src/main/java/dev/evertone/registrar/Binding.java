@@ -10,10 +10,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One binding of an address-of-record to a contact (RFC 3261 10.2), with what is needed to reach the
- * contact later: where the REGISTER came from and, for stream transports, the connection it came over.
- * Immutable; kept compact because a registrar holds one per registered device (about 1 million on one
- * node is a target).
+ * One binding of an address-of-record to a contact (RFC 3261 10.2), with what is needed to reach
+ * the contact later: where the REGISTER came from and, for stream transports, the connection it
+ * came over. Immutable; kept compact because a registrar holds one per registered device (about 1
+ * million on one node is a target).
  */
 public final class Binding {
   private final String contact;
@@ -33,9 +33,22 @@ public final class Binding {
   private final @Nullable String path;
 
   @SuppressWarnings("checkstyle:ParameterNumber")
-  public Binding(String contact, @Nullable String contactParams, int qMillis, String callId, long cseq, long expiresAt,
-      long registeredAt, TransportType transport, byte[] sourceIp, int sourcePort, @Nullable Flow flow,
-      @Nullable String userAgent, @Nullable String instanceId, int regId, @Nullable String path) {
+  public Binding(
+      String contact,
+      @Nullable String contactParams,
+      int qMillis,
+      String callId,
+      long cseq,
+      long expiresAt,
+      long registeredAt,
+      TransportType transport,
+      byte[] sourceIp,
+      int sourcePort,
+      @Nullable Flow flow,
+      @Nullable String userAgent,
+      @Nullable String instanceId,
+      int regId,
+      @Nullable String path) {
     this.contact = Objects.requireNonNull(contact);
     this.contactParams = contactParams;
     this.q = (short) qMillis;
@@ -58,7 +71,10 @@ public final class Binding {
     return contact;
   }
 
-  /** Contact header parameters other than expires and q, as written (e.g. {@code ;+sip.instance="..."}), or null. */
+  /**
+   * Contact header parameters other than expires and q, as written (e.g. {@code
+   * ;+sip.instance="..."}), or null.
+   */
   public @Nullable String contactParams() {
     return contactParams;
   }
@@ -104,8 +120,9 @@ public final class Binding {
   }
 
   /**
-   * The flow the REGISTER came over: its connection (TCP, TLS, WebSocket), or the UDP socket, so that
-   * requests to the device leave from the address it sends to (RFC 5626 5.3; NAT bindings are per address).
+   * The flow the REGISTER came over: its connection (TCP, TLS, WebSocket), or the UDP socket, so
+   * that requests to the device leave from the address it sends to (RFC 5626 5.3; NAT bindings are
+   * per address).
    */
   public @Nullable Flow flow() {
     return flow;
@@ -140,8 +157,8 @@ public final class Binding {
   }
 
   /**
-   * Whether {@code otherContact} names this binding: the same RFC 5626 instance and reg-id when both have
-   * them, else equivalent URIs (RFC 3261 10.3 step 7 and 19.1.4).
+   * Whether {@code otherContact} names this binding: the same RFC 5626 instance and reg-id when
+   * both have them, else equivalent URIs (RFC 3261 10.3 step 7 and 19.1.4).
    */
   public boolean matches(String otherContact, @Nullable String otherInstance, int otherRegId) {
     if (instanceId != null && otherInstance != null) {
@@ -164,14 +181,35 @@ public final class Binding {
 
   /** A copy with new expiry, Call-ID and CSeq: a refresh keeps the first registration time. */
   public Binding refreshedBy(Binding update) {
-    return new Binding(update.contact, update.contactParams, update.q, update.callId, update.cseq, update.expiresAt,
-        registeredAt, update.transport, update.sourceIp, update.sourcePort, update.flow, update.userAgent,
-        update.instanceId, update.regId, update.path);
+    return new Binding(
+        update.contact,
+        update.contactParams,
+        update.q,
+        update.callId,
+        update.cseq,
+        update.expiresAt,
+        registeredAt,
+        update.transport,
+        update.sourceIp,
+        update.sourcePort,
+        update.flow,
+        update.userAgent,
+        update.instanceId,
+        update.regId,
+        update.path);
   }
 
   @Override
   public String toString() {
-    return "<" + contact + ">" + (contactParams == null ? "" : contactParams) + " via " + transport.lowerName() + ":"
-        + sourceAddress().getHostAddress() + ":" + sourcePort;
+    return "<"
+        + contact
+        + ">"
+        + (contactParams == null ? "" : contactParams)
+        + " via "
+        + transport.lowerName()
+        + ":"
+        + sourceAddress().getHostAddress()
+        + ":"
+        + sourcePort;
   }
 }

@@ -21,15 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes registrations behind the location service, so that restarting evertone unregisters nobody: each
- * change marks its address-of-record, and {@link #flush()} (every {@code registrar.persist-interval}) writes
- * the live bindings of the marked AORs in batches, one transaction each. A refresh storm costs one row
- * write per AOR per interval, whatever the rate. {@link #restore()} loads them back before traffic starts:
- * UDP devices are reachable at once (at the address their REGISTER came from); devices on TCP, TLS or
- * WebSocket when they reconnect, which they do on their own (RFC 5626 4.5).
+ * Writes registrations behind the location service, so that restarting evertone unregisters nobody:
+ * each change marks its address-of-record, and {@link #flush()} (every {@code
+ * registrar.persist-interval}) writes the live bindings of the marked AORs in batches, one
+ * transaction each. A refresh storm costs one row write per AOR per interval, whatever the rate.
+ * {@link #restore()} loads them back before traffic starts: UDP devices are reachable at once (at
+ * the address their REGISTER came from); devices on TCP, TLS or WebSocket when they reconnect,
+ * which they do on their own (RFC 5626 4.5).
  */
 public final class BindingJournal {
   private static final Logger log = LoggerFactory.getLogger(BindingJournal.class);
+
   /** AORs per transaction: large enough to amortise the commit, small enough to keep it short. */
   static final int BATCH = 5000;
 
@@ -42,28 +44,42 @@ public final class BindingJournal {
   private final Counter failures;
   private long lastErrorLogged = -60_000;
 
-  public BindingJournal(LocationService location, BindingRepository repository, Clock clock, MeterRegistry meters) {
+  public BindingJournal(
+      LocationService location, BindingRepository repository, Clock clock, MeterRegistry meters) {
     this(location, repository, "", clock, meters);
   }
 
-  /** @param node this node's id in a cluster ('' alone): its rows are its own, other nodes' stay untouched */
-  public BindingJournal(LocationService location, BindingRepository repository, String node, Clock clock, MeterRegistry meters) {
+  /**
+   * @param node this node's id in a cluster ('' alone): its rows are its own, other nodes' stay
+   *     untouched
+   */
+  public BindingJournal(
+      LocationService location,
+      BindingRepository repository,
+      String node,
+      Clock clock,
+      MeterRegistry meters) {
     this.node = node;
     this.location = location;
     this.repository = repository;
     this.clock = clock;
-    this.written = Counter.builder("evertone.registrar.bindings.written")
-        .description("addresses-of-record whose bindings were written to the store").register(meters);
-    this.failures = Counter.builder("evertone.registrar.bindings.write.failures")
-        .description("failed writes of bindings to the store (retried at the next interval)").register(meters);
+    this.written =
+        Counter.builder("evertone.registrar.bindings.written")
+            .description("addresses-of-record whose bindings were written to the store")
+            .register(meters);
+    this.failures =
+        Counter.builder("evertone.registrar.bindings.write.failures")
+            .description("failed writes of bindings to the store (retried at the next interval)")
+            .register(meters);
     Gauge.builder("evertone.registrar.bindings.unwritten", dirty, Set::size)
-        .description("addresses-of-record changed since the last write to the store").register(meters);
+        .description("addresses-of-record changed since the last write to the store")
+        .register(meters);
     location.onChange(dirty::add);
   }
 
   /**
-   * Writes every AOR changed since the last flush; returns how many. When the store fails, the AORs stay
-   * marked and the next flush tries again: nothing is lost while the process runs.
+   * Writes every AOR changed since the last flush; returns how many. When the store fails, the AORs
+   * stay marked and the next flush tries again: nothing is lost while the process runs.
    */
   public synchronized int flush() {
     int total = 0;
@@ -86,8 +102,10 @@ public final class BindingJournal {
         long now = clock.millis();
         if (now - lastErrorLogged >= 60_000) { // once a minute while the store is down
           lastErrorLogged = now;
-          log.error("cannot write the registrations of {} addresses-of-record to the store; kept in memory and retried every interval: {}",
-              dirty.size(), e.getMessage());
+          log.error(
+              "cannot write the registrations of {} addresses-of-record to the store; kept in memory and retried every interval: {}",
+              dirty.size(),
+              e.getMessage());
         }
         return total;
       }
@@ -97,7 +115,10 @@ public final class BindingJournal {
     return total;
   }
 
-  /** Loads the bindings the store holds into the location service; returns how many. Run it before traffic. */
+  /**
+   * Loads the bindings the store holds into the location service; returns how many. Run it before
+   * traffic.
+   */
   public int restore() {
     long now = clock.millis();
     repository.purgeExpired(now);
@@ -114,15 +135,18 @@ public final class BindingJournal {
     int count = 0;
     for (Map.Entry<String, List<Binding>> e : byAor.entrySet()) {
       List<Binding> restored = e.getValue();
-      location.update(e.getKey(), live -> {
-        List<Binding> next = new ArrayList<>(live); // a device faster than the restore keeps its fresh binding
-        for (Binding r : restored) {
-          if (next.stream().noneMatch(x -> x.matches(r.contact(), r.instanceId(), r.regId()))) {
-            next.add(r);
-          }
-        }
-        return next;
-      });
+      location.update(
+          e.getKey(),
+          live -> {
+            List<Binding> next =
+                new ArrayList<>(live); // a device faster than the restore keeps its fresh binding
+            for (Binding r : restored) {
+              if (next.stream().noneMatch(x -> x.matches(r.contact(), r.instanceId(), r.regId()))) {
+                next.add(r);
+              }
+            }
+            return next;
+          });
       count += restored.size();
     }
     dirty.removeAll(byAor.keySet()); // what was just read need not be written back
@@ -135,21 +159,53 @@ public final class BindingJournal {
   private List<StoredBinding> stored(String aor, List<Binding> bindings) {
     List<StoredBinding> out = new ArrayList<>(bindings.size());
     for (Binding b : bindings) {
-      out.add(new StoredBinding(aor, b.contact(), b.contactParams(), b.qMillis(), b.callId(), b.cseq(), b.expiresAt(), b.registeredAt(),
-          b.transport().lowerName(), b.sourceAddress().getHostAddress(), b.sourcePort(), b.userAgent(), b.instanceId(), b.regId(),
-          b.path(), node));
+      out.add(
+          new StoredBinding(
+              aor,
+              b.contact(),
+              b.contactParams(),
+              b.qMillis(),
+              b.callId(),
+              b.cseq(),
+              b.expiresAt(),
+              b.registeredAt(),
+              b.transport().lowerName(),
+              b.sourceAddress().getHostAddress(),
+              b.sourcePort(),
+              b.userAgent(),
+              b.instanceId(),
+              b.regId(),
+              b.path(),
+              node));
     }
     return out;
   }
 
-  /** A stored binding as the location service holds it, without a flow (no connection survives a restart); null if unreadable. */
+  /**
+   * A stored binding as the location service holds it, without a flow (no connection survives a
+   * restart); null if unreadable.
+   */
   private static Binding binding(StoredBinding s) {
     try {
       TransportType transport = TransportType.valueOf(s.transport().toUpperCase(Locale.ROOT));
       // an IP literal: no name lookup happens
       byte[] ip = InetAddress.getByName(s.sourceIp()).getAddress();
-      return new Binding(s.contact(), s.contactParams(), s.qMillis(), s.callId(), s.cseq(), s.expiresAt(), s.registeredAt(), transport, ip,
-          s.sourcePort(), null, s.userAgent(), s.instanceId(), s.regId(), s.path());
+      return new Binding(
+          s.contact(),
+          s.contactParams(),
+          s.qMillis(),
+          s.callId(),
+          s.cseq(),
+          s.expiresAt(),
+          s.registeredAt(),
+          transport,
+          ip,
+          s.sourcePort(),
+          null,
+          s.userAgent(),
+          s.instanceId(),
+          s.regId(),
+          s.path());
     } catch (IllegalArgumentException | UnknownHostException e) {
       return null;
     }

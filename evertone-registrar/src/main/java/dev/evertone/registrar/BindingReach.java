@@ -12,39 +12,50 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a request from evertone reaches a registered device: through the flow its REGISTER came over (the
- * connection for TCP, TLS and WebSocket, RFC 5626 5.3; the socket for UDP) to the address it came from
- * (RFC 3581), with a Via naming the address the device can answer to. Or why it cannot be reached.
+ * How a request from evertone reaches a registered device: through the flow its REGISTER came over
+ * (the connection for TCP, TLS and WebSocket, RFC 5626 5.3; the socket for UDP) to the address it
+ * came from (RFC 3581), with a Via naming the address the device can answer to. Or why it cannot be
+ * reached.
  *
  * @param destination where to send, or null when unreachable
  * @param sentBy host:port for the top Via, or null when unreachable
  * @param unreachable why it cannot be reached now, or null
  */
-public record BindingReach(@Nullable Destination destination, @Nullable String sentBy, @Nullable String unreachable) {
+public record BindingReach(
+    @Nullable Destination destination, @Nullable String sentBy, @Nullable String unreachable) {
 
   /**
-   * @param listenAddress the socket evertone listens on for a transport (null when it does not): for a UDP
-   *     binding read back from the store after a restart, which has no flow
+   * @param listenAddress the socket evertone listens on for a transport (null when it does not):
+   *     for a UDP binding read back from the store after a restart, which has no flow
    */
   public static BindingReach of(Binding b, SipSockets listenAddress) {
     Flow flow = b.flow();
     if (b.transport().isReliable() && (flow == null || !flow.isOpen())) {
-      // a device behind a connection can only be reached over it; it will reconnect and register again
-      return new BindingReach(null, null, "its " + b.transport().lowerName() + " connection is closed");
+      // a device behind a connection can only be reached over it; it will reconnect and register
+      // again
+      return new BindingReach(
+          null, null, "its " + b.transport().lowerName() + " connection is closed");
     }
-    // a UDP binding read back from the store after a restart has no flow: any UDP socket of ours will do
-    return of(new Destination(b.transport(), new InetSocketAddress(b.sourceAddress(), b.sourcePort()), flow), listenAddress);
+    // a UDP binding read back from the store after a restart has no flow: any UDP socket of ours
+    // will do
+    return of(
+        new Destination(
+            b.transport(), new InetSocketAddress(b.sourceAddress(), b.sourcePort()), flow),
+        listenAddress);
   }
 
   /**
-   * How to reach {@code to}: through its flow when it has one, otherwise through the socket evertone listens
-   * on for its transport (UDP), or an open connection to its address (TCP, TLS, WebSocket).
+   * How to reach {@code to}: through its flow when it has one, otherwise through the socket
+   * evertone listens on for its transport (UDP), or an open connection to its address (TCP, TLS,
+   * WebSocket).
    */
   public static BindingReach of(Destination to, SipSockets listenAddress) {
     Flow flow = to.flow();
-    InetSocketAddress socket = flow != null ? flow.localAddress() : listenAddress.of(to.transport());
+    InetSocketAddress socket =
+        flow != null ? flow.localAddress() : listenAddress.of(to.transport());
     if (socket == null) {
-      return new BindingReach(null, null, "evertone does not listen on " + to.transport().lowerName());
+      return new BindingReach(
+          null, null, "evertone does not listen on " + to.transport().lowerName());
     }
     return new BindingReach(to, hostPort(sentBy(socket, to.address().getAddress())), null);
   }
@@ -55,8 +66,9 @@ public record BindingReach(@Nullable Destination destination, @Nullable String s
   }
 
   /**
-   * The address to put in Via: the socket's own, or for a socket bound to every address (0.0.0.0) the one
-   * the kernel would send from to reach {@code peer} (connecting a UDP socket sends nothing).
+   * The address to put in Via: the socket's own, or for a socket bound to every address (0.0.0.0)
+   * the one the kernel would send from to reach {@code peer} (connecting a UDP socket sends
+   * nothing).
    */
   private static InetSocketAddress sentBy(InetSocketAddress local, InetAddress peer) {
     if (!local.getAddress().isAnyLocalAddress()) {
@@ -80,19 +92,22 @@ public record BindingReach(@Nullable Destination destination, @Nullable String s
   }
 
   /**
-   * The source address the kernel chose for recent peers: a call asks for it several times (its Via and Record-Route
-   * on both sides), and a probe socket per question costs more than the rest of the routing. Routes rarely change;
-   * an entry is probed again after a minute, and the 4,096 most recent peers are kept.
+   * The source address the kernel chose for recent peers: a call asks for it several times (its Via
+   * and Record-Route on both sides), and a probe socket per question costs more than the rest of
+   * the routing. Routes rarely change; an entry is probed again after a minute, and the 4,096 most
+   * recent peers are kept.
    */
-  private static final Map<InetAddress, Probed> SOURCES = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<InetAddress, Probed>(1024, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+  private static final Map<InetAddress, Probed> SOURCES =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<InetAddress, Probed>(1024, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, Probed> eldest) {
-          return size() > 4096;
-        }
-      });
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetAddress, Probed> eldest) {
+              return size() > 4096;
+            }
+          });
+
   private static final long PROBE_AGAIN_NANOS = 60_000_000_000L;
 
   private record Probed(InetAddress source, long at) {}

@@ -9,11 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the store's change log and tells each listener of every change: the credential cache drops the accounts it
- * names, the routing table reads trunks again..., so that a device added, changed or removed (by the admin API, the
- * CLI, another node, an import or a restore) takes effect without a restart. Its thread wakes at once after a change
- * through this process or, on PostgreSQL, through any node; otherwise (a SQLite file written by another process)
- * within one poll interval.
+ * Reads the store's change log and tells each listener of every change: the credential cache drops
+ * the accounts it names, the routing table reads trunks again..., so that a device added, changed
+ * or removed (by the admin API, the CLI, another node, an import or a restore) takes effect without
+ * a restart. Its thread wakes at once after a change through this process or, on PostgreSQL,
+ * through any node; otherwise (a SQLite file written by another process) within one poll interval.
  */
 public final class ChangeWatcher implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeWatcher.class);
@@ -32,25 +32,33 @@ public final class ChangeWatcher implements Runnable, AutoCloseable {
     this.seen = feed.latest();
   }
 
-  /** Tells {@code listener} of every change read from now on, after the listeners added before it. */
+  /**
+   * Tells {@code listener} of every change read from now on, after the listeners added before it.
+   */
   public ChangeWatcher listen(Consumer<Change> listener) {
     listeners.add(listener);
     return this;
   }
 
-  /** Starts a thread that reads the change log whenever a change is signalled, and at least every {@code pollMillis}. */
+  /**
+   * Starts a thread that reads the change log whenever a change is signalled, and at least every
+   * {@code pollMillis}.
+   */
   public synchronized ChangeWatcher start(long pollMillis) {
     running = true;
-    thread = new Thread(() -> {
-      while (running) {
-        try {
-          feed.awaitChange(pollMillis);
-        } catch (InterruptedException e) {
-          return;
-        }
-        run();
-      }
-    }, "change-watcher");
+    thread =
+        new Thread(
+            () -> {
+              while (running) {
+                try {
+                  feed.awaitChange(pollMillis);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                run();
+              }
+            },
+            "change-watcher");
     thread.setDaemon(true);
     thread.start();
     return this;
@@ -75,7 +83,9 @@ public final class ChangeWatcher implements Runnable, AutoCloseable {
       }
     } catch (RuntimeException e) {
       if (!failing) {
-        log.warn("cannot read the change log; cached credentials may be stale until it works: {}", e.getMessage());
+        log.warn(
+            "cannot read the change log; cached credentials may be stale until it works: {}",
+            e.getMessage());
         failing = true;
       }
     }

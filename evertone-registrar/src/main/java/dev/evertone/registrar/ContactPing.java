@@ -5,9 +5,9 @@ import dev.evertone.sip.header.HeaderName;
 import dev.evertone.sip.message.Method;
 import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.message.SipResponse;
+import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.transaction.ClientTransaction;
 import dev.evertone.sip.transaction.TransactionLayer;
-import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.transport.Destination;
 import dev.evertone.sip.transport.TransportType;
 import dev.evertone.sip.uri.Uri;
@@ -20,12 +20,12 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends an OPTIONS request to each contact of an address-of-record the way a call to it would travel: over
- * the connection the device registered on for TCP, TLS and WebSocket (RFC 5626 5.3, RFC 7118 5), to the
- * address its REGISTER came from for UDP (RFC 3581), through its Path if it registered through a proxy (RFC
- * 3327). It shows whether a device can be reached now, like Asterisk's qualify or Kamailio's nathelper
- * pings; any final response counts as reachable, as RFC 3261 11 allows a device to answer OPTIONS as it
- * would an INVITE.
+ * Sends an OPTIONS request to each contact of an address-of-record the way a call to it would
+ * travel: over the connection the device registered on for TCP, TLS and WebSocket (RFC 5626 5.3,
+ * RFC 7118 5), to the address its REGISTER came from for UDP (RFC 3581), through its Path if it
+ * registered through a proxy (RFC 3327). It shows whether a device can be reached now, like
+ * Asterisk's qualify or Kamailio's nathelper pings; any final response counts as reachable, as RFC
+ * 3261 11 allows a device to answer OPTIONS as it would an INVITE.
  */
 public final class ContactPing {
   private final LocationService location;
@@ -34,11 +34,14 @@ public final class ContactPing {
   private final String userAgent;
 
   /**
-   * @param listenAddress the socket evertone listens on for a transport (null when it does not): the Via of
-   *     a request to a UDP binding restored from the store, which has no flow
+   * @param listenAddress the socket evertone listens on for a transport (null when it does not):
+   *     the Via of a request to a UDP binding restored from the store, which has no flow
    */
-  public ContactPing(LocationService location, TransactionLayer transactions,
-      SipSockets listenAddress, String userAgent) {
+  public ContactPing(
+      LocationService location,
+      TransactionLayer transactions,
+      SipSockets listenAddress,
+      String userAgent) {
     this.location = location;
     this.transactions = transactions;
     this.listenAddress = listenAddress;
@@ -52,12 +55,20 @@ public final class ContactPing {
    * @param reason its reason phrase, or why there was no response
    * @param millis from sending to the final response or the failure
    */
-  public record Result(String contact, TransportType transport, String source, @Nullable String userAgent, boolean reachable,
-      int status, String reason, long millis) {}
+  public record Result(
+      String contact,
+      TransportType transport,
+      String source,
+      @Nullable String userAgent,
+      boolean reachable,
+      int status,
+      String reason,
+      long millis) {}
 
   /**
-   * Pings every live contact of {@code aor} (as {@link LocationService} keys it, {@code sip:user@domain}) at
-   * once; the future completes when each has answered or {@code timeout} has passed. No contact: an empty list.
+   * Pings every live contact of {@code aor} (as {@link LocationService} keys it, {@code
+   * sip:user@domain}) at once; the future completes when each has answered or {@code timeout} has
+   * passed. No contact: an empty list.
    */
   public CompletableFuture<List<Result>> ping(String aor, Duration timeout) {
     List<CompletableFuture<Result>> pending = new ArrayList<>();
@@ -70,9 +81,13 @@ public final class ContactPing {
 
   private CompletableFuture<Result> ping(String aor, Binding b, Duration timeout) {
     long start = System.nanoTime();
-    String source = b.transport().lowerName() + ":" + b.sourceAddress().getHostAddress() + ":" + b.sourcePort();
+    String source =
+        b.transport().lowerName() + ":" + b.sourceAddress().getHostAddress() + ":" + b.sourcePort();
     CompletableFuture<Result> result = new CompletableFuture<>();
-    Function<String, Result> failed = why -> new Result(b.contact(), b.transport(), source, b.userAgent(), false, 0, why, elapsed(start));
+    Function<String, Result> failed =
+        why ->
+            new Result(
+                b.contact(), b.transport(), source, b.userAgent(), false, 0, why, elapsed(start));
     BindingReach reach = BindingReach.of(b, listenAddress);
     if (reach.destination() == null) {
       return CompletableFuture.completedFuture(failed.apply(reach.unreachable()));
@@ -81,47 +96,69 @@ public final class ContactPing {
     try {
       request = request(aor, b, reach);
     } catch (SipParseException e) {
-      return CompletableFuture.completedFuture(failed.apply("its contact is not a URI evertone can send to: " + e.getMessage()));
+      return CompletableFuture.completedFuture(
+          failed.apply("its contact is not a URI evertone can send to: " + e.getMessage()));
     }
     Destination to = reach.destination();
-    transactions.send(request, to, new ClientTransaction.Listener() {
-      @Override
-      public void onResponse(ClientTransaction tx, SipResponse response) {
-        if (!response.isProvisional()) {
-          result.complete(new Result(b.contact(), b.transport(), source, b.userAgent(), true, response.status(), response.reason(),
-              elapsed(start)));
-        }
-      }
+    transactions.send(
+        request,
+        to,
+        new ClientTransaction.Listener() {
+          @Override
+          public void onResponse(ClientTransaction tx, SipResponse response) {
+            if (!response.isProvisional()) {
+              result.complete(
+                  new Result(
+                      b.contact(),
+                      b.transport(),
+                      source,
+                      b.userAgent(),
+                      true,
+                      response.status(),
+                      response.reason(),
+                      elapsed(start)));
+            }
+          }
 
-      @Override
-      public void onTimeout(ClientTransaction tx) {
-        result.complete(failed.apply("no response (RFC 3261 Timer F)"));
-      }
+          @Override
+          public void onTimeout(ClientTransaction tx) {
+            result.complete(failed.apply("no response (RFC 3261 Timer F)"));
+          }
 
-      @Override
-      public void onTransportError(ClientTransaction tx, Throwable cause) {
-        result.complete(failed.apply("could not send: " + cause.getMessage()));
-      }
-    });
-    return result.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(r -> r != null ? r : failed.apply("no response within " + timeout.toMillis() + " ms"));
+          @Override
+          public void onTransportError(ClientTransaction tx, Throwable cause) {
+            result.complete(failed.apply("could not send: " + cause.getMessage()));
+          }
+        });
+    return result
+        .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(
+            r -> r != null ? r : failed.apply("no response within " + timeout.toMillis() + " ms"));
   }
 
-  /** RFC 3261 8.1.1: a request outside any dialog, from the domain of the address-of-record to the contact. */
+  /**
+   * RFC 3261 8.1.1: a request outside any dialog, from the domain of the address-of-record to the
+   * contact.
+   */
   private SipRequest request(String aor, Binding b, BindingReach reach) {
     Uri contact = Uri.parse(b.contact());
     String domain = aor.substring(aor.indexOf('@') + 1);
-    SipRequest.Builder r = SipRequest.builder(Method.OPTIONS, contact)
-        .add(HeaderName.VIA, reach.via(b.transport(), TransactionLayer.newBranch()))
-        .add(HeaderName.MAX_FORWARDS, "70")
-        .add(HeaderName.FROM, "<sip:evertone@" + domain + ">;tag=" + TransactionLayer.newTag())
-        .add(HeaderName.TO, "<" + contact + ">")
-        .add(HeaderName.CALL_ID, TransactionLayer.newTag() + TransactionLayer.newTag() + "@" + reach.sentBy())
-        .add(HeaderName.CSEQ, "1 " + Method.OPTIONS)
-        .add(HeaderName.USER_AGENT, userAgent)
-        .add(HeaderName.ACCEPT, "application/sdp");
+    SipRequest.Builder r =
+        SipRequest.builder(Method.OPTIONS, contact)
+            .add(HeaderName.VIA, reach.via(b.transport(), TransactionLayer.newBranch()))
+            .add(HeaderName.MAX_FORWARDS, "70")
+            .add(HeaderName.FROM, "<sip:evertone@" + domain + ">;tag=" + TransactionLayer.newTag())
+            .add(HeaderName.TO, "<" + contact + ">")
+            .add(
+                HeaderName.CALL_ID,
+                TransactionLayer.newTag() + TransactionLayer.newTag() + "@" + reach.sentBy())
+            .add(HeaderName.CSEQ, "1 " + Method.OPTIONS)
+            .add(HeaderName.USER_AGENT, userAgent)
+            .add(HeaderName.ACCEPT, "application/sdp");
     if (b.path() != null) {
-      r.add(HeaderName.ROUTE, b.path()); // RFC 3327 5.3: the Path the REGISTER collected becomes the route set
+      r.add(
+          HeaderName.ROUTE,
+          b.path()); // RFC 3327 5.3: the Path the REGISTER collected becomes the route set
     }
     return r.build();
   }

@@ -18,9 +18,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The location service (RFC 3261 10): address-of-record -> bindings, in memory. Updates of one AOR are
- * atomic; lookups never block. Bindings leave on time: every update puts the AOR in the slot of a
- * one-second wheel for the binding's expiry, and {@link #expireDue()} empties the slots that are due.
+ * The location service (RFC 3261 10): address-of-record -> bindings, in memory. Updates of one AOR
+ * are atomic; lookups never block. Bindings leave on time: every update puts the AOR in the slot of
+ * a one-second wheel for the binding's expiry, and {@link #expireDue()} empties the slots that are
+ * due.
  */
 public final class LocationService {
   private final Clock clock;
@@ -40,8 +41,12 @@ public final class LocationService {
     this.horizonSeconds = (int) maxExpiresSeconds + 60;
     this.wheel = new AtomicReferenceArray<>(horizonSeconds);
     this.lastTickSecond = clock.millis() / 1000;
-    Gauge.builder("evertone.registrar.bindings", bindings, AtomicLong::get).description("Current bindings").register(meters);
-    Gauge.builder("evertone.registrar.aors", aors, ConcurrentHashMap::size).description("Addresses-of-record with bindings").register(meters);
+    Gauge.builder("evertone.registrar.bindings", bindings, AtomicLong::get)
+        .description("Current bindings")
+        .register(meters);
+    Gauge.builder("evertone.registrar.aors", aors, ConcurrentHashMap::size)
+        .description("Addresses-of-record with bindings")
+        .register(meters);
   }
 
   /** Told about each binding that expired without being refreshed or removed. */
@@ -55,14 +60,18 @@ public final class LocationService {
   }
 
   /**
-   * Told the address-of-record after each {@link #update} (a registration, refresh or removal), on the
-   * updating thread; it must be quick. Expiries are not told: a binding's expiry time says it all.
+   * Told the address-of-record after each {@link #update} (a registration, refresh or removal), on
+   * the updating thread; it must be quick. Expiries are not told: a binding's expiry time says it
+   * all.
    */
   public void onChange(Consumer<String> listener) {
     this.changeListener = listener;
   }
 
-  /** The live bindings of {@code aor}, highest q first (absent q counts as 1.0), then most recent first. */
+  /**
+   * The live bindings of {@code aor}, highest q first (absent q counts as 1.0), then most recent
+   * first.
+   */
   public List<Binding> lookup(String aor) {
     AorRecord r = aors.get(aor);
     if (r == null) {
@@ -75,17 +84,21 @@ public final class LocationService {
         out.add(b);
       }
     }
-    out.sort((a, b) -> {
-      int qa = a.qMillis() < 0 ? 1000 : a.qMillis();
-      int qb = b.qMillis() < 0 ? 1000 : b.qMillis();
-      return qa != qb ? Integer.compare(qb, qa) : Long.compare(b.registeredAt(), a.registeredAt());
-    });
+    out.sort(
+        (a, b) -> {
+          int qa = a.qMillis() < 0 ? 1000 : a.qMillis();
+          int qb = b.qMillis() < 0 ? 1000 : b.qMillis();
+          return qa != qb
+              ? Integer.compare(qb, qa)
+              : Long.compare(b.registeredAt(), a.registeredAt());
+        });
     return out;
   }
 
   /**
-   * The live bindings over the given transports, counted by User-Agent ("" when the device sent none): who
-   * would be hit by a change of, say, the TLS certificate. Walks every binding; meant for rare operations.
+   * The live bindings over the given transports, counted by User-Agent ("" when the device sent
+   * none): who would be hit by a change of, say, the TLS certificate. Walks every binding; meant
+   * for rare operations.
    */
   public Map<String, Integer> userAgents(Set<TransportType> transports) {
     long now = clock.millis();
@@ -101,8 +114,9 @@ public final class LocationService {
   }
 
   /**
-   * The addresses-of-record of {@code domain} that have live bindings, sorted, at most {@code limit}: what
-   * an operator lists to see who is registered. Walks every AOR; meant for rare operations.
+   * The addresses-of-record of {@code domain} that have live bindings, sorted, at most {@code
+   * limit}: what an operator lists to see who is registered. Walks every AOR; meant for rare
+   * operations.
    */
   public List<String> aorsOf(String domain, int limit) {
     String suffix = "@" + domain.toLowerCase(Locale.ROOT);
@@ -123,10 +137,13 @@ public final class LocationService {
   }
 
   /**
-   * Calls {@code action} with every live binding of the addresses-of-record that {@code select} accepts.
-   * Walks every AOR without locking; a binding changed meanwhile may be seen before or after the change.
+   * Calls {@code action} with every live binding of the addresses-of-record that {@code select}
+   * accepts. Walks every AOR without locking; a binding changed meanwhile may be seen before or
+   * after the change.
    */
-  public void forEachLive(java.util.function.Predicate<String> select, java.util.function.BiConsumer<String, Binding> action) {
+  public void forEachLive(
+      java.util.function.Predicate<String> select,
+      java.util.function.BiConsumer<String, Binding> action) {
     long now = clock.millis();
     for (Map.Entry<String, AorRecord> e : aors.entrySet()) {
       if (select.test(e.getKey())) {
@@ -149,8 +166,8 @@ public final class LocationService {
   }
 
   /**
-   * Changes the bindings of {@code aor} atomically: {@code change} gets the live bindings and returns the
-   * new list (it may throw, in which case nothing changes).
+   * Changes the bindings of {@code aor} atomically: {@code change} gets the live bindings and
+   * returns the new list (it may throw, in which case nothing changes).
    */
   public List<Binding> update(String aor, Function<List<Binding>, List<Binding>> change) {
     while (true) {
@@ -209,7 +226,8 @@ public final class LocationService {
   }
 
   private void schedule(String aor, long expiresAt) {
-    // the slot of the second in which the binding expires; the tick of the following second removes it
+    // the slot of the second in which the binding expires; the tick of the following second removes
+    // it
     int slot = (int) Math.floorMod(expiresAt / 1000, (long) horizonSeconds);
     ConcurrentLinkedQueue<String> q = wheel.get(slot);
     if (q == null) {
@@ -219,7 +237,9 @@ public final class LocationService {
     q.add(aor);
   }
 
-  /** Removes the bindings that expired since the last call; run it every second. Returns how many. */
+  /**
+   * Removes the bindings that expired since the last call; run it every second. Returns how many.
+   */
   public synchronized int expireDue() {
     long now = clock.millis();
     long nowSecond = now / 1000;

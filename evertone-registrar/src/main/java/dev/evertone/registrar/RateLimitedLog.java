@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
- * Lets through at most {@code perSecond} lines a second; the rest are counted and summarised in the next
- * line that gets through, so that a flood of bad requests cannot flood the log.
+ * Lets through at most {@code perSecond} lines a second; the rest are counted and summarised in the
+ * next line that gets through, so that a flood of bad requests cannot flood the log.
  */
 final class RateLimitedLog {
   private final Logger log;

@@ -34,18 +34,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Processes REGISTER requests as RFC 3261 10.3 says, step by step: extensions (Require), the
- * address-of-record from To, digest authentication against the account of that AOR, authorization (an
- * account registers only its own AOR), the contacts with their expiry, Call-ID and CSeq ordering, and the
- * 200 OK that lists every current binding.
+ * address-of-record from To, digest authentication against the account of that AOR, authorization
+ * (an account registers only its own AOR), the contacts with their expiry, Call-ID and CSeq
+ * ordering, and the 200 OK that lists every current binding.
  *
- * <p>Anything about an account a stranger could learn from the answers is hidden: the first REGISTER is
- * challenged the same way for every user name, and a wrong password, an unknown user and a locked account
- * all get the same 403.
+ * <p>Anything about an account a stranger could learn from the answers is hidden: the first
+ * REGISTER is challenged the same way for every user name, and a wrong password, an unknown user
+ * and a locked account all get the same 403.
  */
 public final class Registrar {
   private static final Logger log = LoggerFactory.getLogger(Registrar.class);
   private static final Set<String> SUPPORTED = Set.of("path");
-  private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter RFC_1123 =
+      DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
   /** How REGISTER requests ended, for the metrics the status page watches. */
   public enum Outcome {
@@ -66,12 +67,14 @@ public final class Registrar {
 
   /** Told how each REGISTER ended and for which domain (the status page's registration monitor). */
   public interface OutcomeListener {
-    /** @param domain the host of the To URI, lower case; null when the request had none */
+    /**
+     * @param domain the host of the To URI, lower case; null when the request had none
+     */
     void outcome(Outcome outcome, @Nullable String domain);
   }
 
   private final RegistrarConfig config;
-  private volatile OutcomeListener outcomeListener = (outcome, domain) -> { };
+  private volatile OutcomeListener outcomeListener = (outcome, domain) -> {};
   private final LocationService location;
   private final DigestGate gate;
   private final Clock clock;
@@ -81,15 +84,25 @@ public final class Registrar {
   // Many devices share one User-Agent string: keep one copy per distinct value (bounded).
   private final ConcurrentHashMap<String, String> userAgents = new ConcurrentHashMap<>();
 
-  public Registrar(RegistrarConfig config, LocationService location, DigestGate gate, Clock clock, String serverHeader, MeterRegistry meters) {
+  public Registrar(
+      RegistrarConfig config,
+      LocationService location,
+      DigestGate gate,
+      Clock clock,
+      String serverHeader,
+      MeterRegistry meters) {
     this.config = config;
     this.location = location;
     this.gate = gate;
     this.clock = clock;
     this.serverHeader = serverHeader;
     for (Outcome o : Outcome.values()) {
-      outcomes.put(o, Counter.builder("evertone.registrar.requests").tag("outcome", o.tag)
-          .description("REGISTER requests by outcome").register(meters));
+      outcomes.put(
+          o,
+          Counter.builder("evertone.registrar.requests")
+              .tag("outcome", o.tag)
+              .description("REGISTER requests by outcome")
+              .register(meters));
     }
     location.onExpiry((aor, b) -> events.info(clock.millis(), "binding expired: {} {}", aor, b));
   }
@@ -114,7 +127,10 @@ public final class Registrar {
       }
       if (!(request.to().uri() instanceof SipUri to) || to.user() == null) {
         // RFC 4475 3.3.4: the To of a REGISTER must be a SIP or SIPS URI naming the AOR
-        respond(tx, reject(request, "To must be a SIP URI with a user part (the address-of-record)"), Outcome.REJECTED);
+        respond(
+            tx,
+            reject(request, "To must be a SIP URI with a user part (the address-of-record)"),
+            Outcome.REJECTED);
         return;
       }
       authenticate(tx, request, to);
@@ -126,32 +142,46 @@ public final class Registrar {
   private void authenticate(ServerTransaction tx, SipRequest request, SipUri to) {
     Source source = tx.source();
     String realm = to.host().toLowerCase(Locale.ROOT);
-    // a device that holds a binding from this address may refresh it even while guessing from elsewhere blocks its account
-    gate.check(request, source, realm, DigestGate.Kind.SERVER, user -> holdsBinding(to.aorKey(), source), new DigestGate.Listener() {
-      @Override
-      public void authenticated(String username) {
-        // RFC 3261 10.3 step 4: an account may only change the bindings of its own address-of-record
-        if (!username.equals(to.userUnescaped())) {
-          log.warn("{}@{} from {} tried to register {}", username, realm, source, to.aorKey());
-          respond(tx, SipResponse.forRequest(request, StatusCode.FORBIDDEN).reason("Forbidden (not your address-of-record)"),
-              Outcome.REJECTED);
-          return;
-        }
-        updateBindings(tx, request, to.aorKey());
-      }
+    // a device that holds a binding from this address may refresh it even while guessing from
+    // elsewhere blocks its account
+    gate.check(
+        request,
+        source,
+        realm,
+        DigestGate.Kind.SERVER,
+        user -> holdsBinding(to.aorKey(), source),
+        new DigestGate.Listener() {
+          @Override
+          public void authenticated(String username) {
+            // RFC 3261 10.3 step 4: an account may only change the bindings of its own
+            // address-of-record
+            if (!username.equals(to.userUnescaped())) {
+              log.warn("{}@{} from {} tried to register {}", username, realm, source, to.aorKey());
+              respond(
+                  tx,
+                  SipResponse.forRequest(request, StatusCode.FORBIDDEN)
+                      .reason("Forbidden (not your address-of-record)"),
+                  Outcome.REJECTED);
+              return;
+            }
+            updateBindings(tx, request, to.aorKey());
+          }
 
-      @Override
-      public void refused(SipResponse.Builder response, DigestGate.Refusal why) {
-        respond(tx, response, switch (why) {
-          case CHALLENGED -> Outcome.CHALLENGED;
-          case STALE -> Outcome.STALE;
-          case AUTH_FAILED -> Outcome.AUTH_FAILED;
-          case BLOCKED -> Outcome.BLOCKED;
-          case REJECTED -> Outcome.REJECTED;
-          case ERROR -> Outcome.ERROR;
+          @Override
+          public void refused(SipResponse.Builder response, DigestGate.Refusal why) {
+            respond(
+                tx,
+                response,
+                switch (why) {
+                  case CHALLENGED -> Outcome.CHALLENGED;
+                  case STALE -> Outcome.STALE;
+                  case AUTH_FAILED -> Outcome.AUTH_FAILED;
+                  case BLOCKED -> Outcome.BLOCKED;
+                  case REJECTED -> Outcome.REJECTED;
+                  case ERROR -> Outcome.ERROR;
+                });
+          }
         });
-      }
-    });
   }
 
   private boolean holdsBinding(String aor, Source source) {
@@ -170,14 +200,18 @@ public final class Registrar {
     long headerExpires = request.expires();
     boolean wildcard = request.hasWildcardContact();
     if (wildcard && headerExpires != 0) {
-      respond(tx, reject(request, "Contact: * needs Expires: 0 (RFC 3261 10.2.2)"), Outcome.REJECTED);
+      respond(
+          tx, reject(request, "Contact: * needs Expires: 0 (RFC 3261 10.2.2)"), Outcome.REJECTED);
       return;
     }
     List<ContactUpdate> updates = new ArrayList<>();
     boolean tooBrief = false;
     for (Address contact : request.contacts()) {
       if (!(contact.uri() instanceof SipUri)) {
-        respond(tx, reject(request, "Contact must be a SIP or SIPS URI: " + contact.uri()), Outcome.REJECTED);
+        respond(
+            tx,
+            reject(request, "Contact must be a SIP or SIPS URI: " + contact.uri()),
+            Outcome.REJECTED);
         return;
       }
       long expires = contactExpires(contact, headerExpires);
@@ -185,11 +219,16 @@ public final class Registrar {
         tooBrief = true;
       }
       expires = spread(Math.min(expires, config.maxExpires()));
-      updates.add(new ContactUpdate(binding(tx, request, contact, expires, callId, cseq, now), expires == 0));
+      updates.add(
+          new ContactUpdate(
+              binding(tx, request, contact, expires, callId, cseq, now), expires == 0));
     }
     if (tooBrief) {
       // RFC 3261 10.3 step 7: 423 with the shortest interval we accept
-      respond(tx, SipResponse.forRequest(request, StatusCode.INTERVAL_TOO_BRIEF).add(HeaderName.MIN_EXPIRES, config.minExpires()),
+      respond(
+          tx,
+          SipResponse.forRequest(request, StatusCode.INTERVAL_TOO_BRIEF)
+              .add(HeaderName.MIN_EXPIRES, config.minExpires()),
           Outcome.REJECTED);
       return;
     }
@@ -197,7 +236,9 @@ public final class Registrar {
     List<String> added = new ArrayList<>(1);
     List<String> removed = new ArrayList<>(1);
     try {
-      current = location.update(aor, live -> apply(live, updates, wildcard, callId, cseq, added, removed));
+      current =
+          location.update(
+              aor, live -> apply(live, updates, wildcard, callId, cseq, added, removed));
     } catch (RegistrationRefused e) {
       respond(tx, e.response(request), Outcome.REJECTED);
       return;
@@ -211,7 +252,8 @@ public final class Registrar {
     }
     SipResponse.Builder ok = SipResponse.forRequest(request, StatusCode.OK);
     for (Binding b : current) {
-      StringBuilder c = new StringBuilder(b.contact().length() + 40).append('<').append(b.contact()).append('>');
+      StringBuilder c =
+          new StringBuilder(b.contact().length() + 40).append('<').append(b.contact()).append('>');
       if (b.contactParams() != null) {
         c.append(b.contactParams());
       }
@@ -252,8 +294,14 @@ public final class Registrar {
   }
 
   /** The new bindings of the AOR, or a {@link RegistrationRefused} that leaves them unchanged. */
-  private List<Binding> apply(List<Binding> live, List<ContactUpdate> updates, boolean wildcard, String callId, long cseq,
-      List<String> added, List<String> removed) {
+  private List<Binding> apply(
+      List<Binding> live,
+      List<ContactUpdate> updates,
+      boolean wildcard,
+      String callId,
+      long cseq,
+      List<String> added,
+      List<String> removed) {
     List<Binding> next = new ArrayList<>(live);
     if (wildcard) {
       for (Binding b : live) {
@@ -283,8 +331,11 @@ public final class Registrar {
         }
       } else if (!update.remove()) {
         if (next.size() >= config.maxContactsPerAor()) {
-          throw new RegistrationRefused(StatusCode.FORBIDDEN,
-              "Forbidden (more than " + config.maxContactsPerAor() + " contacts for this address-of-record)");
+          throw new RegistrationRefused(
+              StatusCode.FORBIDDEN,
+              "Forbidden (more than "
+                  + config.maxContactsPerAor()
+                  + " contacts for this address-of-record)");
         }
         next.add(u);
         added.add(u.contact());
@@ -296,8 +347,13 @@ public final class Registrar {
   /** RFC 3261 10.3 step 7: same Call-ID needs a higher CSeq, else the request fails. */
   private static void checkOrder(Binding existing, String callId, long cseq) {
     if (existing.callId().equals(callId) && cseq <= existing.cseq()) {
-      throw new RegistrationRefused(StatusCode.BAD_REQUEST,
-          "Bad Request (CSeq " + cseq + " is not above " + existing.cseq() + " of the binding: out of order)");
+      throw new RegistrationRefused(
+          StatusCode.BAD_REQUEST,
+          "Bad Request (CSeq "
+              + cseq
+              + " is not above "
+              + existing.cseq()
+              + " of the binding: out of order)");
     }
   }
 
@@ -309,7 +365,14 @@ public final class Registrar {
     return headerExpires >= 0 ? headerExpires : config.defaultExpires();
   }
 
-  private Binding binding(ServerTransaction tx, SipRequest request, Address contact, long expires, String callId, long cseq, long now) {
+  private Binding binding(
+      ServerTransaction tx,
+      SipRequest request,
+      Address contact,
+      long expires,
+      String callId,
+      long cseq,
+      long now) {
     Source source = tx.source();
     Parameters params = contact.params();
     int q = -1;
@@ -320,7 +383,7 @@ public final class Registrar {
       String name = params.name(i);
       String raw = params.rawValue(i);
       switch (name.toLowerCase(Locale.ROOT)) {
-        case "expires" -> { }
+        case "expires" -> {}
         case "q" -> q = qMillis(raw);
         default -> {
           if (name.equalsIgnoreCase("+sip.instance")) {
@@ -338,10 +401,26 @@ public final class Registrar {
         }
       }
     }
-    String path = request.has(HeaderName.PATH) ? String.join(", ", request.headerFields(HeaderName.PATH)) : null;
-    return new Binding(contact.uri().toString(), other == null ? null : other.toString(), q, callId, cseq,
-        now + expires * 1000, now, source.transport(), source.remote().getAddress().getAddress(), source.remotePort(),
-        source.flow(), internUserAgent(request.userAgent()), instance, regId, path);
+    String path =
+        request.has(HeaderName.PATH)
+            ? String.join(", ", request.headerFields(HeaderName.PATH))
+            : null;
+    return new Binding(
+        contact.uri().toString(),
+        other == null ? null : other.toString(),
+        q,
+        callId,
+        cseq,
+        now + expires * 1000,
+        now,
+        source.transport(),
+        source.remote().getAddress().getAddress(),
+        source.remotePort(),
+        source.flow(),
+        internUserAgent(request.userAgent()),
+        instance,
+        regId,
+        path);
   }
 
   /** RFC 3261 25.1 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], as thousandths. */
@@ -392,8 +471,9 @@ public final class Registrar {
   }
 
   /**
-   * RFC 3261 10.3 step 7 lets a registrar shorten an expiry: a random part of registrar.expires-range, so that
-   * devices that registered at the same moment refresh at different ones (as Kamailio's expires_range does).
+   * RFC 3261 10.3 step 7 lets a registrar shorten an expiry: a random part of
+   * registrar.expires-range, so that devices that registered at the same moment refresh at
+   * different ones (as Kamailio's expires_range does).
    */
   private long spread(long expires) {
     if (expires <= config.minExpires() || config.expiresRangePercent() == 0) {

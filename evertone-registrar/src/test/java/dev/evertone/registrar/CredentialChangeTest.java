@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** What devices see when their credential changes: the cache follows at once; a grace window may keep the old secret working. */
+/**
+ * What devices see when their credential changes: the cache follows at once; a grace window may
+ * keep the old secret working.
+ */
 class CredentialChangeTest {
   @TempDir Path dir;
   private RegistrarHarness h;
@@ -62,9 +65,13 @@ class CredentialChangeTest {
     assertThat(previousSecretUses()).isZero();
     assertThat(register("old-secret")).isEqualTo(200);
     assertThat(previousSecretUses()).isEqualTo(1);
-    assertThat(authLog.list).extracting(ILoggingEvent::getFormattedMessage)
-        .anyMatch(m -> m.startsWith("1001@example.com from udp:127.0.0.1:") && m.contains("authenticated with its previous secret")
-            && m.contains("re-provision the device"));
+    assertThat(authLog.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(
+            m ->
+                m.startsWith("1001@example.com from udp:127.0.0.1:")
+                    && m.contains("authenticated with its previous secret")
+                    && m.contains("re-provision the device"));
     assertThat(register("wrong")).isEqualTo(403);
     h.clock.advanceSeconds(TimeUnit.MINUTES.toSeconds(10) + 1);
     assertThat(register("old-secret")).isEqualTo(403);
@@ -74,7 +81,10 @@ class CredentialChangeTest {
   @Test
   void aChangeThroughThisProcessReachesTheCacheWithoutWaitingForAPoll() throws Exception {
     start(0);
-    try (ChangeWatcher running = new ChangeWatcher(h.store.changes()).listen(h.cache::changed).start(TimeUnit.HOURS.toMillis(1))) {
+    try (ChangeWatcher running =
+        new ChangeWatcher(h.store.changes())
+            .listen(h.cache::changed)
+            .start(TimeUnit.HOURS.toMillis(1))) {
       assertThat(register("old-secret")).isEqualTo(200);
       h.setSecret("1001", "new-secret");
       long deadline = System.currentTimeMillis() + 5000;

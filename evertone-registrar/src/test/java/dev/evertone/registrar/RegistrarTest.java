@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** RFC 3261 10.3, rule by rule, through real sockets, a real store and an independent digest client. */
+/**
+ * RFC 3261 10.3, rule by rule, through real sockets, a real store and an independent digest client.
+ */
 class RegistrarTest {
   private static final String PASSWORD = "Tr0ub4dor&3;'\"";
 
@@ -69,17 +71,22 @@ class RegistrarTest {
   }
 
   @Test
-  @DisplayName("a REGISTER without credentials is challenged with SHA-256 and MD5, most preferred first")
+  @DisplayName(
+      "a REGISTER without credentials is challenged with SHA-256 and MD5, most preferred first")
   void challenge() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
       SipResponse r = p.send(p.request(List.of(p.contact()), 3600, null));
       assertThat(r.status()).isEqualTo(401);
       List<AuthHeader> challenges = r.authHeaders("WWW-Authenticate");
-      assertThat(challenges).extracting(c -> c.param("algorithm")).containsExactly("SHA-256", "MD5");
-      assertThat(challenges).allSatisfy(c -> {
-        assertThat(c.param("realm")).isEqualTo("example.com");
-        assertThat(c.param("qop")).isEqualTo("auth");
-      });
+      assertThat(challenges)
+          .extracting(c -> c.param("algorithm"))
+          .containsExactly("SHA-256", "MD5");
+      assertThat(challenges)
+          .allSatisfy(
+              c -> {
+                assertThat(c.param("realm")).isEqualTo("example.com");
+                assertThat(c.param("qop")).isEqualTo("auth");
+              });
       assertThat(r.to().tag()).isNotNull();
       assertThat(h.location.lookup("sip:1001@example.com")).isEmpty();
       assertThat(h.outcome("challenged")).isEqualTo(1);
@@ -87,7 +94,8 @@ class RegistrarTest {
   }
 
   @Test
-  @DisplayName("the right password registers the contact: 200 lists it with expires, a Date and a To tag")
+  @DisplayName(
+      "the right password registers the contact: 200 lists it with expires, a Date and a To tag")
   void registers() throws Exception {
     for (String algorithm : List.of("MD5", "SHA-256")) {
       try (TestPhone p = phone("1001", PASSWORD)) {
@@ -99,24 +107,34 @@ class RegistrarTest {
         assertThat(expiresOf(r, contact)).isEqualTo(3600);
         assertThat(r.header("Date")).endsWith("GMT");
         assertThat(r.to().tag()).isNotNull();
-        assertThat(h.location.lookup("sip:1001@example.com")).extracting(Binding::contact).contains(contact);
+        assertThat(h.location.lookup("sip:1001@example.com"))
+            .extracting(Binding::contact)
+            .contains(contact);
       }
     }
     assertThat(h.outcome("registered")).isEqualTo(2);
   }
 
   @Test
-  @DisplayName("a wrong password gets 403, no binding, and a log line with the source but no secret")
+  @DisplayName(
+      "a wrong password gets 403, no binding, and a log line with the source but no secret")
   void wrongPassword() throws Exception {
     try (TestPhone p = phone("1001", "guess")) {
       SipResponse r = p.register(3600);
       assertThat(r.status()).isEqualTo(403);
       assertThat(h.location.lookup("sip:1001@example.com")).isEmpty();
-      assertThat(securityLog.list).singleElement().satisfies(e -> {
-        assertThat(e.getFormattedMessage())
-            .startsWith("authentication failed for 1001@example.com from 127.0.0.1 port " + p.localPort() + " (udp): wrong password")
-            .doesNotContain("guess").doesNotContain(PASSWORD);
-      });
+      assertThat(securityLog.list)
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getFormattedMessage())
+                    .startsWith(
+                        "authentication failed for 1001@example.com from 127.0.0.1 port "
+                            + p.localPort()
+                            + " (udp): wrong password")
+                    .doesNotContain("guess")
+                    .doesNotContain(PASSWORD);
+              });
       assertThat(h.outcome("auth_failed")).isEqualTo(1);
     }
   }
@@ -124,12 +142,15 @@ class RegistrarTest {
   @Test
   @DisplayName("an unknown user cannot be told from a known one: same challenge, same 403")
   void enumerationResistance() throws Exception {
-    try (TestPhone known = phone("1001", "wrong"); TestPhone unknown = phone("7777", "wrong")) {
+    try (TestPhone known = phone("1001", "wrong");
+        TestPhone unknown = phone("7777", "wrong")) {
       SipResponse c1 = known.send(known.request(List.of(known.contact()), 3600, null));
       SipResponse c2 = unknown.send(unknown.request(List.of(unknown.contact()), 3600, null));
       assertThat(shape(c1)).isEqualTo(shape(c2));
-      SipResponse f1 = known.send(known.request(List.of(known.contact()), 3600, known.authorize(c1)));
-      SipResponse f2 = unknown.send(unknown.request(List.of(unknown.contact()), 3600, unknown.authorize(c2)));
+      SipResponse f1 =
+          known.send(known.request(List.of(known.contact()), 3600, known.authorize(c1)));
+      SipResponse f2 =
+          unknown.send(unknown.request(List.of(unknown.contact()), 3600, unknown.authorize(c2)));
       assertThat(f1.status()).isEqualTo(403);
       assertThat(shape(f1)).isEqualTo(shape(f2));
     }
@@ -137,12 +158,18 @@ class RegistrarTest {
 
   /** Status line and header names, with the values that differ per request masked. */
   private static String shape(SipResponse r) {
-    return r.startLine() + " " + r.headers().stream().map(HeaderField::name).collect(Collectors.joining(","))
-        + " " + r.authHeaders("WWW-Authenticate").stream().map(a -> a.param("realm") + "/" + a.param("algorithm")).toList();
+    return r.startLine()
+        + " "
+        + r.headers().stream().map(HeaderField::name).collect(Collectors.joining(","))
+        + " "
+        + r.authHeaders("WWW-Authenticate").stream()
+            .map(a -> a.param("realm") + "/" + a.param("algorithm"))
+            .toList();
   }
 
   @Test
-  @DisplayName("Expires: the contact parameter wins over the header, the header over the default (3600)")
+  @DisplayName(
+      "Expires: the contact parameter wins over the header, the header over the default (3600)")
   void expiresRules() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
       String a = "<sip:1001@192.0.2.1:5060>;expires=120";
@@ -156,7 +183,8 @@ class RegistrarTest {
   }
 
   @Test
-  @DisplayName("with registrar.expires-range, granted intervals are spread below the asked one (never below Min-Expires)")
+  @DisplayName(
+      "with registrar.expires-range, granted intervals are spread below the asked one (never below Min-Expires)")
   void expiresAreSpread() throws Exception {
     startWith(RegistrarConfig.DEFAULT.withExpiresRange(20));
     java.util.Set<Long> granted = new java.util.TreeSet<>();
@@ -170,12 +198,16 @@ class RegistrarTest {
       }
       assertThat(granted).allSatisfy(e -> assertThat(e).isBetween(800L, 1000L));
       assertThat(granted).as("spread, not one value").hasSizeGreaterThan(5);
-      assertThat(expiresOf(p.register(List.of("<sip:1001@192.0.2.2:5060>"), 60), "sip:1001@192.0.2.2:5060")).isEqualTo(60);
+      assertThat(
+              expiresOf(
+                  p.register(List.of("<sip:1001@192.0.2.2:5060>"), 60), "sip:1001@192.0.2.2:5060"))
+          .isEqualTo(60);
     }
   }
 
   @Test
-  @DisplayName("an interval below Min-Expires gets 423 with Min-Expires; one above the maximum is shortened")
+  @DisplayName(
+      "an interval below Min-Expires gets 423 with Min-Expires; one above the maximum is shortened")
   void minAndMaxExpires() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
       SipResponse brief = p.register(30);
@@ -192,15 +224,22 @@ class RegistrarTest {
   }
 
   @Test
-  @DisplayName("several contacts per AOR; the 200 lists every current binding; q-values are kept and ordered")
+  @DisplayName(
+      "several contacts per AOR; the 200 lists every current binding; q-values are kept and ordered")
   void severalContactsAndQ() throws Exception {
-    try (TestPhone desk = phone("1001", PASSWORD); TestPhone soft = phone("1001", PASSWORD)) {
+    try (TestPhone desk = phone("1001", PASSWORD);
+        TestPhone soft = phone("1001", PASSWORD)) {
       desk.register(List.of("<sip:1001@192.0.2.10>;q=0.5", "<sip:1001@192.0.2.11>;q=1"), 3600);
       SipResponse r = soft.register(List.of("<sip:1001@192.0.2.12>;q=0.75"), 3600);
-      assertThat(contacts(r)).containsExactlyInAnyOrder("sip:1001@192.0.2.10", "sip:1001@192.0.2.11", "sip:1001@192.0.2.12");
-      assertThat(r.contacts()).filteredOn(a -> a.uri().toString().endsWith(".12")).singleElement()
+      assertThat(contacts(r))
+          .containsExactlyInAnyOrder(
+              "sip:1001@192.0.2.10", "sip:1001@192.0.2.11", "sip:1001@192.0.2.12");
+      assertThat(r.contacts())
+          .filteredOn(a -> a.uri().toString().endsWith(".12"))
+          .singleElement()
           .satisfies(a -> assertThat(a.param("q")).isEqualTo("0.75"));
-      assertThat(h.location.lookup("sip:1001@example.com")).extracting(Binding::contact)
+      assertThat(h.location.lookup("sip:1001@example.com"))
+          .extracting(Binding::contact)
           .containsExactly("sip:1001@192.0.2.11", "sip:1001@192.0.2.12", "sip:1001@192.0.2.10");
       SipResponse bad = desk.register(List.of("<sip:1001@192.0.2.13>;q=1.5"), 3600);
       assertThat(bad.status()).isEqualTo(400);
@@ -208,7 +247,8 @@ class RegistrarTest {
   }
 
   @Test
-  @DisplayName("a refresh updates the binding in place; a fetch (no Contact) lists without changing")
+  @DisplayName(
+      "a refresh updates the binding in place; a fetch (no Contact) lists without changing")
   void refreshAndFetch() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
       p.register(3600);
@@ -227,7 +267,8 @@ class RegistrarTest {
   }
 
   @Test
-  @DisplayName("same Call-ID with a CSeq not above the binding's: the request fails and nothing changes")
+  @DisplayName(
+      "same Call-ID with a CSeq not above the binding's: the request fails and nothing changes")
   void outOfOrderCseq() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
       p.register(3600);
@@ -246,12 +287,15 @@ class RegistrarTest {
   }
 
   @Test
-  @DisplayName("expires=0 removes one contact; Contact: * with Expires: 0 removes all; * without Expires: 0 is 400")
+  @DisplayName(
+      "expires=0 removes one contact; Contact: * with Expires: 0 removes all; * without Expires: 0 is 400")
   void removals() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
-      p.register(List.of("<sip:1001@192.0.2.20>", "<sip:1001@192.0.2.21>", "<sip:1001@192.0.2.22>"), 3600);
+      p.register(
+          List.of("<sip:1001@192.0.2.20>", "<sip:1001@192.0.2.21>", "<sip:1001@192.0.2.22>"), 3600);
       SipResponse one = p.register(List.of("<sip:1001@192.0.2.20>;expires=0"), null);
-      assertThat(contacts(one)).containsExactlyInAnyOrder("sip:1001@192.0.2.21", "sip:1001@192.0.2.22");
+      assertThat(contacts(one))
+          .containsExactlyInAnyOrder("sip:1001@192.0.2.21", "sip:1001@192.0.2.22");
       assertThat(p.register(List.of("*"), 3600).status()).isEqualTo(400);
       assertThat(p.register(List.of("*", "<sip:1001@192.0.2.23>"), 0).status()).isEqualTo(400);
       SipResponse all = p.register(List.of("*"), 0);
@@ -265,12 +309,15 @@ class RegistrarTest {
   @DisplayName("bindings leave on time")
   void expiry() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
-      p.register(List.of("<sip:1001@192.0.2.30>;expires=60", "<sip:1001@192.0.2.31>;expires=120"), null);
+      p.register(
+          List.of("<sip:1001@192.0.2.30>;expires=60", "<sip:1001@192.0.2.31>;expires=120"), null);
       h.clock.advanceSeconds(59);
       assertThat(h.location.expireDue()).isZero();
       h.clock.advanceSeconds(2);
       assertThat(h.location.expireDue()).isEqualTo(1);
-      assertThat(h.location.lookup("sip:1001@example.com")).extracting(Binding::contact).containsExactly("sip:1001@192.0.2.31");
+      assertThat(h.location.lookup("sip:1001@example.com"))
+          .extracting(Binding::contact)
+          .containsExactly("sip:1001@192.0.2.31");
       h.clock.advanceSeconds(60);
       assertThat(h.location.expireDue()).isEqualTo(1);
       assertThat(h.location.size()).isZero();
@@ -279,7 +326,8 @@ class RegistrarTest {
   }
 
   @Test
-  @DisplayName("an expired nonce with the right password gets 401 stale=true, and the phone re-registers")
+  @DisplayName(
+      "an expired nonce with the right password gets 401 stale=true, and the phone re-registers")
   void staleNonce() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
       SipResponse challenge = p.send(p.request(List.of(p.contact()), 3600, null));
@@ -287,8 +335,10 @@ class RegistrarTest {
       h.clock.advanceSeconds(301);
       SipResponse stale = p.send(p.request(List.of(p.contact()), 3600, auth));
       assertThat(stale.status()).isEqualTo(401);
-      assertThat(stale.authHeaders("WWW-Authenticate")).allSatisfy(c -> assertThat(c.param("stale")).isEqualTo("true"));
-      assertThat(p.send(p.request(List.of(p.contact()), 3600, p.authorize(stale))).status()).isEqualTo(200);
+      assertThat(stale.authHeaders("WWW-Authenticate"))
+          .allSatisfy(c -> assertThat(c.param("stale")).isEqualTo("true"));
+      assertThat(p.send(p.request(List.of(p.contact()), 3600, p.authorize(stale))).status())
+          .isEqualTo(200);
     }
   }
 
@@ -304,11 +354,19 @@ class RegistrarTest {
   }
 
   @Test
-  @DisplayName("repeated failures from one address block it, even for the right password, and are logged for fail2ban")
+  @DisplayName(
+      "repeated failures from one address block it, even for the right password, and are logged for fail2ban")
   void sourceRateLimit() throws Exception {
     h.close();
-    startWith(new RegistrarConfig(60, 7200, 3600, 10, new RegistrarConfig.FailureLimits(3, 60, 600),
-        new RegistrarConfig.FailureLimits(100, 60, 600), 0));
+    startWith(
+        new RegistrarConfig(
+            60,
+            7200,
+            3600,
+            10,
+            new RegistrarConfig.FailureLimits(3, 60, 600),
+            new RegistrarConfig.FailureLimits(100, 60, 600),
+            0));
     try (TestPhone attacker = phone("1001", "guess")) {
       for (int i = 0; i < 3; i++) {
         assertThat(attacker.register(3600).status()).isEqualTo(403);
@@ -317,29 +375,45 @@ class RegistrarTest {
       assertThat(attacker.register(3600).status()).isEqualTo(403);
       assertThat(h.location.lookup("sip:1001@example.com")).isEmpty();
     }
-    assertThat(securityLog.list).extracting(ILoggingEvent::getFormattedMessage)
-        .anyMatch(m -> m.equals("blocking 127.0.0.1 for 600 s after 3 failed authentications within 60 s"));
+    assertThat(securityLog.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(
+            m ->
+                m.equals(
+                    "blocking 127.0.0.1 for 600 s after 3 failed authentications within 60 s"));
     assertThat(h.outcome("blocked")).isGreaterThanOrEqualTo(1);
     // another address is not affected
-    try (TestPhone other = new TestPhone(h.udp(), false, "127.0.0.2", "1002", "example.com", "other-password")) {
+    try (TestPhone other =
+        new TestPhone(h.udp(), false, "127.0.0.2", "1002", "example.com", "other-password")) {
       assertThat(other.register(3600).status()).isEqualTo(200);
     }
   }
 
   @Test
-  @DisplayName("repeated failures against one account lock it, except for the addresses holding its bindings")
+  @DisplayName(
+      "repeated failures against one account lock it, except for the addresses holding its bindings")
   void accountLock() throws Exception {
     h.close();
-    startWith(new RegistrarConfig(60, 7200, 3600, 10, new RegistrarConfig.FailureLimits(100, 60, 600),
-        new RegistrarConfig.FailureLimits(3, 60, 600), 0));
-    try (TestPhone owner = new TestPhone(h.udp(), false, "127.0.0.1", "1001", "example.com", PASSWORD)) {
+    startWith(
+        new RegistrarConfig(
+            60,
+            7200,
+            3600,
+            10,
+            new RegistrarConfig.FailureLimits(100, 60, 600),
+            new RegistrarConfig.FailureLimits(3, 60, 600),
+            0));
+    try (TestPhone owner =
+        new TestPhone(h.udp(), false, "127.0.0.1", "1001", "example.com", PASSWORD)) {
       assertThat(owner.register(3600).status()).isEqualTo(200);
       for (String ip : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
-        try (TestPhone attacker = new TestPhone(h.udp(), false, ip, "1001", "example.com", "guess")) {
+        try (TestPhone attacker =
+            new TestPhone(h.udp(), false, ip, "1001", "example.com", "guess")) {
           assertThat(attacker.register(3600).status()).isEqualTo(403);
         }
       }
-      try (TestPhone stranger = new TestPhone(h.udp(), false, "127.0.0.5", "1001", "example.com", PASSWORD)) {
+      try (TestPhone stranger =
+          new TestPhone(h.udp(), false, "127.0.0.5", "1001", "example.com", PASSWORD)) {
         assertThat(stranger.register(3600).status()).isEqualTo(403);
       }
       assertThat(owner.register(3600).status()).isEqualTo(200);
@@ -350,44 +424,67 @@ class RegistrarTest {
   @DisplayName("an account may only register its own address-of-record")
   void authorization() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
-      SipResponse challenge = p.send(p.request(List.of(p.contact()), 3600, null).replace("To: <sip:1001@", "To: <sip:1002@"));
-      SipResponse r = p.send(p.request(List.of(p.contact()), 3600, p.authorize(challenge)).replace("To: <sip:1001@", "To: <sip:1002@"));
+      SipResponse challenge =
+          p.send(
+              p.request(List.of(p.contact()), 3600, null)
+                  .replace("To: <sip:1001@", "To: <sip:1002@"));
+      SipResponse r =
+          p.send(
+              p.request(List.of(p.contact()), 3600, p.authorize(challenge))
+                  .replace("To: <sip:1001@", "To: <sip:1002@"));
       assertThat(r.status()).isEqualTo(403);
       assertThat(h.location.lookup("sip:1002@example.com")).isEmpty();
     }
   }
 
   @Test
-  @DisplayName("RFC 4475: unksm2 400, regaut01 401, a Require it does not support 420, a non-SIP contact 400")
+  @DisplayName(
+      "RFC 4475: unksm2 400, regaut01 401, a Require it does not support 420, a non-SIP contact 400")
   void tortureSemantics() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
       assertThat(p.send(viaTo(p, Torture.rfc4475("unksm2"))).status()).isEqualTo(400);
       SipResponse regaut = p.send(viaTo(p, Torture.rfc4475("regaut01")));
       assertThat(regaut.status()).isEqualTo(401);
       assertThat(regaut.authHeaders("WWW-Authenticate")).isNotEmpty();
-      SipResponse ext = p.register(List.of(p.contact()), 3600, "Require: nothingSupportsThis, path");
+      SipResponse ext =
+          p.register(List.of(p.contact()), 3600, "Require: nothingSupportsThis, path");
       assertThat(ext.status()).isEqualTo(420);
       assertThat(ext.headerValues("Unsupported")).containsExactly("nothingSupportsThis");
       assertThat(p.register(List.of("<mailto:1001@example.com>"), 3600).status()).isEqualTo(400);
     }
   }
 
-  /** The torture message with its Via pointing at the test phone, so that the answer comes back to it. */
+  /**
+   * The torture message with its Via pointing at the test phone, so that the answer comes back to
+   * it.
+   */
   private static String viaTo(TestPhone p, byte[] message) {
-    return new String(message, StandardCharsets.ISO_8859_1).replaceFirst("(?m)^Via: [^\r]*",
-        "Via: SIP/2.0/UDP 127.0.0.1:" + p.localPort() + ";branch=z9hG4bK" + System.nanoTime() + ";rport");
+    return new String(message, StandardCharsets.ISO_8859_1)
+        .replaceFirst(
+            "(?m)^Via: [^\r]*",
+            "Via: SIP/2.0/UDP 127.0.0.1:"
+                + p.localPort()
+                + ";branch=z9hG4bK"
+                + System.nanoTime()
+                + ";rport");
   }
 
   @Test
-  @DisplayName("RFC 4475 3.3.12-3.3.14: contact parameters, URI parameters and escaped headers come back as registered")
+  @DisplayName(
+      "RFC 4475 3.3.12-3.3.14: contact parameters, URI parameters and escaped headers come back as registered")
   void contactFormsAreKept() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
       SipResponse r1 = p.register(List.of("sip:+19725552222@gw1.example.net;unknownparam"), 3600);
-      assertThat(r1.header("Contact")).startsWith("<sip:+19725552222@gw1.example.net>;unknownparam;expires=");
+      assertThat(r1.header("Contact"))
+          .startsWith("<sip:+19725552222@gw1.example.net>;unknownparam;expires=");
       SipResponse r2 = p.register(List.of("<sip:+19725552222@gw1.example.net;unknownparam>"), 3600);
-      assertThat(r2.headerFields("Contact")).anyMatch(c -> c.startsWith("<sip:+19725552222@gw1.example.net;unknownparam>;expires="));
-      SipResponse r3 = p.register(List.of("<sip:user@example.com?Route=%3Csip:sip.example.com%3E>"), 3600);
-      assertThat(r3.headerFields("Contact")).anyMatch(c -> c.startsWith("<sip:user@example.com?Route=%3Csip:sip.example.com%3E>;expires="));
+      assertThat(r2.headerFields("Contact"))
+          .anyMatch(c -> c.startsWith("<sip:+19725552222@gw1.example.net;unknownparam>;expires="));
+      SipResponse r3 =
+          p.register(List.of("<sip:user@example.com?Route=%3Csip:sip.example.com%3E>"), 3600);
+      assertThat(r3.headerFields("Contact"))
+          .anyMatch(
+              c -> c.startsWith("<sip:user@example.com?Route=%3Csip:sip.example.com%3E>;expires="));
     }
   }
 
@@ -395,15 +492,29 @@ class RegistrarTest {
   @DisplayName("malformed credentials get 400; too many contacts for one AOR get 403")
   void malformedAndTooMany() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {
-      SipResponse bad = p.send(p.request(List.of(p.contact()), 3600,
-          "Digest username=\"1001\", realm=\"example.com\", nonce=\"x\", uri=\"sip:example.com\""));
+      SipResponse bad =
+          p.send(
+              p.request(
+                  List.of(p.contact()),
+                  3600,
+                  "Digest username=\"1001\", realm=\"example.com\", nonce=\"x\", uri=\"sip:example.com\""));
       assertThat(bad.status()).isEqualTo(400);
       assertThat(bad.header("Warning")).contains("response");
     }
     h.close();
-    startWith(new RegistrarConfig(60, 7200, 3600, 2, RegistrarConfig.DEFAULT.perSource(), RegistrarConfig.DEFAULT.perAccount(), 0));
+    startWith(
+        new RegistrarConfig(
+            60,
+            7200,
+            3600,
+            2,
+            RegistrarConfig.DEFAULT.perSource(),
+            RegistrarConfig.DEFAULT.perAccount(),
+            0));
     try (TestPhone p = phone("1001", PASSWORD)) {
-      assertThat(p.register(List.of("<sip:1001@192.0.2.40>", "<sip:1001@192.0.2.41>"), 3600).status()).isEqualTo(200);
+      assertThat(
+              p.register(List.of("<sip:1001@192.0.2.40>", "<sip:1001@192.0.2.41>"), 3600).status())
+          .isEqualTo(200);
       SipResponse third = p.register(List.of("<sip:1001@192.0.2.42>"), 3600);
       assertThat(third.status()).isEqualTo(403);
       assertThat(third.reason()).contains("more than 2 contacts");
@@ -428,7 +539,8 @@ class RegistrarTest {
   @DisplayName("devices added or changed while running take effect at the next change-log poll")
   void liveCredentialChanges() throws Exception {
     try (TestPhone p = phone("3003", "first")) {
-      assertThat(p.register(3600).status()).isEqualTo(403); // unknown for now (and cached as unknown)
+      assertThat(p.register(3600).status())
+          .isEqualTo(403); // unknown for now (and cached as unknown)
       h.addDevice("3003", "first");
       assertThat(p.register(3600).status()).isEqualTo(403); // cache not refreshed yet
       h.watcher.run();
@@ -444,7 +556,8 @@ class RegistrarTest {
   @Test
   @DisplayName("the first 401 is not counted as a failure; a 403 is")
   void outcomesForTheStatusPage() throws Exception {
-    try (TestPhone good = phone("1002", "other-password"); TestPhone bad = phone("1001", "nope")) {
+    try (TestPhone good = phone("1002", "other-password");
+        TestPhone bad = phone("1001", "nope")) {
       good.register(3600);
       bad.register(3600);
     }

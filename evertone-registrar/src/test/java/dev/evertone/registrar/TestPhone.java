@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A SIP phone for tests: builds REGISTERs, answers digest challenges with its own code (not evertone's),
- * over UDP or TCP from a chosen local address.
+ * A SIP phone for tests: builds REGISTERs, answers digest challenges with its own code (not
+ * evertone's), over UDP or TCP from a chosen local address.
  */
 final class TestPhone implements AutoCloseable {
   private static final SipParser PARSER = new SipParser(ParseLimits.DEFAULT);
@@ -41,7 +41,14 @@ final class TestPhone implements AutoCloseable {
   private String lastAuthorization;
   private int nc;
 
-  TestPhone(InetSocketAddress server, boolean tcp, String localIp, String user, String domain, String password) throws IOException {
+  TestPhone(
+      InetSocketAddress server,
+      boolean tcp,
+      String localIp,
+      String user,
+      String domain,
+      String password)
+      throws IOException {
     this.server = server;
     this.tcp = tcp;
     this.user = user;
@@ -60,7 +67,8 @@ final class TestPhone implements AutoCloseable {
     }
   }
 
-  static TestPhone udp(InetSocketAddress server, String user, String domain, String password) throws IOException {
+  static TestPhone udp(InetSocketAddress server, String user, String domain, String password)
+      throws IOException {
     return new TestPhone(server, false, "127.0.0.1", user, domain, password);
   }
 
@@ -69,14 +77,19 @@ final class TestPhone implements AutoCloseable {
   }
 
   String localIp() {
-    return tcp ? tcpSocket.getLocalAddress().getHostAddress() : udpSocket.getLocalAddress().getHostAddress();
+    return tcp
+        ? tcpSocket.getLocalAddress().getHostAddress()
+        : udpSocket.getLocalAddress().getHostAddress();
   }
 
   String contact() {
     return "<sip:" + user + "@" + localIp() + ":" + localPort() + ">";
   }
 
-  /** REGISTER with the given Contact values (none: a fetch) and Expires (null: no header), answering one challenge. */
+  /**
+   * REGISTER with the given Contact values (none: a fetch) and Expires (null: no header), answering
+   * one challenge.
+   */
   SipResponse register(List<String> contacts, Integer expires, String... extra) throws IOException {
     SipResponse first = send(request(contacts, expires, null, extra));
     if (first.status() != 401) {
@@ -92,16 +105,40 @@ final class TestPhone implements AutoCloseable {
 
   String request(List<String> contacts, Integer expires, String authorization, String... extra) {
     cseq++;
-    StringBuilder r = new StringBuilder()
-        .append("REGISTER sip:").append(domain).append(" SIP/2.0\r\n")
-        .append("Via: SIP/2.0/").append(tcp ? "TCP" : "UDP").append(' ').append(localIp()).append(':').append(localPort())
-        .append(";branch=z9hG4bK").append(UUID.randomUUID().toString().replace("-", "")).append(";rport\r\n")
-        .append("Max-Forwards: 70\r\n")
-        .append("From: <sip:").append(user).append('@').append(domain).append(">;tag=").append(Long.toHexString(cseq * 7919)).append("\r\n")
-        .append("To: <sip:").append(user).append('@').append(domain).append(">\r\n")
-        .append("Call-ID: ").append(callId).append("\r\n")
-        .append("CSeq: ").append(cseq).append(" REGISTER\r\n")
-        .append("User-Agent: evertone-test-phone\r\n");
+    StringBuilder r =
+        new StringBuilder()
+            .append("REGISTER sip:")
+            .append(domain)
+            .append(" SIP/2.0\r\n")
+            .append("Via: SIP/2.0/")
+            .append(tcp ? "TCP" : "UDP")
+            .append(' ')
+            .append(localIp())
+            .append(':')
+            .append(localPort())
+            .append(";branch=z9hG4bK")
+            .append(UUID.randomUUID().toString().replace("-", ""))
+            .append(";rport\r\n")
+            .append("Max-Forwards: 70\r\n")
+            .append("From: <sip:")
+            .append(user)
+            .append('@')
+            .append(domain)
+            .append(">;tag=")
+            .append(Long.toHexString(cseq * 7919))
+            .append("\r\n")
+            .append("To: <sip:")
+            .append(user)
+            .append('@')
+            .append(domain)
+            .append(">\r\n")
+            .append("Call-ID: ")
+            .append(callId)
+            .append("\r\n")
+            .append("CSeq: ")
+            .append(cseq)
+            .append(" REGISTER\r\n")
+            .append("User-Agent: evertone-test-phone\r\n");
     for (String c : contacts) {
       r.append("Contact: ").append(c).append("\r\n");
     }
@@ -137,8 +174,24 @@ final class TestPhone implements AutoCloseable {
     String ha1 = h(user + ":" + realm + ":" + password);
     String ha2 = h("REGISTER:" + uri);
     String response = h(ha1 + ":" + nonce + ":" + ncText + ":" + cnonce + ":auth:" + ha2);
-    lastAuthorization = "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri
-        + "\", response=\"" + response + "\", algorithm=" + algorithm + ", qop=auth, nc=" + ncText + ", cnonce=\"" + cnonce + "\"";
+    lastAuthorization =
+        "Digest username=\""
+            + user
+            + "\", realm=\""
+            + realm
+            + "\", nonce=\""
+            + nonce
+            + "\", uri=\""
+            + uri
+            + "\", response=\""
+            + response
+            + "\", algorithm="
+            + algorithm
+            + ", qop=auth, nc="
+            + ncText
+            + ", cnonce=\""
+            + cnonce
+            + "\"";
     return lastAuthorization;
   }
 
@@ -148,7 +201,9 @@ final class TestPhone implements AutoCloseable {
 
   private String h(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

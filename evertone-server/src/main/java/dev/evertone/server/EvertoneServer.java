@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One evertone node, assembled feature by feature on what they share ({@link Node}): registration, certificates, SIP,
- * STUN/TURN, the status page and the HTTP port. Each feature's setup says what it starts; this class only orders them,
- * and stops them in the reverse order.
+ * One evertone node, assembled feature by feature on what they share ({@link Node}): registration,
+ * certificates, SIP, STUN/TURN, the status page and the HTTP port. Each feature's setup says what
+ * it starts; this class only orders them, and stops them in the reverse order.
  */
 public final class EvertoneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EvertoneServer.class);
@@ -38,8 +38,14 @@ public final class EvertoneServer implements AutoCloseable {
   private final @Nullable HttpEndpoints http;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EvertoneServer(Node node, RegistrarSetup registration, @Nullable CertificateManager certificates, SipSetup sip,
-      StunSetup.Running stun, @Nullable StatusSetup status, @Nullable HttpEndpoints http) {
+  private EvertoneServer(
+      Node node,
+      RegistrarSetup registration,
+      @Nullable CertificateManager certificates,
+      SipSetup sip,
+      StunSetup.Running stun,
+      @Nullable StatusSetup status,
+      @Nullable HttpEndpoints http) {
     this.node = node;
     this.registration = registration;
     this.certificates = certificates;
@@ -67,24 +73,41 @@ public final class EvertoneServer implements AutoCloseable {
       started.push(stun);
       StatusSetup status = null;
       if (config.status().enabled()) {
-        status = StatusSetup.start(config, config.http().port(), node.store, registration.registrar, certificates, stun.probe(), sip.cluster,
-            node.meters, clock);
+        status =
+            StatusSetup.start(
+                config,
+                config.http().port(),
+                node.store,
+                registration.registrar,
+                certificates,
+                stun.probe(),
+                sip.cluster,
+                node.meters,
+                clock);
         started.push(status);
         // the registration monitor counts only served domains: it hears of new ones at once
         StatusSetup s = status;
-        node.changes.listen(change -> {
-          if (Change.DOMAIN.equals(change.entity())) {
-            s.domainsChanged();
-          }
-        });
+        node.changes.listen(
+            change -> {
+              if (Change.DOMAIN.equals(change.entity())) {
+                s.domainsChanged();
+              }
+            });
       }
-      HttpEndpoints http = HttpSetup.start(node, registration.location, sip.registrations, certificates, stun, status);
+      HttpEndpoints http =
+          HttpSetup.start(
+              node, registration.location, sip.registrations, certificates, stun, status);
       if (http != null) {
         started.push(http);
       }
       node.serve();
-      int devices = node.store.domains().sizes().values().stream().mapToInt(DomainSize::devices).sum();
-      log.info("store: {} ({} domains, {} devices)", node.store.describe(), node.store.domains().list().size(), devices);
+      int devices =
+          node.store.domains().sizes().values().stream().mapToInt(DomainSize::devices).sum();
+      log.info(
+          "store: {} ({} domains, {} devices)",
+          node.store.describe(),
+          node.store.domains().list().size(),
+          devices);
       return new EvertoneServer(node, registration, certificates, sip, stun, status, http);
     } catch (Exception | Error e) {
       node.quiesce();

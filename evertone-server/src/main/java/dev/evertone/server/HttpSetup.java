@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP port: metrics and health, the admin API over every feature's service, the ICE servers browsers are handed,
- * and the public status page.
+ * The HTTP port: metrics and health, the admin API over every feature's service, the ICE servers
+ * browsers are handed, and the public status page.
  */
 final class HttpSetup {
   private static final Logger log = LoggerFactory.getLogger(HttpSetup.class);
@@ -31,29 +31,60 @@ final class HttpSetup {
   private HttpSetup() {}
 
   /** The HTTP endpoints, or null when http.port is -1. */
-  static @Nullable HttpEndpoints start(Node node, LocationService location, Registrations registrations,
-      @Nullable CertificateManager certificates, StunSetup.@Nullable Running stun, @Nullable StatusSetup status) {
+  static @Nullable HttpEndpoints start(
+      Node node,
+      LocationService location,
+      Registrations registrations,
+      @Nullable CertificateManager certificates,
+      StunSetup.@Nullable Running stun,
+      @Nullable StatusSetup status) {
     ServerConfig config = node.config;
     if (config.http().port() < 0) {
       return null;
     }
-    ProvisioningService provisioning = new ProvisioningService(node.store, Settings.provisioning(config), node.clock,
-        new Actor("server", "local"));
+    ProvisioningService provisioning =
+        new ProvisioningService(
+            node.store, Settings.provisioning(config), node.clock, new Actor("server", "local"));
     StunProbe probe = stun == null ? null : stun.probe();
-    HttpEndpoints http = HttpEndpoints.start(config.http().host(), config.http().port(), node.meters, () -> health(location, probe),
-        provisioning, node.store.tokens(), certificates, registrations, config.provisioning().importLimits().maxBytes(),
-        stun == null || stun.server() == null ? null : iceServers(node, stun.server(), stun.turnSecret()),
-        status == null ? null : status.service(), status == null ? null : status.page());
-    log.info("metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1", config.http().host(), http.address().getPort());
+    HttpEndpoints http =
+        HttpEndpoints.start(
+            config.http().host(),
+            config.http().port(),
+            node.meters,
+            () -> health(location, probe),
+            provisioning,
+            node.store.tokens(),
+            certificates,
+            registrations,
+            config.provisioning().importLimits().maxBytes(),
+            stun == null || stun.server() == null
+                ? null
+                : iceServers(node, stun.server(), stun.turnSecret()),
+            status == null ? null : status.service(),
+            status == null ? null : status.page());
+    log.info(
+        "metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1",
+        config.http().host(),
+        http.address().getPort());
     return http;
   }
 
-  /** What browsers are told to use: this node's STUN server, and its TURN relay with credentials that expire. */
+  /**
+   * What browsers are told to use: this node's STUN server, and its TURN relay with credentials
+   * that expire.
+   */
   private static IceServers iceServers(Node node, StunServer stun, String turnSecret) {
     ServerConfig.Stun c = node.config.stun();
-    return new IceServers(node.store.credentials(), c.publicHost().isBlank() ? null : c.publicHost(), stun.udpAddress().getPort(),
-        stun.tlsAddress() == null ? -1 : stun.tlsAddress().getPort(), c.turn().enabled(), turnSecret, c.turn().credentialTtl(),
-        c.extraIceServers(), node.clock);
+    return new IceServers(
+        node.store.credentials(),
+        c.publicHost().isBlank() ? null : c.publicHost(),
+        stun.udpAddress().getPort(),
+        stun.tlsAddress() == null ? -1 : stun.tlsAddress().getPort(),
+        c.turn().enabled(),
+        turnSecret,
+        c.turn().credentialTtl(),
+        c.extraIceServers(),
+        node.clock);
   }
 
   /** What /health says: up, the registrations held, and the last probe of each STUN server. */

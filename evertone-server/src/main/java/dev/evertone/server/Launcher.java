@@ -6,14 +6,17 @@ import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
 
-/** The {@code evertone} program: the commands that run a server, then the administration commands. */
+/**
+ * The {@code evertone} program: the commands that run a server, then the administration commands.
+ */
 public final class Launcher {
   private Launcher() {}
 
   /**
-   * Netty's leak detector records a stack trace for one buffer in 128 by default: 2-3 % of the CPU of a busy TURN
-   * relay (two buffers per relayed datagram). One in 4096 still finds a leak within seconds under load; an operator
-   * who sets the property (or io.netty.leakDetection.level) keeps theirs. Tests run with Netty's own default.
+   * Netty's leak detector records a stack trace for one buffer in 128 by default: 2-3 % of the CPU
+   * of a busy TURN relay (two buffers per relayed datagram). One in 4096 still finds a leak within
+   * seconds under load; an operator who sets the property (or io.netty.leakDetection.level) keeps
+   * theirs. Tests run with Netty's own default.
    */
   static final String LEAK_SAMPLING = "io.netty.leakDetection.samplingInterval";
 

@@ -25,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every feature of a node shares: the store and the threads that wait for it, the change feed every cache
- * follows, the metrics, the clock, and the maintenance thread that runs each feature's periodic tasks.
+ * What every feature of a node shares: the store and the threads that wait for it, the change feed
+ * every cache follows, the metrics, the clock, and the maintenance thread that runs each feature's
+ * periodic tasks.
  */
 final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -35,10 +36,16 @@ final class Node {
   final Clock clock;
   final Store store;
   final PrometheusMeterRegistry meters;
+
   /** Threads that wait for the store, so that no event loop ever does. */
   final ExecutorService storeExecutor;
-  /** Every change to the store, from this process or another node; features add their listeners before it starts. */
+
+  /**
+   * Every change to the store, from this process or another node; features add their listeners
+   * before it starts.
+   */
   final ChangeWatcher changes;
+
   private final ScheduledExecutorService maintenance;
 
   private Node(ServerConfig config, Clock clock, Store store, PrometheusMeterRegistry meters) {
@@ -46,7 +53,8 @@ final class Node {
     this.clock = clock;
     this.store = store;
     this.meters = meters;
-    this.storeExecutor = Executors.newFixedThreadPool(config.store().poolSize(), daemon("store-io"));
+    this.storeExecutor =
+        Executors.newFixedThreadPool(config.store().poolSize(), daemon("store-io"));
     this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("maintenance"));
     this.changes = new ChangeWatcher(store.changes());
   }
@@ -62,19 +70,30 @@ final class Node {
     new ProcessorMetrics().bindTo(meters);
     new UptimeMetrics().bindTo(meters);
     Node node = new Node(config, clock, store, meters);
-    node.every("change log pruning", Duration.ofMinutes(1), Duration.ofHours(1),
+    node.every(
+        "change log pruning",
+        Duration.ofMinutes(1),
+        Duration.ofHours(1),
         () -> store.changes().prune(clock.millis() - TimeUnit.DAYS.toMillis(1)));
     return node;
   }
 
-  /** Runs {@code task} on the maintenance thread every {@code period} (a failure is logged; the next run still happens). */
+  /**
+   * Runs {@code task} on the maintenance thread every {@code period} (a failure is logged; the next
+   * run still happens).
+   */
   void every(String what, Duration first, Duration period, Runnable task) {
-    maintenance.scheduleAtFixedRate(guarded(what, task), first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    maintenance.scheduleAtFixedRate(
+        guarded(what, task), first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** As {@link #every}, with {@code pause} between the end of a run and the start of the next (a slow run never piles up). */
+  /**
+   * As {@link #every}, with {@code pause} between the end of a run and the start of the next (a
+   * slow run never piles up).
+   */
   void pausing(String what, Duration first, Duration pause, Runnable task) {
-    maintenance.scheduleWithFixedDelay(guarded(what, task), first.toMillis(), pause.toMillis(), TimeUnit.MILLISECONDS);
+    maintenance.scheduleWithFixedDelay(
+        guarded(what, task), first.toMillis(), pause.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Starts following the change feed, once every feature listens to it. */
@@ -83,8 +102,8 @@ final class Node {
   }
 
   /**
-   * Stops the periodic tasks and lets what waits for the store finish (up to 2 s), so that answers to requests whose
-   * credentials are being loaded go out before the sockets close.
+   * Stops the periodic tasks and lets what waits for the store finish (up to 2 s), so that answers
+   * to requests whose credentials are being loaded go out before the sockets close.
    */
   void quiesce() {
     changes.close();

@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registration: who a device is (credentials cached from the store, digest checked against nonces of this cluster's
- * secret, failures limited per source and account) and where it is (the location service, written behind to the store
- * so that a restart unregisters nobody).
+ * Registration: who a device is (credentials cached from the store, digest checked against nonces
+ * of this cluster's secret, failures limited per source and account) and where it is (the location
+ * service, written behind to the store so that a restart unregisters nobody).
  */
 final class RegistrarSetup implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistrarSetup.class);
@@ -33,13 +33,23 @@ final class RegistrarSetup implements AutoCloseable {
   final LocationService location;
   final DigestGate gate;
   final Registrar registrar;
-  /** The secret of this cluster's nonces and flow tokens (auth.nonce-secret, or one made now for a single node). */
+
+  /**
+   * The secret of this cluster's nonces and flow tokens (auth.nonce-secret, or one made now for a
+   * single node).
+   */
   final byte[] clusterSecret;
+
   private final @Nullable BindingJournal journal;
   private final ScheduledExecutorService bindingWriter;
 
-  private RegistrarSetup(LocationService location, DigestGate gate, Registrar registrar, byte[] clusterSecret,
-      @Nullable BindingJournal journal, ScheduledExecutorService bindingWriter) {
+  private RegistrarSetup(
+      LocationService location,
+      DigestGate gate,
+      Registrar registrar,
+      byte[] clusterSecret,
+      @Nullable BindingJournal journal,
+      ScheduledExecutorService bindingWriter) {
     this.location = location;
     this.gate = gate;
     this.registrar = registrar;
@@ -52,39 +62,76 @@ final class RegistrarSetup implements AutoCloseable {
     ServerConfig config = node.config;
     List<DigestAlgorithm> algorithms = algorithms(config.auth().algorithms());
     RegistrarConfig registrarConfig = registrarConfig(config);
-    LocationService location = new LocationService(node.clock, registrarConfig.maxExpires(), node.meters);
-    CredentialCache cache = new CredentialCache(node.store.credentials(), node.storeExecutor, config.store().credentialCacheSize(),
-        algorithms, config.auth().previousSecretGrace().toMillis(), node.meters);
+    LocationService location =
+        new LocationService(node.clock, registrarConfig.maxExpires(), node.meters);
+    CredentialCache cache =
+        new CredentialCache(
+            node.store.credentials(),
+            node.storeExecutor,
+            config.store().credentialCacheSize(),
+            algorithms,
+            config.auth().previousSecretGrace().toMillis(),
+            node.meters);
     node.changes.listen(cache::changed);
     byte[] clusterSecret = nonceSecret(config.auth().nonceSecret());
-    NonceService nonces = new NonceService(clusterSecret, config.auth().nonceLifetime().toMillis(), node.clock);
+    NonceService nonces =
+        new NonceService(clusterSecret, config.auth().nonceLifetime().toMillis(), node.clock);
     AuthGuard guard = new AuthGuard(registrarConfig.perSource(), registrarConfig.perAccount());
     String name = config.sip().serverName();
-    DigestGate gate = new DigestGate(cache, new DigestAuthenticator(nonces, algorithms, node.clock), guard, node.clock, name, node.meters);
-    Registrar registrar = new Registrar(registrarConfig, location, gate, node.clock, name, node.meters);
+    DigestGate gate =
+        new DigestGate(
+            cache,
+            new DigestAuthenticator(nonces, algorithms, node.clock),
+            guard,
+            node.clock,
+            name,
+            node.meters);
+    Registrar registrar =
+        new Registrar(registrarConfig, location, gate, node.clock, name, node.meters);
     node.every("binding expiry", Duration.ofSeconds(1), Duration.ofSeconds(1), location::expireDue);
-    node.every("limiter purge", Duration.ofSeconds(10), Duration.ofSeconds(10), () -> guard.purge(node.clock.millis()));
+    node.every(
+        "limiter purge",
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(10),
+        () -> guard.purge(node.clock.millis()));
 
     // its own thread: a slow database must not delay expiries or certificate checks
-    ScheduledExecutorService bindingWriter = Executors.newSingleThreadScheduledExecutor(Node.daemon("binding-writer"));
+    ScheduledExecutorService bindingWriter =
+        Executors.newSingleThreadScheduledExecutor(Node.daemon("binding-writer"));
     BindingJournal journal = null;
     if (!config.registrar().persistInterval().isZero()) {
-      journal = new BindingJournal(location, node.store.bindings(), config.cluster().nodeId(), node.clock, node.meters);
+      journal =
+          new BindingJournal(
+              location, node.store.bindings(), config.cluster().nodeId(), node.clock, node.meters);
       long start = System.nanoTime();
       int restored = journal.restore();
-      log.info("registrations: {} restored from the store in {} ms; written behind every {}", restored,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), config.registrar().persistInterval());
+      log.info(
+          "registrations: {} restored from the store in {} ms; written behind every {}",
+          restored,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+          config.registrar().persistInterval());
       long every = config.registrar().persistInterval().toMillis();
-      bindingWriter.scheduleWithFixedDelay(Node.guarded("registration writes", journal::flush), every, every, TimeUnit.MILLISECONDS);
-      bindingWriter.scheduleWithFixedDelay(Node.guarded("expired registration purge",
-          () -> node.store.bindings().purgeExpired(node.clock.millis())), 10, 10, TimeUnit.MINUTES);
+      bindingWriter.scheduleWithFixedDelay(
+          Node.guarded("registration writes", journal::flush), every, every, TimeUnit.MILLISECONDS);
+      bindingWriter.scheduleWithFixedDelay(
+          Node.guarded(
+              "expired registration purge",
+              () -> node.store.bindings().purgeExpired(node.clock.millis())),
+          10,
+          10,
+          TimeUnit.MINUTES);
     } else {
-      log.info("registrations are kept in memory only (registrar.persist-interval 0s): a restart unregisters every device");
+      log.info(
+          "registrations are kept in memory only (registrar.persist-interval 0s): a restart unregisters every device");
     }
     if (config.auth().previousSecretGrace().toMillis() > 0) {
-      log.info("grace window: a line's previous secret is accepted for {} after it changes", config.auth().previousSecretGrace());
+      log.info(
+          "grace window: a line's previous secret is accepted for {} after it changes",
+          config.auth().previousSecretGrace());
     }
-    log.info("digest algorithms offered: {}; realm = the domain of each device", config.auth().algorithms());
+    log.info(
+        "digest algorithms offered: {}; realm = the domain of each device",
+        config.auth().algorithms());
     return new RegistrarSetup(location, gate, registrar, clusterSecret, journal, bindingWriter);
   }
 
@@ -92,15 +139,22 @@ final class RegistrarSetup implements AutoCloseable {
     ServerConfig.Registrar r = config.registrar();
     ServerConfig.Auth a = config.auth();
     try {
-      return new RegistrarConfig(r.minExpires().toSeconds(), r.maxExpires().toSeconds(), r.defaultExpires().toSeconds(),
-          r.maxContactsPerAor(), limits(a.failuresPerSource()), limits(a.failuresPerAccount()), r.expiresRange());
+      return new RegistrarConfig(
+          r.minExpires().toSeconds(),
+          r.maxExpires().toSeconds(),
+          r.defaultExpires().toSeconds(),
+          r.maxContactsPerAor(),
+          limits(a.failuresPerSource()),
+          limits(a.failuresPerAccount()),
+          r.expiresRange());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("registrar/auth: " + e.getMessage(), e);
     }
   }
 
   private static RegistrarConfig.FailureLimits limits(ServerConfig.FailureLimit l) {
-    return new RegistrarConfig.FailureLimits(l.limit(), Math.max(1, l.window().toSeconds()), l.block().toSeconds());
+    return new RegistrarConfig.FailureLimits(
+        l.limit(), Math.max(1, l.window().toSeconds()), l.block().toSeconds());
   }
 
   static List<DigestAlgorithm> algorithms(List<String> names) {
@@ -108,7 +162,10 @@ final class RegistrarSetup implements AutoCloseable {
     for (String n : names) {
       DigestAlgorithm a = DigestAlgorithm.fromToken(n);
       if (a == null) {
-        throw new IllegalArgumentException("auth.algorithms: unknown digest algorithm '" + n + "'; use SHA-256, MD5 or SHA-512-256");
+        throw new IllegalArgumentException(
+            "auth.algorithms: unknown digest algorithm '"
+                + n
+                + "'; use SHA-256, MD5 or SHA-512-256");
       }
       out.add(a);
     }

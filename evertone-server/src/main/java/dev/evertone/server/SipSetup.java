@@ -29,56 +29,95 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIP: the sockets of every transport, the dispatcher that hands each request to the registrar or the proxy, the
- * proxy with its routing (trunks, numbers, forwarding rules that follow every change), this node's place in a
- * cluster, the registrations with carriers, and keep-alives to devices behind NAT.
+ * SIP: the sockets of every transport, the dispatcher that hands each request to the registrar or
+ * the proxy, the proxy with its routing (trunks, numbers, forwarding rules that follow every
+ * change), this node's place in a cluster, the registrations with carriers, and keep-alives to
+ * devices behind NAT.
  */
 final class SipSetup implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SipSetup.class);
 
   final SipStack stack;
   final Cluster cluster;
+
   /** Who is registered, and whether they answer (the admin API's and the CLI's view). */
   final Registrations registrations;
+
   private final CarrierRegistrations carriers;
 
-  private SipSetup(SipStack stack, Cluster cluster, Registrations registrations, CarrierRegistrations carriers) {
+  private SipSetup(
+      SipStack stack, Cluster cluster, Registrations registrations, CarrierRegistrations carriers) {
     this.stack = stack;
     this.cluster = cluster;
     this.registrations = registrations;
     this.carriers = carriers;
   }
 
-  static SipSetup start(Node node, RegistrarSetup registration, @Nullable CertificateManager certificates) throws InterruptedException {
+  static SipSetup start(
+      Node node, RegistrarSetup registration, @Nullable CertificateManager certificates)
+      throws InterruptedException {
     ServerConfig config = node.config;
     String name = config.sip().serverName();
     RoutingTable routing = new RoutingTable(node.store.routing(), node.meters);
     routing.reload();
     // trunks, numbers and forwarding follow every change, from this process or another node
-    node.changes.listen(change -> {
-      if (RoutingRepository.CHANGE.equals(change.entity()) || Change.DOMAIN.equals(change.entity())) {
-        routing.reload();
-      }
-    });
+    node.changes.listen(
+        change -> {
+          if (RoutingRepository.CHANGE.equals(change.entity())
+              || Change.DOMAIN.equals(change.entity())) {
+            routing.reload();
+          }
+        });
     // carriers' host names are resolved again, and a missed change is caught up
     node.pausing("routing reload", Duration.ofMinutes(5), Duration.ofMinutes(5), routing::reload);
-    ExtensionDirectory extensions = new ExtensionDirectory(node.store.provisioning(), node.storeExecutor, Duration.ofSeconds(10),
-        config.store().credentialCacheSize());
-    Cluster cluster = new Cluster(config.cluster().nodeId(), config.cluster().nodeId().isEmpty() ? null : node.store.bindings(),
-        node.storeExecutor, node.clock, config.cluster().heartbeatInterval().toMillis(), node.meters);
+    ExtensionDirectory extensions =
+        new ExtensionDirectory(
+            node.store.provisioning(),
+            node.storeExecutor,
+            Duration.ofSeconds(10),
+            config.store().credentialCacheSize());
+    Cluster cluster =
+        new Cluster(
+            config.cluster().nodeId(),
+            config.cluster().nodeId().isEmpty() ? null : node.store.bindings(),
+            node.storeExecutor,
+            node.clock,
+            config.cluster().heartbeatInterval().toMillis(),
+            node.meters);
     FlowToken tokens = new FlowToken(registration.clusterSecret);
     long timerC = timerC(config);
     TransportConfig transport = transportConfig(config, certificates != null);
-    SipStack stack = SipStack.start(transport, timerConfig(config), config.sip().limits().completedResponseMemory(),
-        certificates == null ? null : certificates.mapping(),
-        (transactions, sockets) -> new SipDispatcher(registration.registrar, new Proxy(registration.location, extensions, routing, cluster,
-            registration.gate, transactions, sockets, tokens, timerC, name, node.meters), name),
-        node.meters);
+    SipStack stack =
+        SipStack.start(
+            transport,
+            timerConfig(config),
+            config.sip().limits().completedResponseMemory(),
+            certificates == null ? null : certificates.mapping(),
+            (transactions, sockets) ->
+                new SipDispatcher(
+                    registration.registrar,
+                    new Proxy(
+                        registration.location,
+                        extensions,
+                        routing,
+                        cluster,
+                        registration.gate,
+                        transactions,
+                        sockets,
+                        tokens,
+                        timerC,
+                        name,
+                        node.meters),
+                    name),
+            node.meters);
     try {
       if (cluster.enabled()) {
         InetSocketAddress self = clusterAddress(config, stack);
         cluster.join(self);
-        log.info("cluster node {} at {}: other nodes' devices are reached through them", cluster.nodeId(), self);
+        log.info(
+            "cluster node {} at {}: other nodes' devices are reached through them",
+            cluster.nodeId(),
+            self);
         Duration beat = config.cluster().heartbeatInterval();
         node.every("cluster heartbeat", beat, beat, cluster::heartbeat);
       }
@@ -86,15 +125,22 @@ final class SipSetup implements AutoCloseable {
       stack.close();
       throw e;
     }
-    CarrierRegistrations carriers = new CarrierRegistrations(routing, stack.transactions(), stack.sockets(), node.clock, name, node.meters);
-    node.every("carrier registrations", Duration.ofSeconds(1), Duration.ofSeconds(1), carriers::tick);
+    CarrierRegistrations carriers =
+        new CarrierRegistrations(
+            routing, stack.transactions(), stack.sockets(), node.clock, name, node.meters);
+    node.every(
+        "carrier registrations", Duration.ofSeconds(1), Duration.ofSeconds(1), carriers::tick);
     long keepalive = config.registrar().natKeepaliveInterval().toSeconds();
     if (keepalive > 0) {
-      NatKeepAlive nat = new NatKeepAlive(registration.location, (int) Math.min(keepalive, 3600), node.meters);
+      NatKeepAlive nat =
+          new NatKeepAlive(registration.location, (int) Math.min(keepalive, 3600), node.meters);
       node.every("NAT keep-alives", Duration.ofSeconds(1), Duration.ofSeconds(1), nat::tick);
     }
-    Registrations registrations = new Registrations(registration.location,
-        new ContactPing(registration.location, stack.transactions(), stack.sockets(), name), node.clock);
+    Registrations registrations =
+        new Registrations(
+            registration.location,
+            new ContactPing(registration.location, stack.transactions(), stack.sockets(), name),
+            node.clock);
     return new SipSetup(stack, cluster, registrations, carriers);
   }
 
@@ -118,12 +164,20 @@ final class SipSetup implements AutoCloseable {
     }
     ParseLimits limits;
     try {
-      limits = new ParseLimits(s.limits().maxMessageBytes(), s.limits().maxHeaderBytes(), s.limits().maxHeaders());
+      limits =
+          new ParseLimits(
+              s.limits().maxMessageBytes(), s.limits().maxHeaderBytes(), s.limits().maxHeaders());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("sip.limits: " + e.getMessage(), e);
     }
-    return new TransportConfig(listen, limits, s.effectiveIoThreads(), s.udpReceiveBuffer(), s.maxConnections(),
-        Math.max(1, s.connectionIdleTimeout().toSeconds()), s.serverName());
+    return new TransportConfig(
+        listen,
+        limits,
+        s.effectiveIoThreads(),
+        s.udpReceiveBuffer(),
+        s.maxConnections(),
+        Math.max(1, s.connectionIdleTimeout().toSeconds()),
+        s.serverName());
   }
 
   private static TimerConfig timerConfig(ServerConfig config) {
@@ -138,14 +192,16 @@ final class SipSetup implements AutoCloseable {
   private static long timerC(ServerConfig config) {
     long c = config.sip().timers().c().toMillis();
     if (c < 180_000) {
-      throw new IllegalArgumentException("sip.timers.c must be at least 3m (RFC 3261 16.6 step 11), not " + config.sip().timers().c());
+      throw new IllegalArgumentException(
+          "sip.timers.c must be at least 3m (RFC 3261 16.6 step 11), not "
+              + config.sip().timers().c());
     }
     return c;
   }
 
   /**
-   * This node's UDP address as the other nodes of its cluster reach it: cluster.address, or sip.host and the UDP port
-   * bound.
+   * This node's UDP address as the other nodes of its cluster reach it: cluster.address, or
+   * sip.host and the UDP port bound.
    */
   private static InetSocketAddress clusterAddress(ServerConfig config, SipStack stack) {
     ServerConfig.Cluster c = config.cluster();
@@ -154,13 +210,16 @@ final class SipSetup implements AutoCloseable {
       if (colon < 0) {
         throw new IllegalArgumentException("cluster.address must be host:port, e.g. 10.0.0.5:5060");
       }
-      return new InetSocketAddress(c.address().substring(0, colon).replace("[", "").replace("]", ""),
+      return new InetSocketAddress(
+          c.address().substring(0, colon).replace("[", "").replace("]", ""),
           Integer.parseInt(c.address().substring(colon + 1)));
     }
     InetSocketAddress udp = stack.sockets().of(TransportType.UDP);
     if (udp == null || udp.getAddress().isAnyLocalAddress()) {
-      throw new IllegalArgumentException("cluster.address is needed: sip.host is " + config.sip().host()
-          + " (every address) and the UDP socket is the one the other nodes send to; set it to this node's host:port");
+      throw new IllegalArgumentException(
+          "cluster.address is needed: sip.host is "
+              + config.sip().host()
+              + " (every address) and the UDP socket is the one the other nodes send to; set it to this node's host:port");
     }
     return udp;
   }
@@ -170,7 +229,10 @@ final class SipSetup implements AutoCloseable {
     return stack.sockets().of(transport);
   }
 
-  /** Unregisters from carriers (the requests leave before the sockets close), then closes the sockets. */
+  /**
+   * Unregisters from carriers (the requests leave before the sockets close), then closes the
+   * sockets.
+   */
   @Override
   public void close() {
     if (carriers.close() > 0) {

@@ -1,9 +1,9 @@
 package dev.evertone.server;
 
-import dev.evertone.proxy.Cluster;
-import dev.evertone.registrar.Registrar;
 import dev.evertone.config.ServerConfig;
 import dev.evertone.config.Settings;
+import dev.evertone.proxy.Cluster;
+import dev.evertone.registrar.Registrar;
 import dev.evertone.status.AutoIncidents;
 import dev.evertone.status.ConditionMonitor;
 import dev.evertone.status.Monitor;
@@ -14,8 +14,8 @@ import dev.evertone.status.StatusConfig;
 import dev.evertone.status.StatusPage;
 import dev.evertone.status.StatusService;
 import dev.evertone.store.Actor;
-import dev.evertone.store.audit.AuditEvent;
 import dev.evertone.store.Store;
+import dev.evertone.store.audit.AuditEvent;
 import dev.evertone.store.status.ComponentStatus;
 import dev.evertone.store.status.Impact;
 import dev.evertone.stun.StunProbe;
@@ -37,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The status page of {@code evertone serve}: its service, the notifier that delivers to subscribers, and the monitors
- * fed by this node's own measurements (registrations, certificates, TLS handshakes, STUN probes, cluster nodes, imports).
+ * The status page of {@code evertone serve}: its service, the notifier that delivers to
+ * subscribers, and the monitors fed by this node's own measurements (registrations, certificates,
+ * TLS handshakes, STUN probes, cluster nodes, imports).
  */
 public final class StatusSetup implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusSetup.class);
@@ -51,7 +52,12 @@ public final class StatusSetup implements AutoCloseable {
   private final RegistrationMonitor registrations;
   private final DomainNames domains;
 
-  private StatusSetup(StatusService service, StatusPage page, Notifier notifier, AutoIncidents auto, RegistrationMonitor registrations,
+  private StatusSetup(
+      StatusService service,
+      StatusPage page,
+      Notifier notifier,
+      AutoIncidents auto,
+      RegistrationMonitor registrations,
       DomainNames domains) {
     this.domains = domains;
     this.service = service;
@@ -61,10 +67,20 @@ public final class StatusSetup implements AutoCloseable {
     this.registrations = registrations;
   }
 
-  /** The status page's settings from the configuration; the public URL defaults to the HTTP port. */
+  /**
+   * The status page's settings from the configuration; the public URL defaults to the HTTP port.
+   */
   /** Starts the status page of a node; the monitors read what the node's parts measure. */
-  public static StatusSetup start(ServerConfig config, int httpPort, Store store, Registrar registrar, @Nullable CertificateManager certificates,
-      @Nullable StunProbe probe, Cluster cluster, MeterRegistry meters, Clock clock) {
+  public static StatusSetup start(
+      ServerConfig config,
+      int httpPort,
+      Store store,
+      Registrar registrar,
+      @Nullable CertificateManager certificates,
+      @Nullable StunProbe probe,
+      Cluster cluster,
+      MeterRegistry meters,
+      Clock clock) {
     StatusConfig statusConfig = Settings.status(config, httpPort);
     StatusService service = new StatusService(store.status(), statusConfig, clock);
     service.ensureDefaults(SERVER);
@@ -72,19 +88,24 @@ public final class StatusSetup implements AutoCloseable {
 
     ServerConfig.RegistrationMonitor r = m.registration();
     DomainNames domains = new DomainNames(store);
-    RegistrationMonitor registrations = new RegistrationMonitor(new RegistrationMonitor.Settings(r.objective(), r.burnRate(), r.shortWindow(),
-        r.longWindow(), r.minRequests()), domains::served);
-    registrar.onOutcome((outcome, domain) -> {
-      if (domain == null) {
-        return;
-      }
-      // a challenge, a stale nonce or a malformed request is neither: only a verdict on a device's credentials or our failure counts
-      switch (outcome) {
-        case REGISTERED -> registrations.record(true, domain, clock.instant());
-        case AUTH_FAILED, ERROR -> registrations.record(false, domain, clock.instant());
-        default -> { }
-      }
-    });
+    RegistrationMonitor registrations =
+        new RegistrationMonitor(
+            new RegistrationMonitor.Settings(
+                r.objective(), r.burnRate(), r.shortWindow(), r.longWindow(), r.minRequests()),
+            domains::served);
+    registrar.onOutcome(
+        (outcome, domain) -> {
+          if (domain == null) {
+            return;
+          }
+          // a challenge, a stale nonce or a malformed request is neither: only a verdict on a
+          // device's credentials or our failure counts
+          switch (outcome) {
+            case REGISTERED -> registrations.record(true, domain, clock.instant());
+            case AUTH_FAILED, ERROR -> registrations.record(false, domain, clock.instant());
+            default -> {}
+          }
+        });
     List<Monitor> monitors = new ArrayList<>();
     monitors.add(registrations);
     if (certificates != null && !m.certificateExpiry().isZero()) {
@@ -92,35 +113,87 @@ public final class StatusSetup implements AutoCloseable {
     }
     if (certificates != null) {
       ServerConfig.TlsHandshakeMonitor t = m.tlsHandshakes();
-      RatioMonitor ratio = new RatioMonitor("TLS handshakes", () -> count(meters, "ok"), () -> count(meters, "failed"), t.window(),
-          t.maxFailureRatio(), t.minHandshakes());
-      monitors.add(new ConditionMonitor("tls-handshakes", "TLS connections failing", Map.of("sip-registration",
-          ComponentStatus.DEGRADED_PERFORMANCE, "webphone", ComponentStatus.DEGRADED_PERFORMANCE), Impact.MINOR, true, ratio::read));
+      RatioMonitor ratio =
+          new RatioMonitor(
+              "TLS handshakes",
+              () -> count(meters, "ok"),
+              () -> count(meters, "failed"),
+              t.window(),
+              t.maxFailureRatio(),
+              t.minHandshakes());
+      monitors.add(
+          new ConditionMonitor(
+              "tls-handshakes",
+              "TLS connections failing",
+              Map.of(
+                  "sip-registration",
+                  ComponentStatus.DEGRADED_PERFORMANCE,
+                  "webphone",
+                  ComponentStatus.DEGRADED_PERFORMANCE),
+              Impact.MINOR,
+              true,
+              ratio::read));
     }
     if (probe != null && m.stunProbe()) {
       monitors.add(stunProbe(probe));
     }
     if (cluster.enabled() && m.clusterNodes()) {
-      monitors.add(new ConditionMonitor("cluster-nodes", "A cluster node is down", Map.of("sip-registration",
-          ComponentStatus.DEGRADED_PERFORMANCE), Impact.MINOR, false, now -> {
-            Set<String> down = cluster.downNodes();
-            return down.isEmpty() ? Monitor.Reading.ok("every node answers") : Monitor.Reading.failing("node " + String.join(", ",
-                down.stream().sorted().toList()) + " stopped answering; its devices register again on the other nodes");
-          }));
+      monitors.add(
+          new ConditionMonitor(
+              "cluster-nodes",
+              "A cluster node is down",
+              Map.of("sip-registration", ComponentStatus.DEGRADED_PERFORMANCE),
+              Impact.MINOR,
+              false,
+              now -> {
+                Set<String> down = cluster.downNodes();
+                return down.isEmpty()
+                    ? Monitor.Reading.ok("every node answers")
+                    : Monitor.Reading.failing(
+                        "node "
+                            + String.join(", ", down.stream().sorted().toList())
+                            + " stopped answering; its devices register again on the other nodes");
+              }));
     }
     if (!m.imports().isZero()) {
-      monitors.add(imports(store, "import-refused", "A large import was refused", Impact.NONE, ComponentStatus.OPERATIONAL, m.imports(),
-          "import.refused", "the blast-radius guard refused an import"));
-      monitors.add(imports(store, "import-large", "A large import was applied", Impact.MINOR, ComponentStatus.DEGRADED_PERFORMANCE,
-          m.imports(), "import.large", "a large import was confirmed and applied"));
+      monitors.add(
+          imports(
+              store,
+              "import-refused",
+              "A large import was refused",
+              Impact.NONE,
+              ComponentStatus.OPERATIONAL,
+              m.imports(),
+              "import.refused",
+              "the blast-radius guard refused an import"));
+      monitors.add(
+          imports(
+              store,
+              "import-large",
+              "A large import was applied",
+              Impact.MINOR,
+              ComponentStatus.DEGRADED_PERFORMANCE,
+              m.imports(),
+              "import.large",
+              "a large import was confirmed and applied"));
     }
-    // delivered at once when this node queues something; every 5 s for retries and what other nodes queued
-    Notifier notifier = new Notifier(store.status(), statusConfig, clock).start(Duration.ofSeconds(5));
+    // delivered at once when this node queues something; every 5 s for retries and what other nodes
+    // queued
+    Notifier notifier =
+        new Notifier(store.status(), statusConfig, clock).start(Duration.ofSeconds(5));
     service.onQueued(notifier::wake);
-    AutoIncidents auto = new AutoIncidents(service, monitors, clock, config.cluster().nodeId()).start(config.status().interval());
-    log.info("status page on {}; monitors: {}; subscribers by webhook{}", statusConfig.publicUrl(), monitors.stream().map(Monitor::name)
-        .collect(Collectors.joining(", ")), statusConfig.mail() == null ? " (no SMTP relay: no mail)" : " and mail via " + statusConfig.mail());
-    return new StatusSetup(service, new StatusPage(service, clock), notifier, auto, registrations, domains);
+    AutoIncidents auto =
+        new AutoIncidents(service, monitors, clock, config.cluster().nodeId())
+            .start(config.status().interval());
+    log.info(
+        "status page on {}; monitors: {}; subscribers by webhook{}",
+        statusConfig.publicUrl(),
+        monitors.stream().map(Monitor::name).collect(Collectors.joining(", ")),
+        statusConfig.mail() == null
+            ? " (no SMTP relay: no mail)"
+            : " and mail via " + statusConfig.mail());
+    return new StatusSetup(
+        service, new StatusPage(service, clock), notifier, auto, registrations, domains);
   }
 
   private static long count(MeterRegistry meters, String outcome) {
@@ -129,47 +202,108 @@ public final class StatusSetup implements AutoCloseable {
   }
 
   private static Monitor certificateExpiry(CertificateManager certificates, Duration horizon) {
-    return new ConditionMonitor("certificate-expiry", "A TLS certificate expires soon", Map.of("sip-registration", ComponentStatus.OPERATIONAL,
-        "webphone", ComponentStatus.OPERATIONAL), Impact.NONE, true, now -> {
+    return new ConditionMonitor(
+        "certificate-expiry",
+        "A TLS certificate expires soon",
+        Map.of(
+            "sip-registration",
+            ComponentStatus.OPERATIONAL,
+            "webphone",
+            ComponentStatus.OPERATIONAL),
+        Impact.NONE,
+        true,
+        now -> {
           List<String> soon = new ArrayList<>();
           for (ServedCertificate c : certificates.served()) {
             if (c.expires().isBefore(now.plus(horizon))) {
-              soon.add("'" + Certificates.name(c.leaf()) + "' (" + c.source() + ") expires " + c.expires());
+              soon.add(
+                  "'"
+                      + Certificates.name(c.leaf())
+                      + "' ("
+                      + c.source()
+                      + ") expires "
+                      + c.expires());
             }
           }
-          return soon.isEmpty() ? Monitor.Reading.ok("no served certificate expires within " + horizon.toDays() + " days")
-              : Monitor.Reading.failing(String.join("; ", soon) + ", within " + horizon.toDays() + " days; phones refuse an expired "
-                  + "certificate, so it is renewed before then (evertone picks up new files without a restart)");
+          return soon.isEmpty()
+              ? Monitor.Reading.ok(
+                  "no served certificate expires within " + horizon.toDays() + " days")
+              : Monitor.Reading.failing(
+                  String.join("; ", soon)
+                      + ", within "
+                      + horizon.toDays()
+                      + " days; phones refuse an expired "
+                      + "certificate, so it is renewed before then (evertone picks up new files without a restart)");
         });
   }
 
   private static Monitor stunProbe(StunProbe probe) {
-    return new ConditionMonitor("stun-probe", "STUN/TURN probe failing", Map.of("stun-turn", ComponentStatus.PARTIAL_OUTAGE,
-        "webphone", ComponentStatus.DEGRADED_PERFORMANCE), Impact.MAJOR, true, now -> {
+    return new ConditionMonitor(
+        "stun-probe",
+        "STUN/TURN probe failing",
+        Map.of(
+            "stun-turn",
+            ComponentStatus.PARTIAL_OUTAGE,
+            "webphone",
+            ComponentStatus.DEGRADED_PERFORMANCE),
+        Impact.MAJOR,
+        true,
+        now -> {
           List<String> failing = new ArrayList<>();
           for (StunProbe.Result r : probe.results()) {
             if (!r.ok()) {
               failing.add(r.server() + ": " + r.problem());
             }
           }
-          return failing.isEmpty() ? Monitor.Reading.ok("every STUN/TURN server answers as expected")
+          return failing.isEmpty()
+              ? Monitor.Reading.ok("every STUN/TURN server answers as expected")
               : Monitor.Reading.failing("the probe of " + String.join("; ", failing));
         });
   }
 
-  private static Monitor imports(Store store, String name, String title, Impact impact, ComponentStatus status, Duration hold, String action,
+  private static Monitor imports(
+      Store store,
+      String name,
+      String title,
+      Impact impact,
+      ComponentStatus status,
+      Duration hold,
+      String action,
       String what) {
-    return new ConditionMonitor(name, title, Map.of("provisioning", status), impact, false, now -> {
-      List<AuditEvent> events = store.audit().list(null, now.minus(hold), 1000).stream().filter(e -> e.action().equals(action)).toList();
-      if (events.isEmpty()) {
-        return Monitor.Reading.ok("no such import in the last " + hold.toMinutes() + " minutes");
-      }
-      AuditEvent e = events.get(0);
-      return Monitor.Reading.failing(what + " (" + e.target() + " by " + e.actor() + " at " + e.at() + ": " + e.detail() + ")");
-    });
+    return new ConditionMonitor(
+        name,
+        title,
+        Map.of("provisioning", status),
+        impact,
+        false,
+        now -> {
+          List<AuditEvent> events =
+              store.audit().list(null, now.minus(hold), 1000).stream()
+                  .filter(e -> e.action().equals(action))
+                  .toList();
+          if (events.isEmpty()) {
+            return Monitor.Reading.ok(
+                "no such import in the last " + hold.toMinutes() + " minutes");
+          }
+          AuditEvent e = events.get(0);
+          return Monitor.Reading.failing(
+              what
+                  + " ("
+                  + e.target()
+                  + " by "
+                  + e.actor()
+                  + " at "
+                  + e.at()
+                  + ": "
+                  + e.detail()
+                  + ")");
+        });
   }
 
-  /** A domain was added or removed (the change feed, from any node): the registration monitor reads the list again. */
+  /**
+   * A domain was added or removed (the change feed, from any node): the registration monitor reads
+   * the list again.
+   */
   public void domainsChanged() {
     domains.read();
   }
@@ -193,8 +327,8 @@ public final class StatusSetup implements AutoCloseable {
   }
 
   /**
-   * The domains this platform serves: read at start, and again when the change feed says domains changed (from any
-   * node), as every cache here follows it; a REGISTER never waits for the store.
+   * The domains this platform serves: read at start, and again when the change feed says domains
+   * changed (from any node), as every cache here follows it; a REGISTER never waits for the store.
    */
   private static final class DomainNames {
     private final Store store;
@@ -211,9 +345,14 @@ public final class StatusSetup implements AutoCloseable {
 
     void read() {
       try {
-        names = store.domains().list().stream().map(d -> d.name().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        names =
+            store.domains().list().stream()
+                .map(d -> d.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
       } catch (RuntimeException e) {
-        log.warn("the status page cannot read the domains; registrations are counted against the last known list: {}", e.getMessage());
+        log.warn(
+            "the status page cannot read the domains; registrations are counted against the last known list: {}",
+            e.getMessage());
       }
     }
   }

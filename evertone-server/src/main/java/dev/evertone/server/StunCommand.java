@@ -1,13 +1,13 @@
 package dev.evertone.server;
 
-import dev.evertone.config.Settings;
 import dev.evertone.cli.CliContext;
 import dev.evertone.cli.ConfigOptions;
 import dev.evertone.cli.Main;
 import dev.evertone.config.ServerConfig;
-import dev.evertone.tls.CertificateManager;
+import dev.evertone.config.Settings;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
+import dev.evertone.tls.CertificateManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -20,7 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "stun", mixinStandardHelpOptions = true,
+@Command(
+    name = "stun",
+    mixinStandardHelpOptions = true,
     description = {
       "Run only the STUN server and TURN relay (stun.* of the configuration) and their probes, without SIP, store or HTTP: for a"
           + " machine that relays media apart from the SIP servers. Browsers get its address from the SIP server's /ice-servers"
@@ -39,15 +41,20 @@ final class StunCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger("dev.evertone.server");
     ServerConfig.Stun c = config.stun();
     if (c.port() < 0) {
-      throw new IllegalArgumentException("stun.port is -1 (off): nothing to run; set a port, e.g. --set stun.port=3478");
+      throw new IllegalArgumentException(
+          "stun.port is -1 (off): nothing to run; set a port, e.g. --set stun.port=3478");
     }
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     String secret = StunSetup.turnSecret(config);
     if (c.turn().enabled() && c.turn().secrets().isEmpty() && c.turn().users().isEmpty()) {
-      log.warn("no stun.turn.users or stun.turn.secrets: nobody can use the relay (credentials from another server need its secret)");
+      log.warn(
+          "no stun.turn.users or stun.turn.secrets: nobody can use the relay (credentials from another server need its secret)");
     }
-    CertificateManager certificates = config.tls().certificates().isEmpty() || c.tlsPort() < 0 ? null
-        : Settings.certificates(config, ctx.clock(), CertificateManager.DeviceCensus.NONE, meters);
+    CertificateManager certificates =
+        config.tls().certificates().isEmpty() || c.tlsPort() < 0
+            ? null
+            : Settings.certificates(
+                config, ctx.clock(), CertificateManager.DeviceCensus.NONE, meters);
     StunServer server;
     try {
       server = StunSetup.start(config, certificates, secret, meters);
@@ -58,27 +65,35 @@ final class StunCommand implements Callable<Integer> {
       throw e;
     }
     StunProbe probe = StunSetup.probe(config, server, secret, ctx.clock(), meters);
-    ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "stun-probes");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService probes =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "stun-probes");
+              t.setDaemon(true);
+              return t;
+            });
     if (probe != null) {
-      probes.scheduleWithFixedDelay(probe::probeAll, 0, c.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
+      probes.scheduleWithFixedDelay(
+          probe::probeAll, 0, c.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
-    log.info("ready: STUN{} on udp {}, tcp {}{}", c.turn().enabled() ? "/TURN" : "", server.udpAddress(), server.tcpAddress(),
+    log.info(
+        "ready: STUN{} on udp {}, tcp {}{}",
+        c.turn().enabled() ? "/TURN" : "",
+        server.udpAddress(),
+        server.tcpAddress(),
         server.tlsAddress() == null ? "" : " and tls " + server.tlsAddress());
-    ServeCommand.untilStopped(() -> {
-      probes.shutdownNow();
-      if (probe != null) {
-        probe.close();
-      }
-      server.close();
-      if (certificates != null) {
-        certificates.close();
-      }
-      log.info("stopped");
-    });
+    ServeCommand.untilStopped(
+        () -> {
+          probes.shutdownNow();
+          if (probe != null) {
+            probe.close();
+          }
+          server.close();
+          if (certificates != null) {
+            certificates.close();
+          }
+          log.info("stopped");
+        });
     return 0;
   }
 }

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The certificates of the TLS and WSS ports (and STUN over TLS): loaded, checked against the device families
- * registered over TLS, reloaded when their files change, and warned of before they expire.
+ * The certificates of the TLS and WSS ports (and STUN over TLS): loaded, checked against the device
+ * families registered over TLS, reloaded when their files change, and warned of before they expire.
  */
 final class TlsSetup {
   private static final Logger log = LoggerFactory.getLogger(TlsSetup.class);
@@ -27,15 +27,21 @@ final class TlsSetup {
       }
       return null;
     }
-    // a new chain is checked against the trust stores of the devices registered over TLS and WSS now
-    CertificateManager certificates = Settings.certificates(node.config, node.clock,
-        () -> location.userAgents(EnumSet.of(TransportType.TLS, TransportType.WSS)), node.meters);
+    // a new chain is checked against the trust stores of the devices registered over TLS and WSS
+    // now
+    CertificateManager certificates =
+        Settings.certificates(
+            node.config,
+            node.clock,
+            () -> location.userAgents(EnumSet.of(TransportType.TLS, TransportType.WSS)),
+            node.meters);
     log.info("TLS engine: {}", certificates.engine());
     Duration watch = node.config.tls().watchInterval();
     if (watch.toMillis() > 0) {
       node.pausing("certificate file watch", watch, watch, certificates::reloadIfChanged);
     }
-    node.every("certificate expiry check", Duration.ZERO, Duration.ofDays(1), certificates::warnOfExpiry);
+    node.every(
+        "certificate expiry check", Duration.ZERO, Duration.ofDays(1), certificates::warnOfExpiry);
     return certificates;
   }
 }

@@ -13,7 +13,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Loads the RFC 4475 / RFC 5118 messages (byte-exact test resources) and runs them through the codec. */
+/**
+ * Loads the RFC 4475 / RFC 5118 messages (byte-exact test resources) and runs them through the
+ * codec.
+ */
 public final class Torture {
   private Torture() {}
 

@@ -5,19 +5,21 @@ import java.security.SecureRandom;
 
 /**
  * Cryptographically strong random numbers for tags, branches and nonces (RFC 3261 19.3 asks for
- * cryptographic randomness). One DRBG per thread, seeded once from the system: no lock and no system call
- * per value, unlike the default NativePRNG, which reads /dev/urandom under a lock.
+ * cryptographic randomness). One DRBG per thread, seeded once from the system: no lock and no
+ * system call per value, unlike the default NativePRNG, which reads /dev/urandom under a lock.
  */
 public final class Randomness {
   private Randomness() {}
 
-  private static final ThreadLocal<SecureRandom> PER_THREAD = ThreadLocal.withInitial(() -> {
-    try {
-      return SecureRandom.getInstance("DRBG");
-    } catch (NoSuchAlgorithmException e) {
-      return new SecureRandom();
-    }
-  });
+  private static final ThreadLocal<SecureRandom> PER_THREAD =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return SecureRandom.getInstance("DRBG");
+            } catch (NoSuchAlgorithmException e) {
+              return new SecureRandom();
+            }
+          });
 
   /** The calling thread's generator. */
   public static SecureRandom current() {

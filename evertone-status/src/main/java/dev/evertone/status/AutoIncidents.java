@@ -19,10 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Declares incidents from the monitors: a failing monitor opens one (investigating, its components degraded, a first
- * update that says what was measured); when it recovers the incident moves to monitoring, and after {@code
- * status.quiet-period} without failing again it is resolved. A person's open incident on one of the monitor's components
- * suppresses the automatic one (it would say the same thing twice). Runs the maintenance schedule too.
+ * Declares incidents from the monitors: a failing monitor opens one (investigating, its components
+ * degraded, a first update that says what was measured); when it recovers the incident moves to
+ * monitoring, and after {@code status.quiet-period} without failing again it is resolved. A
+ * person's open incident on one of the monitor's components suppresses the automatic one (it would
+ * say the same thing twice). Runs the maintenance schedule too.
  */
 public final class AutoIncidents implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AutoIncidents.class);
@@ -35,7 +36,9 @@ public final class AutoIncidents implements AutoCloseable {
   private final Set<String> suppressed = new HashSet<>();
   private final ScheduledExecutorService executor = Background.thread("status-monitors");
 
-  /** @param node this node's id on a cluster ({@code cluster.node-id}), '' alone */
+  /**
+   * @param node this node's id on a cluster ({@code cluster.node-id}), '' alone
+   */
   public AutoIncidents(StatusService status, List<Monitor> monitors, Clock clock, String node) {
     this.node = node;
     this.status = status;
@@ -46,11 +49,15 @@ public final class AutoIncidents implements AutoCloseable {
 
   /** Reads the monitors every {@code interval}. */
   public AutoIncidents start(Duration interval) {
-    executor.scheduleWithFixedDelay(this::evaluate, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        this::evaluate, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
-  /** Reads every monitor once and acts on what it says; then starts and ends maintenances whose time has come. */
+  /**
+   * Reads every monitor once and acts on what it says; then starts and ends maintenances whose time
+   * has come.
+   */
   public synchronized void evaluate() {
     try {
       List<Incident> open = status.incidents(IncidentKind.INCIDENT, true, 1000);
@@ -65,11 +72,16 @@ public final class AutoIncidents implements AutoCloseable {
       }
       status.runSchedule();
     } catch (StoreException e) {
-      log.error("the status page's store cannot be read; monitors wait for the next round: {}", e.getMessage());
+      log.error(
+          "the status page's store cannot be read; monitors wait for the next round: {}",
+          e.getMessage());
     }
   }
 
-  /** What an incident remembers of the monitor that opened it: its name, and on a cluster the node for a node's own measurement. */
+  /**
+   * What an incident remembers of the monitor that opened it: its name, and on a cluster the node
+   * for a node's own measurement.
+   */
   private String key(Monitor m) {
     return m.perNode() && !node.isEmpty() ? m.name() + "@" + node : m.name();
   }
@@ -84,22 +96,49 @@ public final class AutoIncidents implements AutoCloseable {
         Incident human = byPerson(m, open);
         if (human != null) {
           if (suppressed.add(key)) {
-            log.warn("monitor {} is failing ({}); not declaring: incident {} ({}) already covers its components", m.name(), reading.summary(),
-                human.id(), human.name());
+            log.warn(
+                "monitor {} is failing ({}); not declaring: incident {} ({}) already covers its components",
+                m.name(),
+                reading.summary(),
+                human.id(),
+                human.name());
           }
           return;
         }
         suppressed.remove(key);
         String where = key.equals(m.name()) ? "" : " on node " + node;
-        status.declare(new NewIncident(m.title(), IncidentStatus.INVESTIGATING, m.impact(), "Detected automatically" + where + ": "
-            + reading.summary() + ". We are investigating.", m.components()), key, reading.tenants(), actor);
+        status.declare(
+            new NewIncident(
+                m.title(),
+                IncidentStatus.INVESTIGATING,
+                m.impact(),
+                "Detected automatically"
+                    + where
+                    + ": "
+                    + reading.summary()
+                    + ". We are investigating.",
+                m.components()),
+            key,
+            reading.tenants(),
+            actor);
       } else if (mine.status() == IncidentStatus.MONITORING) {
-        status.update(mine.id(), new IncidentChange(IncidentStatus.INVESTIGATING, "Failing again: " + reading.summary() + ".", null, null),
-            tenants(mine, reading), actor);
+        status.update(
+            mine.id(),
+            new IncidentChange(
+                IncidentStatus.INVESTIGATING,
+                "Failing again: " + reading.summary() + ".",
+                null,
+                null),
+            tenants(mine, reading),
+            actor);
       } else if (!mine.tenants().containsAll(reading.tenants())) {
-        // a tenant newly failing is told (and named to operators); one that recovers stays on the incident until it is resolved,
+        // a tenant newly failing is told (and named to operators); one that recovers stays on the
+        // incident until it is resolved,
         // so that tenants going in and out of the short window do not send an update each time
-        status.update(mine.id(), new IncidentChange(mine.status(), "Update: " + reading.summary() + ".", null, null), tenants(mine, reading),
+        status.update(
+            mine.id(),
+            new IncidentChange(mine.status(), "Update: " + reading.summary() + ".", null, null),
+            tenants(mine, reading),
             actor);
       }
       return;
@@ -109,17 +148,35 @@ public final class AutoIncidents implements AutoCloseable {
       return;
     }
     if (mine.status() != IncidentStatus.MONITORING) {
-      status.update(mine.id(), new IncidentChange(IncidentStatus.MONITORING, "Recovered: " + reading.summary() + ". We are monitoring; "
-          + "this incident resolves after " + Durations.words(quietPeriod) + " without failures.", null, null), actor);
+      status.update(
+          mine.id(),
+          new IncidentChange(
+              IncidentStatus.MONITORING,
+              "Recovered: "
+                  + reading.summary()
+                  + ". We are monitoring; "
+                  + "this incident resolves after "
+                  + Durations.words(quietPeriod)
+                  + " without failures.",
+              null,
+              null),
+          actor);
     } else if (!now.isBefore(latest(mine).plus(quietPeriod))) {
-      status.update(mine.id(), new IncidentChange(IncidentStatus.RESOLVED, "Resolved: no failures for " + Durations.words(quietPeriod) + ".",
-          null, null), actor);
+      status.update(
+          mine.id(),
+          new IncidentChange(
+              IncidentStatus.RESOLVED,
+              "Resolved: no failures for " + Durations.words(quietPeriod) + ".",
+              null,
+              null),
+          actor);
     }
   }
 
   private static @Nullable Incident byPerson(Monitor m, List<Incident> open) {
     for (Incident i : open) {
-      if (i.monitor() == null && i.components().keySet().stream().anyMatch(m.components()::containsKey)) {
+      if (i.monitor() == null
+          && i.components().keySet().stream().anyMatch(m.components()::containsKey)) {
         return i;
       }
     }

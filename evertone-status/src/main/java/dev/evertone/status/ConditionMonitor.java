@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A monitor that asks a condition: a certificate about to expire, a STUN probe failing, a cluster node silent. The
- * wiring (which knows those parts) supplies the check; the status page only needs its reading.
+ * A monitor that asks a condition: a certificate about to expire, a STUN probe failing, a cluster
+ * node silent. The wiring (which knows those parts) supplies the check; the status page only needs
+ * its reading.
  */
 public final class ConditionMonitor implements Monitor {
   private final String name;
@@ -18,8 +19,15 @@ public final class ConditionMonitor implements Monitor {
   private final Function<Instant, Reading> check;
   private final boolean perNode;
 
-  /** @param perNode see {@link Monitor#perNode()} */
-  public ConditionMonitor(String name, String title, Map<String, ComponentStatus> components, Impact impact, boolean perNode,
+  /**
+   * @param perNode see {@link Monitor#perNode()}
+   */
+  public ConditionMonitor(
+      String name,
+      String title,
+      Map<String, ComponentStatus> components,
+      Impact impact,
+      boolean perNode,
       Function<Instant, Reading> check) {
     this.perNode = perNode;
     this.name = name;

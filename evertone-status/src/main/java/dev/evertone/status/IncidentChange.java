@@ -12,5 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param impact a new impact; null keeps it
  * @param components the components it now affects, with their status; null keeps them
  */
-public record IncidentChange(IncidentStatus status, String body, @Nullable Impact impact,
+public record IncidentChange(
+    IncidentStatus status,
+    String body,
+    @Nullable Impact impact,
     @Nullable Map<String, ComponentStatus> components) {}

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Something evertone measures about itself that can open an incident: when {@link #read} says failing, {@link
- * AutoIncidents} declares one with this monitor's title, components and impact.
+ * Something evertone measures about itself that can open an incident: when {@link #read} says
+ * failing, {@link AutoIncidents} declares one with this monitor's title, components and impact.
  */
 public interface Monitor {
 
@@ -27,7 +27,9 @@ public interface Monitor {
     }
   }
 
-  /** A short stable name, e.g. {@code registration}: the incident remembers which monitor opened it. */
+  /**
+   * A short stable name, e.g. {@code registration}: the incident remembers which monitor opened it.
+   */
   String name();
 
   /** The incident's name, e.g. "SIP registrations failing". */
@@ -39,9 +41,10 @@ public interface Monitor {
   Impact impact();
 
   /**
-   * Whether this monitor measures one node (its registrations, its certificates): on a cluster each node then keeps its
-   * own incident for it, so that a healthy node does not resolve what another still sees failing. False for what every
-   * node reads alike from the shared database (imports, the list of nodes).
+   * Whether this monitor measures one node (its registrations, its certificates): on a cluster each
+   * node then keeps its own incident for it, so that a healthy node does not resolve what another
+   * still sees failing. False for what every node reads alike from the shared database (imports,
+   * the list of nodes).
    */
   default boolean perNode() {
     return true;

@@ -13,7 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param body the first update, what is known
  * @param components the components it affects and the status it gives them
  */
-public record NewIncident(String name, @Nullable IncidentStatus status, Impact impact, String body,
+public record NewIncident(
+    String name,
+    @Nullable IncidentStatus status,
+    Impact impact,
+    String body,
     Map<String, ComponentStatus> components) {
 
   public NewIncident {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What subscribers are told: a webhook gets Statuspage's webhook body ({@code meta}, {@code page}, {@code incident}), an
- * email a short text with links to the incident and to unsubscribe. A tenant's subscriber is told that its domain is
- * affected, and of no other tenant.
+ * What subscribers are told: a webhook gets Statuspage's webhook body ({@code meta}, {@code page},
+ * {@code incident}), an email a short text with links to the incident and to unsubscribe. A
+ * tenant's subscriber is told that its domain is affected, and of no other tenant.
  */
 final class Notifications {
   private final StatusConfig config;
@@ -27,25 +27,42 @@ final class Notifications {
     this.json = new StatuspageJson(config);
   }
 
-  List<Delivery> about(Incident incident, String event, List<Subscriber> subscribers, List<Component> components, Instant now) {
+  List<Delivery> about(
+      Incident incident,
+      String event,
+      List<Subscriber> subscribers,
+      List<Component> components,
+      Instant now) {
     List<Delivery> out = new ArrayList<>();
     IncidentUpdate latest = incident.updates().get(0);
-    String subject = "[" + config.pageName() + "] " + incident.name() + " - " + ("postmortem".equals(event) ? "Postmortem"
-        : words(latest.status().wire()));
+    String subject =
+        "["
+            + config.pageName()
+            + "] "
+            + incident.name()
+            + " - "
+            + ("postmortem".equals(event) ? "Postmortem" : words(latest.status().wire()));
     for (Subscriber s : subscribers) {
-      String payload = s.kind() == SubscriberKind.WEBHOOK ? webhook(incident, event, s, components) : mail(incident, event, s, components);
+      String payload =
+          s.kind() == SubscriberKind.WEBHOOK
+              ? webhook(incident, event, s, components)
+              : mail(incident, event, s, components);
       out.add(Delivery.of(s.id(), subject, payload, now));
     }
     return out;
   }
 
-  private String webhook(Incident incident, String event, Subscriber s, List<Component> components) {
+  private String webhook(
+      Incident incident, String event, Subscriber s, List<Component> components) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("unsubscribe", unsubscribeLink(config, s));
     meta.put("event", event);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("meta", meta);
-    body.put("page", Map.of("id", StatuspageJson.pageId(), "name", config.pageName(), "url", config.publicUrl()));
+    body.put(
+        "page",
+        Map.of(
+            "id", StatuspageJson.pageId(), "name", config.pageName(), "url", config.publicUrl()));
     body.put("incident", json.incident(incident, components));
     if (s.domain() != null && incident.tenants().contains(s.domain())) {
       body.put("tenant", s.domain()); // its own domain only: tenants are private to each other
@@ -64,7 +81,12 @@ final class Notifications {
       b.append("Postmortem\n\n").append(incident.postmortem()).append("\n\n");
     } else {
       IncidentUpdate u = incident.updates().get(0);
-      b.append(words(u.status().wire())).append(" - ").append(u.body()).append('\n').append(u.createdAt()).append("\n\n");
+      b.append(words(u.status().wire()))
+          .append(" - ")
+          .append(u.body())
+          .append('\n')
+          .append(u.createdAt())
+          .append("\n\n");
     }
     if (s.domain() != null && incident.tenants().contains(s.domain())) {
       b.append("Devices of your domain ").append(s.domain()).append(" are affected.\n\n");
@@ -72,21 +94,36 @@ final class Notifications {
     List<String> affected = new ArrayList<>();
     for (Component c : components) {
       if (incident.components().containsKey(c.id())) {
-        affected.add(c.name() + " (" + words(incident.components().get(c.id()).wire()).toLowerCase(java.util.Locale.ROOT) + ")");
+        affected.add(
+            c.name()
+                + " ("
+                + words(incident.components().get(c.id()).wire()).toLowerCase(java.util.Locale.ROOT)
+                + ")");
       }
     }
     if (!affected.isEmpty()) {
       b.append("Affected: ").append(String.join(", ", affected)).append("\n\n");
     }
-    b.append("Details: ").append(config.publicUrl()).append("/incidents/").append(incident.id()).append('\n');
+    b.append("Details: ")
+        .append(config.publicUrl())
+        .append("/incidents/")
+        .append(incident.id())
+        .append('\n');
     b.append("Unsubscribe: ").append(unsubscribeLink(config, s)).append('\n');
     return b.toString();
   }
 
   Delivery confirmation(Subscriber s, Instant now) {
-    String body = "Someone (we hope you) asked to be told by mail about incidents on " + config.pageName() + ".\n\n"
-        + "Confirm it here: " + config.publicUrl() + "/subscriptions/confirm?token=" + s.token() + "\n\n"
-        + "If it was not you, ignore this mail: you will get nothing else from us.\n";
+    String body =
+        "Someone (we hope you) asked to be told by mail about incidents on "
+            + config.pageName()
+            + ".\n\n"
+            + "Confirm it here: "
+            + config.publicUrl()
+            + "/subscriptions/confirm?token="
+            + s.token()
+            + "\n\n"
+            + "If it was not you, ignore this mail: you will get nothing else from us.\n";
     return Delivery.of(s.id(), "Confirm your subscription to " + config.pageName(), body, now);
   }
 

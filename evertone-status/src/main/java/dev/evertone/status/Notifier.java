@@ -34,35 +34,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the outbox of notifications: webhooks as a signed JSON POST, mails through the SMTP relay. A failed
- * attempt is retried with a doubling wait ({@code status.delivery.*}); after the last attempt it is given up and logged.
+ * Delivers the outbox of notifications: webhooks as a signed JSON POST, mails through the SMTP
+ * relay. A failed attempt is retried with a doubling wait ({@code status.delivery.*}); after the
+ * last attempt it is given up and logged.
  *
- * <p>A webhook carries {@code X-Evertone-Timestamp} (Unix seconds) and {@code X-Evertone-Signature: sha256=<hex>}, the
- * HMAC-SHA256 with the subscriber's secret of the timestamp, a '.', and the body: a receiver recomputes it and refuses a
- * stale timestamp, so that a captured request cannot be replayed later.
+ * <p>A webhook carries {@code X-Evertone-Timestamp} (Unix seconds) and {@code X-Evertone-Signature:
+ * sha256=<hex>}, the HMAC-SHA256 with the subscriber's secret of the timestamp, a '.', and the
+ * body: a receiver recomputes it and refuses a stale timestamp, so that a captured request cannot
+ * be replayed later.
  */
 public final class Notifier implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Notifier.class);
   static final String SIGNATURE = "X-Evertone-Signature";
   static final String TIMESTAMP = "X-Evertone-Timestamp";
-  /** A delivery being attempted is held this long, so that another node does not attempt it at the same time. */
+
+  /**
+   * A delivery being attempted is held this long, so that another node does not attempt it at the
+   * same time.
+   */
   private static final Duration LEASE = Duration.ofMinutes(2);
+
   private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
 
   private final StatusRepository repository;
   private final StatusConfig config;
   private final Clock clock;
   private final HttpClient http;
+
   /** The SMTP settings, made once: every mail goes through the same relay. */
   private final @Nullable Session mailSession;
+
   private final ScheduledExecutorService executor = Background.thread("status-notifier");
 
   public Notifier(StatusRepository repository, StatusConfig config, Clock clock) {
     this.repository = repository;
     this.config = config;
     this.clock = clock;
-    this.http = HttpClient.newBuilder().connectTimeout(config.delivery().timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
-    this.mailSession = config.mail() == null ? null : mailSession(config.mail(), config.delivery().timeout());
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(config.delivery().timeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.mailSession =
+        config.mail() == null ? null : mailSession(config.mail(), config.delivery().timeout());
   }
 
   private static Session mailSession(StatusConfig.Mail mail, Duration timeout) {
@@ -84,11 +98,14 @@ public final class Notifier implements AutoCloseable {
 
   /** Looks at the outbox every {@code interval}: for retries, and for what other nodes queued. */
   public Notifier start(Duration interval) {
-    executor.scheduleWithFixedDelay(this::deliverDue, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        this::deliverDue, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
-  /** Looks at the outbox now (something was just queued), besides the regular look every interval. */
+  /**
+   * Looks at the outbox now (something was just queued), besides the regular look every interval.
+   */
   public void wake() {
     try {
       executor.execute(this::deliverDue);
@@ -111,7 +128,8 @@ public final class Notifier implements AutoCloseable {
       }
       for (Delivery d : due) {
         Subscriber s = subscribers.get(d.subscriberId());
-        if (s == null || !repository.claim(d.id(), d.nextAttemptAt(), clock.instant().plus(LEASE))) {
+        if (s == null
+            || !repository.claim(d.id(), d.nextAttemptAt(), clock.instant().plus(LEASE))) {
           continue; // unsubscribed meanwhile (its deliveries go with it), or another node took it
         }
         String error = attempt(s, d);
@@ -121,11 +139,17 @@ public final class Notifier implements AutoCloseable {
         } else {
           int attempts = d.attempts() + 1;
           if (attempts >= config.delivery().maxAttempts()) {
-            log.error("gave up notifying {} ({}) after {} attempts: {}", s, d.subject(), attempts, error);
+            log.error(
+                "gave up notifying {} ({}) after {} attempts: {}", s, d.subject(), attempts, error);
             repository.failed(d.id(), attempts, NEVER, "gave up: " + error);
           } else {
             Duration wait = backoff(attempts);
-            log.warn("notifying {} failed (attempt {}), next in {} s: {}", s, attempts, wait.toSeconds(), error);
+            log.warn(
+                "notifying {} failed (attempt {}), next in {} s: {}",
+                s,
+                attempts,
+                wait.toSeconds(),
+                error);
             repository.failed(d.id(), attempts, clock.instant().plus(wait), error);
           }
         }
@@ -156,12 +180,21 @@ public final class Notifier implements AutoCloseable {
 
   private @Nullable String post(Subscriber s, Delivery d) throws IOException, InterruptedException {
     String timestamp = Long.toString(clock.instant().getEpochSecond());
-    HttpRequest request = HttpRequest.newBuilder(URI.create(s.address())).timeout(config.delivery().timeout())
-        .header("Content-Type", "application/json").header("User-Agent", "evertone-status")
-        .header(TIMESTAMP, timestamp).header(SIGNATURE, "sha256=" + sign(s.secret() == null ? "" : s.secret(), timestamp, d.payload()))
-        .POST(HttpRequest.BodyPublishers.ofString(d.payload(), StandardCharsets.UTF_8)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(s.address()))
+            .timeout(config.delivery().timeout())
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "evertone-status")
+            .header(TIMESTAMP, timestamp)
+            .header(
+                SIGNATURE,
+                "sha256=" + sign(s.secret() == null ? "" : s.secret(), timestamp, d.payload()))
+            .POST(HttpRequest.BodyPublishers.ofString(d.payload(), StandardCharsets.UTF_8))
+            .build();
     HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-    return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode() + " from " + s.address();
+    return response.statusCode() / 100 == 2
+        ? null
+        : "HTTP " + response.statusCode() + " from " + s.address();
   }
 
   /** The signature a receiver recomputes: hex HMAC-SHA256 of {@code timestamp + "." + body}. */

@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * The share of failures among events counted elsewhere (two cumulative counters, e.g. TLS handshakes ok and failed)
- * over a sliding window: each reading samples the counters, and the window's numbers are the differences from the
- * oldest sample still inside it.
+ * The share of failures among events counted elsewhere (two cumulative counters, e.g. TLS
+ * handshakes ok and failed) over a sliding window: each reading samples the counters, and the
+ * window's numbers are the differences from the oldest sample still inside it.
  */
 public final class RatioMonitor {
   private final LongSupplier successes;
@@ -24,7 +24,13 @@ public final class RatioMonitor {
   /**
    * @param what the events in words, plural, e.g. "TLS handshakes"
    */
-  public RatioMonitor(String what, LongSupplier successes, LongSupplier failures, Duration window, double maxFailureRatio, long minEvents) {
+  public RatioMonitor(
+      String what,
+      LongSupplier successes,
+      LongSupplier failures,
+      Duration window,
+      double maxFailureRatio,
+      long minEvents) {
     this.what = what;
     this.successes = successes;
     this.failures = failures;
@@ -44,8 +50,18 @@ public final class RatioMonitor {
     long failed = sample[2] - oldest[2];
     long total = ok + failed;
     double ratio = total == 0 ? 0 : (double) failed / total;
-    String summary = String.format(Locale.ROOT, "%d of %d %s failed in the last %s (%.0f %%); an incident opens above %.0f %% with at least %d",
-        failed, total, what, Durations.words(window), 100 * ratio, 100 * maxFailureRatio, minEvents);
-    return new Monitor.Reading(total >= minEvents && ratio > maxFailureRatio, summary, java.util.List.of());
+    String summary =
+        String.format(
+            Locale.ROOT,
+            "%d of %d %s failed in the last %s (%.0f %%); an incident opens above %.0f %% with at least %d",
+            failed,
+            total,
+            what,
+            Durations.words(window),
+            100 * ratio,
+            100 * maxFailureRatio,
+            minEvents);
+    return new Monitor.Reading(
+        total >= minEvents && ratio > maxFailureRatio, summary, java.util.List.of());
   }
 }

@@ -12,28 +12,40 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * REGISTER failures against an objective, with the multi-window burn-rate rule of Google's SRE workbook: it fails when
- * the share of failed registrations over both a long and a short window exceeds {@code burnRate} times the error budget
- * ({@code 1 - objective}); the long window keeps a short blip from declaring an incident, the short one ends it soon
- * after recovery. It needs {@code minRequests} in the long window (a quiet night with three failures is no incident).
+ * REGISTER failures against an objective, with the multi-window burn-rate rule of Google's SRE
+ * workbook: it fails when the share of failed registrations over both a long and a short window
+ * exceeds {@code burnRate} times the error budget ({@code 1 - objective}); the long window keeps a
+ * short blip from declaring an incident, the short one ends it soon after recovery. It needs {@code
+ * minRequests} in the long window (a quiet night with three failures is no incident).
  *
- * <p>What counts: a registration that succeeded; one refused for wrong credentials (403 after a challenge, not the normal
- * first 401) or that failed on the server's side (500, store down). A request for a domain this platform does not serve
- * is a scanner's, not a customer's, and is not counted.
+ * <p>What counts: a registration that succeeded; one refused for wrong credentials (403 after a
+ * challenge, not the normal first 401) or that failed on the server's side (500, store down). A
+ * request for a domain this platform does not serve is a scanner's, not a customer's, and is not
+ * counted.
  */
 public final class RegistrationMonitor implements Monitor {
 
   /**
    * @param objective the share of registrations that should succeed, e.g. 0.99
-   * @param burnRate how many times faster than the objective allows the budget must burn, e.g. 10 (with 0.99: 10 % fail)
+   * @param burnRate how many times faster than the objective allows the budget must burn, e.g. 10
+   *     (with 0.99: 10 % fail)
    * @param minRequests the fewest registrations in the long window for a verdict
    */
-  public record Settings(double objective, double burnRate, Duration shortWindow, Duration longWindow, int minRequests) {
+  public record Settings(
+      double objective,
+      double burnRate,
+      Duration shortWindow,
+      Duration longWindow,
+      int minRequests) {
     public Settings {
-      if (!(objective > 0 && objective < 1) || burnRate <= 0 || shortWindow.toSeconds() < 1 || longWindow.compareTo(shortWindow) < 0
+      if (!(objective > 0 && objective < 1)
+          || burnRate <= 0
+          || shortWindow.toSeconds() < 1
+          || longWindow.compareTo(shortWindow) < 0
           || minRequests < 1) {
-        throw new IllegalArgumentException("registration monitor: objective in (0, 1), burn rate > 0, 1 s <= short window <= long window, "
-            + "min requests >= 1");
+        throw new IllegalArgumentException(
+            "registration monitor: objective in (0, 1), burn rate > 0, 1 s <= short window <= long window, "
+                + "min requests >= 1");
       }
     }
 
@@ -42,7 +54,10 @@ public final class RegistrationMonitor implements Monitor {
     }
   }
 
-  /** At most this many domains are followed one by one (for the tenant view); the total counts them all. */
+  /**
+   * At most this many domains are followed one by one (for the tenant view); the total counts them
+   * all.
+   */
   private static final int MAX_DOMAINS = 10_000;
 
   private final Settings settings;
@@ -50,7 +65,9 @@ public final class RegistrationMonitor implements Monitor {
   private final SlidingCounts all;
   private final Map<String, SlidingCounts> byDomain = new ConcurrentHashMap<>();
 
-  /** @param served whether a domain is one of this platform's tenants */
+  /**
+   * @param served whether a domain is one of this platform's tenants
+   */
   public RegistrationMonitor(Settings settings, Predicate<String> served) {
     this.settings = settings;
     this.served = served;
@@ -67,7 +84,9 @@ public final class RegistrationMonitor implements Monitor {
     all.add(success, second);
     SlidingCounts mine = byDomain.get(d);
     if (mine == null && byDomain.size() < MAX_DOMAINS) {
-      mine = byDomain.computeIfAbsent(d, x -> new SlidingCounts((int) settings.shortWindow().toSeconds()));
+      mine =
+          byDomain.computeIfAbsent(
+              d, x -> new SlidingCounts((int) settings.shortWindow().toSeconds()));
     }
     if (mine != null) {
       mine.add(success, second);
@@ -101,21 +120,40 @@ public final class RegistrationMonitor implements Monitor {
     SlidingCounts.Counts s = all.last(shortSeconds, second);
     SlidingCounts.Counts l = all.last((int) settings.longWindow().toSeconds(), second);
     double threshold = settings.threshold();
-    boolean failing = l.total() >= settings.minRequests() && s.total() > 0 && s.failureRatio() >= threshold && l.failureRatio() >= threshold;
-    String summary = String.format(Locale.ROOT, "%d of %d registrations failed in the last %s (%.0f %%), %d of %d in the last %s (%.0f %%); "
-        + "an incident opens above %.1f %% in both", s.failures(), s.total(), Durations.words(settings.shortWindow()), 100 * s.failureRatio(),
-        l.failures(), l.total(), Durations.words(settings.longWindow()), 100 * l.failureRatio(), 100 * threshold);
+    boolean failing =
+        l.total() >= settings.minRequests()
+            && s.total() > 0
+            && s.failureRatio() >= threshold
+            && l.failureRatio() >= threshold;
+    String summary =
+        String.format(
+            Locale.ROOT,
+            "%d of %d registrations failed in the last %s (%.0f %%), %d of %d in the last %s (%.0f %%); "
+                + "an incident opens above %.1f %% in both",
+            s.failures(),
+            s.total(),
+            Durations.words(settings.shortWindow()),
+            100 * s.failureRatio(),
+            l.failures(),
+            l.total(),
+            Durations.words(settings.longWindow()),
+            100 * l.failureRatio(),
+            100 * threshold);
     List<String> tenants = new ArrayList<>();
     if (failing) {
-      byDomain.forEach((domain, counts) -> {
-        SlidingCounts.Counts c = counts.last(shortSeconds, second);
-        if (c.failures() > 0 && c.failureRatio() >= threshold) {
-          tenants.add(domain);
-        }
-      });
+      byDomain.forEach(
+          (domain, counts) -> {
+            SlidingCounts.Counts c = counts.last(shortSeconds, second);
+            if (c.failures() > 0 && c.failureRatio() >= threshold) {
+              tenants.add(domain);
+            }
+          });
       tenants.sort(null);
     }
-    byDomain.entrySet().removeIf(e -> e.getValue().last(shortSeconds, second).total() == 0); // forget domains gone quiet
+    byDomain
+        .entrySet()
+        .removeIf(
+            e -> e.getValue().last(shortSeconds, second).total() == 0); // forget domains gone quiet
     return new Reading(failing, summary, tenants);
   }
 }

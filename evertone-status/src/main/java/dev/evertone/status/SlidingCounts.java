@@ -1,8 +1,8 @@
 package dev.evertone.status;
 
 /**
- * Successes and failures per second over a sliding window, in a ring of one-second buckets: constant memory and
- * constant time per event, whatever the rate. Thread-safe.
+ * Successes and failures per second over a sliding window, in a ring of one-second buckets:
+ * constant memory and constant time per event, whatever the rate. Thread-safe.
  */
 final class SlidingCounts {
   private final int seconds;
@@ -32,7 +32,9 @@ final class SlidingCounts {
     }
   }
 
-  /** Successes and failures in the last {@code window} seconds up to {@code nowSecond} (inclusive). */
+  /**
+   * Successes and failures in the last {@code window} seconds up to {@code nowSecond} (inclusive).
+   */
   synchronized Counts last(int window, long nowSecond) {
     long s = 0;
     long f = 0;

@@ -19,13 +19,17 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The public status page in HTML, rendered on the server: readable without JavaScript, in any browser, by screen
- * readers (the uptime bars have text). Everything shown is public: no tenant is ever named.
+ * The public status page in HTML, rendered on the server: readable without JavaScript, in any
+ * browser, by screen readers (the uptime bars have text). Everything shown is public: no tenant is
+ * ever named.
  */
 final class StatusHtml {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MMM d, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.ENGLISH);
-  private static final String STYLE = """
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("MMM d, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.ENGLISH);
+  private static final String STYLE =
+      """
       body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:860px;margin:0 auto;padding:1rem;color:#222}
       h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}a{color:#2563eb}
       .banner{padding:1rem;border-radius:6px;color:#fff;font-weight:600;font-size:1.1rem}
@@ -45,14 +49,26 @@ final class StatusHtml {
       """;
 
   /** Everything one rendering of the page needs. */
-  record View(String pageName, StatuspageJson.PageStatus status, List<Component> components, Map<String, Uptime.Bar> uptime,
-      List<Incident> open, List<Incident> maintenances, List<Incident> history, boolean mail, Instant now, int historyDays) {}
+  record View(
+      String pageName,
+      StatuspageJson.PageStatus status,
+      List<Component> components,
+      Map<String, Uptime.Bar> uptime,
+      List<Incident> open,
+      List<Incident> maintenances,
+      List<Incident> history,
+      boolean mail,
+      Instant now,
+      int historyDays) {}
 
   private StatusHtml() {}
 
   static String page(View v) {
     StringBuilder b = head(v.pageName(), v.pageName());
-    b.append("<div id=\"status\" class=\"banner ").append(esc(v.status().indicator())).append("\">").append(esc(v.status().description()))
+    b.append("<div id=\"status\" class=\"banner ")
+        .append(esc(v.status().indicator()))
+        .append("\">")
+        .append(esc(v.status().description()))
         .append("</div>\n");
     if (!v.open().isEmpty()) {
       b.append("<section id=\"incidents\"><h2>Current incidents</h2>\n");
@@ -78,17 +94,27 @@ final class StatusHtml {
       for (String para : i.postmortem().split("\n\\s*\n")) {
         b.append("<p>").append(esc(para.strip())).append("</p>");
       }
-      b.append("<p class=\"muted\">Published ").append(TIME.format(i.postmortemPublishedAt())).append("</p></section>\n");
+      b.append("<p class=\"muted\">Published ")
+          .append(TIME.format(i.postmortemPublishedAt()))
+          .append("</p></section>\n");
     }
     b.append("<p><a href=\"/\">Current status</a></p>\n");
     return foot(b);
   }
 
-  static String message(String pageName, String title, String text, @Nullable String formAction, @Nullable String button) {
+  static String message(
+      String pageName,
+      String title,
+      String text,
+      @Nullable String formAction,
+      @Nullable String button) {
     StringBuilder b = head(title + " - " + pageName, pageName);
     b.append("<h2>").append(esc(title)).append("</h2><p>").append(esc(text)).append("</p>\n");
     if (formAction != null && button != null) {
-      b.append("<form method=\"post\" action=\"").append(esc(formAction)).append("\"><button type=\"submit\">").append(esc(button))
+      b.append("<form method=\"post\" action=\"")
+          .append(esc(formAction))
+          .append("\"><button type=\"submit\">")
+          .append(esc(button))
           .append("</button></form>\n");
     }
     b.append("<p><a href=\"/\">Current status</a></p>\n");
@@ -98,37 +124,66 @@ final class StatusHtml {
   private static StringBuilder head(String title, String pageName) {
     StringBuilder b = new StringBuilder(16_384);
     b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").append(esc(title)).append("</title>")
-        .append("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" href=\"/history.rss\">")
-        .append("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Atom\" href=\"/history.atom\">")
-        .append("<style>").append(STYLE).append("</style></head>\n<body><header><h1><a href=\"/\" style=\"color:inherit;text-decoration:none\">")
-        .append(esc(pageName)).append("</a></h1></header>\n<main>\n");
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
+        .append(esc(title))
+        .append("</title>")
+        .append(
+            "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" href=\"/history.rss\">")
+        .append(
+            "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Atom\" href=\"/history.atom\">")
+        .append("<style>")
+        .append(STYLE)
+        .append(
+            "</style></head>\n<body><header><h1><a href=\"/\" style=\"color:inherit;text-decoration:none\">")
+        .append(esc(pageName))
+        .append("</a></h1></header>\n<main>\n");
     return b;
   }
 
   private static String foot(StringBuilder b) {
-    b.append("</main>\n<footer>Subscribe to updates by <a href=\"/history.rss\">RSS</a> or <a href=\"/history.atom\">Atom</a>; ")
-        .append("machine-readable status at <a href=\"/api/v2/summary.json\">/api/v2/summary.json</a>. Powered by evertone.</footer>\n")
+    b.append(
+            "</main>\n<footer>Subscribe to updates by <a href=\"/history.rss\">RSS</a> or <a href=\"/history.atom\">Atom</a>; ")
+        .append(
+            "machine-readable status at <a href=\"/api/v2/summary.json\">/api/v2/summary.json</a>. Powered by evertone.</footer>\n")
         .append("</body></html>\n");
     return b.toString();
   }
 
   private static void incident(StringBuilder b, Incident i, boolean link) {
-    b.append("<article class=\"incident impact-").append(i.impact().wire()).append("\" id=\"incident-").append(esc(i.id())).append("\">");
+    b.append("<article class=\"incident impact-")
+        .append(i.impact().wire())
+        .append("\" id=\"incident-")
+        .append(esc(i.id()))
+        .append("\">");
     b.append("<h3>");
     if (link) {
-      b.append("<a href=\"/incidents/").append(esc(i.id())).append("\">").append(esc(i.name())).append("</a>");
+      b.append("<a href=\"/incidents/")
+          .append(esc(i.id()))
+          .append("\">")
+          .append(esc(i.name()))
+          .append("</a>");
     } else {
       b.append(esc(i.name()));
     }
     b.append("</h3>");
-    if (i.kind() == IncidentKind.MAINTENANCE && i.scheduledFor() != null && i.scheduledUntil() != null) {
-      b.append("<p class=\"muted\">Scheduled for ").append(TIME.format(i.scheduledFor())).append(" - ").append(TIME.format(i.scheduledUntil()))
+    if (i.kind() == IncidentKind.MAINTENANCE
+        && i.scheduledFor() != null
+        && i.scheduledUntil() != null) {
+      b.append("<p class=\"muted\">Scheduled for ")
+          .append(TIME.format(i.scheduledFor()))
+          .append(" - ")
+          .append(TIME.format(i.scheduledUntil()))
           .append("</p>");
     }
     for (IncidentUpdate u : i.updates()) {
-      b.append("<div class=\"update\"><strong>").append(esc(Notifications.words(u.status().wire()))).append("</strong> - ")
-          .append(esc(u.body())).append("<time datetime=\"").append(u.createdAt()).append("\">").append(TIME.format(u.createdAt()))
+      b.append("<div class=\"update\"><strong>")
+          .append(esc(Notifications.words(u.status().wire())))
+          .append("</strong> - ")
+          .append(esc(u.body()))
+          .append("<time datetime=\"")
+          .append(u.createdAt())
+          .append("\">")
+          .append(TIME.format(u.createdAt()))
           .append("</time></div>");
     }
     b.append("</article>\n");
@@ -142,21 +197,50 @@ final class StatusHtml {
         b.append("<div class=\"group\">").append(esc(c.group())).append("</div>\n");
       }
       group = c.group();
-      b.append("<div class=\"component\" id=\"component-").append(esc(c.id())).append("\"><div class=\"row\"><span class=\"name\">")
-          .append(esc(c.name())).append("</span><span class=\"status s-").append(c.status().wire()).append("\">")
-          .append(esc(Notifications.words(c.status().wire()))).append("</span></div>");
+      b.append("<div class=\"component\" id=\"component-")
+          .append(esc(c.id()))
+          .append("\"><div class=\"row\"><span class=\"name\">")
+          .append(esc(c.name()))
+          .append("</span><span class=\"status s-")
+          .append(c.status().wire())
+          .append("\">")
+          .append(esc(Notifications.words(c.status().wire())))
+          .append("</span></div>");
       Uptime.Bar bar = v.uptime().get(c.id());
       if (bar != null) {
-        String total = bar.uptime() == null ? "no data" : String.format(Locale.ROOT, "%.2f %% uptime", 100 * bar.uptime());
-        b.append("<div class=\"bar\" role=\"img\" aria-label=\"").append(esc(c.name())).append(": ").append(total).append(" over ")
-            .append(bar.days().size()).append(" days\">");
+        String total =
+            bar.uptime() == null
+                ? "no data"
+                : String.format(Locale.ROOT, "%.2f %% uptime", 100 * bar.uptime());
+        b.append("<div class=\"bar\" role=\"img\" aria-label=\"")
+            .append(esc(c.name()))
+            .append(": ")
+            .append(total)
+            .append(" over ")
+            .append(bar.days().size())
+            .append(" days\">");
         for (Uptime.Day d : bar.days()) {
-          String cls = d.uptime() == null ? "none" : d.worst() == ComponentStatus.OPERATIONAL ? "ok" : d.worst().wire();
-          String title = DAY.format(d.date()) + ": " + (d.uptime() == null ? "no data" : String.format(Locale.ROOT, "%.2f %%", 100 * d.uptime()));
-          b.append("<span class=\"d-").append(cls).append("\" title=\"").append(esc(title)).append("\"></span>");
+          String cls =
+              d.uptime() == null
+                  ? "none"
+                  : d.worst() == ComponentStatus.OPERATIONAL ? "ok" : d.worst().wire();
+          String title =
+              DAY.format(d.date())
+                  + ": "
+                  + (d.uptime() == null
+                      ? "no data"
+                      : String.format(Locale.ROOT, "%.2f %%", 100 * d.uptime()));
+          b.append("<span class=\"d-")
+              .append(cls)
+              .append("\" title=\"")
+              .append(esc(title))
+              .append("\"></span>");
         }
-        b.append("</div><div class=\"legend\"><span>").append(bar.days().size()).append(" days ago</span><span class=\"uptime\">")
-            .append(total).append("</span><span>Today</span></div>");
+        b.append("</div><div class=\"legend\"><span>")
+            .append(bar.days().size())
+            .append(" days ago</span><span class=\"uptime\">")
+            .append(total)
+            .append("</span><span>Today</span></div>");
       }
       b.append("</div>\n");
     }
@@ -176,14 +260,15 @@ final class StatusHtml {
         day.add(i);
       }
     }
-    byDay.forEach((day, incidents) -> {
-      b.append("<div class=\"day\"><h3>").append(DAY.format(day)).append("</h3>");
-      if (incidents.isEmpty()) {
-        b.append("<p class=\"muted\">No incidents reported.</p>");
-      }
-      incidents.forEach(i -> incident(b, i, true));
-      b.append("</div>\n");
-    });
+    byDay.forEach(
+        (day, incidents) -> {
+          b.append("<div class=\"day\"><h3>").append(DAY.format(day)).append("</h3>");
+          if (incidents.isEmpty()) {
+            b.append("<p class=\"muted\">No incidents reported.</p>");
+          }
+          incidents.forEach(i -> incident(b, i, true));
+          b.append("</div>\n");
+        });
     b.append("</section>\n");
   }
 
@@ -191,8 +276,10 @@ final class StatusHtml {
     if (!mail) {
       return;
     }
-    b.append("<section id=\"subscribe\"><h2>Get updates by mail</h2><form method=\"post\" action=\"/subscribe\">")
-        .append("<label>Mail address <input type=\"email\" name=\"email\" required maxlength=\"320\"></label> ")
+    b.append(
+            "<section id=\"subscribe\"><h2>Get updates by mail</h2><form method=\"post\" action=\"/subscribe\">")
+        .append(
+            "<label>Mail address <input type=\"email\" name=\"email\" required maxlength=\"320\"></label> ")
         .append("<button type=\"submit\">Subscribe</button></form></section>\n");
   }
 }

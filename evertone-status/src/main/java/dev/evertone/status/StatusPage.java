@@ -15,23 +15,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the public sees: the HTML page, the feeds and Statuspage's JSON. Nothing here names a tenant.
+ * What the public sees: the HTML page, the feeds and Statuspage's JSON. Nothing here names a
+ * tenant.
  *
- * <p>During an incident everyone reloads the page at once: what was rendered is kept for {@link #CACHE_MILLIS}, and
- * dropped at once when this process changes anything (another node's change shows within that time).
+ * <p>During an incident everyone reloads the page at once: what was rendered is kept for {@link
+ * #CACHE_MILLIS}, and dropped at once when this process changes anything (another node's change
+ * shows within that time).
  */
 public final class StatusPage {
   /** How long a rendering is served again without reading the store. */
   public static final long CACHE_MILLIS = 2_000;
+
   /** Days of the uptime bars. */
   public static final int UPTIME_DAYS = 90;
+
   /** Days of history on the page. */
   public static final int HISTORY_DAYS = 14;
 
   private final StatusService status;
   private final StatuspageJson json;
   private final Clock clock;
-  private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong version =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Cached(long version, long at, Object value) {}
@@ -72,20 +77,29 @@ public final class StatusPage {
   }
 
   private List<Incident> openMaintenances() {
-    return status.incidents(IncidentKind.MAINTENANCE, true, 1000).stream().sorted(Comparator.comparing(Incident::scheduledFor,
-        Comparator.nullsLast(Comparator.naturalOrder()))).toList();
+    return status.incidents(IncidentKind.MAINTENANCE, true, 1000).stream()
+        .sorted(
+            Comparator.comparing(
+                Incident::scheduledFor, Comparator.nullsLast(Comparator.naturalOrder())))
+        .toList();
   }
 
   public StatuspageJson.Summary summary() {
-    return cached("summary", () -> {
-      List<Component> components = status.components();
-      List<Incident> open = openIncidents();
-      List<Incident> maintenances = openMaintenances();
-      List<Incident> all = new ArrayList<>(open);
-      all.addAll(maintenances);
-      return new StatuspageJson.Summary(page(components, all), json.components(components), json.incidents(open, components),
-          json.incidents(maintenances, components), StatuspageJson.status(components, all));
-    });
+    return cached(
+        "summary",
+        () -> {
+          List<Component> components = status.components();
+          List<Incident> open = openIncidents();
+          List<Incident> maintenances = openMaintenances();
+          List<Incident> all = new ArrayList<>(open);
+          all.addAll(maintenances);
+          return new StatuspageJson.Summary(
+              page(components, all),
+              json.components(components),
+              json.incidents(open, components),
+              json.incidents(maintenances, components),
+              StatuspageJson.status(components, all));
+        });
   }
 
   public StatuspageJson.StatusOnly statusOnly() {
@@ -94,55 +108,93 @@ public final class StatusPage {
   }
 
   public StatuspageJson.Components components() {
-    return cached("components", () -> {
-      List<Component> components = status.components();
-      return new StatuspageJson.Components(page(components, List.of()), json.components(components));
-    });
+    return cached(
+        "components",
+        () -> {
+          List<Component> components = status.components();
+          return new StatuspageJson.Components(
+              page(components, List.of()), json.components(components));
+        });
   }
 
   /** The 50 newest incidents, or only the unresolved ones. */
   public StatuspageJson.Incidents incidents(boolean unresolved) {
-    return cached("incidents:" + unresolved, () -> {
-      List<Component> components = status.components();
-      List<Incident> incidents = status.incidents(IncidentKind.INCIDENT, unresolved, 50);
-      return new StatuspageJson.Incidents(page(components, incidents), json.incidents(incidents, components));
-    });
+    return cached(
+        "incidents:" + unresolved,
+        () -> {
+          List<Component> components = status.components();
+          List<Incident> incidents = status.incidents(IncidentKind.INCIDENT, unresolved, 50);
+          return new StatuspageJson.Incidents(
+              page(components, incidents), json.incidents(incidents, components));
+        });
   }
 
-  /** Maintenances: all (the 50 newest), upcoming (scheduled) or active (in progress or verifying). */
+  /**
+   * Maintenances: all (the 50 newest), upcoming (scheduled) or active (in progress or verifying).
+   */
   public StatuspageJson.Maintenances maintenances(String which) {
-    return cached("maintenances:" + which, () -> {
-      List<Component> components = status.components();
-      List<Incident> list = switch (which) {
-        case "upcoming" -> openMaintenances().stream().filter(m -> m.status() == IncidentStatus.SCHEDULED).toList();
-        case "active" -> openMaintenances().stream().filter(m -> m.status() == IncidentStatus.IN_PROGRESS
-            || m.status() == IncidentStatus.VERIFYING).toList();
-        default -> status.incidents(IncidentKind.MAINTENANCE, false, 50);
-      };
-      return new StatuspageJson.Maintenances(page(components, list), json.incidents(list, components));
-    });
+    return cached(
+        "maintenances:" + which,
+        () -> {
+          List<Component> components = status.components();
+          List<Incident> list =
+              switch (which) {
+                case "upcoming" ->
+                    openMaintenances().stream()
+                        .filter(m -> m.status() == IncidentStatus.SCHEDULED)
+                        .toList();
+                case "active" ->
+                    openMaintenances().stream()
+                        .filter(
+                            m ->
+                                m.status() == IncidentStatus.IN_PROGRESS
+                                    || m.status() == IncidentStatus.VERIFYING)
+                        .toList();
+                default -> status.incidents(IncidentKind.MAINTENANCE, false, 50);
+              };
+          return new StatuspageJson.Maintenances(
+              page(components, list), json.incidents(list, components));
+        });
   }
 
   public String html() {
-    return cached("html", () -> {
-      Instant now = clock.instant();
-      List<Component> components = status.components();
-      List<Incident> open = openIncidents();
-      List<Incident> maintenances = openMaintenances();
-      List<Incident> all = new ArrayList<>(open);
-      all.addAll(maintenances);
-      Map<String, Uptime.Bar> uptime = new LinkedHashMap<>();
-      Instant since = now.minus(Duration.ofDays(UPTIME_DAYS));
-      for (Component c : components) {
-        uptime.put(c.id(), Uptime.of(status.repository().componentEvents(c.id(), since), now, UPTIME_DAYS));
-      }
-      List<Incident> history = new ArrayList<>(status.incidents(IncidentKind.INCIDENT, false, 200));
-      history.addAll(status.incidents(IncidentKind.MAINTENANCE, false, 200).stream().filter(m -> m.status().closed()).toList());
-      history.removeIf(i -> !i.status().closed());
-      history.sort(Comparator.comparing(Incident::createdAt).reversed());
-      return StatusHtml.page(new StatusHtml.View(status.config().pageName(), StatuspageJson.status(components, all), components, uptime, open,
-          maintenances, history, status.config().mail() != null, now, HISTORY_DAYS));
-    });
+    return cached(
+        "html",
+        () -> {
+          Instant now = clock.instant();
+          List<Component> components = status.components();
+          List<Incident> open = openIncidents();
+          List<Incident> maintenances = openMaintenances();
+          List<Incident> all = new ArrayList<>(open);
+          all.addAll(maintenances);
+          Map<String, Uptime.Bar> uptime = new LinkedHashMap<>();
+          Instant since = now.minus(Duration.ofDays(UPTIME_DAYS));
+          for (Component c : components) {
+            uptime.put(
+                c.id(),
+                Uptime.of(status.repository().componentEvents(c.id(), since), now, UPTIME_DAYS));
+          }
+          List<Incident> history =
+              new ArrayList<>(status.incidents(IncidentKind.INCIDENT, false, 200));
+          history.addAll(
+              status.incidents(IncidentKind.MAINTENANCE, false, 200).stream()
+                  .filter(m -> m.status().closed())
+                  .toList());
+          history.removeIf(i -> !i.status().closed());
+          history.sort(Comparator.comparing(Incident::createdAt).reversed());
+          return StatusHtml.page(
+              new StatusHtml.View(
+                  status.config().pageName(),
+                  StatuspageJson.status(components, all),
+                  components,
+                  uptime,
+                  open,
+                  maintenances,
+                  history,
+                  status.config().mail() != null,
+                  now,
+                  HISTORY_DAYS));
+        });
   }
 
   /** The page of one incident; empty when there is none with that id. */
@@ -150,7 +202,10 @@ public final class StatusPage {
     if (!id.matches("[a-z0-9]{1,32}")) {
       return Optional.empty();
     }
-    return status.repository().incident(id).map(i -> StatusHtml.incidentPage(status.config().pageName(), i));
+    return status
+        .repository()
+        .incident(id)
+        .map(i -> StatusHtml.incidentPage(status.config().pageName(), i));
   }
 
   public String message(String title, String text) {
@@ -169,10 +224,24 @@ public final class StatusPage {
   }
 
   public String rss() {
-    return cached("rss", () -> StatusFeeds.rss(status.config().pageName(), status.config().publicUrl(), feedItems(), clock.instant()));
+    return cached(
+        "rss",
+        () ->
+            StatusFeeds.rss(
+                status.config().pageName(),
+                status.config().publicUrl(),
+                feedItems(),
+                clock.instant()));
   }
 
   public String atom() {
-    return cached("atom", () -> StatusFeeds.atom(status.config().pageName(), status.config().publicUrl(), feedItems(), clock.instant()));
+    return cached(
+        "atom",
+        () ->
+            StatusFeeds.atom(
+                status.config().pageName(),
+                status.config().publicUrl(),
+                feedItems(),
+                clock.instant()));
   }
 }

@@ -31,21 +31,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The status page's rules, as Statuspage has them: incidents go investigating, identified, monitoring, resolved
- * (resolved is final; a postmortem is published after it); maintenances go scheduled, in_progress, verifying, completed,
- * and start and end by themselves at their times. A component's status is the worst that its open incidents and active
- * maintenances give it, operational when none. Every change is audited and notifies the subscribers it concerns.
+ * The status page's rules, as Statuspage has them: incidents go investigating, identified,
+ * monitoring, resolved (resolved is final; a postmortem is published after it); maintenances go
+ * scheduled, in_progress, verifying, completed, and start and end by themselves at their times. A
+ * component's status is the worst that its open incidents and active maintenances give it,
+ * operational when none. Every change is audited and notifies the subscribers it concerns.
  *
- * <p>Changes to incidents are serialized in this process (a person's update and a monitor's must not compute a
- * component's status from each other's stale view); an incident changed by another node meanwhile is a conflict.
+ * <p>Changes to incidents are serialized in this process (a person's update and a monitor's must
+ * not compute a component's status from each other's stale view); an incident changed by another
+ * node meanwhile is a conflict.
  */
 public final class StatusService {
   private static final Logger log = LoggerFactory.getLogger(StatusService.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern COMPONENT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\"',;]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
+  private static final Pattern EMAIL =
+      Pattern.compile("[^@\\s<>\"',;]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
+
   /** An unconfirmed address is sent its confirmation again after this long at the earliest. */
   static final java.time.Duration CONFIRMATION_RESEND = java.time.Duration.ofHours(1);
+
   /** The actor of the automatic transitions of maintenances. */
   public static final Actor SCHEDULER = new Actor("status:scheduler", "evertone");
 
@@ -56,7 +61,7 @@ public final class StatusService {
   private final StatusConfig config;
   private final Clock clock;
   private final Notifications notifications;
-  private volatile Runnable queued = () -> { };
+  private volatile Runnable queued = () -> {};
   private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public StatusService(StatusRepository repository, StatusConfig config, Clock clock) {
@@ -69,16 +74,36 @@ public final class StatusService {
   private static List<Component> defaults() {
     Instant epoch = Instant.EPOCH;
     String[][] rows = {
-        {"sip-registration", "SIP Registration", "Desk phones and softphones registering", "Voice"},
-        {"outgoing-calls", "Outgoing Calls", "Calls from devices to other devices and to the phone network", "Voice"},
-        {"incoming-calls", "Incoming Calls", "Calls from the phone network to numbers and extensions", "Voice"},
-        {"webphone", "Webphone (WebRTC)", "Browser phones", "Browser phones"},
-        {"stun-turn", "STUN/TURN", "Media relays for browser phones", "Browser phones"},
-        {"provisioning", "Provisioning", "Device configuration and imports", "Management"},
-        {"admin-api", "Admin API", "The administration API", "Management"}};
+      {"sip-registration", "SIP Registration", "Desk phones and softphones registering", "Voice"},
+      {
+        "outgoing-calls",
+        "Outgoing Calls",
+        "Calls from devices to other devices and to the phone network",
+        "Voice"
+      },
+      {
+        "incoming-calls",
+        "Incoming Calls",
+        "Calls from the phone network to numbers and extensions",
+        "Voice"
+      },
+      {"webphone", "Webphone (WebRTC)", "Browser phones", "Browser phones"},
+      {"stun-turn", "STUN/TURN", "Media relays for browser phones", "Browser phones"},
+      {"provisioning", "Provisioning", "Device configuration and imports", "Management"},
+      {"admin-api", "Admin API", "The administration API", "Management"}
+    };
     List<Component> out = new ArrayList<>();
     for (int i = 0; i < rows.length; i++) {
-      out.add(new Component(rows[i][0], rows[i][1], rows[i][2], rows[i][3], i + 1, ComponentStatus.OPERATIONAL, epoch, epoch));
+      out.add(
+          new Component(
+              rows[i][0],
+              rows[i][1],
+              rows[i][2],
+              rows[i][3],
+              i + 1,
+              ComponentStatus.OPERATIONAL,
+              epoch,
+              epoch));
     }
     return List.copyOf(out);
   }
@@ -113,7 +138,10 @@ public final class StatusService {
     Instant now = now();
     for (Component c : DEFAULT_COMPONENTS) {
       try {
-        repository.putComponent(new Component(c.id(), c.name(), c.description(), c.group(), c.position(), c.status(), now, now), actor);
+        repository.putComponent(
+            new Component(
+                c.id(), c.name(), c.description(), c.group(), c.position(), c.status(), now, now),
+            actor);
       } catch (ConflictException e) {
         log.debug("component {} was added by another node starting at the same time", c.id());
       }
@@ -124,11 +152,19 @@ public final class StatusService {
     return repository.components();
   }
 
-  /** Adds or changes a component (its status comes from incidents, or {@link #setComponentStatus}). */
-  public Component putComponent(String id, String name, @Nullable String description, @Nullable String group, @Nullable Integer position,
+  /**
+   * Adds or changes a component (its status comes from incidents, or {@link #setComponentStatus}).
+   */
+  public Component putComponent(
+      String id,
+      String name,
+      @Nullable String description,
+      @Nullable String group,
+      @Nullable Integer position,
       Actor actor) {
     if (!COMPONENT_ID.matcher(id).matches()) {
-      throw new ValidationException("id", "'" + id + "' is not a component id; use 1-64 lower-case letters, digits and '-'");
+      throw new ValidationException(
+          "id", "'" + id + "' is not a component id; use 1-64 lower-case letters, digits and '-'");
     }
     text("name", name, 100);
     if (description != null) {
@@ -138,10 +174,16 @@ public final class StatusService {
       text("group", group, 100);
     }
     List<Component> all = repository.components();
-    int at = position != null ? position : all.stream().mapToInt(Component::position).max().orElse(0) + 1;
+    int at =
+        position != null
+            ? position
+            : all.stream().mapToInt(Component::position).max().orElse(0) + 1;
     Instant now = now();
-    Component c = repository.putComponent(new Component(id, name.strip(), description, group, at, ComponentStatus.OPERATIONAL, now, now),
-        actor);
+    Component c =
+        repository.putComponent(
+            new Component(
+                id, name.strip(), description, group, at, ComponentStatus.OPERATIONAL, now, now),
+            actor);
     changed();
     return c;
   }
@@ -149,14 +191,18 @@ public final class StatusService {
   public void removeComponent(String id, Actor actor) {
     for (Incident i : open()) {
       if (i.components().containsKey(id)) {
-        throw new ConflictException("component " + id + " is affected by open incident " + i.id() + "; resolve it first");
+        throw new ConflictException(
+            "component " + id + " is affected by open incident " + i.id() + "; resolve it first");
       }
     }
     repository.removeComponent(id, actor);
     changed();
   }
 
-  /** An operator's correction of a component's status; the next change of an incident affecting it recomputes it. */
+  /**
+   * An operator's correction of a component's status; the next change of an incident affecting it
+   * recomputes it.
+   */
   public void setComponentStatus(String id, ComponentStatus status, Actor actor) {
     repository.setComponentStatuses(Map.of(id, status), actor);
     changed();
@@ -167,8 +213,12 @@ public final class StatusService {
   }
 
   public Incident incident(String id) {
-    return repository.incident(id).orElseThrow(() -> new NotFoundException("there is no incident " + id
-        + "; GET /api/v1/status/incidents lists them"));
+    return repository
+        .incident(id)
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "there is no incident " + id + "; GET /api/v1/status/incidents lists them"));
   }
 
   /** Open incidents and maintenances. */
@@ -189,50 +239,104 @@ public final class StatusService {
    * @param monitor the monitor that declares it, or null for a person
    * @param tenants the domains affected (private)
    */
-  public synchronized Incident declare(NewIncident n, @Nullable String monitor, List<String> tenants, Actor actor) {
+  public synchronized Incident declare(
+      NewIncident n, @Nullable String monitor, List<String> tenants, Actor actor) {
     text("name", n.name(), 200);
     text("body", n.body(), config.maxBodyChars());
     IncidentStatus status = n.status() == null ? IncidentStatus.INVESTIGATING : n.status();
     if (status.kind() != IncidentKind.INCIDENT) {
-      throw new ValidationException("status", "an incident's status is investigating, identified, monitoring or resolved, not " + status.wire());
+      throw new ValidationException(
+          "status",
+          "an incident's status is investigating, identified, monitoring or resolved, not "
+              + status.wire());
     }
     if (n.impact() == Impact.MAINTENANCE) {
-      throw new ValidationException("impact", "an incident's impact is none, minor, major or critical; plan maintenance with "
-          + "POST /api/v1/status/maintenances");
+      throw new ValidationException(
+          "impact",
+          "an incident's impact is none, minor, major or critical; plan maintenance with "
+              + "POST /api/v1/status/maintenances");
     }
     components(n.components());
     Instant now = now();
-    Incident incident = new Incident(newId(), IncidentKind.INCIDENT, n.name().strip(), status, n.impact(), monitor, tenants, null, null, now,
-        now, status.closed() ? now : null, null, null, n.components(), List.of(new IncidentUpdate(newId(), status, n.body(), now)));
+    Incident incident =
+        new Incident(
+            newId(),
+            IncidentKind.INCIDENT,
+            n.name().strip(),
+            status,
+            n.impact(),
+            monitor,
+            tenants,
+            null,
+            null,
+            now,
+            now,
+            status.closed() ? now : null,
+            null,
+            null,
+            n.components(),
+            List.of(new IncidentUpdate(newId(), status, n.body(), now)));
     save(incident, null, Set.of(), actor, "status.incident.declare");
-    log.warn("incident {} declared by {}: {} ({}), components {}", incident.id(), actor.name(), incident.name(), incident.impact().wire(),
+    log.warn(
+        "incident {} declared by {}: {} ({}), components {}",
+        incident.id(),
+        actor.name(),
+        incident.name(),
+        incident.impact().wire(),
         incident.components());
     return incident;
   }
 
-  /** Adds an update: a new status, what is known, optionally a new impact or new affected components. */
+  /**
+   * Adds an update: a new status, what is known, optionally a new impact or new affected
+   * components.
+   */
   public Incident update(String id, IncidentChange change, Actor actor) {
     return update(id, change, null, actor);
   }
 
-  /** {@link #update}, also replacing the affected tenants (a monitor's finding); null keeps them. */
-  public synchronized Incident update(String id, IncidentChange change, @Nullable List<String> tenants, Actor actor) {
+  /**
+   * {@link #update}, also replacing the affected tenants (a monitor's finding); null keeps them.
+   */
+  public synchronized Incident update(
+      String id, IncidentChange change, @Nullable List<String> tenants, Actor actor) {
     Incident old = incident(id);
     text("body", change.body(), config.maxBodyChars());
     transition(old, change.status());
-    if (change.impact() != null && (change.impact() == Impact.MAINTENANCE) != (old.kind() == IncidentKind.MAINTENANCE)) {
-      throw new ValidationException("impact", "'" + change.impact().wire() + "' is not an impact of " + (old.kind() == IncidentKind.MAINTENANCE
-          ? "a maintenance" : "an incident"));
+    if (change.impact() != null
+        && (change.impact() == Impact.MAINTENANCE) != (old.kind() == IncidentKind.MAINTENANCE)) {
+      throw new ValidationException(
+          "impact",
+          "'"
+              + change.impact().wire()
+              + "' is not an impact of "
+              + (old.kind() == IncidentKind.MAINTENANCE ? "a maintenance" : "an incident"));
     }
-    Map<String, ComponentStatus> components = change.components() == null ? old.components() : change.components();
+    Map<String, ComponentStatus> components =
+        change.components() == null ? old.components() : change.components();
     components(components);
     Instant now = now();
     List<IncidentUpdate> updates = new ArrayList<>();
     updates.add(new IncidentUpdate(newId(), change.status(), change.body(), now));
     updates.addAll(old.updates());
-    Incident incident = new Incident(old.id(), old.kind(), old.name(), change.status(), change.impact() == null ? old.impact() : change.impact(),
-        old.monitor(), tenants == null ? old.tenants() : tenants, old.scheduledFor(), old.scheduledUntil(), old.createdAt(), now,
-        change.status().closed() ? now : null, old.postmortem(), old.postmortemPublishedAt(), components, updates);
+    Incident incident =
+        new Incident(
+            old.id(),
+            old.kind(),
+            old.name(),
+            change.status(),
+            change.impact() == null ? old.impact() : change.impact(),
+            old.monitor(),
+            tenants == null ? old.tenants() : tenants,
+            old.scheduledFor(),
+            old.scheduledUntil(),
+            old.createdAt(),
+            now,
+            change.status().closed() ? now : null,
+            old.postmortem(),
+            old.postmortemPublishedAt(),
+            components,
+            updates);
     save(incident, old.updatedAt(), old.components().keySet(), actor, "status.incident.update");
     log.info("incident {} updated by {}: {}", id, actor.name(), change.status().wire());
     return incident;
@@ -243,14 +347,40 @@ public final class StatusService {
     Incident old = incident(id);
     text("body", body, config.maxBodyChars());
     if (old.kind() != IncidentKind.INCIDENT || old.status() != IncidentStatus.RESOLVED) {
-      throw new ValidationException("status", "a postmortem is published after an incident is resolved; " + id + " is "
-          + old.status().wire());
+      throw new ValidationException(
+          "status",
+          "a postmortem is published after an incident is resolved; "
+              + id
+              + " is "
+              + old.status().wire());
     }
     Instant now = now();
-    Incident incident = new Incident(old.id(), old.kind(), old.name(), old.status(), old.impact(), old.monitor(), old.tenants(),
-        old.scheduledFor(), old.scheduledUntil(), old.createdAt(), now, old.resolvedAt(), body, now, old.components(), old.updates());
-    repository.saveIncident(incident, old.updatedAt(), Map.of(), notifications.about(incident, "postmortem", subscribers(incident),
-        repository.components(), now), actor, "status.incident.postmortem");
+    Incident incident =
+        new Incident(
+            old.id(),
+            old.kind(),
+            old.name(),
+            old.status(),
+            old.impact(),
+            old.monitor(),
+            old.tenants(),
+            old.scheduledFor(),
+            old.scheduledUntil(),
+            old.createdAt(),
+            now,
+            old.resolvedAt(),
+            body,
+            now,
+            old.components(),
+            old.updates());
+    repository.saveIncident(
+        incident,
+        old.updatedAt(),
+        Map.of(),
+        notifications.about(
+            incident, "postmortem", subscribers(incident), repository.components(), now),
+        actor,
+        "status.incident.postmortem");
     changed();
     queued.run();
     return incident;
@@ -269,9 +399,24 @@ public final class StatusService {
     }
     components(components);
     Instant now = now();
-    Incident incident = new Incident(newId(), IncidentKind.MAINTENANCE, m.name().strip(), IncidentStatus.SCHEDULED, Impact.MAINTENANCE, null,
-        List.of(), m.scheduledFor(), m.scheduledUntil(), now, now, null, null, null, components,
-        List.of(new IncidentUpdate(newId(), IncidentStatus.SCHEDULED, m.body(), now)));
+    Incident incident =
+        new Incident(
+            newId(),
+            IncidentKind.MAINTENANCE,
+            m.name().strip(),
+            IncidentStatus.SCHEDULED,
+            Impact.MAINTENANCE,
+            null,
+            List.of(),
+            m.scheduledFor(),
+            m.scheduledUntil(),
+            now,
+            now,
+            null,
+            null,
+            null,
+            components,
+            List.of(new IncidentUpdate(newId(), IncidentStatus.SCHEDULED, m.body(), now)));
     save(incident, null, Set.of(), actor, "status.maintenance.schedule");
     return incident;
   }
@@ -282,9 +427,24 @@ public final class StatusService {
     for (Incident m : repository.incidents(IncidentKind.MAINTENANCE, true, 1000)) {
       try {
         if (m.scheduledUntil() != null && !now.isBefore(m.scheduledUntil())) {
-          update(m.id(), new IncidentChange(IncidentStatus.COMPLETED, "The scheduled maintenance has been completed.", null, null), SCHEDULER);
-        } else if (m.status() == IncidentStatus.SCHEDULED && m.scheduledFor() != null && !now.isBefore(m.scheduledFor())) {
-          update(m.id(), new IncidentChange(IncidentStatus.IN_PROGRESS, "Scheduled maintenance is currently in progress.", null, null),
+          update(
+              m.id(),
+              new IncidentChange(
+                  IncidentStatus.COMPLETED,
+                  "The scheduled maintenance has been completed.",
+                  null,
+                  null),
+              SCHEDULER);
+        } else if (m.status() == IncidentStatus.SCHEDULED
+            && m.scheduledFor() != null
+            && !now.isBefore(m.scheduledFor())) {
+          update(
+              m.id(),
+              new IncidentChange(
+                  IncidentStatus.IN_PROGRESS,
+                  "Scheduled maintenance is currently in progress.",
+                  null,
+                  null),
               SCHEDULER);
         }
       } catch (ConflictException e) {
@@ -293,30 +453,53 @@ public final class StatusService {
     }
   }
 
-  /** Subscribes a webhook; it is confirmed at once (an operator adds it) and gets its signing secret. */
-  public Subscriber subscribeWebhook(String url, List<String> components, @Nullable String domain, Actor actor) {
+  /**
+   * Subscribes a webhook; it is confirmed at once (an operator adds it) and gets its signing
+   * secret.
+   */
+  public Subscriber subscribeWebhook(
+      String url, List<String> components, @Nullable String domain, Actor actor) {
     URI uri;
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException e) {
       throw new ValidationException("url", "'" + url + "' is not a URL");
     }
-    if (uri.getScheme() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http")) || uri.getHost() == null
+    if (uri.getScheme() == null
+        || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+        || uri.getHost() == null
         || url.length() > 500) {
-      throw new ValidationException("url", "'" + url + "' is not an http(s) URL (at most 500 characters)");
+      throw new ValidationException(
+          "url", "'" + url + "' is not an http(s) URL (at most 500 characters)");
     }
     knownComponents(components);
     Instant now = now();
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
-    return repository.addSubscriber(new Subscriber(newId(), SubscriberKind.WEBHOOK, url, "whsec_" + java.util.HexFormat.of().formatHex(secret),
-        components, domain, token(), now, now), actor);
+    return repository.addSubscriber(
+        new Subscriber(
+            newId(),
+            SubscriberKind.WEBHOOK,
+            url,
+            "whsec_" + java.util.HexFormat.of().formatHex(secret),
+            components,
+            domain,
+            token(),
+            now,
+            now),
+        actor);
   }
 
-  /** Subscribes a mail address; it hears nothing until it follows the link in the confirmation mail (double opt-in). */
-  public Subscriber subscribeEmail(String address, List<String> components, @Nullable String domain, Actor actor) {
+  /**
+   * Subscribes a mail address; it hears nothing until it follows the link in the confirmation mail
+   * (double opt-in).
+   */
+  public Subscriber subscribeEmail(
+      String address, List<String> components, @Nullable String domain, Actor actor) {
     if (config.mail() == null) {
-      throw new ValidationException("email", "email subscriptions need an SMTP relay (status.smtp.host); this server has none");
+      throw new ValidationException(
+          "email",
+          "email subscriptions need an SMTP relay (status.smtp.host); this server has none");
     }
     String email = address.strip();
     if (email.length() > 320 || !EMAIL.matcher(email).matches()) {
@@ -324,20 +507,26 @@ public final class StatusService {
     }
     knownComponents(components);
     Instant now = now();
-    // the public form must not become a way to mail someone again and again: an address already subscribed gets
+    // the public form must not become a way to mail someone again and again: an address already
+    // subscribed gets
     // nothing new, one waiting for its confirmation another mail only after an hour
     for (Subscriber existing : repository.subscribers()) {
-      if (existing.kind() == SubscriberKind.EMAIL && existing.address().equalsIgnoreCase(email) && java.util.Objects.equals(existing.domain(),
-          domain)) {
-        if (existing.confirmedAt() == null && existing.createdAt().isBefore(now.minus(CONFIRMATION_RESEND))) {
+      if (existing.kind() == SubscriberKind.EMAIL
+          && existing.address().equalsIgnoreCase(email)
+          && java.util.Objects.equals(existing.domain(), domain)) {
+        if (existing.confirmedAt() == null
+            && existing.createdAt().isBefore(now.minus(CONFIRMATION_RESEND))) {
           repository.enqueue(List.of(notifications.confirmation(existing, now)));
           queued.run();
         }
         return existing;
       }
     }
-    Subscriber s = repository.addSubscriber(new Subscriber(newId(), SubscriberKind.EMAIL, email, null, components, domain, token(), null,
-        now), actor);
+    Subscriber s =
+        repository.addSubscriber(
+            new Subscriber(
+                newId(), SubscriberKind.EMAIL, email, null, components, domain, token(), null, now),
+            actor);
     repository.enqueue(List.of(notifications.confirmation(s, now)));
     queued.run();
     return s;
@@ -353,8 +542,14 @@ public final class StatusService {
     return token.length() <= 64 && repository.unsubscribe(token, actor);
   }
 
-  private void save(Incident incident, @Nullable Instant expected, Set<String> previousComponents, Actor actor, String action) {
-    // every component this change touches gets the worst status its open incidents and maintenances give it
+  private void save(
+      Incident incident,
+      @Nullable Instant expected,
+      Set<String> previousComponents,
+      Actor actor,
+      String action) {
+    // every component this change touches gets the worst status its open incidents and maintenances
+    // give it
     Set<String> touched = new LinkedHashSet<>(previousComponents);
     touched.addAll(incident.components().keySet());
     Map<String, ComponentStatus> statuses = new HashMap<>();
@@ -379,21 +574,35 @@ public final class StatusService {
       }
     }
     String event = incident.kind() == IncidentKind.MAINTENANCE ? "maintenance" : "incident";
-    repository.saveIncident(incident, expected, statuses, notifications.about(incident, event, subscribers(incident),
-        repository.components(), incident.updatedAt()), actor, action);
+    repository.saveIncident(
+        incident,
+        expected,
+        statuses,
+        notifications.about(
+            incident, event, subscribers(incident), repository.components(), incident.updatedAt()),
+        actor,
+        action);
     changed();
     queued.run();
   }
 
-  /** The confirmed subscribers an incident concerns: its components (or all), the whole platform or one of its tenants. */
+  /**
+   * The confirmed subscribers an incident concerns: its components (or all), the whole platform or
+   * one of its tenants.
+   */
   private List<Subscriber> subscribers(Incident incident) {
     List<Subscriber> out = new ArrayList<>();
     for (Subscriber s : repository.subscribers()) {
       if (s.confirmedAt() == null) {
         continue;
       }
-      boolean component = s.components().isEmpty() || s.components().stream().anyMatch(incident.components()::containsKey);
-      boolean tenant = s.domain() == null || incident.tenants().isEmpty() || incident.tenants().contains(s.domain());
+      boolean component =
+          s.components().isEmpty()
+              || s.components().stream().anyMatch(incident.components()::containsKey);
+      boolean tenant =
+          s.domain() == null
+              || incident.tenants().isEmpty()
+              || incident.tenants().contains(s.domain());
       if (component && tenant) {
         out.add(s);
       }
@@ -403,15 +612,29 @@ public final class StatusService {
 
   private static void transition(Incident old, IncidentStatus to) {
     if (to.kind() != old.kind()) {
-      throw new ValidationException("status", "'" + to.wire() + "' is not a status of " + (old.kind() == IncidentKind.MAINTENANCE
-          ? "a maintenance (scheduled, in_progress, verifying, completed)" : "an incident (investigating, identified, monitoring, resolved)"));
+      throw new ValidationException(
+          "status",
+          "'"
+              + to.wire()
+              + "' is not a status of "
+              + (old.kind() == IncidentKind.MAINTENANCE
+                  ? "a maintenance (scheduled, in_progress, verifying, completed)"
+                  : "an incident (investigating, identified, monitoring, resolved)"));
     }
     if (old.status().closed()) {
-      throw new ValidationException("status", old.kind().wire() + " " + old.id() + " is " + old.status().wire() + " and cannot change; "
-          + "declare a new one");
+      throw new ValidationException(
+          "status",
+          old.kind().wire()
+              + " "
+              + old.id()
+              + " is "
+              + old.status().wire()
+              + " and cannot change; "
+              + "declare a new one");
     }
     if (to == IncidentStatus.SCHEDULED && old.status() != IncidentStatus.SCHEDULED) {
-      throw new ValidationException("status", "maintenance " + old.id() + " has started; it cannot go back to scheduled");
+      throw new ValidationException(
+          "status", "maintenance " + old.id() + " has started; it cannot go back to scheduled");
     }
   }
 
@@ -429,7 +652,9 @@ public final class StatusService {
     }
     for (String id : ids) {
       if (!known.contains(id)) {
-        throw new ValidationException("components", "there is no component '" + id + "'; the components are " + String.join(", ", known));
+        throw new ValidationException(
+            "components",
+            "there is no component '" + id + "'; the components are " + String.join(", ", known));
       }
     }
   }
@@ -439,7 +664,8 @@ public final class StatusService {
       throw new ValidationException(field, "is required");
     }
     if (value.length() > max) {
-      throw new ValidationException(field, "is " + value.length() + " characters long; at most " + max + " are allowed");
+      throw new ValidationException(
+          field, "is " + value.length() + " characters long; at most " + max + " are allowed");
     }
   }
 

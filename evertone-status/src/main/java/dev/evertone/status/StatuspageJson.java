@@ -21,34 +21,75 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The shapes of Statuspage's public API v2 ({@code /api/v2/summary.json} and the rest), so that dashboards and bots
- * written for Statuspage read evertone's page unchanged. Component groups appear as Statuspage has them: a component
- * with {@code group: true} listing its members' ids, each member naming its {@code group_id}. Tenants are never in it.
+ * The shapes of Statuspage's public API v2 ({@code /api/v2/summary.json} and the rest), so that
+ * dashboards and bots written for Statuspage read evertone's page unchanged. Component groups
+ * appear as Statuspage has them: a component with {@code group: true} listing its members' ids,
+ * each member naming its {@code group_id}. Tenants are never in it.
  */
 public final class StatuspageJson {
   /** snake_case, ISO-8601 times, nulls written (Statuspage writes them). */
-  public static final ObjectMapper MAPPER = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   public record Page(String id, String name, String url, String timeZone, Instant updatedAt) {}
 
   /** The page's overall state: indicator none, minor, major, critical or maintenance. */
   public record PageStatus(String indicator, String description) {}
 
-  public record ComponentJson(String id, String name, String status, Instant createdAt, Instant updatedAt, int position,
-      @Nullable String description, boolean showcase, @Nullable String startDate, @Nullable String groupId, String pageId, boolean group,
-      boolean onlyShowIfDegraded, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> components) {}
+  public record ComponentJson(
+      String id,
+      String name,
+      String status,
+      Instant createdAt,
+      Instant updatedAt,
+      int position,
+      @Nullable String description,
+      boolean showcase,
+      @Nullable String startDate,
+      @Nullable String groupId,
+      String pageId,
+      boolean group,
+      boolean onlyShowIfDegraded,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> components) {}
 
-  public record UpdateJson(String id, String status, String body, String incidentId, Instant createdAt, Instant updatedAt,
-      Instant displayAt, @Nullable List<Object> affectedComponents, boolean deliverNotifications) {}
+  public record UpdateJson(
+      String id,
+      String status,
+      String body,
+      String incidentId,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant displayAt,
+      @Nullable List<Object> affectedComponents,
+      boolean deliverNotifications) {}
 
-  public record IncidentJson(String id, String name, String status, Instant createdAt, Instant updatedAt, @Nullable Instant monitoringAt,
-      @Nullable Instant resolvedAt, String impact, String shortlink, Instant startedAt, String pageId, List<UpdateJson> incidentUpdates,
-      List<ComponentJson> components, @JsonInclude(JsonInclude.Include.NON_ABSENT) @Nullable Instant scheduledFor,
-      @JsonInclude(JsonInclude.Include.NON_ABSENT) @Nullable Instant scheduledUntil, @Nullable String postmortemBody,
+  public record IncidentJson(
+      String id,
+      String name,
+      String status,
+      Instant createdAt,
+      Instant updatedAt,
+      @Nullable Instant monitoringAt,
+      @Nullable Instant resolvedAt,
+      String impact,
+      String shortlink,
+      Instant startedAt,
+      String pageId,
+      List<UpdateJson> incidentUpdates,
+      List<ComponentJson> components,
+      @JsonInclude(JsonInclude.Include.NON_ABSENT) @Nullable Instant scheduledFor,
+      @JsonInclude(JsonInclude.Include.NON_ABSENT) @Nullable Instant scheduledUntil,
+      @Nullable String postmortemBody,
       @Nullable Instant postmortemPublishedAt) {}
 
-  public record Summary(Page page, List<ComponentJson> components, List<IncidentJson> incidents, List<IncidentJson> scheduledMaintenances,
+  public record Summary(
+      Page page,
+      List<ComponentJson> components,
+      List<IncidentJson> incidents,
+      List<IncidentJson> scheduledMaintenances,
       PageStatus status) {}
 
   public record StatusOnly(Page page, PageStatus status) {}
@@ -95,28 +136,67 @@ public final class StatuspageJson {
         created = m.createdAt().isBefore(created) ? m.createdAt() : created;
         updated = m.updatedAt().isAfter(updated) ? m.updatedAt() : updated;
       }
-      out.add(new ComponentJson(groupId(g.getKey()), g.getKey(), worst.wire(), created, updated, members.get(0).position(), null, false, null,
-          null, pageId(), true, false, members.stream().map(Component::id).toList()));
+      out.add(
+          new ComponentJson(
+              groupId(g.getKey()),
+              g.getKey(),
+              worst.wire(),
+              created,
+              updated,
+              members.get(0).position(),
+              null,
+              false,
+              null,
+              null,
+              pageId(),
+              true,
+              false,
+              members.stream().map(Component::id).toList()));
     }
     return out;
   }
 
   private static ComponentJson component(Component c) {
-    return new ComponentJson(c.id(), c.name(), c.status().wire(), c.createdAt(), c.updatedAt(), c.position(), c.description(), true,
-        c.createdAt().toString().substring(0, 10), c.group() == null ? null : groupId(c.group()), pageId(), false, false, null);
+    return new ComponentJson(
+        c.id(),
+        c.name(),
+        c.status().wire(),
+        c.createdAt(),
+        c.updatedAt(),
+        c.position(),
+        c.description(),
+        true,
+        c.createdAt().toString().substring(0, 10),
+        c.group() == null ? null : groupId(c.group()),
+        pageId(),
+        false,
+        false,
+        null);
   }
 
   static String groupId(String group) {
-    return "group-" + group.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    return "group-"
+        + group.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
   }
 
   public IncidentJson incident(Incident i, List<Component> all) {
     List<UpdateJson> updates = new ArrayList<>();
     Instant monitoringAt = null;
     for (IncidentUpdate u : i.updates()) {
-      updates.add(new UpdateJson(u.id(), u.status().wire(), u.body(), i.id(), u.createdAt(), u.createdAt(), u.createdAt(), null, true));
+      updates.add(
+          new UpdateJson(
+              u.id(),
+              u.status().wire(),
+              u.body(),
+              i.id(),
+              u.createdAt(),
+              u.createdAt(),
+              u.createdAt(),
+              null,
+              true));
       if (u.status() == IncidentStatus.MONITORING) {
-        monitoringAt = u.createdAt(); // the updates are newest first: the first time it was monitored wins
+        monitoringAt =
+            u.createdAt(); // the updates are newest first: the first time it was monitored wins
       }
     }
     List<ComponentJson> components = new ArrayList<>();
@@ -126,9 +206,24 @@ public final class StatuspageJson {
       }
     }
     boolean maintenance = i.kind() == IncidentKind.MAINTENANCE;
-    return new IncidentJson(i.id(), i.name(), i.status().wire(), i.createdAt(), i.updatedAt(), monitoringAt, i.resolvedAt(), i.impact().wire(),
-        config.publicUrl() + "/incidents/" + i.id(), i.createdAt(), pageId(), updates, components, maintenance ? i.scheduledFor() : null,
-        maintenance ? i.scheduledUntil() : null, i.postmortemPublishedAt() == null ? null : i.postmortem(), i.postmortemPublishedAt());
+    return new IncidentJson(
+        i.id(),
+        i.name(),
+        i.status().wire(),
+        i.createdAt(),
+        i.updatedAt(),
+        monitoringAt,
+        i.resolvedAt(),
+        i.impact().wire(),
+        config.publicUrl() + "/incidents/" + i.id(),
+        i.createdAt(),
+        pageId(),
+        updates,
+        components,
+        maintenance ? i.scheduledFor() : null,
+        maintenance ? i.scheduledUntil() : null,
+        i.postmortemPublishedAt() == null ? null : i.postmortem(),
+        i.postmortemPublishedAt());
   }
 
   public List<IncidentJson> incidents(List<Incident> incidents, List<Component> all) {
@@ -136,7 +231,8 @@ public final class StatuspageJson {
   }
 
   /**
-   * The page's overall state: the worse of its components' statuses and its open incidents' impacts, in Statuspage's words.
+   * The page's overall state: the worse of its components' statuses and its open incidents'
+   * impacts, in Statuspage's words.
    */
   public static PageStatus status(List<Component> components, List<Incident> openIncidents) {
     int level = 0; // none, minor, major, critical
@@ -147,25 +243,30 @@ public final class StatuspageJson {
         case PARTIAL_OUTAGE -> level = Math.max(level, 2);
         case MAJOR_OUTAGE -> level = Math.max(level, 3);
         case UNDER_MAINTENANCE -> maintenance = true;
-        default -> { }
+        default -> {}
       }
     }
     for (Incident i : openIncidents) {
       if (i.kind() == IncidentKind.INCIDENT && !i.status().closed()) {
-        level = Math.max(level, switch (i.impact()) {
-          case MINOR -> 1;
-          case MAJOR -> 2;
-          case CRITICAL -> 3;
-          default -> 0;
-        });
+        level =
+            Math.max(
+                level,
+                switch (i.impact()) {
+                  case MINOR -> 1;
+                  case MAJOR -> 2;
+                  case CRITICAL -> 3;
+                  default -> 0;
+                });
       }
     }
     return switch (level) {
       case 1 -> new PageStatus(Impact.MINOR.wire(), "Minor Service Outage");
       case 2 -> new PageStatus(Impact.MAJOR.wire(), "Partial System Outage");
       case 3 -> new PageStatus(Impact.CRITICAL.wire(), "Major System Outage");
-      default -> maintenance ? new PageStatus(Impact.MAINTENANCE.wire(), "Service Under Maintenance")
-          : new PageStatus(Impact.NONE.wire(), "All Systems Operational");
+      default ->
+          maintenance
+              ? new PageStatus(Impact.MAINTENANCE.wire(), "Service Under Maintenance")
+              : new PageStatus(Impact.NONE.wire(), "All Systems Operational");
     };
   }
 }

@@ -11,8 +11,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A component's uptime per UTC day, from its status history: time in major outage counts fully as down, time in
- * partial outage for 30 % (as Statuspage weighs them); degraded performance and maintenance count as up.
+ * A component's uptime per UTC day, from its status history: time in major outage counts fully as
+ * down, time in partial outage for 30 % (as Statuspage weighs them); degraded performance and
+ * maintenance count as up.
  */
 public final class Uptime {
   private static final double PARTIAL_WEIGHT = 0.3;
@@ -25,12 +26,17 @@ public final class Uptime {
    */
   public record Day(LocalDate date, @Nullable Double uptime, ComponentStatus worst) {}
 
-  /** The bar: {@code days} days up to today, oldest first, and the uptime over the days with data. */
+  /**
+   * The bar: {@code days} days up to today, oldest first, and the uptime over the days with data.
+   */
   public record Bar(List<Day> days, @Nullable Double uptime) {}
 
   private Uptime() {}
 
-  /** @param events the component's history from {@code now - days}, oldest first, starting with its status then */
+  /**
+   * @param events the component's history from {@code now - days}, oldest first, starting with its
+   *     status then
+   */
   public static Bar of(List<ComponentEvent> events, Instant now, int days) {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     List<Day> out = new ArrayList<>();

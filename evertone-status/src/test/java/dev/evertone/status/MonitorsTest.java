@@ -19,13 +19,20 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The registration monitor's burn-rate rule, and incidents declared, moved to monitoring and resolved by themselves. */
+/**
+ * The registration monitor's burn-rate rule, and incidents declared, moved to monitoring and
+ * resolved by themselves.
+ */
 class MonitorsTest {
   @TempDir Path dir;
   final TestClock clock = new TestClock();
-  // 99 % objective, burn rate 10: above 10 % failures in both the last 60 s and the last 600 s, with at least 20 in 600 s
-  final RegistrationMonitor.Settings settings = new RegistrationMonitor.Settings(0.99, 10, Duration.ofSeconds(60), Duration.ofSeconds(600), 20);
-  final RegistrationMonitor monitor = new RegistrationMonitor(settings, Set.of("a.example.com", "b.example.com")::contains);
+  // 99 % objective, burn rate 10: above 10 % failures in both the last 60 s and the last 600 s,
+  // with at least 20 in 600 s
+  final RegistrationMonitor.Settings settings =
+      new RegistrationMonitor.Settings(
+          0.99, 10, Duration.ofSeconds(60), Duration.ofSeconds(600), 20);
+  final RegistrationMonitor monitor =
+      new RegistrationMonitor(settings, Set.of("a.example.com", "b.example.com")::contains);
 
   private void registrations(String domain, int ok, int failed) {
     for (int i = 0; i < ok; i++) {
@@ -51,10 +58,13 @@ class MonitorsTest {
       clock.advanceSeconds(60);
     }
     assertThat(monitor.read(clock.instant()).failing()).isFalse();
-    registrations("a.example.com", 0, 60); // the last minute fails completely: 60 of 969 over 10 min is 6 %
+    registrations(
+        "a.example.com", 0, 60); // the last minute fails completely: 60 of 969 over 10 min is 6 %
     Monitor.Reading blip = monitor.read(clock.instant());
     assertThat(blip.failing()).isFalse();
-    assertThat(blip.summary()).startsWith("60 of 60 registrations failed in the last 1m (100 %), 69 of 969 in the last 10m (7 %)");
+    assertThat(blip.summary())
+        .startsWith(
+            "60 of 60 registrations failed in the last 1m (100 %), 69 of 969 in the last 10m (7 %)");
     clock.advanceSeconds(60);
     registrations("a.example.com", 0, 60);
     assertThat(monitor.read(clock.instant()).failing()).isTrue();
@@ -77,10 +87,20 @@ class MonitorsTest {
 
   @Test
   void anIncidentIsDeclaredMonitoredAndResolvedByItself() {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusConfig d = StatusConfig.defaults();
-      StatusService s = new StatusService(store.status(), new StatusConfig("p", "https://status.example.com", Duration.ofSeconds(300), 2000,
-          d.delivery(), null), clock);
+      StatusService s =
+          new StatusService(
+              store.status(),
+              new StatusConfig(
+                  "p",
+                  "https://status.example.com",
+                  Duration.ofSeconds(300),
+                  2000,
+                  d.delivery(),
+                  null),
+              clock);
       s.ensureDefaults(StatusServiceTest.ALICE);
       AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
       auto.evaluate();
@@ -93,11 +113,14 @@ class MonitorsTest {
       assertThat(opened.monitor()).isEqualTo("registration");
       assertThat(opened.status()).isEqualTo(IncidentStatus.INVESTIGATING);
       assertThat(opened.tenants()).containsExactly("a.example.com");
-      assertThat(opened.updates().get(0).body()).startsWith("Detected automatically: 40 of 45 registrations failed in the last 1m (89 %)");
+      assertThat(opened.updates().get(0).body())
+          .startsWith(
+              "Detected automatically: 40 of 45 registrations failed in the last 1m (89 %)");
       assertThat(component(s, "sip-registration")).isEqualTo(ComponentStatus.DEGRADED_PERFORMANCE);
       auto.evaluate(); // still failing, same tenants: no new update
       assertThat(s.incident(opened.id()).updates()).hasSize(1);
-      assertThat(store.audit().list(null, null, 10).get(0).actor()).isEqualTo("monitor:registration");
+      assertThat(store.audit().list(null, null, 10).get(0).actor())
+          .isEqualTo("monitor:registration");
 
       clock.advanceSeconds(61);
       registrations("a.example.com", 50, 0);
@@ -118,7 +141,8 @@ class MonitorsTest {
 
   @Test
   void aTenantNewlyFailingIsAddedAndOneRecoveringStaysUntilTheEnd() {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = service(store);
       AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
       registrations("a.example.com", 0, 40);
@@ -130,7 +154,8 @@ class MonitorsTest {
       assertThat(i.tenants()).containsExactly("a.example.com", "b.example.com");
       assertThat(i.updates()).hasSize(2);
       assertThat(i.updates().get(0).body()).startsWith("Update: ");
-      clock.advanceSeconds(31); // a.example.com's failures leave the short window; b's are still in it
+      clock.advanceSeconds(
+          31); // a.example.com's failures leave the short window; b's are still in it
       registrations("a.example.com", 20, 0);
       auto.evaluate();
       auto.evaluate();
@@ -142,7 +167,8 @@ class MonitorsTest {
 
   @Test
   void failingAgainWhileMonitoringReopensTheInvestigation() {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = service(store);
       AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
       registrations("a.example.com", 0, 40);
@@ -153,35 +179,58 @@ class MonitorsTest {
       registrations("a.example.com", 0, 100);
       auto.evaluate();
       List<Incident> open = s.incidents(IncidentKind.INCIDENT, true, 10);
-      assertThat(open).singleElement().satisfies(i -> {
-        assertThat(i.status()).isEqualTo(IncidentStatus.INVESTIGATING);
-        assertThat(i.updates()).extracting(u -> u.status().wire()).containsExactly("investigating", "monitoring", "investigating");
-        assertThat(i.updates().get(0).body()).startsWith("Failing again: ");
-      });
+      assertThat(open)
+          .singleElement()
+          .satisfies(
+              i -> {
+                assertThat(i.status()).isEqualTo(IncidentStatus.INVESTIGATING);
+                assertThat(i.updates())
+                    .extracting(u -> u.status().wire())
+                    .containsExactly("investigating", "monitoring", "investigating");
+                assertThat(i.updates().get(0).body()).startsWith("Failing again: ");
+              });
     }
   }
 
   @Test
   void aPersonsOpenIncidentOnTheSameComponentSuppressesTheAutomaticOne() {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = service(store);
-      Incident human = s.declare(new NewIncident("Registrar upgrade went wrong", null, Impact.MAJOR, "We know.",
-          Map.of("sip-registration", ComponentStatus.PARTIAL_OUTAGE)), StatusServiceTest.ALICE);
+      Incident human =
+          s.declare(
+              new NewIncident(
+                  "Registrar upgrade went wrong",
+                  null,
+                  Impact.MAJOR,
+                  "We know.",
+                  Map.of("sip-registration", ComponentStatus.PARTIAL_OUTAGE)),
+              StatusServiceTest.ALICE);
       AutoIncidents auto = new AutoIncidents(s, List.of(monitor), clock, "");
       registrations("a.example.com", 0, 40);
       auto.evaluate();
-      assertThat(s.incidents(IncidentKind.INCIDENT, true, 10)).extracting(Incident::id).containsExactly(human.id());
-      s.update(human.id(), new IncidentChange(IncidentStatus.RESOLVED, "Fixed.", null, null), StatusServiceTest.ALICE);
+      assertThat(s.incidents(IncidentKind.INCIDENT, true, 10))
+          .extracting(Incident::id)
+          .containsExactly(human.id());
+      s.update(
+          human.id(),
+          new IncidentChange(IncidentStatus.RESOLVED, "Fixed.", null, null),
+          StatusServiceTest.ALICE);
       auto.evaluate(); // still failing, no longer covered: now it declares
-      assertThat(s.incidents(IncidentKind.INCIDENT, true, 10)).singleElement().extracting(Incident::monitor).isEqualTo("registration");
+      assertThat(s.incidents(IncidentKind.INCIDENT, true, 10))
+          .singleElement()
+          .extracting(Incident::monitor)
+          .isEqualTo("registration");
     }
   }
 
   @Test
   void onAClusterAHealthyNodeDoesNotResolveWhatAnotherStillSeesFailing() {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = service(store);
-      RegistrationMonitor healthy = new RegistrationMonitor(settings, Set.of("a.example.com")::contains);
+      RegistrationMonitor healthy =
+          new RegistrationMonitor(settings, Set.of("a.example.com")::contains);
       AutoIncidents a = new AutoIncidents(s, List.of(monitor), clock, "a");
       AutoIncidents b = new AutoIncidents(s, List.of(healthy), clock, "b");
       registrations("a.example.com", 0, 40);
@@ -195,13 +244,21 @@ class MonitorsTest {
       assertThat(opened.updates().get(0).body()).startsWith("Detected automatically on node a: ");
       assertThat(opened.status()).isEqualTo(IncidentStatus.INVESTIGATING);
       assertThat(s.incidents(IncidentKind.INCIDENT, true, 10)).hasSize(1);
-      // a shared measurement (every node reads the same database) keeps one incident whichever node reads it
-      Monitor shared = new ConditionMonitor("imports", "Import refused", Map.of("provisioning", ComponentStatus.OPERATIONAL), Impact.NONE,
-          false, now -> Monitor.Reading.failing("refused"));
+      // a shared measurement (every node reads the same database) keeps one incident whichever node
+      // reads it
+      Monitor shared =
+          new ConditionMonitor(
+              "imports",
+              "Import refused",
+              Map.of("provisioning", ComponentStatus.OPERATIONAL),
+              Impact.NONE,
+              false,
+              now -> Monitor.Reading.failing("refused"));
       new AutoIncidents(s, List.of(shared), clock, "a").evaluate();
       new AutoIncidents(s, List.of(shared), clock, "b").evaluate();
-      assertThat(s.incidents(IncidentKind.INCIDENT, true, 10)).extracting(Incident::monitor).containsExactlyInAnyOrder("registration@a",
-          "imports");
+      assertThat(s.incidents(IncidentKind.INCIDENT, true, 10))
+          .extracting(Incident::monitor)
+          .containsExactlyInAnyOrder("registration@a", "imports");
     }
   }
 
@@ -213,6 +270,10 @@ class MonitorsTest {
   }
 
   private static ComponentStatus component(StatusService s, String id) {
-    return s.components().stream().filter(c -> c.id().equals(id)).map(Component::status).findFirst().orElseThrow();
+    return s.components().stream()
+        .filter(c -> c.id().equals(id))
+        .map(Component::status)
+        .findFirst()
+        .orElseThrow();
   }
 }

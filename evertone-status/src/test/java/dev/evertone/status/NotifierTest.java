@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Notifications really delivered: a webhook to an HTTP server on loopback, mail to an SMTP server (GreenMail). */
+/**
+ * Notifications really delivered: a webhook to an HTTP server on loopback, mail to an SMTP server
+ * (GreenMail).
+ */
 class NotifierTest {
   @TempDir Path dir;
   final TestClock clock = new TestClock();
@@ -43,20 +46,26 @@ class NotifierTest {
     smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     smtp.start();
     receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/hook", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        if (failuresToAnswer.getAndDecrement() > 0) {
-          exchange.sendResponseHeaders(503, -1);
-          return;
-        }
-        received.add(new String[] {exchange.getRequestHeaders().getFirst(Notifier.TIMESTAMP),
-            exchange.getRequestHeaders().getFirst(Notifier.SIGNATURE), body});
-        exchange.sendResponseHeaders(204, -1);
-      } finally {
-        exchange.close();
-      }
-    });
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          try (InputStream in = exchange.getRequestBody()) {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (failuresToAnswer.getAndDecrement() > 0) {
+              exchange.sendResponseHeaders(503, -1);
+              return;
+            }
+            received.add(
+                new String[] {
+                  exchange.getRequestHeaders().getFirst(Notifier.TIMESTAMP),
+                  exchange.getRequestHeaders().getFirst(Notifier.SIGNATURE),
+                  body
+                });
+            exchange.sendResponseHeaders(204, -1);
+          } finally {
+            exchange.close();
+          }
+        });
     receiver.start();
   }
 
@@ -68,21 +77,38 @@ class NotifierTest {
 
   private StatusConfig config() {
     StatusConfig d = StatusConfig.defaults();
-    return new StatusConfig("Example status", "https://status.example.com", d.quietPeriod(), 2000,
-        new StatusConfig.Delivery(3, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(5)),
-        new StatusConfig.Mail("127.0.0.1", smtp.getSmtp().getPort(), "status@example.com", null, null, false));
+    return new StatusConfig(
+        "Example status",
+        "https://status.example.com",
+        d.quietPeriod(),
+        2000,
+        new StatusConfig.Delivery(
+            3, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(5)),
+        new StatusConfig.Mail(
+            "127.0.0.1", smtp.getSmtp().getPort(), "status@example.com", null, null, false));
   }
 
   @Test
   void aWebhookIsSignedAndRetriedWithBackoffUntilTheReceiverTakesIt() {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = new StatusService(store.status(), config(), clock);
       s.ensureDefaults(StatusServiceTest.ALICE);
-      Subscriber hook = s.subscribeWebhook("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", List.of(), null,
-          StatusServiceTest.ALICE);
+      Subscriber hook =
+          s.subscribeWebhook(
+              "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+              List.of(),
+              null,
+              StatusServiceTest.ALICE);
       Notifier notifier = new Notifier(store.status(), config(), clock);
-      s.declare(new NewIncident("Calls failing", null, Impact.MAJOR, "No calls out.", Map.of("outgoing-calls",
-          ComponentStatus.PARTIAL_OUTAGE)), StatusServiceTest.ALICE);
+      s.declare(
+          new NewIncident(
+              "Calls failing",
+              null,
+              Impact.MAJOR,
+              "No calls out.",
+              Map.of("outgoing-calls", ComponentStatus.PARTIAL_OUTAGE)),
+          StatusServiceTest.ALICE);
 
       failuresToAnswer.set(2);
       assertThat(notifier.deliverDue()).isZero();
@@ -93,7 +119,8 @@ class NotifierTest {
       assertThat(notifier.deliverDue()).isZero(); // not due yet: nothing sent
       clock.advanceSeconds(30);
       assertThat(notifier.deliverDue()).isZero();
-      assertThat(store.status().deliveries(hook.id(), 10).get(0).nextAttemptAt()).isEqualTo(clock.instant().plusSeconds(60)); // doubled
+      assertThat(store.status().deliveries(hook.id(), 10).get(0).nextAttemptAt())
+          .isEqualTo(clock.instant().plusSeconds(60)); // doubled
       clock.advanceSeconds(60);
       assertThat(notifier.deliverDue()).isEqualTo(1);
       assertThat(store.status().deliveries(hook.id(), 10).get(0).deliveredAt()).isNotNull();
@@ -102,18 +129,26 @@ class NotifierTest {
       String[] r = received.get(0);
       assertThat(r[1]).isEqualTo("sha256=" + Notifier.sign(hook.secret(), r[0], r[2]));
       assertThat(r[1]).isNotEqualTo("sha256=" + Notifier.sign("whsec_wrong", r[0], r[2]));
-      assertThat(r[2]).contains("\"name\":\"Calls failing\"", "\"status\":\"investigating\"", "\"impact\":\"major\"",
-          "\"unsubscribe\":\"https://status.example.com/subscriptions/unsubscribe?token=" + hook.token());
+      assertThat(r[2])
+          .contains(
+              "\"name\":\"Calls failing\"",
+              "\"status\":\"investigating\"",
+              "\"impact\":\"major\"",
+              "\"unsubscribe\":\"https://status.example.com/subscriptions/unsubscribe?token="
+                  + hook.token());
       assertThat(notifier.deliverDue()).isZero(); // delivered once, never again
     }
   }
 
   @Test
   void aReceiverThatNeverAnswersIsGivenUpAfterTheLastAttempt() {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = new StatusService(store.status(), config(), clock);
       s.ensureDefaults(StatusServiceTest.ALICE);
-      Subscriber hook = s.subscribeWebhook("http://127.0.0.1:1/nobody-listens", List.of(), null, StatusServiceTest.ALICE);
+      Subscriber hook =
+          s.subscribeWebhook(
+              "http://127.0.0.1:1/nobody-listens", List.of(), null, StatusServiceTest.ALICE);
       Notifier notifier = new Notifier(store.status(), config(), clock);
       s.declare(new NewIncident("x", null, Impact.MINOR, "y", Map.of()), StatusServiceTest.ALICE);
       for (int i = 0; i < 5; i++) {
@@ -129,37 +164,65 @@ class NotifierTest {
 
   @Test
   void mailIsDoubleOptInAndCarriesAnUnsubscribeLink() throws Exception {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = new StatusService(store.status(), config(), clock);
       s.ensureDefaults(StatusServiceTest.ALICE);
       Notifier notifier = new Notifier(store.status(), config(), clock);
-      Subscriber sub = s.subscribeEmail("noc@example.org", List.of("sip-registration"), null, StatusServiceTest.ALICE);
+      Subscriber sub =
+          s.subscribeEmail(
+              "noc@example.org", List.of("sip-registration"), null, StatusServiceTest.ALICE);
       // asking again (a double click, or someone trying to flood the address) mails nothing more
-      assertThat(s.subscribeEmail("NOC@example.org", List.of("sip-registration"), null, StatusServiceTest.ALICE).id()).isEqualTo(sub.id());
+      assertThat(
+              s.subscribeEmail(
+                      "NOC@example.org", List.of("sip-registration"), null, StatusServiceTest.ALICE)
+                  .id())
+          .isEqualTo(sub.id());
       assertThat(notifier.deliverDue()).isEqualTo(1);
       MimeMessage confirm = smtp.getReceivedMessages()[0];
       assertThat(confirm.getSubject()).isEqualTo("Confirm your subscription to Example status");
       assertThat(confirm.getAllRecipients()[0].toString()).isEqualTo("noc@example.org");
-      assertThat(GreenMailUtil.getBody(confirm)).contains("https://status.example.com/subscriptions/confirm?token=" + sub.token());
+      assertThat(GreenMailUtil.getBody(confirm))
+          .contains("https://status.example.com/subscriptions/confirm?token=" + sub.token());
 
       // before confirming: nothing
-      s.declare(new NewIncident("First", null, Impact.MINOR, "one", Map.of("sip-registration", ComponentStatus.DEGRADED_PERFORMANCE)),
+      s.declare(
+          new NewIncident(
+              "First",
+              null,
+              Impact.MINOR,
+              "one",
+              Map.of("sip-registration", ComponentStatus.DEGRADED_PERFORMANCE)),
           StatusServiceTest.ALICE);
       notifier.deliverDue();
       assertThat(smtp.getReceivedMessages()).hasSize(1);
 
       assertThat(s.confirm(sub.token(), StatusServiceTest.ALICE)).isTrue();
-      s.declare(new NewIncident("Second", null, Impact.MINOR, "two", Map.of("sip-registration", ComponentStatus.DEGRADED_PERFORMANCE)),
+      s.declare(
+          new NewIncident(
+              "Second",
+              null,
+              Impact.MINOR,
+              "two",
+              Map.of("sip-registration", ComponentStatus.DEGRADED_PERFORMANCE)),
           StatusServiceTest.ALICE);
-      s.declare(new NewIncident("Elsewhere", null, Impact.MINOR, "three", Map.of("webphone", ComponentStatus.DEGRADED_PERFORMANCE)),
+      s.declare(
+          new NewIncident(
+              "Elsewhere",
+              null,
+              Impact.MINOR,
+              "three",
+              Map.of("webphone", ComponentStatus.DEGRADED_PERFORMANCE)),
           StatusServiceTest.ALICE);
       assertThat(notifier.deliverDue()).isEqualTo(1);
       MimeMessage incident = smtp.getReceivedMessages()[1];
       assertThat(incident.getSubject()).isEqualTo("[Example status] Second - Investigating");
-      assertThat(incident.getHeader("List-Unsubscribe")[0]).isEqualTo("<https://status.example.com/subscriptions/unsubscribe?token="
-          + sub.token() + ">");
+      assertThat(incident.getHeader("List-Unsubscribe")[0])
+          .isEqualTo(
+              "<https://status.example.com/subscriptions/unsubscribe?token=" + sub.token() + ">");
       assertThat(GreenMailUtil.getBody(incident)).contains("Investigating - two");
-      assertThat(smtp.getReceivedMessages()).hasSize(2); // "Elsewhere" concerns a component it did not subscribe to
+      assertThat(smtp.getReceivedMessages())
+          .hasSize(2); // "Elsewhere" concerns a component it did not subscribe to
     }
   }
 }

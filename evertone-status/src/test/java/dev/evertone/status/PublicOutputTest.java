@@ -23,20 +23,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
-/** What the public reads: Statuspage's JSON shapes, the feeds as valid XML, the uptime bars, and no tenant anywhere. */
+/**
+ * What the public reads: Statuspage's JSON shapes, the feeds as valid XML, the uptime bars, and no
+ * tenant anywhere.
+ */
 class PublicOutputTest {
   @TempDir Path dir;
   final TestClock clock = new TestClock();
 
   @Test
   void theJsonHasStatuspagesShapeAndNamesNoTenant() throws Exception {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
       s.ensureDefaults(StatusServiceTest.ALICE);
-      Incident i = s.declare(new NewIncident("Registrations <failing>", null, Impact.MINOR, "403s & timeouts", Map.of("sip-registration",
-          ComponentStatus.DEGRADED_PERFORMANCE)), "registration", List.of("tenant-a.example"), StatusServiceTest.ALICE);
-      s.scheduleMaintenance(new NewMaintenance("Database upgrade", "Short pauses.", clock.instant().plusSeconds(3600),
-          clock.instant().plusSeconds(7200), List.of("provisioning")), StatusServiceTest.ALICE);
+      Incident i =
+          s.declare(
+              new NewIncident(
+                  "Registrations <failing>",
+                  null,
+                  Impact.MINOR,
+                  "403s & timeouts",
+                  Map.of("sip-registration", ComponentStatus.DEGRADED_PERFORMANCE)),
+              "registration",
+              List.of("tenant-a.example"),
+              StatusServiceTest.ALICE);
+      s.scheduleMaintenance(
+          new NewMaintenance(
+              "Database upgrade",
+              "Short pauses.",
+              clock.instant().plusSeconds(3600),
+              clock.instant().plusSeconds(7200),
+              List.of("provisioning")),
+          StatusServiceTest.ALICE);
       StatusPage page = new StatusPage(s, clock);
 
       JsonNode summary = StatuspageJson.MAPPER.valueToTree(page.summary());
@@ -44,11 +63,16 @@ class PublicOutputTest {
       assertThat(summary.at("/status/indicator").asText()).isEqualTo("minor");
       assertThat(summary.at("/status/description").asText()).isEqualTo("Minor Service Outage");
       assertThat(summary.at("/incidents/0/id").asText()).isEqualTo(i.id());
-      assertThat(summary.at("/incidents/0/incident_updates/0/body").asText()).isEqualTo("403s & timeouts");
-      assertThat(summary.at("/incidents/0/components/0/status").asText()).isEqualTo("degraded_performance");
-      assertThat(summary.at("/incidents/0/shortlink").asText()).isEqualTo("http://localhost:8080/incidents/" + i.id());
-      assertThat(summary.at("/scheduled_maintenances/0/scheduled_for").asText()).isEqualTo(clock.instant().plusSeconds(3600).toString());
-      // groups as Statuspage has them: a component with group: true listing its members, each member naming it
+      assertThat(summary.at("/incidents/0/incident_updates/0/body").asText())
+          .isEqualTo("403s & timeouts");
+      assertThat(summary.at("/incidents/0/components/0/status").asText())
+          .isEqualTo("degraded_performance");
+      assertThat(summary.at("/incidents/0/shortlink").asText())
+          .isEqualTo("http://localhost:8080/incidents/" + i.id());
+      assertThat(summary.at("/scheduled_maintenances/0/scheduled_for").asText())
+          .isEqualTo(clock.instant().plusSeconds(3600).toString());
+      // groups as Statuspage has them: a component with group: true listing its members, each
+      // member naming it
       JsonNode voice = null;
       for (JsonNode c : summary.get("components")) {
         if (c.get("group").asBoolean() && c.get("name").asText().equals("Voice")) {
@@ -56,35 +80,61 @@ class PublicOutputTest {
         }
       }
       assertThat(voice).isNotNull();
-      assertThat(voice.get("components")).extracting(JsonNode::asText).containsExactly("sip-registration", "outgoing-calls", "incoming-calls");
+      assertThat(voice.get("components"))
+          .extracting(JsonNode::asText)
+          .containsExactly("sip-registration", "outgoing-calls", "incoming-calls");
       assertThat(voice.get("status").asText()).isEqualTo("degraded_performance");
       assertThat(summary.at("/components/0/group_id").asText()).isEqualTo(voice.get("id").asText());
-      assertThat(StatuspageJson.MAPPER.valueToTree(page.maintenances("upcoming")).get("scheduled_maintenances")).hasSize(1);
-      assertThat(StatuspageJson.MAPPER.valueToTree(page.maintenances("active")).get("scheduled_maintenances")).isEmpty();
+      assertThat(
+              StatuspageJson.MAPPER
+                  .valueToTree(page.maintenances("upcoming"))
+                  .get("scheduled_maintenances"))
+          .hasSize(1);
+      assertThat(
+              StatuspageJson.MAPPER
+                  .valueToTree(page.maintenances("active"))
+                  .get("scheduled_maintenances"))
+          .isEmpty();
 
-      for (String out : List.of(StatuspageJson.MAPPER.writeValueAsString(page.summary()), StatuspageJson.MAPPER.writeValueAsString(
-          page.incidents(false)), page.html(), page.incidentHtml(i.id()).orElseThrow(), page.rss(), page.atom())) {
+      for (String out :
+          List.of(
+              StatuspageJson.MAPPER.writeValueAsString(page.summary()),
+              StatuspageJson.MAPPER.writeValueAsString(page.incidents(false)),
+              page.html(),
+              page.incidentHtml(i.id()).orElseThrow(),
+              page.rss(),
+              page.atom())) {
         assertThat(out).doesNotContain("tenant-a.example");
       }
       // text is escaped, never markup
-      assertThat(page.html()).contains("Registrations &lt;failing&gt;", "403s &amp; timeouts").doesNotContain("<failing>");
+      assertThat(page.html())
+          .contains("Registrations &lt;failing&gt;", "403s &amp; timeouts")
+          .doesNotContain("<failing>");
     }
   }
 
   @Test
   void theRenderingIsKeptBrieflyButAChangeHereShowsAtOnce() throws Exception {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
       s.ensureDefaults(StatusServiceTest.ALICE);
       StatusPage page = new StatusPage(s, clock);
       assertThat(page.summary().incidents()).isEmpty();
       assertThat(page.html()).contains("All Systems Operational");
-      s.declare(new NewIncident("Declared here", null, Impact.MAJOR, "x", Map.of()), StatusServiceTest.ALICE);
-      assertThat(page.summary().incidents()).extracting(StatuspageJson.IncidentJson::name).containsExactly("Declared here");
+      s.declare(
+          new NewIncident("Declared here", null, Impact.MAJOR, "x", Map.of()),
+          StatusServiceTest.ALICE);
+      assertThat(page.summary().incidents())
+          .extracting(StatuspageJson.IncidentJson::name)
+          .containsExactly("Declared here");
       assertThat(page.html()).contains("Declared here");
-      // another node's change (written to the store by another service) shows once the rendering is older than its limit
-      new StatusService(store.status(), StatusConfig.defaults(), clock).declare(new NewIncident("Declared elsewhere", null, Impact.MINOR,
-          "y", Map.of()), StatusServiceTest.ALICE);
+      // another node's change (written to the store by another service) shows once the rendering is
+      // older than its limit
+      new StatusService(store.status(), StatusConfig.defaults(), clock)
+          .declare(
+              new NewIncident("Declared elsewhere", null, Impact.MINOR, "y", Map.of()),
+              StatusServiceTest.ALICE);
       assertThat(page.html()).doesNotContain("Declared elsewhere");
       clock.advanceSeconds(2);
       assertThat(page.html()).contains("Declared elsewhere");
@@ -93,22 +143,34 @@ class PublicOutputTest {
 
   @Test
   void theFeedsAreValidXmlWithAnItemPerIncident() throws Exception {
-    try (JdbcStore store = JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
       StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
       s.ensureDefaults(StatusServiceTest.ALICE);
-      s.declare(new NewIncident("First <one>", null, Impact.MINOR, "a & b", Map.of()), StatusServiceTest.ALICE);
+      s.declare(
+          new NewIncident("First <one>", null, Impact.MINOR, "a & b", Map.of()),
+          StatusServiceTest.ALICE);
       clock.advanceSeconds(10);
-      s.declare(new NewIncident("Second", null, Impact.MAJOR, "c", Map.of()), StatusServiceTest.ALICE);
+      s.declare(
+          new NewIncident("Second", null, Impact.MAJOR, "c", Map.of()), StatusServiceTest.ALICE);
       StatusPage page = new StatusPage(s, clock);
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
       f.setNamespaceAware(true);
-      Document rss = f.newDocumentBuilder().parse(new ByteArrayInputStream(page.rss().getBytes(StandardCharsets.UTF_8)));
+      Document rss =
+          f.newDocumentBuilder()
+              .parse(new ByteArrayInputStream(page.rss().getBytes(StandardCharsets.UTF_8)));
       assertThat(rss.getElementsByTagName("item").getLength()).isEqualTo(2);
-      assertThat(rss.getElementsByTagName("title").item(1).getTextContent()).isEqualTo("Second"); // newest first, after the channel's
-      assertThat(rss.getElementsByTagName("description").item(2).getTextContent()).contains("<strong>Investigating</strong> - a &amp; b");
-      Document atom = f.newDocumentBuilder().parse(new ByteArrayInputStream(page.atom().getBytes(StandardCharsets.UTF_8)));
-      assertThat(atom.getDocumentElement().getNamespaceURI()).isEqualTo("http://www.w3.org/2005/Atom");
-      assertThat(atom.getElementsByTagNameNS("http://www.w3.org/2005/Atom", "entry").getLength()).isEqualTo(2);
+      assertThat(rss.getElementsByTagName("title").item(1).getTextContent())
+          .isEqualTo("Second"); // newest first, after the channel's
+      assertThat(rss.getElementsByTagName("description").item(2).getTextContent())
+          .contains("<strong>Investigating</strong> - a &amp; b");
+      Document atom =
+          f.newDocumentBuilder()
+              .parse(new ByteArrayInputStream(page.atom().getBytes(StandardCharsets.UTF_8)));
+      assertThat(atom.getDocumentElement().getNamespaceURI())
+          .isEqualTo("http://www.w3.org/2005/Atom");
+      assertThat(atom.getElementsByTagNameNS("http://www.w3.org/2005/Atom", "entry").getLength())
+          .isEqualTo(2);
     }
   }
 
@@ -116,18 +178,25 @@ class PublicOutputTest {
   void uptimeCountsMajorOutagesFullyAndPartialOnesAtThirtyPercent() {
     Instant midnight = Instant.parse("2026-11-29T00:00:00Z");
     Instant now = Instant.parse("2026-11-30T12:00:00Z");
-    List<ComponentEvent> events = List.of(
-        new ComponentEvent("c", ComponentStatus.OPERATIONAL, Instant.parse("2026-11-28T08:00:00Z")),
-        new ComponentEvent("c", ComponentStatus.MAJOR_OUTAGE, midnight.plus(Duration.ofHours(6))),
-        new ComponentEvent("c", ComponentStatus.PARTIAL_OUTAGE, midnight.plus(Duration.ofHours(12))),
-        new ComponentEvent("c", ComponentStatus.OPERATIONAL, midnight.plus(Duration.ofHours(22))));
+    List<ComponentEvent> events =
+        List.of(
+            new ComponentEvent(
+                "c", ComponentStatus.OPERATIONAL, Instant.parse("2026-11-28T08:00:00Z")),
+            new ComponentEvent(
+                "c", ComponentStatus.MAJOR_OUTAGE, midnight.plus(Duration.ofHours(6))),
+            new ComponentEvent(
+                "c", ComponentStatus.PARTIAL_OUTAGE, midnight.plus(Duration.ofHours(12))),
+            new ComponentEvent(
+                "c", ComponentStatus.OPERATIONAL, midnight.plus(Duration.ofHours(22))));
     Uptime.Bar bar = Uptime.of(events, now, 5);
-    assertThat(bar.days()).extracting(d -> d.date().toString()).containsExactly("2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29",
-        "2026-11-30");
+    assertThat(bar.days())
+        .extracting(d -> d.date().toString())
+        .containsExactly("2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30");
     assertThat(bar.days().get(0).uptime()).isNull(); // before the component existed
     assertThat(bar.days().get(2).uptime()).isEqualTo(1.0);
     // 6 h down, 10 h at 30 %: 9 h of 24 down
-    assertThat(bar.days().get(3).uptime()).isCloseTo(1 - 9.0 / 24, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(bar.days().get(3).uptime())
+        .isCloseTo(1 - 9.0 / 24, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(bar.days().get(3).worst()).isEqualTo(ComponentStatus.MAJOR_OUTAGE);
     assertThat(bar.days().get(4).uptime()).isEqualTo(1.0);
     // over the 16 h of the 28th, 24 h of the 29th and 12 h of today: 9 h down of 52
@@ -138,7 +207,8 @@ class PublicOutputTest {
   void aRatioMonitorComparesFailuresWithinItsWindowOnly() {
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
-    RatioMonitor m = new RatioMonitor("TLS handshakes", ok::get, failed::get, Duration.ofSeconds(60), 0.5, 10);
+    RatioMonitor m =
+        new RatioMonitor("TLS handshakes", ok::get, failed::get, Duration.ofSeconds(60), 0.5, 10);
     assertThat(m.read(clock.instant()).failing()).isFalse();
     failed.addAndGet(9);
     clock.advanceSeconds(10);

@@ -1,8 +1,8 @@
 package dev.evertone.store;
 
 /**
- * Who made a change and from where, as recorded in the audit log and the credential history: an admin
- * token's name and the client's address, or the operating-system user of a local command.
+ * Who made a change and from where, as recorded in the audit log and the credential history: an
+ * admin token's name and the client's address, or the operating-system user of a local command.
  *
  * @param name who, e.g. {@code token:provisioning-bot} or {@code cli:alice}
  * @param source from where, e.g. {@code 192.0.2.7} or {@code local}

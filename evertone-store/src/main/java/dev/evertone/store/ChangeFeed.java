@@ -15,9 +15,10 @@ public interface ChangeFeed {
   int prune(long cutoffMillis);
 
   /**
-   * Waits until a change may have been made, at most {@code timeoutMillis}: returns at once after a write
-   * through this store, and after a write by any process on PostgreSQL (LISTEN/NOTIFY). A SQLite file
-   * written by another process is noticed only when the wait times out, so callers poll.
+   * Waits until a change may have been made, at most {@code timeoutMillis}: returns at once after a
+   * write through this store, and after a write by any process on PostgreSQL (LISTEN/NOTIFY). A
+   * SQLite file written by another process is noticed only when the wait times out, so callers
+   * poll.
    */
   void awaitChange(long timeoutMillis) throws InterruptedException;
 }

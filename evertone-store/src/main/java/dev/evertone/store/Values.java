@@ -15,7 +15,10 @@ public final class Values {
   public static final int MAX_DESCRIPTION = 255;
   public static final int MAX_LINES = 64;
 
-  /** A domain: a host name (letters, digits, hyphens, dots; labels of 1-63) or an IPv4 address; lower-cased. */
+  /**
+   * A domain: a host name (letters, digits, hyphens, dots; labels of 1-63) or an IPv4 address;
+   * lower-cased.
+   */
   public static String domain(String value) {
     String d = value.trim().toLowerCase(Locale.ROOT);
     if (d.isEmpty()) {
@@ -30,29 +33,36 @@ public final class Values {
       if (c == '.') {
         int length = i - labelStart;
         if (length == 0 || length > 63) {
-          throw new ValidationException("domain", "'" + value + "' is not a host name (empty or over-long label)");
+          throw new ValidationException(
+              "domain", "'" + value + "' is not a host name (empty or over-long label)");
         }
         if (d.charAt(labelStart) == '-' || d.charAt(i - 1) == '-') {
-          throw new ValidationException("domain", "'" + value + "' has a label starting or ending with '-'");
+          throw new ValidationException(
+              "domain", "'" + value + "' has a label starting or ending with '-'");
         }
         labelStart = i + 1;
       } else if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') {
-        throw new ValidationException("domain", "'" + value + "' contains '" + printable(c) + "'; use letters, digits, '-' and '.'");
+        throw new ValidationException(
+            "domain",
+            "'" + value + "' contains '" + printable(c) + "'; use letters, digits, '-' and '.'");
       }
     }
     return d;
   }
 
   /**
-   * A SIP user name (a line's auth user): 1-64 of letters, digits and {@code - . _ ~ ! * ' ( ) + = $ , &},
-   * the characters a SIP URI user part holds without escaping (RFC 3261 25.1) minus those with a meaning
-   * in URIs.
+   * A SIP user name (a line's auth user): 1-64 of letters, digits and {@code - . _ ~ ! * ' ( ) + =
+   * $ , &}, the characters a SIP URI user part holds without escaping (RFC 3261 25.1) minus those
+   * with a meaning in URIs.
    */
   public static String authUser(String value) {
     return userPart("auth_user", value);
   }
 
-  /** A user's extension, e.g. 1001: the same characters as a SIP user name, since it is dialled and addressed. */
+  /**
+   * A user's extension, e.g. 1001: the same characters as a SIP user name, since it is dialled and
+   * addressed.
+   */
   public static String extension(String value) {
     return userPart("extension", value);
   }
@@ -66,17 +76,24 @@ public final class Values {
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~!*'()+=$,&".indexOf(c) >= 0;
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "-._~!*'()+=$,&".indexOf(c) >= 0;
       if (!ok) {
-        throw new ValidationException(field, "contains '" + printable(c) + "'; use letters, digits and - . _ ~ ! * ' ( ) + = $ , &");
+        throw new ValidationException(
+            field,
+            "contains '" + printable(c) + "'; use letters, digits and - . _ ~ ! * ' ( ) + = $ , &");
       }
     }
     return value;
   }
 
   /**
-   * A secret: 1-128 characters of any kind but NUL. Quotes, backslashes, semicolons, line breaks and any
-   * Unicode are fine: secrets only ever travel as bound parameters and are stored encrypted.
+   * A secret: 1-128 characters of any kind but NUL. Quotes, backslashes, semicolons, line breaks
+   * and any Unicode are fine: secrets only ever travel as bound parameters and are stored
+   * encrypted.
    */
   public static String secret(String value) {
     if (value.isEmpty()) {
@@ -92,7 +109,9 @@ public final class Values {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < value.length()
+            && Character.isLowSurrogate(value.charAt(i + 1))) {
           i++;
         } else {
           throw new ValidationException("secret", "is not valid Unicode (a lone surrogate)");
@@ -107,7 +126,10 @@ public final class Values {
     return text("display_name", value, MAX_DISPLAY_NAME);
   }
 
-  /** A device model, e.g. "Yealink T54W": up to 64 characters, no control characters; blank means none. */
+  /**
+   * A device model, e.g. "Yealink T54W": up to 64 characters, no control characters; blank means
+   * none.
+   */
   public static @Nullable String model(@Nullable String value) {
     return text("model", value, MAX_MODEL);
   }
@@ -134,8 +156,8 @@ public final class Values {
   }
 
   /**
-   * A MAC address: 12 hex digits, bare or grouped by {@code :} or {@code -} in pairs or by {@code .} in
-   * fours; returned as 12 lower-case digits. Blank means none.
+   * A MAC address: 12 hex digits, bare or grouped by {@code :} or {@code -} in pairs or by {@code
+   * .} in fours; returned as 12 lower-case digits. Blank means none.
    */
   public static @Nullable String mac(@Nullable String value) {
     if (value == null || value.isBlank()) {
@@ -144,7 +166,9 @@ public final class Values {
     String v = value.strip();
     String digits = macDigits(v);
     if (digits == null) {
-      throw new ValidationException("mac", "'" + value + "' is not a MAC address; write 12 hex digits, e.g. 00:15:65:aa:bb:cc");
+      throw new ValidationException(
+          "mac",
+          "'" + value + "' is not a MAC address; write 12 hex digits, e.g. 00:15:65:aa:bb:cc");
     }
     if (digits.equals("000000000000") || digits.equals("ffffffffffff")) {
       throw new ValidationException("mac", "'" + value + "' is not the address of a device");
@@ -152,7 +176,10 @@ public final class Values {
     return digits;
   }
 
-  /** The 12 lower-case digits of a MAC in one of the accepted forms, or null (a bulk import checks many: no regex). */
+  /**
+   * The 12 lower-case digits of a MAC in one of the accepted forms, or null (a bulk import checks
+   * many: no regex).
+   */
   private static @Nullable String macDigits(String v) {
     int groups;
     char separator;
@@ -206,7 +233,8 @@ public final class Values {
   /** A line number on a device: 1 to 64. */
   public static int lineNo(int value) {
     if (value < 1 || value > MAX_LINES) {
-      throw new ValidationException("line", "must be between 1 and " + MAX_LINES + ", got " + value);
+      throw new ValidationException(
+          "line", "must be between 1 and " + MAX_LINES + ", got " + value);
     }
     return value;
   }

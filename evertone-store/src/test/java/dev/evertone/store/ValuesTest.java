@@ -10,17 +10,37 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The rules of stored values, as imports and the API apply them. */
 class ValuesTest {
   @ParameterizedTest
-  @ValueSource(strings = {"001565AABBCC", "00:15:65:aa:bb:cc", "00-15-65-AA-BB-CC", "0015.65aa.bbcc", " 00:15:65:aa:bb:cc "})
+  @ValueSource(
+      strings = {
+        "001565AABBCC",
+        "00:15:65:aa:bb:cc",
+        "00-15-65-AA-BB-CC",
+        "0015.65aa.bbcc",
+        " 00:15:65:aa:bb:cc "
+      })
   void macsAreAcceptedInTheFormsPeopleWriteThem(String mac) {
     assertThat(Values.mac(mac)).isEqualTo("001565aabbcc");
     assertThat(Values.formatMac(Values.mac(mac))).isEqualTo("00:15:65:aa:bb:cc");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"zz", "00:15:65:aa:bb", "00:15:65:aa:bb:cc:dd", "00:15-65:aa:bb:cc", "0015.65aa-bbcc", "00:15:65:aa:bb:cg",
-      "000000000000", "ff:ff:ff:ff:ff:ff", "\u0660\u0660:15:65:aa:bb:cc", "00155:aabbcc"})
+  @ValueSource(
+      strings = {
+        "zz",
+        "00:15:65:aa:bb",
+        "00:15:65:aa:bb:cc:dd",
+        "00:15-65:aa:bb:cc",
+        "0015.65aa-bbcc",
+        "00:15:65:aa:bb:cg",
+        "000000000000",
+        "ff:ff:ff:ff:ff:ff",
+        "\u0660\u0660:15:65:aa:bb:cc",
+        "00155:aabbcc"
+      })
   void anythingElseIsNot(String mac) {
-    assertThatThrownBy(() -> Values.mac(mac)).isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("mac"));
+    assertThatThrownBy(() -> Values.mac(mac))
+        .isInstanceOfSatisfying(
+            ValidationException.class, e -> assertThat(e.field()).isEqualTo("mac"));
   }
 
   @Test
@@ -30,8 +50,10 @@ class ValuesTest {
     assertThat(Values.secret(" ")).isEqualTo(" ");
     assertThatThrownBy(() -> Values.secret("a\ud800b")).hasMessageContaining("lone surrogate");
     assertThatThrownBy(() -> Values.secret("a\udc00")).hasMessageContaining("lone surrogate");
-    assertThatThrownBy(() -> Values.secret("x".repeat(129))).hasMessageContaining("longer than 128");
-    assertThat(Values.secret("\ud83d\udd11".repeat(128))).hasSize(256); // 128 characters, 256 UTF-16 units
+    assertThatThrownBy(() -> Values.secret("x".repeat(129)))
+        .hasMessageContaining("longer than 128");
+    assertThat(Values.secret("\ud83d\udd11".repeat(128)))
+        .hasSize(256); // 128 characters, 256 UTF-16 units
   }
 
   @Test

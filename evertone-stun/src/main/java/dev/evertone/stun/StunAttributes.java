@@ -1,6 +1,8 @@
 package dev.evertone.stun;
 
-/** STUN methods and attribute types (RFC 8489 18.3, RFC 8656 18), and which evertone understands. */
+/**
+ * STUN methods and attribute types (RFC 8489 18.3, RFC 8656 18), and which evertone understands.
+ */
 public final class StunAttributes {
   private StunAttributes() {}
 
@@ -25,11 +27,26 @@ public final class StunAttributes {
   public static final int ICE_CONTROLLED = 0x8029;
   public static final int ICE_CONTROLLING = 0x802A;
 
-  /** Whether a comprehension-required attribute is one evertone processes (or may safely ignore, ICE's). */
+  /**
+   * Whether a comprehension-required attribute is one evertone processes (or may safely ignore,
+   * ICE's).
+   */
   static boolean known(int type) {
     return switch (type) {
-      case MAPPED_ADDRESS, USERNAME, MESSAGE_INTEGRITY, ERROR_CODE, UNKNOWN_ATTRIBUTES, REALM, NONCE, MESSAGE_INTEGRITY_SHA256,
-          PASSWORD_ALGORITHM, USERHASH, XOR_MAPPED_ADDRESS, PRIORITY, USE_CANDIDATE -> true;
+      case MAPPED_ADDRESS,
+          USERNAME,
+          MESSAGE_INTEGRITY,
+          ERROR_CODE,
+          UNKNOWN_ATTRIBUTES,
+          REALM,
+          NONCE,
+          MESSAGE_INTEGRITY_SHA256,
+          PASSWORD_ALGORITHM,
+          USERHASH,
+          XOR_MAPPED_ADDRESS,
+          PRIORITY,
+          USE_CANDIDATE ->
+          true;
       default -> false;
     };
   }

@@ -32,17 +32,27 @@ public final class StunEncoder {
     this.transactionId = transactionId.clone();
   }
 
-  /** A message to an RFC 3489 client: its 128-bit transaction ID fills the magic cookie's place too (RFC 8489 12.2). */
+  /**
+   * A message to an RFC 3489 client: its 128-bit transaction ID fills the magic cookie's place too
+   * (RFC 8489 12.2).
+   */
   static StunEncoder classic(int method, StunMessage.Kind kind, byte[] transactionId128) {
     if (transactionId128.length != 16) {
       throw new IllegalArgumentException("an RFC 3489 transaction ID has 128 bits");
     }
-    return new StunEncoder(method, kind, ByteBuffer.wrap(transactionId128).getInt(), java.util.Arrays.copyOfRange(transactionId128, 4, 16));
+    return new StunEncoder(
+        method,
+        kind,
+        ByteBuffer.wrap(transactionId128).getInt(),
+        java.util.Arrays.copyOfRange(transactionId128, 4, 16));
   }
 
   /** The response to {@code request}: same method and transaction ID. */
   public static StunEncoder responseTo(StunMessage request, boolean success) {
-    return new StunEncoder(request.method(), success ? StunMessage.Kind.SUCCESS : StunMessage.Kind.ERROR, request.transactionId());
+    return new StunEncoder(
+        request.method(),
+        success ? StunMessage.Kind.SUCCESS : StunMessage.Kind.ERROR,
+        request.transactionId());
   }
 
   public StunEncoder add(int type, byte[] value) {
@@ -64,12 +74,17 @@ public final class StunEncoder {
     return add(type, value.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** XOR-MAPPED-ADDRESS and its relatives (RFC 8489 14.2): family, port and address XORed with cookie and ID. */
+  /**
+   * XOR-MAPPED-ADDRESS and its relatives (RFC 8489 14.2): family, port and address XORed with
+   * cookie and ID.
+   */
   public StunEncoder xorAddress(int type, InetSocketAddress address) {
     byte[] ip = address.getAddress().getAddress();
     byte[] key = StunMessage.xorKey(transactionId);
     ByteBuffer v = ByteBuffer.allocate(4 + ip.length);
-    v.put((byte) 0).put((byte) (ip.length == 4 ? 1 : 2)).putShort((short) (address.getPort() ^ (StunMessage.MAGIC_COOKIE >>> 16)));
+    v.put((byte) 0)
+        .put((byte) (ip.length == 4 ? 1 : 2))
+        .putShort((short) (address.getPort() ^ (StunMessage.MAGIC_COOKIE >>> 16)));
     for (int i = 0; i < ip.length; i++) {
       v.put((byte) (ip[i] ^ key[i]));
     }
@@ -91,7 +106,10 @@ public final class StunEncoder {
     return add(StunAttributes.UNKNOWN_ATTRIBUTES, v.array());
   }
 
-  /** The message; with {@code key} it carries MESSAGE-INTEGRITY, with {@code fingerprint} a FINGERPRINT last. */
+  /**
+   * The message; with {@code key} it carries MESSAGE-INTEGRITY, with {@code fingerprint} a
+   * FINGERPRINT last.
+   */
   public byte[] encode(byte @Nullable [] key, boolean fingerprint) {
     byte[] m = withHeader(body.toByteArray(), 0);
     if (key != null) {
@@ -107,11 +125,17 @@ public final class StunEncoder {
     return m;
   }
 
-  /** Header and attributes; the length field counts {@code extra} more bytes (an attribute about to follow). */
+  /**
+   * Header and attributes; the length field counts {@code extra} more bytes (an attribute about to
+   * follow).
+   */
   private byte[] withHeader(byte[] attributes, int extra) {
     ByteBuffer b = ByteBuffer.allocate(StunMessage.HEADER + attributes.length);
-    b.putShort((short) StunMessage.type(method, kind)).putShort((short) (attributes.length + extra)).putInt(cookie)
-        .put(transactionId).put(attributes);
+    b.putShort((short) StunMessage.type(method, kind))
+        .putShort((short) (attributes.length + extra))
+        .putInt(cookie)
+        .put(transactionId)
+        .put(attributes);
     return b.array();
   }
 }

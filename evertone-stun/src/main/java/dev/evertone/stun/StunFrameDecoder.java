@@ -7,10 +7,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Cuts a TCP or TLS byte stream into STUN messages (RFC 8489 6.2.2: two zero bits and the magic cookie, 20 bytes of
- * header plus the length field) and ChannelData messages (RFC 8656 12.5: 4 bytes of header plus the length, padded
- * to a multiple of four). Anything else means the framing is lost: the connection is closed. ChannelData only comes
- * after an allocation made on the connection ("GET /" looks like it, for one).
+ * Cuts a TCP or TLS byte stream into STUN messages (RFC 8489 6.2.2: two zero bits and the magic
+ * cookie, 20 bytes of header plus the length field) and ChannelData messages (RFC 8656 12.5: 4
+ * bytes of header plus the length, padded to a multiple of four). Anything else means the framing
+ * is lost: the connection is closed. ChannelData only comes after an allocation made on the
+ * connection ("GET /" looks like it, for one).
  */
 final class StunFrameDecoder extends ByteToMessageDecoder {
   private final @Nullable TurnService turn;
@@ -31,7 +32,8 @@ final class StunFrameDecoder extends ByteToMessageDecoder {
           return;
         }
         if (in.getInt(at + 4) != StunMessage.MAGIC_COOKIE) {
-          in.skipBytes(in.readableBytes()); // not STUN (RFC 7983): the connection is not one to keep
+          in.skipBytes(
+              in.readableBytes()); // not STUN (RFC 7983): the connection is not one to keep
           ctx.close();
           return;
         }

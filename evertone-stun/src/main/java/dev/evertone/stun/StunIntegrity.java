@@ -18,19 +18,24 @@ public final class StunIntegrity {
   /** The long-term credential key (RFC 8489 9.2.2, MD5): MD5(username ":" realm ":" password). */
   public static byte[] longTermKey(String username, String realm, String password) {
     try {
-      return MessageDigest.getInstance("MD5").digest((username + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("MD5")
+          .digest((username + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every JDK has MD5", e);
     }
   }
 
   /**
-   * The password of a TURN REST user name ({@code expiry:user}): base64(HMAC-SHA1(secret, user name)), as coturn's
-   * use-auth-secret; the relay checks it, {@code /ice-servers} and the probes hand it out.
+   * The password of a TURN REST user name ({@code expiry:user}): base64(HMAC-SHA1(secret, user
+   * name)), as coturn's use-auth-secret; the relay checks it, {@code /ice-servers} and the probes
+   * hand it out.
    */
   public static String restPassword(String secret, String username) {
-    return java.util.Base64.getEncoder().encodeToString(hmacSha1(secret.getBytes(StandardCharsets.UTF_8),
-        username.getBytes(StandardCharsets.UTF_8)));
+    return java.util.Base64.getEncoder()
+        .encodeToString(
+            hmacSha1(
+                secret.getBytes(StandardCharsets.UTF_8),
+                username.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The short-term credential key (RFC 8489 9.1.1): the password itself. */
@@ -63,8 +68,9 @@ public final class StunIntegrity {
   }
 
   /**
-   * Whether the message's MESSAGE-INTEGRITY (or, if it has one, MESSAGE-INTEGRITY-SHA256) is right for {@code key}:
-   * the HMAC over the message up to the attribute, with the length field counting up to its end.
+   * Whether the message's MESSAGE-INTEGRITY (or, if it has one, MESSAGE-INTEGRITY-SHA256) is right
+   * for {@code key}: the HMAC over the message up to the attribute, with the length field counting
+   * up to its end.
    */
   public static boolean verify(StunMessage m, byte[] key) {
     StunMessage.Attribute sha256 = m.attribute(StunAttributes.MESSAGE_INTEGRITY_SHA256);
@@ -91,7 +97,10 @@ public final class StunIntegrity {
     return ByteBuffer.wrap(a.value()).getInt() == fingerprint(covered);
   }
 
-  /** The bytes before {@code offset}, with the header's length field set as if the message ended at {@code end}. */
+  /**
+   * The bytes before {@code offset}, with the header's length field set as if the message ended at
+   * {@code end}.
+   */
   private static byte[] covered(byte[] raw, int offset, int end) {
     byte[] c = Arrays.copyOf(raw, offset);
     int length = end - StunMessage.HEADER;

@@ -11,19 +11,27 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A STUN message (RFC 8489 5): a 20-byte header - two zero bits, the type (method and class), the length of
- * the attributes, the magic cookie, a 96-bit transaction ID - and attributes in TLV form, each padded to 4
- * bytes. Immutable; parsed from the octets it arrived as, which it keeps, so that MESSAGE-INTEGRITY and
- * FINGERPRINT can be checked over exactly what was sent.
+ * A STUN message (RFC 8489 5): a 20-byte header - two zero bits, the type (method and class), the
+ * length of the attributes, the magic cookie, a 96-bit transaction ID - and attributes in TLV form,
+ * each padded to 4 bytes. Immutable; parsed from the octets it arrived as, which it keeps, so that
+ * MESSAGE-INTEGRITY and FINGERPRINT can be checked over exactly what was sent.
  */
 public final class StunMessage {
   public static final int MAGIC_COOKIE = 0x2112A442;
   public static final int HEADER = 20;
 
   /** RFC 8489 5: the class in bits C1 and C0 of the type. */
-  public enum Kind { REQUEST, INDICATION, SUCCESS, ERROR }
+  public enum Kind {
+    REQUEST,
+    INDICATION,
+    SUCCESS,
+    ERROR
+  }
 
-  /** One attribute as it appears: its type and value (without padding), and where it starts in the message. */
+  /**
+   * One attribute as it appears: its type and value (without padding), and where it starts in the
+   * message.
+   */
   public record Attribute(int type, byte[] value, int offset) {}
 
   private final byte[] raw;
@@ -32,7 +40,8 @@ public final class StunMessage {
   private final byte[] transactionId;
   private final List<Attribute> attributes;
 
-  private StunMessage(byte[] raw, int method, Kind kind, byte[] transactionId, List<Attribute> attributes) {
+  private StunMessage(
+      byte[] raw, int method, Kind kind, byte[] transactionId, List<Attribute> attributes) {
     this.raw = raw;
     this.method = method;
     this.kind = kind;
@@ -41,9 +50,9 @@ public final class StunMessage {
   }
 
   /**
-   * Parses and validates a whole message (RFC 8489 6.3): the two leading zero bits, the magic cookie, a length
-   * that is a multiple of 4 and matches the octets, attributes that fit. Anything else is a {@link StunException}
-   * and the message is silently discarded by the server.
+   * Parses and validates a whole message (RFC 8489 6.3): the two leading zero bits, the magic
+   * cookie, a length that is a multiple of 4 and matches the octets, attributes that fit. Anything
+   * else is a {@link StunException} and the message is silently discarded by the server.
    */
   public static StunMessage parse(byte[] bytes, int length) throws StunException {
     if (length < HEADER) {
@@ -59,7 +68,12 @@ public final class StunMessage {
       throw new StunException("no magic cookie (an RFC 3489 message?)");
     }
     if (bodyLength % 4 != 0 || HEADER + bodyLength != length) {
-      throw new StunException("message length " + bodyLength + " does not match the " + (length - HEADER) + " bytes after the header");
+      throw new StunException(
+          "message length "
+              + bodyLength
+              + " does not match the "
+              + (length - HEADER)
+              + " bytes after the header");
     }
     byte[] tid = new byte[12];
     b.get(tid);
@@ -73,7 +87,8 @@ public final class StunMessage {
       int attrLength = b.getShort() & 0xffff;
       int padded = (attrLength + 3) & ~3;
       if (padded > b.remaining()) {
-        throw new StunException("attribute 0x" + Integer.toHexString(attrType) + " is longer than the message");
+        throw new StunException(
+            "attribute 0x" + Integer.toHexString(attrType) + " is longer than the message");
       }
       byte[] value = new byte[attrLength];
       b.get(value);
@@ -89,7 +104,11 @@ public final class StunMessage {
   /** The message type field for a method and class (RFC 8489 5, figure 3). */
   static int type(int method, Kind kind) {
     int c = kind.ordinal();
-    return (method & 0x000F) | ((method & 0x0070) << 1) | ((method & 0x0F80) << 2) | ((c & 1) << 4) | ((c & 2) << 7);
+    return (method & 0x000F)
+        | ((method & 0x0070) << 1)
+        | ((method & 0x0F80) << 2)
+        | ((c & 1) << 4)
+        | ((c & 2) << 7);
   }
 
   public int method() {
@@ -129,7 +148,10 @@ public final class StunMessage {
     return a == null ? null : new String(a.value(), StandardCharsets.UTF_8);
   }
 
-  /** Comprehension-required attributes (0x0000-0x7FFF) this implementation does not know (RFC 8489 6.3.1). */
+  /**
+   * Comprehension-required attributes (0x0000-0x7FFF) this implementation does not know (RFC 8489
+   * 6.3.1).
+   */
   public List<Integer> unknownRequired() {
     List<Integer> out = new ArrayList<>();
     for (Attribute a : attributes) {
@@ -140,17 +162,25 @@ public final class StunMessage {
     return out;
   }
 
-  /** The address of an XOR-MAPPED-ADDRESS (or XOR-PEER/RELAYED-ADDRESS) attribute (RFC 8489 14.2). */
+  /**
+   * The address of an XOR-MAPPED-ADDRESS (or XOR-PEER/RELAYED-ADDRESS) attribute (RFC 8489 14.2).
+   */
   public @Nullable InetSocketAddress xorAddress(int type) throws StunException {
     Attribute a = attribute(type);
     return a == null ? null : xorAddress(a);
   }
 
-  /** The address of one XOR-encoded address attribute of this message (a request may carry several peers). */
+  /**
+   * The address of one XOR-encoded address attribute of this message (a request may carry several
+   * peers).
+   */
   public InetSocketAddress xorAddress(Attribute a) throws StunException {
     int type = a.type();
     byte[] v = a.value();
-    if (v.length < 8 || (v[1] != 1 && v[1] != 2) || (v[1] == 1 && v.length != 8) || (v[1] == 2 && v.length != 20)) {
+    if (v.length < 8
+        || (v[1] != 1 && v[1] != 2)
+        || (v[1] == 1 && v.length != 8)
+        || (v[1] == 2 && v.length != 20)) {
       throw new StunException("a malformed address attribute 0x" + Integer.toHexString(type));
     }
     int port = ((v[2] & 0xff) << 8 | (v[3] & 0xff)) ^ (MAGIC_COOKIE >>> 16);
@@ -166,13 +196,21 @@ public final class StunMessage {
     }
   }
 
-  /** The magic cookie followed by the transaction ID: what an address is XORed with (RFC 8489 14.2). */
+  /**
+   * The magic cookie followed by the transaction ID: what an address is XORed with (RFC 8489 14.2).
+   */
   static byte[] xorKey(byte[] transactionId) {
     return ByteBuffer.allocate(16).putInt(MAGIC_COOKIE).put(transactionId).array();
   }
 
   @Override
   public String toString() {
-    return "STUN " + StunAttributes.methodName(method) + " " + kind + " " + attributes.size() + " attributes";
+    return "STUN "
+        + StunAttributes.methodName(method)
+        + " "
+        + kind
+        + " "
+        + attributes.size()
+        + " attributes";
   }
 }

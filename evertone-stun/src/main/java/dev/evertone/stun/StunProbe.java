@@ -22,12 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks every STUN server browsers and phones are told to use (evertone's own and any configured) at an
- * interval: a Binding request from evertone's own socket, whose answer must name the address that socket really
- * has - the address the kernel sends from for a server on a local network, or for a server across the internet
- * the configured public address ({@code stun.probe.expected-address}), or, without one, the address the other
- * servers agree on. A server that answers anything else, or not at all, is an error in the log with the server and
- * the answer, and a 0 in {@code evertone_stun_probe_ok}: a server returning stale mappings silenced a call
+ * Checks every STUN server browsers and phones are told to use (evertone's own and any configured)
+ * at an interval: a Binding request from evertone's own socket, whose answer must name the address
+ * that socket really has - the address the kernel sends from for a server on a local network, or
+ * for a server across the internet the configured public address ({@code
+ * stun.probe.expected-address}), or, without one, the address the other servers agree on. A server
+ * that answers anything else, or not at all, is an error in the log with the server and the answer,
+ * and a 0 in {@code evertone_stun_probe_ok}: a server returning stale mappings silenced a call
  * center's browser phones for a day, and nothing showed it (seed 004).
  */
 public final class StunProbe implements AutoCloseable {
@@ -35,18 +36,28 @@ public final class StunProbe implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
-   * A server to probe: its name in logs and metrics ({@code host:port}), its address, and for a TURN server the
-   * credentials the probe allocates with (null: STUN only).
+   * A server to probe: its name in logs and metrics ({@code host:port}), its address, and for a
+   * TURN server the credentials the probe allocates with (null: STUN only).
    */
-  public record Target(String name, InetSocketAddress address, @Nullable String turnUser, @Nullable String turnPassword) {
+  public record Target(
+      String name,
+      InetSocketAddress address,
+      @Nullable String turnUser,
+      @Nullable String turnPassword) {
     public Target(String name, InetSocketAddress address) {
       this(name, address, null, null);
     }
   }
 
   /** The last probe of one server. */
-  public record Result(String server, boolean ok, @Nullable String mapped, @Nullable String expected, long latencyMicros,
-      @Nullable String problem, Instant at) {}
+  public record Result(
+      String server,
+      boolean ok,
+      @Nullable String mapped,
+      @Nullable String expected,
+      long latencyMicros,
+      @Nullable String problem,
+      Instant at) {}
 
   private final List<Target> targets;
   private final @Nullable InetAddress publicAddress;
@@ -59,10 +70,17 @@ public final class StunProbe implements AutoCloseable {
 
   /**
    * @param bind the local address the probe socket binds (evertone's own address; port 0)
-   * @param publicAddress the address clients on the internet should see for evertone (behind 1:1 NAT), or null
+   * @param publicAddress the address clients on the internet should see for evertone (behind 1:1
+   *     NAT), or null
    */
-  public StunProbe(List<Target> targets, InetSocketAddress bind, @Nullable InetAddress publicAddress, int timeoutMillis, Clock clock,
-      MeterRegistry meters) throws IOException {
+  public StunProbe(
+      List<Target> targets,
+      InetSocketAddress bind,
+      @Nullable InetAddress publicAddress,
+      int timeoutMillis,
+      Clock clock,
+      MeterRegistry meters)
+      throws IOException {
     this.targets = List.copyOf(targets);
     this.publicAddress = publicAddress;
     this.timeoutMillis = timeoutMillis;
@@ -70,10 +88,21 @@ public final class StunProbe implements AutoCloseable {
     this.meters = meters;
     this.socket = new DatagramSocket(bind);
     for (Target t : this.targets) {
-      Gauge.builder("evertone.stun.probe.ok", results, r -> r.containsKey(t.name()) && r.get(t.name()).ok() ? 1 : 0).tag("server", t.name())
-          .description("1 when the STUN server's last answer named the address evertone really has").register(meters);
-      Gauge.builder("evertone.stun.probe.latency", results, r -> r.containsKey(t.name()) ? r.get(t.name()).latencyMicros() / 1e6 : Double.NaN)
-          .tag("server", t.name()).baseUnit("seconds").description("Round trip of the last probe").register(meters);
+      Gauge.builder(
+              "evertone.stun.probe.ok",
+              results,
+              r -> r.containsKey(t.name()) && r.get(t.name()).ok() ? 1 : 0)
+          .tag("server", t.name())
+          .description("1 when the STUN server's last answer named the address evertone really has")
+          .register(meters);
+      Gauge.builder(
+              "evertone.stun.probe.latency",
+              results,
+              r -> r.containsKey(t.name()) ? r.get(t.name()).latencyMicros() / 1e6 : Double.NaN)
+          .tag("server", t.name())
+          .baseUnit("seconds")
+          .description("Round trip of the last probe")
+          .register(meters);
     }
   }
 
@@ -86,9 +115,20 @@ public final class StunProbe implements AutoCloseable {
     for (Result r : round) {
       results.put(r.server(), r);
       if (!r.ok()) {
-        failures.computeIfAbsent(r.server(), s -> Counter.builder("evertone.stun.probe.failures").tag("server", s)
-            .description("Probes of a STUN server that failed: no answer, or a wrong address").register(meters)).increment();
-        log.error("STUN server {} {}; clients using it cannot set up media correctly", r.server(), r.problem());
+        failures
+            .computeIfAbsent(
+                r.server(),
+                s ->
+                    Counter.builder("evertone.stun.probe.failures")
+                        .tag("server", s)
+                        .description(
+                            "Probes of a STUN server that failed: no answer, or a wrong address")
+                        .register(meters))
+            .increment();
+        log.error(
+            "STUN server {} {}; clients using it cannot set up media correctly",
+            r.server(),
+            r.problem());
       }
     }
   }
@@ -97,56 +137,98 @@ public final class StunProbe implements AutoCloseable {
     Instant at = clock.instant();
     byte[] tid = new byte[12];
     RANDOM.nextBytes(tid);
-    byte[] request = new StunEncoder(StunAttributes.BINDING, StunMessage.Kind.REQUEST, tid).encode(null, true);
+    byte[] request =
+        new StunEncoder(StunAttributes.BINDING, StunMessage.Kind.REQUEST, tid).encode(null, true);
     InetSocketAddress expected = expectedFor(t.address().getAddress());
     long start = System.nanoTime();
     try {
       StunMessage m = call(t, request);
       if (m == null) {
-        return new Result(t.name(), false, null, text(expected), timeoutMillis * 1000L, "did not answer within " + timeoutMillis + " ms", at);
+        return new Result(
+            t.name(),
+            false,
+            null,
+            text(expected),
+            timeoutMillis * 1000L,
+            "did not answer within " + timeoutMillis + " ms",
+            at);
       }
       long micros = (System.nanoTime() - start) / 1000;
-      InetSocketAddress mapped = m.kind() == StunMessage.Kind.SUCCESS ? m.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS) : null;
+      InetSocketAddress mapped =
+          m.kind() == StunMessage.Kind.SUCCESS
+              ? m.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS)
+              : null;
       if (mapped == null) {
-        return new Result(t.name(), false, null, text(expected), micros, "answered without a mapped address (" + m + ")", at);
+        return new Result(
+            t.name(),
+            false,
+            null,
+            text(expected),
+            micros,
+            "answered without a mapped address (" + m + ")",
+            at);
       }
-      boolean ok = expected == null || (mapped.getAddress().equals(expected.getAddress())
-          && (expected.getPort() == 0 || mapped.getPort() == expected.getPort()));
+      boolean ok =
+          expected == null
+              || (mapped.getAddress().equals(expected.getAddress())
+                  && (expected.getPort() == 0 || mapped.getPort() == expected.getPort()));
       if (ok && t.turnUser() != null) {
         String relayProblem = relayToItself(t, mapped);
         if (relayProblem != null) {
-          return new Result(t.name(), false, text(mapped), text(expected), micros, relayProblem, at);
+          return new Result(
+              t.name(), false, text(mapped), text(expected), micros, relayProblem, at);
         }
       }
-      return new Result(t.name(), ok, text(mapped), text(expected), micros,
-          ok ? null : "answered mapped address " + text(mapped) + ", expected " + text(expected), at);
+      return new Result(
+          t.name(),
+          ok,
+          text(mapped),
+          text(expected),
+          micros,
+          ok ? null : "answered mapped address " + text(mapped) + ", expected " + text(expected),
+          at);
     } catch (IOException | StunException e) {
-      return new Result(t.name(), false, null, text(expected), 0, "cannot be probed: " + e.getMessage(), at);
+      return new Result(
+          t.name(), false, null, text(expected), 0, "cannot be probed: " + e.getMessage(), at);
     }
   }
 
   /**
-   * The TURN part of a probe: an allocation, a permission for the probe socket's own (mapped) address, a Send
-   * indication that the relay must deliver back to this socket, and the allocation released. Null when the
-   * packet came back; else what went wrong.
+   * The TURN part of a probe: an allocation, a permission for the probe socket's own (mapped)
+   * address, a Send indication that the relay must deliver back to this socket, and the allocation
+   * released. Null when the packet came back; else what went wrong.
    */
-  private @Nullable String relayToItself(Target t, InetSocketAddress mapped) throws IOException, StunException {
+  private @Nullable String relayToItself(Target t, InetSocketAddress mapped)
+      throws IOException, StunException {
     String nonce = "";
     String realm = "";
     StunMessage allocated = null;
     for (int attempt = 0; attempt < 2 && allocated == null; attempt++) {
-      StunEncoder e = new StunEncoder(TurnService.ALLOCATE, StunMessage.Kind.REQUEST, newTid())
-          .add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}).add(TurnService.LIFETIME, new byte[] {0, 0, 0, 60});
+      StunEncoder e =
+          new StunEncoder(TurnService.ALLOCATE, StunMessage.Kind.REQUEST, newTid())
+              .add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+              .add(TurnService.LIFETIME, new byte[] {0, 0, 0, 60});
       if (!realm.isEmpty()) {
-        e.text(StunAttributes.USERNAME, t.turnUser()).text(StunAttributes.REALM, realm).text(StunAttributes.NONCE, nonce);
+        e.text(StunAttributes.USERNAME, t.turnUser())
+            .text(StunAttributes.REALM, realm)
+            .text(StunAttributes.NONCE, nonce);
       }
-      StunMessage answer = call(t, e.encode(realm.isEmpty() ? null : StunIntegrity.longTermKey(t.turnUser(), realm, t.turnPassword()), false));
+      StunMessage answer =
+          call(
+              t,
+              e.encode(
+                  realm.isEmpty()
+                      ? null
+                      : StunIntegrity.longTermKey(t.turnUser(), realm, t.turnPassword()),
+                  false));
       if (answer == null) {
         return "did not answer the TURN Allocate within " + timeoutMillis + " ms";
       }
       if (answer.kind() == StunMessage.Kind.SUCCESS) {
         allocated = answer;
-      } else if (attempt == 0 && answer.text(StunAttributes.REALM) != null && answer.text(StunAttributes.NONCE) != null) {
+      } else if (attempt == 0
+          && answer.text(StunAttributes.REALM) != null
+          && answer.text(StunAttributes.NONCE) != null) {
         realm = answer.text(StunAttributes.REALM);
         nonce = answer.text(StunAttributes.NONCE);
       } else {
@@ -159,24 +241,49 @@ public final class StunProbe implements AutoCloseable {
     byte[] key = StunIntegrity.longTermKey(t.turnUser(), realm, t.turnPassword());
     InetSocketAddress relay = allocated.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
     try {
-      StunMessage permitted = call(t, new StunEncoder(TurnService.CREATE_PERMISSION, StunMessage.Kind.REQUEST, newTid())
-          .xorAddress(TurnService.XOR_PEER_ADDRESS, mapped).text(StunAttributes.USERNAME, t.turnUser()).text(StunAttributes.REALM, realm)
-          .text(StunAttributes.NONCE, nonce).encode(key, false));
+      StunMessage permitted =
+          call(
+              t,
+              new StunEncoder(TurnService.CREATE_PERMISSION, StunMessage.Kind.REQUEST, newTid())
+                  .xorAddress(TurnService.XOR_PEER_ADDRESS, mapped)
+                  .text(StunAttributes.USERNAME, t.turnUser())
+                  .text(StunAttributes.REALM, realm)
+                  .text(StunAttributes.NONCE, nonce)
+                  .encode(key, false));
       if (permitted == null || permitted.kind() != StunMessage.Kind.SUCCESS) {
-        return "refused a permission for evertone's own address: " + (permitted == null ? "no answer" : errorText(permitted));
+        return "refused a permission for evertone's own address: "
+            + (permitted == null ? "no answer" : errorText(permitted));
       }
       byte[] token = newTid();
-      byte[] send = new StunEncoder(TurnService.SEND, StunMessage.Kind.INDICATION, newTid()).xorAddress(TurnService.XOR_PEER_ADDRESS, mapped)
-          .add(TurnService.DATA_ATTRIBUTE, token).encode(null, false);
+      byte[] send =
+          new StunEncoder(TurnService.SEND, StunMessage.Kind.INDICATION, newTid())
+              .xorAddress(TurnService.XOR_PEER_ADDRESS, mapped)
+              .add(TurnService.DATA_ATTRIBUTE, token)
+              .encode(null, false);
       socket.send(new DatagramPacket(send, send.length, t.address()));
-      if (await(p -> p.getSocketAddress().equals(relay) && Arrays.equals(Arrays.copyOf(p.getData(), p.getLength()), token) ? p : null) != null) {
+      if (await(
+              p ->
+                  p.getSocketAddress().equals(relay)
+                          && Arrays.equals(Arrays.copyOf(p.getData(), p.getLength()), token)
+                      ? p
+                      : null)
+          != null) {
         return null;
       }
-      return "did not relay a packet from its relayed address " + text(relay) + " back to evertone within " + timeoutMillis + " ms";
+      return "did not relay a packet from its relayed address "
+          + text(relay)
+          + " back to evertone within "
+          + timeoutMillis
+          + " ms";
     } finally {
       // release the allocation (Refresh with lifetime 0); its answer does not matter
-      byte[] release = new StunEncoder(TurnService.REFRESH, StunMessage.Kind.REQUEST, newTid()).add(TurnService.LIFETIME, new byte[4])
-          .text(StunAttributes.USERNAME, t.turnUser()).text(StunAttributes.REALM, realm).text(StunAttributes.NONCE, nonce).encode(key, false);
+      byte[] release =
+          new StunEncoder(TurnService.REFRESH, StunMessage.Kind.REQUEST, newTid())
+              .add(TurnService.LIFETIME, new byte[4])
+              .text(StunAttributes.USERNAME, t.turnUser())
+              .text(StunAttributes.REALM, realm)
+              .text(StunAttributes.NONCE, nonce)
+              .encode(key, false);
       socket.send(new DatagramPacket(release, release.length, t.address()));
     }
   }
@@ -192,29 +299,32 @@ public final class StunProbe implements AutoCloseable {
     if (e == null || e.value().length < 4) {
       return m.toString();
     }
-    return ((e.value()[2] & 0x07) * 100 + (e.value()[3] & 0xff)) + " " + new String(e.value(), 4, e.value().length - 4,
-        java.nio.charset.StandardCharsets.UTF_8);
+    return ((e.value()[2] & 0x07) * 100 + (e.value()[3] & 0xff))
+        + " "
+        + new String(e.value(), 4, e.value().length - 4, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Sends a request and returns the answer with its transaction ID, or null after the timeout. */
   private @Nullable StunMessage call(Target t, byte[] request) throws IOException {
     socket.send(new DatagramPacket(request, request.length, t.address()));
     byte[] tid = Arrays.copyOfRange(request, 8, 20);
-    return await(p -> {
-      try {
-        StunMessage m = StunMessage.parse(p.getData(), p.getLength());
-        return Arrays.equals(m.transactionId(), tid) ? m : null;
-      } catch (StunException e) {
-        return null; // not an answer to us
-      }
-    });
+    return await(
+        p -> {
+          try {
+            StunMessage m = StunMessage.parse(p.getData(), p.getLength());
+            return Arrays.equals(m.transactionId(), tid) ? m : null;
+          } catch (StunException e) {
+            return null; // not an answer to us
+          }
+        });
   }
 
   /**
-   * What {@code match} makes of the first datagram on the probe socket it accepts within the timeout, or null; the
-   * others (late answers to earlier probes, strangers) are passed over.
+   * What {@code match} makes of the first datagram on the probe socket it accepts within the
+   * timeout, or null; the others (late answers to earlier probes, strangers) are passed over.
    */
-  private <T> @Nullable T await(java.util.function.Function<DatagramPacket, @Nullable T> match) throws IOException {
+  private <T> @Nullable T await(java.util.function.Function<DatagramPacket, @Nullable T> match)
+      throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (true) {
       long left = deadline - System.currentTimeMillis();
@@ -236,26 +346,43 @@ public final class StunProbe implements AutoCloseable {
   }
 
   /**
-   * The address a correct server reports for the probe socket: for a server reached without NAT (loopback, a
-   * private network, or when evertone has a public address of its own) the socket's own address and port; across
-   * a NAT the configured public address (any port); null when evertone cannot know.
+   * The address a correct server reports for the probe socket: for a server reached without NAT
+   * (loopback, a private network, or when evertone has a public address of its own) the socket's
+   * own address and port; across a NAT the configured public address (any port); null when evertone
+   * cannot know.
    */
   private @Nullable InetSocketAddress expectedFor(InetAddress server) {
     InetAddress source = sourceFor(server);
-    boolean noNat = server.isLoopbackAddress() || server.isSiteLocalAddress() || server.isLinkLocalAddress()
-        || (source != null && !source.isSiteLocalAddress() && !source.isLoopbackAddress() && !source.isAnyLocalAddress());
-    if (noNat && source != null && (publicAddress == null || server.isLoopbackAddress() || server.isSiteLocalAddress())) {
+    boolean noNat =
+        server.isLoopbackAddress()
+            || server.isSiteLocalAddress()
+            || server.isLinkLocalAddress()
+            || (source != null
+                && !source.isSiteLocalAddress()
+                && !source.isLoopbackAddress()
+                && !source.isAnyLocalAddress());
+    if (noNat
+        && source != null
+        && (publicAddress == null || server.isLoopbackAddress() || server.isSiteLocalAddress())) {
       return new InetSocketAddress(source, socket.getLocalPort());
     }
     return publicAddress == null ? null : new InetSocketAddress(publicAddress, 0);
   }
 
-  /** The address the kernel sends from towards {@code server} (the socket's own if it is bound to one). */
+  /**
+   * The address the kernel sends from towards {@code server} (the socket's own if it is bound to
+   * one).
+   */
   private @Nullable InetAddress sourceFor(InetAddress server) {
-    return socket.getLocalAddress().isAnyLocalAddress() ? kernelSource(server) : socket.getLocalAddress();
+    return socket.getLocalAddress().isAnyLocalAddress()
+        ? kernelSource(server)
+        : socket.getLocalAddress();
   }
 
-  /** The address the kernel sends from towards {@code peer} (connecting a UDP socket sends nothing); null if unroutable. */
+  /**
+   * The address the kernel sends from towards {@code peer} (connecting a UDP socket sends nothing);
+   * null if unroutable.
+   */
   static @Nullable InetAddress kernelSource(InetAddress peer) {
     try (DatagramSocket probe = new DatagramSocket()) {
       probe.connect(peer, 9);

@@ -36,9 +36,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The STUN server on UDP, TCP and optionally TLS (RFC 8489 6.2): on Linux one UDP socket per I/O thread on the same
- * port (SO_REUSEPORT), so that every core answers; over TCP and TLS, messages framed by their length field, and a
- * connection idle for 60 s closed. With a TURN relay, clients may allocate over any of the three.
+ * The STUN server on UDP, TCP and optionally TLS (RFC 8489 6.2): on Linux one UDP socket per I/O
+ * thread on the same port (SO_REUSEPORT), so that every core answers; over TCP and TLS, messages
+ * framed by their length field, and a connection idle for 60 s closed. With a TURN relay, clients
+ * may allocate over any of the three.
  */
 public final class StunServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StunServer.class);
@@ -53,8 +54,14 @@ public final class StunServer implements AutoCloseable {
   private final @Nullable TurnService turn;
   private final @Nullable EventLoopGroup relays;
 
-  private StunServer(EventLoopGroup group, @Nullable EventLoopGroup relays, List<Channel> channels, InetSocketAddress udp, InetSocketAddress tcp,
-      @Nullable InetSocketAddress tls, @Nullable TurnService turn) {
+  private StunServer(
+      EventLoopGroup group,
+      @Nullable EventLoopGroup relays,
+      List<Channel> channels,
+      InetSocketAddress udp,
+      InetSocketAddress tcp,
+      @Nullable InetSocketAddress tls,
+      @Nullable TurnService turn) {
     this.tls = tls;
     this.turn = turn;
     this.relays = relays;
@@ -64,26 +71,46 @@ public final class StunServer implements AutoCloseable {
     this.tcp = tcp;
   }
 
-  /** Binds UDP and TCP on {@code host}:{@code port} (0: a free port, the same for both) with {@code threads} I/O threads. */
-  public static StunServer start(String host, int port, int threads, BindingService service) throws InterruptedException {
+  /**
+   * Binds UDP and TCP on {@code host}:{@code port} (0: a free port, the same for both) with {@code
+   * threads} I/O threads.
+   */
+  public static StunServer start(String host, int port, int threads, BindingService service)
+      throws InterruptedException {
     return start(host, port, threads, service, null, null);
   }
 
-  /** As {@link #start(String, int, int, BindingService)}, with a TURN relay on the same sockets when {@code turn} is given. */
-  public static StunServer start(String host, int port, int threads, BindingService service, @Nullable TurnConfig turn,
-      @Nullable MeterRegistry meters) throws InterruptedException {
+  /**
+   * As {@link #start(String, int, int, BindingService)}, with a TURN relay on the same sockets when
+   * {@code turn} is given.
+   */
+  public static StunServer start(
+      String host,
+      int port,
+      int threads,
+      BindingService service,
+      @Nullable TurnConfig turn,
+      @Nullable MeterRegistry meters)
+      throws InterruptedException {
     return start(host, port, threads, service, turn, meters, null);
   }
 
   /**
-   * A TLS listening port ("stuns:" and "turns:", RFC 8489 6.2.3, RFC 8656 3.1) with the certificates chosen by the
-   * name a client asks for (SNI); port 0: a free one.
+   * A TLS listening port ("stuns:" and "turns:", RFC 8489 6.2.3, RFC 8656 3.1) with the
+   * certificates chosen by the name a client asks for (SNI); port 0: a free one.
    */
   public record TlsListener(int port, Mapping<? super String, ? extends SslContext> certificates) {}
 
   /** As above, and on a TLS port too when {@code tls} is given. */
-  public static StunServer start(String host, int port, int threads, BindingService service, @Nullable TurnConfig turn,
-      @Nullable MeterRegistry meters, @Nullable TlsListener tls) throws InterruptedException {
+  public static StunServer start(
+      String host,
+      int port,
+      int threads,
+      BindingService service,
+      @Nullable TurnConfig turn,
+      @Nullable MeterRegistry meters,
+      @Nullable TlsListener tls)
+      throws InterruptedException {
     if (port != 0) {
       return bind(host, port, threads, service, turn, meters, tls);
     }
@@ -99,35 +126,70 @@ public final class StunServer implements AutoCloseable {
     }
   }
 
-  private static StunServer bind(String host, int port, int threads, BindingService service, @Nullable TurnConfig turnConfig,
-      @Nullable MeterRegistry meters, @Nullable TlsListener tlsListener) throws InterruptedException {
+  private static StunServer bind(
+      String host,
+      int port,
+      int threads,
+      BindingService service,
+      @Nullable TurnConfig turnConfig,
+      @Nullable MeterRegistry meters,
+      @Nullable TlsListener tlsListener)
+      throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
-    EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true))
-        : new NioEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true));
-    // relay sockets live on loops of their own: an allocation binds one while its request is handled on a listening loop
-    EventLoopGroup relays = turnConfig == null ? null : epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("turn-relay", true))
-        : new NioEventLoopGroup(threads, new DefaultThreadFactory("turn-relay", true));
-    TurnService turn = turnConfig == null ? null : new TurnService(turnConfig, service, relays,
-        epoll ? EpollDatagramChannel.class : NioDatagramChannel.class, java.time.Clock.systemUTC(),
-        meters == null ? new io.micrometer.core.instrument.simple.SimpleMeterRegistry() : meters);
+    EventLoopGroup group =
+        epoll
+            ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true))
+            : new NioEventLoopGroup(threads, new DefaultThreadFactory("stun-io", true));
+    // relay sockets live on loops of their own: an allocation binds one while its request is
+    // handled on a listening loop
+    EventLoopGroup relays =
+        turnConfig == null
+            ? null
+            : epoll
+                ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("turn-relay", true))
+                : new NioEventLoopGroup(threads, new DefaultThreadFactory("turn-relay", true));
+    TurnService turn =
+        turnConfig == null
+            ? null
+            : new TurnService(
+                turnConfig,
+                service,
+                relays,
+                epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
+                java.time.Clock.systemUTC(),
+                meters == null
+                    ? new io.micrometer.core.instrument.simple.SimpleMeterRegistry()
+                    : meters);
     List<Channel> channels = new ArrayList<>();
     try {
       int sockets = epoll ? threads : 1;
       int bound = port;
       InetSocketAddress udpAddress = null;
       for (int i = 0; i < sockets; i++) {
-        Bootstrap b = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-            .option(ChannelOption.SO_RCVBUF, 4 << 20)
-            .handler(new UdpHandler(service, turn));
+        Bootstrap b =
+            new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .handler(new UdpHandler(service, turn));
         if (epoll) {
           b.option(EpollChannelOption.SO_REUSEPORT, true);
           if (turn != null) {
-            // a relay's listening socket gets many clients' datagrams per wake-up: read them with one recvmmsg
-            // (a datagram longer than MAX_DATAGRAM is cut: above any path MTU, and a STUN message never needs it)
-            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM).option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(MAX_DATAGRAM * 16).maxMessagesPerRead(1))
-                // what relays queue for clients in one loop turn (flushed at its end) may exceed Netty's 64 KB default
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(2 << 20, 4 << 20));
+            // a relay's listening socket gets many clients' datagrams per wake-up: read them with
+            // one recvmmsg
+            // (a datagram longer than MAX_DATAGRAM is cut: above any path MTU, and a STUN message
+            // never needs it)
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                .option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
+                .option(
+                    ChannelOption.RCVBUF_ALLOCATOR,
+                    new io.netty.channel.FixedRecvByteBufAllocator(MAX_DATAGRAM * 16)
+                        .maxMessagesPerRead(1))
+                // what relays queue for clients in one loop turn (flushed at its end) may exceed
+                // Netty's 64 KB default
+                .option(
+                    ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    new io.netty.channel.WriteBufferWaterMark(2 << 20, 4 << 20));
           }
         }
         Channel ch = b.bind(host, bound).sync().channel();
@@ -135,17 +197,28 @@ public final class StunServer implements AutoCloseable {
         udpAddress = (InetSocketAddress) ch.localAddress();
         bound = udpAddress.getPort();
       }
-      Channel tcpChannel = streams(group, epoll, service, turn, null).bind(host, bound).sync().channel();
+      Channel tcpChannel =
+          streams(group, epoll, service, turn, null).bind(host, bound).sync().channel();
       channels.add(tcpChannel);
       InetSocketAddress tcpAddress = (InetSocketAddress) tcpChannel.localAddress();
       InetSocketAddress tlsAddress = null;
       if (tlsListener != null) {
-        Channel tlsChannel = streams(group, epoll, service, turn, tlsListener.certificates()).bind(host, tlsListener.port()).sync().channel();
+        Channel tlsChannel =
+            streams(group, epoll, service, turn, tlsListener.certificates())
+                .bind(host, tlsListener.port())
+                .sync()
+                .channel();
         channels.add(tlsChannel);
         tlsAddress = (InetSocketAddress) tlsChannel.localAddress();
       }
-      log.info("STUN{} listening on udp {} ({} socket{}), tcp {}{}", turn == null ? "" : " and TURN", udpAddress, sockets, sockets == 1 ? "" : "s",
-          tcpAddress, tlsAddress == null ? "" : " and tls " + tlsAddress);
+      log.info(
+          "STUN{} listening on udp {} ({} socket{}), tcp {}{}",
+          turn == null ? "" : " and TURN",
+          udpAddress,
+          sockets,
+          sockets == 1 ? "" : "s",
+          tcpAddress,
+          tlsAddress == null ? "" : " and tls " + tlsAddress);
       return new StunServer(group, relays, channels, udpAddress, tcpAddress, tlsAddress, turn);
     } catch (Exception e) { // Netty's bind failures are IOExceptions thrown unchecked
       channels.forEach(Channel::close);
@@ -156,8 +229,17 @@ public final class StunServer implements AutoCloseable {
       if (e instanceof InterruptedException ie) {
         throw ie;
       }
-      throw new IllegalStateException("cannot listen for STUN on " + host + ":" + port + ": " + e.getMessage()
-          + (port == 0 ? "" : "; stop what uses the port or choose another with stun.port (-1 turns STUN off)"), e);
+      throw new IllegalStateException(
+          "cannot listen for STUN on "
+              + host
+              + ":"
+              + port
+              + ": "
+              + e.getMessage()
+              + (port == 0
+                  ? ""
+                  : "; stop what uses the port or choose another with stun.port (-1 turns STUN off)"),
+          e);
     }
   }
 
@@ -174,25 +256,41 @@ public final class StunServer implements AutoCloseable {
     return tls;
   }
 
-  /** TCP or, with certificates, TLS connections: idle ones closed, messages framed by their length (RFC 8489 6.2.2). */
-  private static ServerBootstrap streams(EventLoopGroup group, boolean epoll, BindingService service, @Nullable TurnService turn,
+  /**
+   * TCP or, with certificates, TLS connections: idle ones closed, messages framed by their length
+   * (RFC 8489 6.2.2).
+   */
+  private static ServerBootstrap streams(
+      EventLoopGroup group,
+      boolean epoll,
+      BindingService service,
+      @Nullable TurnService turn,
       @Nullable Mapping<? super String, ? extends SslContext> certificates) {
-    return new ServerBootstrap().group(group).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+    return new ServerBootstrap()
+        .group(group)
+        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            if (certificates != null) {
-              ch.pipeline().addLast(new SniHandler(certificates, 16_384, 10_000));
-            }
-            ch.pipeline().addLast(new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS) {
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
               @Override
-              protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent evt) {
-                ctx.close();
+              protected void initChannel(SocketChannel ch) {
+                if (certificates != null) {
+                  ch.pipeline().addLast(new SniHandler(certificates, 16_384, 10_000));
+                }
+                ch.pipeline()
+                    .addLast(
+                        new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS) {
+                          @Override
+                          protected void channelIdle(
+                              ChannelHandlerContext ctx,
+                              io.netty.handler.timeout.IdleStateEvent evt) {
+                            ctx.close();
+                          }
+                        })
+                    .addLast(new StunFrameDecoder(turn))
+                    .addLast(new StreamHandler(service, turn));
               }
-            }).addLast(new StunFrameDecoder(turn)).addLast(new StreamHandler(service, turn));
-          }
-        });
+            });
   }
 
   @Override
@@ -244,7 +342,10 @@ public final class StunServer implements AutoCloseable {
     }
   }
 
-  /** Framed messages over a TCP or TLS connection: answered on it; with TURN, allocations made over it too. */
+  /**
+   * Framed messages over a TCP or TLS connection: answered on it; with TURN, allocations made over
+   * it too.
+   */
   private static final class StreamHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final BindingService service;
     private final @Nullable TurnService turn;
@@ -262,7 +363,8 @@ public final class StunServer implements AutoCloseable {
         return;
       }
       byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(frame);
-      byte[] answer = service.answer(bytes, bytes.length, (InetSocketAddress) ctx.channel().remoteAddress());
+      byte[] answer =
+          service.answer(bytes, bytes.length, (InetSocketAddress) ctx.channel().remoteAddress());
       if (answer != null) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
       }

@@ -33,11 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TURN relay (RFC 8656) with UDP relays, for clients over UDP, TCP or TLS: Allocate, Refresh, CreatePermission
- * and ChannelBind with long-term credentials (static accounts, or the TURN REST convention with rotating shared secrets), Send and Data
- * indications, ChannelData; allocations, permissions and channels expire; quotas per user and in total; peers
- * in loopback, private and other internal ranges refused unless configured, so that the relay cannot reach
- * internal networks. Runs on the STUN server's UDP sockets; a Binding request still goes to {@link BindingService}.
+ * The TURN relay (RFC 8656) with UDP relays, for clients over UDP, TCP or TLS: Allocate, Refresh,
+ * CreatePermission and ChannelBind with long-term credentials (static accounts, or the TURN REST
+ * convention with rotating shared secrets), Send and Data indications, ChannelData; allocations,
+ * permissions and channels expire; quotas per user and in total; peers in loopback, private and
+ * other internal ranges refused unless configured, so that the relay cannot reach internal
+ * networks. Runs on the STUN server's UDP sockets; a Binding request still goes to {@link
+ * BindingService}.
  */
 public final class TurnService {
   private static final Logger log = LoggerFactory.getLogger(TurnService.class);
@@ -60,7 +62,10 @@ public final class TurnService {
   private static final long CHANNEL_MILLIS = 600_000;
   private static final long NONCE_MILLIS = 600_000;
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** The largest datagram a relay socket receives whole (Netty's own default for datagram channels). */
+
+  /**
+   * The largest datagram a relay socket receives whole (Netty's own default for datagram channels).
+   */
   private static final int RELAY_DATAGRAM = 2048;
 
   private final TurnConfig config;
@@ -76,7 +81,12 @@ public final class TurnService {
   private final Counter refusedPeers;
   private final Counter dropped;
 
-  public TurnService(TurnConfig config, BindingService binding, EventLoopGroup group, Class<? extends DatagramChannel> channelClass, Clock clock,
+  public TurnService(
+      TurnConfig config,
+      BindingService binding,
+      EventLoopGroup group,
+      Class<? extends DatagramChannel> channelClass,
+      Clock clock,
       MeterRegistry meters) {
     this.config = config;
     this.binding = binding;
@@ -84,29 +94,47 @@ public final class TurnService {
     this.channelClass = channelClass;
     this.clock = clock;
     RANDOM.nextBytes(nonceKey);
-    Gauge.builder("evertone.turn.allocations", allocations, Map::size).description("TURN allocations held").register(meters);
-    relayed = Counter.builder("evertone.turn.relayed").description("Datagrams relayed between clients and peers").register(meters);
-    dropped = Counter.builder("evertone.turn.dropped").description("Datagrams not relayed: the way out was full (a client not reading) or the network refused them")
+    Gauge.builder("evertone.turn.allocations", allocations, Map::size)
+        .description("TURN allocations held")
         .register(meters);
-    refusedPeers = Counter.builder("evertone.turn.peers.refused").description("Permissions refused: peers in denied ranges").register(meters);
+    relayed =
+        Counter.builder("evertone.turn.relayed")
+            .description("Datagrams relayed between clients and peers")
+            .register(meters);
+    dropped =
+        Counter.builder("evertone.turn.dropped")
+            .description(
+                "Datagrams not relayed: the way out was full (a client not reading) or the network refused them")
+            .register(meters);
+    refusedPeers =
+        Counter.builder("evertone.turn.peers.refused")
+            .description("Permissions refused: peers in denied ranges")
+            .register(meters);
     group.next().scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** The 5-tuple of an allocation (RFC 8656 2.2): the client's address and the server socket it talks to. */
+  /**
+   * The 5-tuple of an allocation (RFC 8656 2.2): the client's address and the server socket it
+   * talks to.
+   */
   record FiveTuple(Channel listener, InetSocketAddress client) {}
 
   static FiveTuple keyOf(Channel listener, InetSocketAddress client) {
     return new FiveTuple(listener, client);
   }
 
-  /** A datagram on a listening UDP socket: ChannelData, a TURN message, or a Binding request; answers are flushed by the caller. */
+  /**
+   * A datagram on a listening UDP socket: ChannelData, a TURN message, or a Binding request;
+   * answers are flushed by the caller.
+   */
   void onDatagram(Channel listener, ByteBuf content, InetSocketAddress client) {
     onMessage(listener, client, false, content);
   }
 
   /**
-   * A frame from a TCP or TLS client connection (RFC 8656 3.1: the 5-tuple is the connection): a STUN message, or
-   * ChannelData with its padding. Answers and relayed data go back on the connection.
+   * A frame from a TCP or TLS client connection (RFC 8656 3.1: the 5-tuple is the connection): a
+   * STUN message, or ChannelData with its padding. Answers and relayed data go back on the
+   * connection.
    */
   public void onFrame(Channel connection, ByteBuf frame) {
     onMessage(connection, (InetSocketAddress) connection.remoteAddress(), true, frame);
@@ -115,19 +143,22 @@ public final class TurnService {
 
   /** Whether the client on this connection has an allocation. */
   boolean allocated(Channel connection) {
-    return allocations.containsKey(keyOf(connection, (InetSocketAddress) connection.remoteAddress()));
+    return allocations.containsKey(
+        keyOf(connection, (InetSocketAddress) connection.remoteAddress()));
   }
 
   /** RFC 8656 3.1: when the client's connection closes, its allocation goes. */
   public void connectionClosed(Channel connection) {
     outboxes.remove(connection);
-    Allocation a = allocations.get(keyOf(connection, (InetSocketAddress) connection.remoteAddress()));
+    Allocation a =
+        allocations.get(keyOf(connection, (InetSocketAddress) connection.remoteAddress()));
     if (a != null) {
       remove(a);
     }
   }
 
-  private void onMessage(Channel listener, InetSocketAddress client, boolean stream, ByteBuf content) {
+  private void onMessage(
+      Channel listener, InetSocketAddress client, boolean stream, ByteBuf content) {
     int length = content.readableBytes();
     if (length >= 4 && (content.getByte(content.readerIndex()) & 0xC0) == 0x40) {
       channelData(listener, client, content);
@@ -140,7 +171,12 @@ public final class TurnService {
     try {
       m = StunMessage.parse(buf, length);
     } catch (StunException e) {
-      reply(listener, client, stream, binding.answer(buf, length, client)); // an RFC 3489 Binding request, or dropped and counted
+      reply(
+          listener,
+          client,
+          stream,
+          binding.answer(
+              buf, length, client)); // an RFC 3489 Binding request, or dropped and counted
       return;
     }
     if (m.method() == StunAttributes.BINDING) {
@@ -157,21 +193,33 @@ public final class TurnService {
   }
 
   /** An answer to the client, flushed by the caller with the rest of what it read. */
-  private static void reply(Channel listener, InetSocketAddress client, boolean stream, byte @Nullable [] answer) {
+  private static void reply(
+      Channel listener, InetSocketAddress client, boolean stream, byte @Nullable [] answer) {
     if (answer != null) {
-      listener.write(stream ? Unpooled.wrappedBuffer(answer) : new DatagramPacket(Unpooled.wrappedBuffer(answer), client));
+      listener.write(
+          stream
+              ? Unpooled.wrappedBuffer(answer)
+              : new DatagramPacket(Unpooled.wrappedBuffer(answer), client));
     }
   }
 
-  private byte @Nullable [] request(Channel listener, StunMessage m, InetSocketAddress client, boolean stream) {
+  private byte @Nullable [] request(
+      Channel listener, StunMessage m, InetSocketAddress client, boolean stream) {
     boolean fingerprint = m.attribute(StunAttributes.FINGERPRINT) != null;
     if (fingerprint && !StunIntegrity.fingerprintOk(m)) {
       return null;
     }
-    if (!m.unknownRequired().isEmpty() && m.unknownRequired().stream().anyMatch(t -> !turnAttribute(t))) {
-      return StunEncoder.responseTo(m, false).error(420, "Unknown Attribute").unknown(m.unknownRequired()).encode(null, fingerprint);
+    if (!m.unknownRequired().isEmpty()
+        && m.unknownRequired().stream().anyMatch(t -> !turnAttribute(t))) {
+      return StunEncoder.responseTo(m, false)
+          .error(420, "Unknown Attribute")
+          .unknown(m.unknownRequired())
+          .encode(null, fingerprint);
     }
-    if (m.method() != ALLOCATE && m.method() != REFRESH && m.method() != CREATE_PERMISSION && m.method() != CHANNEL_BIND) {
+    if (m.method() != ALLOCATE
+        && m.method() != REFRESH
+        && m.method() != CREATE_PERMISSION
+        && m.method() != CHANNEL_BIND) {
       return StunEncoder.responseTo(m, false).error(400, "Bad Request").encode(null, fingerprint);
     }
     // RFC 8656 5 / RFC 8489 9.2: every request is authenticated with long-term credentials
@@ -181,7 +229,9 @@ public final class TurnService {
       return challenge(m, 401, "Unauthorized", fingerprint);
     }
     if (username == null || nonce == null || m.text(StunAttributes.REALM) == null) {
-      return StunEncoder.responseTo(m, false).error(400, "Bad Request: USERNAME, REALM and NONCE are needed").encode(null, fingerprint);
+      return StunEncoder.responseTo(m, false)
+          .error(400, "Bad Request: USERNAME, REALM and NONCE are needed")
+          .encode(null, fingerprint);
     }
     if (!nonceValid(nonce)) {
       return challenge(m, 438, "Stale Nonce", fingerprint);
@@ -206,24 +256,40 @@ public final class TurnService {
         default -> channelBind(listener, m, client, key, fingerprint);
       };
     } catch (StunException e) {
-      return StunEncoder.responseTo(m, false).error(400, "Bad Request: " + e.getMessage()).encode(key, fingerprint);
+      return StunEncoder.responseTo(m, false)
+          .error(400, "Bad Request: " + e.getMessage())
+          .encode(key, fingerprint);
     }
   }
 
   private static boolean turnAttribute(int type) {
     return switch (type) {
-      case CHANNEL_NUMBER, LIFETIME, XOR_PEER_ADDRESS, DATA_ATTRIBUTE, XOR_RELAYED_ADDRESS, REQUESTED_ADDRESS_FAMILY, EVEN_PORT,
-          REQUESTED_TRANSPORT, DONT_FRAGMENT -> true;
+      case CHANNEL_NUMBER,
+          LIFETIME,
+          XOR_PEER_ADDRESS,
+          DATA_ATTRIBUTE,
+          XOR_RELAYED_ADDRESS,
+          REQUESTED_ADDRESS_FAMILY,
+          EVEN_PORT,
+          REQUESTED_TRANSPORT,
+          DONT_FRAGMENT ->
+          true;
       default -> false;
     };
   }
 
   private byte[] challenge(StunMessage m, int code, String reason, boolean fingerprint) {
-    return StunEncoder.responseTo(m, false).error(code, reason).text(StunAttributes.REALM, config.realm()).text(StunAttributes.NONCE, newNonce())
+    return StunEncoder.responseTo(m, false)
+        .error(code, reason)
+        .text(StunAttributes.REALM, config.realm())
+        .text(StunAttributes.NONCE, newNonce())
         .encode(null, fingerprint);
   }
 
-  /** The keys a user name may have: its static password, or the REST password of each secret while it has not expired. */
+  /**
+   * The keys a user name may have: its static password, or the REST password of each secret while
+   * it has not expired.
+   */
   private List<byte[]> keys(String username) {
     List<byte[]> out = new ArrayList<>();
     String password = config.users().get(username);
@@ -236,7 +302,9 @@ public final class TurnService {
         long expiry = Long.parseLong(username.substring(0, colon));
         if (expiry * 1000 > clock.millis()) {
           for (String secret : config.secrets()) {
-            out.add(StunIntegrity.longTermKey(username, config.realm(), StunIntegrity.restPassword(secret, username)));
+            out.add(
+                StunIntegrity.longTermKey(
+                    username, config.realm(), StunIntegrity.restPassword(secret, username)));
           }
         }
       } catch (NumberFormatException e) {
@@ -246,11 +314,14 @@ public final class TurnService {
     return out;
   }
 
-  /** A nonce that proves when it was made (RFC 8489 9.2: the server decides how long it is good). */
+  /**
+   * A nonce that proves when it was made (RFC 8489 9.2: the server decides how long it is good).
+   */
   private String newNonce() {
     long now = clock.millis();
     byte[] stamp = ByteBuffer.allocate(8).putLong(now).array();
-    return HexFormat.of().formatHex(stamp) + HexFormat.of().formatHex(Arrays.copyOf(StunIntegrity.hmacSha256(nonceKey, stamp), 12));
+    return HexFormat.of().formatHex(stamp)
+        + HexFormat.of().formatHex(Arrays.copyOf(StunIntegrity.hmacSha256(nonceKey, stamp), 12));
   }
 
   private boolean nonceValid(String nonce) {
@@ -260,14 +331,21 @@ public final class TurnService {
     byte[] stamp = HexFormat.of().parseHex(nonce.substring(0, 16));
     byte[] mac = HexFormat.of().parseHex(nonce.substring(16));
     long at = ByteBuffer.wrap(stamp).getLong();
-    return MessageDigest.isEqual(mac, Arrays.copyOf(StunIntegrity.hmacSha256(nonceKey, stamp), 12)) && clock.millis() - at < NONCE_MILLIS;
+    return MessageDigest.isEqual(mac, Arrays.copyOf(StunIntegrity.hmacSha256(nonceKey, stamp), 12))
+        && clock.millis() - at < NONCE_MILLIS;
   }
 
   private byte[] error(StunMessage m, int code, String reason, byte[] key, boolean fingerprint) {
     return StunEncoder.responseTo(m, false).error(code, reason).encode(key, fingerprint);
   }
 
-  private byte[] allocate(Channel listener, StunMessage m, InetSocketAddress client, boolean stream, String user, byte[] key,
+  private byte[] allocate(
+      Channel listener,
+      StunMessage m,
+      InetSocketAddress client,
+      boolean stream,
+      String user,
+      byte[] key,
       boolean fingerprint) {
     FiveTuple k = keyOf(listener, client);
     Allocation existing = allocations.get(k);
@@ -300,7 +378,9 @@ public final class TurnService {
     }
     boolean even = m.attribute(EVEN_PORT) != null;
     Allocation a = new Allocation(k, listener, client, stream, user, m.transactionId(), ipv6);
-    Channel relay = bindRelay(a, even, listener.eventLoop(), ipv6 ? config.relayHostIpv6() : config.relayHost());
+    Channel relay =
+        bindRelay(
+            a, even, listener.eventLoop(), ipv6 ? config.relayHostIpv6() : config.relayHost());
     if (relay == null) {
       return error(m, 508, "Insufficient Capacity", key, fingerprint);
     }
@@ -309,15 +389,26 @@ public final class TurnService {
     a.expiresAt = clock.millis() + lifetime * 1000;
     mine.incrementAndGet();
     allocations.put(k, a);
-    a.allocateResponse = StunEncoder.responseTo(m, true).xorAddress(XOR_RELAYED_ADDRESS, advertised((InetSocketAddress) relay.localAddress(),
-            client))
-        .add(LIFETIME, ByteBuffer.allocate(4).putInt((int) lifetime).array()).xorAddress(StunAttributes.XOR_MAPPED_ADDRESS, client)
-        .encode(key, fingerprint);
-    log.debug("TURN allocation for {} at {}: relay {} for {} s", user, client, relay.localAddress(), lifetime);
+    a.allocateResponse =
+        StunEncoder.responseTo(m, true)
+            .xorAddress(
+                XOR_RELAYED_ADDRESS, advertised((InetSocketAddress) relay.localAddress(), client))
+            .add(LIFETIME, ByteBuffer.allocate(4).putInt((int) lifetime).array())
+            .xorAddress(StunAttributes.XOR_MAPPED_ADDRESS, client)
+            .encode(key, fingerprint);
+    log.debug(
+        "TURN allocation for {} at {}: relay {} for {} s",
+        user,
+        client,
+        relay.localAddress(),
+        lifetime);
     return a.allocateResponse;
   }
 
-  /** The relayed address as the client must write it: a concrete address even when relays listen on every address. */
+  /**
+   * The relayed address as the client must write it: a concrete address even when relays listen on
+   * every address.
+   */
   private InetSocketAddress advertised(InetSocketAddress bound, InetSocketAddress client) {
     if (!bound.getAddress().isAnyLocalAddress()) {
       return bound;
@@ -329,19 +420,27 @@ public final class TurnService {
     return source == null ? bound : new InetSocketAddress(source, bound.getPort());
   }
 
-  /** The lifetime asked for, bounded (RFC 8656 7.2: at most the server's maximum; the default when absent). */
+  /**
+   * The lifetime asked for, bounded (RFC 8656 7.2: at most the server's maximum; the default when
+   * absent).
+   */
   private long lifetime(StunMessage m, long fallback) {
     StunMessage.Attribute l = m.attribute(LIFETIME);
-    long asked = l == null || l.value().length != 4 ? fallback : ByteBuffer.wrap(l.value()).getInt() & 0xffffffffL;
+    long asked =
+        l == null || l.value().length != 4
+            ? fallback
+            : ByteBuffer.wrap(l.value()).getInt() & 0xffffffffL;
     return Math.min(asked, config.maxLifetimeSeconds());
   }
 
   /**
-   * Binds the relay socket on the listening socket's own event loop, so that relaying never hands a datagram to
-   * another thread. Within that loop, registering and binding a channel by hand complete at once (a Bootstrap
-   * would defer the bind to a later task). Elsewhere (a test calling in), on a relay loop.
+   * Binds the relay socket on the listening socket's own event loop, so that relaying never hands a
+   * datagram to another thread. Within that loop, registering and binding a channel by hand
+   * complete at once (a Bootstrap would defer the bind to a later task). Elsewhere (a test calling
+   * in), on a relay loop.
    */
-  private @Nullable Channel bindRelay(Allocation a, boolean even, io.netty.channel.EventLoop loop, String host) {
+  private @Nullable Channel bindRelay(
+      Allocation a, boolean even, io.netty.channel.EventLoop loop, String host) {
     int span = config.maxPort() - config.minPort() + 1;
     int start = ThreadLocalRandom.current().nextInt(span);
     for (int i = 0; i < span; i++) {
@@ -350,8 +449,16 @@ public final class TurnService {
         continue;
       }
       try {
-        Channel relay = loop.inEventLoop() ? bindHere(a, loop, host, port)
-            : new Bootstrap().group(group).channel(channelClass).handler(new PeerHandler(a)).bind(host, port).sync().channel();
+        Channel relay =
+            loop.inEventLoop()
+                ? bindHere(a, loop, host, port)
+                : new Bootstrap()
+                    .group(group)
+                    .channel(channelClass)
+                    .handler(new PeerHandler(a))
+                    .bind(host, port)
+                    .sync()
+                    .channel();
         if (relay != null) {
           return relay;
         }
@@ -365,15 +472,25 @@ public final class TurnService {
     return null;
   }
 
-  private @Nullable Channel bindHere(Allocation a, io.netty.channel.EventLoop loop, String host, int port)
+  private @Nullable Channel bindHere(
+      Allocation a, io.netty.channel.EventLoop loop, String host, int port)
       throws ReflectiveOperationException {
     Channel relay = channelClass.getConstructor().newInstance();
     if (relay instanceof io.netty.channel.epoll.EpollDatagramChannel) {
-      // level-triggered, one datagram per read: a peer sends one at a time, and Netty would otherwise read on until
-      // a read finds nothing (a second recvmsg, and a receive buffer taken and given back, for every datagram); a
+      // level-triggered, one datagram per read: a peer sends one at a time, and Netty would
+      // otherwise read on until
+      // a read finds nothing (a second recvmsg, and a receive buffer taken and given back, for
+      // every datagram); a
       // socket with more waiting is reported again by the next epoll_wait
-      relay.config().setOption(io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE, io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED);
-      relay.config().setRecvByteBufAllocator(new io.netty.channel.FixedRecvByteBufAllocator(RELAY_DATAGRAM).maxMessagesPerRead(1));
+      relay
+          .config()
+          .setOption(
+              io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE,
+              io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED);
+      relay
+          .config()
+          .setRecvByteBufAllocator(
+              new io.netty.channel.FixedRecvByteBufAllocator(RELAY_DATAGRAM).maxMessagesPerRead(1));
     }
     relay.pipeline().addLast(new PeerHandler(a));
     io.netty.channel.ChannelFuture bound = loop.register(relay);
@@ -387,7 +504,8 @@ public final class TurnService {
     return null;
   }
 
-  private byte[] refresh(Channel listener, StunMessage m, InetSocketAddress client, byte[] key, boolean fingerprint) {
+  private byte[] refresh(
+      Channel listener, StunMessage m, InetSocketAddress client, byte[] key, boolean fingerprint) {
     Allocation a = allocations.get(keyOf(listener, client));
     if (a == null) {
       return error(m, 437, "Allocation Mismatch", key, fingerprint);
@@ -398,10 +516,13 @@ public final class TurnService {
     } else {
       a.expiresAt = clock.millis() + lifetime * 1000;
     }
-    return StunEncoder.responseTo(m, true).add(LIFETIME, ByteBuffer.allocate(4).putInt((int) lifetime).array()).encode(key, fingerprint);
+    return StunEncoder.responseTo(m, true)
+        .add(LIFETIME, ByteBuffer.allocate(4).putInt((int) lifetime).array())
+        .encode(key, fingerprint);
   }
 
-  private byte[] createPermission(Channel listener, StunMessage m, InetSocketAddress client, byte[] key, boolean fingerprint)
+  private byte[] createPermission(
+      Channel listener, StunMessage m, InetSocketAddress client, byte[] key, boolean fingerprint)
       throws StunException {
     Allocation a = allocations.get(keyOf(listener, client));
     if (a == null) {
@@ -426,7 +547,9 @@ public final class TurnService {
     return StunEncoder.responseTo(m, true).encode(key, fingerprint);
   }
 
-  private byte[] channelBind(Channel listener, StunMessage m, InetSocketAddress client, byte[] key, boolean fingerprint) throws StunException {
+  private byte[] channelBind(
+      Channel listener, StunMessage m, InetSocketAddress client, byte[] key, boolean fingerprint)
+      throws StunException {
     Allocation a = allocations.get(keyOf(listener, client));
     if (a == null) {
       return error(m, 437, "Allocation Mismatch", key, fingerprint);
@@ -434,10 +557,12 @@ public final class TurnService {
     StunMessage.Attribute number = m.attribute(CHANNEL_NUMBER);
     StunMessage.Attribute peerAttr = m.attribute(XOR_PEER_ADDRESS);
     if (number == null || number.value().length != 4 || peerAttr == null) {
-      return error(m, 400, "Bad Request: CHANNEL-NUMBER and XOR-PEER-ADDRESS are needed", key, fingerprint);
+      return error(
+          m, 400, "Bad Request: CHANNEL-NUMBER and XOR-PEER-ADDRESS are needed", key, fingerprint);
     }
     int channel = ((number.value()[0] & 0xff) << 8) | (number.value()[1] & 0xff);
-    // RFC 8656 12 allows 0x4000-0x4FFF; RFC 5766 clients (coturn's among them) still use up to 0x7FFF, which
+    // RFC 8656 12 allows 0x4000-0x4FFF; RFC 5766 clients (coturn's among them) still use up to
+    // 0x7FFF, which
     // ChannelData framing tells apart just as well (its first two bits are 01)
     if (channel < 0x4000 || channel > 0x7FFF) {
       return error(m, 400, "Bad Request: channel numbers are 0x4000-0x7FFF", key, fingerprint);
@@ -450,7 +575,8 @@ public final class TurnService {
     InetSocketAddress bound = a.channels.get(channel);
     Integer other = a.channelOf.get(peer);
     if ((bound != null && !bound.equals(peer)) || (other != null && other != channel)) {
-      return error(m, 400, "Bad Request: channel or peer already bound otherwise", key, fingerprint);
+      return error(
+          m, 400, "Bad Request: channel or peer already bound otherwise", key, fingerprint);
     }
     long now = clock.millis();
     a.channels.put(channel, peer);
@@ -461,10 +587,12 @@ public final class TurnService {
   }
 
   /**
-   * Why a permission or channel to {@code peer} is refused, as the error response; null when it is not: a peer of the
-   * relay's other address family (RFC 8656 9.1, 11.2: 443), or one in a denied range (403).
+   * Why a permission or channel to {@code peer} is refused, as the error response; null when it is
+   * not: a peer of the relay's other address family (RFC 8656 9.1, 11.2: 443), or one in a denied
+   * range (403).
    */
-  private byte @Nullable [] refusal(Allocation a, InetSocketAddress peer, StunMessage m, byte[] key, boolean fingerprint) {
+  private byte @Nullable [] refusal(
+      Allocation a, InetSocketAddress peer, StunMessage m, byte[] key, boolean fingerprint) {
     if (!a.sameFamily(peer.getAddress())) {
       return error(m, 443, "Peer Address Family Mismatch", key, fingerprint);
     }
@@ -475,11 +603,15 @@ public final class TurnService {
     return null;
   }
 
-  private static InetSocketAddress xorAddress(StunMessage m, StunMessage.Attribute attr) throws StunException {
+  private static InetSocketAddress xorAddress(StunMessage m, StunMessage.Attribute attr)
+      throws StunException {
     return m.xorAddress(attr);
   }
 
-  /** RFC 8656 21.3: peers in loopback, private, link-local, unspecified, multicast and documentation ranges are refused. */
+  /**
+   * RFC 8656 21.3: peers in loopback, private, link-local, unspecified, multicast and documentation
+   * ranges are refused.
+   */
   boolean allowed(InetAddress peer) {
     if (peer.isLoopbackAddress()) {
       return config.allowLoopbackPeers();
@@ -487,8 +619,11 @@ public final class TurnService {
     if (peer.isAnyLocalAddress() || peer.isMulticastAddress()) {
       return false;
     }
-    boolean internal = peer.isSiteLocalAddress() || peer.isLinkLocalAddress() || (peer instanceof Inet4Address v4 && cgnatOrReserved(v4))
-        || (!(peer instanceof Inet4Address) && (peer.getAddress()[0] & 0xfe) == 0xfc);
+    boolean internal =
+        peer.isSiteLocalAddress()
+            || peer.isLinkLocalAddress()
+            || (peer instanceof Inet4Address v4 && cgnatOrReserved(v4))
+            || (!(peer instanceof Inet4Address) && (peer.getAddress()[0] & 0xfe) == 0xfc);
     return !internal || config.allowPrivatePeers();
   }
 
@@ -506,7 +641,9 @@ public final class TurnService {
     }
     try {
       InetSocketAddress peer = m.xorAddress(XOR_PEER_ADDRESS);
-      if (peer != null && a.permitted(peer.getAddress(), clock.millis()) && a.take(data.value().length)) {
+      if (peer != null
+          && a.permitted(peer.getAddress(), clock.millis())
+          && a.take(data.value().length)) {
         relayed.increment();
         toPeer(a, new DatagramPacket(Unpooled.wrappedBuffer(data.value()), peer));
       }
@@ -524,32 +661,43 @@ public final class TurnService {
     int channel = content.getUnsignedShort(at);
     int dataLength = content.getUnsignedShort(at + 2);
     InetSocketAddress peer = a.channels.get(channel);
-    if (peer == null || dataLength > content.readableBytes() - 4 || !a.permitted(peer.getAddress(), clock.millis()) || !a.take(dataLength)) {
+    if (peer == null
+        || dataLength > content.readableBytes() - 4
+        || !a.permitted(peer.getAddress(), clock.millis())
+        || !a.take(dataLength)) {
       return;
     }
     relayed.increment();
     if (!sentDirectly(a.relay, content, at + 4, dataLength, peer)) {
-      // the received buffer itself, without its header (or padding), goes out of the relay socket: no copy
+      // the received buffer itself, without its header (or padding), goes out of the relay socket:
+      // no copy
       toPeer(a, new DatagramPacket(content.retainedSlice(at + 4, dataLength), peer));
     }
   }
 
   /**
-   * ChannelData's payload straight out of an epoll relay socket (one sendto), when the caller runs on the relay's
-   * own event loop, where the socket cannot be closed under it: Netty's write path (a packet, a promise, the
-   * outbound buffer, a flush) costs about as much CPU as the system call, and a relay socket sends single datagrams
-   * that leave at once or not at all. A full socket buffer or a network error drops the datagram, as the network
-   * would (UDP carries no delivery guarantee). False when it cannot be done this way (NIO, another thread).
+   * ChannelData's payload straight out of an epoll relay socket (one sendto), when the caller runs
+   * on the relay's own event loop, where the socket cannot be closed under it: Netty's write path
+   * (a packet, a promise, the outbound buffer, a flush) costs about as much CPU as the system call,
+   * and a relay socket sends single datagrams that leave at once or not at all. A full socket
+   * buffer or a network error drops the datagram, as the network would (UDP carries no delivery
+   * guarantee). False when it cannot be done this way (NIO, another thread).
    */
-  private boolean sentDirectly(Channel relay, ByteBuf payload, int from, int length, InetSocketAddress peer) {
-    if (!(relay instanceof io.netty.channel.epoll.EpollDatagramChannel epoll) || !payload.hasMemoryAddress() || !relay.eventLoop().inEventLoop()) {
+  private boolean sentDirectly(
+      Channel relay, ByteBuf payload, int from, int length, InetSocketAddress peer) {
+    if (!(relay instanceof io.netty.channel.epoll.EpollDatagramChannel epoll)
+        || !payload.hasMemoryAddress()
+        || !relay.eventLoop().inEventLoop()) {
       return false;
     }
     if (!relay.isOpen()) {
       return true; // the allocation is going away: nothing to send from
     }
     try {
-      if (((io.netty.channel.unix.Socket) epoll.fd()).sendToAddress(payload.memoryAddress(), from, from + length, peer.getAddress(), peer.getPort()) <= 0) {
+      if (((io.netty.channel.unix.Socket) epoll.fd())
+              .sendToAddress(
+                  payload.memoryAddress(), from, from + length, peer.getAddress(), peer.getPort())
+          <= 0) {
         dropped.increment();
       }
     } catch (java.io.IOException e) {
@@ -568,7 +716,10 @@ public final class TurnService {
     }
   }
 
-  /** Datagrams from peers to a relayed address: to the client, over a channel if one is bound, else as a Data indication. */
+  /**
+   * Datagrams from peers to a relayed address: to the client, over a channel if one is bound, else
+   * as a Data indication.
+   */
   private final class PeerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final Allocation allocation;
 
@@ -591,23 +742,30 @@ public final class TurnService {
         // RFC 8656 12.5: over TCP and TLS, ChannelData is padded to a multiple of four bytes
         int padded = a.stream ? (length + 3) & ~3 : length;
         ByteBuf out = ctx.alloc().directBuffer(4 + padded);
-        out.writeShort(channel).writeShort(length).writeBytes(content, content.readerIndex(), length).writeZero(padded - length);
+        out.writeShort(channel)
+            .writeShort(length)
+            .writeBytes(content, content.readerIndex(), length)
+            .writeZero(padded - length);
         a.toClient(out);
       } else {
         byte[] data = new byte[length];
         content.getBytes(content.readerIndex(), data);
         byte[] tid = new byte[12];
         ThreadLocalRandom.current().nextBytes(tid);
-        byte[] indication = new StunEncoder(DATA, StunMessage.Kind.INDICATION, tid).xorAddress(XOR_PEER_ADDRESS, peer).add(DATA_ATTRIBUTE, data)
-            .encode(null, false);
+        byte[] indication =
+            new StunEncoder(DATA, StunMessage.Kind.INDICATION, tid)
+                .xorAddress(XOR_PEER_ADDRESS, peer)
+                .add(DATA_ATTRIBUTE, data)
+                .encode(null, false);
         a.toClient(Unpooled.wrappedBuffer(indication));
       }
     }
   }
 
   /**
-   * What relay sockets send to clients through one listening socket or connection: written at once and flushed once
-   * per turn of the event loop, so that the datagrams of many peers leave in one sendmmsg (one write on a stream).
+   * What relay sockets send to clients through one listening socket or connection: written at once
+   * and flushed once per turn of the event loop, so that the datagrams of many peers leave in one
+   * sendmmsg (one write on a stream).
    */
   private final class Outbox implements Runnable {
     private final Channel channel;
@@ -619,14 +777,16 @@ public final class TurnService {
 
     void send(Object message) {
       if (!channel.isWritable()) {
-        // a client that does not read its connection, or a full socket: dropped, as the network would, rather
+        // a client that does not read its connection, or a full socket: dropped, as the network
+        // would, rather
         // than queued without end
         io.netty.util.ReferenceCountUtil.release(message);
         dropped.increment();
         return;
       }
       if (!channel.eventLoop().inEventLoop()) {
-        channel.writeAndFlush(message, channel.voidPromise()); // a relay on another loop (the fallback group)
+        channel.writeAndFlush(
+            message, channel.voidPromise()); // a relay on another loop (the fallback group)
         return;
       }
       channel.write(message, channel.voidPromise());
@@ -651,16 +811,19 @@ public final class TurnService {
         continue;
       }
       a.permissions.values().removeIf(until -> until <= now);
-      a.channelExpiry.entrySet().removeIf(e -> {
-        if (e.getValue() <= now) {
-          InetSocketAddress peer = a.channels.remove(e.getKey());
-          if (peer != null) {
-            a.channelOf.remove(peer);
-          }
-          return true;
-        }
-        return false;
-      });
+      a.channelExpiry
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (e.getValue() <= now) {
+                  InetSocketAddress peer = a.channels.remove(e.getKey());
+                  if (peer != null) {
+                    a.channelOf.remove(peer);
+                  }
+                  return true;
+                }
+                return false;
+              });
     }
   }
 
@@ -678,7 +841,9 @@ public final class TurnService {
     List.copyOf(allocations.values()).forEach(this::remove);
   }
 
-  /** One allocation (RFC 8656 2.2): its 5-tuple, relay socket, lifetime, permissions and channels. */
+  /**
+   * One allocation (RFC 8656 2.2): its 5-tuple, relay socket, lifetime, permissions and channels.
+   */
   private final class Allocation {
     final FiveTuple key;
     final Channel listener;
@@ -687,8 +852,10 @@ public final class TurnService {
     final Outbox outbox;
     final String user;
     final byte[] transactionId;
+
     /** An IPv6 relay (RFC 8656 7.2): its peers are IPv6 too. */
     final boolean ipv6;
+
     final Map<InetAddress, Long> permissions = new ConcurrentHashMap<>();
     final Map<Integer, InetSocketAddress> channels = new ConcurrentHashMap<>();
     final Map<InetSocketAddress, Integer> channelOf = new ConcurrentHashMap<>();
@@ -700,7 +867,14 @@ public final class TurnService {
     private double tokens;
     private long refilledAt = System.nanoTime();
 
-    Allocation(FiveTuple key, Channel listener, InetSocketAddress client, boolean stream, String user, byte[] transactionId, boolean ipv6) {
+    Allocation(
+        FiveTuple key,
+        Channel listener,
+        InetSocketAddress client,
+        boolean stream,
+        String user,
+        byte[] transactionId,
+        boolean ipv6) {
       this.ipv6 = ipv6;
       this.key = key;
       this.listener = listener;

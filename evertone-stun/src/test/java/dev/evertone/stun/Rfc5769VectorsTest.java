@@ -16,7 +16,9 @@ class Rfc5769VectorsTest {
   }
 
   /** 2.1: a request with short-term credentials, SOFTWARE, PRIORITY, ICE-CONTROLLED, USERNAME. */
-  static final byte[] REQUEST = hex("""
+  static final byte[] REQUEST =
+      hex(
+          """
       00010058 2112a442 b7e7a701 bc34d686 fa87dfae
       80220010 5354554e 20746573 7420636c 69656e74
       00240004 6e0001ff
@@ -26,7 +28,9 @@ class Rfc5769VectorsTest {
       80280004 e57a3bcf""");
 
   /** 2.2: the IPv4 response, mapped address 192.0.2.1 port 32853. */
-  static final byte[] IPV4_RESPONSE = hex("""
+  static final byte[] IPV4_RESPONSE =
+      hex(
+          """
       0101003c 2112a442 b7e7a701 bc34d686 fa87dfae
       8022000b 74657374 20766563 746f7220
       00200008 0001a147 e112a643
@@ -34,15 +38,22 @@ class Rfc5769VectorsTest {
       80280004 c07d4c96""");
 
   /** 2.3: the IPv6 response, mapped address 2001:db8:1234:5678:11:2233:4455:6677 port 32853. */
-  static final byte[] IPV6_RESPONSE = hex("""
+  static final byte[] IPV6_RESPONSE =
+      hex(
+          """
       01010048 2112a442 b7e7a701 bc34d686 fa87dfae
       8022000b 74657374 20766563 746f7220
       00200014 0002a147 0113a9fa a5d3f179 bc25f4b5 bed2b9d9
       00080014 a382954e 4be67bf1 1784c97c 8292c275 bfe3ed41
       80280004 c8fb0b4c""");
 
-  /** 2.4: a request with long-term credentials: USERNAME (a Japanese name), NONCE, REALM example.org. */
-  static final byte[] LONG_TERM_REQUEST = hex("""
+  /**
+   * 2.4: a request with long-term credentials: USERNAME (a Japanese name), NONCE, REALM
+   * example.org.
+   */
+  static final byte[] LONG_TERM_REQUEST =
+      hex(
+          """
       00010060 2112a442 78ad3433 c6ad72c0 29da412e
       00060012 e3839ee3 8388e383 aae38383 e382afe3 82b90000
       0015001c 662f2f34 39396b39 35346436 4f4c3334 6f4c3946 53547679 36347341
@@ -66,13 +77,16 @@ class Rfc5769VectorsTest {
   void sampleResponsesCarryTheXoredAddresses() throws Exception {
     StunMessage v4 = StunMessage.parse(IPV4_RESPONSE, IPV4_RESPONSE.length);
     assertThat(v4.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
-    assertThat(v4.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS)).isEqualTo(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 32853));
+    assertThat(v4.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS))
+        .isEqualTo(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 32853));
     assertThat(StunIntegrity.verify(v4, StunIntegrity.shortTermKey(PASSWORD))).isTrue();
     assertThat(StunIntegrity.fingerprintOk(v4)).isTrue();
 
     StunMessage v6 = StunMessage.parse(IPV6_RESPONSE, IPV6_RESPONSE.length);
     assertThat(v6.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS))
-        .isEqualTo(new InetSocketAddress(InetAddress.getByName("2001:db8:1234:5678:11:2233:4455:6677"), 32853));
+        .isEqualTo(
+            new InetSocketAddress(
+                InetAddress.getByName("2001:db8:1234:5678:11:2233:4455:6677"), 32853));
     assertThat(StunIntegrity.verify(v6, StunIntegrity.shortTermKey(PASSWORD))).isTrue();
     assertThat(StunIntegrity.fingerprintOk(v6)).isTrue();
   }
@@ -84,7 +98,8 @@ class Rfc5769VectorsTest {
     assertThat(m.text(StunAttributes.REALM)).isEqualTo("example.org");
     assertThat(m.text(StunAttributes.NONCE)).isEqualTo("f//499k954d6OL34oL9FSTvy64sA");
     // the password "The<U+00AD>M<U+00AA>tr<U+2168>" is "TheMatrIX" after SASLprep
-    byte[] key = StunIntegrity.longTermKey(m.text(StunAttributes.USERNAME), "example.org", "TheMatrIX");
+    byte[] key =
+        StunIntegrity.longTermKey(m.text(StunAttributes.USERNAME), "example.org", "TheMatrIX");
     assertThat(StunIntegrity.verify(m, key)).isTrue();
     assertThat(StunIntegrity.fingerprintOk(m)).as("this one has none").isFalse();
   }
@@ -93,14 +108,18 @@ class Rfc5769VectorsTest {
   void whatTheEncoderWritesTheVectorsCheckWouldPass() throws Exception {
     StunMessage request = StunMessage.parse(REQUEST, REQUEST.length);
     InetSocketAddress mapped = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 32853);
-    byte[] bytes = StunEncoder.responseTo(request, true).xorAddress(StunAttributes.XOR_MAPPED_ADDRESS, mapped)
-        .encode(StunIntegrity.shortTermKey(PASSWORD), true);
+    byte[] bytes =
+        StunEncoder.responseTo(request, true)
+            .xorAddress(StunAttributes.XOR_MAPPED_ADDRESS, mapped)
+            .encode(StunIntegrity.shortTermKey(PASSWORD), true);
     StunMessage response = StunMessage.parse(bytes, bytes.length);
     assertThat(response.transactionId()).isEqualTo(request.transactionId());
     assertThat(response.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS)).isEqualTo(mapped);
     assertThat(StunIntegrity.verify(response, StunIntegrity.shortTermKey(PASSWORD))).isTrue();
     assertThat(StunIntegrity.fingerprintOk(response)).isTrue();
     // the XORed address is the vector's, octet for octet
-    assertThat(HexFormat.of().formatHex(response.attribute(StunAttributes.XOR_MAPPED_ADDRESS).value())).isEqualTo("0001a147e112a643");
+    assertThat(
+            HexFormat.of().formatHex(response.attribute(StunAttributes.XOR_MAPPED_ADDRESS).value()))
+        .isEqualTo("0001a147e112a643");
   }
 }

@@ -20,7 +20,10 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.junit.jupiter.api.Test;
 
-/** The STUN server over real sockets: Binding over UDP and TCP, error responses, and garbage that is dropped. */
+/**
+ * The STUN server over real sockets: Binding over UDP and TCP, error responses, and garbage that is
+ * dropped.
+ */
 class StunServerTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static SimpleMeterRegistry meters;
@@ -68,9 +71,18 @@ class StunServerTest {
     return StunMessage.parse(buf, p.getLength());
   }
 
-  /** An RFC 3489 Binding request: no magic cookie, a 128-bit transaction ID, and a CHANGE-REQUEST with {@code flags}. */
+  /**
+   * An RFC 3489 Binding request: no magic cookie, a 128-bit transaction ID, and a CHANGE-REQUEST
+   * with {@code flags}.
+   */
   private static byte[] classicRequest(byte[] tid, int flags) {
-    return java.nio.ByteBuffer.allocate(28).putShort((short) 1).putShort((short) 8).put(tid).putShort((short) 3).putShort((short) 4).putInt(flags)
+    return java.nio.ByteBuffer.allocate(28)
+        .putShort((short) 1)
+        .putShort((short) 8)
+        .put(tid)
+        .putShort((short) 3)
+        .putShort((short) 4)
+        .putInt(flags)
         .array();
   }
 
@@ -96,7 +108,9 @@ class StunServerTest {
           assertThat(Arrays.copyOfRange(buf, 28, 32)).isEqualTo(new byte[] {127, 0, 0, 1});
         } else {
           assertThat(answer.getShort(0)).as("Binding error").isEqualTo((short) 0x0111);
-          assertThat(buf[26] * 100 + buf[27]).as("a server with one address cannot change it").isEqualTo(420);
+          assertThat(buf[26] * 100 + buf[27])
+              .as("a server with one address cannot change it")
+              .isEqualTo(420);
         }
       }
     }
@@ -111,16 +125,21 @@ class StunServerTest {
       StunMessage response = exchange(socket, request);
       assertThat(response.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
       assertThat(response.transactionId()).isEqualTo(Arrays.copyOfRange(request, 8, 20));
-      assertThat(response.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS)).isEqualTo(socket.getLocalSocketAddress());
-      assertThat(StunIntegrity.fingerprintOk(response)).as("the request had a FINGERPRINT, so has the response").isTrue();
-      assertThat(exchange(socket, bindingRequest(false)).attribute(StunAttributes.FINGERPRINT)).isNull();
+      assertThat(response.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS))
+          .isEqualTo(socket.getLocalSocketAddress());
+      assertThat(StunIntegrity.fingerprintOk(response))
+          .as("the request had a FINGERPRINT, so has the response")
+          .isTrue();
+      assertThat(exchange(socket, bindingRequest(false)).attribute(StunAttributes.FINGERPRINT))
+          .isNull();
     }
   }
 
   @Test
   void aBindingRequestOverTcpIsAnsweredOnTheConnection() throws Exception {
     start();
-    try (Socket socket = new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
+    try (Socket socket =
+        new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
       socket.setSoTimeout(2000);
       for (int i = 0; i < 3; i++) {
         socket.getOutputStream().write(bindingRequest(true));
@@ -130,7 +149,8 @@ class StunServerTest {
         byte[] whole = Arrays.copyOf(header, 20 + length);
         in.readFully(whole, 20, length);
         StunMessage response = StunMessage.parse(whole, whole.length);
-        assertThat(response.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS)).isEqualTo(socket.getLocalSocketAddress());
+        assertThat(response.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS))
+            .isEqualTo(socket.getLocalSocketAddress());
       }
     }
   }
@@ -138,11 +158,18 @@ class StunServerTest {
   @Test
   void aTcpStreamWithoutTheMagicCookieIsClosed() throws Exception {
     start();
-    try (Socket socket = new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
+    try (Socket socket =
+        new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
       socket.setSoTimeout(2000);
-      // a TLS ClientHello's first bytes start like a STUN header (two zero bits) but carry no magic cookie
-      socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
-      assertThat(socket.getInputStream().read()).as("closed without waiting for 0x0102 more bytes").isEqualTo(-1);
+      // a TLS ClientHello's first bytes start like a STUN header (two zero bits) but carry no magic
+      // cookie
+      socket
+          .getOutputStream()
+          .write(
+              new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
+      assertThat(socket.getInputStream().read())
+          .as("closed without waiting for 0x0102 more bytes")
+          .isEqualTo(-1);
     }
   }
 
@@ -154,10 +181,13 @@ class StunServerTest {
       StunMessage unknown = exchange(socket, bindingRequest(true, 0x7777, 0x8777));
       assertThat(unknown.kind()).isEqualTo(StunMessage.Kind.ERROR);
       assertThat(unknown.attribute(StunAttributes.ERROR_CODE).value()).startsWith(0, 0, 4, 20);
-      assertThat(unknown.attribute(StunAttributes.UNKNOWN_ATTRIBUTES).value()).as("only the comprehension-required one")
+      assertThat(unknown.attribute(StunAttributes.UNKNOWN_ATTRIBUTES).value())
+          .as("only the comprehension-required one")
           .containsExactly(0x77, 0x77);
       byte[] tid = new byte[12];
-      StunMessage otherMethod = exchange(socket, new StunEncoder(0x00B, StunMessage.Kind.REQUEST, tid).encode(null, false));
+      StunMessage otherMethod =
+          exchange(
+              socket, new StunEncoder(0x00B, StunMessage.Kind.REQUEST, tid).encode(null, false));
       assertThat(otherMethod.kind()).isEqualTo(StunMessage.Kind.ERROR);
       assertThat(otherMethod.attribute(StunAttributes.ERROR_CODE).value()).startsWith(0, 0, 4, 0);
     }
@@ -169,8 +199,11 @@ class StunServerTest {
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       socket.setSoTimeout(300);
       byte[] tid = new byte[12];
-      byte[] indication = new StunEncoder(StunAttributes.BINDING, StunMessage.Kind.INDICATION, tid).encode(null, true);
-      byte[] response = new StunEncoder(StunAttributes.BINDING, StunMessage.Kind.SUCCESS, tid).encode(null, true);
+      byte[] indication =
+          new StunEncoder(StunAttributes.BINDING, StunMessage.Kind.INDICATION, tid)
+              .encode(null, true);
+      byte[] response =
+          new StunEncoder(StunAttributes.BINDING, StunMessage.Kind.SUCCESS, tid).encode(null, true);
       byte[] badFingerprint = bindingRequest(true);
       badFingerprint[badFingerprint.length - 1] ^= 1;
       for (byte[] b : List.of(indication, response, badFingerprint)) {
@@ -189,14 +222,19 @@ class StunServerTest {
     }
   }
 
-  /** Garbage - random octets, or a valid request cut or with a corrupted length - is dropped and harms nothing. */
+  /**
+   * Garbage - random octets, or a valid request cut or with a corrupted length - is dropped and
+   * harms nothing.
+   */
   @Property(tries = 300)
-  void garbageIsDroppedAndTheServerKeepsAnswering(@ForAll @Size(max = 200) byte[] garbage, @ForAll boolean stunShaped) throws Exception {
+  void garbageIsDroppedAndTheServerKeepsAnswering(
+      @ForAll @Size(max = 200) byte[] garbage, @ForAll boolean stunShaped) throws Exception {
     start();
     byte[] packet = garbage;
     if (stunShaped) {
       byte[] valid = bindingRequest(true);
-      packet = Arrays.copyOf(valid, Math.min(valid.length, Math.max(20, garbage.length % valid.length)));
+      packet =
+          Arrays.copyOf(valid, Math.min(valid.length, Math.max(20, garbage.length % valid.length)));
       if (garbage.length > 0) {
         packet[(garbage[0] & 0xff) % packet.length] ^= (byte) (garbage.length | 1);
       }
@@ -209,7 +247,8 @@ class StunServerTest {
       socket.send(new DatagramPacket(request, request.length, server.udpAddress()));
       byte[] buf = new byte[2048];
       StunMessage answer = null;
-      while (answer == null || !Arrays.equals(answer.transactionId(), Arrays.copyOfRange(request, 8, 20))) {
+      while (answer == null
+          || !Arrays.equals(answer.transactionId(), Arrays.copyOfRange(request, 8, 20))) {
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         socket.receive(p);
         answer = StunMessage.parse(buf, p.getLength());
@@ -220,10 +259,18 @@ class StunServerTest {
 
   @Test
   void aPortInUseIsAClearError() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> StunServer.start("127.0.0.1", taken.getLocalPort(), 1,
-          new BindingService(new SimpleMeterRegistry())).close())
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot listen for STUN on 127.0.0.1:" + taken.getLocalPort())
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  StunServer.start(
+                          "127.0.0.1",
+                          taken.getLocalPort(),
+                          1,
+                          new BindingService(new SimpleMeterRegistry()))
+                      .close())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("cannot listen for STUN on 127.0.0.1:" + taken.getLocalPort())
           .hasMessageContaining("stun.port");
     }
   }

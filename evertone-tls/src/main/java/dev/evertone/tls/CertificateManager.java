@@ -28,14 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The certificates being served, and their replacement while serving. A TLS listener asks {@link #mapping()}
- * for the context of each new handshake (by SNI); a reload swaps in a new set, so new handshakes get the new
- * chain and open connections keep theirs: nothing restarts, nothing is dropped.
+ * The certificates being served, and their replacement while serving. A TLS listener asks {@link
+ * #mapping()} for the context of each new handshake (by SNI); a reload swaps in a new set, so new
+ * handshakes get the new chain and open connections keep theirs: nothing restarts, nothing is
+ * dropped.
  *
- * <p>A reload (file change, {@code evertone tls reload}, the admin API) first reads and checks the new files:
- * unreadable, key mismatch, expired, not yet valid, out of order are refused and the current set stays. Then
- * the activation guard: a chain that a device family with registered devices would reject (by its trust
- * profile), where it accepts the chain served now, is refused unless forced. Every outcome is logged and counted.
+ * <p>A reload (file change, {@code evertone tls reload}, the admin API) first reads and checks the
+ * new files: unreadable, key mismatch, expired, not yet valid, out of order are refused and the
+ * current set stays. Then the activation guard: a chain that a device family with registered
+ * devices would reject (by its trust profile), where it accepts the chain served now, is refused
+ * unless forced. Every outcome is logged and counted.
  */
 public final class CertificateManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CertificateManager.class);
@@ -50,8 +52,13 @@ public final class CertificateManager implements AutoCloseable {
   private final Map<String, Counter> reloads = new LinkedHashMap<>();
   private final MultiGauge expiry;
   private volatile Served current;
-  /** The generation served before the current one, released at the next activation (see {@link #activate}). */
+
+  /**
+   * The generation served before the current one, released at the next activation (see {@link
+   * #activate}).
+   */
   private @Nullable Served retired;
+
   private List<FileStamp> stamps;
 
   /** The User-Agents of the devices registered now, with how many devices each. */
@@ -67,8 +74,15 @@ public final class CertificateManager implements AutoCloseable {
    * @param defaultProfile the profile of devices whose User-Agent matches no profile
    * @param expiryWarning certificates that expire within this are warned about
    */
-  public CertificateManager(List<CertificateSource> sources, TlsSettings settings, Map<String, TrustProfile> profiles, String defaultProfile,
-      Duration expiryWarning, Clock clock, DeviceCensus census, MeterRegistry meters) {
+  public CertificateManager(
+      List<CertificateSource> sources,
+      TlsSettings settings,
+      Map<String, TrustProfile> profiles,
+      String defaultProfile,
+      Duration expiryWarning,
+      Clock clock,
+      DeviceCensus census,
+      MeterRegistry meters) {
     if (sources.isEmpty()) {
       throw new TlsException("no certificate is configured (tls.certificates)");
     }
@@ -77,33 +91,53 @@ public final class CertificateManager implements AutoCloseable {
     this.profiles = Map.copyOf(profiles);
     TrustProfile fallback = profiles.get(defaultProfile);
     if (fallback == null) {
-      throw new TlsException("tls.default-profile '" + defaultProfile + "' is not a known profile; known: " + String.join(", ", profiles.keySet()));
+      throw new TlsException(
+          "tls.default-profile '"
+              + defaultProfile
+              + "' is not a known profile; known: "
+              + String.join(", ", profiles.keySet()));
     }
     this.defaultProfile = fallback;
     this.expiryWarning = expiryWarning;
     this.clock = clock;
     this.census = census;
     for (String outcome : List.of("activated", "unchanged", "refused")) {
-      reloads.put(outcome, Counter.builder("evertone.tls.reloads").description("Certificate reloads by outcome").tag("outcome", outcome)
-          .register(meters));
+      reloads.put(
+          outcome,
+          Counter.builder("evertone.tls.reloads")
+              .description("Certificate reloads by outcome")
+              .tag("outcome", outcome)
+              .register(meters));
     }
-    this.expiry = MultiGauge.builder("evertone.tls.certificate.expiry").description("Seconds until the first certificate of a served chain expires")
-        .baseUnit("seconds").register(meters);
+    this.expiry =
+        MultiGauge.builder("evertone.tls.certificate.expiry")
+            .description("Seconds until the first certificate of a served chain expires")
+            .baseUnit("seconds")
+            .register(meters);
     this.stamps = stamps();
     this.current = build(readAll());
     publishExpiry();
     for (ServedCertificate c : current.certificates()) {
-      log.info("TLS certificate '{}' ({}) valid until {}, from {}", Certificates.name(c.leaf()), Certificates.keyDescription(c.leaf().getPublicKey()),
-          c.leaf().getNotAfter().toInstant(), c.source());
+      log.info(
+          "TLS certificate '{}' ({}) valid until {}, from {}",
+          Certificates.name(c.leaf()),
+          Certificates.keyDescription(c.leaf().getPublicKey()),
+          c.leaf().getNotAfter().toInstant(),
+          c.source());
     }
   }
 
-  /** For SNI: the context of the certificate naming the host, else the first one. Read for every new handshake. */
+  /**
+   * For SNI: the context of the certificate naming the host, else the first one. Read for every new
+   * handshake.
+   */
   public Mapping<String, SslContext> mapping() {
     return host -> current.contextFor(host);
   }
 
-  /** The certificate a handshake naming {@code host} by SNI gets (the first one when none names it). */
+  /**
+   * The certificate a handshake naming {@code host} by SNI gets (the first one when none names it).
+   */
   public ServedCertificate certificateFor(@Nullable String host) {
     Served s = current;
     return s.certificates().get(s.indexFor(host));
@@ -133,7 +167,8 @@ public final class CertificateManager implements AutoCloseable {
   /**
    * Reads the files again and activates them if they differ, pass the checks and the guard.
    *
-   * @param force activate even if a device family with registered devices would reject the new chain
+   * @param force activate even if a device family with registered devices would reject the new
+   *     chain
    */
   public synchronized Reload reload(boolean force) {
     stamps = stamps();
@@ -141,16 +176,20 @@ public final class CertificateManager implements AutoCloseable {
     try {
       fresh = readAll();
     } catch (TlsException e) {
-      return finish(new Reload("refused", List.of(e.getMessage() + "; the current certificate stays in service")));
+      return finish(
+          new Reload(
+              "refused", List.of(e.getMessage() + "; the current certificate stays in service")));
     }
     if (sameChains(fresh, current.certificates())) {
-      return finish(new Reload("unchanged", List.of("the files hold the certificates already served")));
+      return finish(
+          new Reload("unchanged", List.of("the files hold the certificates already served")));
     }
     List<String> messages = new ArrayList<>();
     List<String> rejections = guard(fresh, clock.instant());
     if (!rejections.isEmpty()) {
       if (!force) {
-        rejections.add("the current certificate stays in service; fix the chain, or force the rotation if those devices may fail");
+        rejections.add(
+            "the current certificate stays in service; fix the chain, or force the rotation if those devices may fail");
         return finish(new Reload("refused", rejections));
       }
       messages.add("forced although: " + String.join("; ", rejections));
@@ -159,21 +198,30 @@ public final class CertificateManager implements AutoCloseable {
     try {
       next = build(fresh);
     } catch (TlsException e) {
-      return finish(new Reload("refused", List.of(e.getMessage() + "; the current certificate stays in service")));
+      return finish(
+          new Reload(
+              "refused", List.of(e.getMessage() + "; the current certificate stays in service")));
     }
     activate(next);
     publishExpiry();
     for (ServedCertificate c : fresh) {
-      messages.add("serving '" + Certificates.name(c.leaf()) + "' valid until " + c.leaf().getNotAfter().toInstant() + " (SHA-256 "
-          + Certificates.fingerprint(c.leaf()) + ") to new connections; open connections keep theirs");
+      messages.add(
+          "serving '"
+              + Certificates.name(c.leaf())
+              + "' valid until "
+              + c.leaf().getNotAfter().toInstant()
+              + " (SHA-256 "
+              + Certificates.fingerprint(c.leaf())
+              + ") to new connections; open connections keep theirs");
     }
     return finish(new Reload("activated", messages));
   }
 
   /**
-   * Serves {@code next} to new handshakes. The generation it replaces is released one activation later: a
-   * handshake that looked it up an instant before the swap still creates its engine from it. Each engine
-   * holds its own reference to its context, so open connections keep theirs until they close.
+   * Serves {@code next} to new handshakes. The generation it replaces is released one activation
+   * later: a handshake that looked it up an instant before the swap still creates its engine from
+   * it. Each engine holds its own reference to its context, so open connections keep theirs until
+   * they close.
    */
   private void activate(Served next) {
     Served old = current;
@@ -207,13 +255,21 @@ public final class CertificateManager implements AutoCloseable {
     Instant horizon = clock.instant().plus(expiryWarning);
     for (ServedCertificate c : current.certificates()) {
       if (c.expires().isBefore(horizon)) {
-        log.warn("TLS certificate '{}' from {}: a certificate of its chain expires on {}, within {} days; renew it and the new files are"
-            + " picked up without a restart", Certificates.name(c.leaf()), c.source(), c.expires(), expiryWarning.toDays());
+        log.warn(
+            "TLS certificate '{}' from {}: a certificate of its chain expires on {}, within {} days; renew it and the new files are"
+                + " picked up without a restart",
+            Certificates.name(c.leaf()),
+            c.source(),
+            c.expires(),
+            expiryWarning.toDays());
       }
     }
   }
 
-  /** The devices registered now, counted by profile (their User-Agent's profile, else the default one). */
+  /**
+   * The devices registered now, counted by profile (their User-Agent's profile, else the default
+   * one).
+   */
   public Map<String, Integer> devicesByProfile() {
     Map<String, Integer> out = new LinkedHashMap<>();
     for (Map.Entry<String, Integer> e : census.devicesByUserAgent().entrySet()) {
@@ -235,10 +291,10 @@ public final class CertificateManager implements AutoCloseable {
   }
 
   /**
-   * Why families with registered devices would reject {@code fresh} at {@code at} while they accept what is
-   * served now; empty when none would. A profile that already rejects the current chain does not describe
-   * those devices (they are registering with it), so it does not block a change: e.g. the public roots of
-   * the modern profile and a private CA.
+   * Why families with registered devices would reject {@code fresh} at {@code at} while they accept
+   * what is served now; empty when none would. A profile that already rejects the current chain
+   * does not describe those devices (they are registering with it), so it does not block a change:
+   * e.g. the public roots of the modern profile and a private CA.
    */
   private List<String> guard(List<ServedCertificate> fresh, Instant at) {
     List<String> out = new ArrayList<>();
@@ -248,10 +304,17 @@ public final class CertificateManager implements AutoCloseable {
       for (int i = 0; i < fresh.size(); i++) {
         ServedCertificate c = fresh.get(i);
         ChainVerifier.Verdict v = ChainVerifier.verify(c.chain(), profile, at);
-        boolean acceptedNow = i < now.size() && ChainVerifier.verify(now.get(i).chain(), profile, at).accepted();
+        boolean acceptedNow =
+            i < now.size() && ChainVerifier.verify(now.get(i).chain(), profile, at).accepted();
         if (!v.accepted() && acceptedNow) {
-          out.add(inUse.getValue() + " registered device(s) of profile '" + profile.name() + "' would reject '" + Certificates.name(c.leaf())
-              + "' (they accept the chain served now): " + v.reason());
+          out.add(
+              inUse.getValue()
+                  + " registered device(s) of profile '"
+                  + profile.name()
+                  + "' would reject '"
+                  + Certificates.name(c.leaf())
+                  + "' (they accept the chain served now): "
+                  + v.reason());
         }
       }
     }
@@ -267,15 +330,20 @@ public final class CertificateManager implements AutoCloseable {
     return out;
   }
 
-  /** The Netty provider of an engine; BoringSSL asked for but not loadable is an error that says why. */
+  /**
+   * The Netty provider of an engine; BoringSSL asked for but not loadable is an error that says
+   * why.
+   */
   static SslProvider provider(TlsSettings.Engine engine) {
     return switch (engine) {
       case JDK -> SslProvider.JDK;
       case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK;
       case BORINGSSL -> {
         if (!OpenSsl.isAvailable()) {
-          throw new TlsException("tls.engine boringssl: BoringSSL cannot be loaded on this platform (" + OpenSsl.unavailabilityCause()
-              + "); use tls.engine auto or jdk");
+          throw new TlsException(
+              "tls.engine boringssl: BoringSSL cannot be loaded on this platform ("
+                  + OpenSsl.unavailabilityCause()
+                  + "); use tls.engine auto or jdk");
         }
         yield SslProvider.OPENSSL_REFCNT;
       }
@@ -284,7 +352,9 @@ public final class CertificateManager implements AutoCloseable {
 
   /** The TLS implementation in use, for the log: "BoringSSL" or "JDK". */
   public String engine() {
-    return provider(settings.engine()) == SslProvider.JDK ? "JDK " + Runtime.version().feature() : OpenSsl.versionString();
+    return provider(settings.engine()) == SslProvider.JDK
+        ? "JDK " + Runtime.version().feature()
+        : OpenSsl.versionString();
   }
 
   private static boolean sameChains(List<ServedCertificate> a, List<ServedCertificate> b) {
@@ -300,15 +370,17 @@ public final class CertificateManager implements AutoCloseable {
   }
 
   private Served build(List<ServedCertificate> certs) {
-    List<X509Certificate> clientRoots = settings.clientCaFile() == null ? List.of() : Pem.certificates(settings.clientCaFile());
+    List<X509Certificate> clientRoots =
+        settings.clientCaFile() == null ? List.of() : Pem.certificates(settings.clientCaFile());
     SslProvider provider = provider(settings.engine());
     List<SslContext> contexts = new ArrayList<>();
     for (ServedCertificate c : certs) {
       try {
-        SslContextBuilder b = SslContextBuilder.forServer(c.key(), c.chain().toArray(X509Certificate[]::new))
-            .sslProvider(provider)
-            .protocols(settings.protocols())
-            .clientAuth(io.netty.handler.ssl.ClientAuth.valueOf(settings.clientAuth().name()));
+        SslContextBuilder b =
+            SslContextBuilder.forServer(c.key(), c.chain().toArray(X509Certificate[]::new))
+                .sslProvider(provider)
+                .protocols(settings.protocols())
+                .clientAuth(io.netty.handler.ssl.ClientAuth.valueOf(settings.clientAuth().name()));
         if (!settings.ciphers().isEmpty()) {
           b.ciphers(settings.ciphers());
         }
@@ -318,7 +390,11 @@ public final class CertificateManager implements AutoCloseable {
         contexts.add(b.build());
       } catch (SSLException | IllegalArgumentException e) {
         contexts.forEach(ReferenceCountUtil::release);
-        throw new TlsException(c.source() + " cannot be served with the configured protocols and ciphers: " + e.getMessage(), e);
+        throw new TlsException(
+            c.source()
+                + " cannot be served with the configured protocols and ciphers: "
+                + e.getMessage(),
+            e);
       }
     }
     return new Served(certs, contexts);
@@ -345,7 +421,10 @@ public final class CertificateManager implements AutoCloseable {
     return out;
   }
 
-  /** A file's identity for change detection: size and modification time (a renamed-in file changes both). */
+  /**
+   * A file's identity for change detection: size and modification time (a renamed-in file changes
+   * both).
+   */
   private record FileStamp(Path file, long size, long modified) {
     static FileStamp of(Path file) {
       try {

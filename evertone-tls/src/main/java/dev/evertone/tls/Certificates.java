@@ -26,7 +26,10 @@ public final class Certificates {
 
   private Certificates() {}
 
-  /** Whether {@code issuer} signed {@code cert}: its subject is the issuer name and its key verifies the signature. */
+  /**
+   * Whether {@code issuer} signed {@code cert}: its subject is the issuer name and its key verifies
+   * the signature.
+   */
   public static boolean issued(X509Certificate issuer, X509Certificate cert) {
     if (!issuer.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
       return false;
@@ -111,7 +114,10 @@ public final class Certificates {
       Collection<List<?>> all = cert.getSubjectAlternativeNames();
       if (all != null) {
         for (List<?> san : all) {
-          if (san.size() >= 2 && san.get(0) instanceof Integer t && t == type && san.get(1) instanceof String v) {
+          if (san.size() >= 2
+              && san.get(0) instanceof Integer t
+              && t == type
+              && san.get(1) instanceof String v) {
             out.add(v.toLowerCase(Locale.ROOT));
           }
         }
@@ -123,8 +129,9 @@ public final class Certificates {
   }
 
   /**
-   * Whether {@code host} is one of the certificate's names (RFC 6125 6.4: DNS-IDs of the subject alternative
-   * names; a wildcard only as the whole left-most label and matching exactly one label) or IP addresses.
+   * Whether {@code host} is one of the certificate's names (RFC 6125 6.4: DNS-IDs of the subject
+   * alternative names; a wildcard only as the whole left-most label and matching exactly one label)
+   * or IP addresses.
    */
   public static boolean matchesHost(X509Certificate cert, String host) {
     String h = host.toLowerCase(Locale.ROOT);
@@ -140,7 +147,9 @@ public final class Certificates {
       }
       if (name.startsWith("*.") && name.indexOf('*', 1) < 0) {
         int dot = h.indexOf('.');
-        if (dot > 0 && h.substring(dot + 1).equals(name.substring(2)) && name.substring(2).contains(".")) {
+        if (dot > 0
+            && h.substring(dot + 1).equals(name.substring(2))
+            && name.substring(2).contains(".")) {
           return true;
         }
       }
@@ -148,18 +157,22 @@ public final class Certificates {
     return false;
   }
 
-  /** Whether {@code key} is the private half of the certificate's public key: signs a probe and verifies it. */
+  /**
+   * Whether {@code key} is the private half of the certificate's public key: signs a probe and
+   * verifies it.
+   */
   public static boolean keyMatches(X509Certificate cert, PrivateKey key) {
     PublicKey pub = cert.getPublicKey();
     if (!pub.getAlgorithm().equals(key.getAlgorithm())) {
       return false;
     }
-    String algorithm = switch (pub.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      case "Ed25519", "EdDSA" -> "Ed25519";
-      default -> null;
-    };
+    String algorithm =
+        switch (pub.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          default -> null;
+        };
     if (algorithm == null) {
       return false;
     }

@@ -22,9 +22,10 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads PEM files: certificates, and private keys in every form OpenSSL and ACME clients write (PKCS#8
- * "PRIVATE KEY", PKCS#1 "RSA PRIVATE KEY", SEC 1 "EC PRIVATE KEY"). Encrypted keys are refused with a
- * message that says how to decrypt them: the server has no one to ask for a passphrase.
+ * Reads PEM files: certificates, and private keys in every form OpenSSL and ACME clients write
+ * (PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE KEY", SEC 1 "EC PRIVATE KEY"). Encrypted keys are
+ * refused with a message that says how to decrypt them: the server has no one to ask for a
+ * passphrase.
  */
 public final class Pem {
   private static final JcaX509CertificateConverter CERTS = new JcaX509CertificateConverter();
@@ -38,7 +39,8 @@ public final class Pem {
   public static Contents read(Path file) {
     List<X509Certificate> certs = new ArrayList<>();
     PrivateKey key = null;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(reader)) {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        PEMParser pem = new PEMParser(reader)) {
       Object item;
       while ((item = pem.readObject()) != null) {
         if (item instanceof X509CertificateHolder holder) {
@@ -47,9 +49,14 @@ public final class Pem {
           key = only(key, KEYS.getPrivateKey(pair.getPrivateKeyInfo()), file);
         } else if (item instanceof PrivateKeyInfo info) {
           key = only(key, KEYS.getPrivateKey(info), file);
-        } else if (item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
-          throw new TlsException(file + " holds an encrypted private key; evertone needs it unencrypted, readable only by"
-              + " its own user: openssl pkey -in " + file + " -out key.pem");
+        } else if (item instanceof PEMEncryptedKeyPair
+            || item instanceof PKCS8EncryptedPrivateKeyInfo) {
+          throw new TlsException(
+              file
+                  + " holds an encrypted private key; evertone needs it unencrypted, readable only by"
+                  + " its own user: openssl pkey -in "
+                  + file
+                  + " -out key.pem");
         }
         // other blocks (EC PARAMETERS, DH parameters) are not needed for serving
       }

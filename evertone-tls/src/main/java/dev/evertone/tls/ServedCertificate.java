@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A certificate chain and its key, read from a {@link CertificateSource} and checked. */
-public record ServedCertificate(CertificateSource source, List<X509Certificate> chain, PrivateKey key) {
+public record ServedCertificate(
+    CertificateSource source, List<X509Certificate> chain, PrivateKey key) {
   public ServedCertificate {
     chain = List.copyOf(chain);
   }
@@ -17,8 +18,8 @@ public record ServedCertificate(CertificateSource source, List<X509Certificate> 
   }
 
   /**
-   * Reads and checks: a key that belongs to the leaf, a chain in order (each certificate issued by the next),
-   * every certificate valid at {@code now}. Anything else is refused with what to fix.
+   * Reads and checks: a key that belongs to the leaf, a chain in order (each certificate issued by
+   * the next), every certificate valid at {@code now}. Anything else is refused with what to fix.
    */
   public static ServedCertificate load(CertificateSource source, Instant now) {
     ServedCertificate served = read(source);
@@ -29,7 +30,9 @@ public record ServedCertificate(CertificateSource source, List<X509Certificate> 
     return served;
   }
 
-  /** Reads the chain and the key without checking them against each other or the date (for reports). */
+  /**
+   * Reads the chain and the key without checking them against each other or the date (for reports).
+   */
   public static ServedCertificate read(CertificateSource source) {
     Pem.Contents chainFile = Pem.read(source.chainFile());
     if (chainFile.certificates().isEmpty()) {
@@ -39,11 +42,15 @@ public record ServedCertificate(CertificateSource source, List<X509Certificate> 
     if (source.keyFile() != null) {
       key = Pem.read(source.keyFile()).key();
       if (key == null) {
-        throw new TlsException(source.keyFile() + " holds no private key (no -----BEGIN ... PRIVATE KEY----- block)");
+        throw new TlsException(
+            source.keyFile() + " holds no private key (no -----BEGIN ... PRIVATE KEY----- block)");
       }
     } else if (key == null) {
-      throw new TlsException(source.chainFile() + " holds no private key: give the key file after the chain file, e.g. '"
-          + source.chainFile() + " privkey.pem'");
+      throw new TlsException(
+          source.chainFile()
+              + " holds no private key: give the key file after the chain file, e.g. '"
+              + source.chainFile()
+              + " privkey.pem'");
     }
     return new ServedCertificate(source, chainFile.certificates(), key);
   }
@@ -52,7 +59,8 @@ public record ServedCertificate(CertificateSource source, List<X509Certificate> 
   public List<String> problems(Instant now) {
     List<String> out = new ArrayList<>();
     if (!Certificates.keyMatches(leaf(), key)) {
-      out.add("the private key does not belong to the certificate '" + Certificates.name(leaf()) + "'");
+      out.add(
+          "the private key does not belong to the certificate '" + Certificates.name(leaf()) + "'");
     }
     for (int i = 0; i < chain.size(); i++) {
       X509Certificate c = chain.get(i);
@@ -61,8 +69,16 @@ public record ServedCertificate(CertificateSource source, List<X509Certificate> 
         out.add("certificate '" + Certificates.name(c) + "' " + validity);
       }
       if (i + 1 < chain.size() && !Certificates.issued(chain.get(i + 1), c)) {
-        out.add("certificate " + (i + 2) + " in the file ('" + Certificates.name(chain.get(i + 1)) + "') did not issue certificate "
-            + (i + 1) + " ('" + Certificates.name(c) + "'): list the leaf first, then each issuer in order");
+        out.add(
+            "certificate "
+                + (i + 2)
+                + " in the file ('"
+                + Certificates.name(chain.get(i + 1))
+                + "') did not issue certificate "
+                + (i + 1)
+                + " ('"
+                + Certificates.name(c)
+                + "'): list the leaf first, then each issuer in order");
       }
     }
     return out;

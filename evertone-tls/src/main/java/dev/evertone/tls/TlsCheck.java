@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code evertone tls check} reports for one served chain at a moment: every certificate, whether it
- * names the hosts devices connect to, and for each device trust profile whether such a device would accept
- * the chain, and by which path.
+ * What {@code evertone tls check} reports for one served chain at a moment: every certificate,
+ * whether it names the hosts devices connect to, and for each device trust profile whether such a
+ * device would accept the chain, and by which path.
  *
  * @param source where the chain comes from
  * @param chain the chain as served, leaf first
@@ -19,11 +19,21 @@ import java.util.Map;
  * @param verdicts each profile's verdict, in profile order
  * @param devices registered devices per profile (empty when not known)
  */
-public record TlsCheck(String source, List<X509Certificate> chain, Instant at, Map<String, Boolean> hosts,
-    Map<String, ChainVerifier.Verdict> verdicts, Map<String, Integer> devices) {
+public record TlsCheck(
+    String source,
+    List<X509Certificate> chain,
+    Instant at,
+    Map<String, Boolean> hosts,
+    Map<String, ChainVerifier.Verdict> verdicts,
+    Map<String, Integer> devices) {
 
-  public static TlsCheck of(String source, List<X509Certificate> chain, Instant at, Collection<String> hosts,
-      Collection<TrustProfile> profiles, Map<String, Integer> devices) {
+  public static TlsCheck of(
+      String source,
+      List<X509Certificate> chain,
+      Instant at,
+      Collection<String> hosts,
+      Collection<TrustProfile> profiles,
+      Map<String, Integer> devices) {
     Map<String, Boolean> names = new java.util.LinkedHashMap<>();
     for (String h : hosts) {
       names.put(h, Certificates.matchesHost(chain.get(0), h));
@@ -37,7 +47,8 @@ public record TlsCheck(String source, List<X509Certificate> chain, Instant at, M
 
   /** Every certificate valid at the moment, every host named, every profile accepting. */
   public boolean ok() {
-    return chain.stream().allMatch(c -> Certificates.validAt(c, at)) && !hosts.containsValue(false)
+    return chain.stream().allMatch(c -> Certificates.validAt(c, at))
+        && !hosts.containsValue(false)
         && verdicts.values().stream().allMatch(ChainVerifier.Verdict::accepted);
   }
 
@@ -48,20 +59,41 @@ public record TlsCheck(String source, List<X509Certificate> chain, Instant at, M
     for (int i = 0; i < chain.size(); i++) {
       X509Certificate c = chain.get(i);
       String validity = Certificates.validityProblem(c, at);
-      out.append("  ").append(i + 1).append(". ").append(c.getSubjectX500Principal().getName()).append('\n')
-          .append("     issuer   ").append(c.getIssuerX500Principal().getName()).append('\n')
-          .append("     valid    ").append(c.getNotBefore().toInstant()).append(" to ").append(c.getNotAfter().toInstant())
-          .append(validity == null ? "" : "  ** " + validity.toUpperCase(java.util.Locale.ROOT) + " **").append('\n')
-          .append("     key      ").append(Certificates.keyDescription(c.getPublicKey())).append('\n')
-          .append("     sha-256  ").append(Certificates.fingerprint(c)).append('\n');
+      out.append("  ")
+          .append(i + 1)
+          .append(". ")
+          .append(c.getSubjectX500Principal().getName())
+          .append('\n')
+          .append("     issuer   ")
+          .append(c.getIssuerX500Principal().getName())
+          .append('\n')
+          .append("     valid    ")
+          .append(c.getNotBefore().toInstant())
+          .append(" to ")
+          .append(c.getNotAfter().toInstant())
+          .append(
+              validity == null ? "" : "  ** " + validity.toUpperCase(java.util.Locale.ROOT) + " **")
+          .append('\n')
+          .append("     key      ")
+          .append(Certificates.keyDescription(c.getPublicKey()))
+          .append('\n')
+          .append("     sha-256  ")
+          .append(Certificates.fingerprint(c))
+          .append('\n');
       if (i == 0) {
         List<String> names = new ArrayList<>(Certificates.dnsNames(c));
         names.addAll(Certificates.ipAddresses(c));
-        out.append("     names    ").append(names.isEmpty() ? "(none)" : String.join(", ", names)).append('\n');
+        out.append("     names    ")
+            .append(names.isEmpty() ? "(none)" : String.join(", ", names))
+            .append('\n');
       }
     }
     for (Map.Entry<String, Boolean> h : hosts.entrySet()) {
-      out.append("  host ").append(h.getKey()).append(": ").append(h.getValue() ? "matches" : "NOT NAMED by the certificate").append('\n');
+      out.append("  host ")
+          .append(h.getKey())
+          .append(": ")
+          .append(h.getValue() ? "matches" : "NOT NAMED by the certificate")
+          .append('\n');
     }
     for (Map.Entry<String, ChainVerifier.Verdict> v : verdicts.entrySet()) {
       Integer n = devices.get(v.getKey());
@@ -70,9 +102,19 @@ public record TlsCheck(String source, List<X509Certificate> chain, Instant at, M
       if (verdict.accepted()) {
         List<String> path = new ArrayList<>();
         verdict.path().forEach(c -> path.add(ChainVerifier.describe(c)));
-        out.append("  profile ").append(v.getKey()).append(count).append(": accepts, path ").append(String.join(" -> ", path)).append('\n');
+        out.append("  profile ")
+            .append(v.getKey())
+            .append(count)
+            .append(": accepts, path ")
+            .append(String.join(" -> ", path))
+            .append('\n');
       } else {
-        out.append("  profile ").append(v.getKey()).append(count).append(": REJECTS: ").append(verdict.reason()).append('\n');
+        out.append("  profile ")
+            .append(v.getKey())
+            .append(count)
+            .append(": REJECTS: ")
+            .append(verdict.reason())
+            .append('\n');
       }
     }
     return out.toString();

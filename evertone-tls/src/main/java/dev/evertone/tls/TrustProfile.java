@@ -11,12 +11,17 @@ import java.util.regex.Pattern;
  * @param description who this is, in words
  * @param pathBuilding how the family's TLS stack builds paths
  * @param roots the root certificates it trusts
- * @param userAgents User-Agent patterns of the devices of this family (Java regular expressions, found anywhere
- *     in the header), so that the registered devices can be counted per profile
+ * @param userAgents User-Agent patterns of the devices of this family (Java regular expressions,
+ *     found anywhere in the header), so that the registered devices can be counted per profile
  * @param source where the profile came from (built in, or its file)
  */
-public record TrustProfile(String name, String description, PathBuilding pathBuilding, List<X509Certificate> roots,
-    List<Pattern> userAgents, String source) {
+public record TrustProfile(
+    String name,
+    String description,
+    PathBuilding pathBuilding,
+    List<X509Certificate> roots,
+    List<Pattern> userAgents,
+    String source) {
   public TrustProfile {
     roots = List.copyOf(roots);
     userAgents = List.copyOf(userAgents);

@@ -26,8 +26,8 @@ import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Loads device trust profiles: the ones shipped with evertone, then every {@code *.yaml} of a directory
- * (a file with the name of a built-in one replaces it). A profile file:
+ * Loads device trust profiles: the ones shipped with evertone, then every {@code *.yaml} of a
+ * directory (a file with the name of a built-in one replaces it). A profile file:
  *
  * <pre>
  * description: Phones on OpenSSL 1.0.x firmware
@@ -39,19 +39,27 @@ import org.jspecify.annotations.Nullable;
 public final class TrustProfiles {
   /** Profiles shipped in the jar, under {@code /trust-profiles/}. */
   public static final List<String> BUILT_IN = List.of("modern", "legacy-openssl-1.0");
+
   public static final String SYSTEM_ROOTS = "system";
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private TrustProfiles() {}
 
   /** The file format. */
-  record ProfileFile(@Nullable String description, @JsonProperty(required = true) String pathBuilding,
-      @Nullable List<String> userAgents, @JsonProperty(required = true) String roots) {}
+  record ProfileFile(
+      @Nullable String description,
+      @JsonProperty(required = true) String pathBuilding,
+      @Nullable List<String> userAgents,
+      @JsonProperty(required = true) String roots) {}
 
-  /** The built-in profiles, then those of {@code dir} (may be null or missing), by name in that order. */
+  /**
+   * The built-in profiles, then those of {@code dir} (may be null or missing), by name in that
+   * order.
+   */
   public static Map<String, TrustProfile> load(@Nullable Path dir) {
     Map<String, TrustProfile> out = new LinkedHashMap<>();
     for (String name : BUILT_IN) {
@@ -88,25 +96,41 @@ public final class TrustProfiles {
     try {
       parsed = YAML.readValue(file.toFile(), ProfileFile.class);
     } catch (IOException e) {
-      throw new TlsException("trust profile " + file + " is not valid: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new TlsException(
+          "trust profile "
+              + file
+              + " is not valid: "
+              + e.getMessage().lines().findFirst().orElse(""),
+          e);
     }
     return toProfile(name, parsed, file.toAbsolutePath().getParent(), file.toString());
   }
 
-  private static TrustProfile toProfile(String name, ProfileFile f, @Nullable Path dir, String source) {
+  private static TrustProfile toProfile(
+      String name, ProfileFile f, @Nullable Path dir, String source) {
     PathBuilding building;
     try {
       building = PathBuilding.valueOf(f.pathBuilding().trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new TlsException("trust profile " + source + ": path-building must be modern or legacy, not '" + f.pathBuilding() + "'");
+      throw new TlsException(
+          "trust profile "
+              + source
+              + ": path-building must be modern or legacy, not '"
+              + f.pathBuilding()
+              + "'");
     }
     List<Pattern> agents = new ArrayList<>();
     for (String p : f.userAgents() == null ? List.<String>of() : f.userAgents()) {
       try {
         agents.add(Pattern.compile(p));
       } catch (PatternSyntaxException e) {
-        throw new TlsException("trust profile " + source + ": user-agent pattern '" + p + "' is not a regular expression: "
-            + e.getDescription());
+        throw new TlsException(
+            "trust profile "
+                + source
+                + ": user-agent pattern '"
+                + p
+                + "' is not a regular expression: "
+                + e.getDescription());
       }
     }
     List<X509Certificate> roots;
@@ -117,13 +141,15 @@ public final class TrustProfiles {
     } else {
       roots = Pem.certificates(dir.resolve(f.roots().trim()));
     }
-    return new TrustProfile(name, f.description() == null ? "" : f.description(), building, roots, agents, source);
+    return new TrustProfile(
+        name, f.description() == null ? "" : f.description(), building, roots, agents, source);
   }
 
   /** The roots of the JDK's default trust store (its cacerts, the Mozilla programme). */
   public static List<X509Certificate> systemRoots() {
     try {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init((KeyStore) null);
       for (TrustManager tm : tmf.getTrustManagers()) {
         if (tm instanceof X509TrustManager x) {

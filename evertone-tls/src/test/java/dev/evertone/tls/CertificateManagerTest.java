@@ -24,22 +24,43 @@ import org.junit.jupiter.api.io.TempDir;
 class CertificateManagerTest {
   @TempDir Path dir;
   private final Instant now = Instant.now();
-  private final TestPki.Issued goodRoot = TestPki.root("Good Root", now.minus(10, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
-  private final TestPki.Issued otherRoot = TestPki.root("Other Root", now.minus(10, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
+  private final TestPki.Issued goodRoot =
+      TestPki.root("Good Root", now.minus(10, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
+  private final TestPki.Issued otherRoot =
+      TestPki.root("Other Root", now.minus(10, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
   private final Map<String, Integer> userAgents = new HashMap<>();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   private Map<String, TrustProfile> profiles() {
     Map<String, TrustProfile> p = new LinkedHashMap<>();
-    p.put("modern", new TrustProfile("modern", "", PathBuilding.MODERN, List.of(goodRoot.cert(), otherRoot.cert()), List.of(), "test"));
-    p.put("picky", new TrustProfile("picky", "", PathBuilding.LEGACY, List.of(goodRoot.cert()), List.of(Pattern.compile("^Picky/")), "test"));
+    p.put(
+        "modern",
+        new TrustProfile(
+            "modern",
+            "",
+            PathBuilding.MODERN,
+            List.of(goodRoot.cert(), otherRoot.cert()),
+            List.of(),
+            "test"));
+    p.put(
+        "picky",
+        new TrustProfile(
+            "picky",
+            "",
+            PathBuilding.LEGACY,
+            List.of(goodRoot.cert()),
+            List.of(Pattern.compile("^Picky/")),
+            "test"));
     return p;
   }
 
   private Path writeChain(String name, TestPki.Issued root, String... hosts) {
     KeyPair keys = TestPki.ec();
-    TestPki.Issued leaf = TestPki.leaf(keys, root, now.minus(1, ChronoUnit.HOURS), now.plus(60, ChronoUnit.DAYS), hosts);
-    return TestPki.write(dir.resolve(name), TestPki.pem(keys.getPrivate(), leaf.cert(), root.cert()));
+    TestPki.Issued leaf =
+        TestPki.leaf(
+            keys, root, now.minus(1, ChronoUnit.HOURS), now.plus(60, ChronoUnit.DAYS), hosts);
+    return TestPki.write(
+        dir.resolve(name), TestPki.pem(keys.getPrivate(), leaf.cert(), root.cert()));
   }
 
   private CertificateManager manager(Path... chains) {
@@ -47,8 +68,17 @@ class CertificateManagerTest {
   }
 
   private CertificateManager manager(TlsSettings settings, Path... chains) {
-    List<CertificateSource> sources = java.util.Arrays.stream(chains).map(c -> new CertificateSource(c, null)).toList();
-    return new CertificateManager(sources, settings, profiles(), "modern", Duration.ofDays(21), Clock.systemUTC(), () -> userAgents, meters);
+    List<CertificateSource> sources =
+        java.util.Arrays.stream(chains).map(c -> new CertificateSource(c, null)).toList();
+    return new CertificateManager(
+        sources,
+        settings,
+        profiles(),
+        "modern",
+        Duration.ofDays(21),
+        Clock.systemUTC(),
+        () -> userAgents,
+        meters);
   }
 
   private static TlsSettings engine(TlsSettings.Engine engine) {
@@ -66,8 +96,11 @@ class CertificateManagerTest {
       assertThat(m.engine()).startsWith(e == TlsSettings.Engine.JDK ? "JDK" : "BoringSSL");
       io.netty.handler.ssl.SslContext ctx = m.mapping().map("sip.example.com");
       javax.net.ssl.SSLEngine server = ctx.newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT);
-      assertThat(server instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine).isEqualTo(e != TlsSettings.Engine.JDK);
-      assertThat(server.getEnabledProtocols()).contains("TLSv1.3", "TLSv1.2").doesNotContain("TLSv1.1", "TLSv1", "SSLv3");
+      assertThat(server instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine)
+          .isEqualTo(e != TlsSettings.Engine.JDK);
+      assertThat(server.getEnabledProtocols())
+          .contains("TLSv1.3", "TLSv1.2")
+          .doesNotContain("TLSv1.1", "TLSv1", "SSLv3");
       io.netty.util.ReferenceCountUtil.release(server);
     }
   }
@@ -82,9 +115,12 @@ class CertificateManagerTest {
     writeChain("sip.pem", goodRoot, "sip.example.com");
     CertificateManager.Reload r = m.reload(false);
     assertThat(r.outcome()).isEqualTo("activated");
-    assertThat(r.messages().get(0)).contains("serving 'sip.example.com'").contains("open connections keep theirs");
+    assertThat(r.messages().get(0))
+        .contains("serving 'sip.example.com'")
+        .contains("open connections keep theirs");
     assertThat(m.served().get(0).leaf()).isNotEqualTo(first);
-    assertThat(meters.get("evertone.tls.reloads").tag("outcome", "activated").counter().count()).isEqualTo(1.0);
+    assertThat(meters.get("evertone.tls.reloads").tag("outcome", "activated").counter().count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -96,17 +132,27 @@ class CertificateManagerTest {
     TestPki.write(file, "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
     CertificateManager.Reload r = m.reload(false);
     assertThat(r.refused()).isTrue();
-    assertThat(r.messages().get(0)).contains("is not a readable PEM file").endsWith("the current certificate stays in service");
+    assertThat(r.messages().get(0))
+        .contains("is not a readable PEM file")
+        .endsWith("the current certificate stays in service");
 
     KeyPair keys = TestPki.ec();
-    TestPki.Issued leaf = TestPki.leaf(keys, goodRoot, now.minus(1, ChronoUnit.HOURS), now.plus(60, ChronoUnit.DAYS), "sip.example.com");
+    TestPki.Issued leaf =
+        TestPki.leaf(
+            keys,
+            goodRoot,
+            now.minus(1, ChronoUnit.HOURS),
+            now.plus(60, ChronoUnit.DAYS),
+            "sip.example.com");
     TestPki.write(file, TestPki.pem(TestPki.ec().getPrivate(), leaf.cert()));
-    assertThat(m.reload(false).messages().get(0)).contains("the private key does not belong to the certificate");
+    assertThat(m.reload(false).messages().get(0))
+        .contains("the private key does not belong to the certificate");
 
     Files.delete(file);
     assertThat(m.reload(false).messages().get(0)).contains("does not exist");
     assertThat(m.served().get(0).leaf()).isEqualTo(serving);
-    assertThat(meters.get("evertone.tls.reloads").tag("outcome", "refused").counter().count()).isEqualTo(3.0);
+    assertThat(meters.get("evertone.tls.reloads").tag("outcome", "refused").counter().count())
+        .isEqualTo(3.0);
   }
 
   @Test
@@ -120,39 +166,57 @@ class CertificateManagerTest {
     writeChain("sip.pem", otherRoot, "sip.example.com");
     CertificateManager.Reload refused = m.reload(false);
     assertThat(refused.refused()).isTrue();
-    assertThat(refused.messages().get(0)).startsWith("40 registered device(s) of profile 'picky' would reject 'sip.example.com'");
+    assertThat(refused.messages().get(0))
+        .startsWith("40 registered device(s) of profile 'picky' would reject 'sip.example.com'");
 
     CertificateManager.Reload forced = m.reload(true);
     assertThat(forced.outcome()).isEqualTo("activated");
-    assertThat(forced.messages().get(0)).startsWith("forced although: 40 registered device(s) of profile 'picky'");
+    assertThat(forced.messages().get(0))
+        .startsWith("forced although: 40 registered device(s) of profile 'picky'");
 
-    userAgents.remove("Picky/2.1"); // no picky device left: the same kind of change passes by itself
+    userAgents.remove(
+        "Picky/2.1"); // no picky device left: the same kind of change passes by itself
     writeChain("sip.pem", otherRoot, "sip.example.com");
     assertThat(m.reload(false).outcome()).isEqualTo("activated");
   }
 
   @Test
   void sniSelectsTheCertificateNamingTheHostAndTheFirstIsTheDefault() {
-    CertificateManager m = manager(writeChain("a.pem", goodRoot, "a.example.com"), writeChain("b.pem", goodRoot, "*.tenant.example.com"));
-    assertThat(Certificates.name(m.certificateFor("acme.tenant.example.com").leaf())).isEqualTo("*.tenant.example.com");
-    assertThat(Certificates.name(m.certificateFor("a.example.com").leaf())).isEqualTo("a.example.com");
+    CertificateManager m =
+        manager(
+            writeChain("a.pem", goodRoot, "a.example.com"),
+            writeChain("b.pem", goodRoot, "*.tenant.example.com"));
+    assertThat(Certificates.name(m.certificateFor("acme.tenant.example.com").leaf()))
+        .isEqualTo("*.tenant.example.com");
+    assertThat(Certificates.name(m.certificateFor("a.example.com").leaf()))
+        .isEqualTo("a.example.com");
     assertThat(Certificates.name(m.certificateFor(null).leaf())).isEqualTo("a.example.com");
-    assertThat(Certificates.name(m.certificateFor("unknown.example.org").leaf())).isEqualTo("a.example.com");
-    assertThat(m.mapping().map("acme.tenant.example.com")).isNotSameAs(m.mapping().map("a.example.com"));
+    assertThat(Certificates.name(m.certificateFor("unknown.example.org").leaf()))
+        .isEqualTo("a.example.com");
+    assertThat(m.mapping().map("acme.tenant.example.com"))
+        .isNotSameAs(m.mapping().map("a.example.com"));
   }
 
   @Test
   void expiryIsPublishedAsAMetric() {
     CertificateManager m = manager(writeChain("sip.pem", goodRoot, "sip.example.com"));
-    double seconds = meters.get("evertone.tls.certificate.expiry").tag("certificate", "sip.example.com").gauge().value();
-    assertThat(seconds).isBetween((double) Duration.ofDays(59).toSeconds(), (double) Duration.ofDays(60).toSeconds());
+    double seconds =
+        meters
+            .get("evertone.tls.certificate.expiry")
+            .tag("certificate", "sip.example.com")
+            .gauge()
+            .value();
+    assertThat(seconds)
+        .isBetween(
+            (double) Duration.ofDays(59).toSeconds(), (double) Duration.ofDays(60).toSeconds());
     m.warnOfExpiry(); // 60 days > 21: nothing to warn; the log line is checked in the server tests
   }
 
   @Test
   void startingWithoutAUsableCertificateFailsWithTheReason() {
     assertThatThrownBy(() -> manager()).hasMessageContaining("no certificate is configured");
-    assertThatThrownBy(() -> manager(dir.resolve("nope.pem"))).hasMessageContaining("nope.pem does not exist");
+    assertThatThrownBy(() -> manager(dir.resolve("nope.pem")))
+        .hasMessageContaining("nope.pem does not exist");
   }
 
   @Test
@@ -163,8 +227,10 @@ class CertificateManagerTest {
     assertThat(builtIn.get("legacy-openssl-1.0").pathBuilding()).isEqualTo(PathBuilding.LEGACY);
 
     Files.writeString(dir.resolve("oldphone-roots.pem"), TestPki.pem(null, goodRoot.cert()));
-    Files.writeString(dir.resolve("oldphone.yaml"), "description: Old phones\npath-building: legacy\nuser-agents: ['^OldPhone/1\\.']\n"
-        + "roots: oldphone-roots.pem\n");
+    Files.writeString(
+        dir.resolve("oldphone.yaml"),
+        "description: Old phones\npath-building: legacy\nuser-agents: ['^OldPhone/1\\.']\n"
+            + "roots: oldphone-roots.pem\n");
     Map<String, TrustProfile> all = TrustProfiles.load(dir);
     TrustProfile old = all.get("oldphone");
     assertThat(old.roots()).containsExactly(goodRoot.cert());
@@ -172,10 +238,16 @@ class CertificateManagerTest {
     assertThat(old.matches("OldPhone/2.0")).isFalse();
 
     Files.writeString(dir.resolve("bad.yaml"), "path-building: sideways\nroots: system\n");
-    assertThatThrownBy(() -> TrustProfiles.load(dir)).hasMessageContaining("path-building must be modern or legacy, not 'sideways'");
-    Files.writeString(dir.resolve("bad.yaml"), "path-building: modern\nroots: system\ncolour: blue\n");
-    assertThatThrownBy(() -> TrustProfiles.load(dir)).hasMessageContaining("bad.yaml is not valid").hasMessageContaining("colour");
-    Files.writeString(dir.resolve("bad.yaml"), "path-building: modern\nroots: system\nuser-agents: ['(']\n");
-    assertThatThrownBy(() -> TrustProfiles.load(dir)).hasMessageContaining("is not a regular expression");
+    assertThatThrownBy(() -> TrustProfiles.load(dir))
+        .hasMessageContaining("path-building must be modern or legacy, not 'sideways'");
+    Files.writeString(
+        dir.resolve("bad.yaml"), "path-building: modern\nroots: system\ncolour: blue\n");
+    assertThatThrownBy(() -> TrustProfiles.load(dir))
+        .hasMessageContaining("bad.yaml is not valid")
+        .hasMessageContaining("colour");
+    Files.writeString(
+        dir.resolve("bad.yaml"), "path-building: modern\nroots: system\nuser-agents: ['(']\n");
+    assertThatThrownBy(() -> TrustProfiles.load(dir))
+        .hasMessageContaining("is not a regular expression");
   }
 }

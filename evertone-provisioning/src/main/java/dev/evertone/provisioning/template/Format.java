@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 public enum Format {
   /** RFC 4180 CSV in UTF-8 with a header row. */
   CSV("text/csv"),
-  /** A JSON array of row objects, or an object with {@code rows} (and optionally {@code domains}). */
+  /**
+   * A JSON array of row objects, or an object with {@code rows} (and optionally {@code domains}).
+   */
   JSON("application/json");
 
   private final String mediaType;
@@ -29,7 +31,10 @@ public enum Format {
     };
   }
 
-  /** The format of a file named {@code fileName} (by its extension), or by its first character if the name says nothing. */
+  /**
+   * The format of a file named {@code fileName} (by its extension), or by its first character if
+   * the name says nothing.
+   */
   public static Format detect(@Nullable String fileName, byte[] content) {
     if (fileName != null) {
       String lower = fileName.toLowerCase(Locale.ROOT);
@@ -44,7 +49,13 @@ public enum Format {
       if (b == '[' || b == '{') {
         return JSON;
       }
-      if (b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != (byte) 0xEF && b != (byte) 0xBB && b != (byte) 0xBF) {
+      if (b != ' '
+          && b != '\t'
+          && b != '\r'
+          && b != '\n'
+          && b != (byte) 0xEF
+          && b != (byte) 0xBB
+          && b != (byte) 0xBF) {
         return CSV;
       }
     }

@@ -3,8 +3,8 @@ package dev.evertone.provisioning.template;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What is wrong with a file, where: the physical line (as an editor shows it), the data row (1 = the first
- * row after the header), and the column.
+ * What is wrong with a file, where: the physical line (as an editor shows it), the data row (1 =
+ * the first row after the header), and the column.
  *
  * @param line the line in the file, or 0 if the error concerns the whole file
  * @param row the data row, or 0 for the header or the whole file

@@ -34,7 +34,8 @@ public final class TemplateException extends RuntimeException {
 
   private static String message(List<RowError> errors, int total) {
     StringBuilder sb = new StringBuilder();
-    sb.append(total == 1 ? "the file has an error" : "the file has " + total + " errors").append("; nothing was written");
+    sb.append(total == 1 ? "the file has an error" : "the file has " + total + " errors")
+        .append("; nothing was written");
     for (RowError e : errors) {
       sb.append("\n  ").append(e);
     }

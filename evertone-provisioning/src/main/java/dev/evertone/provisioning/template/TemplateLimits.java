@@ -10,7 +10,8 @@ package dev.evertone.provisioning.template;
 public record TemplateLimits(long maxBytes, int maxRows, int maxErrors) {
   public TemplateLimits {
     if (maxBytes < 1024 || maxRows < 1 || maxErrors < 1) {
-      throw new IllegalArgumentException("template limits must be positive (max-bytes at least 1024)");
+      throw new IllegalArgumentException(
+          "template limits must be positive (max-bytes at least 1024)");
     }
   }
 

@@ -24,9 +24,10 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Reads a device template file into rows, checking its form: encoding (UTF-8), quoting (RFC 4180), the
- * header (known columns, none twice), the number of fields of each row, and the size limits. What the
- * values mean is checked afterwards, against what is stored. Errors name the line, row and column.
+ * Reads a device template file into rows, checking its form: encoding (UTF-8), quoting (RFC 4180),
+ * the header (known columns, none twice), the number of fields of each row, and the size limits.
+ * What the values mean is checked afterwards, against what is stored. Errors name the line, row and
+ * column.
  */
 public final class TemplateReader {
   private static final Pattern CSV_LINE = Pattern.compile("\\((?:startline|line) (\\d+)\\)");
@@ -41,24 +42,43 @@ public final class TemplateReader {
   /** The rows of a file, or {@link TemplateException} with every error of its form. */
   public TemplateFile read(byte[] content, Format format) {
     if (content.length > limits.maxBytes()) {
-      throw new TemplateException(new RowError(0, 0, null, "the file has " + content.length + " bytes, more than the limit of "
-          + limits.maxBytes() + "; split it, or raise provisioning.import.max-bytes"));
+      throw new TemplateException(
+          new RowError(
+              0,
+              0,
+              null,
+              "the file has "
+                  + content.length
+                  + " bytes, more than the limit of "
+                  + limits.maxBytes()
+                  + "; split it, or raise provisioning.import.max-bytes"));
     }
     String text = decode(content);
     return format == Format.CSV ? csv(text) : json(text);
   }
 
-  /** Strict UTF-8: a byte sequence that is not UTF-8 is an error that names its line, not a replacement character. */
+  /**
+   * Strict UTF-8: a byte sequence that is not UTF-8 is an error that names its line, not a
+   * replacement character.
+   */
   static String decode(byte[] content) {
     int start = 0;
-    if (content.length >= 2 && ((content[0] == (byte) 0xFE && content[1] == (byte) 0xFF) || (content[0] == (byte) 0xFF && content[1] == (byte) 0xFE))) {
+    if (content.length >= 2
+        && ((content[0] == (byte) 0xFE && content[1] == (byte) 0xFF)
+            || (content[0] == (byte) 0xFF && content[1] == (byte) 0xFE))) {
       throw new TemplateException(new RowError(1, 0, null, "the file is UTF-16; save it as UTF-8"));
     }
-    if (content.length >= 3 && content[0] == (byte) 0xEF && content[1] == (byte) 0xBB && content[2] == (byte) 0xBF) {
+    if (content.length >= 3
+        && content[0] == (byte) 0xEF
+        && content[1] == (byte) 0xBB
+        && content[2] == (byte) 0xBF) {
       start = 3; // a byte order mark, as spreadsheet programs write
     }
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(content, start, content.length - start);
     CharBuffer out = CharBuffer.allocate(content.length);
     CoderResult result = decoder.decode(in, out, true);
@@ -72,8 +92,14 @@ public final class TemplateReader {
           lineStart = i + 1;
         }
       }
-      throw new TemplateException(new RowError(line, 0, null, String.format(
-          "not valid UTF-8 (byte 0x%02x at byte %d of the line); save the file as UTF-8", content[at] & 0xff, at - lineStart + 1)));
+      throw new TemplateException(
+          new RowError(
+              line,
+              0,
+              null,
+              String.format(
+                  "not valid UTF-8 (byte 0x%02x at byte %d of the line); save the file as UTF-8",
+                  content[at] & 0xff, at - lineStart + 1)));
     }
     decoder.flush(out);
     out.flip();
@@ -88,22 +114,43 @@ public final class TemplateReader {
     try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
       Iterator<CSVRecord> records = parser.iterator();
       if (!records.hasNext()) {
-        throw new TemplateException(new RowError(1, 0, null, "the file is empty; it needs a header row: " + Column.headerLine()));
+        throw new TemplateException(
+            new RowError(
+                1, 0, null, "the file is empty; it needs a header row: " + Column.headerLine()));
       }
       CSVRecord headerRecord = records.next();
-      Column[] header = header(headerRecord, lineOf(lineStarts, headerRecord.getCharacterPosition()), errors);
+      Column[] header =
+          header(headerRecord, lineOf(lineStarts, headerRecord.getCharacterPosition()), errors);
       int row = 0;
       while (records.hasNext()) {
         CSVRecord r = records.next();
         row++;
         int line = lineOf(lineStarts, r.getCharacterPosition());
         if (row > limits.maxRows()) {
-          throw new TemplateException(new RowError(line, row, null, "the file has more than " + limits.maxRows()
-              + " rows; split it, or raise provisioning.import.max-rows"));
+          throw new TemplateException(
+              new RowError(
+                  line,
+                  row,
+                  null,
+                  "the file has more than "
+                      + limits.maxRows()
+                      + " rows; split it, or raise provisioning.import.max-rows"));
         }
         if (r.size() != header.length) {
-          errors.add(new RowError(line, row, null, "the row has " + r.size() + " field" + (r.size() == 1 ? "" : "s") + ", the header has "
-              + header.length + (r.size() > header.length ? " (a comma in a value needs double quotes around the value)" : "")));
+          errors.add(
+              new RowError(
+                  line,
+                  row,
+                  null,
+                  "the row has "
+                      + r.size()
+                      + " field"
+                      + (r.size() == 1 ? "" : "s")
+                      + ", the header has "
+                      + header.length
+                      + (r.size() > header.length
+                          ? " (a comma in a value needs double quotes around the value)"
+                          : "")));
           continue;
         }
         String[] values = TemplateRow.cells();
@@ -118,8 +165,14 @@ public final class TemplateReader {
       String message = e.getMessage() == null ? "" : e.getMessage();
       Matcher m = CSV_LINE.matcher(message);
       int line = m.find() ? Integer.parseInt(m.group(1)) : 0;
-      errors.add(new RowError(line, 0, null, "the CSV quoting is broken (" + message.replaceAll(".*IOException: ", "")
-          + "); a value with a comma, quote or line break must be wrapped in double quotes, with any quote inside doubled"));
+      errors.add(
+          new RowError(
+              line,
+              0,
+              null,
+              "the CSV quoting is broken ("
+                  + message.replaceAll(".*IOException: ", "")
+                  + "); a value with a comma, quote or line break must be wrapped in double quotes, with any quote inside doubled"));
     }
     return done(rows, List.of(), errors);
   }
@@ -131,7 +184,15 @@ public final class TemplateReader {
       String name = record.get(i);
       Column c = Column.fromHeader(name);
       if (c == null) {
-        errors.add(new RowError(line, 0, name, "unknown column '" + name + "'; the template's columns are " + Column.headerLine()));
+        errors.add(
+            new RowError(
+                line,
+                0,
+                name,
+                "unknown column '"
+                    + name
+                    + "'; the template's columns are "
+                    + Column.headerLine()));
       } else if (Arrays.asList(columns).contains(c)) {
         errors.add(new RowError(line, 0, name, "column " + c.header() + " appears twice"));
       } else {
@@ -144,10 +205,17 @@ public final class TemplateReader {
 
   private static void requireColumns(List<Column> columns, int line, List<RowError> errors) {
     if (!columns.contains(Column.DOMAIN)) {
-      errors.add(new RowError(line, 0, null, "the header has no domain column; every row names its domain"));
+      errors.add(
+          new RowError(
+              line, 0, null, "the header has no domain column; every row names its domain"));
     }
     if (!columns.contains(Column.AUTH_USER) && !columns.contains(Column.EXTENSION)) {
-      errors.add(new RowError(line, 0, null, "the header has neither auth_user (device lines) nor extension (users)"));
+      errors.add(
+          new RowError(
+              line,
+              0,
+              null,
+              "the header has neither auth_user (device lines) nor extension (users)"));
     }
   }
 
@@ -167,60 +235,94 @@ public final class TemplateReader {
           switch (field) {
             case "rows" -> {
               if (value != JsonToken.START_ARRAY) {
-                throw new TemplateException(new RowError(line, 0, "rows", "must be an array of row objects"));
+                throw new TemplateException(
+                    new RowError(line, 0, "rows", "must be an array of row objects"));
               }
               jsonRows(p, rows, errors);
             }
             case "domains" -> {
               if (value != JsonToken.START_ARRAY) {
-                throw new TemplateException(new RowError(line, 0, "domains", "must be an array of domain names"));
+                throw new TemplateException(
+                    new RowError(line, 0, "domains", "must be an array of domain names"));
               }
               while (p.nextToken() == JsonToken.VALUE_STRING) {
                 domains.add(p.getText());
               }
               if (p.currentToken() != JsonToken.END_ARRAY) {
-                throw new TemplateException(new RowError(p.currentTokenLocation().getLineNr(), 0, "domains", "must hold only strings"));
+                throw new TemplateException(
+                    new RowError(
+                        p.currentTokenLocation().getLineNr(),
+                        0,
+                        "domains",
+                        "must hold only strings"));
               }
             }
             case "format" -> {
-              if (value != JsonToken.VALUE_STRING || !TemplateWriter.JSON_FORMAT.equals(p.getText())) {
-                errors.add(new RowError(line, 0, "format", "must be \"" + TemplateWriter.JSON_FORMAT + "\""));
+              if (value != JsonToken.VALUE_STRING
+                  || !TemplateWriter.JSON_FORMAT.equals(p.getText())) {
+                errors.add(
+                    new RowError(
+                        line, 0, "format", "must be \"" + TemplateWriter.JSON_FORMAT + "\""));
               }
             }
             case "exported_at" -> p.skipChildren();
             default -> {
-              errors.add(new RowError(line, 0, field, "unknown field; a template is {\"rows\": [...]} or an array of rows"));
+              errors.add(
+                  new RowError(
+                      line,
+                      0,
+                      field,
+                      "unknown field; a template is {\"rows\": [...]} or an array of rows"));
               p.skipChildren();
             }
           }
         }
       } else {
-        throw new TemplateException(new RowError(1, 0, null, "a JSON template is an array of rows, or an object with \"rows\""));
+        throw new TemplateException(
+            new RowError(
+                1, 0, null, "a JSON template is an array of rows, or an object with \"rows\""));
       }
       if (p.nextToken() != null) {
-        errors.add(new RowError(p.currentTokenLocation().getLineNr(), 0, null, "unexpected content after the template"));
+        errors.add(
+            new RowError(
+                p.currentTokenLocation().getLineNr(),
+                0,
+                null,
+                "unexpected content after the template"));
       }
     } catch (JsonProcessingException e) {
-      errors.add(new RowError(e.getLocation() == null ? 0 : e.getLocation().getLineNr(), rows.size() + 1, null,
-          "not valid JSON: " + e.getOriginalMessage()));
+      errors.add(
+          new RowError(
+              e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+              rows.size() + 1,
+              null,
+              "not valid JSON: " + e.getOriginalMessage()));
     } catch (IOException e) {
       throw new UncheckedIOException(e); // reading a string does not fail
     }
     return done(rows, domains, errors);
   }
 
-  private void jsonRows(JsonParser p, List<TemplateRow> rows, List<RowError> errors) throws IOException {
+  private void jsonRows(JsonParser p, List<TemplateRow> rows, List<RowError> errors)
+      throws IOException {
     int row = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       row++;
       int line = p.currentTokenLocation().getLineNr();
       if (row > limits.maxRows()) {
-        throw new TemplateException(new RowError(line, row, null, "the file has more than " + limits.maxRows()
-            + " rows; split it, or raise provisioning.import.max-rows"));
+        throw new TemplateException(
+            new RowError(
+                line,
+                row,
+                null,
+                "the file has more than "
+                    + limits.maxRows()
+                    + " rows; split it, or raise provisioning.import.max-rows"));
       }
       if (t != JsonToken.START_OBJECT) {
-        errors.add(new RowError(line, row, null, "a row must be an object of column names to values"));
+        errors.add(
+            new RowError(line, row, null, "a row must be an object of column names to values"));
         p.skipChildren();
         continue;
       }
@@ -231,12 +333,25 @@ public final class TemplateReader {
         Column c = Column.fromHeader(name);
         JsonToken v = p.nextToken();
         if (c == null) {
-          errors.add(new RowError(line, row, name, "unknown column '" + name + "'; the template's columns are " + Column.headerLine()));
+          errors.add(
+              new RowError(
+                  line,
+                  row,
+                  name,
+                  "unknown column '"
+                      + name
+                      + "'; the template's columns are "
+                      + Column.headerLine()));
           p.skipChildren();
         } else if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) {
           values[c.ordinal()] = p.getText();
         } else if (v != JsonToken.VALUE_NULL) {
-          errors.add(new RowError(line, row, c.header(), "must be a string" + (c == Column.LINE ? " or a whole number" : "")));
+          errors.add(
+              new RowError(
+                  line,
+                  row,
+                  c.header(),
+                  "must be a string" + (c == Column.LINE ? " or a whole number" : "")));
           p.skipChildren();
         }
       }
@@ -247,8 +362,8 @@ public final class TemplateReader {
   }
 
   /**
-   * The file, with the errors of rows that could not be read; {@link TemplateException} if nothing of it
-   * can be read (a broken header, broken quoting) or it has no rows.
+   * The file, with the errors of rows that could not be read; {@link TemplateException} if nothing
+   * of it can be read (a broken header, broken quoting) or it has no rows.
    */
   private TemplateFile done(List<TemplateRow> rows, List<String> domains, List<RowError> errors) {
     boolean rowErrorsOnly = errors.stream().allMatch(e -> e.row() > 0);
@@ -257,7 +372,8 @@ public final class TemplateReader {
       rowErrorsOnly = false;
     }
     if (!rowErrorsOnly) {
-      throw new TemplateException(errors.subList(0, Math.min(errors.size(), limits.maxErrors())), errors.size());
+      throw new TemplateException(
+          errors.subList(0, Math.min(errors.size(), limits.maxErrors())), errors.size());
     }
     return new TemplateFile(rows, domains, errors);
   }

@@ -14,10 +14,13 @@ public final class TemplateRow {
   // by column ordinal: a million rows of a file are held at once
   private final @Nullable String[] values;
 
-  /** @param values the cells by {@link Column#ordinal()}, null where the file has no such column */
+  /**
+   * @param values the cells by {@link Column#ordinal()}, null where the file has no such column
+   */
   TemplateRow(int row, int line, @Nullable String[] values) {
     if (values.length != COLUMNS.length) {
-      throw new IllegalArgumentException("a row has a cell for each of the " + COLUMNS.length + " columns");
+      throw new IllegalArgumentException(
+          "a row has a cell for each of the " + COLUMNS.length + " columns");
     }
     this.row = row;
     this.line = line;
@@ -39,7 +42,10 @@ public final class TemplateRow {
     return line;
   }
 
-  /** The cell, or null if empty or absent. Secrets are returned as they are; other cells are not trimmed either. */
+  /**
+   * The cell, or null if empty or absent. Secrets are returned as they are; other cells are not
+   * trimmed either.
+   */
   public @Nullable String get(Column column) {
     String v = values[column.ordinal()];
     return v == null || v.isEmpty() ? null : v;

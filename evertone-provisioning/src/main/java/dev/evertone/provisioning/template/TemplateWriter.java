@@ -16,8 +16,9 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.QuoteMode;
 
 /**
- * Writes rows in the template format that {@link TemplateReader} reads: an export is an import file. CSV
- * quotes only what needs it (RFC 4180), so that a secret with commas, quotes or line breaks survives.
+ * Writes rows in the template format that {@link TemplateReader} reads: an export is an import
+ * file. CSV quotes only what needs it (RFC 4180), so that a secret with commas, quotes or line
+ * breaks survives.
  */
 public final class TemplateWriter {
   /** The {@code format} of a JSON export. */
@@ -33,7 +34,8 @@ public final class TemplateWriter {
     }
   }
 
-  public static void write(Format format, List<String> domains, List<Row> rows, Instant exportedAt, OutputStream out) {
+  public static void write(
+      Format format, List<String> domains, List<Row> rows, Instant exportedAt, OutputStream out) {
     try {
       if (format == Format.CSV) {
         csv(rows, out);
@@ -47,7 +49,12 @@ public final class TemplateWriter {
 
   private static void csv(List<Row> rows, OutputStream out) throws IOException {
     Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    CSVFormat format = CSVFormat.RFC4180.builder().setQuoteMode(QuoteMode.MINIMAL).setRecordSeparator("\r\n").get();
+    CSVFormat format =
+        CSVFormat.RFC4180
+            .builder()
+            .setQuoteMode(QuoteMode.MINIMAL)
+            .setRecordSeparator("\r\n")
+            .get();
     CSVPrinter printer = new CSVPrinter(w, format);
     Column[] columns = Column.values();
     for (Column c : columns) {
@@ -64,7 +71,9 @@ public final class TemplateWriter {
     printer.flush();
   }
 
-  private static void json(List<String> domains, List<Row> rows, Instant exportedAt, OutputStream out) throws IOException {
+  private static void json(
+      List<String> domains, List<Row> rows, Instant exportedAt, OutputStream out)
+      throws IOException {
     try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // the caller owns the stream
       g.useDefaultPrettyPrinter();

@@ -12,9 +12,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The value of a From, To, Contact, Route, Record-Route or Path header: an optional display name, a URI
- * and header parameters (RFC 3261 20.10, 20.20, 20.39: {@code name-addr / addr-spec} followed by
- * parameters).
+ * The value of a From, To, Contact, Route, Record-Route or Path header: an optional display name, a
+ * URI and header parameters (RFC 3261 20.10, 20.20, 20.39: {@code name-addr / addr-spec} followed
+ * by parameters).
  *
  * <p>In the {@code addr-spec} form (no angle brackets) every parameter after the URI belongs to the
  * header, not to the URI (RFC 3261 20.10; RFC 4475 3.3.12).
@@ -179,7 +179,10 @@ public final class Address {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Address a && Objects.equals(a.displayName, displayName) && a.uri.equals(uri) && a.params.equals(params);
+    return o instanceof Address a
+        && Objects.equals(a.displayName, displayName)
+        && a.uri.equals(uri)
+        && a.params.equals(params);
   }
 
   @Override

@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The value of an Authorization, Proxy-Authorization, WWW-Authenticate or Proxy-Authenticate header
- * (RFC 3261 20.7, 20.27, 20.28, 20.44; RFC 7616 3.3-3.4): an auth scheme followed by comma-separated
- * {@code name=value} parameters. Unknown schemes parse too (RFC 4475 3.3.7) and are rejected later by
- * whoever checks credentials.
+ * (RFC 3261 20.7, 20.27, 20.28, 20.44; RFC 7616 3.3-3.4): an auth scheme followed by
+ * comma-separated {@code name=value} parameters. Unknown schemes parse too (RFC 4475 3.3.7) and are
+ * rejected later by whoever checks credentials.
  */
 public final class AuthHeader {
   private final String scheme;

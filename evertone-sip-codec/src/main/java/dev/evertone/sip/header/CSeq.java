@@ -3,7 +3,8 @@ package dev.evertone.sip.header;
 import dev.evertone.sip.syntax.Scanner;
 
 /**
- * A CSeq header value (RFC 3261 20.16): a sequence number below 2**31 (section 8.1.1.5) and the method.
+ * A CSeq header value (RFC 3261 20.16): a sequence number below 2**31 (section 8.1.1.5) and the
+ * method.
  */
 public record CSeq(long number, String method) {
   /** Sequence numbers must be less than 2**31 (RFC 3261 8.1.1.5). */

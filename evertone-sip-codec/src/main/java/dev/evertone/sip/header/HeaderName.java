@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Canonical header field names. Names are case-insensitive and many have a compact form (RFC 3261 7.3.3
- * and the IANA SIP header registry); the parser maps every known spelling to one canonical String
- * instance, so that lookups compare canonical names.
+ * Canonical header field names. Names are case-insensitive and many have a compact form (RFC 3261
+ * 7.3.3 and the IANA SIP header registry); the parser maps every known spelling to one canonical
+ * String instance, so that lookups compare canonical names.
  */
 public final class HeaderName {
   private HeaderName() {}
@@ -60,21 +60,71 @@ public final class HeaderName {
   static {
     for (String name :
         new String[] {
-          ACCEPT, ACCEPT_ENCODING, ACCEPT_LANGUAGE, ALLOW, ALLOW_EVENTS, AUTHORIZATION, CALL_ID, CONTACT,
-          CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, CSEQ, DATE, EVENT, EXPIRES, FROM, IDENTITY,
-          MAX_FORWARDS, MIN_EXPIRES, PATH, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, PROXY_REQUIRE,
-          RECORD_ROUTE, REFER_TO, REFERRED_BY, REQUIRE, RETRY_AFTER, ROUTE, SERVER, SESSION_EXPIRES,
-          SUBJECT, SUPPORTED, TIMESTAMP, TO, UNSUPPORTED, USER_AGENT, VIA, WARNING, WWW_AUTHENTICATE
+          ACCEPT,
+          ACCEPT_ENCODING,
+          ACCEPT_LANGUAGE,
+          ALLOW,
+          ALLOW_EVENTS,
+          AUTHORIZATION,
+          CALL_ID,
+          CONTACT,
+          CONTENT_ENCODING,
+          CONTENT_LENGTH,
+          CONTENT_TYPE,
+          CSEQ,
+          DATE,
+          EVENT,
+          EXPIRES,
+          FROM,
+          IDENTITY,
+          MAX_FORWARDS,
+          MIN_EXPIRES,
+          PATH,
+          PROXY_AUTHENTICATE,
+          PROXY_AUTHORIZATION,
+          PROXY_REQUIRE,
+          RECORD_ROUTE,
+          REFER_TO,
+          REFERRED_BY,
+          REQUIRE,
+          RETRY_AFTER,
+          ROUTE,
+          SERVER,
+          SESSION_EXPIRES,
+          SUBJECT,
+          SUPPORTED,
+          TIMESTAMP,
+          TO,
+          UNSUPPORTED,
+          USER_AGENT,
+          VIA,
+          WARNING,
+          WWW_AUTHENTICATE
         }) {
       CANONICAL.put(name.toLowerCase(Locale.ROOT), name);
       EXACT.put(name, name);
     }
     // compact forms (RFC 3261 7.3.3, RFC 3265, RFC 3515, RFC 3892, RFC 4028, RFC 3841, RFC 8224)
     String[][] compact = {
-      {"i", CALL_ID}, {"m", CONTACT}, {"e", CONTENT_ENCODING}, {"l", CONTENT_LENGTH}, {"c", CONTENT_TYPE},
-      {"f", FROM}, {"s", SUBJECT}, {"k", SUPPORTED}, {"t", TO}, {"v", VIA}, {"o", EVENT},
-      {"u", ALLOW_EVENTS}, {"r", REFER_TO}, {"b", REFERRED_BY}, {"x", SESSION_EXPIRES}, {"y", IDENTITY},
-      {"a", "Accept-Contact"}, {"j", "Reject-Contact"}, {"d", "Request-Disposition"}
+      {"i", CALL_ID},
+      {"m", CONTACT},
+      {"e", CONTENT_ENCODING},
+      {"l", CONTENT_LENGTH},
+      {"c", CONTENT_TYPE},
+      {"f", FROM},
+      {"s", SUBJECT},
+      {"k", SUPPORTED},
+      {"t", TO},
+      {"v", VIA},
+      {"o", EVENT},
+      {"u", ALLOW_EVENTS},
+      {"r", REFER_TO},
+      {"b", REFERRED_BY},
+      {"x", SESSION_EXPIRES},
+      {"y", IDENTITY},
+      {"a", "Accept-Contact"},
+      {"j", "Reject-Contact"},
+      {"d", "Request-Disposition"}
     };
     for (String[] pair : compact) {
       CANONICAL.put(pair[0], pair[1]);
@@ -82,8 +132,8 @@ public final class HeaderName {
   }
 
   /**
-   * The canonical name for {@code name} (any case, compact or long form); an unknown name is returned as
-   * written.
+   * The canonical name for {@code name} (any case, compact or long form); an unknown name is
+   * returned as written.
    */
   public static String canonical(String name) {
     String exact = EXACT.get(name);
@@ -94,10 +144,15 @@ public final class HeaderName {
     return known != null ? known : name;
   }
 
-  /** Canonical name of the header name in {@code chars[off, off+len)}, without allocating when known. */
+  /**
+   * Canonical name of the header name in {@code chars[off, off+len)}, without allocating when
+   * known.
+   */
   public static String canonical(byte[] chars, int off, int len) {
     String known = lookup(chars, off, len);
-    return known != null ? known : new String(chars, off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return known != null
+        ? known
+        : new String(chars, off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   // Open-addressing table over lower-cased names, so that a known name is found without allocating.
@@ -150,9 +205,9 @@ public final class HeaderName {
   }
 
   /**
-   * Whether the header's value is a comma-separated list (RFC 3261 7.3.1), so that several fields may be
-   * combined and one field may carry several values. Authorization-type headers are excluded: their commas
-   * separate parameters, not values.
+   * Whether the header's value is a comma-separated list (RFC 3261 7.3.1), so that several fields
+   * may be combined and one field may carry several values. Authorization-type headers are
+   * excluded: their commas separate parameters, not values.
    */
   public static boolean isList(String canonical) {
     switch (canonical) {

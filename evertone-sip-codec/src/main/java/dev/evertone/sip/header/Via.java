@@ -11,8 +11,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One Via header value (RFC 3261 20.42): the sent protocol, the sent-by host and port, and parameters
- * (branch, received, rport of RFC 3581, maddr, ttl).
+ * One Via header value (RFC 3261 20.42): the sent protocol, the sent-by host and port, and
+ * parameters (branch, received, rport of RFC 3581, maddr, ttl).
  */
 public final class Via {
   /** The prefix of RFC 3261 branch values (section 8.1.1.7). */
@@ -85,13 +85,17 @@ public final class Via {
     }
     String received = params.raw("received");
     if (received != null) {
-      String ip = received.startsWith("[") && received.endsWith("]") ? received.substring(1, received.length() - 1) : received;
+      String ip =
+          received.startsWith("[") && received.endsWith("]")
+              ? received.substring(1, received.length() - 1)
+              : received;
       if (!Hosts.isIpv4(ip) && !Hosts.isIpv6(ip)) {
         throw sc.error("Via received must be an IP address");
       }
     }
     String rport = params.raw("rport");
-    if (rport != null && !(isDigits(rport) && rport.length() <= 5 && Integer.parseInt(rport) <= 65535)) {
+    if (rport != null
+        && !(isDigits(rport) && rport.length() <= 5 && Integer.parseInt(rport) <= 65535)) {
       throw sc.error("Via rport must be a port number");
     }
     String branch = params.raw("branch");
@@ -167,7 +171,9 @@ public final class Via {
     return params.raw("maddr");
   }
 
-  /** The sent-by as {@code host:port} in lower case, the port defaulted per transport; for matching. */
+  /**
+   * The sent-by as {@code host:port} in lower case, the port defaulted per transport; for matching.
+   */
   public String sentBy() {
     String s = sentBy;
     if (s == null) {

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
-/** Common part of the request and response builders: an ordered list of header fields and a body. */
+/**
+ * Common part of the request and response builders: an ordered list of header fields and a body.
+ */
 public abstract sealed class MessageBuilder<B extends MessageBuilder<B>>
     permits SipRequest.Builder, SipResponse.Builder {
   private final List<HeaderField> fields = new ArrayList<>(12);

@@ -20,7 +20,8 @@ public final class Method {
   public static final String UPDATE = "UPDATE";
 
   private static final String[] KNOWN = {
-    ACK, BYE, CANCEL, INFO, INVITE, MESSAGE, NOTIFY, OPTIONS, PRACK, PUBLISH, REFER, REGISTER, SUBSCRIBE, UPDATE
+    ACK, BYE, CANCEL, INFO, INVITE, MESSAGE, NOTIFY, OPTIONS, PRACK, PUBLISH, REFER, REGISTER,
+    SUBSCRIBE, UPDATE
   };
 
   /** The shared constant for a known method name, else {@code name} itself. */
@@ -33,7 +34,9 @@ public final class Method {
     return name;
   }
 
-  /** Whether the method is one this implementation recognises (RFC 3261 or a registered extension). */
+  /**
+   * Whether the method is one this implementation recognises (RFC 3261 or a registered extension).
+   */
   public static boolean isKnown(String name) {
     for (String m : KNOWN) {
       if (m.equals(name)) {

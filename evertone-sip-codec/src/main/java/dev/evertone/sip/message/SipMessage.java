@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * An immutable SIP message: header fields in the order they were received or built, and a body.
  *
- * <p>Header values are parsed into typed values ({@link Via}, {@link Address}, {@link CSeq}...) on first
- * access and cached; a value that does not parse throws {@link SipParseException}, which the transport
- * layer turns into a 400 response. Modifications return a new message ({@link #toBuilder()}).
+ * <p>Header values are parsed into typed values ({@link Via}, {@link Address}, {@link CSeq}...) on
+ * first access and cached; a value that does not parse throws {@link SipParseException}, which the
+ * transport layer turns into a 400 response. Modifications return a new message ({@link
+ * #toBuilder()}).
  */
 public abstract sealed class SipMessage permits SipRequest, SipResponse {
   /** Delta-seconds above 2**32-1 are read as 2**32-1 (RFC 3261 20.19, 20.10). */
@@ -91,8 +92,9 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   }
 
   /**
-   * The values of {@code name}, with comma-separated lists split into their elements for list headers
-   * (RFC 3261 7.3.1): {@code Supported: a, b} and two Supported fields give the same result.
+   * The values of {@code name}, with comma-separated lists split into their elements for list
+   * headers (RFC 3261 7.3.1): {@code Supported: a, b} and two Supported fields give the same
+   * result.
    */
   public List<String> headerValues(String name) {
     String canonical = HeaderName.canonical(name);
@@ -388,7 +390,8 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   }
 
   /** Copies the octets of wire text (every char is below 256) into {@code out}. */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exactly a Latin-1 copy
+  @SuppressWarnings(
+      "deprecation") // String.getBytes(int, int, byte[], int) is exactly a Latin-1 copy
   private static int put(String s, byte[] out, int pos) {
     s.getBytes(0, s.length(), out, pos);
     return pos + s.length();

@@ -9,7 +9,8 @@ public final class SipRequest extends SipMessage {
   private final Uri requestUri;
   private final String version;
 
-  public SipRequest(String method, Uri requestUri, String version, HeaderField[] fields, byte[] body) {
+  public SipRequest(
+      String method, Uri requestUri, String version, HeaderField[] fields, byte[] body) {
     super(fields, body);
     this.method = Method.intern(Objects.requireNonNull(method));
     this.requestUri = Objects.requireNonNull(requestUri);

@@ -24,16 +24,19 @@ public final class SipResponse extends SipMessage {
   }
 
   /**
-   * The response skeleton of RFC 3261 8.2.6.2: Via (all values, in order), From, To, Call-ID and CSeq
-   * copied from the request, and Timestamp for a 100 (section 8.2.6.1). Headers the request lacks are left
-   * out, so that even a request that failed validation can be answered.
+   * The response skeleton of RFC 3261 8.2.6.2: Via (all values, in order), From, To, Call-ID and
+   * CSeq copied from the request, and Timestamp for a 100 (section 8.2.6.1). Headers the request
+   * lacks are left out, so that even a request that failed validation can be answered.
    */
   public static Builder forRequest(SipRequest request, int status) {
     Builder b = new Builder(status);
     for (HeaderField f : request.fieldArray()) {
       String n = f.name();
-      if (n.equals(HeaderName.VIA) || n.equals(HeaderName.FROM) || n.equals(HeaderName.TO)
-          || n.equals(HeaderName.CALL_ID) || n.equals(HeaderName.CSEQ)
+      if (n.equals(HeaderName.VIA)
+          || n.equals(HeaderName.FROM)
+          || n.equals(HeaderName.TO)
+          || n.equals(HeaderName.CALL_ID)
+          || n.equals(HeaderName.CSEQ)
           || (status == 100 && n.equals(HeaderName.TIMESTAMP))) {
         b.add(f);
       }
@@ -74,7 +77,9 @@ public final class SipResponse extends SipMessage {
     return new Builder(status).reason(reason).version(version).copyFrom(this);
   }
 
-  /** Builds responses; the reason phrase defaults to the RFC's, Content-Length is set from the body. */
+  /**
+   * Builds responses; the reason phrase defaults to the RFC's, Content-Length is set from the body.
+   */
   public static final class Builder extends MessageBuilder<Builder> {
     private int status;
     private String reason;
@@ -97,7 +102,8 @@ public final class SipResponse extends SipMessage {
         throw new IllegalArgumentException("reason phrase contains a line break");
       }
       if (phrase.chars().anyMatch(c -> c > 0xff)) {
-        throw new IllegalArgumentException("reason phrase holds text, not octets; encode it with HeaderField.utf8()");
+        throw new IllegalArgumentException(
+            "reason phrase holds text, not octets; encode it with HeaderField.utf8()");
       }
       this.reason = phrase;
       return this;
@@ -113,8 +119,8 @@ public final class SipResponse extends SipMessage {
     }
 
     /**
-     * Adds {@code tag} to the To header if it has none: a UAS tags every response but a 100 (RFC 3261
-     * 8.2.6.2).
+     * Adds {@code tag} to the To header if it has none: a UAS tags every response but a 100 (RFC
+     * 3261 8.2.6.2).
      */
     public Builder withToTag(String tag) {
       String to = header(HeaderName.TO);

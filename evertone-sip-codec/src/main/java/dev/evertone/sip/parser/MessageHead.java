@@ -47,7 +47,10 @@ public final class MessageHead {
     return method != null;
   }
 
-  /** Content-Length, or -1 when the header is absent. Meaningless if {@link #framingProblem()} is set. */
+  /**
+   * Content-Length, or -1 when the header is absent. Meaningless if {@link #framingProblem()} is
+   * set.
+   */
   public long contentLength() {
     return contentLength;
   }

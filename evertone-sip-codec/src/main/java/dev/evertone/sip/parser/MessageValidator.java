@@ -10,13 +10,13 @@ import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.uri.SipUri;
 
 /**
- * The checks every message passes before it reaches a transaction (RFC 3261 8.1.1, 8.2, 18.1.2, 18.2.1):
- * supported version, mandatory headers present once and well-formed, CSeq method matching the request
- * method. Failures are {@link SipParseException}s carrying the status code to answer a request with (400,
- * or 505 for the version); responses that fail are dropped by the caller.
+ * The checks every message passes before it reaches a transaction (RFC 3261 8.1.1, 8.2, 18.1.2,
+ * 18.2.1): supported version, mandatory headers present once and well-formed, CSeq method matching
+ * the request method. Failures are {@link SipParseException}s carrying the status code to answer a
+ * request with (400, or 505 for the version); responses that fail are dropped by the caller.
  *
- * <p>Only the headers the SIP layers themselves need are parsed here; others are parsed by whoever uses
- * them, and fail then.
+ * <p>Only the headers the SIP layers themselves need are parsed here; others are parsed by whoever
+ * uses them, and fail then.
  */
 public final class MessageValidator {
   private MessageValidator() {}
@@ -47,7 +47,8 @@ public final class MessageValidator {
           throw new SipParseException("Contact: * is only allowed in REGISTER", -1);
         }
         if (request.count(HeaderName.CONTACT) > 1) {
-          throw new SipParseException("Contact: * must be the only Contact (RFC 3261 10.3 step 6)", -1);
+          throw new SipParseException(
+              "Contact: * must be the only Contact (RFC 3261 10.3 step 6)", -1);
         }
       } else {
         request.contacts();
@@ -64,7 +65,10 @@ public final class MessageValidator {
   }
 
   private static void checkCommon(SipMessage message) {
-    for (String name : new String[] {HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ}) {
+    for (String name :
+        new String[] {
+          HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ
+        }) {
       if (!message.has(name)) {
         throw new SipParseException("missing " + name + " header", -1);
       }

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Turns octets into {@link SipMessage}s (RFC 3261 section 7 and 25). Only the start line and the header
- * field boundaries are parsed here; header values are parsed when first used. Thread-safe.
+ * Turns octets into {@link SipMessage}s (RFC 3261 section 7 and 25). Only the start line and the
+ * header field boundaries are parsed here; header values are parsed when first used. Thread-safe.
  *
  * <p>Lines end with CRLF; a bare LF is tolerated, a bare CR is not. A line starting with whitespace
  * continues the previous header field (folding), and the fold becomes a single space.
@@ -37,14 +37,17 @@ public final class SipParser {
    */
   public SipMessage parseDatagram(byte[] data, int off, int len) {
     if (len > limits.maxMessageBytes()) {
-      throw new SipParseException("message of " + len + " bytes exceeds the limit of " + limits.maxMessageBytes(), -1, 413);
+      throw new SipParseException(
+          "message of " + len + " bytes exceeds the limit of " + limits.maxMessageBytes(), -1, 413);
     }
     int end = off + len;
     int start = skipLeadingLineEnds(data, off, end);
     int headEnd = findHeaderEnd(data, start, Math.min(end, start + limits.maxHeaderBytes()));
     if (headEnd < 0) {
       throw new SipParseException(
-          end - start > limits.maxHeaderBytes() ? "headers exceed " + limits.maxHeaderBytes() + " bytes" : "no blank line after the headers",
+          end - start > limits.maxHeaderBytes()
+              ? "headers exceed " + limits.maxHeaderBytes() + " bytes"
+              : "no blank line after the headers",
           len,
           end - start > limits.maxHeaderBytes() ? 413 : 400);
     }
@@ -57,7 +60,11 @@ public final class SipParser {
       bodyLength = available;
     } else if (contentLength > available) {
       throw new FramingException(
-          "Content-Length " + contentLength + " is larger than the " + available + " body bytes received",
+          "Content-Length "
+              + contentLength
+              + " is larger than the "
+              + available
+              + " body bytes received",
           400,
           head.toMessage(new byte[0]));
     } else {
@@ -99,9 +106,9 @@ public final class SipParser {
   }
 
   /**
-   * Parses the start line and header fields in {@code buf[off, off+len)}, which ends with the empty line.
-   * A bad Content-Length does not fail here; it is reported by {@link MessageHead#framingProblem()} so that
-   * the request can still be answered.
+   * Parses the start line and header fields in {@code buf[off, off+len)}, which ends with the empty
+   * line. A bad Content-Length does not fail here; it is reported by {@link
+   * MessageHead#framingProblem()} so that the request can still be answered.
    */
   public MessageHead parseHead(byte[] buf, int off, int len) {
     int end = off + len;
@@ -110,7 +117,12 @@ public final class SipParser {
     if (lineEnd < 0) {
       throw new SipParseException("no start line", 0);
     }
-    String startLine = new String(buf, lineStart, contentEnd(buf, lineStart, lineEnd) - lineStart, StandardCharsets.ISO_8859_1);
+    String startLine =
+        new String(
+            buf,
+            lineStart,
+            contentEnd(buf, lineStart, lineEnd) - lineStart,
+            StandardCharsets.ISO_8859_1);
 
     HeaderField[] fields = new HeaderField[16];
     int count = 0;
@@ -159,7 +171,8 @@ public final class SipParser {
         next = contEol + 1;
       }
       if (count == limits.maxHeaders()) {
-        throw new SipParseException("more than " + limits.maxHeaders() + " header fields", pos - off, 413);
+        throw new SipParseException(
+            "more than " + limits.maxHeaders() + " header fields", pos - off, 413);
       }
       if (count == fields.length) {
         fields = Arrays.copyOf(fields, count * 2);
@@ -174,7 +187,12 @@ public final class SipParser {
           if (contentLength == -2) {
             framingProblem = "Content-Length is not a non-negative number: '" + value + "'";
           } else if (contentLength > limits.maxMessageBytes()) {
-            framingProblem = "Content-Length " + contentLength + " exceeds the limit of " + limits.maxMessageBytes() + " bytes";
+            framingProblem =
+                "Content-Length "
+                    + contentLength
+                    + " exceeds the limit of "
+                    + limits.maxMessageBytes()
+                    + " bytes";
             framingStatus = 413;
           }
         }
@@ -188,10 +206,18 @@ public final class SipParser {
     try {
       return requestLine(startLine, exact, contentLength, framingProblem, framingStatus);
     } catch (SipParseException e) {
-      // RFC 4475 3.1.2.7-10: a request whose Request-Line is malformed is still answered 400 when its
+      // RFC 4475 3.1.2.7-10: a request whose Request-Line is malformed is still answered 400 when
+      // its
       // header fields parse; the answer copies only those.
-      throw new FramingException(e.reason(), e.statusCode(), new SipRequest(placeholderMethod(startLine),
-          UNPARSABLE_URI, MessageValidator.VERSION, exact, new byte[0]));
+      throw new FramingException(
+          e.reason(),
+          e.statusCode(),
+          new SipRequest(
+              placeholderMethod(startLine),
+              UNPARSABLE_URI,
+              MessageValidator.VERSION,
+              exact,
+              new byte[0]));
     }
   }
 
@@ -204,13 +230,21 @@ public final class SipParser {
     return Chars.isToken(first) ? first : "UNKNOWN";
   }
 
-  private static MessageHead requestLine(String line, HeaderField[] fields, long contentLength, String problem, int problemStatus) {
-    // Request-Line = Method SP Request-URI SP SIP-Version CRLF, with exactly one SP between elements
+  private static MessageHead requestLine(
+      String line, HeaderField[] fields, long contentLength, String problem, int problemStatus) {
+    // Request-Line = Method SP Request-URI SP SIP-Version CRLF, with exactly one SP between
+    // elements
     // (RFC 4475 3.1.2.9 and 3.1.2.10 allow rejecting extra or trailing SP; evertone does).
     int sp1 = line.indexOf(' ');
     int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-    if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0 || sp2 == sp1 + 1 || sp2 == line.length() - 1) {
-      throw new SipParseException("malformed Request-Line (expected 'METHOD Request-URI SIP/2.0' with single spaces)", Math.max(sp1, 0));
+    if (sp1 <= 0
+        || sp2 < 0
+        || line.indexOf(' ', sp2 + 1) >= 0
+        || sp2 == sp1 + 1
+        || sp2 == line.length() - 1) {
+      throw new SipParseException(
+          "malformed Request-Line (expected 'METHOD Request-URI SIP/2.0' with single spaces)",
+          Math.max(sp1, 0));
     }
     String method = line.substring(0, sp1);
     for (int i = 0; i < method.length(); i++) {
@@ -226,10 +260,12 @@ public final class SipParser {
     } catch (SipParseException e) {
       throw e.shifted(0, "bad Request-URI");
     }
-    return new MessageHead(method, uri, 0, null, version, fields, contentLength, problem, problemStatus);
+    return new MessageHead(
+        method, uri, 0, null, version, fields, contentLength, problem, problemStatus);
   }
 
-  private static MessageHead statusLine(String line, HeaderField[] fields, long contentLength, String problem, int problemStatus) {
+  private static MessageHead statusLine(
+      String line, HeaderField[] fields, long contentLength, String problem, int problemStatus) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
     int sp1 = line.indexOf(' ');
     if (sp1 < 0) {
@@ -252,13 +288,21 @@ public final class SipParser {
       throw new SipParseException("status code must be 100-699", sp1 + 1);
     }
     String reason = codeEnd < line.length() ? line.substring(codeEnd + 1) : "";
-    return new MessageHead(null, null, status, reason, version, fields, contentLength, problem, problemStatus);
+    return new MessageHead(
+        null, null, status, reason, version, fields, contentLength, problem, problemStatus);
   }
 
-  /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; which versions are supported is checked later (505). */
+  /**
+   * SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; which versions are supported is checked later
+   * (505).
+   */
   private static void checkVersionSyntax(String version, int at) {
     int dot = version.indexOf('.');
-    boolean ok = version.length() >= 7 && version.regionMatches(true, 0, "SIP/", 0, 4) && dot > 4 && dot < version.length() - 1;
+    boolean ok =
+        version.length() >= 7
+            && version.regionMatches(true, 0, "SIP/", 0, 4)
+            && dot > 4
+            && dot < version.length() - 1;
     for (int i = 4; ok && i < version.length(); i++) {
       ok = i == dot || Chars.isDigit(version.charAt(i));
     }
@@ -283,7 +327,9 @@ public final class SipParser {
     return n;
   }
 
-  /** Index of the LF ending the line that starts at {@code from}, or -1; a CR not before LF fails. */
+  /**
+   * Index of the LF ending the line that starts at {@code from}, or -1; a CR not before LF fails.
+   */
   private static int lineEnd(byte[] buf, int from, int to) {
     for (int i = from; i < to; i++) {
       byte b = buf[i];

@@ -2,8 +2,8 @@ package dev.evertone.sip.syntax;
 
 /**
  * Character classes of the SIP grammar (RFC 3261 section 25.1). Message text is handled as octets
- * (ISO-8859-1 chars), so every class is a set of octets; anything at or above 0x80 is UTF-8 content and
- * belongs to none of these classes.
+ * (ISO-8859-1 chars), so every class is a set of octets; anything at or above 0x80 is UTF-8 content
+ * and belongs to none of these classes.
  */
 public final class Chars {
   private Chars() {}
@@ -24,10 +24,33 @@ public final class Chars {
 
   static {
     for (char c = '0'; c <= '9'; c++) {
-      add(c, ALPHANUM | TOKEN | WORD | UNRESERVED | USER | PASSWORD | PARAM | HEADER_NV | URIC | HOST | SCHEME);
+      add(
+          c,
+          ALPHANUM
+              | TOKEN
+              | WORD
+              | UNRESERVED
+              | USER
+              | PASSWORD
+              | PARAM
+              | HEADER_NV
+              | URIC
+              | HOST
+              | SCHEME);
     }
     for (char c = 'a'; c <= 'z'; c++) {
-      int all = ALPHANUM | TOKEN | WORD | UNRESERVED | USER | PASSWORD | PARAM | HEADER_NV | URIC | HOST | SCHEME;
+      int all =
+          ALPHANUM
+              | TOKEN
+              | WORD
+              | UNRESERVED
+              | USER
+              | PASSWORD
+              | PARAM
+              | HEADER_NV
+              | URIC
+              | HOST
+              | SCHEME;
       add(c, all);
       add(Character.toUpperCase(c), all);
     }
@@ -117,7 +140,9 @@ public final class Chars {
     return is(c, URIC);
   }
 
-  /** Characters of a host name (labels and dots); underscore is tolerated because devices use it. */
+  /**
+   * Characters of a host name (labels and dots); underscore is tolerated because devices use it.
+   */
   public static boolean isHostChar(char c) {
     return is(c, HOST);
   }

@@ -14,8 +14,10 @@ public final class Escapes {
     out.append(s, 0, pct);
     for (int i = pct; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length()
-          && Chars.hexValue(s.charAt(i + 1)) >= 0 && Chars.hexValue(s.charAt(i + 2)) >= 0) {
+      if (c == '%'
+          && i + 2 < s.length()
+          && Chars.hexValue(s.charAt(i + 1)) >= 0
+          && Chars.hexValue(s.charAt(i + 2)) >= 0) {
         out.append((char) (Chars.hexValue(s.charAt(i + 1)) * 16 + Chars.hexValue(s.charAt(i + 2))));
         i += 2;
       } else {
@@ -26,8 +28,8 @@ public final class Escapes {
   }
 
   /**
-   * Checks that every char of {@code s} is allowed by {@code allowed} or is part of a valid %HH escape;
-   * fails with the offset (relative to {@code base}) of the first bad char.
+   * Checks that every char of {@code s} is allowed by {@code allowed} or is part of a valid %HH
+   * escape; fails with the offset (relative to {@code base}) of the first bad char.
    */
   public static void check(String s, int base, CharClass allowed, String what) {
     for (int i = 0; i < s.length(); i++) {
@@ -41,7 +43,8 @@ public final class Escapes {
         }
         i += 2;
       } else if (!allowed.contains(c)) {
-        throw new SipParseException("invalid character '" + Scanner.printable(c) + "' in " + what, base + i);
+        throw new SipParseException(
+            "invalid character '" + Scanner.printable(c) + "' in " + what, base + i);
       }
     }
   }

@@ -1,15 +1,16 @@
 package dev.evertone.sip.syntax;
 
 /**
- * Validation of the {@code host} production (RFC 3261 25.1): a host name, an IPv4 address, or an IPv6
- * reference in brackets. IPv6 is checked against RFC 4291 text form rather than RFC 3261's ABNF, which
- * accepts three colons in a row (RFC 5118 section 4.9 asks parsers to reject that).
+ * Validation of the {@code host} production (RFC 3261 25.1): a host name, an IPv4 address, or an
+ * IPv6 reference in brackets. IPv6 is checked against RFC 4291 text form rather than RFC 3261's
+ * ABNF, which accepts three colons in a row (RFC 5118 section 4.9 asks parsers to reject that).
  */
 public final class Hosts {
   private Hosts() {}
 
   /**
-   * Checks {@code host} (brackets included for IPv6) and fails with an offset relative to {@code base}.
+   * Checks {@code host} (brackets included for IPv6) and fails with an offset relative to {@code
+   * base}.
    */
   public static void check(String host, int base) {
     if (host.isEmpty()) {
@@ -60,7 +61,8 @@ public final class Hosts {
       }
       char c = host.charAt(i);
       if (!Chars.isHostChar(c)) {
-        throw new SipParseException("invalid character '" + Scanner.printable(c) + "' in host", base + i);
+        throw new SipParseException(
+            "invalid character '" + Scanner.printable(c) + "' in host", base + i);
       }
     }
   }

@@ -5,9 +5,9 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An ordered, immutable list of {@code ;name[=value]} parameters, of a header field value or of a URI.
- * Names compare case-insensitively (RFC 3261 7.3.1). Values are kept as written: a quoted value keeps its
- * quotes in {@link #raw(String)}, and {@link #get(String)} returns it unquoted.
+ * An ordered, immutable list of {@code ;name[=value]} parameters, of a header field value or of a
+ * URI. Names compare case-insensitively (RFC 3261 7.3.1). Values are kept as written: a quoted
+ * value keeps its quotes in {@link #raw(String)}, and {@link #get(String)} returns it unquoted.
  */
 public final class Parameters {
   public static final Parameters EMPTY = new Parameters(new String[0], new String[0]);
@@ -115,7 +115,9 @@ public final class Parameters {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Parameters p && Arrays.equals(lowerNames(), p.lowerNames()) && Arrays.equals(values, p.values);
+    return o instanceof Parameters p
+        && Arrays.equals(lowerNames(), p.lowerNames())
+        && Arrays.equals(values, p.values);
   }
 
   @Override
@@ -132,9 +134,9 @@ public final class Parameters {
   }
 
   /**
-   * Reads {@code *( SEMI generic-param )} of a header field value: {@code token [ EQUAL gen-value ]} with
-   * gen-value a token, a host (an IPv6 reference included) or a quoted string. An empty parameter (two
-   * separators in a row) is a syntax error (RFC 4475 3.1.2.1).
+   * Reads {@code *( SEMI generic-param )} of a header field value: {@code token [ EQUAL gen-value
+   * ]} with gen-value a token, a host (an IPv6 reference included) or a quoted string. An empty
+   * parameter (two separators in a row) is a syntax error (RFC 4475 3.1.2.1).
    */
   public static Parameters parseHeaderParams(Scanner sc) {
     Builder b = null;
@@ -196,7 +198,9 @@ public final class Parameters {
     }
 
     public Parameters build() {
-      return size == 0 ? EMPTY : new Parameters(Arrays.copyOf(names, size), Arrays.copyOf(values, size));
+      return size == 0
+          ? EMPTY
+          : new Parameters(Arrays.copyOf(names, size), Arrays.copyOf(values, size));
     }
   }
 }

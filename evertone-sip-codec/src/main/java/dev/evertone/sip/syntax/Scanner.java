@@ -1,10 +1,10 @@
 package dev.evertone.sip.syntax;
 
 /**
- * A cursor over one unfolded header value (or start-line element) that reads the lexical elements of
- * RFC 3261 section 25.1: tokens, quoted strings and separators with their optional surrounding
- * whitespace ({@code SWS}). Folding has already been replaced by a single space, so whitespace here is
- * only SP and HTAB.
+ * A cursor over one unfolded header value (or start-line element) that reads the lexical elements
+ * of RFC 3261 section 25.1: tokens, quoted strings and separators with their optional surrounding
+ * whitespace ({@code SWS}). Folding has already been replaced by a single space, so whitespace here
+ * is only SP and HTAB.
  *
  * <p>Every failure is a {@link SipParseException} whose offset is the cursor position.
  */
@@ -57,8 +57,8 @@ public final class Scanner {
   }
 
   /**
-   * Consumes {@code SWS c SWS} if {@code c} is next (after optional whitespace); otherwise leaves the
-   * cursor where it was. This is how SEMI, COMMA, EQUAL, SLASH and COLON are read.
+   * Consumes {@code SWS c SWS} if {@code c} is next (after optional whitespace); otherwise leaves
+   * the cursor where it was. This is how SEMI, COMMA, EQUAL, SLASH and COLON are read.
    */
   public boolean skipSeparator(char c) {
     int start = pos;
@@ -127,7 +127,10 @@ public final class Scanner {
     while (pos < text.length()) {
       char c = text.charAt(pos);
       if (c == '"') {
-        String value = out == null ? text.substring(runStart, pos) : out.append(text, runStart, pos).toString();
+        String value =
+            out == null
+                ? text.substring(runStart, pos)
+                : out.append(text, runStart, pos).toString();
         pos++;
         return value;
       }

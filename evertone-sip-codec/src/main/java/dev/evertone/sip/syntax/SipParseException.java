@@ -4,10 +4,10 @@ package dev.evertone.sip.syntax;
  * A message, or a part of one, that does not follow the SIP grammar (RFC 3261 section 25) or breaks
  * a rule of the protocol that the parser enforces.
  *
- * <p>It carries the offset at which the problem was found (relative to the text that was being parsed)
- * and the status code a server should answer a request with: 400 for syntax, 505 for an unsupported
- * protocol version, 413 for a message over the size limits. Whether an answer is sent at all is decided
- * in one place, by the transport layer.
+ * <p>It carries the offset at which the problem was found (relative to the text that was being
+ * parsed) and the status code a server should answer a request with: 400 for syntax, 505 for an
+ * unsupported protocol version, 413 for a message over the size limits. Whether an answer is sent
+ * at all is decided in one place, by the transport layer.
  */
 public class SipParseException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -25,7 +25,9 @@ public class SipParseException extends RuntimeException {
     this.statusCode = statusCode;
   }
 
-  /** Where the problem was found, in characters from the start of the parsed text; -1 if unknown. */
+  /**
+   * Where the problem was found, in characters from the start of the parsed text; -1 if unknown.
+   */
   public int offset() {
     return offset;
   }
@@ -40,7 +42,9 @@ public class SipParseException extends RuntimeException {
     return super.getMessage();
   }
 
-  /** The same problem with its offset moved by {@code base}, for errors found inside a header value. */
+  /**
+   * The same problem with its offset moved by {@code base}, for errors found inside a header value.
+   */
   public SipParseException shifted(int base, String context) {
     int at = offset < 0 ? -1 : base + offset;
     return new SipParseException(context + ": " + reason(), at, statusCode);

@@ -4,9 +4,9 @@ import dev.evertone.sip.syntax.Chars;
 import dev.evertone.sip.syntax.Escapes;
 
 /**
- * A URI of a scheme evertone does not interpret (e.g. {@code http:}, {@code urn:}, {@code isbn:}): kept as
- * written. RFC 3261 19.1 lets such URIs appear in most header fields; a Request-URI of such a scheme is
- * answered 416 by the element that has to act on it.
+ * A URI of a scheme evertone does not interpret (e.g. {@code http:}, {@code urn:}, {@code isbn:}):
+ * kept as written. RFC 3261 19.1 lets such URIs appear in most header fields; a Request-URI of such
+ * a scheme is answered 416 by the element that has to act on it.
  */
 public final class AbsoluteUri implements Uri {
   private final String scheme;
@@ -20,7 +20,8 @@ public final class AbsoluteUri implements Uri {
   static AbsoluteUri parse(String scheme, String text, int base) {
     String rest = text.substring(scheme.length() + 1);
     if (rest.isEmpty()) {
-      throw new dev.evertone.sip.syntax.SipParseException("empty URI after scheme", base + text.length());
+      throw new dev.evertone.sip.syntax.SipParseException(
+          "empty URI after scheme", base + text.length());
     }
     Escapes.check(rest, base + scheme.length() + 1, Chars::isUric, "URI");
     return new AbsoluteUri(scheme, text);
@@ -38,7 +39,9 @@ public final class AbsoluteUri implements Uri {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AbsoluteUri u && u.scheme.equals(scheme) && u.schemeSpecificPart().equals(schemeSpecificPart());
+    return o instanceof AbsoluteUri u
+        && u.scheme.equals(scheme)
+        && u.schemeSpecificPart().equals(schemeSpecificPart());
   }
 
   @Override

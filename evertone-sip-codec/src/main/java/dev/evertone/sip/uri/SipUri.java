@@ -48,7 +48,8 @@ public final class SipUri implements Uri {
   /** A URI {@code sip:user@host} (user may be null), with no port, parameters or headers. */
   public static SipUri of(@Nullable String user, String host) {
     Hosts.check(host, 0);
-    String escapedUser = user == null ? null : Escapes.escape(user, c -> Chars.isUserChar(c) && c != '%');
+    String escapedUser =
+        user == null ? null : Escapes.escape(user, c -> Chars.isUserChar(c) && c != '%');
     return new SipUri(false, escapedUser, null, host, -1, Parameters.EMPTY, null);
   }
 
@@ -107,7 +108,9 @@ public final class SipUri implements Uri {
         value = value * 10 + (text.charAt(pos) - '0');
         pos++;
       }
-      if (pos == portStart || value > 65535 || (pos < text.length() && ";?".indexOf(text.charAt(pos)) < 0)) {
+      if (pos == portStart
+          || value > 65535
+          || (pos < text.length() && ";?".indexOf(text.charAt(pos)) < 0)) {
         throw new SipParseException("invalid port in SIP URI", base + portStart);
       }
       port = (int) value;
@@ -131,7 +134,8 @@ public final class SipUri implements Uri {
         }
         value = text.substring(valueStart, pos);
         if (value.isEmpty()) {
-          throw new SipParseException("empty value of URI parameter '" + name + "'", base + valueStart);
+          throw new SipParseException(
+              "empty value of URI parameter '" + name + "'", base + valueStart);
         }
         Escapes.check(value, base + valueStart, Chars::isParamChar, "URI parameter value");
       }
@@ -149,7 +153,15 @@ public final class SipUri implements Uri {
     if (pos != text.length()) {
       throw new SipParseException("unexpected character in SIP URI", base + pos);
     }
-    SipUri uri = new SipUri(secure, user, password, host, port, params == null ? Parameters.EMPTY : params.build(), headers);
+    SipUri uri =
+        new SipUri(
+            secure,
+            user,
+            password,
+            host,
+            port,
+            params == null ? Parameters.EMPTY : params.build(),
+            headers);
     if (text.startsWith(secure ? "sips:" : "sip:")) {
       uri.text = text; // the scheme is already in the canonical lower case
     }
@@ -164,7 +176,8 @@ public final class SipUri implements Uri {
         throw new SipParseException("URI header must be name=value", base + pos);
       }
       Escapes.check(header.substring(0, eq), base + pos, Chars::isHeaderChar, "URI header name");
-      Escapes.check(header.substring(eq + 1), base + pos + eq + 1, Chars::isHeaderChar, "URI header value");
+      Escapes.check(
+          header.substring(eq + 1), base + pos + eq + 1, Chars::isHeaderChar, "URI header value");
       pos += header.length() + 1;
     }
   }
@@ -206,11 +219,14 @@ public final class SipUri implements Uri {
     return params;
   }
 
-  /** The index of the parameter named {@code name}; names compare unescaped and case-insensitively. */
+  /**
+   * The index of the parameter named {@code name}; names compare unescaped and case-insensitively.
+   */
   private int paramIndex(String name) {
     for (int i = 0; i < params.size(); i++) {
       String n = params.name(i);
-      if (n.equalsIgnoreCase(name) || (n.indexOf('%') >= 0 && Escapes.unescape(n).equalsIgnoreCase(name))) {
+      if (n.equalsIgnoreCase(name)
+          || (n.indexOf('%') >= 0 && Escapes.unescape(n).equalsIgnoreCase(name))) {
         return i;
       }
     }
@@ -259,14 +275,15 @@ public final class SipUri implements Uri {
   }
 
   /**
-   * The key of the address-of-record this URI names: scheme, unescaped user and lower-cased host, without
-   * port, parameters or headers ({@code sip:1001@example.com}). SIP and SIPS URIs of the same user name
-   * the same AOR (RFC 3261 10.3 step 5 compares the canonical form).
+   * The key of the address-of-record this URI names: scheme, unescaped user and lower-cased host,
+   * without port, parameters or headers ({@code sip:1001@example.com}). SIP and SIPS URIs of the
+   * same user name the same AOR (RFC 3261 10.3 step 5 compares the canonical form).
    */
   public String aorKey() {
     StringBuilder out = new StringBuilder(host.length() + 24).append("sip:");
     if (user != null) {
-      out.append(Escapes.escape(Escapes.unescape(user), c -> Chars.isUserChar(c) && c != '%')).append('@');
+      out.append(Escapes.escape(Escapes.unescape(user), c -> Chars.isUserChar(c) && c != '%'))
+          .append('@');
     }
     return out.append(host.toLowerCase(Locale.ROOT)).toString();
   }
@@ -277,7 +294,8 @@ public final class SipUri implements Uri {
         || port != other.port
         || !host.equalsIgnoreCase(other.host)
         || !Objects.equals(userUnescaped(), other.userUnescaped())
-        || !Objects.equals(password == null ? null : Escapes.unescape(password),
+        || !Objects.equals(
+            password == null ? null : Escapes.unescape(password),
             other.password == null ? null : Escapes.unescape(other.password))) {
       return false;
     }
@@ -306,7 +324,11 @@ public final class SipUri implements Uri {
   // RFC's examples treat sip:carol@chicago.com and ...;transport=tcp as different).
   private static boolean isSignificantAlone(String name) {
     String n = name.toLowerCase(Locale.ROOT);
-    return n.equals("user") || n.equals("ttl") || n.equals("method") || n.equals("maddr") || n.equals("transport");
+    return n.equals("user")
+        || n.equals("ttl")
+        || n.equals("method")
+        || n.equals("maddr")
+        || n.equals("transport");
   }
 
   private static boolean equalValues(@Nullable String a, @Nullable String b) {
@@ -318,7 +340,10 @@ public final class SipUri implements Uri {
     if (headers != null) {
       for (String h : headers.split("&")) {
         int eq = h.indexOf('=');
-        out.add(Escapes.unescape(h.substring(0, eq)).toLowerCase(Locale.ROOT) + "=" + Escapes.unescape(h.substring(eq + 1)));
+        out.add(
+            Escapes.unescape(h.substring(0, eq)).toLowerCase(Locale.ROOT)
+                + "="
+                + Escapes.unescape(h.substring(eq + 1)));
       }
       out.sort(null);
     }

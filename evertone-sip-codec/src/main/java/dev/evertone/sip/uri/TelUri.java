@@ -7,8 +7,8 @@ import dev.evertone.sip.syntax.SipParseException;
 import java.util.Locale;
 
 /**
- * A TEL URI (RFC 3966): a global number ({@code tel:+1-201-555-0123}) or a local one with a
- * {@code phone-context} parameter ({@code tel:7042;phone-context=example.com}).
+ * A TEL URI (RFC 3966): a global number ({@code tel:+1-201-555-0123}) or a local one with a {@code
+ * phone-context} parameter ({@code tel:7042;phone-context=example.com}).
  */
 public final class TelUri implements Uri {
   private final String number;
@@ -36,7 +36,8 @@ public final class TelUri implements Uri {
       if (Chars.isDigit(c) || localOnly) {
         digit = true;
       } else if (!separator) {
-        throw new SipParseException("invalid character '" + c + "' in telephone number", base + start + i);
+        throw new SipParseException(
+            "invalid character '" + c + "' in telephone number", base + start + i);
       }
     }
     if (!digit) {
@@ -62,7 +63,8 @@ public final class TelUri implements Uri {
     }
     Parameters built = params.build();
     if (!global && !built.contains("phone-context")) {
-      throw new SipParseException("a local TEL number needs a phone-context parameter (RFC 3966 5.1.5)", base + start);
+      throw new SipParseException(
+          "a local TEL number needs a phone-context parameter (RFC 3966 5.1.5)", base + start);
     }
     return new TelUri(number, built);
   }
@@ -102,7 +104,10 @@ public final class TelUri implements Uri {
     // RFC 3966 4: numbers compare without visual separators; parameters compare case-insensitively
     return o instanceof TelUri t
         && t.digits().equalsIgnoreCase(digits())
-        && t.params.toString().toLowerCase(Locale.ROOT).equals(params.toString().toLowerCase(Locale.ROOT));
+        && t.params
+            .toString()
+            .toLowerCase(Locale.ROOT)
+            .equals(params.toString().toLowerCase(Locale.ROOT));
   }
 
   @Override

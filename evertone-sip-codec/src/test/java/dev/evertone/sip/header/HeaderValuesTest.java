@@ -13,7 +13,9 @@ class HeaderValuesTest {
 
   @Test
   void addressFormsAndParameters() {
-    Address a = Address.parse("\"Alice \\\"A\\\" Smith\" <sip:alice@example.com;transport=tcp>;tag=88sja8x;expires=60");
+    Address a =
+        Address.parse(
+            "\"Alice \\\"A\\\" Smith\" <sip:alice@example.com;transport=tcp>;tag=88sja8x;expires=60");
     assertThat(a.displayName()).isEqualTo("Alice \"A\" Smith");
     assertThat(a.sipUri().transport()).isEqualTo("tcp");
     assertThat(a.tag()).isEqualTo("88sja8x");
@@ -26,28 +28,45 @@ class HeaderValuesTest {
 
     Address tokens = Address.parse("Bob  Smith<sip:bob@example.com>");
     assertThat(tokens.displayName()).isEqualTo("Bob  Smith");
-    assertThat(tokens.withParam("tag", "x")).hasToString("\"Bob  Smith\" <sip:bob@example.com>;tag=x");
+    assertThat(tokens.withParam("tag", "x"))
+        .hasToString("\"Bob  Smith\" <sip:bob@example.com>;tag=x");
   }
 
   @Test
   void displayNameTextDecodesUtf8() {
-    Address a = Address.parse(new String("\"Jürgen\" <sip:j@example.com>".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        java.nio.charset.StandardCharsets.ISO_8859_1));
+    Address a =
+        Address.parse(
+            new String(
+                "\"Jürgen\" <sip:j@example.com>".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1));
     assertThat(a.displayNameText()).isEqualTo("Jürgen");
   }
 
   @Test
   void addressLists() {
-    List<Address> list = Address.parseList("<sip:a@x.com>;q=0.5, \"B, the second\" <sip:b@y.com> ,sip:c@z.com");
-    assertThat(list).extracting(x -> x.uri().toString()).containsExactly("sip:a@x.com", "sip:b@y.com", "sip:c@z.com");
+    List<Address> list =
+        Address.parseList("<sip:a@x.com>;q=0.5, \"B, the second\" <sip:b@y.com> ,sip:c@z.com");
+    assertThat(list)
+        .extracting(x -> x.uri().toString())
+        .containsExactly("sip:a@x.com", "sip:b@y.com", "sip:c@z.com");
     assertThat(list.get(1).displayName()).isEqualTo("B, the second");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "", "<sip:a@x.com", "< sip:a@x.com>", "\"open <sip:a@x.com>", "Bell, A <sip:a@x.com>", "<sip:a@x.com>;",
-    "<sip:a@x.com>;;tag=1", "<sip:a@x.com>;tag=", "sip:a@x.com?h=1", "<sip:a@x.com> junk", "\"x\" sip:a@x.com",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "<sip:a@x.com",
+        "< sip:a@x.com>",
+        "\"open <sip:a@x.com>",
+        "Bell, A <sip:a@x.com>",
+        "<sip:a@x.com>;",
+        "<sip:a@x.com>;;tag=1",
+        "<sip:a@x.com>;tag=",
+        "sip:a@x.com?h=1",
+        "<sip:a@x.com> junk",
+        "\"x\" sip:a@x.com",
+      })
   void rejectsMalformedAddresses(String value) {
     assertThatThrownBy(() -> Address.parse(value)).isInstanceOf(SipParseException.class);
   }
@@ -64,19 +83,24 @@ class HeaderValuesTest {
     Via seen = via.withSource("192.0.2.7", 40123);
     assertThat(seen.received()).isEqualTo("192.0.2.7");
     assertThat(seen.rport()).isEqualTo(40123);
-    assertThat(seen).hasToString("SIP/2.0/UDP host.example.com;branch=z9hG4bK1;rport=40123;received=192.0.2.7");
+    assertThat(seen)
+        .hasToString("SIP/2.0/UDP host.example.com;branch=z9hG4bK1;rport=40123;received=192.0.2.7");
     // RFC 3261 18.2.1: no received when sent-by already is the source address
     Via direct = Via.parseList("SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK2").get(0);
     assertThat(direct.withSource("192.0.2.7", 5060)).isSameAs(direct);
-    assertThat(Via.parseList("SIP/2.0/TLS h.example.com;branch=z9hG4bKx").get(0).sentBy()).isEqualTo("h.example.com:5061");
+    assertThat(Via.parseList("SIP/2.0/TLS h.example.com;branch=z9hG4bKx").get(0).sentBy())
+        .isEqualTo("h.example.com:5061");
     assertThat(direct.withSource("2001:db8::5", 5060).received()).isEqualTo("2001:db8::5");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "SIP/2.0/UDP", "SIP/2.0/UDPhost", "SIP/2.0 host", "SIP/2.0/UDP host;ttl=256", "SIP/2.0/UDP host;received=host.name",
-    "SIP/2.0/UDP host;rport=x", "SIP/2.0/UDP host:99999", "SIP/2.0/UDP host;branch", "SIP/2.0/UDP host,", "SIP/2.0/UDP [::1",
-  })
+  @ValueSource(
+      strings = {
+        "SIP/2.0/UDP", "SIP/2.0/UDPhost", "SIP/2.0 host", "SIP/2.0/UDP host;ttl=256",
+            "SIP/2.0/UDP host;received=host.name",
+        "SIP/2.0/UDP host;rport=x", "SIP/2.0/UDP host:99999", "SIP/2.0/UDP host;branch",
+            "SIP/2.0/UDP host,", "SIP/2.0/UDP [::1",
+      })
   void rejectsMalformedVias(String value) {
     assertThatThrownBy(() -> Via.parseList(value)).isInstanceOf(SipParseException.class);
   }
@@ -92,16 +116,20 @@ class HeaderValuesTest {
 
   @Test
   void digestCredentials() {
-    AuthHeader a = AuthHeader.parse("Digest username=\"1001\",realm=\"example.com\", nonce=\"n\", uri=sip:example.com, "
-        + "response=\"abc\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c\"");
+    AuthHeader a =
+        AuthHeader.parse(
+            "Digest username=\"1001\",realm=\"example.com\", nonce=\"n\", uri=sip:example.com, "
+                + "response=\"abc\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c\"");
     assertThat(a.isDigest()).isTrue();
     assertThat(a.param("USERNAME")).isEqualTo("1001");
     assertThat(a.param("uri")).isEqualTo("sip:example.com");
     assertThat(a.param("algorithm")).isEqualTo("SHA-256");
     assertThat(AuthHeader.parse(a.toString()).param("cnonce")).isEqualTo("c");
     assertThat(AuthHeader.quote("a\"b\\c")).isEqualTo("\"a\\\"b\\\\c\"");
-    assertThatThrownBy(() -> AuthHeader.parse("Digest username")).isInstanceOf(SipParseException.class);
-    assertThatThrownBy(() -> AuthHeader.parse("Digest username=\"x")).isInstanceOf(SipParseException.class);
+    assertThatThrownBy(() -> AuthHeader.parse("Digest username"))
+        .isInstanceOf(SipParseException.class);
+    assertThatThrownBy(() -> AuthHeader.parse("Digest username=\"x"))
+        .isInstanceOf(SipParseException.class);
   }
 
   @Test

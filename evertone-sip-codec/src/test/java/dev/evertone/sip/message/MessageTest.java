@@ -36,7 +36,9 @@ class MessageTest {
     SipResponse r = SipResponse.forRequest(options(), 100).build();
     assertThat(r.startLine()).isEqualTo("SIP/2.0 100 Trying");
     assertThat(r.headerFields("Via")).hasSize(2);
-    assertThat(r.vias()).extracting(v -> v.host()).containsExactly("a.example.com", "b.example.com", "c.example.com");
+    assertThat(r.vias())
+        .extracting(v -> v.host())
+        .containsExactly("a.example.com", "b.example.com", "c.example.com");
     assertThat(r.header("Timestamp")).isEqualTo("54");
     assertThat(r.header("Max-Forwards")).isNull();
     assertThat(r.header("Content-Length")).isEqualTo("0");
@@ -58,12 +60,13 @@ class MessageTest {
 
   @Test
   void builderKeepsOrderAndSetsContentLength() {
-    SipRequest r = options().toBuilder()
-        .prepend(HeaderName.VIA, "SIP/2.0/UDP top.example.com;branch=z9hG4bK0")
-        .set(HeaderName.MAX_FORWARDS, 69)
-        .remove(HeaderName.SUPPORTED)
-        .body("text/plain", "hello".getBytes(StandardCharsets.US_ASCII))
-        .build();
+    SipRequest r =
+        options().toBuilder()
+            .prepend(HeaderName.VIA, "SIP/2.0/UDP top.example.com;branch=z9hG4bK0")
+            .set(HeaderName.MAX_FORWARDS, 69)
+            .remove(HeaderName.SUPPORTED)
+            .body("text/plain", "hello".getBytes(StandardCharsets.US_ASCII))
+            .build();
     assertThat(r.topVia().host()).isEqualTo("top.example.com");
     assertThat(r.maxForwards()).isEqualTo(69);
     assertThat(r.has("Supported")).isFalse();
@@ -77,15 +80,22 @@ class MessageTest {
   @Test
   void headerInjectionIsRefused() {
     SipRequest.Builder b = SipRequest.builder(Method.OPTIONS, SipUri.parse("sip:example.com"));
-    assertThatThrownBy(() -> b.add("Subject", "hi\r\nVia: evil")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SipResponse.builder(200).reason("OK\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.add("Subject", "hi\r\nVia: evil"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SipResponse.builder(200).reason("OK\r\nX: y"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void textMustBeEncodedToOctets() {
     SipRequest.Builder b = SipRequest.builder(Method.OPTIONS, SipUri.parse("sip:example.com"));
-    assertThatThrownBy(() -> b.add("Subject", "会议")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("utf8()");
-    SipRequest r = b.add("Subject", HeaderField.utf8("会议")).add("Via", "SIP/2.0/UDP h;branch=z9hG4bK1").build();
+    assertThatThrownBy(() -> b.add("Subject", "会议"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("utf8()");
+    SipRequest r =
+        b.add("Subject", HeaderField.utf8("会议"))
+            .add("Via", "SIP/2.0/UDP h;branch=z9hG4bK1")
+            .build();
     String wire = new String(r.toBytes(), StandardCharsets.UTF_8);
     assertThat(wire).contains("Subject: 会议\r\n");
   }

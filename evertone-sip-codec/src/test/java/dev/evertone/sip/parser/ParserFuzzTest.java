@@ -28,9 +28,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * Property: whatever mutation is applied to a valid message, parsing and validating it, and reading every
- * header through the typed accessors, either succeeds or throws {@link SipParseException}; never
- * anything else. A message that is accepted serializes to bytes that parse to the same message.
+ * Property: whatever mutation is applied to a valid message, parsing and validating it, and reading
+ * every header through the typed accessors, either succeeds or throws {@link SipParseException};
+ * never anything else. A message that is accepted serializes to bytes that parse to the same
+ * message.
  */
 class ParserFuzzTest {
   private static final SipParser PARSER = new SipParser(ParseLimits.DEFAULT);
@@ -67,7 +68,8 @@ class ParserFuzzTest {
     out.add(REGISTER.getBytes(StandardCharsets.ISO_8859_1));
     out.add(INVITE.getBytes(StandardCharsets.ISO_8859_1));
     for (String dir : new String[] {"rfc4475", "rfc5118"}) {
-      try (Stream<Path> files = Files.list(Paths.get(Torture.class.getResource("/torture/" + dir).toURI()))) {
+      try (Stream<Path> files =
+          Files.list(Paths.get(Torture.class.getResource("/torture/" + dir).toURI()))) {
         files.sorted().forEach(p -> out.add(readAll(p)));
       } catch (IOException | URISyntaxException e) {
         throw new IllegalStateException(e);
@@ -84,7 +86,8 @@ class ParserFuzzTest {
     }
   }
 
-  private static final byte[] INTERESTING = " \t\r\n:;,<>\"\\%@[]=?&/*0129aZ\u0000\u007f".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] INTERESTING =
+      " \t\r\n:;,<>\"\\%@[]=?&/*0129aZ\u0000\u007f".getBytes(StandardCharsets.ISO_8859_1);
 
   @Provide
   Arbitrary<byte[]> mutated() {
@@ -108,7 +111,8 @@ class ParserFuzzTest {
         break;
       }
       int at = (int) (e.get2() * (b.length - 1));
-      byte value = e.get3() < 128 ? INTERESTING[e.get3() % INTERESTING.length] : (byte) (int) e.get3();
+      byte value =
+          e.get3() < 128 ? INTERESTING[e.get3() % INTERESTING.length] : (byte) (int) e.get3();
       switch (e.get1()) {
         case 0 -> b[at] = value; // replace with a delimiter-ish byte
         case 1 -> b[at] = (byte) (int) e.get3(); // replace with any byte
@@ -185,10 +189,21 @@ class ParserFuzzTest {
 
   /** Reads every header through every typed accessor; each may only fail with a parse error. */
   private static void touchEverything(SipMessage m) {
-    List<Runnable> reads = List.of(
-        m::vias, m::from, m::to, m::callId, m::cseq, m::maxForwards, m::expires, m::contacts,
-        () -> m.authHeaders(HeaderName.AUTHORIZATION), () -> m.authHeaders(HeaderName.WWW_AUTHENTICATE),
-        () -> m.from().uri().toString(), () -> m.to().displayNameText(), m::toBytes);
+    List<Runnable> reads =
+        List.of(
+            m::vias,
+            m::from,
+            m::to,
+            m::callId,
+            m::cseq,
+            m::maxForwards,
+            m::expires,
+            m::contacts,
+            () -> m.authHeaders(HeaderName.AUTHORIZATION),
+            () -> m.authHeaders(HeaderName.WWW_AUTHENTICATE),
+            () -> m.from().uri().toString(),
+            () -> m.to().displayNameText(),
+            m::toBytes);
     for (Runnable read : reads) {
       try {
         read.run();

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RFC 4475 section 3.1.2: invalid messages are rejected with the status the RFC asks for (a request
- * gets 400 or 505, a response is discarded). Where the RFC lets an element either reject or be liberal,
- * evertone rejects; each such test says so.
+ * gets 400 or 505, a response is discarded). Where the RFC lets an element either reject or be
+ * liberal, evertone rejects; each such test says so.
  */
 class Rfc4475InvalidMessagesTest {
 
@@ -67,7 +67,8 @@ class Rfc4475InvalidMessagesTest {
   }
 
   @Test
-  @DisplayName("3.1.2.7 ltgtruri: <> enclosing the Request-URI -> 400, answerable from the header fields")
+  @DisplayName(
+      "3.1.2.7 ltgtruri: <> enclosing the Request-URI -> 400, answerable from the header fields")
   void ltgtruri() {
     SipParseException e = rejected("ltgtruri", 400);
     assertThat(e.reason()).contains("Request-URI");
@@ -83,7 +84,8 @@ class Rfc4475InvalidMessagesTest {
   }
 
   @Test
-  @DisplayName("3.1.2.9 lwsstart: multiple SP between Request-Line elements -> 400 (evertone is strict)")
+  @DisplayName(
+      "3.1.2.9 lwsstart: multiple SP between Request-Line elements -> 400 (evertone is strict)")
   void lwsstart() {
     assertThat(rejected("lwsstart", 400)).isInstanceOf(FramingException.class);
   }
@@ -101,7 +103,8 @@ class Rfc4475InvalidMessagesTest {
   }
 
   @Test
-  @DisplayName("3.1.2.12 baddate: invalid time zone in Date -> accepted; evertone never interprets Date")
+  @DisplayName(
+      "3.1.2.12 baddate: invalid time zone in Date -> accepted; evertone never interprets Date")
   void baddate() {
     SipRequest r = acceptRequest(rfc4475("baddate"));
     assertThat(r.header("Date")).isEqualTo("Fri, 01 Jan 2010 16:00:00 EST");
@@ -134,7 +137,8 @@ class Rfc4475InvalidMessagesTest {
   @Test
   @DisplayName("3.1.2.17 mismatch01: method and CSeq method differ -> 400")
   void mismatch01() {
-    assertThat(rejected("mismatch01", 400).reason()).contains("CSeq method INVITE does not match request method OPTIONS");
+    assertThat(rejected("mismatch01", 400).reason())
+        .contains("CSeq method INVITE does not match request method OPTIONS");
   }
 
   @Test

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RFC 4475 sections 3.2 to 3.4: messages that are well-formed (or must be rejected for missing or
- * repeated headers) and whose handling is decided above the parser. Here: what the parser makes of them;
- * the answers a server gives (416, 420, 415, 401, 483...) are tested with the server.
+ * repeated headers) and whose handling is decided above the parser. Here: what the parser makes of
+ * them; the answers a server gives (416, 420, 415, 401, 483...) are tested with the server.
  */
 class Rfc4475SemanticsTest {
 
   @Test
-  @DisplayName("3.2.1 badbranch: a branch that is only the magic cookie parses; it is not an RFC 3261 branch")
+  @DisplayName(
+      "3.2.1 badbranch: a branch that is only the magic cookie parses; it is not an RFC 3261 branch")
   void badbranch() {
     SipRequest r = acceptRequest(rfc4475("badbranch"));
     assertThat(r.topVia().branch()).isEqualTo("z9hG4bK");
@@ -68,8 +69,10 @@ class Rfc4475SemanticsTest {
   @DisplayName("3.3.5 bext01: Require and Proxy-Require values are listed")
   void bext01() {
     SipRequest r = acceptRequest(rfc4475("bext01"));
-    assertThat(r.headerValues("Require")).containsExactly("nothingSupportsThis", "nothingSupportsThisEither");
-    assertThat(r.headerValues("Proxy-Require")).containsExactly("noProxiesSupportThis", "norDoAnyProxiesSupportThis");
+    assertThat(r.headerValues("Require"))
+        .containsExactly("nothingSupportsThis", "nothingSupportsThisEither");
+    assertThat(r.headerValues("Proxy-Require"))
+        .containsExactly("noProxiesSupportThis", "norDoAnyProxiesSupportThis");
   }
 
   @Test
@@ -84,11 +87,14 @@ class Rfc4475SemanticsTest {
   @DisplayName("3.3.7 regaut01: an Authorization header of an unknown scheme parses")
   void regaut01() {
     SipRequest r = acceptRequest(rfc4475("regaut01"));
-    assertThat(r.authHeaders("Authorization")).singleElement().satisfies(a -> {
-      assertThat(a.scheme()).isEqualTo("NoOneKnowsThisScheme");
-      assertThat(a.isDigest()).isFalse();
-      assertThat(a.param("opaque-data")).isEqualTo("here");
-    });
+    assertThat(r.authHeaders("Authorization"))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.scheme()).isEqualTo("NoOneKnowsThisScheme");
+              assertThat(a.isDigest()).isFalse();
+              assertThat(a.param("opaque-data")).isEqualTo("here");
+            });
   }
 
   @Test
@@ -150,17 +156,21 @@ class Rfc4475SemanticsTest {
   @Test
   @DisplayName("3.3.15 sdp01: an Accept that excludes SDP parses")
   void sdp01() {
-    assertThat(acceptRequest(rfc4475("sdp01")).headerValues("Accept")).containsExactly("text/nobodyKnowsThis");
+    assertThat(acceptRequest(rfc4475("sdp01")).headerValues("Accept"))
+        .containsExactly("text/nobodyKnowsThis");
   }
 
   @Test
-  @DisplayName("3.4.1 inv2543: an RFC 2543 INVITE (no branch, no Max-Forwards, no Content-Length) parses")
+  @DisplayName(
+      "3.4.1 inv2543: an RFC 2543 INVITE (no branch, no Max-Forwards, no Content-Length) parses")
   void inv2543() {
     SipRequest r = acceptRequest(rfc4475("inv2543"));
     assertThat(r.topVia().branch()).isNull();
     assertThat(r.maxForwards()).isEqualTo(-1);
     assertThat(r.from().tag()).isNull();
     // no Content-Length over UDP: the body is the rest of the datagram (RFC 3261 18.3)
-    assertThat(new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII)).startsWith("v=0").endsWith("RTP/AVP 0\r\n");
+    assertThat(new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII))
+        .startsWith("v=0")
+        .endsWith("RTP/AVP 0\r\n");
   }
 }

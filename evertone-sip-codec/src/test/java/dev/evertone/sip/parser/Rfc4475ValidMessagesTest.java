@@ -1,7 +1,7 @@
 package dev.evertone.sip.parser;
 
-import static dev.evertone.sip.Torture.acceptRequest;
 import static dev.evertone.sip.Torture.accept;
+import static dev.evertone.sip.Torture.acceptRequest;
 import static dev.evertone.sip.Torture.rfc4475;
 import static dev.evertone.sip.Torture.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +62,8 @@ class Rfc4475ValidMessagesTest {
     assertThat(vias.get(2).branch()).isEqualTo("z9hG4bK30239");
 
     assertThat(r.header("Subject")).isEmpty();
-    assertThat(r.header("NewFangledHeader")).isEqualTo("newfangled value continued newfangled value");
+    assertThat(r.header("NewFangledHeader"))
+        .isEqualTo("newfangled value continued newfangled value");
     assertThat(r.header("UnknownHeaderWithUnusualValue")).isEqualTo(";;,,;;,;");
     Address route = Address.parseList(r.header("Route")).get(0);
     assertThat(((SipUri) route.uri()).isLooseRouter()).isTrue();
@@ -77,7 +78,9 @@ class Rfc4475ValidMessagesTest {
 
     assertThat(r.contentType()).isEqualTo("application/sdp");
     assertThat(r.bodyLength()).isEqualTo(150);
-    assertThat(new String(r.body(), StandardCharsets.US_ASCII)).startsWith("v=0\r\n").endsWith("a=rtpmap:31 LPC\r\n");
+    assertThat(new String(r.body(), StandardCharsets.US_ASCII))
+        .startsWith("v=0\r\n")
+        .endsWith("a=rtpmap:31 LPC\r\n");
     assertRoundTrip(r);
   }
 
@@ -95,7 +98,8 @@ class Rfc4475ValidMessagesTest {
     assertThat(ruri.host()).isEqualTo("example.com");
     assertThat(r.topVia().branch()).isEqualTo("z9hG4bK-.!%66*_+`'~");
     assertThat(r.to().displayName()).isEqualTo("BEL:\u0007 NUL:\u0000 DEL:\u007f");
-    assertThat(((SipUri) r.to().uri()).user()).isEqualTo("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*");
+    assertThat(((SipUri) r.to().uri()).user())
+        .isEqualTo("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*");
     assertThat(r.from().displayName()).isEqualTo("token1~` token2'+_ token3*%!.-");
     assertThat(text(r.from().param("fromParam''~+*_!.-%"))).isEqualTo("работающий");
     assertThat(r.from().tag()).isEqualTo("_token~1'+`*%!-.");
@@ -120,9 +124,12 @@ class Rfc4475ValidMessagesTest {
     assertThat(contact.userUnescaped()).isEqualTo("caller");
     assertThat(contact.isLooseRouter()).isTrue();
     assertThat(contact.param("name")).isEqualTo("value%41");
-    assertThat(contact.equivalentTo(SipUri.parse("sip:caller@host5.example.net;lr;name=value%2541"))).isTrue();
+    assertThat(
+            contact.equivalentTo(SipUri.parse("sip:caller@host5.example.net;lr;name=value%2541")))
+        .isTrue();
     // sent on as written: the escapes are kept
-    assertThat(contact).hasToString("sip:cal%6Cer@host5.example.net;%6C%72;n%61me=v%61lue%25%34%31");
+    assertThat(contact)
+        .hasToString("sip:cal%6Cer@host5.example.net;%6C%72;n%61me=v%61lue%25%34%31");
     assertRoundTrip(r);
   }
 
@@ -148,7 +155,8 @@ class Rfc4475ValidMessagesTest {
     assertThat(r.to().displayName()).isEqualTo("%Z%45");
     assertThat(r.topVia().branch()).isEqualTo("z9hG4bK209%fzsnel234");
     // "C%6Fntact" is an unknown header, not Contact
-    assertThat(r.contacts()).extracting(a -> a.uri().toString())
+    assertThat(r.contacts())
+        .extracting(a -> a.uri().toString())
         .containsExactly("sip:alias1@host1.example.com", "sip:alias3@host3.example.com");
     assertThat(r.header("C%6Fntact")).isEqualTo("<sip:alias2@host2.example.com>");
     assertRoundTrip(r);
@@ -168,13 +176,25 @@ class Rfc4475ValidMessagesTest {
   @DisplayName("3.1.1.7 longreq: long values in header fields")
   void longreq() {
     SipRequest r = acceptRequest(rfc4475("longreq"));
-    assertThat(r.to().displayName()).startsWith("I have a user name of extremeextreme").endsWith(" proportion");
+    assertThat(r.to().displayName())
+        .startsWith("I have a user name of extremeextreme")
+        .endsWith(" proportion");
     SipUri to = (SipUri) r.to().uri();
     assertThat(to.port()).isEqualTo(6000);
     assertThat(to.param("unknownparam1")).startsWith("verylonglonglong");
-    assertThat(to.param("longparamnamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamename")).isEqualTo("shortvalue");
-    assertThat(to.hasParam("verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongParameterNameWithNoValue")).isTrue();
-    assertThat(to.params().raw("verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongParameterNameWithNoValue")).isNull();
+    assertThat(
+            to.param(
+                "longparamnamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamename"))
+        .isEqualTo("shortvalue");
+    assertThat(
+            to.hasParam(
+                "verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongParameterNameWithNoValue"))
+        .isTrue();
+    assertThat(
+            to.params()
+                .raw(
+                    "verylonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglongParameterNameWithNoValue"))
+        .isNull();
     assertThat(r.to().tag()).isNull();
     assertThat(((SipUri) r.from().uri()).user()).startsWith("amazinglylongcallername").hasSize(115);
     assertThat(r.from().tag()).startsWith("12982982982").hasSizeGreaterThan(150);
@@ -210,8 +230,14 @@ class Rfc4475ValidMessagesTest {
     assertThat(ruri.userUnescaped()).isEqualTo("user;par=u@example.net");
     assertThat(ruri.host()).isEqualTo("example.com");
     assertThat(ruri.params().isEmpty()).isTrue();
-    assertThat(r.headerValues("Accept")).containsExactly(
-        "application/sdp", "application/pkcs7-mime", "multipart/mixed", "multipart/signed", "message/sip", "message/sipfrag");
+    assertThat(r.headerValues("Accept"))
+        .containsExactly(
+            "application/sdp",
+            "application/pkcs7-mime",
+            "multipart/mixed",
+            "multipart/signed",
+            "message/sip",
+            "message/sipfrag");
     assertRoundTrip(r);
   }
 
@@ -219,7 +245,9 @@ class Rfc4475ValidMessagesTest {
   @DisplayName("3.1.1.10 transports: varied and unknown transport types")
   void transports() {
     SipRequest r = acceptRequest(rfc4475("transports"));
-    assertThat(r.vias()).extracting(Via::transport).containsExactly("UDP", "SCTP", "TLS", "UNKNOWN", "TCP");
+    assertThat(r.vias())
+        .extracting(Via::transport)
+        .containsExactly("UDP", "SCTP", "TLS", "UNKNOWN", "TCP");
     assertThat(r.callId()).isEqualTo("transports.kijh4akdnaqjkwendsasfdj");
     assertRoundTrip(r);
   }
@@ -232,8 +260,10 @@ class Rfc4475ValidMessagesTest {
     assertThat(r.contentType()).isEqualTo("multipart/mixed;boundary=7a9cbec02ceef655");
     assertThat(r.bodyLength()).isEqualTo(553);
     byte[] body = r.body();
-    assertThat(new String(body, 0, 20, StandardCharsets.ISO_8859_1)).isEqualTo("--7a9cbec02ceef655\r\n");
-    assertThat(new String(body, body.length - 22, 22, StandardCharsets.ISO_8859_1)).isEqualTo("--7a9cbec02ceef655--\r\n");
+    assertThat(new String(body, 0, 20, StandardCharsets.ISO_8859_1))
+        .isEqualTo("--7a9cbec02ceef655\r\n");
+    assertThat(new String(body, body.length - 22, 22, StandardCharsets.ISO_8859_1))
+        .isEqualTo("--7a9cbec02ceef655--\r\n");
     assertThat(r.topVia().hasRport()).isTrue();
     assertRoundTrip(r);
   }

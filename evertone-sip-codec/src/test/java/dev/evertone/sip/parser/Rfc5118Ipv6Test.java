@@ -75,7 +75,9 @@ class Rfc5118Ipv6Test {
   @DisplayName("4.6 ipv4-mapped-ipv6: IPv4-mapped IPv6 addresses")
   void ipv4Mapped() {
     SipRequest r = acceptRequest(rfc5118("ipv4-mapped-ipv6"));
-    assertThat(r.vias()).extracting(Via::host).containsExactly("[::ffff:192.0.2.10]", "[::ffff:192.0.2.2]");
+    assertThat(r.vias())
+        .extracting(Via::host)
+        .containsExactly("[::ffff:192.0.2.10]", "[::ffff:192.0.2.2]");
     assertThat(r.vias().get(0).port()).isEqualTo(19823);
     assertThat(((SipUri) r.contacts().get(0).uri()).host()).isEqualTo("[::ffff:192.0.2.2]");
   }
@@ -84,7 +86,9 @@ class Rfc5118Ipv6Test {
   @DisplayName("4.7 mult-ip-in-header: IPv4 and IPv6 addresses in Via")
   void multIpInHeader() {
     SipRequest r = acceptRequest(rfc5118("mult-ip-in-header"));
-    assertThat(r.vias()).extracting(Via::host).containsExactly("[2001:db8::9:1]", "192.0.2.1", "[2001:db8::9:255]");
+    assertThat(r.vias())
+        .extracting(Via::host)
+        .containsExactly("[2001:db8::9:1]", "192.0.2.1", "[2001:db8::9:255]");
     assertThat(r.vias().get(0).port()).isEqualTo(6050);
     assertThat(r.vias().get(2).received()).isEqualTo("192.0.2.200");
   }

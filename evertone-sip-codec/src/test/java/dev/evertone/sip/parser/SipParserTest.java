@@ -33,7 +33,8 @@ class SipParserTest {
   @Test
   void leadingLineEndsAreIgnored() {
     // RFC 3261 7.5: CRLFs before the start line are ignored
-    assertThat(parse("\r\n\r\n" + HEAD + "\r\n").startLine()).isEqualTo("OPTIONS sip:example.com SIP/2.0");
+    assertThat(parse("\r\n\r\n" + HEAD + "\r\n").startLine())
+        .isEqualTo("OPTIONS sip:example.com SIP/2.0");
   }
 
   @Test
@@ -44,24 +45,29 @@ class SipParserTest {
 
   @Test
   void bareCarriageReturnIsRejected() {
-    assertThatThrownBy(() -> parse(HEAD + "Subject: a\rb\r\n\r\n")).isInstanceOf(SipParseException.class)
+    assertThatThrownBy(() -> parse(HEAD + "Subject: a\rb\r\n\r\n"))
+        .isInstanceOf(SipParseException.class)
         .hasMessageContaining("bare CR");
   }
 
   @Test
   void foldBeforeAnyHeaderIsRejected() {
-    assertThatThrownBy(() -> parse("OPTIONS sip:x SIP/2.0\r\n folded: x\r\n\r\n")).isInstanceOf(SipParseException.class);
+    assertThatThrownBy(() -> parse("OPTIONS sip:x SIP/2.0\r\n folded: x\r\n\r\n"))
+        .isInstanceOf(SipParseException.class);
   }
 
   @Test
   void headerLineWithoutColonIsRejected() {
-    assertThatThrownBy(() -> parse(HEAD + "NoColonHere\r\n\r\n")).isInstanceOf(SipParseException.class)
+    assertThatThrownBy(() -> parse(HEAD + "NoColonHere\r\n\r\n"))
+        .isInstanceOf(SipParseException.class)
         .hasMessageContaining("malformed header line");
   }
 
   @Test
   void missingBlankLineIsRejected() {
-    assertThatThrownBy(() -> parse(HEAD)).isInstanceOf(SipParseException.class).hasMessageContaining("blank line");
+    assertThatThrownBy(() -> parse(HEAD))
+        .isInstanceOf(SipParseException.class)
+        .hasMessageContaining("blank line");
   }
 
   @Test
@@ -71,17 +77,25 @@ class SipParserTest {
     for (int i = 0; i < 5; i++) {
       many.append("X-").append(i).append(": y\r\n");
     }
-    SipParseException tooMany = org.junit.jupiter.api.Assertions.assertThrows(SipParseException.class,
-        () -> small.parse(many.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII)));
+    SipParseException tooMany =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            SipParseException.class,
+            () -> small.parse(many.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII)));
     assertThat(tooMany.statusCode()).isEqualTo(413);
 
-    byte[] big = (HEAD + "Content-Length: 900\r\n\r\n" + "x".repeat(900)).getBytes(StandardCharsets.US_ASCII);
-    SipParseException tooBig = org.junit.jupiter.api.Assertions.assertThrows(SipParseException.class, () -> small.parse(big));
+    byte[] big =
+        (HEAD + "Content-Length: 900\r\n\r\n" + "x".repeat(900))
+            .getBytes(StandardCharsets.US_ASCII);
+    SipParseException tooBig =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            SipParseException.class, () -> small.parse(big));
     assertThat(tooBig.statusCode()).isEqualTo(413);
 
     String longHeader = HEAD + "X-Long: " + "y".repeat(600) + "\r\n\r\n";
-    SipParseException tooLong = org.junit.jupiter.api.Assertions.assertThrows(SipParseException.class,
-        () -> small.parse(longHeader.getBytes(StandardCharsets.US_ASCII)));
+    SipParseException tooLong =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            SipParseException.class,
+            () -> small.parse(longHeader.getBytes(StandardCharsets.US_ASCII)));
     assertThat(tooLong.statusCode()).isEqualTo(413);
   }
 
@@ -97,7 +111,8 @@ class SipParserTest {
     SipRequest r = (SipRequest) head.toMessage("hello world!".getBytes(StandardCharsets.US_ASCII));
     assertThat(r.bodyLength()).isEqualTo(12);
 
-    byte[] badBytes = "OPTIONS sip:x SIP/2.0\r\nContent-Length: abc\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] badBytes =
+        "OPTIONS sip:x SIP/2.0\r\nContent-Length: abc\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     MessageHead bad = PARSER.parseHead(badBytes, 0, badBytes.length);
     assertThat(bad.framingProblem()).contains("abc");
     assertThatThrownBy(bad::checkFraming).isInstanceOf(FramingException.class);
@@ -106,12 +121,18 @@ class SipParserTest {
   @Test
   void responsesNeedAValidStatusLine() {
     String rest = "Via: SIP/2.0/UDP a;branch=z9hG4bK1\r\nCall-ID: x\r\n\r\n";
-    assertThat(parse("SIP/2.0 180 Ringing\r\n" + rest).startLine()).isEqualTo("SIP/2.0 180 Ringing");
+    assertThat(parse("SIP/2.0 180 Ringing\r\n" + rest).startLine())
+        .isEqualTo("SIP/2.0 180 Ringing");
     assertThat(parse("SIP/2.0 200\r\n" + rest).startLine()).isEqualTo("SIP/2.0 200 ");
-    assertThatThrownBy(() -> parse("SIP/2.0 99 Low\r\n" + rest)).isInstanceOf(SipParseException.class);
-    assertThatThrownBy(() -> parse("SIP/2.0 700 High\r\n" + rest)).isInstanceOf(SipParseException.class);
-    assertThatThrownBy(() -> parse("SIP/2.0 2000 X\r\n" + rest)).isInstanceOf(SipParseException.class);
-    assertThatThrownBy(() -> parse("SIP/2 200 OK\r\n" + rest)).isInstanceOf(SipParseException.class);
-    assertThatThrownBy(() -> parse("HTTP/1.1 200 OK\r\n" + rest)).isInstanceOf(SipParseException.class);
+    assertThatThrownBy(() -> parse("SIP/2.0 99 Low\r\n" + rest))
+        .isInstanceOf(SipParseException.class);
+    assertThatThrownBy(() -> parse("SIP/2.0 700 High\r\n" + rest))
+        .isInstanceOf(SipParseException.class);
+    assertThatThrownBy(() -> parse("SIP/2.0 2000 X\r\n" + rest))
+        .isInstanceOf(SipParseException.class);
+    assertThatThrownBy(() -> parse("SIP/2 200 OK\r\n" + rest))
+        .isInstanceOf(SipParseException.class);
+    assertThatThrownBy(() -> parse("HTTP/1.1 200 OK\r\n" + rest))
+        .isInstanceOf(SipParseException.class);
   }
 }

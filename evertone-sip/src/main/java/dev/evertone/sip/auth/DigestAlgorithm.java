@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.jspecify.annotations.Nullable;
 
-/** Digest algorithms for SIP (RFC 8760): MD5, SHA-256 and SHA-512-256. Session ("-sess") variants are not offered. */
+/**
+ * Digest algorithms for SIP (RFC 8760): MD5, SHA-256 and SHA-512-256. Session ("-sess") variants
+ * are not offered.
+ */
 public enum DigestAlgorithm {
   MD5("MD5", "MD5"),
   SHA_256("SHA-256", "SHA-256"),
@@ -41,7 +44,10 @@ public enum DigestAlgorithm {
     return this == MD5 ? 32 : 64;
   }
 
-  /** The algorithm named by a challenge or credentials parameter (case-insensitive); absent means MD5. */
+  /**
+   * The algorithm named by a challenge or credentials parameter (case-insensitive); absent means
+   * MD5.
+   */
   public static @Nullable DigestAlgorithm fromToken(@Nullable String token) {
     if (token == null) {
       return MD5;
@@ -54,7 +60,9 @@ public enum DigestAlgorithm {
     return null;
   }
 
-  /** Lower-case hex of the hash of {@code text}, whose chars are octets (ISO-8859-1) or UTF-8 text. */
+  /**
+   * Lower-case hex of the hash of {@code text}, whose chars are octets (ISO-8859-1) or UTF-8 text.
+   */
   public String hex(String text) {
     return hex(text.getBytes(StandardCharsets.UTF_8));
   }

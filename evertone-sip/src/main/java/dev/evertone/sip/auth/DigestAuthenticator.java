@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Digest challenges and their verification (RFC 3261 22.4, RFC 7616, RFC 8760).
  *
- * <p>Unknown users are checked against a dummy secret, so that their failure takes the same path and
- * gives the same answer as a wrong password: no response reveals whether an account exists.
+ * <p>Unknown users are checked against a dummy secret, so that their failure takes the same path
+ * and gives the same answer as a wrong password: no response reveals whether an account exists.
  */
 public final class DigestAuthenticator {
   private final NonceService nonces;
@@ -36,15 +36,22 @@ public final class DigestAuthenticator {
   }
 
   /**
-   * The WWW-Authenticate (or Proxy-Authenticate) values: one per offered algorithm, most preferred first
-   * (RFC 8760 2.4), sharing one fresh nonce.
+   * The WWW-Authenticate (or Proxy-Authenticate) values: one per offered algorithm, most preferred
+   * first (RFC 8760 2.4), sharing one fresh nonce.
    */
   public List<String> challenges(String realm, boolean stale) {
     String nonce = nonces.create(realm);
     List<String> out = new ArrayList<>(offered.size());
     for (DigestAlgorithm a : offered) {
-      StringBuilder c = new StringBuilder(128).append("Digest realm=\"").append(escape(realm))
-          .append("\", nonce=\"").append(nonce).append("\", algorithm=").append(a.token()).append(", qop=\"auth\"");
+      StringBuilder c =
+          new StringBuilder(128)
+              .append("Digest realm=\"")
+              .append(escape(realm))
+              .append("\", nonce=\"")
+              .append(nonce)
+              .append("\", algorithm=")
+              .append(a.token())
+              .append(", qop=\"auth\"");
       if (stale) {
         c.append(", stale=true");
       }
@@ -64,7 +71,10 @@ public final class DigestAuthenticator {
   public enum Verdict {
     /** The digest is right, the nonce fresh and not replayed. */
     OK,
-    /** The digest is right but the nonce expired, was forged or replayed: challenge again with stale=true. */
+    /**
+     * The digest is right but the nonce expired, was forged or replayed: challenge again with
+     * stale=true.
+     */
     STALE,
     /** Credentials for another realm or an algorithm not offered: challenge again. */
     NOT_APPLICABLE,
@@ -82,8 +92,10 @@ public final class DigestAuthenticator {
     }
     String key = ha1 != null ? ha1 : c.algorithm().hex("unknown:" + realm + ":" + c.username());
     String expected = c.expectedResponse(key, method);
-    boolean match = MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.US_ASCII), c.response().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+    boolean match =
+        MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.US_ASCII),
+            c.response().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     if (!match || ha1 == null) {
       return Verdict.WRONG;
     }

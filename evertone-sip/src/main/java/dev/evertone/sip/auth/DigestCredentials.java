@@ -21,7 +21,10 @@ public record DigestCredentials(
     @Nullable String ncText,
     @Nullable String cnonce) {
 
-  /** Credentials that cannot be used: malformed (400) or of an algorithm or qop not offered (challenge again). */
+  /**
+   * Credentials that cannot be used: malformed (400) or of an algorithm or qop not offered
+   * (challenge again).
+   */
   public static final class Unusable extends Exception {
     private static final long serialVersionUID = 1L;
     private final boolean malformed;
@@ -31,13 +34,19 @@ public record DigestCredentials(
       this.malformed = malformed;
     }
 
-    /** Whether the header is malformed (answer 400) rather than merely not usable here (challenge again). */
+    /**
+     * Whether the header is malformed (answer 400) rather than merely not usable here (challenge
+     * again).
+     */
     public boolean malformed() {
       return malformed;
     }
   }
 
-  /** Reads Digest credentials; other schemes are {@link Unusable} but not malformed (RFC 4475 3.3.7). */
+  /**
+   * Reads Digest credentials; other schemes are {@link Unusable} but not malformed (RFC 4475
+   * 3.3.7).
+   */
   public static DigestCredentials from(AuthHeader header) throws Unusable {
     if (!header.isDigest()) {
       throw new Unusable("auth scheme " + header.scheme() + " is not supported", false);
@@ -49,7 +58,8 @@ public record DigestCredentials(
     String response = required(header, "response");
     DigestAlgorithm algorithm = DigestAlgorithm.fromToken(header.param("algorithm"));
     if (algorithm == null) {
-      throw new Unusable("digest algorithm " + header.param("algorithm") + " is not supported", false);
+      throw new Unusable(
+          "digest algorithm " + header.param("algorithm") + " is not supported", false);
     }
     if (response.length() != algorithm.hexLength() || !isHex(response)) {
       throw new Unusable("digest response is not " + algorithm.hexLength() + " hex digits", true);
@@ -69,7 +79,8 @@ public record DigestCredentials(
       nc = Long.parseLong(ncText, 16);
       cnonce = required(header, "cnonce");
     }
-    return new DigestCredentials(username, realm, nonce, uri, response, algorithm, qop, nc, ncText, cnonce);
+    return new DigestCredentials(
+        username, realm, nonce, uri, response, algorithm, qop, nc, ncText, cnonce);
   }
 
   private static String required(AuthHeader h, String name) throws Unusable {
@@ -92,9 +103,10 @@ public record DigestCredentials(
   /** The expected response for a known HA1 (RFC 7616 3.4.1). */
   public String expectedResponse(String ha1, String method) {
     String ha2 = algorithm.hex(method + ":" + uri);
-    String data = qop == null
-        ? ha1 + ":" + nonce + ":" + ha2
-        : ha1 + ":" + nonce + ":" + ncText + ":" + cnonce + ":" + qop + ":" + ha2;
+    String data =
+        qop == null
+            ? ha1 + ":" + nonce + ":" + ha2
+            : ha1 + ":" + nonce + ":" + ncText + ":" + cnonce + ":" + qop + ":" + ha2;
     return algorithm.hex(data);
   }
 }

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts authentication failures per key (a source address, an account) in a fixed window; a key with
- * {@code maxFailures} failures in {@code windowMillis} is blocked for {@code blockMillis}. The number of keys
- * tracked is bounded, so that a flood from many addresses cannot exhaust memory.
+ * Counts authentication failures per key (a source address, an account) in a fixed window; a key
+ * with {@code maxFailures} failures in {@code windowMillis} is blocked for {@code blockMillis}. The
+ * number of keys tracked is bounded, so that a flood from many addresses cannot exhaust memory.
  */
 public final class FailureLimiter {
   private final int maxFailures;
@@ -33,8 +33,8 @@ public final class FailureLimiter {
   }
 
   /**
-   * Records a failure for {@code key}; returns true when this failure makes the key blocked (so that the
-   * caller logs the block once).
+   * Records a failure for {@code key}; returns true when this failure makes the key blocked (so
+   * that the caller logs the block once).
    */
   public boolean recordFailure(String key, long now) {
     Entry e = entries.get(key);

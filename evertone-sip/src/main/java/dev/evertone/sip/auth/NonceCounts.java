@@ -3,14 +3,15 @@ package dev.evertone.sip.auth;
 import java.util.Arrays;
 
 /**
- * Replay protection with nonce counts (RFC 7616 3.4): for each nonce that has been used successfully, the
- * highest nc seen and which of the 64 values below it were seen, so that a request may arrive slightly out
- * of order but never twice. A nonce used without qop (no nc) may be used once.
+ * Replay protection with nonce counts (RFC 7616 3.4): for each nonce that has been used
+ * successfully, the highest nc seen and which of the 64 values below it were seen, so that a
+ * request may arrive slightly out of order but never twice. A nonce used without qop (no nc) may be
+ * used once.
  *
  * <p>Only nonces that passed a digest check are recorded, so memory is bounded by successful
- * authentications within two nonce lifetimes: entries live in two generations that rotate every lifetime.
- * Each generation is a table of primitive arrays (24 bytes a nonce, no objects), because a busy registrar
- * records millions of them and they must not burden the garbage collector.
+ * authentications within two nonce lifetimes: entries live in two generations that rotate every
+ * lifetime. Each generation is a table of primitive arrays (24 bytes a nonce, no objects), because
+ * a busy registrar records millions of them and they must not burden the garbage collector.
  */
 public final class NonceCounts {
   private static final int WINDOW = 64;
@@ -26,8 +27,8 @@ public final class NonceCounts {
   }
 
   /**
-   * Records the use of nonce {@code id} with count {@code nc} (0 when the request had no qop) and says
-   * whether it is new (true) or a replay (false).
+   * Records the use of nonce {@code id} with count {@code nc} (0 when the request had no qop) and
+   * says whether it is new (true) or a replay (false).
    */
   public synchronized boolean accept(long id, long nc, long nowMillis) {
     if (nowMillis - rotatedAt >= lifetimeMillis) {
@@ -55,7 +56,9 @@ public final class NonceCounts {
     return current.size + previous.size;
   }
 
-  /** Open addressing over parallel arrays: key (0 = empty), highest nc (-1 = none yet), seen bits. */
+  /**
+   * Open addressing over parallel arrays: key (0 = empty), highest nc (-1 = none yet), seen bits.
+   */
   private static final class Table {
     long[] keys = new long[1 << 10];
     long[] highest = new long[1 << 10];

@@ -14,10 +14,10 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Nonces that need no server-side storage (RFC 7616 3.3): {@code base64url(time || random || HMAC)}, where
- * the HMAC-SHA-256 over time, random and realm is keyed with a server secret. A nonce is valid if its HMAC
- * verifies and it is younger than the lifetime; an attacker can neither forge one nor make the server
- * remember anything by asking for challenges.
+ * Nonces that need no server-side storage (RFC 7616 3.3): {@code base64url(time || random ||
+ * HMAC)}, where the HMAC-SHA-256 over time, random and realm is keyed with a server secret. A nonce
+ * is valid if its HMAC verifies and it is younger than the lifetime; an attacker can neither forge
+ * one nor make the server remember anything by asking for challenges.
  */
 public final class NonceService {
   private static final int TIME_BYTES = 8;
@@ -30,7 +30,8 @@ public final class NonceService {
   private final ThreadLocal<Mac> mac;
 
   /**
-   * @param secret the server secret (at least 16 bytes); nodes that share it accept each other's nonces
+   * @param secret the server secret (at least 16 bytes); nodes that share it accept each other's
+   *     nonces
    * @param lifetimeMillis how long a nonce stays valid
    */
   public NonceService(byte[] secret, long lifetimeMillis, Clock clock) {
@@ -77,7 +78,11 @@ public final class NonceService {
   }
 
   /** What a nonce is worth now. */
-  public enum Check { VALID, EXPIRED, INVALID }
+  public enum Check {
+    VALID,
+    EXPIRED,
+    INVALID
+  }
 
   public Check check(String nonce, String realm) {
     byte[] raw = authentic(nonce, realm);
@@ -88,15 +93,16 @@ public final class NonceService {
   }
 
   /**
-   * The 64-bit identity of a valid nonce (authentic and fresh), for replay tracking; empty for any other.
-   * Decodes the nonce once, for the callers that need both answers.
+   * The 64-bit identity of a valid nonce (authentic and fresh), for replay tracking; empty for any
+   * other. Decodes the nonce once, for the callers that need both answers.
    */
   public OptionalLong validId(String nonce, String realm) {
     byte[] raw = authentic(nonce, realm);
     if (raw == null || !fresh(raw)) {
       return OptionalLong.empty();
     }
-    return OptionalLong.of(ByteBuffer.wrap(raw, TIME_BYTES, RANDOM_BYTES).getLong() ^ ByteBuffer.wrap(raw).getLong());
+    return OptionalLong.of(
+        ByteBuffer.wrap(raw, TIME_BYTES, RANDOM_BYTES).getLong() ^ ByteBuffer.wrap(raw).getLong());
   }
 
   /** The nonce's octets if it decodes and its HMAC verifies for {@code realm}, else null. */
@@ -111,7 +117,10 @@ public final class NonceService {
       return null;
     }
     byte[] expected = tag(raw, realm);
-    boolean ok = MessageDigest.isEqual(Arrays.copyOf(expected, MAC_BYTES), Arrays.copyOfRange(raw, TIME_BYTES + RANDOM_BYTES, raw.length));
+    boolean ok =
+        MessageDigest.isEqual(
+            Arrays.copyOf(expected, MAC_BYTES),
+            Arrays.copyOfRange(raw, TIME_BYTES + RANDOM_BYTES, raw.length));
     return ok ? raw : null;
   }
 

@@ -5,17 +5,23 @@ import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.transport.Destination;
 
 /**
- * A client transaction (RFC 3261 17.1): sends a request, retransmits it over unreliable transports until
- * a response arrives, and reports responses, timeouts and transport errors to its listener.
+ * A client transaction (RFC 3261 17.1): sends a request, retransmits it over unreliable transports
+ * until a response arrives, and reports responses, timeouts and transport errors to its listener.
  */
-public abstract sealed class ClientTransaction permits InviteClientTransaction, NonInviteClientTransaction {
+public abstract sealed class ClientTransaction
+    permits InviteClientTransaction, NonInviteClientTransaction {
   final TransactionLayer layer;
   final String key;
   private final SipRequest request;
   private final Destination destination;
   final Listener listener;
 
-  ClientTransaction(TransactionLayer layer, String key, SipRequest request, Destination destination, Listener listener) {
+  ClientTransaction(
+      TransactionLayer layer,
+      String key,
+      SipRequest request,
+      Destination destination,
+      Listener listener) {
     this.layer = layer;
     this.key = key;
     this.request = request;

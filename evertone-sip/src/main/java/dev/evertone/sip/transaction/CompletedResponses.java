@@ -11,18 +11,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The final responses of completed non-INVITE server transactions over UDP, kept for Timer J (64*T1, RFC
- * 3261 17.2.2) so that a retransmitted request gets the same response again.
+ * The final responses of completed non-INVITE server transactions over UDP, kept for Timer J
+ * (64*T1, RFC 3261 17.2.2) so that a retransmitted request gets the same response again.
  *
- * <p>Under load a registrar completes thousands of transactions a second, and each must stay answerable for
- * 32 s; as objects they would be copied again and again by the garbage collector. Here they are octets in a
- * ring of reusable 1 MiB segments instead: since every entry lives equally long, entries expire in the
- * order they were written. An index of primitive hash tables, one per half Timer J, finds them by
- * transaction key; the oldest table is emptied as a whole when its time is over. When the ring is full, the
- * oldest segment is reused early and its entries forgotten (counted in {@link #evicted()}).
+ * <p>Under load a registrar completes thousands of transactions a second, and each must stay
+ * answerable for 32 s; as objects they would be copied again and again by the garbage collector.
+ * Here they are octets in a ring of reusable 1 MiB segments instead: since every entry lives
+ * equally long, entries expire in the order they were written. An index of primitive hash tables,
+ * one per half Timer J, finds them by transaction key; the oldest table is emptied as a whole when
+ * its time is over. When the ring is full, the oldest segment is reused early and its entries
+ * forgotten (counted in {@link #evicted()}).
  *
- * <p>Entry layout: expiry (8) | key length (2) | response length (4) | port (2) | IP length (1) | flow (2) |
- * key | IP | response.
+ * <p>Entry layout: expiry (8) | key length (2) | response length (4) | port (2) | IP length (1) |
+ * flow (2) | key | IP | response.
  */
 final class CompletedResponses {
   private static final int SEGMENT_BITS = 20;
@@ -60,7 +61,10 @@ final class CompletedResponses {
     this.windowStart = now;
   }
 
-  /** Keeps {@code response} (sent to {@code to} through {@code flow}) under {@code key} for the lifetime. */
+  /**
+   * Keeps {@code response} (sent to {@code to} through {@code flow}) under {@code key} for the
+   * lifetime.
+   */
   synchronized void put(String key, byte[] response, Flow flow, InetSocketAddress to, long now) {
     rotate(now);
     if (now >= nextRelease) {
@@ -70,7 +74,8 @@ final class CompletedResponses {
     byte[] ip = to.getAddress().getAddress();
     int length = HEADER + key.length() + ip.length + response.length;
     if (length > SEGMENT) {
-      return; // larger than a segment: not kept (a 64 KiB response is never the answer to a REGISTER)
+      return; // larger than a segment: not kept (a 64 KiB response is never the answer to a
+      // REGISTER)
     }
     long pos = reserve(length);
     byte[] seg = segment(pos);
@@ -109,7 +114,8 @@ final class CompletedResponses {
         }
         byte[] seg = segment(pos);
         int off = (int) (pos & (SEGMENT - 1));
-        if (getLong(seg, off) <= now || !keyEquals(key, seg, off + HEADER, getShort(seg, off + 8))) {
+        if (getLong(seg, off) <= now
+            || !keyEquals(key, seg, off + HEADER, getShort(seg, off + 8))) {
           continue;
         }
         return read(seg, off);
@@ -135,7 +141,8 @@ final class CompletedResponses {
       throw new IllegalStateException(e);
     }
     p += ipLength;
-    return new Kept(Arrays.copyOfRange(seg, p, p + responseLength), flow, new InetSocketAddress(ip, port));
+    return new Kept(
+        Arrays.copyOfRange(seg, p, p + responseLength), flow, new InetSocketAddress(ip, port));
   }
 
   /** Room for {@code length} octets at the head, reusing the oldest segment if the ring is full. */
@@ -188,7 +195,9 @@ final class CompletedResponses {
     }
   }
 
-  /** Entries written and not yet dropped from the index (an upper bound on those still answerable). */
+  /**
+   * Entries written and not yet dropped from the index (an upper bound on those still answerable).
+   */
   synchronized int size() {
     int n = 0;
     for (PositionIndex w : windows) {
@@ -197,7 +206,10 @@ final class CompletedResponses {
     return n;
   }
 
-  /** Segments reused before their entries expired: Timer J was cut short because the ring was too small. */
+  /**
+   * Segments reused before their entries expired: Timer J was cut short because the ring was too
+   * small.
+   */
   synchronized long evicted() {
     return evicted;
   }
@@ -276,7 +288,10 @@ final class CompletedResponses {
   }
 
   private static int getInt(byte[] b, int off) {
-    return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+    return ((b[off] & 0xff) << 24)
+        | ((b[off + 1] & 0xff) << 16)
+        | ((b[off + 2] & 0xff) << 8)
+        | (b[off + 3] & 0xff);
   }
 
   private static void putShort(byte[] b, int off, int v) {
@@ -288,7 +303,9 @@ final class CompletedResponses {
     return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
   }
 
-  /** Open-addressing multimap from a 64-bit hash (never 0) to a ring position; emptied as a whole. */
+  /**
+   * Open-addressing multimap from a 64-bit hash (never 0) to a ring position; emptied as a whole.
+   */
   static final class PositionIndex {
     private long[] keys = new long[1 << 12];
     private long[] values = new long[1 << 12];

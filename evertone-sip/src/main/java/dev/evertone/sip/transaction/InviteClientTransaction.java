@@ -12,7 +12,13 @@ import dev.evertone.sip.transport.Destination;
  * Timer D) or Accepted (2xx, Timer M) -> Terminated.
  */
 public final class InviteClientTransaction extends ClientTransaction {
-  public enum State { CALLING, PROCEEDING, COMPLETED, ACCEPTED, TERMINATED }
+  public enum State {
+    CALLING,
+    PROCEEDING,
+    COMPLETED,
+    ACCEPTED,
+    TERMINATED
+  }
 
   private State state = State.CALLING;
   private long intervalA;
@@ -21,7 +27,12 @@ public final class InviteClientTransaction extends ClientTransaction {
   private TimerService.Timer timerDorM = TimerService.Timer.NONE;
   private SipRequest ack;
 
-  InviteClientTransaction(TransactionLayer layer, String key, SipRequest request, Destination destination, Listener listener) {
+  InviteClientTransaction(
+      TransactionLayer layer,
+      String key,
+      SipRequest request,
+      Destination destination,
+      Listener listener) {
     super(layer, key, request, destination, listener);
   }
 
@@ -91,7 +102,8 @@ public final class InviteClientTransaction extends ClientTransaction {
           }
           report = false;
         }
-        case ACCEPTED -> report = response.isSuccess(); // RFC 6026 8.4: 2xx retransmissions go to the TU
+        case ACCEPTED ->
+            report = response.isSuccess(); // RFC 6026 8.4: 2xx retransmissions go to the TU
         default -> report = false;
       }
     }
@@ -101,8 +113,8 @@ public final class InviteClientTransaction extends ClientTransaction {
   }
 
   /**
-   * The ACK for a 3xx-6xx response (RFC 3261 17.1.1.3): Request-URI, Call-ID, From, CSeq number and Route
-   * of the INVITE, its top Via only, and the To of the response.
+   * The ACK for a 3xx-6xx response (RFC 3261 17.1.1.3): Request-URI, Call-ID, From, CSeq number and
+   * Route of the INVITE, its top Via only, and the To of the response.
    */
   SipRequest ackFor(SipResponse response) {
     SipRequest invite = request();
@@ -110,8 +122,9 @@ public final class InviteClientTransaction extends ClientTransaction {
     b.add(HeaderName.VIA, invite.topVia());
     for (HeaderField f : invite.headers()) {
       switch (f.name()) {
-        case HeaderName.CALL_ID, HeaderName.FROM, HeaderName.ROUTE, HeaderName.MAX_FORWARDS -> b.add(f);
-        default -> { }
+        case HeaderName.CALL_ID, HeaderName.FROM, HeaderName.ROUTE, HeaderName.MAX_FORWARDS ->
+            b.add(f);
+        default -> {}
       }
     }
     b.set(HeaderName.TO, response.header(HeaderName.TO));

@@ -7,11 +7,17 @@ import dev.evertone.sip.transport.Source;
 
 /**
  * RFC 3261 17.2.1, figure 7, with the Accepted state of RFC 6026: Proceeding -> Completed (3xx-6xx,
- * Timers G and H) -> Confirmed (ACK, Timer I) -> Terminated, or Proceeding -> Accepted (2xx, Timer L)
- * -> Terminated.
+ * Timers G and H) -> Confirmed (ACK, Timer I) -> Terminated, or Proceeding -> Accepted (2xx, Timer
+ * L) -> Terminated.
  */
 public final class InviteServerTransaction extends ServerTransaction {
-  public enum State { PROCEEDING, COMPLETED, CONFIRMED, ACCEPTED, TERMINATED }
+  public enum State {
+    PROCEEDING,
+    COMPLETED,
+    CONFIRMED,
+    ACCEPTED,
+    TERMINATED
+  }
 
   /** RFC 3261 17.2.1: a 100 Trying is sent if the TU has not answered within 200 ms. */
   static final long TRYING_DELAY_MILLIS = 200;

@@ -6,7 +6,12 @@ import dev.evertone.sip.transport.Destination;
 
 /** RFC 3261 17.1.2, figure 6: Trying -> Proceeding -> Completed -(Timer K)-> Terminated. */
 public final class NonInviteClientTransaction extends ClientTransaction {
-  public enum State { TRYING, PROCEEDING, COMPLETED, TERMINATED }
+  public enum State {
+    TRYING,
+    PROCEEDING,
+    COMPLETED,
+    TERMINATED
+  }
 
   private State state = State.TRYING;
   private long intervalE;
@@ -14,7 +19,12 @@ public final class NonInviteClientTransaction extends ClientTransaction {
   private TimerService.Timer timerF = TimerService.Timer.NONE;
   private TimerService.Timer timerK = TimerService.Timer.NONE;
 
-  NonInviteClientTransaction(TransactionLayer layer, String key, SipRequest request, Destination destination, Listener listener) {
+  NonInviteClientTransaction(
+      TransactionLayer layer,
+      String key,
+      SipRequest request,
+      Destination destination,
+      Listener listener) {
     super(layer, key, request, destination, listener);
   }
 
@@ -37,7 +47,10 @@ public final class NonInviteClientTransaction extends ClientTransaction {
       layer.retransmittedRequest();
       sendRequest(request());
       // Trying: double up to T2; Proceeding: always T2
-      intervalE = state == State.TRYING ? Math.min(2 * intervalE, layer.timers().t2()) : layer.timers().t2();
+      intervalE =
+          state == State.TRYING
+              ? Math.min(2 * intervalE, layer.timers().t2())
+              : layer.timers().t2();
       timerE = layer.scheduler().schedule(intervalE, this::fireE);
     }
   }

@@ -5,16 +5,23 @@ import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.transport.Source;
 
 /**
- * RFC 3261 17.2.2, figure 8: Trying -> Proceeding -> Completed -(Timer J)-> Terminated. Over UDP the
- * Completed state is held by the layer's {@link CompletedResponses}, which answers retransmissions with the
- * final response until Timer J; this object is done as soon as the final response is out.
+ * RFC 3261 17.2.2, figure 8: Trying -> Proceeding -> Completed -(Timer J)-> Terminated. Over UDP
+ * the Completed state is held by the layer's {@link CompletedResponses}, which answers
+ * retransmissions with the final response until Timer J; this object is done as soon as the final
+ * response is out.
  */
 public final class NonInviteServerTransaction extends ServerTransaction {
-  public enum State { TRYING, PROCEEDING, COMPLETED, TERMINATED }
+  public enum State {
+    TRYING,
+    PROCEEDING,
+    COMPLETED,
+    TERMINATED
+  }
 
   private State state = State.TRYING;
 
-  NonInviteServerTransaction(TransactionLayer layer, String key, SipRequest request, Source source) {
+  NonInviteServerTransaction(
+      TransactionLayer layer, String key, SipRequest request, Source source) {
     super(layer, key, request, source);
   }
 

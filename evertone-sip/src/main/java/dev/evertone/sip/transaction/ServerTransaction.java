@@ -10,13 +10,15 @@ import org.jspecify.annotations.Nullable;
  * A server transaction (RFC 3261 17.2): absorbs retransmissions of the request and retransmits the
  * response the transaction user gives it. Thread-safe: the TU may respond from any thread.
  */
-public abstract sealed class ServerTransaction permits InviteServerTransaction, NonInviteServerTransaction {
+public abstract sealed class ServerTransaction
+    permits InviteServerTransaction, NonInviteServerTransaction {
   final TransactionLayer layer;
   final String key;
   private @Nullable SipRequest request;
   private final Source source;
   // What is needed to send the last response again: its octets and destination only. A completed
-  // transaction lives 64*T1 over UDP (Timer J); keeping the parsed request and response that long would
+  // transaction lives 64*T1 over UDP (Timer J); keeping the parsed request and response that long
+  // would
   // hold several KB per REGISTER in memory under load.
   private SipTransport.SentResponse lastResponse = SipTransport.SentResponse.NONE;
   private boolean responded;
@@ -30,8 +32,8 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   }
 
   /**
-   * The request. Available until the transaction completes (its final response is sent); afterwards the
-   * transaction keeps only what retransmissions need.
+   * The request. Available until the transaction completes (its final response is sent); afterwards
+   * the transaction keeps only what retransmissions need.
    */
   public SipRequest request() {
     SipRequest r = request;
@@ -46,7 +48,10 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
     return source;
   }
 
-  /** Keeps the transaction user's state for this transaction (a proxy's branches), so CANCEL can find it. */
+  /**
+   * Keeps the transaction user's state for this transaction (a proxy's branches), so CANCEL can
+   * find it.
+   */
   public void attach(@Nullable Object state) {
     this.attachment = state;
   }
@@ -60,9 +65,10 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   public abstract void respond(SipResponse response);
 
   /**
-   * Sends a final response once and ends the transaction without waiting for an ACK or retransmitting (as a
-   * stateless element would, RFC 3261 16.11): for challenges, which are cheap to send again. A retransmitted
-   * request then starts a new transaction and gets a fresh answer; the ACK of the response matches nothing.
+   * Sends a final response once and ends the transaction without waiting for an ACK or
+   * retransmitting (as a stateless element would, RFC 3261 16.11): for challenges, which are cheap
+   * to send again. A retransmitted request then starts a new transaction and gets a fresh answer;
+   * the ACK of the response matches nothing.
    */
   public final synchronized void respondStatelessly(SipResponse response) {
     if (response.isProvisional()) {
@@ -76,8 +82,8 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   public abstract boolean isCompleted();
 
   /**
-   * A retransmission of the request arrived: the last response goes out again in the states where the RFC
-   * says so, otherwise the retransmission is absorbed.
+   * A retransmission of the request arrived: the last response goes out again in the states where
+   * the RFC says so, otherwise the retransmission is absorbed.
    */
   final synchronized void onRetransmission() {
     if (resendsOnRetransmission()) {
@@ -87,7 +93,9 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
     }
   }
 
-  /** Whether the current state answers a retransmitted request with the last response (lock held). */
+  /**
+   * Whether the current state answers a retransmitted request with the last response (lock held).
+   */
   abstract boolean resendsOnRetransmission();
 
   final void send(SipResponse response) {

@@ -1,9 +1,10 @@
 package dev.evertone.sip.transaction;
 
 /**
- * The base timer values of RFC 3261 17 (table 4), in milliseconds. Every other timer derives from them:
- * A and E start at T1 and double (E up to T2); B, F, H, J, L and M are 64*T1; G doubles from T1 up to T2;
- * D is 32 s (or 64*T1 if larger); I and K are T4. On reliable transports A, E, G, D, I, J and K are zero.
+ * The base timer values of RFC 3261 17 (table 4), in milliseconds. Every other timer derives from
+ * them: A and E start at T1 and double (E up to T2); B, F, H, J, L and M are 64*T1; G doubles from
+ * T1 up to T2; D is 32 s (or 64*T1 if larger); I and K are T4. On reliable transports A, E, G, D,
+ * I, J and K are zero.
  *
  * @param t1 round-trip time estimate (default 500 ms)
  * @param t2 maximum retransmit interval for non-INVITE requests and INVITE responses (default 4 s)

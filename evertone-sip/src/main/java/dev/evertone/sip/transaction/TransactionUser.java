@@ -5,8 +5,8 @@ import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.transport.Source;
 
 /**
- * The transaction user (RFC 3261 17): the registrar, proxy or UAS core that receives the requests the
- * transaction layer does not absorb.
+ * The transaction user (RFC 3261 17): the registrar, proxy or UAS core that receives the requests
+ * the transaction layer does not absorb.
  */
 public interface TransactionUser {
 
@@ -14,12 +14,16 @@ public interface TransactionUser {
   void onRequest(ServerTransaction tx, SipRequest request);
 
   /**
-   * A CANCEL matched an INVITE server transaction that has not sent a final response (RFC 3261 9.2); the
-   * layer has already answered the CANCEL with 200. The TU should answer the INVITE with 487.
+   * A CANCEL matched an INVITE server transaction that has not sent a final response (RFC 3261
+   * 9.2); the layer has already answered the CANCEL with 200. The TU should answer the INVITE with
+   * 487.
    */
   default void onCancel(InviteServerTransaction invite, SipRequest cancel) {}
 
-  /** An ACK that matches no transaction: the ACK of a 2xx, which belongs to the dialog (RFC 3261 17.2.3). */
+  /**
+   * An ACK that matches no transaction: the ACK of a 2xx, which belongs to the dialog (RFC 3261
+   * 17.2.3).
+   */
   default void onAckWithoutTransaction(SipRequest ack, Source source) {}
 
   /** A response that matches no client transaction (RFC 3261 18.1.2); a proxy may forward it. */

@@ -9,16 +9,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Open stream connections by remote address, so that a request to a peer reuses the connection it
- * already has with us (RFC 3261 18.1.1, RFC 5626 flows), and so that the number of connections is bounded.
+ * already has with us (RFC 3261 18.1.1, RFC 5626 flows), and so that the number of connections is
+ * bounded.
  */
 final class ConnectionTable {
-  private final ConcurrentHashMap<InetSocketAddress, StreamFlow> byRemote = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<InetSocketAddress, StreamFlow> byRemote =
+      new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private final int max;
 
   ConnectionTable(int max, MeterRegistry meters) {
     this.max = max;
-    Gauge.builder("evertone.sip.connections", open, AtomicInteger::get).description("Open stream connections").register(meters);
+    Gauge.builder("evertone.sip.connections", open, AtomicInteger::get)
+        .description("Open stream connections")
+        .register(meters);
   }
 
   /** Whether another connection may be accepted. */

@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where to send a request: a transport and an address, and optionally the flow to send it through (an
- * existing connection, or the UDP socket a binding registered over).
+ * Where to send a request: a transport and an address, and optionally the flow to send it through
+ * (an existing connection, or the UDP socket a binding registered over).
  */
 public record Destination(TransportType transport, InetSocketAddress address, @Nullable Flow flow) {
 

@@ -4,9 +4,9 @@ import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The socket a message arrived on: a UDP socket (any peer may be addressed through it) or one stream
- * connection. Responses and requests to the same peer go back through it, so that they leave from the
- * address the peer talks to (NAT traversal, RFC 3581 and RFC 5626).
+ * The socket a message arrived on: a UDP socket (any peer may be addressed through it) or one
+ * stream connection. Responses and requests to the same peer go back through it, so that they leave
+ * from the address the peer talks to (NAT traversal, RFC 3581 and RFC 5626).
  */
 public interface Flow {
   TransportType transport();
@@ -18,8 +18,8 @@ public interface Flow {
   boolean isOpen();
 
   /**
-   * Sends octets to {@code remote}; a stream connection ignores {@code remote} and sends to its peer.
-   * Failures are reported to {@code onFailure} (never thrown), on an I/O thread.
+   * Sends octets to {@code remote}; a stream connection ignores {@code remote} and sends to its
+   * peer. Failures are reported to {@code onFailure} (never thrown), on an I/O thread.
    */
   void send(byte[] bytes, @Nullable InetSocketAddress remote, SendFailureHandler onFailure);
 

@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  * The one place where received octets become messages and protocol errors become answers.
  *
  * <ul>
- *   <li>A request that fails parsing or validation but can still be answered (its headers parsed, it has
- *       a Via) gets the status the error carries (400, 413 or 505) with the reason in a Warning header,
- *       sent straight back to the packet's source, never to an address named in the message.
+ *   <li>A request that fails parsing or validation but can still be answered (its headers parsed,
+ *       it has a Via) gets the status the error carries (400, 413 or 505) with the reason in a
+ *       Warning header, sent straight back to the packet's source, never to an address named in the
+ *       message.
  *   <li>Anything else (garbage, responses that fail, ACKs) is dropped and counted.
- *   <li>A good request gets the received and rport parameters of RFC 3261 18.2.1 and RFC 3581 on its top
- *       Via, and goes to the listener.
+ *   <li>A good request gets the received and rport parameters of RFC 3261 18.2.1 and RFC 3581 on
+ *       its top Via, and goes to the listener.
  * </ul>
  */
 public final class MessageReceiver {
@@ -49,21 +50,38 @@ public final class MessageReceiver {
   /**
    * @param warnAgent the host name put in Warning headers (RFC 3261 20.43 warn-agent)
    */
-  public MessageReceiver(SipParser parser, InboundListener listener, String warnAgent, MeterRegistry meters) {
+  public MessageReceiver(
+      SipParser parser, InboundListener listener, String warnAgent, MeterRegistry meters) {
     this.parser = parser;
     this.listener = listener;
     this.warnAgent = warnAgent;
     this.meters = meters;
-    this.requests = perTransport("evertone.sip.messages.received", "Requests received and accepted", "kind", "request");
-    this.responses = perTransport("evertone.sip.messages.received", "Responses received and accepted", "kind", "response");
+    this.requests =
+        perTransport(
+            "evertone.sip.messages.received", "Requests received and accepted", "kind", "request");
+    this.responses =
+        perTransport(
+            "evertone.sip.messages.received",
+            "Responses received and accepted",
+            "kind",
+            "response");
     this.keepAlives = perTransport("evertone.sip.keepalives", "CRLF keep-alives received");
-    this.dropped = perTransport("evertone.sip.messages.dropped", "Malformed messages dropped without an answer");
+    this.dropped =
+        perTransport(
+            "evertone.sip.messages.dropped", "Malformed messages dropped without an answer");
   }
 
-  private Map<TransportType, Counter> perTransport(String name, String description, String... tags) {
+  private Map<TransportType, Counter> perTransport(
+      String name, String description, String... tags) {
     Map<TransportType, Counter> out = new EnumMap<>(TransportType.class);
     for (TransportType t : TransportType.values()) {
-      out.put(t, Counter.builder(name).description(description).tags(tags).tag("transport", t.lowerName()).register(meters));
+      out.put(
+          t,
+          Counter.builder(name)
+              .description(description)
+              .tags(tags)
+              .tag("transport", t.lowerName())
+              .register(meters));
     }
     return out;
   }
@@ -92,8 +110,8 @@ public final class MessageReceiver {
   }
 
   /**
-   * One WebSocket message (RFC 7118 5: exactly one SIP message; a broken one is answered or dropped like a
-   * datagram, and the connection stays, since the WebSocket framing is intact).
+   * One WebSocket message (RFC 7118 5: exactly one SIP message; a broken one is answered or dropped
+   * like a datagram, and the connection stays, since the WebSocket framing is intact).
    */
   public void onWebSocketMessage(byte[] data, Source source) {
     onDatagram(data, source);
@@ -105,8 +123,8 @@ public final class MessageReceiver {
   }
 
   /**
-   * A stream lost its framing; the caller closes the connection after this. A request whose head parsed
-   * is answered first.
+   * A stream lost its framing; the caller closes the connection after this. A request whose head
+   * parsed is answered first.
    */
   public void onStreamFramingError(SipParseException error, Source source) {
     if (error instanceof FramingException framing) {
@@ -153,30 +171,50 @@ public final class MessageReceiver {
     if (stamped == top) {
       return request;
     }
-    return request.toBuilder().mapFirst(HeaderName.VIA, field -> {
-      List<Via> inField = Via.parseList(field);
-      StringBuilder out = new StringBuilder(field.length() + 40);
-      stamped.appendTo(out);
-      for (int i = 1; i < inField.size(); i++) {
-        out.append(", ");
-        inField.get(i).appendTo(out);
-      }
-      return out.toString();
-    }).build();
+    return request.toBuilder()
+        .mapFirst(
+            HeaderName.VIA,
+            field -> {
+              List<Via> inField = Via.parseList(field);
+              StringBuilder out = new StringBuilder(field.length() + 40);
+              stamped.appendTo(out);
+              for (int i = 1; i < inField.size(); i++) {
+                out.append(", ");
+                inField.get(i).appendTo(out);
+              }
+              return out.toString();
+            })
+        .build();
   }
 
   private void reject(SipMessage message, SipParseException error, Source source) {
-    if (!(message instanceof SipRequest request) || request.isMethod(Method.ACK) || !request.has(HeaderName.VIA)) {
+    if (!(message instanceof SipRequest request)
+        || request.isMethod(Method.ACK)
+        || !request.has(HeaderName.VIA)) {
       drop(source, error.reason());
       return;
     }
     String status = Integer.toString(error.statusCode());
-    rejected.computeIfAbsent(source.transport().lowerName() + status, k -> Counter.builder("evertone.sip.messages.rejected")
-        .description("Malformed requests answered with an error").tag("transport", source.transport().lowerName())
-        .tag("status", status).register(meters)).increment();
-    log.debug("rejecting {} from {} with {}: {}", request.method(), source, error.statusCode(), error.getMessage());
-    SipResponse.Builder answer = SipResponse.forRequest(request, error.statusCode()).withToTag(Randomness.tag());
-    answer.add(new HeaderField(HeaderName.WARNING, "399 " + warnAgent + " " + quoted(error.reason())));
+    rejected
+        .computeIfAbsent(
+            source.transport().lowerName() + status,
+            k ->
+                Counter.builder("evertone.sip.messages.rejected")
+                    .description("Malformed requests answered with an error")
+                    .tag("transport", source.transport().lowerName())
+                    .tag("status", status)
+                    .register(meters))
+        .increment();
+    log.debug(
+        "rejecting {} from {} with {}: {}",
+        request.method(),
+        source,
+        error.statusCode(),
+        error.getMessage());
+    SipResponse.Builder answer =
+        SipResponse.forRequest(request, error.statusCode()).withToTag(Randomness.tag());
+    answer.add(
+        new HeaderField(HeaderName.WARNING, "399 " + warnAgent + " " + quoted(error.reason())));
     byte[] bytes;
     try {
       bytes = answer.build().toBytes();

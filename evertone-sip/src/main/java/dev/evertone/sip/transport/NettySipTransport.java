@@ -35,10 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIP over UDP, TCP, TLS (RFC 3261 18, 26), WS and WSS (RFC 7118) on Netty. Uses the native epoll transport
- * when available: then each I/O thread has its own UDP socket on the shared port (SO_REUSEPORT) so that
- * reading scales with cores. TLS and WSS take the certificate of each new handshake from a mapping (by SNI),
- * so a certificate replaced there is served to new connections while open ones keep theirs.
+ * SIP over UDP, TCP, TLS (RFC 3261 18, 26), WS and WSS (RFC 7118) on Netty. Uses the native epoll
+ * transport when available: then each I/O thread has its own UDP socket on the shared port
+ * (SO_REUSEPORT) so that reading scales with cores. TLS and WSS take the certificate of each new
+ * handshake from a mapping (by SNI), so a certificate replaced there is served to new connections
+ * while open ones keep theirs.
  */
 public final class NettySipTransport implements SipTransport {
   private static final Logger log = LoggerFactory.getLogger(NettySipTransport.class);
@@ -59,14 +60,21 @@ public final class NettySipTransport implements SipTransport {
     this(config, meters, null);
   }
 
-  /** @param tls the server certificate of each TLS and WSS handshake, by SNI host name; null when there is none */
-  public NettySipTransport(TransportConfig config, MeterRegistry meters, @Nullable Mapping<String, SslContext> tls) {
+  /**
+   * @param tls the server certificate of each TLS and WSS handshake, by SNI host name; null when
+   *     there is none
+   */
+  public NettySipTransport(
+      TransportConfig config, MeterRegistry meters, @Nullable Mapping<String, SslContext> tls) {
     this.config = config;
     this.tls = tls;
     this.handshakes = tls == null ? null : new TlsHandshakes(meters);
     this.epoll = Epoll.isAvailable();
     DefaultThreadFactory threads = new DefaultThreadFactory("sip-io", true);
-    this.group = epoll ? new EpollEventLoopGroup(config.ioThreads(), threads) : new NioEventLoopGroup(config.ioThreads(), threads);
+    this.group =
+        epoll
+            ? new EpollEventLoopGroup(config.ioThreads(), threads)
+            : new NioEventLoopGroup(config.ioThreads(), threads);
     this.connections = new ConnectionTable(config.maxConnections(), meters);
   }
 
@@ -95,13 +103,14 @@ public final class NettySipTransport implements SipTransport {
     }
     for (int i = 0; i < sockets; i++) {
       UdpHandler handler = new UdpHandler(receiver);
-      Bootstrap b = new Bootstrap()
-          .group(group)
-          .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-          .option(ChannelOption.SO_RCVBUF, config.udpReceiveBufferBytes())
-          .option(ChannelOption.SO_SNDBUF, config.udpReceiveBufferBytes())
-          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65_536))
-          .handler(handler);
+      Bootstrap b =
+          new Bootstrap()
+              .group(group)
+              .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+              .option(ChannelOption.SO_RCVBUF, config.udpReceiveBufferBytes())
+              .option(ChannelOption.SO_SNDBUF, config.udpReceiveBufferBytes())
+              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65_536))
+              .handler(handler);
       if (epoll) {
         b.option(EpollChannelOption.SO_REUSEPORT, true);
       }
@@ -109,7 +118,9 @@ public final class NettySipTransport implements SipTransport {
       channels.add(ch);
       udpFlows.add(handler.flow());
       InetSocketAddress local = (InetSocketAddress) ch.localAddress();
-      port = local.getPort(); // a port 0 listen point: the other sockets join the port the first one got
+      port =
+          local.getPort(); // a port 0 listen point: the other sockets join the port the first one
+      // got
       if (i == 0) {
         bound.add(local);
         log.info("SIP listening on udp {} ({} socket{})", local, sockets, sockets == 1 ? "" : "s");
@@ -118,30 +129,47 @@ public final class NettySipTransport implements SipTransport {
   }
 
   /**
-   * SO_REUSEPORT lets any process of the same user bind the port too: a second evertone started by mistake
-   * would silently take half of the phones' datagrams. A plain socket, which the kernel refuses on a port
-   * already bound, proves that the port is ours alone before our sockets share it.
+   * SO_REUSEPORT lets any process of the same user bind the port too: a second evertone started by
+   * mistake would silently take half of the phones' datagrams. A plain socket, which the kernel
+   * refuses on a port already bound, proves that the port is ours alone before our sockets share
+   * it.
    */
   private static void requireFreeUdpPort(ListenPoint point) {
-    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new InetSocketAddress(point.host(), point.port()))) {
+    try (java.net.DatagramSocket probe =
+        new java.net.DatagramSocket(new InetSocketAddress(point.host(), point.port()))) {
       probe.getLocalPort();
     } catch (java.net.SocketException e) {
-      throw new IllegalStateException("UDP port " + point.port() + " on " + point.host() + " is in use by another process (another evertone?): "
-          + e.getMessage() + "; stop it or choose another port with sip.udp-port", e);
+      throw new IllegalStateException(
+          "UDP port "
+              + point.port()
+              + " on "
+              + point.host()
+              + " is in use by another process (another evertone?): "
+              + e.getMessage()
+              + "; stop it or choose another port with sip.udp-port",
+          e);
     }
   }
 
   private void bindStream(ListenPoint point) throws InterruptedException {
-    Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(serverClass)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childHandler(new StreamChannelInitializer(receiver, connections, point.transport(), config.idleTimeoutSeconds(),
-            point.transport().isSecure() ? tls : null, handshakes));
+    Class<? extends ServerChannel> serverClass =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(serverClass)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childHandler(
+                new StreamChannelInitializer(
+                    receiver,
+                    connections,
+                    point.transport(),
+                    config.idleTimeoutSeconds(),
+                    point.transport().isSecure() ? tls : null,
+                    handshakes));
     Channel ch = b.bind(point.host(), point.port()).sync().channel();
     channels.add(ch);
     InetSocketAddress local = (InetSocketAddress) ch.localAddress();
@@ -155,7 +183,8 @@ public final class NettySipTransport implements SipTransport {
   }
 
   @Override
-  public SentResponse sendResponse(SipResponse response, Source source, Flow.SendFailureHandler onFailure) {
+  public SentResponse sendResponse(
+      SipResponse response, Source source, Flow.SendFailureHandler onFailure) {
     byte[] bytes = response.toBytes();
     Via top = response.topVia();
     if (source.transport().isReliable()) {
@@ -166,7 +195,8 @@ public final class NettySipTransport implements SipTransport {
         InetSocketAddress to = ResponseRouting.streamDestination(top, source, source.transport());
         connect(source.transport(), to, flow -> flow.send(bytes, to, onFailure), onFailure);
       }
-      return new SentResponse(bytes, source.flow(), null); // reliable transports never retransmit responses
+      return new SentResponse(
+          bytes, source.flow(), null); // reliable transports never retransmit responses
     }
     InetSocketAddress to = ResponseRouting.udpDestination(top, source);
     source.flow().send(bytes, to, onFailure);
@@ -174,7 +204,8 @@ public final class NettySipTransport implements SipTransport {
   }
 
   @Override
-  public void sendRequest(SipRequest request, Destination destination, Flow.SendFailureHandler onFailure) {
+  public void sendRequest(
+      SipRequest request, Destination destination, Flow.SendFailureHandler onFailure) {
     byte[] bytes = request.toBytes();
     Flow flow = destination.flow();
     if (flow != null && flow.isOpen()) {
@@ -188,17 +219,26 @@ public final class NettySipTransport implements SipTransport {
         if (existing != null) {
           existing.send(bytes, destination.address(), onFailure);
         } else {
-          connect(TransportType.TCP, destination.address(), f -> f.send(bytes, destination.address(), onFailure), onFailure);
+          connect(
+              TransportType.TCP,
+              destination.address(),
+              f -> f.send(bytes, destination.address(), onFailure),
+              onFailure);
         }
       }
-      // RFC 5626: a device on TLS or WebSocket is reached over the connection it opened; without it, not at all
+      // RFC 5626: a device on TLS or WebSocket is reached over the connection it opened; without
+      // it, not at all
       default -> {
         StreamFlow existing = connections.get(destination.address());
         if (existing != null && existing.transport() == destination.transport()) {
           existing.send(bytes, destination.address(), onFailure);
         } else {
-          onFailure.onFailure(new java.net.ConnectException("no open " + destination.transport().lowerName() + " connection to "
-              + destination.address()));
+          onFailure.onFailure(
+              new java.net.ConnectException(
+                  "no open "
+                      + destination.transport().lowerName()
+                      + " connection to "
+                      + destination.address()));
         }
       }
     }
@@ -213,26 +253,36 @@ public final class NettySipTransport implements SipTransport {
   }
 
   /** Opens an outgoing connection; its messages are received like those of accepted ones. */
-  private void connect(TransportType transport, InetSocketAddress to, java.util.function.Consumer<Flow> onOpen, Flow.SendFailureHandler onFailure) {
+  private void connect(
+      TransportType transport,
+      InetSocketAddress to,
+      java.util.function.Consumer<Flow> onOpen,
+      Flow.SendFailureHandler onFailure) {
     if (transport != TransportType.TCP) {
-      onFailure.onFailure(new UnsupportedOperationException(transport + " connections are not supported yet"));
+      onFailure.onFailure(
+          new UnsupportedOperationException(transport + " connections are not supported yet"));
       return;
     }
-    Class<? extends SocketChannel> channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    ChannelFuture f = new Bootstrap()
-        .group(group)
-        .channel(channelClass)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
-        .handler(new StreamChannelInitializer(receiver, connections, transport, config.idleTimeoutSeconds(), null, null))
-        .connect(to);
-    f.addListener(done -> {
-      if (done.isSuccess()) {
-        onOpen.accept(new StreamFlow(f.channel(), transport));
-      } else {
-        onFailure.onFailure(done.cause());
-      }
-    });
+    Class<? extends SocketChannel> channelClass =
+        epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    ChannelFuture f =
+        new Bootstrap()
+            .group(group)
+            .channel(channelClass)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+            .handler(
+                new StreamChannelInitializer(
+                    receiver, connections, transport, config.idleTimeoutSeconds(), null, null))
+            .connect(to);
+    f.addListener(
+        done -> {
+          if (done.isSuccess()) {
+            onOpen.accept(new StreamFlow(f.channel(), transport));
+          } else {
+            onFailure.onFailure(done.cause());
+          }
+        });
   }
 
   /** Closes every socket and connection, waiting up to {@code timeoutMillis}. */
@@ -240,6 +290,8 @@ public final class NettySipTransport implements SipTransport {
     for (Channel ch : channels) {
       ch.close();
     }
-    group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMillis);
+    group
+        .shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(timeoutMillis);
   }
 }

@@ -1,6 +1,9 @@
 package dev.evertone.sip.transport;
 
-/** Names of the Netty handlers in SIP pipelines, so that every pipeline reads the same in a heap dump. */
+/**
+ * Names of the Netty handlers in SIP pipelines, so that every pipeline reads the same in a heap
+ * dump.
+ */
 public final class PipelineNames {
   private PipelineNames() {}
 

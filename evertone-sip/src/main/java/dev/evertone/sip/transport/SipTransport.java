@@ -9,16 +9,18 @@ import org.jspecify.annotations.Nullable;
 public interface SipTransport {
 
   /**
-   * Sends a response to a request that arrived from {@code source}, routed as RFC 3261 18.2.2 and RFC
-   * 3581 say: over the same connection for streams; for UDP to received:rport (or the Via's sent-by).
+   * Sends a response to a request that arrived from {@code source}, routed as RFC 3261 18.2.2 and
+   * RFC 3581 say: over the same connection for streams; for UDP to received:rport (or the Via's
+   * sent-by).
    *
-   * @return what was sent and where, so that the same octets can be sent again (response retransmission)
+   * @return what was sent and where, so that the same octets can be sent again (response
+   *     retransmission)
    */
   SentResponse sendResponse(SipResponse response, Source source, Flow.SendFailureHandler onFailure);
 
   /**
-   * A response as it went out: its octets, the flow and the address. Holds no parsed message, so that it is
-   * cheap to keep for the 32 s of Timer J.
+   * A response as it went out: its octets, the flow and the address. Holds no parsed message, so
+   * that it is cheap to keep for the 32 s of Timer J.
    *
    * @param destination null when the response went over a stream connection, which needs no address
    */
@@ -51,7 +53,8 @@ public interface SipTransport {
     }
 
     @Override
-    public void send(byte[] bytes, @Nullable InetSocketAddress remote, SendFailureHandler onFailure) {}
+    public void send(
+        byte[] bytes, @Nullable InetSocketAddress remote, SendFailureHandler onFailure) {}
 
     @Override
     public void close() {}

@@ -3,10 +3,11 @@ package dev.evertone.sip.transport;
 import java.net.InetSocketAddress;
 
 /**
- * Where a received message came from: the transport, the peer's address as seen on the socket (after any
- * NAT), and the flow it arrived on.
+ * Where a received message came from: the transport, the peer's address as seen on the socket
+ * (after any NAT), and the flow it arrived on.
  */
-public record Source(TransportType transport, InetSocketAddress remote, Flow flow, String remoteIp) {
+public record Source(
+    TransportType transport, InetSocketAddress remote, Flow flow, String remoteIp) {
 
   public Source(TransportType transport, InetSocketAddress remote, Flow flow) {
     this(transport, remote, flow, remote.getAddress().getHostAddress());

@@ -5,22 +5,25 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.Mapping;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.Mapping;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where stream connection pipelines are assembled: TLS first when the transport is TLS or WSS
- * (the certificate chosen per handshake by SNI, so a rotated certificate reaches every new connection), then
- * SIP framing (TCP, TLS) or the WebSocket handshake and frames (WS, WSS, RFC 7118).
+ * The one place where stream connection pipelines are assembled: TLS first when the transport is
+ * TLS or WSS (the certificate chosen per handshake by SNI, so a rotated certificate reaches every
+ * new connection), then SIP framing (TCP, TLS) or the WebSocket handshake and frames (WS, WSS, RFC
+ * 7118).
  */
 final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
   private static final Logger log = LoggerFactory.getLogger(StreamChannelInitializer.class);
+
   /** A client that has not finished its TLS handshake by then is disconnected. */
   private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
   /** Largest ClientHello read to find the SNI. */
   private static final int MAX_CLIENT_HELLO = 16_384;
 
@@ -31,8 +34,13 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final @Nullable Mapping<String, SslContext> tls;
   private final @Nullable TlsHandshakes handshakes;
 
-  StreamChannelInitializer(MessageReceiver receiver, ConnectionTable connections, TransportType transport, long idleTimeoutSeconds,
-      @Nullable Mapping<String, SslContext> tls, @Nullable TlsHandshakes handshakes) {
+  StreamChannelInitializer(
+      MessageReceiver receiver,
+      ConnectionTable connections,
+      TransportType transport,
+      long idleTimeoutSeconds,
+      @Nullable Mapping<String, SslContext> tls,
+      @Nullable TlsHandshakes handshakes) {
     if (transport.isSecure() && (tls == null || handshakes == null)) {
       throw new IllegalArgumentException(transport + " needs certificates");
     }
@@ -47,7 +55,9 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel ch) {
     if (!connections.hasRoom()) {
-      log.warn("refusing connection from {}: the limit of open connections is reached", ch.remoteAddress());
+      log.warn(
+          "refusing connection from {}: the limit of open connections is reached",
+          ch.remoteAddress());
       ch.close();
       return;
     }

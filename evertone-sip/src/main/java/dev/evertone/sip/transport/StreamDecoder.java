@@ -12,12 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Frames SIP messages on a stream (RFC 3261 18.3): the headers end at the empty line, then Content-Length
- * octets of body follow (no Content-Length means no body). CRLFs before a message are skipped (RFC 3261
- * 7.5); a double-CRLF ping is answered with a CRLF pong (RFC 5626 4.4.1).
+ * Frames SIP messages on a stream (RFC 3261 18.3): the headers end at the empty line, then
+ * Content-Length octets of body follow (no Content-Length means no body). CRLFs before a message
+ * are skipped (RFC 3261 7.5); a double-CRLF ping is answered with a CRLF pong (RFC 5626 4.4.1).
  *
  * <p>Emits {@link dev.evertone.sip.message.SipMessage}s, or one {@link StreamError} after which the
- * connection must close: headers longer than the limit, an unparsable head, or an unusable Content-Length.
+ * connection must close: headers longer than the limit, an unparsable head, or an unusable
+ * Content-Length.
  */
 final class StreamDecoder extends ByteToMessageDecoder {
   private static final byte[] PONG = "\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -73,7 +74,10 @@ final class StreamDecoder extends ByteToMessageDecoder {
         return;
       }
       if (head.framingProblem() != null) {
-        fail(out, new FramingException(head.framingProblem(), head.framingStatus(), head.toMessage(new byte[0])));
+        fail(
+            out,
+            new FramingException(
+                head.framingProblem(), head.framingStatus(), head.toMessage(new byte[0])));
         return;
       }
       bodyLength = head.contentLength() < 0 ? 0 : (int) head.contentLength();
@@ -94,7 +98,9 @@ final class StreamDecoder extends ByteToMessageDecoder {
     out.add(new StreamError(e));
   }
 
-  /** Length up to and including the empty line ending the headers, or -1 if not within {@code max}. */
+  /**
+   * Length up to and including the empty line ending the headers, or -1 if not within {@code max}.
+   */
   private static int headerEnd(ByteBuf in, int max) {
     int start = in.readerIndex();
     for (int i = 0; i < max; i++) {

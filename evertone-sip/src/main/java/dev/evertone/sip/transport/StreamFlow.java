@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One stream connection (TCP, TLS, WebSocket). Bindings keep their flow until they expire, possibly long
- * after the connection closed; so the flow lets go of the channel (its pipeline, buffers and TLS engine)
- * when it closes and keeps only the addresses.
+ * One stream connection (TCP, TLS, WebSocket). Bindings keep their flow until they expire, possibly
+ * long after the connection closed; so the flow lets go of the channel (its pipeline, buffers and
+ * TLS engine) when it closes and keeps only the addresses.
  */
 final class StreamFlow implements Flow {
   private volatile @Nullable Channel channel;
@@ -48,7 +48,8 @@ final class StreamFlow implements Flow {
   public void send(byte[] bytes, @Nullable InetSocketAddress to, SendFailureHandler onFailure) {
     Channel c = channel;
     if (c == null || c.eventLoop().isShuttingDown()) {
-      onFailure.onFailure(new java.nio.channels.ClosedChannelException()); // closed, or the transport is stopping
+      onFailure.onFailure(
+          new java.nio.channels.ClosedChannelException()); // closed, or the transport is stopping
       return;
     }
     c.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(UdpFlow.failureListener(onFailure));

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands the messages of one connection (framed SIP, or WebSocket messages) to the {@link MessageReceiver};
- * closes on framing loss or idleness.
+ * Hands the messages of one connection (framed SIP, or WebSocket messages) to the {@link
+ * MessageReceiver}; closes on framing loss or idleness.
  */
 final class StreamHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
@@ -58,8 +58,10 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
       }
     } else if (msg instanceof StreamDecoder.StreamError error) {
       receiver.onStreamFramingError(error.error(), source);
-      // RFC 4475 3.3.9: framing is lost, the next message's start is unknown: close after the answer
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      // RFC 4475 3.3.9: framing is lost, the next message's start is unknown: close after the
+      // answer
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 

@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts TLS handshakes by outcome ({@code evertone.sip.tls.handshakes}), so that a certificate that devices
- * refuse shows as a rise of failures; the failure's reason is logged at debug level with the peer.
+ * Counts TLS handshakes by outcome ({@code evertone.sip.tls.handshakes}), so that a certificate
+ * that devices refuse shows as a rise of failures; the failure's reason is logged at debug level
+ * with the peer.
  */
 @ChannelHandler.Sharable
 final class TlsHandshakes extends ChannelInboundHandlerAdapter {
@@ -21,8 +22,16 @@ final class TlsHandshakes extends ChannelInboundHandlerAdapter {
   private final Counter failed;
 
   TlsHandshakes(MeterRegistry meters) {
-    succeeded = Counter.builder("evertone.sip.tls.handshakes").description("TLS handshakes by outcome").tag("outcome", "ok").register(meters);
-    failed = Counter.builder("evertone.sip.tls.handshakes").description("TLS handshakes by outcome").tag("outcome", "failed").register(meters);
+    succeeded =
+        Counter.builder("evertone.sip.tls.handshakes")
+            .description("TLS handshakes by outcome")
+            .tag("outcome", "ok")
+            .register(meters);
+    failed =
+        Counter.builder("evertone.sip.tls.handshakes")
+            .description("TLS handshakes by outcome")
+            .tag("outcome", "failed")
+            .register(meters);
   }
 
   @Override
@@ -32,7 +41,10 @@ final class TlsHandshakes extends ChannelInboundHandlerAdapter {
         succeeded.increment();
       } else {
         failed.increment();
-        log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
+        log.debug(
+            "TLS handshake with {} failed: {}",
+            ctx.channel().remoteAddress(),
+            done.cause().toString());
       }
     }
     super.userEventTriggered(ctx, evt);

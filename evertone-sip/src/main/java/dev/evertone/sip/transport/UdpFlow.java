@@ -8,8 +8,9 @@ import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A UDP socket. Writes made on its event loop while a batch of datagrams is being read are flushed once
- * at the end of the batch, so that Netty's epoll transport can hand them to the kernel together.
+ * A UDP socket. Writes made on its event loop while a batch of datagrams is being read are flushed
+ * once at the end of the batch, so that Netty's epoll transport can hand them to the kernel
+ * together.
  */
 final class UdpFlow implements Flow {
   private final Channel channel;
@@ -39,11 +40,13 @@ final class UdpFlow implements Flow {
   @Override
   public void send(byte[] bytes, @Nullable InetSocketAddress remote, SendFailureHandler onFailure) {
     if (remote == null) {
-      onFailure.onFailure(new IllegalArgumentException("a UDP datagram needs a destination address"));
+      onFailure.onFailure(
+          new IllegalArgumentException("a UDP datagram needs a destination address"));
       return;
     }
     if (channel.eventLoop().isShuttingDown()) {
-      onFailure.onFailure(new java.nio.channels.ClosedChannelException()); // the transport is stopping
+      onFailure.onFailure(
+          new java.nio.channels.ClosedChannelException()); // the transport is stopping
       return;
     }
     DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(bytes), remote);

@@ -28,12 +28,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * SIP over WebSocket (RFC 7118): an HTTP upgrade that must offer the {@code sip} subprotocol, then one SIP
- * message per WebSocket message, text or binary, each way. Frames a message was split into are joined
- * (up to the message size limit); pings, pongs and close are answered by Netty.
+ * SIP over WebSocket (RFC 7118): an HTTP upgrade that must offer the {@code sip} subprotocol, then
+ * one SIP message per WebSocket message, text or binary, each way. Frames a message was split into
+ * are joined (up to the message size limit); pings, pongs and close are answered by Netty.
  */
 final class WebSocketPipeline {
   static final String SUBPROTOCOL = "sip";
+
   /** The upgrade request has no body; its headers are bounded by the SIP header limit. */
   private static final int MAX_UPGRADE_BYTES = 8192;
 
@@ -43,21 +44,25 @@ final class WebSocketPipeline {
     p.addLast(PipelineNames.HTTP, new HttpServerCodec(4096, limits.maxHeaderBytes(), 8192));
     p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_UPGRADE_BYTES));
     p.addLast(PipelineNames.WEBSOCKET_SUBPROTOCOL, new SubprotocolCheck());
-    p.addLast(PipelineNames.WEBSOCKET, new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-        .websocketPath("/")
-        .checkStartsWith(true)
-        .subprotocols(SUBPROTOCOL)
-        .maxFramePayloadLength(limits.maxMessageBytes())
-        .allowExtensions(false)
-        .dropPongFrames(true)
-        .build()));
+    p.addLast(
+        PipelineNames.WEBSOCKET,
+        new WebSocketServerProtocolHandler(
+            WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/")
+                .checkStartsWith(true)
+                .subprotocols(SUBPROTOCOL)
+                .maxFramePayloadLength(limits.maxMessageBytes())
+                .allowExtensions(false)
+                .dropPongFrames(true)
+                .build()));
     p.addLast(new WebSocketFrameAggregator(limits.maxMessageBytes()));
     p.addLast(PipelineNames.WEBSOCKET_FRAMES, new SipFrames());
   }
 
   /**
-   * RFC 7118 4.1: the client must ask for the {@code sip} subprotocol. A request that does not, or is not an
-   * upgrade at all (a browser opening the port), gets an HTTP error that says what this port is.
+   * RFC 7118 4.1: the client must ask for the {@code sip} subprotocol. A request that does not, or
+   * is not an upgrade at all (a browser opening the port), gets an HTTP error that says what this
+   * port is.
    */
   static final class SubprotocolCheck extends ChannelInboundHandlerAdapter {
     @Override
@@ -67,14 +72,20 @@ final class WebSocketPipeline {
         String offered = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "");
         if (!upgrade.equalsIgnoreCase(HttpHeaderValues.WEBSOCKET.toString())) {
           request.release();
-          refuse(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "this port speaks SIP over WebSocket (RFC 7118): connect with a WebSocket"
-              + " client asking for the 'sip' subprotocol");
+          refuse(
+              ctx,
+              HttpResponseStatus.UPGRADE_REQUIRED,
+              "this port speaks SIP over WebSocket (RFC 7118): connect with a WebSocket"
+                  + " client asking for the 'sip' subprotocol");
           return;
         }
         if (!offersSip(offered)) {
           request.release();
-          refuse(ctx, HttpResponseStatus.BAD_REQUEST, "the WebSocket handshake must offer the 'sip' subprotocol"
-              + " (Sec-WebSocket-Protocol: sip, RFC 7118 4.1)");
+          refuse(
+              ctx,
+              HttpResponseStatus.BAD_REQUEST,
+              "the WebSocket handshake must offer the 'sip' subprotocol"
+                  + " (Sec-WebSocket-Protocol: sip, RFC 7118 4.1)");
           return;
         }
       }
@@ -91,8 +102,11 @@ final class WebSocketPipeline {
     }
 
     private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
-      DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-          Unpooled.copiedBuffer(why + "\n", StandardCharsets.UTF_8));
+      DefaultFullHttpResponse response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              status,
+              Unpooled.copiedBuffer(why + "\n", StandardCharsets.UTF_8));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -11,9 +11,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The checks a UAS makes before acting on a request (RFC 3261 8.2.2 and 8.2.3): a Request-URI scheme it
- * can handle (else 416, RFC 4475 3.3.2), every option in Require supported (else 420 listing them in
- * Unsupported, RFC 4475 3.3.5), and a body it understands (else 415 with Accept, RFC 4475 3.3.6).
+ * The checks a UAS makes before acting on a request (RFC 3261 8.2.2 and 8.2.3): a Request-URI
+ * scheme it can handle (else 416, RFC 4475 3.3.2), every option in Require supported (else 420
+ * listing them in Unsupported, RFC 4475 3.3.5), and a body it understands (else 415 with Accept,
+ * RFC 4475 3.3.6).
  */
 public final class UasChecks {
   private UasChecks() {}
@@ -24,7 +25,8 @@ public final class UasChecks {
    * @param supported option tags this UAS supports
    * @param acceptedBodies content types it understands in a body (lower case)
    */
-  public static SipResponse.@Nullable Builder check(SipRequest request, Set<String> supported, Set<String> acceptedBodies) {
+  public static SipResponse.@Nullable Builder check(
+      SipRequest request, Set<String> supported, Set<String> acceptedBodies) {
     String scheme = request.requestUri().scheme();
     if (!scheme.equals("sip") && !scheme.equals("sips") && !scheme.equals("tel")) {
       return SipResponse.forRequest(request, StatusCode.UNSUPPORTED_URI_SCHEME);
@@ -36,7 +38,8 @@ public final class UasChecks {
       }
     }
     if (!unsupported.isEmpty() && !request.isMethod("CANCEL") && !request.isMethod("ACK")) {
-      return SipResponse.forRequest(request, StatusCode.BAD_EXTENSION).add(HeaderName.UNSUPPORTED, String.join(", ", unsupported));
+      return SipResponse.forRequest(request, StatusCode.BAD_EXTENSION)
+          .add(HeaderName.UNSUPPORTED, String.join(", ", unsupported));
     }
     if (request.bodyLength() > 0) {
       String type = request.contentType();

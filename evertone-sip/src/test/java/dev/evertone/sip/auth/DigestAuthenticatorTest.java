@@ -17,62 +17,97 @@ class DigestAuthenticatorTest {
   private static final String PASSWORD = "s3cret;'\"%--";
 
   private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now.get());
-    }
-  };
+        @Override
+        public Instant instant() {
+          return Instant.ofEpochMilli(now.get());
+        }
+      };
   private final NonceService nonces = new NonceService(NonceService.randomSecret(), 300_000, clock);
-  private final DigestAuthenticator auth = new DigestAuthenticator(nonces, List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), clock);
+  private final DigestAuthenticator auth =
+      new DigestAuthenticator(nonces, List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), clock);
 
   @Test
   void rfc7616TestVectors() throws Exception {
     // RFC 7616 3.9.1 (HTTP example; the computation is the same for SIP)
-    String common = "username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\", "
-        + "nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", nc=00000001, "
-        + "cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth, ";
-    DigestCredentials md5 = DigestCredentials.from(AuthHeader.parse("Digest " + common
-        + "algorithm=MD5, response=\"8ca523f5e9506fed4657c9700eebdbec\""));
+    String common =
+        "username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\", "
+            + "nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", nc=00000001, "
+            + "cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth, ";
+    DigestCredentials md5 =
+        DigestCredentials.from(
+            AuthHeader.parse(
+                "Digest "
+                    + common
+                    + "algorithm=MD5, response=\"8ca523f5e9506fed4657c9700eebdbec\""));
     String ha1Md5 = DigestAlgorithm.MD5.ha1("Mufasa", "http-auth@example.org", "Circle of Life");
     assertThat(md5.expectedResponse(ha1Md5, "GET")).isEqualTo("8ca523f5e9506fed4657c9700eebdbec");
 
-    DigestCredentials sha = DigestCredentials.from(AuthHeader.parse("Digest " + common
-        + "algorithm=SHA-256, response=\"753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1\""));
-    String ha1Sha = DigestAlgorithm.SHA_256.ha1("Mufasa", "http-auth@example.org", "Circle of Life");
-    assertThat(sha.expectedResponse(ha1Sha, "GET")).isEqualTo("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+    DigestCredentials sha =
+        DigestCredentials.from(
+            AuthHeader.parse(
+                "Digest "
+                    + common
+                    + "algorithm=SHA-256, response=\"753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1\""));
+    String ha1Sha =
+        DigestAlgorithm.SHA_256.ha1("Mufasa", "http-auth@example.org", "Circle of Life");
+    assertThat(sha.expectedResponse(ha1Sha, "GET"))
+        .isEqualTo("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
   }
 
   @Test
   void rfc2617TestVector() throws Exception {
-    DigestCredentials c = DigestCredentials.from(AuthHeader.parse("Digest username=\"Mufasa\", realm=\"testrealm@host.com\", "
-        + "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", uri=\"/dir/index.html\", qop=auth, nc=00000001, "
-        + "cnonce=\"0a4f113b\", response=\"6629fae49393a05397450978507c4ef1\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\""));
+    DigestCredentials c =
+        DigestCredentials.from(
+            AuthHeader.parse(
+                "Digest username=\"Mufasa\", realm=\"testrealm@host.com\", "
+                    + "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", uri=\"/dir/index.html\", qop=auth, nc=00000001, "
+                    + "cnonce=\"0a4f113b\", response=\"6629fae49393a05397450978507c4ef1\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\""));
     assertThat(c.algorithm()).isEqualTo(DigestAlgorithm.MD5);
-    assertThat(c.expectedResponse(DigestAlgorithm.MD5.ha1("Mufasa", "testrealm@host.com", "Circle Of Life"), "GET"))
+    assertThat(
+            c.expectedResponse(
+                DigestAlgorithm.MD5.ha1("Mufasa", "testrealm@host.com", "Circle Of Life"), "GET"))
         .isEqualTo("6629fae49393a05397450978507c4ef1");
   }
 
   /** What a UA computes for the challenge: the same math as the server, done independently here. */
-  private DigestCredentials answer(String challenge, DigestAlgorithm a, String user, String password, String nc) throws Exception {
+  private DigestCredentials answer(
+      String challenge, DigestAlgorithm a, String user, String password, String nc)
+      throws Exception {
     AuthHeader ch = AuthHeader.parse(challenge);
     String nonce = ch.param("nonce");
     String uri = "sip:" + REALM;
     String ha1 = a.hex(user + ":" + REALM + ":" + password);
     String ha2 = a.hex("REGISTER:" + uri);
     String response = a.hex(ha1 + ":" + nonce + ":" + nc + ":abc:auth:" + ha2);
-    return DigestCredentials.from(AuthHeader.parse("Digest username=\"" + user + "\", realm=\"" + REALM + "\", nonce=\"" + nonce
-        + "\", uri=\"" + uri + "\", response=\"" + response + "\", algorithm=" + a.token() + ", qop=auth, nc=" + nc + ", cnonce=\"abc\""));
+    return DigestCredentials.from(
+        AuthHeader.parse(
+            "Digest username=\""
+                + user
+                + "\", realm=\""
+                + REALM
+                + "\", nonce=\""
+                + nonce
+                + "\", uri=\""
+                + uri
+                + "\", response=\""
+                + response
+                + "\", algorithm="
+                + a.token()
+                + ", qop=auth, nc="
+                + nc
+                + ", cnonce=\"abc\""));
   }
 
   private String ha1(DigestAlgorithm a) {
@@ -83,16 +118,21 @@ class DigestAuthenticatorTest {
   void challengesOfferEachAlgorithmWithOneNonce() {
     List<String> ch = auth.challenges(REALM, false);
     assertThat(ch).hasSize(2);
-    assertThat(ch.get(0)).contains("algorithm=SHA-256").contains("qop=\"auth\"").doesNotContain("stale");
+    assertThat(ch.get(0))
+        .contains("algorithm=SHA-256")
+        .contains("qop=\"auth\"")
+        .doesNotContain("stale");
     assertThat(ch.get(1)).contains("algorithm=MD5");
-    assertThat(AuthHeader.parse(ch.get(0)).param("nonce")).isEqualTo(AuthHeader.parse(ch.get(1)).param("nonce"));
+    assertThat(AuthHeader.parse(ch.get(0)).param("nonce"))
+        .isEqualTo(AuthHeader.parse(ch.get(1)).param("nonce"));
     assertThat(auth.challenges(REALM, true).get(0)).endsWith("stale=true");
   }
 
   @Test
   void rightPasswordPassesWithEitherAlgorithm() throws Exception {
     for (DigestAlgorithm a : List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5)) {
-      DigestCredentials c = answer(auth.challenges(REALM, false).get(0), a, "1001", PASSWORD, "00000001");
+      DigestCredentials c =
+          answer(auth.challenges(REALM, false).get(0), a, "1001", PASSWORD, "00000001");
       assertThat(auth.verify(c, "REGISTER", REALM, ha1(a))).isEqualTo(Verdict.OK);
     }
   }
@@ -100,64 +140,113 @@ class DigestAuthenticatorTest {
   @Test
   void wrongPasswordAndUnknownUserFailAlike() throws Exception {
     String challenge = auth.challenges(REALM, false).get(0);
-    DigestCredentials wrong = answer(challenge, DigestAlgorithm.SHA_256, "1001", "guess", "00000001");
-    assertThat(auth.verify(wrong, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256))).isEqualTo(Verdict.WRONG);
-    DigestCredentials unknown = answer(challenge, DigestAlgorithm.SHA_256, "9999", PASSWORD, "00000001");
+    DigestCredentials wrong =
+        answer(challenge, DigestAlgorithm.SHA_256, "1001", "guess", "00000001");
+    assertThat(auth.verify(wrong, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+        .isEqualTo(Verdict.WRONG);
+    DigestCredentials unknown =
+        answer(challenge, DigestAlgorithm.SHA_256, "9999", PASSWORD, "00000001");
     assertThat(auth.verify(unknown, "REGISTER", REALM, null)).isEqualTo(Verdict.WRONG);
   }
 
   @Test
   void expiredNonceWithRightDigestIsStale() throws Exception {
-    DigestCredentials c = answer(auth.challenges(REALM, false).get(0), DigestAlgorithm.MD5, "1001", PASSWORD, "00000001");
+    DigestCredentials c =
+        answer(
+            auth.challenges(REALM, false).get(0),
+            DigestAlgorithm.MD5,
+            "1001",
+            PASSWORD,
+            "00000001");
     now.addAndGet(300_001);
-    assertThat(auth.verify(c, "REGISTER", REALM, ha1(DigestAlgorithm.MD5))).isEqualTo(Verdict.STALE);
+    assertThat(auth.verify(c, "REGISTER", REALM, ha1(DigestAlgorithm.MD5)))
+        .isEqualTo(Verdict.STALE);
   }
 
   @Test
   void nonceOfAnotherServerSecretIsStaleNotAccepted() throws Exception {
     NonceService other = new NonceService(NonceService.randomSecret(), 300_000, clock);
-    String foreign = new DigestAuthenticator(other, List.of(DigestAlgorithm.MD5), clock).challenges(REALM, false).get(0);
+    String foreign =
+        new DigestAuthenticator(other, List.of(DigestAlgorithm.MD5), clock)
+            .challenges(REALM, false)
+            .get(0);
     DigestCredentials c = answer(foreign, DigestAlgorithm.MD5, "1001", PASSWORD, "00000001");
-    assertThat(auth.verify(c, "REGISTER", REALM, ha1(DigestAlgorithm.MD5))).isEqualTo(Verdict.STALE);
+    assertThat(auth.verify(c, "REGISTER", REALM, ha1(DigestAlgorithm.MD5)))
+        .isEqualTo(Verdict.STALE);
   }
 
   @Test
   void replayedNonceCountIsStaleButNewCountsPass() throws Exception {
     String challenge = auth.challenges(REALM, false).get(0);
-    DigestCredentials first = answer(challenge, DigestAlgorithm.SHA_256, "1001", PASSWORD, "00000001");
-    assertThat(auth.verify(first, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256))).isEqualTo(Verdict.OK);
-    assertThat(auth.verify(first, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256))).isEqualTo(Verdict.STALE);
-    DigestCredentials third = answer(challenge, DigestAlgorithm.SHA_256, "1001", PASSWORD, "00000003");
-    assertThat(auth.verify(third, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256))).isEqualTo(Verdict.OK);
+    DigestCredentials first =
+        answer(challenge, DigestAlgorithm.SHA_256, "1001", PASSWORD, "00000001");
+    assertThat(auth.verify(first, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+        .isEqualTo(Verdict.OK);
+    assertThat(auth.verify(first, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+        .isEqualTo(Verdict.STALE);
+    DigestCredentials third =
+        answer(challenge, DigestAlgorithm.SHA_256, "1001", PASSWORD, "00000003");
+    assertThat(auth.verify(third, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+        .isEqualTo(Verdict.OK);
     // slightly out of order is fine, once
-    DigestCredentials second = answer(challenge, DigestAlgorithm.SHA_256, "1001", PASSWORD, "00000002");
-    assertThat(auth.verify(second, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256))).isEqualTo(Verdict.OK);
-    assertThat(auth.verify(second, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256))).isEqualTo(Verdict.STALE);
+    DigestCredentials second =
+        answer(challenge, DigestAlgorithm.SHA_256, "1001", PASSWORD, "00000002");
+    assertThat(auth.verify(second, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+        .isEqualTo(Verdict.OK);
+    assertThat(auth.verify(second, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+        .isEqualTo(Verdict.STALE);
   }
 
   @Test
   void credentialsForAnotherRealmOrAlgorithmNeedANewChallenge() throws Exception {
-    DigestCredentials c = answer(auth.challenges(REALM, false).get(0), DigestAlgorithm.MD5, "1001", PASSWORD, "00000001");
-    assertThat(auth.verify(c, "REGISTER", "other.example.com", ha1(DigestAlgorithm.MD5))).isEqualTo(Verdict.NOT_APPLICABLE);
-    DigestAuthenticator shaOnly = new DigestAuthenticator(nonces, List.of(DigestAlgorithm.SHA_256), clock);
-    assertThat(shaOnly.verify(c, "REGISTER", REALM, ha1(DigestAlgorithm.MD5))).isEqualTo(Verdict.NOT_APPLICABLE);
+    DigestCredentials c =
+        answer(
+            auth.challenges(REALM, false).get(0),
+            DigestAlgorithm.MD5,
+            "1001",
+            PASSWORD,
+            "00000001");
+    assertThat(auth.verify(c, "REGISTER", "other.example.com", ha1(DigestAlgorithm.MD5)))
+        .isEqualTo(Verdict.NOT_APPLICABLE);
+    DigestAuthenticator shaOnly =
+        new DigestAuthenticator(nonces, List.of(DigestAlgorithm.SHA_256), clock);
+    assertThat(shaOnly.verify(c, "REGISTER", REALM, ha1(DigestAlgorithm.MD5)))
+        .isEqualTo(Verdict.NOT_APPLICABLE);
   }
 
   @Test
   void malformedCredentialsAreRejected() {
-    assertThatThrownBy(() -> DigestCredentials.from(AuthHeader.parse("Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\"")))
-        .isInstanceOfSatisfying(DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isTrue());
-    assertThatThrownBy(() -> DigestCredentials.from(AuthHeader.parse(
-        "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"zz\", algorithm=MD5")))
-        .isInstanceOfSatisfying(DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isTrue());
-    assertThatThrownBy(() -> DigestCredentials.from(AuthHeader.parse(
-        "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"6629fae49393a05397450978507c4ef1\", qop=auth, nc=1, cnonce=\"c\"")))
-        .isInstanceOfSatisfying(DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isTrue());
-    assertThatThrownBy(() -> DigestCredentials.from(AuthHeader.parse(
-        "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"6629fae49393a05397450978507c4ef1\", algorithm=MD5-sess")))
-        .isInstanceOfSatisfying(DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isFalse());
-    assertThatThrownBy(() -> DigestCredentials.from(AuthHeader.parse("NoOneKnowsThisScheme opaque-data=here")))
-        .isInstanceOfSatisfying(DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isFalse());
+    assertThatThrownBy(
+            () ->
+                DigestCredentials.from(
+                    AuthHeader.parse("Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\"")))
+        .isInstanceOfSatisfying(
+            DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isTrue());
+    assertThatThrownBy(
+            () ->
+                DigestCredentials.from(
+                    AuthHeader.parse(
+                        "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"zz\", algorithm=MD5")))
+        .isInstanceOfSatisfying(
+            DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isTrue());
+    assertThatThrownBy(
+            () ->
+                DigestCredentials.from(
+                    AuthHeader.parse(
+                        "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"6629fae49393a05397450978507c4ef1\", qop=auth, nc=1, cnonce=\"c\"")))
+        .isInstanceOfSatisfying(
+            DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isTrue());
+    assertThatThrownBy(
+            () ->
+                DigestCredentials.from(
+                    AuthHeader.parse(
+                        "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"6629fae49393a05397450978507c4ef1\", algorithm=MD5-sess")))
+        .isInstanceOfSatisfying(
+            DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isFalse());
+    assertThatThrownBy(
+            () -> DigestCredentials.from(AuthHeader.parse("NoOneKnowsThisScheme opaque-data=here")))
+        .isInstanceOfSatisfying(
+            DigestCredentials.Unusable.class, e -> assertThat(e.malformed()).isFalse());
   }
 
   @Test

@@ -24,9 +24,11 @@ class NonceCountsTest {
   void countsSurviveOneRotationAndAreForgottenAfterTwo() {
     NonceCounts counts = new NonceCounts(1000, 0);
     assertThat(counts.accept(9, 1, 0)).isTrue();
-    assertThat(counts.accept(9, 1, 1000)).isFalse(); // moved to the previous generation, still known
+    assertThat(counts.accept(9, 1, 1000))
+        .isFalse(); // moved to the previous generation, still known
     assertThat(counts.accept(9, 2, 1500)).isTrue();
-    assertThat(counts.size()).isEqualTo(2); // copied forward; the old copy leaves at the next rotation
+    assertThat(counts.size())
+        .isEqualTo(2); // copied forward; the old copy leaves at the next rotation
     counts.accept(1, 1, 2000);
     counts.accept(2, 1, 3000);
     assertThat(counts.size()).isEqualTo(2);

@@ -11,7 +11,8 @@ class CompletedResponsesTest {
   private static final InetSocketAddress PHONE = new InetSocketAddress("192.0.2.10", 5060);
 
   private static byte[] response(int i) {
-    return ("SIP/2.0 200 OK\r\nCall-ID: " + i + "\r\n\r\n" + "x".repeat(400)).getBytes(StandardCharsets.US_ASCII);
+    return ("SIP/2.0 200 OK\r\nCall-ID: " + i + "\r\n\r\n" + "x".repeat(400))
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   @Test
@@ -31,7 +32,8 @@ class CompletedResponsesTest {
   void findsEntriesAcrossIndexWindowsAndManyEntries() {
     CompletedResponses store = new CompletedResponses(32_000, 64L << 20, 0);
     for (int i = 0; i < 50_000; i++) {
-      store.put("b" + i, response(i), SipTransport.NoFlow.INSTANCE, PHONE, i / 2); // 25 s of arrivals
+      store.put(
+          "b" + i, response(i), SipTransport.NoFlow.INSTANCE, PHONE, i / 2); // 25 s of arrivals
     }
     for (int i = 0; i < 50_000; i += 997) {
       CompletedResponses.Kept k = store.find("b" + i, 30_000);
@@ -64,7 +66,8 @@ class CompletedResponsesTest {
     }
     long before = store.bytes();
     assertThat(before).isGreaterThan(4 << 20);
-    store.put("late", response(0), SipTransport.NoFlow.INSTANCE, PHONE, 5000); // triggers the release
+    store.put(
+        "late", response(0), SipTransport.NoFlow.INSTANCE, PHONE, 5000); // triggers the release
     assertThat(store.bytes()).isLessThan(before);
     assertThat(store.find("late", 5500)).isNotNull();
   }

@@ -23,40 +23,44 @@ final class RecordingTransport implements SipTransport {
   }
 
   @Override
-  public SentResponse sendResponse(SipResponse response, Source source, Flow.SendFailureHandler onFailure) {
+  public SentResponse sendResponse(
+      SipResponse response, Source source, Flow.SendFailureHandler onFailure) {
     record(response, onFailure);
-    Flow recording = new Flow() {
-      @Override
-      public dev.evertone.sip.transport.TransportType transport() {
-        return source.transport();
-      }
+    Flow recording =
+        new Flow() {
+          @Override
+          public dev.evertone.sip.transport.TransportType transport() {
+            return source.transport();
+          }
 
-      @Override
-      public java.net.InetSocketAddress localAddress() {
-        return source.flow().localAddress();
-      }
+          @Override
+          public java.net.InetSocketAddress localAddress() {
+            return source.flow().localAddress();
+          }
 
-      @Override
-      public boolean isOpen() {
-        return true;
-      }
+          @Override
+          public boolean isOpen() {
+            return true;
+          }
 
-      @Override
-      public void send(byte[] bytes, java.net.InetSocketAddress remote, SendFailureHandler f) {
-        record(PARSER.parse(bytes), f);
-      }
+          @Override
+          public void send(byte[] bytes, java.net.InetSocketAddress remote, SendFailureHandler f) {
+            record(PARSER.parse(bytes), f);
+          }
 
-      @Override
-      public void close() {}
-    };
-    return new SentResponse(response.toBytes(), recording, source.transport().isReliable() ? null : source.remote());
+          @Override
+          public void close() {}
+        };
+    return new SentResponse(
+        response.toBytes(), recording, source.transport().isReliable() ? null : source.remote());
   }
 
   private static final dev.evertone.sip.parser.SipParser PARSER =
       new dev.evertone.sip.parser.SipParser(dev.evertone.sip.parser.ParseLimits.DEFAULT);
 
   @Override
-  public void sendRequest(SipRequest request, Destination destination, Flow.SendFailureHandler onFailure) {
+  public void sendRequest(
+      SipRequest request, Destination destination, Flow.SendFailureHandler onFailure) {
     record(request, onFailure);
   }
 

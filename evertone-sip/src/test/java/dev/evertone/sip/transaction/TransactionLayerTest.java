@@ -32,59 +32,63 @@ class TransactionLayerTest {
   private final List<ServerTransaction> serverTxs = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
 
-  private final TransactionUser user = new TransactionUser() {
-    @Override
-    public void onRequest(ServerTransaction tx, SipRequest request) {
-      serverTxs.add(tx);
-      received.add(request);
-    }
+  private final TransactionUser user =
+      new TransactionUser() {
+        @Override
+        public void onRequest(ServerTransaction tx, SipRequest request) {
+          serverTxs.add(tx);
+          received.add(request);
+        }
 
-    @Override
-    public void onCancel(InviteServerTransaction invite, SipRequest cancel) {
-      events.add("cancel");
-      invite.respond(SipResponse.forRequest(invite.request(), 487).build());
-    }
+        @Override
+        public void onCancel(InviteServerTransaction invite, SipRequest cancel) {
+          events.add("cancel");
+          invite.respond(SipResponse.forRequest(invite.request(), 487).build());
+        }
 
-    @Override
-    public void onAckWithoutTransaction(SipRequest ack, Source source) {
-      events.add("stray-ack");
-    }
+        @Override
+        public void onAckWithoutTransaction(SipRequest ack, Source source) {
+          events.add("stray-ack");
+        }
 
-    @Override
-    public void onAckTimeout(InviteServerTransaction tx) {
-      events.add("ack-timeout");
-    }
+        @Override
+        public void onAckTimeout(InviteServerTransaction tx) {
+          events.add("ack-timeout");
+        }
 
-    @Override
-    public void onTransportError(ServerTransaction tx, Throwable cause) {
-      events.add("transport-error");
-    }
-  };
+        @Override
+        public void onTransportError(ServerTransaction tx, Throwable cause) {
+          events.add("transport-error");
+        }
+      };
 
-  private final TransactionLayer layer = new TransactionLayer(transport, timers, TimerConfig.RFC_3261, user, new SimpleMeterRegistry());
+  private final TransactionLayer layer =
+      new TransactionLayer(
+          transport, timers, TimerConfig.RFC_3261, user, new SimpleMeterRegistry());
 
-  private static final Flow NO_FLOW = new Flow() {
-    @Override
-    public TransportType transport() {
-      return TransportType.UDP;
-    }
+  private static final Flow NO_FLOW =
+      new Flow() {
+        @Override
+        public TransportType transport() {
+          return TransportType.UDP;
+        }
 
-    @Override
-    public InetSocketAddress localAddress() {
-      return new InetSocketAddress("127.0.0.1", 5060);
-    }
+        @Override
+        public InetSocketAddress localAddress() {
+          return new InetSocketAddress("127.0.0.1", 5060);
+        }
 
-    @Override
-    public boolean isOpen() {
-      return true;
-    }
+        @Override
+        public boolean isOpen() {
+          return true;
+        }
 
-    @Override
-    public void send(byte[] bytes, InetSocketAddress remote, SendFailureHandler onFailure) {}
+        @Override
+        public void send(byte[] bytes, InetSocketAddress remote, SendFailureHandler onFailure) {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   private static Source source(TransportType t) {
     return new Source(t, new InetSocketAddress("192.0.2.10", 5060), NO_FLOW);
@@ -95,10 +99,16 @@ class TransactionLayerTest {
   }
 
   private static SipRequest request(String method, String cseqMethod, String branch) {
-    String text = method + " sip:1001@example.com SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 192.0.2.10:5060" + (branch == null ? "" : ";branch=" + branch) + "\r\n"
-        + "Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:1001@example.com>\r\n"
-        + "Call-ID: tx-test\r\nCSeq: 5 " + cseqMethod + "\r\nContent-Length: 0\r\n\r\n";
+    String text =
+        method
+            + " sip:1001@example.com SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 192.0.2.10:5060"
+            + (branch == null ? "" : ";branch=" + branch)
+            + "\r\n"
+            + "Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:1001@example.com>\r\n"
+            + "Call-ID: tx-test\r\nCSeq: 5 "
+            + cseqMethod
+            + "\r\nContent-Length: 0\r\n\r\n";
     return (SipRequest) PARSER.parse(text.getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -111,7 +121,8 @@ class TransactionLayerTest {
   }
 
   @Test
-  @DisplayName("non-INVITE server, UDP: retransmissions absorbed in Trying, answered in Completed; Timer J = 64*T1")
+  @DisplayName(
+      "non-INVITE server, UDP: retransmissions absorbed in Trying, answered in Completed; Timer J = 64*T1")
   void nonInviteServerUdp() {
     SipRequest reg = request("REGISTER", "z9hG4bK-reg1");
     layer.onRequest(reg, source(TransportType.UDP));
@@ -129,7 +140,8 @@ class TransactionLayerTest {
     assertThat(transport.sent).hasSize(2);
 
     timers.advance(31_999);
-    layer.onRequest(reg, source(TransportType.UDP)); // still answered from Completed just before Timer J
+    layer.onRequest(
+        reg, source(TransportType.UDP)); // still answered from Completed just before Timer J
     assertThat(transport.sent).hasSize(3);
     assertThat(received).hasSize(1);
     timers.advance(1);
@@ -143,7 +155,8 @@ class TransactionLayerTest {
     SipRequest reg = request("REGISTER", "z9hG4bK-reg2");
     layer.onRequest(reg, source(TransportType.TCP));
     serverTxs.get(0).respond(response(reg, 100));
-    assertThat(((NonInviteServerTransaction) serverTxs.get(0)).state()).isEqualTo(NonInviteServerTransaction.State.PROCEEDING);
+    assertThat(((NonInviteServerTransaction) serverTxs.get(0)).state())
+        .isEqualTo(NonInviteServerTransaction.State.PROCEEDING);
     layer.onRequest(reg, source(TransportType.TCP)); // in Proceeding: the provisional again
     assertThat(transport.sent).hasSize(2);
     serverTxs.get(0).respond(response(reg, 200));
@@ -151,7 +164,8 @@ class TransactionLayerTest {
   }
 
   @Test
-  @DisplayName("INVITE server: 100 Trying after 200 ms, Timer G doubles to T2, ACK stops it, Timer I = T4")
+  @DisplayName(
+      "INVITE server: 100 Trying after 200 ms, Timer G doubles to T2, ACK stops it, Timer I = T4")
   void inviteServerNon2xx() {
     SipRequest invite = request("INVITE", "z9hG4bK-inv1");
     layer.onRequest(invite, source(TransportType.UDP));
@@ -164,7 +178,8 @@ class TransactionLayerTest {
     long t0 = timers.now();
     timers.advance(8_000);
     // 486 at t0, then Timer G: +500, +1000, +2000, +4000 (capped at T2)
-    assertThat(transport.sendTimes()).containsExactly(200L, t0, t0 + 500, t0 + 1500, t0 + 3500, t0 + 7500);
+    assertThat(transport.sendTimes())
+        .containsExactly(200L, t0, t0 + 500, t0 + 1500, t0 + 3500, t0 + 7500);
     SipRequest ack = request("ACK", "z9hG4bK-inv1");
     layer.onRequest(ack, source(TransportType.UDP));
     InviteServerTransaction tx = (InviteServerTransaction) serverTxs.get(0);
@@ -193,7 +208,8 @@ class TransactionLayerTest {
   }
 
   @Test
-  @DisplayName("INVITE server: a 2xx moves to Accepted (RFC 6026); INVITE retransmissions absorbed; Timer L")
+  @DisplayName(
+      "INVITE server: a 2xx moves to Accepted (RFC 6026); INVITE retransmissions absorbed; Timer L")
   void inviteServer2xx() {
     SipRequest invite = request("INVITE", "z9hG4bK-inv3");
     layer.onRequest(invite, source(TransportType.UDP));
@@ -227,7 +243,8 @@ class TransactionLayerTest {
   }
 
   @Test
-  @DisplayName("RFC 2543 requests (no magic cookie) match by their fields; RFC 4475 3.2.1's bare cookie too")
+  @DisplayName(
+      "RFC 2543 requests (no magic cookie) match by their fields; RFC 4475 3.2.1's bare cookie too")
   void rfc2543Matching() {
     SipRequest old = request("OPTIONS", null);
     layer.onRequest(old, source(TransportType.UDP));
@@ -254,22 +271,23 @@ class TransactionLayerTest {
   // ---- client transactions ----
 
   private final List<String> clientEvents = new ArrayList<>();
-  private final ClientTransaction.Listener listener = new ClientTransaction.Listener() {
-    @Override
-    public void onResponse(ClientTransaction tx, SipResponse response) {
-      clientEvents.add("response " + response.status());
-    }
+  private final ClientTransaction.Listener listener =
+      new ClientTransaction.Listener() {
+        @Override
+        public void onResponse(ClientTransaction tx, SipResponse response) {
+          clientEvents.add("response " + response.status());
+        }
 
-    @Override
-    public void onTimeout(ClientTransaction tx) {
-      clientEvents.add("timeout");
-    }
+        @Override
+        public void onTimeout(ClientTransaction tx) {
+          clientEvents.add("timeout");
+        }
 
-    @Override
-    public void onTransportError(ClientTransaction tx, Throwable cause) {
-      clientEvents.add("transport-error");
-    }
-  };
+        @Override
+        public void onTransportError(ClientTransaction tx, Throwable cause) {
+          clientEvents.add("transport-error");
+        }
+      };
 
   private static Destination udp() {
     return Destination.of(TransportType.UDP, new InetSocketAddress("192.0.2.20", 5060));
@@ -288,10 +306,12 @@ class TransactionLayerTest {
   }
 
   @Test
-  @DisplayName("non-INVITE client: a provisional makes Timer E T2; the final is reported once; Timer K")
+  @DisplayName(
+      "non-INVITE client: a provisional makes Timer E T2; the final is reported once; Timer K")
   void nonInviteClientResponses() {
     SipRequest options = request("OPTIONS", TransactionLayer.newBranch());
-    NonInviteClientTransaction tx = (NonInviteClientTransaction) layer.send(options, udp(), listener);
+    NonInviteClientTransaction tx =
+        (NonInviteClientTransaction) layer.send(options, udp(), listener);
     layer.onResponse(response(options, 100), source(TransportType.UDP));
     timers.advance(4_000);
     assertThat(transport.sendTimes()).containsExactly(0L, 4000L);
@@ -306,7 +326,10 @@ class TransactionLayerTest {
   @Test
   @DisplayName("non-INVITE client, TCP: no retransmissions")
   void nonInviteClientReliable() {
-    layer.send(request("OPTIONS", TransactionLayer.newBranch()), Destination.of(TransportType.TCP, new InetSocketAddress("192.0.2.20", 5060)), listener);
+    layer.send(
+        request("OPTIONS", TransactionLayer.newBranch()),
+        Destination.of(TransportType.TCP, new InetSocketAddress("192.0.2.20", 5060)),
+        listener);
     timers.advance(31_000);
     assertThat(transport.sent).hasSize(1);
     timers.advance(1_000);
@@ -314,13 +337,15 @@ class TransactionLayerTest {
   }
 
   @Test
-  @DisplayName("INVITE client: Timer A doubles; a 486 is ACKed (again for each retransmission) and reported once")
+  @DisplayName(
+      "INVITE client: Timer A doubles; a 486 is ACKed (again for each retransmission) and reported once")
   void inviteClientNon2xx() {
     SipRequest invite = request("INVITE", TransactionLayer.newBranch());
     layer.send(invite, udp(), listener);
     timers.advance(3_600);
     assertThat(transport.sendTimes()).containsExactly(0L, 500L, 1500L, 3500L);
-    SipResponse busy = SipResponse.forRequest(invite, 486).set("To", "<sip:1001@example.com>;tag=callee").build();
+    SipResponse busy =
+        SipResponse.forRequest(invite, 486).set("To", "<sip:1001@example.com>;tag=callee").build();
     layer.onResponse(busy, source(TransportType.UDP));
     SipRequest ack = (SipRequest) transport.last();
     assertThat(ack.method()).isEqualTo("ACK");
@@ -338,7 +363,8 @@ class TransactionLayerTest {
   }
 
   @Test
-  @DisplayName("INVITE client: Timer B at 64*T1 without any response; 2xx retransmissions reach the TU")
+  @DisplayName(
+      "INVITE client: Timer B at 64*T1 without any response; 2xx retransmissions reach the TU")
   void inviteClientTimeoutAnd2xx() {
     layer.send(request("INVITE", TransactionLayer.newBranch()), udp(), listener);
     timers.advance(32_000);
@@ -368,7 +394,8 @@ class TransactionLayerTest {
   @Test
   @DisplayName("a response matching no client transaction is counted and handed to the TU")
   void strayResponse() {
-    layer.onResponse(response(request("OPTIONS", "z9hG4bK-unknown"), 200), source(TransportType.UDP));
+    layer.onResponse(
+        response(request("OPTIONS", "z9hG4bK-unknown"), 200), source(TransportType.UDP));
     assertThat(layer.clientTransactions()).isZero();
   }
 
@@ -384,11 +411,15 @@ class TransactionLayerTest {
     }
     layer.onRequest(invite, source(TransportType.UDP));
     serverTxs.get(0).respond(SipResponse.forRequest(invite, 405).build());
-    String ack = "ACK sip:UserB@example.com SIP/2.0\r\nVia: SIP/2.0/UDP iftgw.example.com\r\n"
-        + "From: <sip:+13035551111@ift.client.example.net;user=phone>\r\n"
-        + "To: sip:+16505552222@ss1.example.net;user=phone;tag=x\r\nCall-ID: inv2543.1717@ift.client.example.com\r\n"
-        + "CSeq: 56 ACK\r\nContent-Length: 0\r\n\r\n";
-    layer.onRequest((SipRequest) PARSER.parse(ack.getBytes(StandardCharsets.US_ASCII)), source(TransportType.UDP));
-    assertThat(((InviteServerTransaction) serverTxs.get(0)).state()).isEqualTo(InviteServerTransaction.State.CONFIRMED);
+    String ack =
+        "ACK sip:UserB@example.com SIP/2.0\r\nVia: SIP/2.0/UDP iftgw.example.com\r\n"
+            + "From: <sip:+13035551111@ift.client.example.net;user=phone>\r\n"
+            + "To: sip:+16505552222@ss1.example.net;user=phone;tag=x\r\nCall-ID: inv2543.1717@ift.client.example.com\r\n"
+            + "CSeq: 56 ACK\r\nContent-Length: 0\r\n\r\n";
+    layer.onRequest(
+        (SipRequest) PARSER.parse(ack.getBytes(StandardCharsets.US_ASCII)),
+        source(TransportType.UDP));
+    assertThat(((InviteServerTransaction) serverTxs.get(0)).state())
+        .isEqualTo(InviteServerTransaction.State.CONFIRMED);
   }
 }

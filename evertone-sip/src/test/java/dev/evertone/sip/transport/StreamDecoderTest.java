@@ -47,7 +47,10 @@ class StreamDecoderTest {
   @Test
   void badContentLengthEmitsOneErrorThenDiscards() {
     EmbeddedChannel ch = channel();
-    ch.writeInbound(Unpooled.copiedBuffer(MESSAGE.replace("Content-Length: 5", "Content-Length: -5") + MESSAGE, StandardCharsets.US_ASCII));
+    ch.writeInbound(
+        Unpooled.copiedBuffer(
+            MESSAGE.replace("Content-Length: 5", "Content-Length: -5") + MESSAGE,
+            StandardCharsets.US_ASCII));
     StreamDecoder.StreamError error = ch.readInbound();
     assertThat(error.error()).isInstanceOf(FramingException.class);
     assertThat((Object) ch.readInbound()).isNull();

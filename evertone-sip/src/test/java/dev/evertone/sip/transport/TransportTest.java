@@ -35,13 +35,17 @@ class TransportTest {
   private InetSocketAddress tcp;
 
   /** Answers every request 200, as a UAS would. */
-  private final TransactionUser answerer = new TransactionUser() {
-    @Override
-    public void onRequest(ServerTransaction tx, SipRequest request) {
-      requests.add(request);
-      tx.respond(SipResponse.forRequest(request, 200).set("To", request.header("To") + ";tag=srv").build());
-    }
-  };
+  private final TransactionUser answerer =
+      new TransactionUser() {
+        @Override
+        public void onRequest(ServerTransaction tx, SipRequest request) {
+          requests.add(request);
+          tx.respond(
+              SipResponse.forRequest(request, 200)
+                  .set("To", request.header("To") + ";tag=srv")
+                  .build());
+        }
+      };
 
   @BeforeEach
   void start() throws Exception {
@@ -49,9 +53,17 @@ class TransportTest {
   }
 
   private void startWith(ParseLimits limits, int maxConnections) throws Exception {
-    TransportConfig config = new TransportConfig(
-        List.of(new ListenPoint(TransportType.UDP, "127.0.0.1", 0), new ListenPoint(TransportType.TCP, "127.0.0.1", 0)),
-        limits, 2, 1 << 20, maxConnections, 60, "test.evertone");
+    TransportConfig config =
+        new TransportConfig(
+            List.of(
+                new ListenPoint(TransportType.UDP, "127.0.0.1", 0),
+                new ListenPoint(TransportType.TCP, "127.0.0.1", 0)),
+            limits,
+            2,
+            1 << 20,
+            maxConnections,
+            60,
+            "test.evertone");
     stack = SipStack.start(config, TimerConfig.RFC_3261, answerer, meters);
     udp = stack.boundAddresses().get(0);
     tcp = stack.boundAddresses().get(1);
@@ -64,9 +76,13 @@ class TransportTest {
 
   private static String options(String via, String callId) {
     return "OPTIONS sip:example.com SIP/2.0\r\n"
-        + "Via: " + via + "\r\n"
+        + "Via: "
+        + via
+        + "\r\n"
         + "Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n"
-        + "Call-ID: " + callId + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        + "Call-ID: "
+        + callId
+        + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
   }
 
   private double counter(String name, String... tags) {
@@ -75,13 +91,18 @@ class TransportTest {
   }
 
   @Test
-  @DisplayName("UDP: a request reaches the TU; the response returns with received and rport (RFC 3581)")
+  @DisplayName(
+      "UDP: a request reaches the TU; the response returns with received and rport (RFC 3581)")
   void udpRoundTripWithRport() throws Exception {
     try (Peers.Udp phone = new Peers.Udp()) {
       phone.send(options("SIP/2.0/UDP phone.invalid:5099;branch=z9hG4bK-u1;rport", "u1"), udp);
       String answer = phone.receive(2000);
       assertThat(answer).startsWith("SIP/2.0 200 OK\r\n");
-      assertThat(answer).contains("Via: SIP/2.0/UDP phone.invalid:5099;branch=z9hG4bK-u1;rport=" + phone.port() + ";received=127.0.0.1");
+      assertThat(answer)
+          .contains(
+              "Via: SIP/2.0/UDP phone.invalid:5099;branch=z9hG4bK-u1;rport="
+                  + phone.port()
+                  + ";received=127.0.0.1");
       assertThat(requests).hasSize(1);
       assertThat(requests.get(0).topVia().received()).isEqualTo("127.0.0.1");
     }
@@ -90,8 +111,10 @@ class TransportTest {
   @Test
   @DisplayName("UDP without rport: the response goes to the Via's sent-by port (RFC 3261 18.2.2)")
   void udpResponseToSentByPort() throws Exception {
-    try (Peers.Udp sender = new Peers.Udp(); Peers.Udp listener = new Peers.Udp()) {
-      sender.send(options("SIP/2.0/UDP 127.0.0.1:" + listener.port() + ";branch=z9hG4bK-u2", "u2"), udp);
+    try (Peers.Udp sender = new Peers.Udp();
+        Peers.Udp listener = new Peers.Udp()) {
+      sender.send(
+          options("SIP/2.0/UDP 127.0.0.1:" + listener.port() + ";branch=z9hG4bK-u2", "u2"), udp);
       assertThat(listener.receive(2000)).startsWith("SIP/2.0 200 OK");
       assertThat(sender.receive(300)).isNull();
     }
@@ -100,9 +123,25 @@ class TransportTest {
   @ParameterizedTest(name = "{0} over UDP -> {1}")
   @DisplayName("malformed requests from RFC 4475 get their status back over UDP, with a Warning")
   @CsvSource({
-    "badinv01, 400", "clerr, 400", "ncl, 400", "scalar02, 400", "quotbal, 400", "badaspec, 400", "baddn, 400",
-    "badvers, 505", "mismatch01, 400", "mismatch02, 400", "insuf, 400", "multi01, 400", "mcl01, 400",
-    "escruri, 400", "regbadct, 400", "ltgtruri, 400", "lwsruri, 400", "lwsstart, 400", "trws, 400",
+    "badinv01, 400",
+    "clerr, 400",
+    "ncl, 400",
+    "scalar02, 400",
+    "quotbal, 400",
+    "badaspec, 400",
+    "baddn, 400",
+    "badvers, 505",
+    "mismatch01, 400",
+    "mismatch02, 400",
+    "insuf, 400",
+    "multi01, 400",
+    "mcl01, 400",
+    "escruri, 400",
+    "regbadct, 400",
+    "ltgtruri, 400",
+    "lwsruri, 400",
+    "lwsstart, 400",
+    "trws, 400",
   })
   void tortureRejectionsOverUdp(String file, int status) throws Exception {
     try (Peers.Udp peer = new Peers.Udp()) {
@@ -111,7 +150,14 @@ class TransportTest {
       assertThat(answer).as(file).startsWith("SIP/2.0 " + status + " ");
       assertThat(answer).contains("\r\nWarning: 399 test.evertone \"");
       assertThat(requests).isEmpty();
-      assertThat(counter("evertone.sip.messages.rejected", "transport", "udp", "status", Integer.toString(status))).isEqualTo(1);
+      assertThat(
+              counter(
+                  "evertone.sip.messages.rejected",
+                  "transport",
+                  "udp",
+                  "status",
+                  Integer.toString(status)))
+          .isEqualTo(1);
     }
   }
 
@@ -121,10 +167,13 @@ class TransportTest {
   void unanswerableIsDropped(String file) throws Exception {
     try (Peers.Udp peer = new Peers.Udp()) {
       peer.send(Torture.rfc4475(file), udp);
-      peer.send(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xff, 0x01}, udp); // a TLS hello on the UDP port
+      peer.send(
+          new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xff, 0x01},
+          udp); // a TLS hello on the UDP port
       assertThat(peer.receive(300)).isNull();
       assertThat(counter("evertone.sip.messages.dropped", "transport", "udp")).isEqualTo(2);
-      peer.send(options("SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";branch=z9hG4bK-after", "after"), udp);
+      peer.send(
+          options("SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";branch=z9hG4bK-after", "after"), udp);
       assertThat(peer.receive(2000)).startsWith("SIP/2.0 200 OK");
     }
   }
@@ -149,7 +198,9 @@ class TransportTest {
       phone.write(one.substring(20, 100));
       Thread.sleep(50);
       phone.write(one.substring(100));
-      phone.write(options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-t2", "t2") + options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-t3", "t3"));
+      phone.write(
+          options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-t2", "t2")
+              + options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-t3", "t3"));
       String answers = phone.readMessages(3, 3000);
       assertThat(answers.split("SIP/2.0 200 OK", -1)).hasSize(4);
       assertThat(requests).extracting(SipRequest::callId).containsExactly("t1", "t2", "t3");
@@ -160,13 +211,15 @@ class TransportTest {
   @DisplayName("TCP: a message with a body is framed by Content-Length")
   void tcpBody() throws Exception {
     try (Peers.Tcp phone = new Peers.Tcp(tcp)) {
-      String msg = "MESSAGE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-m1\r\n"
-          + "Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: m1\r\n"
-          + "CSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nhello\r\nthere";
+      String msg =
+          "MESSAGE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-m1\r\n"
+              + "Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: m1\r\n"
+              + "CSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nhello\r\nthere";
       phone.write(msg + options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-m2", "m2"));
       phone.readMessages(2, 3000);
       assertThat(requests).hasSize(2);
-      assertThat(new String(requests.get(0).body(), StandardCharsets.US_ASCII)).isEqualTo("hello\r\nthere");
+      assertThat(new String(requests.get(0).body(), StandardCharsets.US_ASCII))
+          .isEqualTo("hello\r\nthere");
     }
   }
 
@@ -182,7 +235,8 @@ class TransportTest {
   }
 
   @Test
-  @DisplayName("TCP: a negative Content-Length gets 400 and the connection is closed (framing lost)")
+  @DisplayName(
+      "TCP: a negative Content-Length gets 400 and the connection is closed (framing lost)")
   void tcpFramingLoss() throws Exception {
     try (Peers.Tcp phone = new Peers.Tcp(tcp)) {
       phone.write(new String(Torture.rfc4475("ncl"), StandardCharsets.ISO_8859_1));
@@ -196,21 +250,25 @@ class TransportTest {
   @DisplayName("TCP: headers beyond the limit without an empty line close the connection")
   void tcpHeaderFlood() throws Exception {
     try (Peers.Tcp phone = new Peers.Tcp(tcp)) {
-      phone.write("OPTIONS sip:example.com SIP/2.0\r\n" + "X-Flood: yyyyyyyyyyyyyyyyyyyy\r\n".repeat(200));
+      phone.write(
+          "OPTIONS sip:example.com SIP/2.0\r\n" + "X-Flood: yyyyyyyyyyyyyyyyyyyy\r\n".repeat(200));
       assertThat(phone.closedByPeer(2000)).isTrue();
     }
     assertThat(counter("evertone.sip.messages.dropped", "transport", "tcp")).isEqualTo(1);
   }
 
   @Test
-  @DisplayName("TCP: a garbage start line closes the connection; a bad header keeps it open with a 400")
+  @DisplayName(
+      "TCP: a garbage start line closes the connection; a bad header keeps it open with a 400")
   void tcpGarbageAndBadHeader() throws Exception {
     try (Peers.Tcp phone = new Peers.Tcp(tcp)) {
       phone.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(phone.closedByPeer(2000)).isTrue();
     }
     try (Peers.Tcp phone = new Peers.Tcp(tcp)) {
-      phone.write(options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-b1", "b1").replace("To: <sip:b@example.com>", "To: <sip:b@example.com"));
+      phone.write(
+          options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-b1", "b1")
+              .replace("To: <sip:b@example.com>", "To: <sip:b@example.com"));
       assertThat(phone.readMessages(1, 2000)).startsWith("SIP/2.0 400 ");
       phone.write(options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-b2", "b2"));
       assertThat(phone.readMessages(1, 2000)).startsWith("SIP/2.0 200 OK");
@@ -236,26 +294,36 @@ class TransportTest {
   void clientTransactionOverUdp() throws Exception {
     try (Peers.Udp peer = new Peers.Udp()) {
       String branch = TransactionLayer.newBranch();
-      SipRequest options = SipRequest.builder("OPTIONS", dev.evertone.sip.uri.SipUri.parse("sip:127.0.0.1:" + peer.port()))
-          .add("Via", "SIP/2.0/UDP 127.0.0.1:" + udp.getPort() + ";branch=" + branch)
-          .add("Max-Forwards", 70).add("From", "<sip:evertone@127.0.0.1>;tag=x").add("To", "<sip:peer@127.0.0.1>")
-          .add("Call-ID", "client-1").add("CSeq", "1 OPTIONS").build();
+      SipRequest options =
+          SipRequest.builder(
+                  "OPTIONS", dev.evertone.sip.uri.SipUri.parse("sip:127.0.0.1:" + peer.port()))
+              .add("Via", "SIP/2.0/UDP 127.0.0.1:" + udp.getPort() + ";branch=" + branch)
+              .add("Max-Forwards", 70)
+              .add("From", "<sip:evertone@127.0.0.1>;tag=x")
+              .add("To", "<sip:peer@127.0.0.1>")
+              .add("Call-ID", "client-1")
+              .add("CSeq", "1 OPTIONS")
+              .build();
       CountDownLatch done = new CountDownLatch(1);
       List<Integer> statuses = new CopyOnWriteArrayList<>();
-      stack.transactions().send(options, Destination.of(TransportType.UDP, new InetSocketAddress("127.0.0.1", peer.port())),
-          new ClientTransaction.Listener() {
-            @Override
-            public void onResponse(ClientTransaction tx, SipResponse response) {
-              statuses.add(response.status());
-              done.countDown();
-            }
+      stack
+          .transactions()
+          .send(
+              options,
+              Destination.of(TransportType.UDP, new InetSocketAddress("127.0.0.1", peer.port())),
+              new ClientTransaction.Listener() {
+                @Override
+                public void onResponse(ClientTransaction tx, SipResponse response) {
+                  statuses.add(response.status());
+                  done.countDown();
+                }
 
-            @Override
-            public void onTimeout(ClientTransaction tx) {}
+                @Override
+                public void onTimeout(ClientTransaction tx) {}
 
-            @Override
-            public void onTransportError(ClientTransaction tx, Throwable cause) {}
-          });
+                @Override
+                public void onTransportError(ClientTransaction tx, Throwable cause) {}
+              });
       String got = peer.receive(2000);
       assertThat(got).startsWith("OPTIONS sip:127.0.0.1:" + peer.port() + " SIP/2.0");
       SipRequest req = (SipRequest) Torture.PARSER.parse(got.getBytes(StandardCharsets.ISO_8859_1));

@@ -14,29 +14,44 @@ import org.postgresql.PGConnection;
 
 /**
  * Inserts many rows at once, as fast as each database takes them: {@code COPY ... FROM STDIN} on
- * PostgreSQL (one stream instead of thousands of statements), a batched prepared statement on SQLite.
- * Values are sent as data, never as SQL: COPY's CSV quoting on one side, bound parameters on the other.
+ * PostgreSQL (one stream instead of thousands of statements), a batched prepared statement on
+ * SQLite. Values are sent as data, never as SQL: COPY's CSV quoting on one side, bound parameters
+ * on the other.
  */
 final class Bulk {
   private static final int BATCH = 1000;
 
   private Bulk() {}
 
-  /** Inserts {@code rows} (values in the order of {@code columns}) into {@code table}; returns how many were inserted. */
-  static long insert(Connection c, Dialect dialect, String table, List<String> columns, List<Object[]> rows) throws SQLException {
+  /**
+   * Inserts {@code rows} (values in the order of {@code columns}) into {@code table}; returns how
+   * many were inserted.
+   */
+  static long insert(
+      Connection c, Dialect dialect, String table, List<String> columns, List<Object[]> rows)
+      throws SQLException {
     if (rows.isEmpty()) {
       return 0;
     }
     String cols = String.join(", ", columns);
     if (dialect == Dialect.POSTGRESQL) {
       try {
-        return c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + cols + ") FROM STDIN (FORMAT csv)",
-            new CsvReader(rows));
+        return c.unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyIn(
+                "COPY " + table + " (" + cols + ") FROM STDIN (FORMAT csv)", new CsvReader(rows));
       } catch (IOException e) {
         throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), e);
       }
     }
-    String sql = "INSERT INTO " + table + " (" + cols + ") VALUES (" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
+    String sql =
+        "INSERT INTO "
+            + table
+            + " ("
+            + cols
+            + ") VALUES ("
+            + String.join(", ", Collections.nCopies(columns.size(), "?"))
+            + ")";
     long inserted = 0;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int pending = 0;
@@ -69,8 +84,8 @@ final class Bulk {
   }
 
   /**
-   * Rows as CSV for COPY, produced as they are read: every non-null value quoted (so that an empty string
-   * stays an empty string), null as an empty unquoted field.
+   * Rows as CSV for COPY, produced as they are read: every non-null value quoted (so that an empty
+   * string stays an empty string), null as an empty unquoted field.
    */
   private static final class CsvReader extends Reader {
     private final List<Object[]> rows;

@@ -16,24 +16,29 @@ import org.jspecify.annotations.Nullable;
 
 /** Transactions, statement helpers and error mapping shared by the repositories. */
 final class Jdbc {
-  // unique constraints, as PostgreSQL names them and as SQLite lists their columns, and what they mean
-  private static final Map<String, String> UNIQUE = Map.of(
-      "domain_name_unique", "a domain of that name already exists",
-      "domain.name", "a domain of that name already exists",
-      "users_extension_unique", "the extension is already taken in its domain",
-      "users.domain_id, users.extension", "the extension is already taken in its domain",
-      "device_mac_unique", "the MAC address already belongs to another device",
-      "device.mac", "the MAC address already belongs to another device",
-      "line_auth_user_unique", "the auth user is already taken in its domain",
-      "device_line.domain_id, device_line.auth_user", "the auth user is already taken in its domain",
-      "line_slot_unique", "that line of the device is already taken",
-      "device_line.device_id, device_line.line_no", "that line of the device is already taken");
+  // unique constraints, as PostgreSQL names them and as SQLite lists their columns, and what they
+  // mean
+  private static final Map<String, String> UNIQUE =
+      Map.of(
+          "domain_name_unique", "a domain of that name already exists",
+          "domain.name", "a domain of that name already exists",
+          "users_extension_unique", "the extension is already taken in its domain",
+          "users.domain_id, users.extension", "the extension is already taken in its domain",
+          "device_mac_unique", "the MAC address already belongs to another device",
+          "device.mac", "the MAC address already belongs to another device",
+          "line_auth_user_unique", "the auth user is already taken in its domain",
+          "device_line.domain_id, device_line.auth_user",
+              "the auth user is already taken in its domain",
+          "line_slot_unique", "that line of the device is already taken",
+          "device_line.device_id, device_line.line_no", "that line of the device is already taken");
 
   private final DataSource dataSource;
   final Dialect dialect;
   private final Runnable afterWrite;
 
-  /** @param afterWrite runs after every committed write transaction (wakes this process's caches) */
+  /**
+   * @param afterWrite runs after every committed write transaction (wakes this process's caches)
+   */
   Jdbc(DataSource dataSource, Dialect dialect, Runnable afterWrite) {
     this.dataSource = dataSource;
     this.dialect = dialect;
@@ -51,7 +56,10 @@ final class Jdbc {
     return result;
   }
 
-  /** {@link #inTransaction} for writes no cache follows (registrations): the change feed is not woken. */
+  /**
+   * {@link #inTransaction} for writes no cache follows (registrations): the change feed is not
+   * woken.
+   */
   <T> T inTransactionQuietly(Work<T> work) {
     T result;
     try (Connection c = dataSource.getConnection()) {
@@ -123,7 +131,8 @@ final class Jdbc {
   }
 
   /** Runs one parameterised query; every row of the answer read by {@code row}, in order. */
-  static <T> List<T> list(Connection c, String sql, Row<T> row, @Nullable Object... args) throws SQLException {
+  static <T> List<T> list(Connection c, String sql, Row<T> row, @Nullable Object... args)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {

@@ -19,15 +19,31 @@ final class JdbcAuditLog implements AuditLog {
   }
 
   /** Records one event inside the caller's transaction. */
-  static void record(Connection c, long at, String actor, String source, String action, @Nullable String target, @Nullable String detail)
+  static void record(
+      Connection c,
+      long at,
+      String actor,
+      String source,
+      String action,
+      @Nullable String target,
+      @Nullable String detail)
       throws SQLException {
-    Jdbc.update(c, "INSERT INTO audit_event (at, actor, source, action, target, detail, batch_id) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-        at, actor, source, action, target, detail);
+    Jdbc.update(
+        c,
+        "INSERT INTO audit_event (at, actor, source, action, target, detail, batch_id) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        at,
+        actor,
+        source,
+        action,
+        target,
+        detail);
   }
 
   @Override
   public List<AuditEvent> list(@Nullable String batchId, @Nullable Instant since, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT id, at, actor, source, action, target, detail, batch_id FROM audit_event WHERE 1 = 1");
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT id, at, actor, source, action, target, detail, batch_id FROM audit_event WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (batchId != null) {
       sql.append(" AND batch_id = ?");
@@ -39,18 +55,27 @@ final class JdbcAuditLog implements AuditLog {
     }
     sql.append(" ORDER BY id DESC LIMIT ?");
     args.add(limit);
-    return jdbc.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        Jdbc.bind(ps, args.toArray());
-        try (ResultSet rs = ps.executeQuery()) {
-          List<AuditEvent> out = new ArrayList<>();
-          while (rs.next()) {
-            out.add(new AuditEvent(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8)));
+    return jdbc.read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Jdbc.bind(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+              List<AuditEvent> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(
+                    new AuditEvent(
+                        rs.getLong(1),
+                        Instant.ofEpochMilli(rs.getLong(2)),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8)));
+              }
+              return out;
+            }
           }
-          return out;
-        }
-      }
-    });
+        });
   }
 }

@@ -20,10 +20,13 @@ final class JdbcChangeFeed implements ChangeFeed {
   }
 
   /** One change: entity, domain, username (null for a whole domain), when. */
-  static final String INSERT = "INSERT INTO change_log (entity, domain, username, changed_at) VALUES (?, ?, ?, ?)";
+  static final String INSERT =
+      "INSERT INTO change_log (entity, domain, username, changed_at) VALUES (?, ?, ?, ?)";
 
   /** Appends a change inside the caller's transaction. */
-  static void record(Connection c, String entity, String domain, @Nullable String username, long now) throws SQLException {
+  static void record(
+      Connection c, String entity, String domain, @Nullable String username, long now)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
       ps.setString(1, entity);
       ps.setString(2, domain);
@@ -55,34 +58,39 @@ final class JdbcChangeFeed implements ChangeFeed {
 
   @Override
   public long latest() {
-    return jdbc.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM change_log");
-          ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0L;
-      }
-    });
+    return jdbc.read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM change_log");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
   }
 
   @Override
   public List<Change> since(long seq, int max) {
-    return jdbc.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT seq, entity, domain, username FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
-        ps.setLong(1, seq);
-        ps.setInt(2, max);
-        try (ResultSet rs = ps.executeQuery()) {
-          List<Change> out = new ArrayList<>();
-          while (rs.next()) {
-            out.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+    return jdbc.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, entity, domain, username FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setLong(1, seq);
+            ps.setInt(2, max);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Change> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(
+                    new Change(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+              }
+              return out;
+            }
           }
-          return out;
-        }
-      }
-    });
+        });
   }
 
   @Override
   public int prune(long cutoffMillis) {
-    return jdbc.inTransaction(c -> Jdbc.update(c, "DELETE FROM change_log WHERE changed_at < ?", cutoffMillis));
+    return jdbc.inTransaction(
+        c -> Jdbc.update(c, "DELETE FROM change_log WHERE changed_at < ?", cutoffMillis));
   }
 }

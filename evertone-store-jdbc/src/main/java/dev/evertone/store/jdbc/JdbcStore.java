@@ -2,17 +2,17 @@ package dev.evertone.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.evertone.store.ChangeFeed;
+import dev.evertone.store.Store;
+import dev.evertone.store.StoreException;
 import dev.evertone.store.admin.AdminTokenRepository;
 import dev.evertone.store.audit.AuditLog;
-import dev.evertone.store.registration.BindingRepository;
-import dev.evertone.store.routing.RoutingRepository;
-import dev.evertone.store.ChangeFeed;
 import dev.evertone.store.provisioning.CredentialRepository;
 import dev.evertone.store.provisioning.DomainRepository;
 import dev.evertone.store.provisioning.ProvisioningRepository;
-import dev.evertone.store.Store;
+import dev.evertone.store.registration.BindingRepository;
+import dev.evertone.store.routing.RoutingRepository;
 import dev.evertone.store.status.StatusRepository;
-import dev.evertone.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store on a JDBC database: the embedded SQLite file by default, or PostgreSQL shared by several
- * nodes. Opening it applies any pending schema migration (Flyway), so a new version of evertone upgrades
- * the schema on start.
+ * The store on a JDBC database: the embedded SQLite file by default, or PostgreSQL shared by
+ * several nodes. Opening it applies any pending schema migration (Flyway), so a new version of
+ * evertone upgrades the schema on start.
  */
 public final class JdbcStore implements Store {
   private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
@@ -45,7 +45,13 @@ public final class JdbcStore implements Store {
   private final JdbcStatusRepository status;
   private final @Nullable PostgresNotifications notifications;
 
-  private JdbcStore(HikariDataSource dataSource, Dialect dialect, String url, String description, SecretCipher cipher, Clock clock) {
+  private JdbcStore(
+      HikariDataSource dataSource,
+      Dialect dialect,
+      String url,
+      String description,
+      SecretCipher cipher,
+      Clock clock) {
     this.dataSource = dataSource;
     this.description = description;
     JdbcChangeFeed[] feed = new JdbcChangeFeed[1];
@@ -54,13 +60,15 @@ public final class JdbcStore implements Store {
     this.domains = new JdbcDomainRepository(jdbc);
     ChangeSetWriter writer = new ChangeSetWriter(jdbc, cipher, clock);
     this.provisioning = new JdbcProvisioningRepository(jdbc, cipher, writer);
-    this.credentials = new JdbcCredentialRepository(jdbc, cipher, new RestoreWriter(jdbc, writer, clock));
+    this.credentials =
+        new JdbcCredentialRepository(jdbc, cipher, new RestoreWriter(jdbc, writer, clock));
     this.audit = new JdbcAuditLog(jdbc);
     this.tokens = new JdbcAdminTokenRepository(jdbc, clock);
     this.bindings = new JdbcBindingRepository(jdbc);
     this.routing = new JdbcRoutingRepository(jdbc, cipher, clock);
     this.status = new JdbcStatusRepository(jdbc, cipher, clock);
-    this.notifications = dialect == Dialect.POSTGRESQL ? new PostgresNotifications(url, changes::signal) : null;
+    this.notifications =
+        dialect == Dialect.POSTGRESQL ? new PostgresNotifications(url, changes::signal) : null;
   }
 
   /** Opens (creating if needed) and migrates the database of {@code config}. */
@@ -71,27 +79,40 @@ public final class JdbcStore implements Store {
       try {
         Files.createDirectories(config.dataDir());
       } catch (IOException e) {
-        throw new StoreException("cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
+        throw new StoreException(
+            "cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
       }
     }
     SecretCipher cipher = SecretCipher.fromKeyFile(config.effectiveSecretKeyFile());
-    // Migrations get their own small pool: Flyway holds a connection (more on PostgreSQL: its lock) while it
+    // Migrations get their own small pool: Flyway holds a connection (more on PostgreSQL: its lock)
+    // while it
     // works on another, so it would wait forever on a pool of one.
     try (HikariDataSource migration = dataSource(url, dialect, 4, "evertone-migration")) {
       Flyway.configure()
           .dataSource(migration)
           .locations("classpath:db/migration")
           .javaMigrations(new V3__Fill_secret_fingerprints(cipher))
-          .placeholders(Map.of("id_column", dialect.idColumn, "line_table_options", dialect.lineTableOptions, "range_index",
-              dialect.rangeIndex))
+          .placeholders(
+              Map.of(
+                  "id_column",
+                  dialect.idColumn,
+                  "line_table_options",
+                  dialect.lineTableOptions,
+                  "range_index",
+                  dialect.rangeIndex))
           .load()
           .migrate();
     } catch (FlywayException e) {
       if (String.valueOf(e.getMessage()).contains("no schema history table")) {
-        throw new StoreException("the database " + redact(url) + " already holds tables that are not evertone's; give evertone a database "
-            + "of its own", e);
+        throw new StoreException(
+            "the database "
+                + redact(url)
+                + " already holds tables that are not evertone's; give evertone a database "
+                + "of its own",
+            e);
       }
-      throw new StoreException("cannot migrate the database schema of " + redact(url) + ": " + rootMessage(e), e);
+      throw new StoreException(
+          "cannot migrate the database schema of " + redact(url) + ": " + rootMessage(e), e);
     }
     HikariDataSource ds = dataSource(url, dialect, config.poolSize(), "evertone-store");
     String description = dialect.name().toLowerCase(Locale.ROOT) + " " + redact(url);
@@ -107,7 +128,8 @@ public final class JdbcStore implements Store {
     return t == e ? e.getMessage() : e.getMessage() + " (" + t.getMessage() + ")";
   }
 
-  private static HikariDataSource dataSource(String url, Dialect dialect, int poolSize, String name) {
+  private static HikariDataSource dataSource(
+      String url, Dialect dialect, int poolSize, String name) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
     hc.setMaximumPoolSize(poolSize);
@@ -121,21 +143,25 @@ public final class JdbcStore implements Store {
       hc.addDataSourceProperty("synchronous", "NORMAL");
       hc.addDataSourceProperty("busy_timeout", "10000");
       hc.addDataSourceProperty("foreign_keys", "true");
-      // a write transaction takes the write lock when it begins, not at its first write: two processes
+      // a write transaction takes the write lock when it begins, not at its first write: two
+      // processes
       // that read and then write would otherwise fail with "database is locked" instead of waiting
       hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-      // a bulk import touches every page of several indexes: 64 MiB of page cache per connection instead of
+      // a bulk import touches every page of several indexes: 64 MiB of page cache per connection
+      // instead of
       // SQLite's 2 MiB, and staging tables in memory rather than in a temporary file
       hc.addDataSourceProperty("cache_size", "-65536");
       hc.addDataSourceProperty("temp_store", "MEMORY");
     } else {
-      // a batch of inserts becomes multi-row INSERTs: a bulk import costs a few round trips, not one per row
+      // a batch of inserts becomes multi-row INSERTs: a bulk import costs a few round trips, not
+      // one per row
       hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     }
     try {
       return new HikariDataSource(hc);
     } catch (RuntimeException e) {
-      throw new StoreException("cannot open the database " + redact(url) + ": " + rootMessage(e), e);
+      throw new StoreException(
+          "cannot open the database " + redact(url) + ": " + rootMessage(e), e);
     }
   }
 

@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens on PostgreSQL's {@code evertone_changes} channel with a connection of its own, and wakes this
- * node's change feed whenever any node commits a change: caches see it at once instead of at the next poll.
- * When the connection breaks it reconnects, and wakes the feed then too, since a notification may have
- * been missed.
+ * Listens on PostgreSQL's {@code evertone_changes} channel with a connection of its own, and wakes
+ * this node's change feed whenever any node commits a change: caches see it at once instead of at
+ * the next poll. When the connection breaks it reconnects, and wakes the feed then too, since a
+ * notification may have been missed.
  */
 final class PostgresNotifications implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
@@ -56,7 +56,9 @@ final class PostgresNotifications implements AutoCloseable {
           return;
         }
         if (!failing) {
-          log.warn("cannot listen for changes from other nodes ({}); caches fall back to polling until it works", e.getMessage());
+          log.warn(
+              "cannot listen for changes from other nodes ({}); caches fall back to polling until it works",
+              e.getMessage());
           failing = true;
         }
         try {

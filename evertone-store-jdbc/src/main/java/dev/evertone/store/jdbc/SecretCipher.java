@@ -19,22 +19,24 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts device passwords at rest with AES-256-GCM. The key lives in a file outside the database (by
- * default {@code <data-dir>/secret.key}, created on first use, readable by its owner only), so a copy of
- * the database alone reveals no password. Each ciphertext is bound to its row (domain and user as
- * associated data): moving a ciphertext to another device makes it undecryptable rather than valid.
+ * Encrypts device passwords at rest with AES-256-GCM. The key lives in a file outside the database
+ * (by default {@code <data-dir>/secret.key}, created on first use, readable by its owner only), so
+ * a copy of the database alone reveals no password. Each ciphertext is bound to its row (domain and
+ * user as associated data): moving a ciphertext to another device makes it undecryptable rather
+ * than valid.
  *
  * <p>Format: {@code v1:} + base64(12-byte IV || ciphertext || 16-byte tag).
  *
- * <p>{@link #fingerprint} gives a keyed hash (HMAC-SHA-256 with a key derived from the same file) that
- * tells whether two secrets are equal without decrypting them. It too is bound to the row, so equal
- * secrets of two devices do not show as equal fingerprints.
+ * <p>{@link #fingerprint} gives a keyed hash (HMAC-SHA-256 with a key derived from the same file)
+ * that tells whether two secrets are equal without decrypting them. It too is bound to the row, so
+ * equal secrets of two devices do not show as equal fingerprints.
  */
 public final class SecretCipher {
   private static final String PREFIX = "v1:";
   private static final int KEY_BYTES = 32;
   private static final int IV_BYTES = 12;
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+  private static final ThreadLocal<SecureRandom> RANDOM =
+      ThreadLocal.withInitial(SecureRandom::new);
 
   private final SecretKeySpec key;
   private final ThreadLocal<Mac> fingerprintMac;
@@ -47,8 +49,12 @@ public final class SecretCipher {
     }
     this.key = new SecretKeySpec(key.clone(), "AES");
     // a separate key for fingerprints: the AES key is never used for anything else
-    SecretKeySpec fingerprintKey = new SecretKeySpec(hmac(new SecretKeySpec(key, "HmacSHA256"),
-        "evertone secret fingerprint v1".getBytes(StandardCharsets.US_ASCII)), "HmacSHA256");
+    SecretKeySpec fingerprintKey =
+        new SecretKeySpec(
+            hmac(
+                new SecretKeySpec(key, "HmacSHA256"),
+                "evertone secret fingerprint v1".getBytes(StandardCharsets.US_ASCII)),
+            "HmacSHA256");
     this.fingerprintMac = ThreadLocal.withInitial(() -> mac(fingerprintKey));
   }
 
@@ -83,8 +89,8 @@ public final class SecretCipher {
   }
 
   /**
-   * The cipher for the key in {@code file}; the file is created with a new random key if it does not exist.
-   * The file holds the key base64-encoded on one line.
+   * The cipher for the key in {@code file}; the file is created with a new random key if it does
+   * not exist. The file holds the key base64-encoded on one line.
    */
   public static SecretCipher fromKeyFile(Path file) {
     try {
@@ -96,14 +102,21 @@ public final class SecretCipher {
       try {
         key = Base64.getDecoder().decode(text);
       } catch (IllegalArgumentException e) {
-        throw new StoreException("secret key file " + file + " is not base64; restore it from your backup");
+        throw new StoreException(
+            "secret key file " + file + " is not base64; restore it from your backup");
       }
       if (key.length != KEY_BYTES) {
-        throw new StoreException("secret key file " + file + " must hold " + KEY_BYTES + " bytes; restore it from your backup");
+        throw new StoreException(
+            "secret key file "
+                + file
+                + " must hold "
+                + KEY_BYTES
+                + " bytes; restore it from your backup");
       }
       return new SecretCipher(key);
     } catch (IOException e) {
-      throw new StoreException("cannot read the secret key file " + file + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read the secret key file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -114,7 +127,8 @@ public final class SecretCipher {
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    byte[] content = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] content =
+        (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
     try {
       Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (FileAlreadyExistsException raced) {
@@ -132,10 +146,13 @@ public final class SecretCipher {
       byte[] iv = new byte[IV_BYTES];
       RANDOM.get().nextBytes(iv);
       Cipher c = gcm.get();
-      c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv)); // a fresh random IV every time
+      c.init(
+          Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv)); // a fresh random IV every time
       c.updateAAD(aad(domain, username));
       byte[] ct = c.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-      return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(IV_BYTES + ct.length).put(iv).put(ct).array());
+      return PREFIX
+          + Base64.getEncoder()
+              .encodeToString(ByteBuffer.allocate(IV_BYTES + ct.length).put(iv).put(ct).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM unavailable", e);
     }
@@ -143,7 +160,8 @@ public final class SecretCipher {
 
   public String decrypt(String stored, String domain, String username) {
     if (!stored.startsWith(PREFIX)) {
-      throw new StoreException("the stored password of " + username + "@" + domain + " has an unknown format");
+      throw new StoreException(
+          "the stored password of " + username + "@" + domain + " has an unknown format");
     }
     try {
       byte[] raw = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
@@ -152,8 +170,12 @@ public final class SecretCipher {
       c.updateAAD(aad(domain, username));
       return new String(c.doFinal(raw, IV_BYTES, raw.length - IV_BYTES), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new StoreException("the stored password of " + username + "@" + domain
-          + " cannot be decrypted: wrong secret key file, or the row was altered");
+      throw new StoreException(
+          "the stored password of "
+              + username
+              + "@"
+              + domain
+              + " cannot be decrypted: wrong secret key file, or the row was altered");
     }
   }
 

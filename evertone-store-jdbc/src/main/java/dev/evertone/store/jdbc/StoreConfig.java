@@ -11,10 +11,13 @@ import org.jspecify.annotations.Nullable;
  * @param secretKeyFile the key that encrypts passwords; null means {@code <dataDir>/secret.key}
  * @param poolSize most open database connections
  */
-public record StoreConfig(@Nullable String jdbcUrl, Path dataDir, @Nullable Path secretKeyFile, int poolSize) {
+public record StoreConfig(
+    @Nullable String jdbcUrl, Path dataDir, @Nullable Path secretKeyFile, int poolSize) {
 
   public String effectiveJdbcUrl() {
-    return jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dataDir.resolve("evertone.db").toAbsolutePath();
+    return jdbcUrl != null
+        ? jdbcUrl
+        : "jdbc:sqlite:" + dataDir.resolve("evertone.db").toAbsolutePath();
   }
 
   public Path effectiveSecretKeyFile() {

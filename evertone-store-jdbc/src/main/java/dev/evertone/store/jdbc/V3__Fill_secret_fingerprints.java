@@ -8,8 +8,9 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 /**
- * Schema version 3: fingerprints of the secrets that version 2 moved from version 1 devices. SQL cannot
- * compute them: they are keyed with the secret key file, so this migration decrypts each secret once.
+ * Schema version 3: fingerprints of the secrets that version 2 moved from version 1 devices. SQL
+ * cannot compute them: they are keyed with the secret key file, so this migration decrypts each
+ * secret once.
  */
 final class V3__Fill_secret_fingerprints extends BaseJavaMigration {
   private final SecretCipher cipher;
@@ -21,8 +22,11 @@ final class V3__Fill_secret_fingerprints extends BaseJavaMigration {
   @Override
   public void migrate(Context context) throws SQLException {
     Connection c = context.getConnection();
-    fill(c, "SELECT v.id, k.domain, k.auth_user, v.secret FROM credential_version v JOIN line_key k ON k.id = v.line_id "
-        + "WHERE v.secret_hash IS NULL", "UPDATE credential_version SET secret_hash = ? WHERE id = ?");
+    fill(
+        c,
+        "SELECT v.id, k.domain, k.auth_user, v.secret FROM credential_version v JOIN line_key k ON k.id = v.line_id "
+            + "WHERE v.secret_hash IS NULL",
+        "UPDATE credential_version SET secret_hash = ? WHERE id = ?");
   }
 
   private void fill(Connection c, String select, String update) throws SQLException {
@@ -32,7 +36,8 @@ final class V3__Fill_secret_fingerprints extends BaseJavaMigration {
       while (rs.next()) {
         String domain = rs.getString(2);
         String user = rs.getString(3);
-        write.setString(1, cipher.fingerprint(cipher.decrypt(rs.getString(4), domain, user), domain, user));
+        write.setString(
+            1, cipher.fingerprint(cipher.decrypt(rs.getString(4), domain, user), domain, user));
         write.setLong(2, rs.getLong(1));
         write.addBatch();
       }

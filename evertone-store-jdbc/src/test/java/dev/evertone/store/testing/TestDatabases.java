@@ -11,8 +11,9 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The databases every store test runs on: the embedded SQLite file, and a real PostgreSQL started once per
- * test JVM from the binaries on Maven Central (no service to install), with a fresh database per test.
+ * The databases every store test runs on: the embedded SQLite file, and a real PostgreSQL started
+ * once per test JVM from the binaries on Maven Central (no service to install), with a fresh
+ * database per test.
  */
 public final class TestDatabases {
   private TestDatabases() {}
@@ -34,7 +35,8 @@ public final class TestDatabases {
   /** The JDBC URL of a new, empty PostgreSQL database. */
   public static synchronized String freshPostgresUrl() {
     String name = "evertone_test_" + DATABASES.incrementAndGet();
-    try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = server().getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the test database " + name, e);
@@ -49,13 +51,16 @@ public final class TestDatabases {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          postgres.close();
-        } catch (IOException ignored) {
-          // the JVM is exiting
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      postgres.close();
+                    } catch (IOException ignored) {
+                      // the JVM is exiting
+                    }
+                  }));
     }
     return postgres;
   }

@@ -4,10 +4,16 @@ import dev.evertone.store.Actor;
 import java.util.List;
 import java.util.Optional;
 
-/** Admin API tokens. Only a hash of each token is stored; the token is shown once, when it is created. */
+/**
+ * Admin API tokens. Only a hash of each token is stored; the token is shown once, when it is
+ * created.
+ */
 public interface AdminTokenRepository {
 
-  /** Creates a token named {@code name} and returns it; {@link ConflictException} if the name is taken. */
+  /**
+   * Creates a token named {@code name} and returns it; {@link ConflictException} if the name is
+   * taken.
+   */
   String create(String name, Actor actor);
 
   List<AdminToken> list();

@@ -4,11 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The audit log: every change to provisioning data and tokens, who made it, when and from where. */
+/**
+ * The audit log: every change to provisioning data and tokens, who made it, when and from where.
+ */
 public interface AuditLog {
 
   /**
-   * The newest events first, at most {@code limit}, optionally only those of one batch or since a time.
+   * The newest events first, at most {@code limit}, optionally only those of one batch or since a
+   * time.
    */
   List<AuditEvent> list(@Nullable String batchId, @Nullable Instant since, int limit);
 }

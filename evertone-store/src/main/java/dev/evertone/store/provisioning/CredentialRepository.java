@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 public interface CredentialRepository {
 
   /**
-   * The decrypted credential of {@code authUser@domain}, with the secret it replaced if
-   * {@code withPrevious} (for a grace window); empty if there is no such line.
+   * The decrypted credential of {@code authUser@domain}, with the secret it replaced if {@code
+   * withPrevious} (for a grace window); empty if there is no such line.
    */
   Optional<Credential> lookup(String domain, String authUser, boolean withPrevious);
 
@@ -18,17 +18,20 @@ public interface CredentialRepository {
   List<HistoryEntry> history(LineKey line);
 
   /**
-   * Plans a restore in the database and, if {@code decision} approves the plan, applies it in the same
-   * transaction as batch {@code batchId}: lines get back their secret (the version is pointed to again,
-   * never decrypted), lines deleted since are recreated where they were, lines an undone batch created are
-   * deleted. {@link NotFoundException} for an unknown batch.
+   * Plans a restore in the database and, if {@code decision} approves the plan, applies it in the
+   * same transaction as batch {@code batchId}: lines get back their secret (the version is pointed
+   * to again, never decrypted), lines deleted since are recreated where they were, lines an undone
+   * batch created are deleted. {@link NotFoundException} for an unknown batch.
    */
   RestoreOutcome restore(RestoreSpec spec, Actor actor, String batchId, RestoreDecision decision);
 
   /** Decides, from the plan, whether to apply a restore. */
   @FunctionalInterface
   interface RestoreDecision {
-    /** The audit event to record if the restore is to be applied; null to leave everything as it is (a dry run, a refusal). */
+    /**
+     * The audit event to record if the restore is to be applied; null to leave everything as it is
+     * (a dry run, a refusal).
+     */
     ChangeSet.@Nullable AuditEntry approve(RestorePlan plan);
   }
 }

@@ -10,5 +10,13 @@ import org.jspecify.annotations.Nullable;
  * @param userId the owner user, or null
  * @param revision increases with every change; writes name the revision they were planned against
  */
-public record Device(long id, long revision, String domain, @Nullable String mac, @Nullable String model,
-    @Nullable String description, @Nullable Long userId, Instant createdAt, Instant updatedAt) {}
+public record Device(
+    long id,
+    long revision,
+    String domain,
+    @Nullable String mac,
+    @Nullable String model,
+    @Nullable String description,
+    @Nullable Long userId,
+    Instant createdAt,
+    Instant updatedAt) {}

@@ -4,14 +4,21 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One change of a line's credential: when it was created, changed, restored or deleted, by whom, and in
- * which batch.
+ * One change of a line's credential: when it was created, changed, restored or deleted, by whom,
+ * and in which batch.
  *
  * @param versionId the credential version from then on, null after a deletion
  * @param secretHash that version's fingerprint, null after a deletion
  */
-public record HistoryEntry(long id, LineKey line, String change, @Nullable Long versionId, @Nullable String secretHash, Instant changedAt,
-    String actor, @Nullable String batchId) {
+public record HistoryEntry(
+    long id,
+    LineKey line,
+    String change,
+    @Nullable Long versionId,
+    @Nullable String secretHash,
+    Instant changedAt,
+    String actor,
+    @Nullable String batchId) {
 
   public static final String CREATED = "created";
   public static final String CHANGED = "changed";

@@ -8,10 +8,14 @@ import java.util.Map;
  * single change), which then names the revisions it expects.
  *
  * @param domains the existing domains among those asked for
- * @param linesPerDomain how many lines each of those domains has in all (whatever the scope), for the
- *     blast-radius guard
+ * @param linesPerDomain how many lines each of those domains has in all (whatever the scope), for
+ *     the blast-radius guard
  */
-public record ProvisioningState(List<String> domains, Map<String, Integer> linesPerDomain, List<User> users, List<Device> devices,
+public record ProvisioningState(
+    List<String> domains,
+    Map<String, Integer> linesPerDomain,
+    List<User> users,
+    List<Device> devices,
     List<Line> lines) {
   public ProvisioningState {
     domains = List.copyOf(domains);

@@ -9,11 +9,15 @@ import org.jspecify.annotations.Nullable;
  * What a restore does, as counted in the database before anything is written.
  *
  * @param counts per domain, how many lines of each kind
- * @param linesPerDomain each of those domains' lines before the restore (for the blast-radius guard)
+ * @param linesPerDomain each of those domains' lines before the restore (for the blast-radius
+ *     guard)
  * @param items the first lines of each kind, one by one
  * @param itemsOmitted how many lines the items leave out
  */
-public record RestorePlan(Map<String, EnumMap<Kind, Integer>> counts, Map<String, Integer> linesPerDomain, List<Item> items,
+public record RestorePlan(
+    Map<String, EnumMap<Kind, Integer>> counts,
+    Map<String, Integer> linesPerDomain,
+    List<Item> items,
     int itemsOmitted) {
 
   /** What happens to one line. */

@@ -4,12 +4,13 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which lines an operation covers: every domain or some, and within them every line, or only the lines
- * named by auth user or by their device's MAC address.
+ * Which lines an operation covers: every domain or some, and within them every line, or only the
+ * lines named by auth user or by their device's MAC address.
  *
  * @param domains the domains, or null for all
  * @param lines lines named by key (empty: no restriction unless {@code macs} names some)
- * @param macs devices named by MAC, normalised (empty: no restriction unless {@code lines} names some)
+ * @param macs devices named by MAC, normalised (empty: no restriction unless {@code lines} names
+ *     some)
  */
 public record Scope(@Nullable Set<String> domains, Set<LineKey> lines, Set<String> macs) {
   public Scope {

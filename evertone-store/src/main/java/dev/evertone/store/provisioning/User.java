@@ -7,4 +7,5 @@ import org.jspecify.annotations.Nullable;
  *
  * @param revision increases with every change; writes name the revision they were planned against
  */
-public record User(long id, long revision, String domain, String extension, @Nullable String displayName) {}
+public record User(
+    long id, long revision, String domain, String extension, @Nullable String displayName) {}

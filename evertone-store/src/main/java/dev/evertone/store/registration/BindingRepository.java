@@ -7,8 +7,9 @@ import java.util.Map;
 /** The registrations written behind the location service (see {@link StoredBinding}). */
 public interface BindingRepository {
   /**
-   * Makes node {@code node}'s stored bindings of each address-of-record of {@code byAor} exactly the given ones
-   * (an empty list removes them all), in one transaction. Other nodes' bindings of the same AOR stay.
+   * Makes node {@code node}'s stored bindings of each address-of-record of {@code byAor} exactly
+   * the given ones (an empty list removes them all), in one transaction. Other nodes' bindings of
+   * the same AOR stay.
    */
   void replace(String node, Map<String, List<StoredBinding>> byAor);
 

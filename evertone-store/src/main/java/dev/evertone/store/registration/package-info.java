@@ -1,6 +1,6 @@
 /**
- * Registrations kept beyond a process: the bindings written behind by the registrar (read back after a restart or
- * by another node), and the nodes of a cluster.
+ * Registrations kept beyond a process: the bindings written behind by the registrar (read back
+ * after a restart or by another node), and the nodes of a cluster.
  */
 @NullMarked
 package dev.evertone.store.registration;

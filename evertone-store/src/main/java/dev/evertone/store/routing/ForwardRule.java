@@ -8,11 +8,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where calls to an extension go instead of, or after, its devices.
  *
- * @param target another extension of the domain, or a number (as dialled, or E.164) reached through the
- *     domain's trunks, e.g. the user's cell phone
+ * @param target another extension of the domain, or a number (as dialled, or E.164) reached through
+ *     the domain's trunks, e.g. the user's cell phone
  * @param afterSeconds for {@link Kind#NO_ANSWER}: how long the devices ring first (find-me)
  */
-public record ForwardRule(String domain, String extension, Kind kind, String target, @Nullable Integer afterSeconds) {
+public record ForwardRule(
+    String domain, String extension, Kind kind, String target, @Nullable Integer afterSeconds) {
 
   /** When a rule applies. */
   public enum Kind {
@@ -25,7 +26,10 @@ public record ForwardRule(String domain, String extension, Kind kind, String tar
     /** no device answered within {@code afterSeconds} (or none could be reached) */
     NO_ANSWER;
 
-    /** The name in the API, CLI and store: {@code always}, {@code unregistered}, {@code busy}, {@code no-answer}. */
+    /**
+     * The name in the API, CLI and store: {@code always}, {@code unregistered}, {@code busy},
+     * {@code no-answer}.
+     */
     public String lowerName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -36,7 +40,9 @@ public record ForwardRule(String domain, String extension, Kind kind, String tar
           return k;
         }
       }
-      throw new ValidationException("kind", "'" + value + "' is not a forwarding kind; use always, unregistered, busy or no-answer");
+      throw new ValidationException(
+          "kind",
+          "'" + value + "' is not a forwarding kind; use always, unregistered, busy or no-answer");
     }
   }
 
@@ -55,7 +61,8 @@ public record ForwardRule(String domain, String extension, Kind kind, String tar
         throw new ValidationException("after", "no-answer needs the seconds to ring first, 5-300");
       }
     } else if (afterSeconds != null) {
-      throw new ValidationException("after", "only no-answer rings first; leave it out for " + kind.lowerName());
+      throw new ValidationException(
+          "after", "only no-answer rings first; leave it out for " + kind.lowerName());
     }
   }
 

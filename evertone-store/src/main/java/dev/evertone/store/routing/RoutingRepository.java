@@ -6,9 +6,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Trunks, numbers, forwarding rules and dial plans. Every write checks that the domain (and an extension it
- * names) exists, is audited, and is announced in the change log (entity {@link #CHANGE}) so that every
- * node reloads its routing.
+ * Trunks, numbers, forwarding rules and dial plans. Every write checks that the domain (and an
+ * extension it names) exists, is audited, and is announced in the change log (entity {@link
+ * #CHANGE}) so that every node reloads its routing.
  */
 public interface RoutingRepository {
   /** The change log entity of routing changes. */
@@ -17,7 +17,10 @@ public interface RoutingRepository {
   /** Every trunk of every domain, by domain, priority and name. */
   List<Trunk> trunks();
 
-  /** Adds or replaces a trunk. {@code secret}: the new password; null keeps the stored one (none for a new trunk). */
+  /**
+   * Adds or replaces a trunk. {@code secret}: the new password; null keeps the stored one (none for
+   * a new trunk).
+   */
   void putTrunk(Trunk trunk, @Nullable String secret, Actor actor);
 
   /** Removes a trunk; false if there was none. */

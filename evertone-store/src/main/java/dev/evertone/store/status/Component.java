@@ -10,5 +10,12 @@ import org.jspecify.annotations.Nullable;
  * @param group the name of its component group, or null
  * @param position its place on the page, smallest first
  */
-public record Component(String id, String name, @Nullable String description, @Nullable String group, int position,
-    ComponentStatus status, Instant createdAt, Instant updatedAt) {}
+public record Component(
+    String id,
+    String name,
+    @Nullable String description,
+    @Nullable String group,
+    int position,
+    ComponentStatus status,
+    Instant createdAt,
+    Instant updatedAt) {}

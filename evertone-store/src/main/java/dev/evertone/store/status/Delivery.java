@@ -4,8 +4,15 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /** A notification to a subscriber, in the outbox until delivered; {@code id} is 0 until stored. */
-public record Delivery(long id, String subscriberId, String subject, String payload, int attempts, Instant nextAttemptAt,
-    @Nullable Instant deliveredAt, @Nullable String lastError) {
+public record Delivery(
+    long id,
+    String subscriberId,
+    String subject,
+    String payload,
+    int attempts,
+    Instant nextAttemptAt,
+    @Nullable Instant deliveredAt,
+    @Nullable String lastError) {
 
   /** A new notification, due now. */
   public static Delivery of(String subscriberId, String subject, String payload, Instant now) {

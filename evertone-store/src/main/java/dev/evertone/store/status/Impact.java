@@ -2,7 +2,9 @@ package dev.evertone.store.status;
 
 import java.util.Locale;
 
-/** How bad an incident is, as Statuspage names it; a maintenance's impact is {@code maintenance}. */
+/**
+ * How bad an incident is, as Statuspage names it; a maintenance's impact is {@code maintenance}.
+ */
 public enum Impact {
   NONE,
   MINOR,

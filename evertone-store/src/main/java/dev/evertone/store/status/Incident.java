@@ -14,10 +14,23 @@ import org.jspecify.annotations.Nullable;
  * @param components the components it affects and the status it gives them while open
  * @param updates its timeline, newest first
  */
-public record Incident(String id, IncidentKind kind, String name, IncidentStatus status, Impact impact, @Nullable String monitor,
-    List<String> tenants, @Nullable Instant scheduledFor, @Nullable Instant scheduledUntil, Instant createdAt, Instant updatedAt,
-    @Nullable Instant resolvedAt, @Nullable String postmortem, @Nullable Instant postmortemPublishedAt,
-    Map<String, ComponentStatus> components, List<IncidentUpdate> updates) {
+public record Incident(
+    String id,
+    IncidentKind kind,
+    String name,
+    IncidentStatus status,
+    Impact impact,
+    @Nullable String monitor,
+    List<String> tenants,
+    @Nullable Instant scheduledFor,
+    @Nullable Instant scheduledUntil,
+    Instant createdAt,
+    Instant updatedAt,
+    @Nullable Instant resolvedAt,
+    @Nullable String postmortem,
+    @Nullable Instant postmortemPublishedAt,
+    Map<String, ComponentStatus> components,
+    List<IncidentUpdate> updates) {
 
   public Incident {
     tenants = List.copyOf(tenants);

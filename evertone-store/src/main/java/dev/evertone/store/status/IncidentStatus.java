@@ -3,8 +3,9 @@ package dev.evertone.store.status;
 import java.util.Locale;
 
 /**
- * Where an incident or a maintenance stands, as Statuspage names it: an incident goes investigating, identified,
- * monitoring, resolved; a maintenance scheduled, in_progress, verifying, completed.
+ * Where an incident or a maintenance stands, as Statuspage names it: an incident goes
+ * investigating, identified, monitoring, resolved; a maintenance scheduled, in_progress, verifying,
+ * completed.
  */
 public enum IncidentStatus {
   INVESTIGATING(IncidentKind.INCIDENT),

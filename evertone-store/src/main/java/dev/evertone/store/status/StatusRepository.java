@@ -8,8 +8,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Stores the status page. Every change by a person or a monitor is recorded in the audit log in the same
- * transaction; an incident, its components' statuses and the notifications about it are written together.
+ * Stores the status page. Every change by a person or a monitor is recorded in the audit log in the
+ * same transaction; an incident, its components' statuses and the notifications about it are
+ * written together.
  */
 public interface StatusRepository {
 
@@ -23,28 +24,34 @@ public interface StatusRepository {
   void removeComponent(String id, Actor actor);
 
   /**
-   * The status history of one component since {@code since}, oldest first, starting with the status it had at
-   * {@code since} (if it existed then).
+   * The status history of one component since {@code since}, oldest first, starting with the status
+   * it had at {@code since} (if it existed then).
    */
   List<ComponentEvent> componentEvents(String componentId, Instant since);
 
   /**
-   * Incidents (or maintenances) newest first, at most {@code limit}; {@code open} only those not resolved or
-   * completed.
+   * Incidents (or maintenances) newest first, at most {@code limit}; {@code open} only those not
+   * resolved or completed.
    */
   List<Incident> incidents(IncidentKind kind, boolean open, int limit);
 
   Optional<Incident> incident(String id);
 
   /**
-   * Writes {@code incident} as it now is: inserts it, or updates it if its stored {@code updatedAt} is still
-   * {@code expectedUpdatedAt} (ConflictException if someone changed it meanwhile). Appends the updates it has that are
-   * not stored yet, sets {@code componentStatuses}, queues {@code deliveries}, and records {@code action} in the audit log.
+   * Writes {@code incident} as it now is: inserts it, or updates it if its stored {@code updatedAt}
+   * is still {@code expectedUpdatedAt} (ConflictException if someone changed it meanwhile). Appends
+   * the updates it has that are not stored yet, sets {@code componentStatuses}, queues {@code
+   * deliveries}, and records {@code action} in the audit log.
    *
    * @param expectedUpdatedAt null for a new incident
    */
-  void saveIncident(Incident incident, @Nullable Instant expectedUpdatedAt,
-      Map<String, ComponentStatus> componentStatuses, List<Delivery> deliveries, Actor actor, String action);
+  void saveIncident(
+      Incident incident,
+      @Nullable Instant expectedUpdatedAt,
+      Map<String, ComponentStatus> componentStatuses,
+      List<Delivery> deliveries,
+      Actor actor,
+      String action);
 
   /** Sets components' statuses outside an incident (an operator's correction), audited. */
   void setComponentStatuses(Map<String, ComponentStatus> statuses, Actor actor);
@@ -71,8 +78,8 @@ public interface StatusRepository {
   List<Delivery> dueDeliveries(Instant now, int limit);
 
   /**
-   * Takes a due delivery for one attempt: moves its next attempt to {@code leaseUntil} if it is still {@code due}. False
-   * when another node took it first (several nodes share the outbox).
+   * Takes a due delivery for one attempt: moves its next attempt to {@code leaseUntil} if it is
+   * still {@code due}. False when another node took it first (several nodes share the outbox).
    */
   boolean claim(long deliveryId, Instant due, Instant leaseUntil);
 

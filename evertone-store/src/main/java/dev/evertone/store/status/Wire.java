@@ -15,7 +15,13 @@ final class Wire {
         return e;
       }
     }
-    throw new ValidationException(field, "'" + wire + "' is not one of " + Arrays.stream(type.getEnumConstants())
-        .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+    throw new ValidationException(
+        field,
+        "'"
+            + wire
+            + "' is not one of "
+            + Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", ")));
   }
 }

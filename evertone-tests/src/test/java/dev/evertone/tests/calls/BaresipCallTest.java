@@ -1,11 +1,11 @@
 package dev.evertone.tests.calls;
 
-import dev.evertone.tests.support.Peers;
-import dev.evertone.tests.support.ServerFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.provisioning.NewDevice;
 import dev.evertone.provisioning.NewLine;
+import dev.evertone.tests.support.Peers;
+import dev.evertone.tests.support.ServerFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,22 +14,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two real softphones call each other through evertone: baresip (Debian package) registers as 1001 and 1002
- * over UDP; 1002 answers automatically; 1001 dials, the call is established with audio both ways (a 440 Hz
- * tone, Opus), and 1001 hangs up when it quits, which 1002 hears as a BYE through evertone.
+ * Two real softphones call each other through evertone: baresip (Debian package) registers as 1001
+ * and 1002 over UDP; 1002 answers automatically; 1001 dials, the call is established with audio
+ * both ways (a 440 Hz tone, Opus), and 1001 hangs up when it quits, which 1002 hears as a BYE
+ * through evertone.
  */
 class BaresipCallTest {
   private static final String DOMAIN = "example.com";
   @TempDir Path dir;
 
-  /** A baresip configuration directory for one line: tone as microphone, a file as speaker, no sound card. */
-  private Path phone(String name, String user, String password, int sipPort, int serverPort, String extra) throws Exception {
+  /**
+   * A baresip configuration directory for one line: tone as microphone, a file as speaker, no sound
+   * card.
+   */
+  private Path phone(
+      String name, String user, String password, int sipPort, int serverPort, String extra)
+      throws Exception {
     Path conf = Files.createDirectories(dir.resolve(name));
-    Files.writeString(conf.resolve("config"), "module_path /usr/lib/baresip/modules\nmodule account.so\nmodule opus.so\nmodule ausine.so\n"
-        + "module aufile.so\nmodule menu.so\naudio_source ausine,440\naudio_player aufile," + conf.resolve("heard.wav") + "\nsip_listen 127.0.0.1:"
-        + sipPort + "\n");
-    Files.writeString(conf.resolve("accounts"), "<sip:" + user + "@" + DOMAIN + ";transport=udp>;auth_pass=" + password
-        + ";outbound=\"sip:127.0.0.1:" + serverPort + "\";regint=600" + extra + "\n");
+    Files.writeString(
+        conf.resolve("config"),
+        "module_path /usr/lib/baresip/modules\nmodule account.so\nmodule opus.so\nmodule ausine.so\n"
+            + "module aufile.so\nmodule menu.so\naudio_source ausine,440\naudio_player aufile,"
+            + conf.resolve("heard.wav")
+            + "\nsip_listen 127.0.0.1:"
+            + sipPort
+            + "\n");
+    Files.writeString(
+        conf.resolve("accounts"),
+        "<sip:"
+            + user
+            + "@"
+            + DOMAIN
+            + ";transport=udp>;auth_pass="
+            + password
+            + ";outbound=\"sip:127.0.0.1:"
+            + serverPort
+            + "\";regint=600"
+            + extra
+            + "\n");
     return conf;
   }
 
@@ -38,25 +60,57 @@ class BaresipCallTest {
     Peers.require("baresip", "baresip");
     try (ServerFixture fx = new ServerFixture(dir.resolve("data"))) {
       fx.provisioning().addDomain(DOMAIN);
-      fx.provisioning().addDevice(new NewDevice(DOMAIN, "1001", null, null, null, null, List.of(new NewLine(null, "1001", "pw-1001"))));
-      fx.provisioning().addDevice(new NewDevice(DOMAIN, "1002", null, null, null, null, List.of(new NewLine(null, "1002", "pw-1002"))));
+      fx.provisioning()
+          .addDevice(
+              new NewDevice(
+                  DOMAIN,
+                  "1001",
+                  null,
+                  null,
+                  null,
+                  null,
+                  List.of(new NewLine(null, "1001", "pw-1001"))));
+      fx.provisioning()
+          .addDevice(
+              new NewDevice(
+                  DOMAIN,
+                  "1002",
+                  null,
+                  null,
+                  null,
+                  null,
+                  List.of(new NewLine(null, "1002", "pw-1002"))));
       int server = fx.udp().getPort();
-      Path callee = phone("callee", "1002", "pw-1002", Peers.freePort(), server, ";answermode=auto");
+      Path callee =
+          phone("callee", "1002", "pw-1002", Peers.freePort(), server, ";answermode=auto");
       Path caller = phone("caller", "1001", "pw-1001", Peers.freePort(), server, "");
-      Process answering = new ProcessBuilder("baresip", "-f", callee.toString(), "-t", "20").redirectErrorStream(true)
-          .redirectOutput(callee.resolve("out.txt").toFile()).start();
+      Process answering =
+          new ProcessBuilder("baresip", "-f", callee.toString(), "-t", "20")
+              .redirectErrorStream(true)
+              .redirectOutput(callee.resolve("out.txt").toFile())
+              .start();
       try {
         long deadline = System.currentTimeMillis() + 5000;
-        while (fx.server.location().lookup("sip:1002@" + DOMAIN).isEmpty() && System.currentTimeMillis() < deadline) {
+        while (fx.server.location().lookup("sip:1002@" + DOMAIN).isEmpty()
+            && System.currentTimeMillis() < deadline) {
           Thread.sleep(50);
         }
-        assertThat(fx.server.location().lookup("sip:1002@" + DOMAIN)).as(Files.readString(callee.resolve("out.txt"))).isNotEmpty();
+        assertThat(fx.server.location().lookup("sip:1002@" + DOMAIN))
+            .as(Files.readString(callee.resolve("out.txt")))
+            .isNotEmpty();
 
-        Process dialling = new ProcessBuilder("baresip", "-f", caller.toString(), "-t", "6", "-e", "/dial sip:1002@" + DOMAIN)
-            .redirectErrorStream(true).redirectOutput(caller.resolve("out.txt").toFile()).start();
+        Process dialling =
+            new ProcessBuilder(
+                    "baresip", "-f", caller.toString(), "-t", "6", "-e", "/dial sip:1002@" + DOMAIN)
+                .redirectErrorStream(true)
+                .redirectOutput(caller.resolve("out.txt").toFile())
+                .start();
         assertThat(dialling.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String callerSaw = Files.readString(caller.resolve("out.txt"));
-        assertThat(callerSaw).as(callerSaw).contains("SIP Progress: 180 Ringing").contains("Call established: sip:1002@" + DOMAIN)
+        assertThat(callerSaw)
+            .as(callerSaw)
+            .contains("SIP Progress: 180 Ringing")
+            .contains("Call established: sip:1002@" + DOMAIN)
             .as("the answer's SDP reached the caller intact: media flows between the phones")
             .contains("incoming rtp for 'audio' established");
 
@@ -66,14 +120,25 @@ class BaresipCallTest {
           Thread.sleep(100);
           calleeSaw = Files.readString(callee.resolve("out.txt"));
         } while (!calleeSaw.contains("terminated") && System.currentTimeMillis() < deadline);
-        assertThat(calleeSaw).as(calleeSaw).contains("Call established: sip:1001@" + DOMAIN)
-            .contains("incoming rtp for 'audio' established").as("the caller's BYE reached the callee").contains("terminated");
+        assertThat(calleeSaw)
+            .as(calleeSaw)
+            .contains("Call established: sip:1001@" + DOMAIN)
+            .contains("incoming rtp for 'audio' established")
+            .as("the caller's BYE reached the callee")
+            .contains("terminated");
       } finally {
         answering.destroy();
         answering.waitFor(10, TimeUnit.SECONDS);
       }
-      assertThat(fx.server.meters().get("evertone.proxy.requests").tag("outcome", "in-dialog").counter().count())
-          .as("the BYE went through evertone").isGreaterThanOrEqualTo(1);
+      assertThat(
+              fx.server
+                  .meters()
+                  .get("evertone.proxy.requests")
+                  .tag("outcome", "in-dialog")
+                  .counter()
+                  .count())
+          .as("the BYE went through evertone")
+          .isGreaterThanOrEqualTo(1);
     }
   }
 }

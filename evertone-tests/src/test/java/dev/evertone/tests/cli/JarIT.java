@@ -1,8 +1,8 @@
 package dev.evertone.tests.cli;
 
-import dev.evertone.tests.support.Peers;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.evertone.tests.support.Peers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.DatagramSocket;
@@ -22,13 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged evertone.jar used the way the README says: add a domain and devices with the CLI, start
- * {@code serve}, register with SIPp, stop with SIGTERM.
+ * The packaged evertone.jar used the way the README says: add a domain and devices with the CLI,
+ * start {@code serve}, register with SIPp, stop with SIGTERM.
  */
 class JarIT {
   @TempDir Path dir;
 
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   private static String jar() {
     String jar = System.getProperty("evertone.jar");
@@ -46,7 +47,8 @@ class JarIT {
   private static int freePort() throws Exception {
     // a port free for both TCP and UDP
     for (int i = 0; i < 20; i++) {
-      try (ServerSocket tcp = new ServerSocket(0); DatagramSocket udp = new DatagramSocket(tcp.getLocalPort())) {
+      try (ServerSocket tcp = new ServerSocket(0);
+          DatagramSocket udp = new DatagramSocket(tcp.getLocalPort())) {
         return tcp.getLocalPort();
       } catch (java.net.SocketException busy) {
         // try another
@@ -61,72 +63,150 @@ class JarIT {
     assertThat(cli("domain", "add", "bench.test").output()).contains("added domain bench.test");
     for (int i = 0; i < 3; i++) {
       String u = "u" + (100000 + i);
-      Peers.Run add = cli("device", "add", "--domain", "bench.test", "--user", u, "--password", "pw" + u);
+      Peers.Run add =
+          cli("device", "add", "--domain", "bench.test", "--user", u, "--password", "pw" + u);
       assertThat(add.exit()).as(add.output()).isZero();
     }
-    java.nio.file.Files.writeString(dir.resolve("more.csv"), "domain,extension,display_name,auth_user,secret\n"
-        + "bench.test,u100003,Door phone,u100003,pwu100003\nbench.test,u100004,\"Lobby, east\",u100004,pwu100004\n");
+    java.nio.file.Files.writeString(
+        dir.resolve("more.csv"),
+        "domain,extension,display_name,auth_user,secret\n"
+            + "bench.test,u100003,Door phone,u100003,pwu100003\nbench.test,u100004,\"Lobby, east\",u100004,pwu100004\n");
     Peers.Run imported = cli("import", dir.resolve("more.csv").toString());
     assertThat(imported.exit()).as(imported.output()).isZero();
-    assertThat(imported.output()).contains("plan: 2 rows: 2 to create").contains("applied as batch import-");
+    assertThat(imported.output())
+        .contains("plan: 2 rows: 2 to create")
+        .contains("applied as batch import-");
     Peers.Run created = cli("token", "create", "ops");
-    String token = created.output().lines().filter(l -> l.startsWith("evt_")).findFirst().orElseThrow();
+    String token =
+        created.output().lines().filter(l -> l.startsWith("evt_")).findFirst().orElseThrow();
     int sip = freePort();
     int http = freePort();
     int stun = freePort();
-    Process serve = new ProcessBuilder(JAVA, "-jar", jar(), "serve", "--data-dir", dir.resolve("data").toString(),
-        "--set", "sip.udp-port=" + sip, "--set", "sip.tcp-port=" + sip, "--set", "http.port=" + http, "--set", "stun.port=" + stun)
-        .directory(dir.toFile()).redirectErrorStream(true).start();
+    Process serve =
+        new ProcessBuilder(
+                JAVA,
+                "-jar",
+                jar(),
+                "serve",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--set",
+                "sip.udp-port=" + sip,
+                "--set",
+                "sip.tcp-port=" + sip,
+                "--set",
+                "http.port=" + http,
+                "--set",
+                "stun.port=" + stun)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     List<String> lines = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-          if (line.contains("ready: SIP on")) {
-            ready.complete(null);
-          }
-        }
-      } catch (java.io.IOException e) {
-        ready.completeExceptionally(e);
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                  if (line.contains("ready: SIP on")) {
+                    ready.complete(null);
+                  }
+                }
+              } catch (java.io.IOException e) {
+                ready.completeExceptionally(e);
+              }
+            });
     reader.start();
     try {
       ready.get(60, TimeUnit.SECONDS);
       Path scenario = Peers.resource(dir, "peers/sipp-register-auth.xml");
       for (String transport : List.of("u1", "t1")) {
-        Peers.Run sipp = Peers.run(dir, 60, "sipp", "-sf", scenario.toString(), "-inf", Peers.users(dir, 3, "pw").toString(),
-            "127.0.0.1:" + sip, "-t", transport, "-i", "127.0.0.1", "-m", "3", "-timeout", "30s", "-nostdin");
-        assertThat(sipp.exit()).as(transport + "\n" + sipp.output() + "\nserver:\n" + String.join("\n", lines)).isZero();
+        Peers.Run sipp =
+            Peers.run(
+                dir,
+                60,
+                "sipp",
+                "-sf",
+                scenario.toString(),
+                "-inf",
+                Peers.users(dir, 3, "pw").toString(),
+                "127.0.0.1:" + sip,
+                "-t",
+                transport,
+                "-i",
+                "127.0.0.1",
+                "-m",
+                "3",
+                "-timeout",
+                "30s",
+                "-nostdin");
+        assertThat(sipp.exit())
+            .as(transport + "\n" + sipp.output() + "\nserver:\n" + String.join("\n", lines))
+            .isZero();
       }
-      HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(health.body()).contains("\"bindings\":3");
-      HttpResponse<String> domains = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http
-          + "/api/v1/domains")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> domains =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/v1/domains"))
+                      .header("Authorization", "Bearer " + token)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(domains.statusCode()).as(domains.body()).isEqualTo(200);
       assertThat(domains.body()).contains("\"name\":\"bench.test\"").contains("\"lines\":5");
-      assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/v1/domains")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      assertThat(
+              HttpClient.newHttpClient()
+                  .send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + http + "/api/v1/domains"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(401);
       assertThat(lines).anyMatch(l -> l.contains("registered sip:u100001@bench.test"));
       // the status page, on the packaged jar's first start: the default components, all operational
-      HttpResponse<String> summary = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http
-          + "/api/v2/summary.json")).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(summary.body()).contains("\"description\":\"All Systems Operational\"", "\"name\":\"SIP Registration\"");
-      assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/")).build(),
-          HttpResponse.BodyHandlers.ofString()).body()).contains("<h2>Components</h2>");
+      HttpResponse<String> summary =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + http + "/api/v2/summary.json"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(summary.body())
+          .contains("\"description\":\"All Systems Operational\"", "\"name\":\"SIP Registration\"");
+      assertThat(
+              HttpClient.newHttpClient()
+                  .send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body())
+          .contains("<h2>Components</h2>");
       // the STUN server runs inside serve: coturn's client learns its address from it
       Peers.require("turnutils_stunclient", "coturn");
-      Peers.Run stunClient = Peers.run(dir, 30, "turnutils_stunclient", "-p", Integer.toString(stun), "127.0.0.1");
-      assertThat(stunClient.output()).as(stunClient.output()).contains("UDP reflexive addr: 127.0.0.1:");
-      // and so does an RFC 3489 client (Debian's stun-client), which finds no NAT between itself and evertone
+      Peers.Run stunClient =
+          Peers.run(dir, 30, "turnutils_stunclient", "-p", Integer.toString(stun), "127.0.0.1");
+      assertThat(stunClient.output())
+          .as(stunClient.output())
+          .contains("UDP reflexive addr: 127.0.0.1:");
+      // and so does an RFC 3489 client (Debian's stun-client), which finds no NAT between itself
+      // and evertone
       Peers.require("stun", "stun-client");
       Peers.Run classic = Peers.run(dir, 30, "stun", "127.0.0.1:" + stun);
       assertThat(classic.output()).as(classic.output()).contains("Primary: Open");
     } finally {
-      serve.toHandle().destroy(); // SIGTERM, without closing our end of its output (Process.destroy would)
+      serve
+          .toHandle()
+          .destroy(); // SIGTERM, without closing our end of its output (Process.destroy would)
       assertThat(serve.waitFor(20, TimeUnit.SECONDS)).isTrue();
       reader.join(5000);
     }
@@ -137,19 +217,55 @@ class JarIT {
   void stunAndTurnRunAloneOnAMediaMachine() throws Exception {
     Peers.require("turnutils_uclient", "coturn");
     int port = freePort();
-    Process stun = new ProcessBuilder(JAVA, "-jar", jar(), "stun", "--data-dir", dir.resolve("data").toString(), "--set", "stun.port=" + port,
-        "--set", "stun.host=127.0.0.1", "--set", "stun.turn.secrets=media-secret", "--set", "stun.turn.allow-loopback-peers=true")
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("stun.out").toFile()).start();
+    Process stun =
+        new ProcessBuilder(
+                JAVA,
+                "-jar",
+                jar(),
+                "stun",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--set",
+                "stun.port=" + port,
+                "--set",
+                "stun.host=127.0.0.1",
+                "--set",
+                "stun.turn.secrets=media-secret",
+                "--set",
+                "stun.turn.allow-loopback-peers=true")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("stun.out").toFile())
+            .start();
     try {
       long deadline = System.currentTimeMillis() + 30_000;
-      while (!java.nio.file.Files.readString(dir.resolve("stun.out")).contains("ready: STUN/TURN") && System.currentTimeMillis() < deadline) {
+      while (!java.nio.file.Files.readString(dir.resolve("stun.out")).contains("ready: STUN/TURN")
+          && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
       }
-      assertThat(java.nio.file.Files.readString(dir.resolve("stun.out"))).contains("ready: STUN/TURN on udp /127.0.0.1:" + port);
-      Peers.Run binding = Peers.run(dir, 30, "turnutils_stunclient", "-p", Integer.toString(port), "127.0.0.1");
+      assertThat(java.nio.file.Files.readString(dir.resolve("stun.out")))
+          .contains("ready: STUN/TURN on udp /127.0.0.1:" + port);
+      Peers.Run binding =
+          Peers.run(dir, 30, "turnutils_stunclient", "-p", Integer.toString(port), "127.0.0.1");
       assertThat(binding.output()).contains("UDP reflexive addr: 127.0.0.1:");
-      Peers.Run relay = Peers.run(dir, 60, "turnutils_uclient", "-W", "media-secret", "-u", "1001@example.com", "-y", "-c", "-n", "10",
-          "-m", "1", "-p", Integer.toString(port), "127.0.0.1");
+      Peers.Run relay =
+          Peers.run(
+              dir,
+              60,
+              "turnutils_uclient",
+              "-W",
+              "media-secret",
+              "-u",
+              "1001@example.com",
+              "-y",
+              "-c",
+              "-n",
+              "10",
+              "-m",
+              "1",
+              "-p",
+              Integer.toString(port),
+              "127.0.0.1");
       assertThat(relay.output()).as(relay.output()).contains("Total lost packets 0 (0.000000%)");
     } finally {
       stun.toHandle().destroy();

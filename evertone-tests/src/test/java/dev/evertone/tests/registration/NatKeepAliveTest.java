@@ -1,11 +1,11 @@
 package dev.evertone.tests.registration;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.evertone.tests.support.DigestRegister;
 import dev.evertone.tests.support.ServerFixture;
 import dev.evertone.tests.support.SipTestClient;
 import dev.evertone.tests.support.UdpClient;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** UDP devices behind NAT get keep-alives through the socket they register to; the others get none. */
+/**
+ * UDP devices behind NAT get keep-alives through the socket they register to; the others get none.
+ */
 class NatKeepAliveTest {
   private static final String DOMAIN = "sip.example.com";
   @TempDir Path dir;
@@ -30,7 +32,9 @@ class NatKeepAliveTest {
     fx.close();
   }
 
-  /** A phone behind NAT: its Contact names its private address, its REGISTER comes from the NAT's. */
+  /**
+   * A phone behind NAT: its Contact names its private address, its REGISTER comes from the NAT's.
+   */
   private static SipTestClient behindNat(UdpClient phone) {
     return new SipTestClient() {
       @Override
@@ -52,14 +56,18 @@ class NatKeepAliveTest {
 
   @Test
   void aPhoneBehindNatGetsKeepAlivesAndAPhoneInTheOpenDoesNot() throws Exception {
-    try (UdpClient natted = new UdpClient(fx.udp()); UdpClient open = new UdpClient(fx.udp())) {
-      assertThat(DigestRegister.register(behindNat(natted), "u100000", DOMAIN, "pwu100000")).isEqualTo(200);
+    try (UdpClient natted = new UdpClient(fx.udp());
+        UdpClient open = new UdpClient(fx.udp())) {
+      assertThat(DigestRegister.register(behindNat(natted), "u100000", DOMAIN, "pwu100000"))
+          .isEqualTo(200);
       assertThat(DigestRegister.register(open, "u100001", DOMAIN, "pwu100001")).isEqualTo(200);
-      assertThat(fx.server.location().lookup("sip:u100000@" + DOMAIN).get(0).contact()).isEqualTo("sip:u100000@10.0.0.5:5060");
+      assertThat(fx.server.location().lookup("sip:u100000@" + DOMAIN).get(0).contact())
+          .isEqualTo("sip:u100000@10.0.0.5:5060");
       assertThat(natted.receive(3000)).isEqualTo("\r\n\r\n");
       assertThat(natted.receive(3000)).as("once per interval").isEqualTo("\r\n\r\n");
       assertThat(open.receive(2500)).isNull();
-      assertThat(fx.server.meters().get("evertone.registrar.nat.keepalives").counter().count()).isGreaterThanOrEqualTo(2);
+      assertThat(fx.server.meters().get("evertone.registrar.nat.keepalives").counter().count())
+          .isGreaterThanOrEqualTo(2);
     }
   }
 }

@@ -1,11 +1,11 @@
 package dev.evertone.tests.registration;
 
-import dev.evertone.tests.support.Peers;
-import dev.evertone.tests.support.ServerFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.provisioning.NewDevice;
 import dev.evertone.provisioning.NewLine;
+import dev.evertone.tests.support.Peers;
+import dev.evertone.tests.support.ServerFixture;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -17,7 +17,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** evertone against the real tools its users and their attackers run: SIPp and sipvicious' svwar. */
+/**
+ * evertone against the real tools its users and their attackers run: SIPp and sipvicious' svwar.
+ */
 class RealPeersTest {
   @TempDir Path dir;
   private ServerFixture fx;
@@ -32,20 +34,42 @@ class RealPeersTest {
     fx.close();
   }
 
-  private Peers.Run sipp(String scenario, Path users, String transport, int calls) throws Exception {
+  private Peers.Run sipp(String scenario, Path users, String transport, int calls)
+      throws Exception {
     Peers.require("sipp", "sip-tester");
     int port = transport.equals("u1") ? fx.udp().getPort() : fx.tcp().getPort();
-    return Peers.run(dir, 120, "sipp", "-sf", scenario, "-inf", users.toString(), "127.0.0.1:" + port, "-t", transport,
-        "-i", "127.0.0.1", "-m", Integer.toString(calls), "-r", "50", "-timeout", "60s", "-nostdin", "-trace_err");
+    return Peers.run(
+        dir,
+        120,
+        "sipp",
+        "-sf",
+        scenario,
+        "-inf",
+        users.toString(),
+        "127.0.0.1:" + port,
+        "-t",
+        transport,
+        "-i",
+        "127.0.0.1",
+        "-m",
+        Integer.toString(calls),
+        "-r",
+        "50",
+        "-timeout",
+        "60s",
+        "-nostdin",
+        "-trace_err");
   }
 
   private static int successful(String sippOutput) {
-    Matcher m = Pattern.compile("Successful call\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)").matcher(sippOutput);
+    Matcher m =
+        Pattern.compile("Successful call\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)").matcher(sippOutput);
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
   @Test
-  @DisplayName("SIPp registers 100 devices over UDP with digest authentication (bench/peers/sipp-register-auth.xml)")
+  @DisplayName(
+      "SIPp registers 100 devices over UDP with digest authentication (bench/peers/sipp-register-auth.xml)")
   void sippOverUdp() throws Exception {
     fx.provision("bench.test", 100);
     Path scenario = Peers.resource(dir, "peers/sipp-register-auth.xml");
@@ -53,7 +77,8 @@ class RealPeersTest {
     assertThat(run.exit()).as(run.output()).isZero();
     assertThat(successful(run.output())).isEqualTo(100);
     assertThat(fx.server.location().aorCount()).isEqualTo(100);
-    assertThat(fx.server.location().lookup("sip:u100042@bench.test")).singleElement()
+    assertThat(fx.server.location().lookup("sip:u100042@bench.test"))
+        .singleElement()
         .satisfies(b -> assertThat(b.transport().name()).isEqualTo("UDP"));
   }
 
@@ -65,7 +90,8 @@ class RealPeersTest {
     Peers.Run run = sipp(scenario.toString(), Peers.users(dir, 100, "pw"), "t1", 100);
     assertThat(run.exit()).as(run.output()).isZero();
     assertThat(successful(run.output())).isEqualTo(100);
-    assertThat(fx.server.location().lookup("sip:u100007@bench.test")).singleElement()
+    assertThat(fx.server.location().lookup("sip:u100007@bench.test"))
+        .singleElement()
         .satisfies(b -> assertThat(b.transport().name()).isEqualTo("TCP"));
   }
 
@@ -81,34 +107,66 @@ class RealPeersTest {
   }
 
   @Test
-  @DisplayName("baresip, a real softphone, registers over UDP and TCP, and unregisters when it quits")
+  @DisplayName(
+      "baresip, a real softphone, registers over UDP and TCP, and unregisters when it quits")
   void baresip() throws Exception {
     Peers.require("baresip", "baresip");
     Path modules = Path.of("/usr/lib/baresip/modules");
     assertThat(modules).as("baresip's modules (Debian layout)").isDirectory();
     fx.provisioning().addDomain("example.com");
-    // baresip's account file cannot hold '"' or '\\' in a password; the rest of the punctuation it can
-    fx.provisioning().addDevice(new NewDevice("example.com", "1001", null, null, null, null, List.of(new NewLine(null, "1001", "Zq9;'p%w&d"))));
+    // baresip's account file cannot hold '"' or '\\' in a password; the rest of the punctuation it
+    // can
+    fx.provisioning()
+        .addDevice(
+            new NewDevice(
+                "example.com",
+                "1001",
+                null,
+                null,
+                null,
+                null,
+                List.of(new NewLine(null, "1001", "Zq9;'p%w&d"))));
     for (String transport : List.of("udp", "tcp")) {
       int port = transport.equals("udp") ? fx.udp().getPort() : fx.tcp().getPort();
       Path conf = java.nio.file.Files.createDirectories(dir.resolve("baresip-" + transport));
-      java.nio.file.Files.writeString(conf.resolve("accounts"), "<sip:1001@example.com;transport=" + transport
-          + ">;auth_pass=\"Zq9;'p%w&d\";outbound=\"sip:127.0.0.1:" + port + ";transport=" + transport + "\";regint=600\n");
-      java.nio.file.Files.writeString(conf.resolve("config"), "module_path " + modules + "\nmodule account.so\nsip_listen 127.0.0.1:"
-          + Peers.freePort() + "\n");
-      Process phone = new ProcessBuilder("baresip", "-f", conf.toString(), "-t", "4").redirectErrorStream(true)
-          .redirectOutput(conf.resolve("out.txt").toFile()).start();
+      java.nio.file.Files.writeString(
+          conf.resolve("accounts"),
+          "<sip:1001@example.com;transport="
+              + transport
+              + ">;auth_pass=\"Zq9;'p%w&d\";outbound=\"sip:127.0.0.1:"
+              + port
+              + ";transport="
+              + transport
+              + "\";regint=600\n");
+      java.nio.file.Files.writeString(
+          conf.resolve("config"),
+          "module_path "
+              + modules
+              + "\nmodule account.so\nsip_listen 127.0.0.1:"
+              + Peers.freePort()
+              + "\n");
+      Process phone =
+          new ProcessBuilder("baresip", "-f", conf.toString(), "-t", "4")
+              .redirectErrorStream(true)
+              .redirectOutput(conf.resolve("out.txt").toFile())
+              .start();
       long deadline = System.currentTimeMillis() + 3500;
-      while (fx.server.location().lookup("sip:1001@example.com").isEmpty() && System.currentTimeMillis() < deadline) {
+      while (fx.server.location().lookup("sip:1001@example.com").isEmpty()
+          && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
       }
-      assertThat(fx.server.location().lookup("sip:1001@example.com")).as(transport + ": " + java.nio.file.Files.readString(conf.resolve("out.txt")))
-          .singleElement().satisfies(b -> {
-            assertThat(b.transport().lowerName()).isEqualTo(transport);
-            assertThat(b.userAgent()).startsWith("baresip");
-          });
+      assertThat(fx.server.location().lookup("sip:1001@example.com"))
+          .as(transport + ": " + java.nio.file.Files.readString(conf.resolve("out.txt")))
+          .singleElement()
+          .satisfies(
+              b -> {
+                assertThat(b.transport().lowerName()).isEqualTo(transport);
+                assertThat(b.userAgent()).startsWith("baresip");
+              });
       assertThat(phone.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      assertThat(fx.server.location().lookup("sip:1001@example.com")).as("unregistered on exit").isEmpty();
+      assertThat(fx.server.location().lookup("sip:1001@example.com"))
+          .as("unregistered on exit")
+          .isEmpty();
     }
   }
 
@@ -119,17 +177,34 @@ class RealPeersTest {
     // svwar addresses users at the target's IP, so the realm is 127.0.0.1
     fx.provisioning().addDomain("127.0.0.1");
     for (String user : List.of("1001", "1002", "1003")) {
-      fx.provisioning().addDevice(new NewDevice("127.0.0.1", user, null, null, null, null, List.of(new NewLine(null, user, "secret" + user))));
+      fx.provisioning()
+          .addDevice(
+              new NewDevice(
+                  "127.0.0.1",
+                  user,
+                  null,
+                  null,
+                  null,
+                  null,
+                  List.of(new NewLine(null, user, "secret" + user))));
     }
     String target = "udp://127.0.0.1:" + fx.udp().getPort();
     Peers.Run plain = Peers.run(dir, 120, "svwar", "-e1000-1010", target);
     assertThat(plain.output()).as(plain.output()).contains("found nothing");
     for (String method : List.of("REGISTER", "INVITE", "OPTIONS")) {
-      Peers.Run forced = Peers.run(dir, 120, "svwar", "--force", "-m", method, "-e1000-1010", target);
+      Peers.Run forced =
+          Peers.run(dir, 120, "svwar", "--force", "-m", method, "-e1000-1010", target);
       // whatever svwar reports, none of the extensions that exist is among it
-      List<String> reported = Pattern.compile("^\\| (\\S+)\\s+\\|", Pattern.MULTILINE).matcher(forced.output()).results()
-          .map(r -> r.group(1)).filter(e -> !e.equals("Extension")).collect(Collectors.toList());
-      assertThat(reported).as(method + ":\n" + forced.output()).doesNotContain("1001", "1002", "1003");
+      List<String> reported =
+          Pattern.compile("^\\| (\\S+)\\s+\\|", Pattern.MULTILINE)
+              .matcher(forced.output())
+              .results()
+              .map(r -> r.group(1))
+              .filter(e -> !e.equals("Extension"))
+              .collect(Collectors.toList());
+      assertThat(reported)
+          .as(method + ":\n" + forced.output())
+          .doesNotContain("1001", "1002", "1003");
     }
   }
 }

@@ -1,18 +1,18 @@
 package dev.evertone.tests.registration;
 
-import dev.evertone.tests.support.WebSocketClient;
-import dev.evertone.tests.support.UdpClient;
-import dev.evertone.tests.support.TlsClient;
-import dev.evertone.tests.support.DigestRegister;
-import dev.evertone.tests.support.DeviceAnswers;
-import dev.evertone.tests.support.Cli;
-import dev.evertone.tests.support.ServerFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evertone.sip.transport.TransportType;
 import dev.evertone.store.Actor;
+import dev.evertone.tests.support.Cli;
+import dev.evertone.tests.support.DeviceAnswers;
+import dev.evertone.tests.support.DigestRegister;
+import dev.evertone.tests.support.ServerFixture;
+import dev.evertone.tests.support.TlsClient;
+import dev.evertone.tests.support.UdpClient;
+import dev.evertone.tests.support.WebSocketClient;
 import dev.evertone.tls.testing.TestPki;
 import java.io.IOException;
 import java.net.URI;
@@ -30,16 +30,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Requests from evertone to registered devices: {@code evertone registrations ping} sends OPTIONS to each
- * contact over the very connection (WSS, TLS) or to the very UDP address it registered from, and reports
- * what came back; {@code registrations list} shows who is registered.
+ * Requests from evertone to registered devices: {@code evertone registrations ping} sends OPTIONS
+ * to each contact over the very connection (WSS, TLS) or to the very UDP address it registered
+ * from, and reports what came back; {@code registrations list} shows who is registered.
  */
 class RegistrationsTest {
   private static final String DOMAIN = "sip.example.com";
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
   private final Instant now = Instant.now();
-  private final TestPki.Issued root = TestPki.root("Test Root", now.minus(1, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
+  private final TestPki.Issued root =
+      TestPki.root("Test Root", now.minus(1, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
   private ServerFixture fixture;
   private Map<String, String> env;
   private String token;
@@ -59,20 +60,29 @@ class RegistrationsTest {
 
   @Test
   void aBrowserPhoneIsPingedOverItsOwnSecureWebSocket() throws Exception {
-    URI wss = URI.create("wss://127.0.0.1:" + fixture.server.sipAddress(TransportType.WSS).getPort() + "/");
+    URI wss =
+        URI.create(
+            "wss://127.0.0.1:" + fixture.server.sipAddress(TransportType.WSS).getPort() + "/");
     WebSocketClient browser = new WebSocketClient(wss, root.cert());
     assertThat(DigestRegister.register(browser, "u100001", DOMAIN, "pwu100001")).isEqualTo(200);
 
-    CompletableFuture<Cli.Result> ping = CompletableFuture.supplyAsync(() -> Cli.execute(env, "", "registrations", "ping", DOMAIN,
-        "u100001"));
+    CompletableFuture<Cli.Result> ping =
+        CompletableFuture.supplyAsync(
+            () -> Cli.execute(env, "", "registrations", "ping", DOMAIN, "u100001"));
     String options = browser.receive();
-    assertThat(options).startsWith("OPTIONS sip:u100001@127.0.0.1:" + browser.port() + ";transport=wss SIP/2.0\r\n")
-        .containsPattern("(?m)^Via: SIP/2\\.0/WSS 127\\.0\\.0\\.1:" + wss.getPort() + ";branch=z9hG4bK")
-        .contains("To: <sip:u100001@127.0.0.1:" + browser.port() + ";transport=wss>").contains("CSeq: 1 OPTIONS");
+    assertThat(options)
+        .startsWith(
+            "OPTIONS sip:u100001@127.0.0.1:" + browser.port() + ";transport=wss SIP/2.0\r\n")
+        .containsPattern(
+            "(?m)^Via: SIP/2\\.0/WSS 127\\.0\\.0\\.1:" + wss.getPort() + ";branch=z9hG4bK")
+        .contains("To: <sip:u100001@127.0.0.1:" + browser.port() + ";transport=wss>")
+        .contains("CSeq: 1 OPTIONS");
     browser.send(DeviceAnswers.answer(options, "200 OK"));
     Cli.Result r = ping.get();
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("sip:u100001@127.0.0.1:" + browser.port() + ";transport=wss").contains("wss:127.0.0.1:")
+    assertThat(r.out())
+        .contains("sip:u100001@127.0.0.1:" + browser.port() + ";transport=wss")
+        .contains("wss:127.0.0.1:")
         .contains("200 OK");
 
     Cli.Result list = Cli.execute(env, "", "registrations", "list", DOMAIN);
@@ -83,24 +93,32 @@ class RegistrationsTest {
     Cli.Result closed = Cli.execute(env, "", "registrations", "ping", DOMAIN, "u100001");
     assertThat(closed.code()).isEqualTo(3);
     assertThat(closed.out()).contains("unreachable: its wss connection is closed");
-    assertThat(Cli.execute(env, "", "registrations", "list", DOMAIN, "--auth-user", "u100001").out()).contains("closed");
+    assertThat(
+            Cli.execute(env, "", "registrations", "list", DOMAIN, "--auth-user", "u100001").out())
+        .contains("closed");
   }
 
   @Test
   void tlsAndUdpDevicesAreReachedWhereTheyRegisteredFrom() throws Exception {
-    try (TlsClient phone = new TlsClient(fixture.server.sipAddress(TransportType.TLS), DOMAIN, root.cert());
+    try (TlsClient phone =
+            new TlsClient(fixture.server.sipAddress(TransportType.TLS), DOMAIN, root.cert());
         UdpClient udp = new UdpClient(fixture.server.sipAddress(TransportType.UDP))) {
       assertThat(DigestRegister.register(phone, "u100002", DOMAIN, "pwu100002")).isEqualTo(200);
       assertThat(DigestRegister.register(udp, "u100002", DOMAIN, "pwu100002")).isEqualTo(200);
 
-      CompletableFuture<HttpResponse<String>> ping = CompletableFuture.supplyAsync(() -> api("POST",
-          "/domains/" + DOMAIN + "/lines/u100002/ping?timeout_ms=3000"));
+      CompletableFuture<HttpResponse<String>> ping =
+          CompletableFuture.supplyAsync(
+              () -> api("POST", "/domains/" + DOMAIN + "/lines/u100002/ping?timeout_ms=3000"));
       String overTls = phone.read();
-      assertThat(overTls).startsWith("OPTIONS sip:u100002@127.0.0.1:" + phone.port() + ";transport=tls SIP/2.0\r\n")
+      assertThat(overTls)
+          .startsWith(
+              "OPTIONS sip:u100002@127.0.0.1:" + phone.port() + ";transport=tls SIP/2.0\r\n")
           .containsPattern("(?m)^Via: SIP/2\\.0/TLS 127\\.0\\.0\\.1:");
       phone.send(DeviceAnswers.answer(overTls, "486 Busy Here"));
       String overUdp = udp.receive(3000);
-      assertThat(overUdp).startsWith("OPTIONS sip:u100002@127.0.0.1:" + udp.port() + " SIP/2.0\r\n").containsPattern("(?m)^Via: SIP/2\\.0/UDP ");
+      assertThat(overUdp)
+          .startsWith("OPTIONS sip:u100002@127.0.0.1:" + udp.port() + " SIP/2.0\r\n")
+          .containsPattern("(?m)^Via: SIP/2\\.0/UDP ");
       udp.send(DeviceAnswers.answer(overUdp, "200 OK"));
 
       JsonNode results = JSON.readTree(ping.get().body());
@@ -111,27 +129,36 @@ class RegistrationsTest {
         assertThat(result.get("status").asInt()).isEqualTo(expected);
       }
 
-      // a UDP device that does not answer is unreachable after the timeout; the TLS one still answers
-      CompletableFuture<HttpResponse<String>> again = CompletableFuture.supplyAsync(() -> api("POST",
-          "/domains/" + DOMAIN + "/lines/u100002/ping?timeout_ms=800"));
+      // a UDP device that does not answer is unreachable after the timeout; the TLS one still
+      // answers
+      CompletableFuture<HttpResponse<String>> again =
+          CompletableFuture.supplyAsync(
+              () -> api("POST", "/domains/" + DOMAIN + "/lines/u100002/ping?timeout_ms=800"));
       phone.send(DeviceAnswers.answer(phone.read(), "200 OK"));
       assertThat(udp.receive(3000)).startsWith("OPTIONS ");
       JsonNode second = JSON.readTree(again.get().body());
-      assertThat(second.findValues("reason").stream().map(JsonNode::asText)).containsExactlyInAnyOrder("OK", "no response within 800 ms");
+      assertThat(second.findValues("reason").stream().map(JsonNode::asText))
+          .containsExactlyInAnyOrder("OK", "no response within 800 ms");
     }
   }
 
   @Test
   void badRequestsGetClearErrors() throws Exception {
-    assertThat(api("POST", "/domains/" + DOMAIN + "/lines/nobody/ping").statusCode()).isEqualTo(404);
-    assertThat(api("POST", "/domains/" + DOMAIN + "/lines/nobody/ping").body()).contains("line nobody@" + DOMAIN + " is not provisioned");
+    assertThat(api("POST", "/domains/" + DOMAIN + "/lines/nobody/ping").statusCode())
+        .isEqualTo(404);
+    assertThat(api("POST", "/domains/" + DOMAIN + "/lines/nobody/ping").body())
+        .contains("line nobody@" + DOMAIN + " is not provisioned");
     assertThat(api("GET", "/domains/unknown.example/registrations").statusCode()).isEqualTo(404);
-    assertThat(api("GET", "/domains/unknown.example/registrations").body()).contains("domain unknown.example does not exist");
-    assertThat(api("GET", "/domains/unknown.example/registrations?auth_user=u100000").statusCode()).isEqualTo(404);
-    HttpResponse<String> tooLong = api("POST", "/domains/" + DOMAIN + "/lines/u100003/ping?timeout_ms=60000");
+    assertThat(api("GET", "/domains/unknown.example/registrations").body())
+        .contains("domain unknown.example does not exist");
+    assertThat(api("GET", "/domains/unknown.example/registrations?auth_user=u100000").statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> tooLong =
+        api("POST", "/domains/" + DOMAIN + "/lines/u100003/ping?timeout_ms=60000");
     assertThat(tooLong.statusCode()).isEqualTo(400);
     assertThat(tooLong.body()).contains("timeout_ms").contains("between 1 and 32000");
-    assertThat(api("GET", "/domains/" + DOMAIN + "/registrations?limit=x").statusCode()).isEqualTo(400);
+    assertThat(api("GET", "/domains/" + DOMAIN + "/registrations?limit=x").statusCode())
+        .isEqualTo(400);
     // a provisioned line that is not registered: nothing to ping
     assertThat(api("POST", "/domains/" + DOMAIN + "/lines/u100003/ping").body()).isEqualTo("[]");
     Cli.Result none = Cli.execute(env, "", "registrations", "ping", DOMAIN, "u100003");
@@ -143,9 +170,13 @@ class RegistrationsTest {
 
   private HttpResponse<String> api(String method, String path) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fixture.http() + "/api/v1" + path))
-          .header("Authorization", "Bearer " + token).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-          HttpResponse.BodyHandlers.ofString());
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create(fixture.http() + "/api/v1" + path))
+                  .header("Authorization", "Bearer " + token)
+                  .method(method, HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

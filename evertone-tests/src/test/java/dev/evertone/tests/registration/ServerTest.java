@@ -1,8 +1,5 @@
 package dev.evertone.tests.registration;
 
-import dev.evertone.tests.support.DigestRegister;
-import dev.evertone.tests.support.ServerFixture;
-import dev.evertone.tests.support.UdpClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.provisioning.NewDevice;
@@ -11,8 +8,11 @@ import dev.evertone.provisioning.ProvisioningConfig;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.sip.Torture;
 import dev.evertone.store.Actor;
-import dev.evertone.store.jdbc.StoreConfig;
 import dev.evertone.store.jdbc.JdbcStore;
+import dev.evertone.store.jdbc.StoreConfig;
+import dev.evertone.tests.support.DigestRegister;
+import dev.evertone.tests.support.ServerFixture;
+import dev.evertone.tests.support.UdpClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,37 +53,49 @@ class ServerTest {
 
   private static String options(String callId) {
     return "OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP x\r\nMax-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\n"
-        + "To: <sip:b@example.com>\r\nCall-ID: " + callId + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        + "To: <sip:b@example.com>\r\nCall-ID: "
+        + callId
+        + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
   }
 
   @Test
   @DisplayName("OPTIONS is answered 200 with what the server allows, a To tag and a Server header")
   void optionsPing() throws Exception {
     String r = phone.exchange(phone.viaHere(options("ping-1"), true));
-    assertThat(r).startsWith("SIP/2.0 200 OK\r\n").contains("\r\nAllow: ACK, BYE, CANCEL, INFO, INVITE, MESSAGE, NOTIFY, OPTIONS, PRACK, REFER, REGISTER, SUBSCRIBE, UPDATE\r\n")
-        .contains("\r\nServer: evertone\r\n").containsPattern("To: <sip:b@example.com>;tag=\\w+");
+    assertThat(r)
+        .startsWith("SIP/2.0 200 OK\r\n")
+        .contains(
+            "\r\nAllow: ACK, BYE, CANCEL, INFO, INVITE, MESSAGE, NOTIFY, OPTIONS, PRACK, REFER, REGISTER, SUBSCRIBE, UPDATE\r\n")
+        .contains("\r\nServer: evertone\r\n")
+        .containsPattern("To: <sip:b@example.com>;tag=\\w+");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
   @DisplayName("RFC 4475 messages get the answer their section asks of a registrar and proxy")
   @CsvSource({
-    // requests to a user go to the proxy: it checks hops and Proxy-Require (16.3), then asks who is calling (407);
+    // requests to a user go to the proxy: it checks hops and Proxy-Require (16.3), then asks who is
+    // calling (407);
     // wsinv carries a To tag, so it claims a dialog this proxy never set up
-    "unkscm, 416", "novelsc, 416", "bext01, 420", "zeromf, 483", "badbranch, 407", "esc02, 501", "intmeth, 501",
-    "wsinv, 404", "invut, 407", "sdp01, 407", "transports, 407", "lwsdisp, 407", "semiuri, 407", "escnull, 401",
+    "unkscm, 416", "novelsc, 416", "bext01, 420", "zeromf, 483", "badbranch, 407", "esc02, 501",
+        "intmeth, 501",
+    "wsinv, 404", "invut, 407", "sdp01, 407", "transports, 407", "lwsdisp, 407", "semiuri, 407",
+        "escnull, 401",
     "regaut01, 401", "unksm2, 400", "cparam01, 401", "regescrt, 401", "dblreq, 401",
   })
   void tortureSemantics(String file, int status) throws Exception {
     String r = phone.exchange(phone.viaHere(torture(file), !file.equals("badbranch")));
     assertThat(r).as(file).startsWith("SIP/2.0 " + status + " ");
     if (file.equals("bext01")) {
-      // Require is for the user agent that answers; a proxy checks only Proxy-Require (RFC 3261 16.3 step 5)
-      assertThat(r).contains("\r\nUnsupported: noProxiesSupportThis, norDoAnyProxiesSupportThis\r\n");
+      // Require is for the user agent that answers; a proxy checks only Proxy-Require (RFC 3261
+      // 16.3 step 5)
+      assertThat(r)
+          .contains("\r\nUnsupported: noProxiesSupportThis, norDoAnyProxiesSupportThis\r\n");
     }
   }
 
   @Test
-  @DisplayName("an RFC 2543 INVITE (no branch) is challenged, and challenged again when retransmitted")
+  @DisplayName(
+      "an RFC 2543 INVITE (no branch) is challenged, and challenged again when retransmitted")
   void rfc2543() throws Exception {
     String invite = phone.viaHere(torture("inv2543"), false);
     String first = phone.exchange(invite);
@@ -97,7 +109,8 @@ class ServerTest {
   void strayResponse() throws Exception {
     phone.send(torture("bcast").replaceFirst("192.0.2.198", "127.0.0.1:" + phone.port()));
     assertThat(phone.receive(300)).isNull();
-    assertThat(fx.server.meters().get("evertone.sip.responses.unmatched").counter().count()).isEqualTo(1);
+    assertThat(fx.server.meters().get("evertone.sip.responses.unmatched").counter().count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -105,27 +118,53 @@ class ServerTest {
   void metricsAndHealth() throws Exception {
     phone.exchange(phone.viaHere(options("m-1"), true));
     HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(fx.http() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(URI.create(fx.http() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("evertone_sip_messages_received_total{kind=\"request\",transport=\"udp\"} 1.0")
-        .contains("evertone_registrar_bindings").contains("jvm_memory_used_bytes");
-    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(fx.http() + "/health")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body())
+        .contains("evertone_sip_messages_received_total{kind=\"request\",transport=\"udp\"} 1.0")
+        .contains("evertone_registrar_bindings")
+        .contains("jvm_memory_used_bytes");
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(URI.create(fx.http() + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(health.body()).startsWith("{\"status\":\"up\"");
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(fx.http() + "/health")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(fx.http() + "/nope")).build(), HttpResponse.BodyHandlers.ofString())
-        .statusCode()).isEqualTo(404);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(fx.http() + "/health"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(405);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(fx.http() + "/nope")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(404);
   }
 
   @Test
-  @DisplayName("a device added by another process (the CLI) can register within a second, without a restart")
+  @DisplayName(
+      "a device added by another process (the CLI) can register within a second, without a restart")
   void liveProvisioning() throws Exception {
     fx.provision("bench.test", 1); // warms the store; u100000 exists
     try (JdbcStore cli = JdbcStore.open(new StoreConfig(null, dir, null, 1), Clock.systemUTC())) {
-      new ProvisioningService(cli, ProvisioningConfig.DEFAULT, Clock.systemUTC(), Actor.local("cli")).addDevice(new NewDevice("bench.test",
-          null, null, null, null, null, List.of(new NewLine(null, "2001", "late-secret"))));
+      new ProvisioningService(
+              cli, ProvisioningConfig.DEFAULT, Clock.systemUTC(), Actor.local("cli"))
+          .addDevice(
+              new NewDevice(
+                  "bench.test",
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  List.of(new NewLine(null, "2001", "late-secret"))));
     }
     long deadline = System.currentTimeMillis() + 3000;
     int status;
@@ -140,10 +179,13 @@ class ServerTest {
   }
 
   @Test
-  @DisplayName("a second server on the UDP port of a running one refuses to start instead of sharing its datagrams (SO_REUSEPORT)")
+  @DisplayName(
+      "a second server on the UDP port of a running one refuses to start instead of sharing its datagrams (SO_REUSEPORT)")
   void aSecondServerOnTheSamePortRefusesToStart() {
     int port = fx.udp().getPort();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerFixture(dir.resolve("second"), "sip.udp-port=" + port).close())
-        .hasMessageContaining("UDP port " + port).hasMessageContaining("in use by another process");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new ServerFixture(dir.resolve("second"), "sip.udp-port=" + port).close())
+        .hasMessageContaining("UDP port " + port)
+        .hasMessageContaining("in use by another process");
   }
 }

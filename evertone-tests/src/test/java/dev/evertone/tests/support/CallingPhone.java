@@ -10,9 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A UDP phone written out message by message, for the call tests: it dials (INVITE, 407, ACK, INVITE with
- * credentials), acknowledges and cancels as RFC 3261 says; and what any device or carrier does with what it
- * receives (answer with Record-Route echoed, wait for a request or a response).
+ * A UDP phone written out message by message, for the call tests: it dials (INVITE, 407, ACK,
+ * INVITE with credentials), acknowledges and cancels as RFC 3261 says; and what any device or
+ * carrier does with what it receives (answer with Record-Route echoed, wait for a request or a
+ * response).
  */
 public final class CallingPhone {
   private static final AtomicInteger CALLS = new AtomicInteger();
@@ -43,9 +44,27 @@ public final class CallingPhone {
 
   /** The INVITE; its Contact is a private address, as a phone behind NAT writes it. */
   private String invite(Call c, String extra) {
-    return "INVITE " + c.target + " SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.99:5060;branch=" + c.branch + ";rport\r\nMax-Forwards: 70\r\n"
-        + "From: \"Reception\" <sip:" + user + "@" + domain + ">;tag=caller" + c.callId + "\r\nTo: <" + c.target + ">\r\nCall-ID: " + c.callId
-        + "\r\nCSeq: " + c.cseq + " INVITE\r\nContact: <sip:" + user + "@10.0.0.99:5060>\r\n" + extra
+    return "INVITE "
+        + c.target
+        + " SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.99:5060;branch="
+        + c.branch
+        + ";rport\r\nMax-Forwards: 70\r\n"
+        + "From: \"Reception\" <sip:"
+        + user
+        + "@"
+        + domain
+        + ">;tag=caller"
+        + c.callId
+        + "\r\nTo: <"
+        + c.target
+        + ">\r\nCall-ID: "
+        + c.callId
+        + "\r\nCSeq: "
+        + c.cseq
+        + " INVITE\r\nContact: <sip:"
+        + user
+        + "@10.0.0.99:5060>\r\n"
+        + extra
         + "Content-Type: application/sdp\r\nContent-Length: 0\r\n\r\n";
   }
 
@@ -65,24 +84,61 @@ public final class CallingPhone {
 
   /** An ACK in the caller's transaction or dialog: {@code routes} is the dialog's route set. */
   public String ack(Call c, String to, String uri, List<String> routes) {
-    StringBuilder r = new StringBuilder("ACK " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.99:5060;branch=" + c.branch + ";rport\r\n");
+    StringBuilder r =
+        new StringBuilder(
+            "ACK "
+                + uri
+                + " SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.99:5060;branch="
+                + c.branch
+                + ";rport\r\n");
     routes.forEach(x -> r.append("Route: ").append(x).append("\r\n"));
-    return r + "Max-Forwards: 70\r\nFrom: \"Reception\" <sip:" + user + "@" + domain + ">;tag=caller" + c.callId + "\r\nTo: " + to
-        + "\r\nCall-ID: " + c.callId + "\r\nCSeq: " + c.cseq + " ACK\r\nContent-Length: 0\r\n\r\n";
+    return r
+        + "Max-Forwards: 70\r\nFrom: \"Reception\" <sip:"
+        + user
+        + "@"
+        + domain
+        + ">;tag=caller"
+        + c.callId
+        + "\r\nTo: "
+        + to
+        + "\r\nCall-ID: "
+        + c.callId
+        + "\r\nCSeq: "
+        + c.cseq
+        + " ACK\r\nContent-Length: 0\r\n\r\n";
   }
 
   /** The CANCEL of the INVITE (RFC 3261 9.1: same branch, same CSeq number). */
   public String cancel(Call c) {
-    return "CANCEL " + c.target + " SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.99:5060;branch=" + c.branch + ";rport\r\nMax-Forwards: 70\r\n"
-        + "From: \"Reception\" <sip:" + user + "@" + domain + ">;tag=caller" + c.callId + "\r\nTo: <" + c.target + ">\r\nCall-ID: " + c.callId
-        + "\r\nCSeq: " + c.cseq + " CANCEL\r\nContent-Length: 0\r\n\r\n";
+    return "CANCEL "
+        + c.target
+        + " SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.99:5060;branch="
+        + c.branch
+        + ";rport\r\nMax-Forwards: 70\r\n"
+        + "From: \"Reception\" <sip:"
+        + user
+        + "@"
+        + domain
+        + ">;tag=caller"
+        + c.callId
+        + "\r\nTo: <"
+        + c.target
+        + ">\r\nCall-ID: "
+        + c.callId
+        + "\r\nCSeq: "
+        + c.cseq
+        + " CANCEL\r\nContent-Length: 0\r\n\r\n";
   }
 
-  /** A response of a called device or carrier: {@link DeviceAnswers}, with the Record-Route echoed and a Contact (RFC 3261 12.1.1). */
+  /**
+   * A response of a called device or carrier: {@link DeviceAnswers}, with the Record-Route echoed
+   * and a Contact (RFC 3261 12.1.1).
+   */
   public static String answer(String request, String status, UdpClient phone) {
     String base = DeviceAnswers.answer(request, status);
     StringBuilder extra = new StringBuilder();
-    headers(request, "Record-Route").forEach(rr -> extra.append("Record-Route: ").append(rr).append("\r\n"));
+    headers(request, "Record-Route")
+        .forEach(rr -> extra.append("Record-Route: ").append(rr).append("\r\n"));
     extra.append("Contact: <sip:phone@127.0.0.1:").append(phone.port()).append(">\r\n");
     return base.replace("Content-Length: 0\r\n", extra + "Content-Length: 0\r\n");
   }
@@ -90,7 +146,9 @@ public final class CallingPhone {
   /** The values of a header of a message's head, list elements split. */
   public static List<String> headers(String message, String name) {
     List<String> out = new ArrayList<>();
-    Matcher m = Pattern.compile("(?md)^" + name + ": ([^\r]*)\r$").matcher(message.substring(0, message.indexOf("\r\n\r\n") + 2));
+    Matcher m =
+        Pattern.compile("(?md)^" + name + ": ([^\r]*)\r$")
+            .matcher(message.substring(0, message.indexOf("\r\n\r\n") + 2));
     while (m.find()) {
       for (String v : m.group(1).split(",\\s*(?=<)")) {
         out.add(v);
@@ -103,7 +161,10 @@ public final class CallingPhone {
     return headers(message, "To").get(0);
   }
 
-  /** The next request of {@code method} that {@code phone} receives (a retransmission of something else is skipped). */
+  /**
+   * The next request of {@code method} that {@code phone} receives (a retransmission of something
+   * else is skipped).
+   */
   public static String next(UdpClient phone, String method) throws IOException {
     for (int i = 0; i < 10; i++) {
       String m = phone.receive(8000);

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real peers (SIPp, svwar) as processes. A missing peer fails the test: it is never skipped. */
+/**
+ * Runs the real peers (SIPp, svwar) as processes. A missing peer fails the test: it is never
+ * skipped.
+ */
 public final class Peers {
   private Peers() {}
 
@@ -25,8 +28,10 @@ public final class Peers {
     fail(command + " is not installed; install it with: apt-get install -y " + debianPackage);
   }
 
-  public static Run run(Path workDir, long timeoutSeconds, String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+  public static Run run(Path workDir, long timeoutSeconds, String... command)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
     byte[] out;
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -37,18 +42,23 @@ public final class Peers {
   }
 
   /**
-   * A loopback port free for both TCP and UDP right now: softphones such as baresip bind both (and TLS on
-   * the next port) on the one port they are given.
+   * A loopback port free for both TCP and UDP right now: softphones such as baresip bind both (and
+   * TLS on the next port) on the one port they are given.
    */
   public static int freePort() throws IOException {
-    // below Linux's ephemeral range (32768-60999) and the TURN relays' (49152-65535): a port the system hands out to
-    // someone else, or a relay of a probe's allocation, cannot take it between this check and the peer's start
+    // below Linux's ephemeral range (32768-60999) and the TURN relays' (49152-65535): a port the
+    // system hands out to
+    // someone else, or a relay of a probe's allocation, cannot take it between this check and the
+    // peer's start
     java.util.Random random = new java.util.Random();
     for (int attempt = 0; attempt < 50; attempt++) {
       int port = 20_000 + random.nextInt(12_000);
-      try (java.net.ServerSocket tcp = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
-          java.net.DatagramSocket udp = new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress());
-          java.net.ServerSocket next = new java.net.ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (java.net.ServerSocket tcp =
+              new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
+          java.net.DatagramSocket udp =
+              new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress());
+          java.net.ServerSocket next =
+              new java.net.ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
         return port;
       } catch (IOException taken) {
         // try another
@@ -57,7 +67,9 @@ public final class Peers {
     throw new IOException("no free loopback port for TCP and UDP after 50 attempts");
   }
 
-  /** A SIPp injection file as bench/peers/make-users.sh writes it, optionally with wrong passwords. */
+  /**
+   * A SIPp injection file as bench/peers/make-users.sh writes it, optionally with wrong passwords.
+   */
   public static Path users(Path dir, int count, String passwordPrefix) throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add("SEQUENTIAL");
@@ -82,7 +94,10 @@ public final class Peers {
     return target;
   }
 
-  /** A cumulative counter of SIPp's statistics file ({@code -trace_stat -stf FILE}), from its last line. */
+  /**
+   * A cumulative counter of SIPp's statistics file ({@code -trace_stat -stf FILE}), from its last
+   * line.
+   */
   public static String sippStat(Path statFile, String counter) throws IOException {
     List<String> lines = Files.readAllLines(statFile);
     List<String> names = List.of(lines.get(0).split(";"));

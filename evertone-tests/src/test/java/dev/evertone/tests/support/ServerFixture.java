@@ -1,10 +1,10 @@
 package dev.evertone.tests.support;
 
-import dev.evertone.server.EvertoneServer;
+import dev.evertone.config.ConfigLoader;
 import dev.evertone.provisioning.ImportOptions;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.provisioning.template.Format;
-import dev.evertone.config.ConfigLoader;
+import dev.evertone.server.EvertoneServer;
 import dev.evertone.store.Actor;
 import dev.evertone.tls.testing.TestPki;
 import java.net.InetSocketAddress;
@@ -18,27 +18,51 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A real evertone server in this JVM, on loopback ports the system picks, with its own data directory. */
+/**
+ * A real evertone server in this JVM, on loopback ports the system picks, with its own data
+ * directory.
+ */
 public final class ServerFixture implements AutoCloseable {
   public final EvertoneServer server;
 
   public ServerFixture(Path dataDir, String... overrides) throws Exception {
-    List<String> all = new ArrayList<>(List.of("data-dir=" + dataDir, "sip.host=127.0.0.1", "sip.udp-port=0", "sip.tcp-port=0", "stun.port=0",
-        "stun.tls-port=0", "http.port=0", "store.change-poll-interval=100ms", "sip.io-threads=2"));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "data-dir=" + dataDir,
+                "sip.host=127.0.0.1",
+                "sip.udp-port=0",
+                "sip.tcp-port=0",
+                "stun.port=0",
+                "stun.tls-port=0",
+                "http.port=0",
+                "store.change-poll-interval=100ms",
+                "sip.io-threads=2"));
     all.addAll(List.of(overrides));
     server = EvertoneServer.start(ConfigLoader.load(null, Map.of(), all), Clock.systemUTC());
   }
 
   /**
-   * A server that serves TLS and WSS with a fresh ECDSA certificate for {@code domain} and 127.0.0.1 issued by
-   * {@code root} (written to {@code dir}/sip.pem), data in {@code dir}/data.
+   * A server that serves TLS and WSS with a fresh ECDSA certificate for {@code domain} and
+   * 127.0.0.1 issued by {@code root} (written to {@code dir}/sip.pem), data in {@code dir}/data.
    */
-  public static ServerFixture withCertificate(Path dir, TestPki.Issued root, String domain, String... overrides) throws Exception {
+  public static ServerFixture withCertificate(
+      Path dir, TestPki.Issued root, String domain, String... overrides) throws Exception {
     Instant now = Instant.now();
     KeyPair keys = TestPki.ec();
-    TestPki.Issued leaf = TestPki.leaf(keys, root, now.minus(1, ChronoUnit.HOURS), now.plus(90, ChronoUnit.DAYS), domain, "127.0.0.1");
+    TestPki.Issued leaf =
+        TestPki.leaf(
+            keys,
+            root,
+            now.minus(1, ChronoUnit.HOURS),
+            now.plus(90, ChronoUnit.DAYS),
+            domain,
+            "127.0.0.1");
     TestPki.write(dir.resolve("sip.pem"), TestPki.pem(keys.getPrivate(), leaf.cert(), root.cert()));
-    List<String> all = new ArrayList<>(List.of("sip.tls-port=0", "sip.wss-port=0", "tls.certificates=" + dir.resolve("sip.pem")));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "sip.tls-port=0", "sip.wss-port=0", "tls.certificates=" + dir.resolve("sip.pem")));
     all.addAll(List.of(overrides));
     return new ServerFixture(dir.resolve("data"), all.toArray(String[]::new));
   }
@@ -56,21 +80,35 @@ public final class ServerFixture implements AutoCloseable {
   }
 
   /** One call to the admin API with a token: a JSON body (or none) and the answer as text. */
-  public java.net.http.HttpResponse<String> api(String method, String path, String json, String token) throws Exception {
-    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(http() + path))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(json))
-        .build();
-    return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+  public java.net.http.HttpResponse<String> api(
+      String method, String path, String json, String token) throws Exception {
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(http() + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                    : java.net.http.HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return java.net.http.HttpClient.newHttpClient()
+        .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   /** Provisioning on this server's store, as an operator at the console. */
   public ProvisioningService provisioning() {
-    return new ProvisioningService(server.store(), dev.evertone.provisioning.ProvisioningConfig.DEFAULT, Clock.systemUTC(),
+    return new ProvisioningService(
+        server.store(),
+        dev.evertone.provisioning.ProvisioningConfig.DEFAULT,
+        Clock.systemUTC(),
         Actor.local("test"));
   }
 
-  /** Adds domain {@code domain} (if new) and the benchmark users u100000.. with password {@code prefix} + user, by import. */
+  /**
+   * Adds domain {@code domain} (if new) and the benchmark users u100000.. with password {@code
+   * prefix} + user, by import.
+   */
   public void provision(String domain, int count, String prefix) {
     if (server.store().domains().find(domain).isEmpty()) {
       provisioning().addDomain(domain);
@@ -78,13 +116,26 @@ public final class ServerFixture implements AutoCloseable {
     StringBuilder csv = new StringBuilder("domain,extension,auth_user,secret\n");
     for (int i = 0; i < count; i++) {
       String u = "u" + (100000 + i);
-      csv.append(domain).append(',').append(u).append(',').append(u).append(',').append(prefix).append(u).append('\n');
+      csv.append(domain)
+          .append(',')
+          .append(u)
+          .append(',')
+          .append(u)
+          .append(',')
+          .append(prefix)
+          .append(u)
+          .append('\n');
     }
-    provisioning().importFile(csv.toString().getBytes(StandardCharsets.UTF_8), new ImportOptions(Format.CSV, "fixture.csv", false, true,
-        false));
+    provisioning()
+        .importFile(
+            csv.toString().getBytes(StandardCharsets.UTF_8),
+            new ImportOptions(Format.CSV, "fixture.csv", false, true, false));
   }
 
-  /** The benchmark users with password "pw" + user, as bench/peers/make-users.sh and Kamailio's configuration derive them. */
+  /**
+   * The benchmark users with password "pw" + user, as bench/peers/make-users.sh and Kamailio's
+   * configuration derive them.
+   */
   public void provision(String domain, int count) {
     provision(domain, count, "pw");
   }

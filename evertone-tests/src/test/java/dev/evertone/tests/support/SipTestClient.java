@@ -2,7 +2,10 @@ package dev.evertone.tests.support;
 
 import java.io.IOException;
 
-/** A test user agent on one transport: sends a request, returns the final response (or null on timeout). */
+/**
+ * A test user agent on one transport: sends a request, returns the final response (or null on
+ * timeout).
+ */
 public interface SipTestClient {
   String exchange(String text) throws IOException;
 

@@ -21,20 +21,28 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A SIP client on one persistent TLS connection, as a desk phone keeps it: verifies the server's chain
- * against the given root and its name against the host asked for (SNI), then exchanges requests.
+ * A SIP client on one persistent TLS connection, as a desk phone keeps it: verifies the server's
+ * chain against the given root and its name against the host asked for (SNI), then exchanges
+ * requests.
  */
 public final class TlsClient implements SipTestClient, AutoCloseable {
-  private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^(?:Content-Length|l)\\s*:\\s*(\\d+)");
+  private static final Pattern CONTENT_LENGTH =
+      Pattern.compile("(?im)^(?:Content-Length|l)\\s*:\\s*(\\d+)");
   private final SSLSocket socket;
   private final InputStream in;
 
-  public TlsClient(InetSocketAddress server, String host, X509Certificate trustedRoot) throws IOException {
+  public TlsClient(InetSocketAddress server, String host, X509Certificate trustedRoot)
+      throws IOException {
     this(server, host, context(trustedRoot, null, null));
   }
 
   /** A device that presents its own certificate (tls.client-auth). */
-  public TlsClient(InetSocketAddress server, String host, X509Certificate trustedRoot, PrivateKey deviceKey, X509Certificate deviceCertificate)
+  public TlsClient(
+      InetSocketAddress server,
+      String host,
+      X509Certificate trustedRoot,
+      PrivateKey deviceKey,
+      X509Certificate deviceCertificate)
       throws IOException {
     this(server, host, context(trustedRoot, deviceKey, deviceCertificate));
   }
@@ -43,10 +51,12 @@ public final class TlsClient implements SipTestClient, AutoCloseable {
     Socket plain = new Socket();
     plain.connect(server, 5000);
     plain.setSoTimeout(10_000);
-    socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, server.getPort(), true);
+    socket =
+        (SSLSocket) context.getSocketFactory().createSocket(plain, host, server.getPort(), true);
     SSLParameters params = socket.getSSLParameters();
     params.setServerNames(List.of(new SNIHostName(host)));
-    params.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 5922: the certificate must name the domain
+    params.setEndpointIdentificationAlgorithm(
+        "HTTPS"); // RFC 5922: the certificate must name the domain
     socket.setSSLParameters(params);
     socket.startHandshake();
     in = socket.getInputStream();
@@ -56,19 +66,23 @@ public final class TlsClient implements SipTestClient, AutoCloseable {
     return context(trustedRoot, null, null);
   }
 
-  private static SSLContext context(X509Certificate trustedRoot, PrivateKey deviceKey, X509Certificate deviceCertificate) {
+  private static SSLContext context(
+      X509Certificate trustedRoot, PrivateKey deviceKey, X509Certificate deviceCertificate) {
     try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("root", trustedRoot);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       KeyManager[] keyManagers = null;
       if (deviceKey != null) {
         KeyStore own = KeyStore.getInstance("PKCS12");
         own.load(null, null);
-        own.setKeyEntry("device", deviceKey, "x".toCharArray(), new X509Certificate[] {deviceCertificate});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        own.setKeyEntry(
+            "device", deviceKey, "x".toCharArray(), new X509Certificate[] {deviceCertificate});
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(own, "x".toCharArray());
         keyManagers = kmf.getKeyManagers();
       }
@@ -131,7 +145,11 @@ public final class TlsClient implements SipTestClient, AutoCloseable {
         continue; // keep-alive pongs
       }
       head.write(b);
-      matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+      matched =
+          (b == '\r' && (matched == 0 || matched == 2))
+                  || (b == '\n' && (matched == 1 || matched == 3))
+              ? matched + 1
+              : 0;
     }
     String headers = head.toString(StandardCharsets.UTF_8);
     Matcher m = CONTENT_LENGTH.matcher(headers);

@@ -30,11 +30,17 @@ public final class UdpClient implements SipTestClient, AutoCloseable {
     return "UDP";
   }
 
-  /** The message with its first Via replaced by one naming this client (so the answer comes here). */
+  /**
+   * The message with its first Via replaced by one naming this client (so the answer comes here).
+   */
   public String viaHere(String message, boolean withBranch) {
     // the whole header, continuation lines of a folded Via included
-    return message.replaceFirst("(?m)^(Via|v) *:[^\\r]*(\\r\\n[ \\t][^\\r]*)*",
-        "Via: SIP/2.0/UDP 127.0.0.1:" + port() + (withBranch ? ";branch=z9hG4bK" + System.nanoTime() : "") + ";rport");
+    return message.replaceFirst(
+        "(?m)^(Via|v) *:[^\\r]*(\\r\\n[ \\t][^\\r]*)*",
+        "Via: SIP/2.0/UDP 127.0.0.1:"
+            + port()
+            + (withBranch ? ";branch=z9hG4bK" + System.nanoTime() : "")
+            + ";rport");
   }
 
   public void send(String text) throws IOException {
@@ -66,8 +72,8 @@ public final class UdpClient implements SipTestClient, AutoCloseable {
   }
 
   /**
-   * Sends a request and returns its response (not a 100), or null after 5 s. A late answer to an earlier
-   * request that timed out is skipped: it names another Call-ID or CSeq number.
+   * Sends a request and returns its response (not a 100), or null after 5 s. A late answer to an
+   * earlier request that timed out is skipped: it names another Call-ID or CSeq number.
    */
   @Override
   public String exchange(String text) throws IOException {
@@ -77,18 +83,24 @@ public final class UdpClient implements SipTestClient, AutoCloseable {
     long deadline = System.currentTimeMillis() + 5000;
     for (long left = 5000; left > 0; left = deadline - System.currentTimeMillis()) {
       String answer = receive((int) left);
-      if (answer == null || (java.util.Objects.equals(callId, header(answer, "Call-ID|i", "(\\S+)"))
-          && java.util.Objects.equals(cseq, header(answer, "CSeq", "0*(\\d+)")))) {
+      if (answer == null
+          || (java.util.Objects.equals(callId, header(answer, "Call-ID|i", "(\\S+)"))
+              && java.util.Objects.equals(cseq, header(answer, "CSeq", "0*(\\d+)")))) {
         return answer;
       }
     }
     return null;
   }
 
-  /** A header of the first message in {@code message} (names case-insensitive, compact forms allowed), or null. */
+  /**
+   * A header of the first message in {@code message} (names case-insensitive, compact forms
+   * allowed), or null.
+   */
   private static String header(String message, String names, String value) {
     int end = message.indexOf("\r\n\r\n");
-    Matcher m = Pattern.compile("(?mi)^(?:" + names + ")[ \\t]*:[ \\t]*" + value).matcher(end < 0 ? message : message.substring(0, end));
+    Matcher m =
+        Pattern.compile("(?mi)^(?:" + names + ")[ \\t]*:[ \\t]*" + value)
+            .matcher(end < 0 ? message : message.substring(0, end));
     return m.find() ? m.group(1) : null;
   }
 

@@ -11,28 +11,41 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A browser phone's transport: SIP over a secure WebSocket (RFC 7118) with the JDK's WebSocket client. */
+/**
+ * A browser phone's transport: SIP over a secure WebSocket (RFC 7118) with the JDK's WebSocket
+ * client.
+ */
 public final class WebSocketClient implements SipTestClient, AutoCloseable {
   private final WebSocket socket;
   private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
   private final int fakePort = 50000 + (int) (System.nanoTime() % 10000);
 
   public WebSocketClient(URI uri, X509Certificate trustedRoot) {
-    HttpClient http = HttpClient.newBuilder().sslContext(TlsClient.context(trustedRoot)).connectTimeout(Duration.ofSeconds(5)).build();
-    socket = http.newWebSocketBuilder().subprotocols("sip").buildAsync(uri, new WebSocket.Listener() {
-      private final StringBuilder partial = new StringBuilder();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(TlsClient.context(trustedRoot))
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    socket =
+        http.newWebSocketBuilder()
+            .subprotocols("sip")
+            .buildAsync(
+                uri,
+                new WebSocket.Listener() {
+                  private final StringBuilder partial = new StringBuilder();
 
-      @Override
-      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          received.add(partial.toString());
-          partial.setLength(0);
-        }
-        ws.request(1);
-        return null;
-      }
-    }).join();
+                  @Override
+                  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                    partial.append(data);
+                    if (last) {
+                      received.add(partial.toString());
+                      partial.setLength(0);
+                    }
+                    ws.request(1);
+                    return null;
+                  }
+                })
+            .join();
   }
 
   public String subprotocol() {
@@ -65,7 +78,10 @@ public final class WebSocketClient implements SipTestClient, AutoCloseable {
     }
   }
 
-  /** Browsers cannot know their port; RFC 7118 has them put any in Via and an .invalid host in Contact. */
+  /**
+   * Browsers cannot know their port; RFC 7118 has them put any in Via and an .invalid host in
+   * Contact.
+   */
   @Override
   public int port() {
     return fakePort;
@@ -79,7 +95,10 @@ public final class WebSocketClient implements SipTestClient, AutoCloseable {
   @Override
   public void close() {
     if (!socket.isOutputClosed()) {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null).join(); // the server may have closed first
+      socket
+          .sendClose(WebSocket.NORMAL_CLOSURE, "bye")
+          .exceptionally(e -> null)
+          .join(); // the server may have closed first
     }
   }
 }

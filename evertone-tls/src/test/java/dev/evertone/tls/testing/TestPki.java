@@ -28,13 +28,13 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.openssl.PKCS8Generator;
-import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /** Test certificate authorities, chains and PEM files, made with BouncyCastle. */
 public final class TestPki {
@@ -79,33 +79,73 @@ public final class TestPki {
     return new Issued(sign(cn, keys.getPublic(), cn, keys.getPrivate(), from, to, true), keys);
   }
 
-  /** A CA certificate for {@code keys} (e.g. a cross-signature of an existing root's key) issued by {@code issuer}. */
+  /**
+   * A CA certificate for {@code keys} (e.g. a cross-signature of an existing root's key) issued by
+   * {@code issuer}.
+   */
   public static Issued ca(String cn, KeyPair keys, Issued issuer, Instant from, Instant to) {
-    return new Issued(sign(cn, keys.getPublic(), Certificates.name(issuer.cert()), issuer.key(), from, to, true), keys);
+    return new Issued(
+        sign(cn, keys.getPublic(), Certificates.name(issuer.cert()), issuer.key(), from, to, true),
+        keys);
   }
 
   /** A server certificate for {@code dnsNames}, the first also its CN. */
-  public static Issued leaf(KeyPair keys, Issued issuer, Instant from, Instant to, String... dnsNames) {
-    return new Issued(sign(dnsNames[0], keys.getPublic(), Certificates.name(issuer.cert()), issuer.key(), from, to, false, dnsNames), keys);
+  public static Issued leaf(
+      KeyPair keys, Issued issuer, Instant from, Instant to, String... dnsNames) {
+    return new Issued(
+        sign(
+            dnsNames[0],
+            keys.getPublic(),
+            Certificates.name(issuer.cert()),
+            issuer.key(),
+            from,
+            to,
+            false,
+            dnsNames),
+        keys);
   }
 
-  public static X509Certificate sign(String subjectCn, PublicKey subjectKey, String issuerCn, PrivateKey issuerKey, Instant from, Instant to,
-      boolean ca, String... dnsNames) {
+  public static X509Certificate sign(
+      String subjectCn,
+      PublicKey subjectKey,
+      String issuerCn,
+      PrivateKey issuerKey,
+      Instant from,
+      Instant to,
+      boolean ca,
+      String... dnsNames) {
     try {
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuerCn), BigInteger.valueOf(SERIAL.incrementAndGet()),
-          Date.from(from), Date.from(to), new X500Name("CN=" + subjectCn), subjectKey);
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              new X500Name("CN=" + issuerCn),
+              BigInteger.valueOf(SERIAL.incrementAndGet()),
+              Date.from(from),
+              Date.from(to),
+              new X500Name("CN=" + subjectCn),
+              subjectKey);
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-          : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      b.addExtension(
+          Extension.keyUsage,
+          true,
+          new KeyUsage(
+              ca
+                  ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                  : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       if (dnsNames.length > 0) {
         GeneralName[] names = new GeneralName[dnsNames.length];
         for (int i = 0; i < names.length; i++) {
-          names[i] = new GeneralName(Character.isDigit(dnsNames[i].charAt(0)) ? GeneralName.iPAddress : GeneralName.dNSName, dnsNames[i]);
+          names[i] =
+              new GeneralName(
+                  Character.isDigit(dnsNames[i].charAt(0))
+                      ? GeneralName.iPAddress
+                      : GeneralName.dNSName,
+                  dnsNames[i]);
         }
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
       }
       String alg = issuerKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-      return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(issuerKey)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(b.build(new JcaContentSignerBuilder(alg).build(issuerKey)));
     } catch (Exception e) {
       throw new IllegalStateException("cannot sign a test certificate", e);
     }
@@ -127,16 +167,27 @@ public final class TestPki {
     return out.toString();
   }
 
-  /** The key in the traditional OpenSSL form: "RSA PRIVATE KEY" (PKCS#1) or "EC PRIVATE KEY" (SEC 1). */
+  /**
+   * The key in the traditional OpenSSL form: "RSA PRIVATE KEY" (PKCS#1) or "EC PRIVATE KEY" (SEC
+   * 1).
+   */
   public static String traditionalPem(PrivateKey key) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(out)) {
       if (key.getAlgorithm().equals("EC")) {
         // as openssl writes it: SEC 1 with the curve in its parameters field
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
-        org.bouncycastle.asn1.sec.ECPrivateKey sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
-        w.writeObject(new PemObject("EC PRIVATE KEY", new org.bouncycastle.asn1.sec.ECPrivateKey(256, sec1.getKey(), sec1.getPublicKey(),
-            info.getPrivateKeyAlgorithm().getParameters()).getEncoded()));
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 =
+            org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        w.writeObject(
+            new PemObject(
+                "EC PRIVATE KEY",
+                new org.bouncycastle.asn1.sec.ECPrivateKey(
+                        256,
+                        sec1.getKey(),
+                        sec1.getPublicKey(),
+                        info.getPrivateKeyAlgorithm().getParameters())
+                    .getEncoded()));
       } else {
         w.writeObject(key);
       }
@@ -151,23 +202,34 @@ public final class TestPki {
     try {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The key as PKCS#8 encrypted with a passphrase ("ENCRYPTED PRIVATE KEY"), as openssl genpkey -aes256 writes it. */
+  /**
+   * The key as PKCS#8 encrypted with a passphrase ("ENCRYPTED PRIVATE KEY"), as openssl genpkey
+   * -aes256 writes it.
+   */
   public static String encryptedPem(PrivateKey key, String passphrase) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-      w.writeObject(new JcaPKCS8Generator(key, new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
-          .setPassword(passphrase.toCharArray()).build()));
+      w.writeObject(
+          new JcaPKCS8Generator(
+              key,
+              new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                  .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                  .setPassword(passphrase.toCharArray())
+                  .build()));
     } catch (IOException | OperatorCreationException e) {
       throw new IllegalStateException(e);
     }
     return out.toString();
   }
-
 }
