@@ -6,6 +6,7 @@ import dev.evertone.sip.parser.ParseLimits;
 import dev.evertone.sip.parser.SipParser;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,7 +62,7 @@ public class ParserBenchmark {
 
   /** The above plus the credentials, as the registrar reads them. */
   @Benchmark
-  public Object parseValidateAndReadCredentials() {
+  public @Nullable Object parseValidateAndReadCredentials() {
     SipRequest r = (SipRequest) parser.parse(register);
     MessageValidator.checkRequest(r);
     return r.authHeaders("Authorization").get(0).param("response");

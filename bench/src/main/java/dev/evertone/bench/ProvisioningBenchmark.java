@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The provisioning figures of issue 3 for one store, in a fresh JVM (run it once per store;
@@ -181,7 +182,7 @@ public final class ProvisioningBenchmark {
   }
 
   /** N desk phones, one line each; secrets "pw-N", or (null prefix) every one {@link #SAME_KEY}. */
-  static byte[] file(String domain, int n, String prefix) {
+  static byte[] file(String domain, int n, @Nullable String prefix) {
     StringBuilder sb = new StringBuilder(n * 90);
     sb.append("domain,extension,display_name,mac,model,line,auth_user,secret\n");
     String quotedSame = "\"" + SAME_KEY.replace("\"", "\"\"") + "\"";

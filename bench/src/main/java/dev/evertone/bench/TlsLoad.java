@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TLS load client for SIP registrars, the same for evertone and Kamailio's tls module (Debian's
@@ -83,10 +85,10 @@ public final class TlsLoad {
     int threads = Integer.parseInt(args[3]);
     int warmup = Integer.parseInt(args[4]);
     List<Integer> pids = new ArrayList<>();
-    for (String p : args[5].split(",")) {
+    for (String p : args[5].split(",", -1)) {
       pids.add(Integer.parseInt(p.trim()));
     }
-    TlsLoad load = new TlsLoad(new InetSocketAddress("127.0.0.1", port), pids);
+    TlsLoad load = new TlsLoad(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), pids);
     if (warmup > 0) {
       System.err.printf(
           "warming up: %d s of handshakes, then %d s of registrations over %d connections%n",
@@ -255,7 +257,7 @@ public final class TlsLoad {
     long total = 0;
     for (int pid : pids) {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
       total += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
     }
     return total;
@@ -329,8 +331,11 @@ public final class TlsLoad {
     /** REGISTER, 401, REGISTER with digest (MD5, qop=auth), 200: true when the last is a 200. */
     boolean register() throws IOException {
       String challenge = exchange(request(null));
-      Matcher m = challenge == null ? null : NONCE.matcher(challenge);
-      if (m == null || !challenge.startsWith("SIP/2.0 401") || !m.find()) {
+      if (challenge == null || !challenge.startsWith("SIP/2.0 401")) {
+        return false;
+      }
+      Matcher m = NONCE.matcher(challenge);
+      if (!m.find()) {
         return false;
       }
       String nonce = m.group(1);
@@ -354,7 +359,7 @@ public final class TlsLoad {
       return ok != null && ok.startsWith("SIP/2.0 200");
     }
 
-    private String request(String auth) {
+    private String request(@Nullable String auth) {
       int port = socket.getLocalPort();
       return "REGISTER sip:"
           + DOMAIN
@@ -375,7 +380,7 @@ public final class TlsLoad {
           + ">\r\nCall-ID: "
           + callId
           + "\r\nCSeq: "
-          + (++cseq)
+          + ++cseq
           + " REGISTER\r\nContact: <sip:"
           + user
           + "@127.0.0.1:"
@@ -389,7 +394,7 @@ public final class TlsLoad {
      * Sends a request; the first final response (provisional ones skipped), or null when the server
      * closed the connection.
      */
-    private String exchange(String request) throws IOException {
+    private @Nullable String exchange(String request) throws IOException {
       out.write(request.getBytes(StandardCharsets.US_ASCII));
       out.flush();
       while (true) {
@@ -400,7 +405,7 @@ public final class TlsLoad {
       }
     }
 
-    private String read() throws IOException {
+    private @Nullable String read() throws IOException {
       ByteArrayOutputStream head = new ByteArrayOutputStream(512);
       int matched = 0;
       while (matched < 4) {

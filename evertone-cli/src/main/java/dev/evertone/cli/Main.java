@@ -116,7 +116,8 @@ public final class Main implements Runnable {
         || ex instanceof IllegalArgumentException
         || ex instanceof TemplateException
         || ex instanceof IllegalStateException) {
-      return ex.getMessage();
+      String message = ex.getMessage();
+      return message == null ? ex.toString() : message;
     }
     return ex.toString();
   }

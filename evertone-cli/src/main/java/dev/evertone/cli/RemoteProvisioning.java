@@ -1,7 +1,6 @@
 package dev.evertone.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JavaType;
 import dev.evertone.http.ApiError;
 import dev.evertone.http.ApiJson;
 import dev.evertone.provisioning.CredentialVersion;
@@ -143,13 +142,13 @@ final class RemoteProvisioning implements Provisioning {
   <T> T call(String method, String path, @Nullable Object body, TypeReference<T> type) {
     return read(
         send(method, path, json(body), body == null ? null : "application/json"),
-        ApiJson.MAPPER.getTypeFactory().constructType(type));
+        in -> ApiJson.MAPPER.readValue(in, type));
   }
 
   <T> T call(String method, String path, @Nullable Object body, Class<T> type) {
     return read(
         send(method, path, json(body), body == null ? null : "application/json"),
-        ApiJson.MAPPER.constructType(type));
+        in -> ApiJson.MAPPER.readValue(in, type));
   }
 
   private void callNoContent(String method, String path) {
@@ -171,9 +170,14 @@ final class RemoteProvisioning implements Provisioning {
     }
   }
 
-  private static <T> T read(HttpResponse<InputStream> r, JavaType type) {
+  /** Reads an answer's body as one type. */
+  private interface Reader<T> {
+    T read(InputStream in) throws IOException;
+  }
+
+  private static <T> T read(HttpResponse<InputStream> r, Reader<T> reader) {
     try (InputStream in = r.body()) {
-      return ApiJson.MAPPER.readValue(in, type);
+      return reader.read(in);
     } catch (IOException e) {
       throw new IllegalStateException(
           "the server's answer could not be read: " + e.getMessage(), e);
@@ -346,7 +350,7 @@ final class RemoteProvisioning implements Provisioning {
             path,
             HttpRequest.BodyPublishers.ofByteArray(content),
             "application/octet-stream"),
-        ApiJson.MAPPER.constructType(PlanResult.class));
+        in -> ApiJson.MAPPER.readValue(in, PlanResult.class));
   }
 
   @Override

@@ -25,6 +25,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -188,7 +189,7 @@ public final class ConfigLoader {
     String key = last(path);
     if (def.isArray()) {
       ArrayNode arr = parent.putArray(key);
-      for (String part : value.split(",")) {
+      for (String part : value.split(",", -1)) {
         if (!part.isBlank()) {
           arr.add(part.trim());
         }
@@ -207,7 +208,7 @@ public final class ConfigLoader {
 
   private static @Nullable JsonNode at(JsonNode root, String path) {
     JsonNode n = root;
-    for (String part : path.split("\\.")) {
+    for (String part : path.split("\\.", -1)) {
       n = n == null ? null : n.get(part);
     }
     return n;
@@ -215,7 +216,10 @@ public final class ConfigLoader {
 
   private static ObjectNode parentOf(ObjectNode root, String path) {
     int dot = path.lastIndexOf('.');
-    return dot < 0 ? root : (ObjectNode) at(root, path.substring(0, dot));
+    // the defaults name every section, so a known key's parent exists
+    return dot < 0
+        ? root
+        : (ObjectNode) Objects.requireNonNull(at(root, path.substring(0, dot)), path);
   }
 
   private static String last(String path) {

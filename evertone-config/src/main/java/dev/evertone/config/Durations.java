@@ -22,22 +22,16 @@ public final class Durations {
           "'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 2h or 1d");
     }
     long n = Long.parseLong(t.substring(0, i));
-    switch (t.substring(i).trim()) {
-      case "ms":
-        return Duration.ofMillis(n);
-      case "":
-      case "s":
-        return Duration.ofSeconds(n);
-      case "m":
-        return Duration.ofMinutes(n);
-      case "h":
-        return Duration.ofHours(n);
-      case "d":
-        return Duration.ofDays(n);
-      default:
-        throw new IllegalArgumentException(
-            "'" + text + "' has an unknown unit; use ms, s, m, h or d");
-    }
+    return switch (t.substring(i).trim()) {
+      case "ms" -> Duration.ofMillis(n);
+      case "", "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default ->
+          throw new IllegalArgumentException(
+              "'" + text + "' has an unknown unit; use ms, s, m, h or d");
+    };
   }
 
   /** Writes a duration back in the shortest exact unit. */

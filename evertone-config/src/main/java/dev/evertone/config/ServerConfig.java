@@ -337,6 +337,8 @@ public record ServerConfig(
   }
 
   /**
+   * The {@code provisioning} section: the blast-radius guard and the limits of an import.
+   *
    * @param importLimits the {@code provisioning.import} section ({@code import} is a Java keyword)
    */
   public record Provisioning(Guard guard, @JsonProperty("import") Import importLimits) {}

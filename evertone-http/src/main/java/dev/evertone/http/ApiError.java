@@ -29,6 +29,12 @@ public record ApiError(
     @Nullable Integer total,
     @Nullable PlanResult plan) {
 
+  /** What a failure says of itself; every failure this API maps is made with a message. */
+  static String messageOf(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? "no details were given" : m;
+  }
+
   static ApiError of(int status, String error, String message) {
     return new ApiError(status, error, message, null, null, null, null);
   }
@@ -38,19 +44,19 @@ public record ApiError(
    */
   static @Nullable ApiError of(Exception e) {
     if (e instanceof ValidationException v) {
-      return new ApiError(400, "invalid", v.getMessage(), v.field(), null, null, null);
+      return new ApiError(400, "invalid", messageOf(v), v.field(), null, null, null);
     }
     if (e instanceof TemplateException t) {
-      return new ApiError(400, "invalid_file", t.getMessage(), null, t.errors(), t.total(), null);
+      return new ApiError(400, "invalid_file", messageOf(t), null, t.errors(), t.total(), null);
     }
     if (e instanceof LargeChangeException l) {
-      return new ApiError(409, "confirmation_required", l.getMessage(), null, null, null, l.plan());
+      return new ApiError(409, "confirmation_required", messageOf(l), null, null, null, l.plan());
     }
     if (e instanceof NotFoundException) {
-      return of(404, "not_found", e.getMessage());
+      return of(404, "not_found", messageOf(e));
     }
     if (e instanceof ConflictException) {
-      return of(409, "conflict", e.getMessage());
+      return of(409, "conflict", messageOf(e));
     }
     if (e instanceof AdminApi.BadJson b && b.getCause() instanceof JsonProcessingException j) {
       String where =
@@ -69,7 +75,7 @@ public record ApiError(
               + where);
     }
     if (e instanceof IllegalArgumentException) {
-      return of(400, "invalid", e.getMessage());
+      return of(400, "invalid", messageOf(e));
     }
     return null;
   }

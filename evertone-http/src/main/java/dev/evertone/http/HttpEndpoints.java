@@ -95,7 +95,7 @@ public final class HttpEndpoints implements AutoCloseable {
               }
               config.routes.exception(
                   AdminApi.Unauthorized.class,
-                  (e, ctx) -> error(ctx, ApiError.of(401, "unauthorized", e.getMessage())));
+                  (e, ctx) -> error(ctx, ApiError.of(401, "unauthorized", ApiError.messageOf(e))));
               config.routes.exception(
                   HttpResponseException.class,
                   (e, ctx) ->
@@ -116,7 +116,8 @@ public final class HttpEndpoints implements AutoCloseable {
                                         + maxRequestBytes
                                         + " bytes (provisioning.import.max-bytes); split the file");
                             default ->
-                                ApiError.of(e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+                                ApiError.of(
+                                    e.getStatus(), "http_" + e.getStatus(), ApiError.messageOf(e));
                           }));
               config.routes.exception(
                   Exception.class,

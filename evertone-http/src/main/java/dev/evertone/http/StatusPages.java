@@ -163,7 +163,7 @@ final class StatusPages {
               "Check your mail",
               "We sent a link to " + email.strip() + ": follow it to confirm the subscription."));
     } catch (ValidationException e) {
-      html(ctx, 400, page.message("Not subscribed", e.getMessage()));
+      html(ctx, 400, page.message("Not subscribed", ApiError.messageOf(e)));
     }
   }
 

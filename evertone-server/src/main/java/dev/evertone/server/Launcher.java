@@ -2,7 +2,9 @@ package dev.evertone.server;
 
 import dev.evertone.cli.CliContext;
 import dev.evertone.cli.Main;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -29,8 +31,11 @@ public final class Launcher {
     if (System.getProperty(LEAK_SAMPLING) == null) {
       System.setProperty(LEAK_SAMPLING, "4096");
     }
-    PrintWriter out = new PrintWriter(System.out, true);
-    PrintWriter err = new PrintWriter(System.err, true);
+    // the terminal's own encoding, as System.out has it
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(System.out, Charset.defaultCharset()), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), true);
     int code = commandLine(CliContext.system(), out, err).execute(args);
     out.flush();
     err.flush();

@@ -83,8 +83,10 @@ final class Node {
    * run still happens).
    */
   void every(String what, Duration first, Duration period, Runnable task) {
-    maintenance.scheduleAtFixedRate(
-        guarded(what, task), first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    // guarded() logs every failure; shutting the executor down cancels the task
+    var unused =
+        maintenance.scheduleAtFixedRate(
+            guarded(what, task), first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -92,8 +94,16 @@ final class Node {
    * slow run never piles up).
    */
   void pausing(String what, Duration first, Duration pause, Runnable task) {
-    maintenance.scheduleWithFixedDelay(
-        guarded(what, task), first.toMillis(), pause.toMillis(), TimeUnit.MILLISECONDS);
+    pausing(maintenance, what, first, pause, task);
+  }
+
+  /** As {@link #pausing(String, Duration, Duration, Runnable)}, on a thread of its own. */
+  static void pausing(
+      ScheduledExecutorService on, String what, Duration first, Duration pause, Runnable task) {
+    // guarded() logs every failure; shutting the executor down cancels the task
+    var unused =
+        on.scheduleWithFixedDelay(
+            guarded(what, task), first.toMillis(), pause.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Starts following the change feed, once every feature listens to it. */

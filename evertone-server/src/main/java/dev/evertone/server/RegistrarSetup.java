@@ -110,16 +110,14 @@ final class RegistrarSetup implements AutoCloseable {
           restored,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
           config.registrar().persistInterval());
-      long every = config.registrar().persistInterval().toMillis();
-      bindingWriter.scheduleWithFixedDelay(
-          Node.guarded("registration writes", journal::flush), every, every, TimeUnit.MILLISECONDS);
-      bindingWriter.scheduleWithFixedDelay(
-          Node.guarded(
-              "expired registration purge",
-              () -> node.store.bindings().purgeExpired(node.clock.millis())),
-          10,
-          10,
-          TimeUnit.MINUTES);
+      Duration every = config.registrar().persistInterval();
+      Node.pausing(bindingWriter, "registration writes", every, every, journal::flush);
+      Node.pausing(
+          bindingWriter,
+          "expired registration purge",
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(10),
+          () -> node.store.bindings().purgeExpired(node.clock.millis()));
     } else {
       log.info(
           "registrations are kept in memory only (registrar.persist-interval 0s): a restart unregisters every device");

@@ -9,10 +9,10 @@ import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
 import dev.evertone.tls.CertificateManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -73,8 +73,7 @@ final class StunCommand implements Callable<Integer> {
               return t;
             });
     if (probe != null) {
-      probes.scheduleWithFixedDelay(
-          probe::probeAll, 0, c.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
+      Node.pausing(probes, "STUN probes", Duration.ZERO, c.probeInterval(), probe::probeAll);
     }
     log.info(
         "ready: STUN{} on udp {}, tcp {}{}",

@@ -181,7 +181,7 @@ class CallTest {
         .as("evertone acknowledges the 486 hop by hop")
         .contains("CSeq: 2 ACK");
     assertThat(CallingPhone.nextResponse(caller, 486)).contains("CSeq: 2 INVITE");
-    assertThat(soft.receive(300)).as("only the line that was called rings").isNull();
+    assertThat(soft.poll(300)).as("only the line that was called rings").isNull();
 
     phone.dial("sip:u100002@" + DOMAIN); // provisioned, not registered
     assertThat(CallingPhone.nextResponse(caller, 480)).contains("CSeq: 2 INVITE");
@@ -217,7 +217,7 @@ class CallTest {
                         + fx.udp().getPort()
                         + ";lr>\r\n")))
         .startsWith("SIP/2.0 404 ");
-    assertThat(desk.receive(300)).as("nothing reached the phone").isNull();
+    assertThat(desk.poll(300)).as("nothing reached the phone").isNull();
     // outside a dialog, a BYE makes no sense
     assertThat(caller.exchange(String.format(bye, System.nanoTime(), "").replace(";tag=b", "")))
         .startsWith("SIP/2.0 481 ");
@@ -231,7 +231,7 @@ class CallTest {
         .isEqualTo(200);
     phone.dial("sip:2001@" + DOMAIN);
     String atDesk = CallingPhone.next(desk, "INVITE");
-    assertThat(soft.receive(300)).as("the lower q-value waits").isNull();
+    assertThat(soft.poll(300)).as("the lower q-value waits").isNull();
     desk.send(CallingPhone.answer(atDesk, "480 Temporarily Unavailable", desk));
     String atSoft = CallingPhone.next(soft, "INVITE");
     soft.send(CallingPhone.answer(atSoft, "200 OK", soft));

@@ -102,14 +102,13 @@ class MessageTest {
 
   @Test
   void aPhoneSendsTextToABrowserPhoneOverTheBrowsersOwnConnection() throws Exception {
-    URI wss =
-        URI.create("wss://127.0.0.1:" + fx.server.sipAddress(TransportType.WSS).getPort() + "/");
+    URI wss = URI.create("wss://127.0.0.1:" + fx.address(TransportType.WSS).getPort() + "/");
     try (WebSocketClient browser = new WebSocketClient(wss, root.cert())) {
       assertThat(DigestRegister.register(browser, "u100002", DOMAIN, "pwu100002")).isEqualTo(200);
       String target = "sip:u100002@" + DOMAIN;
       String challenge = phone.exchange(message("u100001", target, ""));
       assertThat(challenge).startsWith("SIP/2.0 407 Proxy Authentication Required\r\n");
-      assertThat(browser.receive())
+      assertThat(browser.poll())
           .as("nothing is delivered before the sender is authenticated")
           .isNull();
 

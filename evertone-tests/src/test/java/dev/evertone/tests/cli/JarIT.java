@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.evertone.tests.support.Peers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.DatagramSocket;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,19 +42,6 @@ class JarIT {
     return Peers.run(dir, 60, cmd.toArray(new String[0]));
   }
 
-  private static int freePort() throws Exception {
-    // a port free for both TCP and UDP
-    for (int i = 0; i < 20; i++) {
-      try (ServerSocket tcp = new ServerSocket(0);
-          DatagramSocket udp = new DatagramSocket(tcp.getLocalPort())) {
-        return tcp.getLocalPort();
-      } catch (java.net.SocketException busy) {
-        // try another
-      }
-    }
-    throw new IllegalStateException("no free port");
-  }
-
   @Test
   void quickStartFromTheReadme() throws Exception {
     Peers.require("sipp", "sip-tester");
@@ -69,8 +54,11 @@ class JarIT {
     }
     java.nio.file.Files.writeString(
         dir.resolve("more.csv"),
-        "domain,extension,display_name,auth_user,secret\n"
-            + "bench.test,u100003,Door phone,u100003,pwu100003\nbench.test,u100004,\"Lobby, east\",u100004,pwu100004\n");
+        """
+        domain,extension,display_name,auth_user,secret
+        bench.test,u100003,Door phone,u100003,pwu100003
+        bench.test,u100004,"Lobby, east",u100004,pwu100004
+        """);
     Peers.Run imported = cli("import", dir.resolve("more.csv").toString());
     assertThat(imported.exit()).as(imported.output()).isZero();
     assertThat(imported.output())
@@ -79,9 +67,9 @@ class JarIT {
     Peers.Run created = cli("token", "create", "ops");
     String token =
         created.output().lines().filter(l -> l.startsWith("evt_")).findFirst().orElseThrow();
-    int sip = freePort();
-    int http = freePort();
-    int stun = freePort();
+    int sip = Peers.freePort();
+    int http = Peers.freePort();
+    int stun = Peers.freePort();
     Process serve =
         new ProcessBuilder(
                 JAVA,
@@ -216,7 +204,7 @@ class JarIT {
   @Test
   void stunAndTurnRunAloneOnAMediaMachine() throws Exception {
     Peers.require("turnutils_uclient", "coturn");
-    int port = freePort();
+    int port = Peers.freePort();
     Process stun =
         new ProcessBuilder(
                 JAVA,

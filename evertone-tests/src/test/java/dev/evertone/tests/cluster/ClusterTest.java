@@ -83,8 +83,7 @@ class ClusterTest {
         UdpClient desk = new UdpClient(a.udp());
         WebSocketClient browser =
             new WebSocketClient(
-                URI.create(
-                    "wss://127.0.0.1:" + a.server.sipAddress(TransportType.WSS).getPort() + "/"),
+                URI.create("wss://127.0.0.1:" + a.address(TransportType.WSS).getPort() + "/"),
                 root.cert())) {
       a.provision(DOMAIN, 4);
       await(a, "up", 1);
@@ -157,8 +156,8 @@ class ClusterTest {
       Await.until(
           java.time.Duration.ofSeconds(10),
           "an incident on b",
-          () -> !b.server.status().service().incidents(IncidentKind.INCIDENT, true, 10).isEmpty());
-      assertThat(b.server.status().service().incidents(IncidentKind.INCIDENT, true, 10))
+          () -> !b.status().service().incidents(IncidentKind.INCIDENT, true, 10).isEmpty());
+      assertThat(b.status().service().incidents(IncidentKind.INCIDENT, true, 10))
           .singleElement()
           .satisfies(
               i -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.evertone.http.HttpEndpoints;
 import dev.evertone.store.Actor;
 import dev.evertone.tests.support.Cli;
@@ -15,10 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,12 @@ class AdminApiTest {
 
   record Answer(int status, JsonNode json, String body, HttpResponse<String> raw) {}
 
-  private Answer call(String method, String path, String body, String contentType, String bearer)
+  private Answer call(
+      String method,
+      String path,
+      @Nullable String body,
+      @Nullable String contentType,
+      @Nullable String bearer)
       throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(fx.http() + path))
@@ -67,7 +74,7 @@ class AdminApiTest {
       b.header("Content-Type", contentType);
     }
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode json = null;
+    JsonNode json = MissingNode.getInstance(); // not JSON: every field is missing
     if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
         && !r.body().isEmpty()) {
       json = JSON.readTree(r.body());
@@ -75,7 +82,7 @@ class AdminApiTest {
     return new Answer(r.statusCode(), json, r.body(), r);
   }
 
-  private Answer call(String method, String path, String json) throws Exception {
+  private Answer call(String method, String path, @Nullable String json) throws Exception {
     return call(method, path, json, json == null ? null : "application/json", token);
   }
 
@@ -108,12 +115,10 @@ class AdminApiTest {
     assertThat(doc.status()).isEqualTo(200);
     assertThat(doc.json().get("openapi").asText()).isEqualTo("3.1.0");
     TreeSet<String> documented = new TreeSet<>();
-    for (Iterator<Map.Entry<String, JsonNode>> paths = doc.json().get("paths").fields();
-        paths.hasNext(); ) {
-      Map.Entry<String, JsonNode> p = paths.next();
+    for (Map.Entry<String, JsonNode> p : doc.json().get("paths").properties()) {
       p.getValue()
           .fieldNames()
-          .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey()));
+          .forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey()));
     }
     TreeSet<String> served = new TreeSet<>(HttpEndpoints.adminRoutes());
     assertThat(documented).isEqualTo(served);

@@ -138,8 +138,8 @@ class RestoreEndToEndTest {
     Await.until(
         java.time.Duration.ofSeconds(10),
         "the import's incident",
-        () -> !fx.server.status().service().incidents(IncidentKind.INCIDENT, true, 10).isEmpty());
-    assertThat(fx.server.status().service().incidents(IncidentKind.INCIDENT, true, 10))
+        () -> !fx.status().service().incidents(IncidentKind.INCIDENT, true, 10).isEmpty());
+    assertThat(fx.status().service().incidents(IncidentKind.INCIDENT, true, 10))
         .singleElement()
         .satisfies(
             i -> {

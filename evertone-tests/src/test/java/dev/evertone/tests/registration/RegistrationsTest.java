@@ -60,9 +60,7 @@ class RegistrationsTest {
 
   @Test
   void aBrowserPhoneIsPingedOverItsOwnSecureWebSocket() throws Exception {
-    URI wss =
-        URI.create(
-            "wss://127.0.0.1:" + fixture.server.sipAddress(TransportType.WSS).getPort() + "/");
+    URI wss = URI.create("wss://127.0.0.1:" + fixture.address(TransportType.WSS).getPort() + "/");
     WebSocketClient browser = new WebSocketClient(wss, root.cert());
     assertThat(DigestRegister.register(browser, "u100001", DOMAIN, "pwu100001")).isEqualTo(200);
 
@@ -100,9 +98,8 @@ class RegistrationsTest {
 
   @Test
   void tlsAndUdpDevicesAreReachedWhereTheyRegisteredFrom() throws Exception {
-    try (TlsClient phone =
-            new TlsClient(fixture.server.sipAddress(TransportType.TLS), DOMAIN, root.cert());
-        UdpClient udp = new UdpClient(fixture.server.sipAddress(TransportType.UDP))) {
+    try (TlsClient phone = new TlsClient(fixture.address(TransportType.TLS), DOMAIN, root.cert());
+        UdpClient udp = new UdpClient(fixture.address(TransportType.UDP))) {
       assertThat(DigestRegister.register(phone, "u100002", DOMAIN, "pwu100002")).isEqualTo(200);
       assertThat(DigestRegister.register(udp, "u100002", DOMAIN, "pwu100002")).isEqualTo(200);
 

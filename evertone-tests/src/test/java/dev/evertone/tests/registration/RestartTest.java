@@ -13,9 +13,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -30,13 +32,18 @@ class RestartTest {
   private static final int SIPP_DEVICES = 10_000;
   private static final int PHONES = 20;
   @TempDir Path dir;
-  private ServerFixture fx;
+  private @Nullable ServerFixture fx;
 
   @AfterEach
   void stop() {
     if (fx != null) {
       fx.close();
     }
+  }
+
+  /** The server this test started. */
+  private ServerFixture fx() {
+    return Objects.requireNonNull(fx, "no server started yet");
   }
 
   @Test
@@ -46,7 +53,7 @@ class RestartTest {
     Peers.require("sipp", "sip-tester");
     Path data = dir.resolve("data");
     fx = new ServerFixture(data);
-    fx.provision(DOMAIN, SIPP_DEVICES + PHONES);
+    fx().provision(DOMAIN, SIPP_DEVICES + PHONES);
     Path scenario = Peers.resource(dir, "peers/sipp-register-auth.xml");
     Peers.Run run =
         Peers.run(
@@ -57,7 +64,7 @@ class RestartTest {
             scenario.toString(),
             "-inf",
             Peers.users(dir, SIPP_DEVICES, "pw").toString(),
-            "127.0.0.1:" + fx.udp().getPort(),
+            "127.0.0.1:" + fx().udp().getPort(),
             "-t",
             "u1",
             "-i",
@@ -73,20 +80,20 @@ class RestartTest {
     List<UdpClient> phones = new ArrayList<>();
     try {
       for (int i = 0; i < PHONES; i++) {
-        UdpClient phone = new UdpClient(fx.udp());
+        UdpClient phone = new UdpClient(fx().udp());
         String user = "u" + (100000 + SIPP_DEVICES + i);
         assertThat(DigestRegister.register(phone, user, DOMAIN, "pw" + user)).isEqualTo(200);
         phones.add(phone);
       }
-      assertThat(fx.server.location().size()).isEqualTo(SIPP_DEVICES + PHONES);
+      assertThat(fx().server.location().size()).isEqualTo(SIPP_DEVICES + PHONES);
       fx.close(); // writes what the last interval has not
       fx = null;
 
       fx = new ServerFixture(data);
-      assertThat(fx.server.location().size())
+      assertThat(fx().server.location().size())
           .as("every registration is back at startup")
           .isEqualTo(SIPP_DEVICES + PHONES);
-      assertThat(fx.server.location().lookup("sip:u104242@" + DOMAIN))
+      assertThat(fx().server.location().lookup("sip:u104242@" + DOMAIN))
           .singleElement()
           .satisfies(b -> assertThat(b.transport()).isEqualTo(TransportType.UDP));
       for (int i = 0; i < PHONES; i++) {
@@ -95,7 +102,9 @@ class RestartTest {
         CompletableFuture<List<ContactPing.Result>> ping =
             CompletableFuture.supplyAsync(
                 () ->
-                    fx.server.registrations().ping(DOMAIN, user, java.time.Duration.ofSeconds(3)));
+                    fx().server
+                        .registrations()
+                        .ping(DOMAIN, user, java.time.Duration.ofSeconds(3)));
         String options = phone.receive(3000);
         assertThat(options)
             .as(user)
@@ -115,7 +124,7 @@ class RestartTest {
                 });
       }
       assertThat(
-              fx.server
+              fx().server
                   .meters()
                   .get("evertone.registrar.requests")
                   .tag("outcome", "registered")

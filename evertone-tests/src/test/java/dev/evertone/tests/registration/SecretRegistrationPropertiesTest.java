@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -96,7 +97,8 @@ class SecretRegistrationPropertiesTest {
       @ForAll("secrets") String b,
       @ForAll boolean alsoThird)
       throws Exception {
-    ServerFixture fx = SERVERS.get(kind);
+    ServerFixture fx =
+        Objects.requireNonNull(SERVERS.get(kind), "a server of each kind starts first");
     String domain = "r" + DOMAINS.incrementAndGet() + ".test";
     fx.provisioning().addDomain(domain);
     for (int i = 0; i < DEVICES; i++) {

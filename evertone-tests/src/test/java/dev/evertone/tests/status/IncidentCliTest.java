@@ -144,7 +144,7 @@ class IncidentCliTest {
       String id = id(declared);
       assertThat(Cli.execute(env, "", "incident", "show", id).out())
           .contains("Registrations slow", "investigating  Looking.");
-      assertThat(fx.server.status().service().incident(id).updates()).hasSize(1);
+      assertThat(fx.status().service().incident(id).updates()).hasSize(1);
       Cli.Result wrong =
           Cli.execute(env, "", "incident", "update", id, "--status", "in_progress", "-m", "x");
       assertThat(wrong.code()).isEqualTo(1);

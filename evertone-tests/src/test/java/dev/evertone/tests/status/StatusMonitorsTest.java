@@ -11,6 +11,7 @@ import dev.evertone.tests.support.Await;
 import dev.evertone.tests.support.ServerFixture;
 import dev.evertone.tls.testing.TestPki;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,11 +29,11 @@ class StatusMonitorsTest {
   @TempDir Path dir;
 
   private static List<Incident> open(ServerFixture fx) {
-    return fx.server.status().service().incidents(IncidentKind.INCIDENT, true, 10);
+    return fx.status().service().incidents(IncidentKind.INCIDENT, true, 10);
   }
 
   private static ComponentStatus component(ServerFixture fx, String id) {
-    return fx.server.status().service().components().stream()
+    return fx.status().service().components().stream()
         .filter(c -> c.id().equals(id))
         .map(Component::status)
         .findFirst()
@@ -67,7 +68,8 @@ class StatusMonitorsTest {
 
   @Test
   void aStunServerThatDoesNotAnswerItsProbeOpensAnIncidentOnStunTurn() throws Exception {
-    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    try (DatagramSocket silent =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         ServerFixture fx =
             new ServerFixture(
                 dir.resolve("data"),

@@ -15,6 +15,7 @@ import dev.evertone.tests.support.Peers;
 import dev.evertone.tests.support.ServerFixture;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,10 +27,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -60,7 +63,7 @@ class StatusPageTest {
   void start() throws Exception {
     smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     smtp.start();
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     receiver.createContext(
         "/",
         exchange -> {
@@ -107,8 +110,15 @@ class StatusPageTest {
     smtp.stop();
   }
 
-  private HttpResponse<String> call(String method, String path, String body) throws Exception {
+  private HttpResponse<String> call(String method, String path, @Nullable String body)
+      throws Exception {
     return fx.api(method, path, body, token);
+  }
+
+  /** The first webhook the receiver got on {@code path}: timestamp, signature, body. */
+  private String[] firstHook(String path) {
+    assertThat(hooks).containsKey(path);
+    return Objects.requireNonNull(hooks.get(path)).get(0);
   }
 
   private JsonNode json(String path) throws Exception {
@@ -247,7 +257,7 @@ class StatusPageTest {
     Await.until(
         Duration.ofMinutes(2),
         "an automatic incident (the monitor reads: "
-            + fx.server.status().registrations().read(java.time.Instant.now()).summary()
+            + fx.status().registrations().read(java.time.Instant.now()).summary()
             + ")",
         () -> {
           try {
@@ -297,18 +307,18 @@ class StatusPageTest {
             hooks.containsKey("/noc")
                 && hooks.containsKey("/bench")
                 && smtp.getReceivedMessages().length == 2);
-    String[] noc = hooks.get("/noc").get(0);
+    String[] noc = firstHook("/noc");
     assertThat(noc[1]).isEqualTo("sha256=" + Notifier.sign(secret, noc[0], noc[2]));
     assertThat(JSON.readTree(noc[2]).at("/incident/name").asText())
         .isEqualTo("SIP registrations failing");
     assertThat(noc[2]).doesNotContain("bench.test");
-    assertThat(JSON.readTree(hooks.get("/bench").get(0)[2]).get("tenant").asText())
+    assertThat(JSON.readTree(firstHook("/bench")[2]).get("tenant").asText())
         .isEqualTo("bench.test");
     assertThat(hooks)
         .doesNotContainKey("/ok"); // the other tenant's devices are fine: it hears nothing
     // what an operator sees of a subscriber's notifications
     JsonNode subscribers = JSON.readTree(call("GET", "/api/v1/status/subscribers", null).body());
-    String nocId = null;
+    String nocId = "none";
     for (JsonNode sub : subscribers) {
       if (sub.get("address").asText().endsWith("/noc")) {
         nocId = sub.get("id").asText();

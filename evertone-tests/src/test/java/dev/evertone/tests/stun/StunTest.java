@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,8 @@ class StunTest {
 
   @Test
   void aStunServerAnsweringAWrongAddressIsReportedFailingWithinOneProbeInterval() throws Exception {
-    try (DatagramSocket stale = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+    try (DatagramSocket stale =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       Thread liar =
           new Thread(
               () -> {
@@ -113,7 +115,7 @@ class StunTest {
             "stun.turn.users=alice:alice-pw",
             "stun.turn.secrets=s3cret",
             "stun.turn.allow-loopback-peers=true")) {
-      String port = Integer.toString(fx.server.stun().udpAddress().getPort());
+      String port = Integer.toString(fx.stun().udpAddress().getPort());
       Peers.Run channels =
           Peers.run(
               dir,
@@ -196,7 +198,7 @@ class StunTest {
             "stun.turn.users=alice:alice-pw",
             "stun.turn.allow-loopback-peers=true",
             "stun.turn.relay-host-ipv6=::1")) {
-      String port = Integer.toString(fx.server.stun().udpAddress().getPort());
+      String port = Integer.toString(fx.stun().udpAddress().getPort());
       // -x: REQUESTED-ADDRESS-FAMILY IPv6 (RFC 8656 7.2); the two clients' peers are each other's
       // IPv6 relays
       Peers.Run v6 =
@@ -248,7 +250,7 @@ class StunTest {
             "turn.example.com",
             "stun.turn.users=alice:alice-pw",
             "stun.turn.allow-loopback-peers=true")) {
-      String tcp = Integer.toString(fx.server.stun().tcpAddress().getPort());
+      String tcp = Integer.toString(fx.stun().tcpAddress().getPort());
       Peers.Run overTcp =
           Peers.run(
               dir,
@@ -274,8 +276,9 @@ class StunTest {
           .as(overTcp.output())
           .contains("tot_send_msgs=40, tot_recv_msgs=40")
           .contains("Total lost packets 0 (0.000000%)");
-      assertThat(fx.server.stun().tlsAddress()).as("TLS with the server's certificate").isNotNull();
-      String tls = Integer.toString(fx.server.stun().tlsAddress().getPort());
+      InetSocketAddress tlsAddress = fx.stun().tlsAddress();
+      assertThat(tlsAddress).as("TLS with the server's certificate").isNotNull();
+      String tls = Integer.toString(Objects.requireNonNull(tlsAddress).getPort());
       Peers.Run overTls =
           Peers.run(
               dir,
@@ -376,7 +379,7 @@ class StunTest {
       assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
       com.fasterxml.jackson.databind.JsonNode body =
           new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok.body());
-      int port = fx.server.stun().udpAddress().getPort();
+      int port = fx.stun().udpAddress().getPort();
       assertThat(body.get("iceServers"))
           .as("evertone's own STUN and TURN, nothing else")
           .hasSize(2);
@@ -473,7 +476,7 @@ class StunTest {
             .redirectOutput(dir.resolve("coturn.log").toFile())
             .start();
     try {
-      InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port);
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
       List<dev.evertone.stun.StunProbe.Target> targets =
           List.of(new dev.evertone.stun.StunProbe.Target("coturn", address, "probe", "probe-pw"));
       io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
@@ -481,7 +484,7 @@ class StunTest {
       try (dev.evertone.stun.StunProbe probe =
           new dev.evertone.stun.StunProbe(
               targets,
-              new InetSocketAddress("127.0.0.1", 0),
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
               null,
               1000,
               java.time.Clock.systemUTC(),

@@ -34,7 +34,7 @@ public final class CallingPhone {
   public static final class Call {
     public final String callId = "call-" + CALLS.incrementAndGet() + "-" + System.nanoTime();
     public final String target;
-    public String branch;
+    public String branch = "";
     public int cseq = 1;
 
     Call(String target) {
@@ -150,7 +150,7 @@ public final class CallingPhone {
         Pattern.compile("(?md)^" + name + ": ([^\r]*)\r$")
             .matcher(message.substring(0, message.indexOf("\r\n\r\n") + 2));
     while (m.find()) {
-      for (String v : m.group(1).split(",\\s*(?=<)")) {
+      for (String v : m.group(1).split(",\\s*(?=<)", -1)) {
         out.add(v);
       }
     }

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** A REGISTER with MD5 digest, computed independently of evertone's code. */
 public final class DigestRegister {
@@ -74,7 +75,7 @@ public final class DigestRegister {
       String domain,
       String callId,
       int cseq,
-      String auth,
+      @Nullable String auth,
       String contactParams) {
     return "REGISTER sip:"
         + domain

@@ -20,7 +20,7 @@ public final class Peers {
   public record Run(int exit, String output) {}
 
   public static void require(String command, String debianPackage) {
-    for (String dir : System.getenv("PATH").split(":")) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":", -1)) {
       if (Files.isExecutable(Path.of(dir, command))) {
         return;
       }
@@ -45,6 +45,7 @@ public final class Peers {
    * A loopback port free for both TCP and UDP right now: softphones such as baresip bind both (and
    * TLS on the next port) on the one port they are given.
    */
+  @SuppressWarnings("try") // the sockets are opened only to prove that both ports are free
   public static int freePort() throws IOException {
     // below Linux's ephemeral range (32768-60999) and the TURN relays' (49152-65535): a port the
     // system hands out to
@@ -105,6 +106,6 @@ public final class Peers {
     if (i < 0) {
       throw new IOException("SIPp statistics have no counter " + counter + ": " + names);
     }
-    return lines.get(lines.size() - 1).split(";")[i];
+    return lines.get(lines.size() - 1).split(";", -1)[i];
   }
 }

@@ -5,7 +5,11 @@ import dev.evertone.provisioning.ImportOptions;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.provisioning.template.Format;
 import dev.evertone.server.EvertoneServer;
+import dev.evertone.server.StatusSetup;
+import dev.evertone.sip.transport.TransportType;
 import dev.evertone.store.Actor;
+import dev.evertone.stun.StunServer;
+import dev.evertone.tls.CertificateManager;
 import dev.evertone.tls.testing.TestPki;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +21,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real evertone server in this JVM, on loopback ports the system picks, with its own data
@@ -71,17 +77,39 @@ public final class ServerFixture implements AutoCloseable {
     return server.sipAddresses().get(0);
   }
 
+  /** The bound socket of a transport this test turned on. */
+  public InetSocketAddress address(TransportType transport) {
+    return Objects.requireNonNull(
+        server.sipAddress(transport), () -> transport + " is off on this server");
+  }
+
+  /** The status page, which tests run with (status.enabled is true by default). */
+  public StatusSetup status() {
+    return Objects.requireNonNull(server.status(), "status.enabled is false on this server");
+  }
+
+  /** The STUN server (stun.port 0 here unless a test turns it off). */
+  public StunServer stun() {
+    return Objects.requireNonNull(server.stun(), "stun.port is -1 on this server");
+  }
+
+  /** The certificates of a server made {@link #withCertificate}. */
+  public CertificateManager certificates() {
+    return Objects.requireNonNull(server.certificates(), "no tls.certificates on this server");
+  }
+
   public InetSocketAddress tcp() {
     return server.sipAddresses().get(1);
   }
 
   public String http() {
-    return "http://127.0.0.1:" + server.httpAddress().getPort();
+    InetSocketAddress http = Objects.requireNonNull(server.httpAddress(), "http.port is -1");
+    return "http://127.0.0.1:" + http.getPort();
   }
 
   /** One call to the admin API with a token: a JSON body (or none) and the answer as text. */
   public java.net.http.HttpResponse<String> api(
-      String method, String path, String json, String token) throws Exception {
+      String method, String path, @Nullable String json, String token) throws Exception {
     java.net.http.HttpRequest request =
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(http() + path))
             .header("Authorization", "Bearer " + token)

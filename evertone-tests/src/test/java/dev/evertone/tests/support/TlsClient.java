@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SIP client on one persistent TLS connection, as a desk phone keeps it: verifies the server's
@@ -67,7 +68,9 @@ public final class TlsClient implements SipTestClient, AutoCloseable {
   }
 
   private static SSLContext context(
-      X509Certificate trustedRoot, PrivateKey deviceKey, X509Certificate deviceCertificate) {
+      X509Certificate trustedRoot,
+      @Nullable PrivateKey deviceKey,
+      @Nullable X509Certificate deviceCertificate) {
     try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
@@ -121,19 +124,28 @@ public final class TlsClient implements SipTestClient, AutoCloseable {
 
   /** Sends a request and returns the first final response (100 Trying skipped). */
   @Override
-  public String exchange(String text) throws IOException {
+  public @Nullable String exchange(String text) throws IOException {
     socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
     socket.getOutputStream().flush();
     while (true) {
-      String message = read();
+      String message = next();
       if (message == null || !message.startsWith("SIP/2.0 1")) {
         return message;
       }
     }
   }
 
-  /** One message from the stream, or null when the server closed it. */
+  /** One message from the stream; fails the test when the server closed it. */
   public String read() throws IOException {
+    String m = next();
+    if (m == null) {
+      throw new AssertionError("the server closed the connection");
+    }
+    return m;
+  }
+
+  /** One message from the stream, or null when the server closed it. */
+  private @Nullable String next() throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     while (matched < 4) {

@@ -3,12 +3,14 @@ package dev.evertone.tests.support;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Sends SIP text over UDP and reads what comes back. */
 public final class UdpClient implements SipTestClient, AutoCloseable {
@@ -17,7 +19,7 @@ public final class UdpClient implements SipTestClient, AutoCloseable {
 
   public UdpClient(InetSocketAddress server) throws IOException {
     this.server = server;
-    this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
   }
 
   @Override
@@ -53,8 +55,17 @@ public final class UdpClient implements SipTestClient, AutoCloseable {
     socket.send(new DatagramPacket(b, b.length, to));
   }
 
-  /** The next datagram received that is not a 100 Trying, or null after {@code millis}. */
+  /** The next datagram received that is not a 100 Trying; fails the test after {@code millis}. */
   public String receive(int millis) throws IOException {
+    String s = poll(millis);
+    if (s == null) {
+      throw new AssertionError("nothing arrived within " + millis + " ms");
+    }
+    return s;
+  }
+
+  /** The next datagram received that is not a 100 Trying, or null after {@code millis}. */
+  public @Nullable String poll(int millis) throws IOException {
     socket.setSoTimeout(millis);
     while (true) {
       byte[] buf = new byte[65536];
@@ -72,8 +83,9 @@ public final class UdpClient implements SipTestClient, AutoCloseable {
   }
 
   /**
-   * Sends a request and returns its response (not a 100), or null after 5 s. A late answer to an
-   * earlier request that timed out is skipped: it names another Call-ID or CSeq number.
+   * Sends a request and returns its response (not a 100); fails the test when none arrives within 5
+   * s. A late answer to an earlier request that timed out is skipped: it names another Call-ID or
+   * CSeq number.
    */
   @Override
   public String exchange(String text) throws IOException {
@@ -82,21 +94,23 @@ public final class UdpClient implements SipTestClient, AutoCloseable {
     String cseq = header(text, "CSeq", "0*(\\d+)");
     long deadline = System.currentTimeMillis() + 5000;
     for (long left = 5000; left > 0; left = deadline - System.currentTimeMillis()) {
-      String answer = receive((int) left);
-      if (answer == null
-          || (java.util.Objects.equals(callId, header(answer, "Call-ID|i", "(\\S+)"))
-              && java.util.Objects.equals(cseq, header(answer, "CSeq", "0*(\\d+)")))) {
+      String answer = poll((int) left);
+      if (answer == null) {
+        break;
+      }
+      if (java.util.Objects.equals(callId, header(answer, "Call-ID|i", "(\\S+)"))
+          && java.util.Objects.equals(cseq, header(answer, "CSeq", "0*(\\d+)"))) {
         return answer;
       }
     }
-    return null;
+    throw new AssertionError("no answer within 5 s to " + text.substring(0, text.indexOf('\r')));
   }
 
   /**
    * A header of the first message in {@code message} (names case-insensitive, compact forms
    * allowed), or null.
    */
-  private static String header(String message, String names, String value) {
+  private static @Nullable String header(String message, String names, String value) {
     int end = message.indexOf("\r\n\r\n");
     Matcher m =
         Pattern.compile("(?mi)^(?:" + names + ")[ \\t]*:[ \\t]*" + value)

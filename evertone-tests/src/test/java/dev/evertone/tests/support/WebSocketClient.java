@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A browser phone's transport: SIP over a secure WebSocket (RFC 7118) with the JDK's WebSocket
@@ -35,7 +36,8 @@ public final class WebSocketClient implements SipTestClient, AutoCloseable {
                   private final StringBuilder partial = new StringBuilder();
 
                   @Override
-                  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                  public @Nullable CompletionStage<?> onText(
+                      WebSocket ws, CharSequence data, boolean last) {
                     partial.append(data);
                     if (last) {
                       received.add(partial.toString());
@@ -52,8 +54,17 @@ public final class WebSocketClient implements SipTestClient, AutoCloseable {
     return socket.getSubprotocol();
   }
 
-  /** The next message the server sent, or null after 5 s. */
+  /** The next message the server sent; fails the test when none arrives within 5 s. */
   public String receive() throws IOException {
+    String m = poll();
+    if (m == null) {
+      throw new AssertionError("no message within 5 s");
+    }
+    return m;
+  }
+
+  /** The next message the server sent, or null after 5 s. */
+  public @Nullable String poll() throws IOException {
     try {
       return received.poll(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -68,10 +79,10 @@ public final class WebSocketClient implements SipTestClient, AutoCloseable {
   }
 
   @Override
-  public String exchange(String text) throws IOException {
+  public @Nullable String exchange(String text) throws IOException {
     socket.sendText(text, true).join();
     while (true) {
-      String message = receive();
+      String message = poll();
       if (message == null || !message.startsWith("SIP/2.0 1")) {
         return message;
       }

@@ -19,7 +19,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -39,13 +41,18 @@ class TlsPeersTest {
   private final Instant now = Instant.now();
   private final TestPki.Issued root =
       TestPki.root("Peers Root", now.minus(1, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
-  private ServerFixture fx;
+  private @Nullable ServerFixture fx;
 
   @AfterEach
   void stop() {
     if (fx != null) {
       fx.close();
     }
+  }
+
+  /** The server this test started. */
+  private ServerFixture fx() {
+    return Objects.requireNonNull(fx, "no server started yet");
   }
 
   private void start(String... more) throws Exception {
@@ -63,8 +70,8 @@ class TlsPeersTest {
         new ArrayList<>(List.of("sip.tls-port=0", "tls.certificates=" + dir.resolve("sip.pem")));
     overrides.addAll(List.of(more));
     fx = new ServerFixture(dir.resolve("data"), overrides.toArray(String[]::new));
-    fx.provisioning().addDomain(DOMAIN);
-    fx.provisioning()
+    fx().provisioning().addDomain(DOMAIN);
+    fx().provisioning()
         .addDevice(
             new NewDevice(
                 DOMAIN,
@@ -77,7 +84,7 @@ class TlsPeersTest {
   }
 
   private int tlsPort() {
-    return fx.server.sipAddress(TransportType.TLS).getPort();
+    return fx().address(TransportType.TLS).getPort();
   }
 
   private Peers.Run sipsak(Path caFile) throws Exception {
@@ -112,7 +119,7 @@ class TlsPeersTest {
     Path ca = TestPki.write(dir.resolve("ca.pem"), TestPki.pem(null, root.cert()));
     Peers.Run ok = sipsak(ca);
     assertThat(ok.exit()).as(ok.output()).isZero();
-    assertThat(fx.server.location().lookup(AOR))
+    assertThat(fx().server.location().lookup(AOR))
         .singleElement()
         .satisfies(
             b -> {
@@ -150,20 +157,21 @@ class TlsPeersTest {
             .start();
     try {
       long deadline = System.currentTimeMillis() + 5000;
-      while (fx.server.location().lookup(AOR).isEmpty() && System.currentTimeMillis() < deadline) {
+      while (fx().server.location().lookup(AOR).isEmpty()
+          && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
       }
       Binding b =
-          fx.server.location().lookup(AOR).stream()
+          fx().server.location().lookup(AOR).stream()
               .findFirst()
               .orElseThrow(() -> new AssertionError(read(conf)));
       assertThat(b.transport()).isEqualTo(TransportType.TLS);
       assertThat(b.userAgent()).startsWith("baresip");
 
-      String token = fx.server.store().tokens().create("ops", Actor.local("test"));
+      String token = fx().server.store().tokens().create("ops", Actor.local("test"));
       Cli.Result ping =
           Cli.execute(
-              Map.of("EVERTONE_SERVER", fx.http(), "EVERTONE_TOKEN", token),
+              Map.of("EVERTONE_SERVER", fx().http(), "EVERTONE_TOKEN", token),
               "",
               "registrations",
               "ping",
@@ -175,7 +183,7 @@ class TlsPeersTest {
           .contains("200 OK")
           .contains("baresip");
       assertThat(phone.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      assertThat(fx.server.location().lookup(AOR)).as("unregistered on exit").isEmpty();
+      assertThat(fx().server.location().lookup(AOR)).as("unregistered on exit").isEmpty();
     } finally {
       phone.destroyForcibly();
     }

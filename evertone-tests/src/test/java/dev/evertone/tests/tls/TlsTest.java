@@ -23,12 +23,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,13 +44,18 @@ class TlsTest {
   private final Instant now = Instant.now();
   private final TestPki.Issued root =
       TestPki.root("Test Root", now.minus(10, ChronoUnit.DAYS), now.plus(3650, ChronoUnit.DAYS));
-  private ServerFixture fixture;
+  private @Nullable ServerFixture fixture;
 
   @AfterEach
   void stop() {
     if (fixture != null) {
       fixture.close();
     }
+  }
+
+  /** The server this test started. */
+  private ServerFixture fixture() {
+    return Objects.requireNonNull(fixture, "no server started yet");
   }
 
   /**
@@ -80,12 +87,12 @@ class TlsTest {
                 "tls.certificates=" + dir.resolve("sip.pem")));
     overrides.addAll(List.of(more));
     fixture = new ServerFixture(dir.resolve("data"), overrides.toArray(String[]::new));
-    fixture.provision(DOMAIN, 20);
+    fixture().provision(DOMAIN, 20);
     return fixture;
   }
 
   private InetSocketAddress tls() {
-    return fixture.server.sipAddress(TransportType.TLS);
+    return fixture().address(TransportType.TLS);
   }
 
   private X509Certificate presentedToANewConnection() throws IOException {
@@ -95,7 +102,7 @@ class TlsTest {
   }
 
   private double counter(String name, String tag, String value) {
-    return fixture.server.meters().get(name).tag(tag, value).counter().count();
+    return fixture().server.meters().get(name).tag(tag, value).counter().count();
   }
 
   @Test
@@ -201,8 +208,12 @@ class TlsTest {
     Files.writeString(profiles.resolve("deskphone-roots.pem"), TestPki.pem(null, root.cert()));
     Files.writeString(
         profiles.resolve("deskphone.yaml"),
-        "description: Desk phones that only trust Test Root\npath-building: legacy\n"
-            + "user-agents: ['^DeskPhone/']\nroots: deskphone-roots.pem\n");
+        """
+        description: Desk phones that only trust Test Root
+        path-building: legacy
+        user-agents: ['^DeskPhone/']
+        roots: deskphone-roots.pem
+        """);
     start("tls.profiles-dir=" + profiles);
     X509Certificate serving = presentedToANewConnection();
     try (TlsClient phone = new TlsClient(tls(), DOMAIN, root.cert())) {
@@ -213,12 +224,12 @@ class TlsTest {
       writeCertificate(otherRoot);
       waitFor(() -> counter("evertone.tls.reloads", "outcome", "refused") >= 1);
       assertThat(presentedToANewConnection()).isEqualTo(serving);
-      var refused = fixture.server.certificates().reload(false);
+      var refused = fixture().certificates().reload(false);
       assertThat(refused.messages().get(0))
           .startsWith(
               "1 registered device(s) of profile 'deskphone' would reject 'sip.example.com' (they accept the chain served now)");
-      assertThat(fixture.server.certificates().reload(true).outcome()).isEqualTo("activated");
-      assertThat(Certificates.name(fixture.server.certificates().served().get(0).chain().get(1)))
+      assertThat(fixture().certificates().reload(true).outcome()).isEqualTo("activated");
+      assertThat(Certificates.name(fixture().certificates().served().get(0).chain().get(1)))
           .isEqualTo("Other Root");
     }
   }
@@ -269,12 +280,12 @@ class TlsTest {
     writeCertificate(root);
     start();
     String token =
-        fixture.server.store().tokens().create("ops", dev.evertone.store.Actor.local("test"));
+        fixture().server.store().tokens().create("ops", dev.evertone.store.Actor.local("test"));
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     java.net.http.HttpResponse<String> status =
         http.send(
             java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(fixture.http() + "/api/v1/tls"))
+                    java.net.URI.create(fixture().http() + "/api/v1/tls"))
                 .header("Authorization", "Bearer " + token)
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -286,13 +297,13 @@ class TlsTest {
     java.net.http.HttpResponse<String> anonymous =
         http.send(
             java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(fixture.http() + "/api/v1/tls/reload"))
+                    java.net.URI.create(fixture().http() + "/api/v1/tls/reload"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(anonymous.statusCode()).isEqualTo(401);
 
-    Map<String, String> env = Map.of("EVERTONE_SERVER", fixture.http(), "EVERTONE_TOKEN", token);
+    Map<String, String> env = Map.of("EVERTONE_SERVER", fixture().http(), "EVERTONE_TOKEN", token);
     assertThat(Cli.execute(env, "", "tls", "reload").out()).startsWith("unchanged:");
     X509Certificate next = writeCertificate(root);
     Cli.Result reload = Cli.execute(env, "", "tls", "reload");
@@ -311,13 +322,13 @@ class TlsTest {
   @Test
   void withoutACertificateTheTlsPortsStayClosedAndTheApiSaysWhy() throws Exception {
     fixture = new ServerFixture(dir.resolve("data"), "sip.tls-port=0", "sip.wss-port=0");
-    assertThat(fixture.server.sipAddress(TransportType.TLS)).isNull();
-    assertThat(fixture.server.sipAddress(TransportType.UDP)).isNotNull();
+    assertThat(fixture().server.sipAddress(TransportType.TLS)).isNull();
+    assertThat(fixture().address(TransportType.UDP)).isNotNull();
     String token =
-        fixture.server.store().tokens().create("ops", dev.evertone.store.Actor.local("test"));
+        fixture().server.store().tokens().create("ops", dev.evertone.store.Actor.local("test"));
     Cli.Result r =
         Cli.execute(
-            Map.of("EVERTONE_SERVER", fixture.http(), "EVERTONE_TOKEN", token),
+            Map.of("EVERTONE_SERVER", fixture().http(), "EVERTONE_TOKEN", token),
             "",
             "tls",
             "reload");
@@ -363,7 +374,7 @@ class TlsTest {
             refused(
                 () -> new TlsClient(tls(), DOMAIN, root.cert(), phoneKeys.getPrivate(), stranger)))
         .isTrue();
-    assertThat(fixture.server.location().lookup("sip:u100001@" + DOMAIN)).isEmpty();
+    assertThat(fixture().server.location().lookup("sip:u100001@" + DOMAIN)).isEmpty();
     long deadline = System.currentTimeMillis() + 2000;
     while (counter("evertone.sip.tls.handshakes", "outcome", "failed") < failedBefore + 2
         && System.currentTimeMillis() < deadline) {
@@ -386,7 +397,7 @@ class TlsTest {
   void theJdkEngineServesTheSameWhenChosen() throws Exception {
     X509Certificate leaf = writeCertificate(root);
     start("tls.engine=jdk");
-    assertThat(fixture.server.certificates().engine()).startsWith("JDK");
+    assertThat(fixture().certificates().engine()).startsWith("JDK");
     assertThat(presentedToANewConnection()).isEqualTo(leaf);
     try (TlsClient phone = new TlsClient(tls(), DOMAIN, root.cert())) {
       assertThat(DigestRegister.register(phone, "u100000", DOMAIN, "pwu100000")).isEqualTo(200);
@@ -397,13 +408,13 @@ class TlsTest {
   void aBrowserPhoneRegistersOverSecureWebSocket() throws Exception {
     writeCertificate(root);
     start();
-    InetSocketAddress wss = fixture.server.sipAddress(TransportType.WSS);
+    InetSocketAddress wss = fixture().address(TransportType.WSS);
     try (WebSocketClient browser =
         new WebSocketClient(
             java.net.URI.create("wss://127.0.0.1:" + wss.getPort() + "/"), root.cert())) {
       assertThat(browser.subprotocol()).isEqualTo("sip");
       assertThat(DigestRegister.register(browser, "u100001", DOMAIN, "pwu100001")).isEqualTo(200);
-      var bindings = fixture.server.location().lookup("sip:u100001@" + DOMAIN);
+      var bindings = fixture().server.location().lookup("sip:u100001@" + DOMAIN);
       assertThat(bindings).hasSize(1);
       assertThat(bindings.get(0).transport()).isEqualTo(TransportType.WSS);
       assertThat(bindings.get(0).contact()).endsWith(";transport=wss");
@@ -436,7 +447,7 @@ class TlsTest {
     return DigestRegister.register(
         new SipTestClient() {
           @Override
-          public String exchange(String text) throws IOException {
+          public @Nullable String exchange(String text) throws IOException {
             return phone.exchange(
                 text.replace(
                     "Max-Forwards: 70\r\n",
