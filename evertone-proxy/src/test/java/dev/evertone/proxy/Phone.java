@@ -165,50 +165,34 @@ final class Phone implements AutoCloseable {
 
     /** The INVITE, with {@code extra} header lines (each ending in CRLF). */
     String invite(String extra) {
-      return "INVITE "
-          + target
-          + " SIP/2.0\r\n"
-          + via(branch)
-          + "Max-Forwards: 70\r\n"
-          + from()
-          + ("To: <" + target + ">\r\n")
-          + ("Call-ID: " + callId + "\r\n")
-          + ("CSeq: " + cseq + " INVITE\r\n")
+      return head("INVITE", "<" + target + ">")
           + ("Contact: <" + contact() + ">\r\n")
           + extra
           + "Content-Length: 0\r\n\r\n";
     }
 
-    private String from() {
-      return "From: <sip:" + user + "@" + domain + ">;tag=" + fromTag + "\r\n";
-    }
-
     /** The ACK of a non-2xx final response (RFC 3261 17.1.1.3: same branch, To of the response). */
     String ack(String response) {
-      return "ACK "
-          + target
-          + " SIP/2.0\r\n"
-          + via(branch)
-          + "Max-Forwards: 70\r\n"
-          + from()
-          + ("To: " + header(response, "To") + "\r\n")
-          + ("Call-ID: " + callId + "\r\n")
-          + ("CSeq: " + cseq + " ACK\r\n")
-          + "Content-Length: 0\r\n\r\n";
+      return head("ACK", header(response, "To")) + "Content-Length: 0\r\n\r\n";
     }
 
     /** The CANCEL of the INVITE (RFC 3261 9.1: same branch, same CSeq number). */
     String cancel() {
-      return "CANCEL "
+      return head("CANCEL", "<" + target + ">") + "Content-Length: 0\r\n\r\n";
+    }
+
+    /** The request line and the headers every request of the call's transaction has. */
+    private String head(String method, String to) {
+      return method
+          + " "
           + target
           + " SIP/2.0\r\n"
           + via(branch)
           + "Max-Forwards: 70\r\n"
-          + from()
-          + ("To: <" + target + ">\r\n")
+          + ("From: <sip:" + user + "@" + domain + ">;tag=" + fromTag + "\r\n")
+          + ("To: " + to + "\r\n")
           + ("Call-ID: " + callId + "\r\n")
-          + ("CSeq: " + cseq + " CANCEL\r\n")
-          + "Content-Length: 0\r\n\r\n";
+          + ("CSeq: " + cseq + " " + method + "\r\n");
     }
   }
 
