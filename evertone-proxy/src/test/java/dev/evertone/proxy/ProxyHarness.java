@@ -59,7 +59,15 @@ final class ProxyHarness implements AutoCloseable {
   final SipStack stack;
   private final ExecutorService storeExecutor = Executors.newFixedThreadPool(2);
 
+  /** A proxy whose branches ring for Timer C's least, 3 minutes (RFC 3261 16.6 step 11). */
   ProxyHarness(Path dir) throws InterruptedException {
+    this(dir, 180_000);
+  }
+
+  /**
+   * @param timerCMillis how long a branch of an INVITE may ring unanswered
+   */
+  ProxyHarness(Path dir, long timerCMillis) throws InterruptedException {
     store = JdbcStore.open(new StoreConfig(null, dir, null, 4), clock);
     store.provisioning().apply(ChangeSet.builder().addDomain(DOMAIN).build(), ACTOR);
     List<DigestAlgorithm> algorithms = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
@@ -88,7 +96,7 @@ final class ProxyHarness implements AutoCloseable {
             gate,
             new FlowToken(NonceService.randomSecret()),
             meters);
-    ProxySettings settings = new ProxySettings(180_000, "evertone");
+    ProxySettings settings = new ProxySettings(timerCMillis, "evertone");
     TransportConfig transport =
         new TransportConfig(
             List.of(new ListenPoint(TransportType.UDP, "127.0.0.1", 0)),
