@@ -17,6 +17,7 @@ import dev.evertone.sip.uri.SipUri;
 import dev.evertone.store.routing.Trunk;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -83,26 +84,31 @@ public final class CarrierRegistrations {
 
   /** Starts, refreshes and ends registrations as the trunks say. */
   public void tick() {
-    Map<String, RoutingTable.Route> wanted = new HashMap<>();
+    Map<String, Account> wanted = new HashMap<>();
     for (RoutingTable.Route route : routing.allTrunks()) {
       Trunk t = route.trunk();
-      if (t.registerInterval() > 0 && t.username() != null && route.address() != null) {
-        wanted.put(t.name() + "@" + t.domain(), route);
+      String username = t.username();
+      InetSocketAddress address = route.address();
+      if (t.registerInterval() > 0 && username != null && address != null) {
+        wanted.put(t.name() + "@" + t.domain(), new Account(route, address, username));
       }
     }
     registrations.forEach(
         (key, r) -> {
-          RoutingTable.Route now = wanted.get(key);
-          if (now == null || !now.equals(r.route)) {
+          Account now = wanted.get(key);
+          if (now == null || !now.route().equals(r.route)) {
             registrations.remove(key, r);
             r.end();
           }
         });
     long nowMillis = clock.millis();
     wanted.forEach(
-        (key, route) ->
-            registrations.computeIfAbsent(key, k -> new Registration(route)).due(nowMillis));
+        (key, account) ->
+            registrations.computeIfAbsent(key, k -> new Registration(account)).due(nowMillis));
   }
+
+  /** A trunk that registers: its carrier's address and evertone's account there. */
+  private record Account(RoutingTable.Route route, InetSocketAddress address, String username) {}
 
   /**
    * One account at one carrier: a Call-ID kept across refreshes (RFC 3261 10.2.4), a CSeq that only
@@ -110,6 +116,8 @@ public final class CarrierRegistrations {
    */
   private final class Registration implements ClientTransaction.Listener {
     final RoutingTable.Route route;
+    final InetSocketAddress address;
+    final String username;
     final String callId = TransactionLayer.newTag() + "@evertone";
     final String fromTag = TransactionLayer.newTag();
     int cseq;
@@ -120,8 +128,10 @@ public final class CarrierRegistrations {
     boolean ended;
     @Nullable String lastFailure;
 
-    Registration(RoutingTable.Route route) {
-      this.route = route;
+    Registration(Account account) {
+      this.route = account.route();
+      this.address = account.address();
+      this.username = account.username();
     }
 
     synchronized boolean registered() {
@@ -148,14 +158,13 @@ public final class CarrierRegistrations {
     private void send(int expires, DigestClient.@Nullable Answer credentials) {
       Trunk t = route.trunk();
       TransportType transport = "tcp".equals(t.transport()) ? TransportType.TCP : TransportType.UDP;
-      Destination to = Destination.of(transport, route.address());
-      BindingReach reach = BindingReach.of(to, listenAddress);
-      if (reach.destination() == null) {
+      Destination to = Destination.of(transport, address);
+      if (!(BindingReach.of(to, listenAddress) instanceof BindingReach.Reachable reach)) {
         failed("evertone does not listen on " + t.transport());
         return;
       }
-      String host = BindingReach.hostPort(route.address());
-      String aor = "sip:" + t.username() + "@" + t.host();
+      String host = BindingReach.hostPort(address);
+      String aor = "sip:" + username + "@" + t.host();
       SipRequest.Builder r =
           SipRequest.builder(
                   Method.REGISTER,
@@ -170,7 +179,7 @@ public final class CarrierRegistrations {
               .add(
                   HeaderName.CONTACT,
                   "<sip:"
-                      + t.username()
+                      + username
                       + "@"
                       + reach.sentBy()
                       + (transport == TransportType.TCP ? ";transport=tcp" : "")
@@ -209,10 +218,10 @@ public final class CarrierRegistrations {
           if (first) {
             log.info(
                 "registered {} at trunk {} of {} ({}) for {} s",
-                route.trunk().username(),
+                username,
                 route.trunk().name(),
                 route.trunk().domain(),
-                route.address(),
+                address,
                 granted);
           }
           return;
@@ -226,7 +235,7 @@ public final class CarrierRegistrations {
                   response,
                   Method.REGISTER,
                   tx.request().requestUri().toString(),
-                  route.trunk().username(),
+                  username,
                   route.secret());
           if (a != null) {
             challengeAnswered = true;
@@ -277,10 +286,10 @@ public final class CarrierRegistrations {
       if (wasRegistered || !why.equals(lastFailure)) {
         log.warn(
             "cannot register {} at trunk {} of {} ({}): {}; trying again in {} s",
-            route.trunk().username(),
+            username,
             route.trunk().name(),
             route.trunk().domain(),
-            route.address(),
+            address,
             why,
             RETRY_MILLIS / 1000);
       }

@@ -161,11 +161,12 @@ public final class Cluster {
 
   /** The live bindings of {@code aors} registered on other nodes, read on a store thread. */
   public CompletableFuture<List<StoredBinding>> elsewhere(Collection<String> aors) {
-    if (!enabled()) {
+    BindingRepository shared = bindings;
+    if (!enabled() || shared == null) {
       return CompletableFuture.completedFuture(List.of());
     }
     List<String> copy = List.copyOf(aors);
     return CompletableFuture.supplyAsync(
-        () -> bindings.elsewhere(nodeId, copy, clock.millis()), storeExecutor);
+        () -> shared.elsewhere(nodeId, copy, clock.millis()), storeExecutor);
   }
 }

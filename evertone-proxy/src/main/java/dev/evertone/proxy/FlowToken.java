@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +24,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FlowToken {
   private static final int MAC_BYTES = 8;
-  private static final TransportType[] TRANSPORTS = TransportType.values();
+
+  /**
+   * The transport of a token, by its first byte ({@link #code}): the codes stay as they are, so
+   * that the tokens in the dialogs of a running cluster stay valid across versions.
+   */
+  private static final List<TransportType> TRANSPORTS =
+      List.of(
+          TransportType.UDP,
+          TransportType.TCP,
+          TransportType.TLS,
+          TransportType.WS,
+          TransportType.WSS);
 
   private final SecretKeySpec key;
   private final ThreadLocal<Mac> macs;
@@ -48,7 +60,7 @@ public final class FlowToken {
   public String encode(TransportType transport, InetSocketAddress remote) {
     byte[] ip = remote.getAddress().getAddress();
     ByteBuffer b = ByteBuffer.allocate(1 + ip.length + 2 + MAC_BYTES);
-    b.put((byte) transport.ordinal()).put(ip).putShort((short) remote.getPort());
+    b.put(code(transport)).put(ip).putShort((short) remote.getPort());
     Mac mac = macs.get();
     mac.update(b.array(), 0, b.position());
     b.put(mac.doFinal(), 0, MAC_BYTES);
@@ -70,7 +82,7 @@ public final class FlowToken {
       return null;
     }
     int ipLength = raw.length - 1 - 2 - MAC_BYTES;
-    if ((ipLength != 4 && ipLength != 16) || raw[0] < 0 || raw[0] >= TRANSPORTS.length) {
+    if ((ipLength != 4 && ipLength != 16) || raw[0] < 0 || raw[0] >= TRANSPORTS.size()) {
       return null;
     }
     int signed = raw.length - MAC_BYTES;
@@ -83,10 +95,21 @@ public final class FlowToken {
     try {
       InetAddress ip = InetAddress.getByAddress(Arrays.copyOfRange(raw, 1, 1 + ipLength));
       int port = ((raw[1 + ipLength] & 0xff) << 8) | (raw[2 + ipLength] & 0xff);
-      return Destination.of(TRANSPORTS[raw[0]], new InetSocketAddress(ip, port));
+      return Destination.of(TRANSPORTS.get(raw[0]), new InetSocketAddress(ip, port));
     } catch (UnknownHostException e) {
       return null; // cannot happen for 4 or 16 bytes
     }
+  }
+
+  /** The first byte of a token: its transport. */
+  private static byte code(TransportType transport) {
+    return switch (transport) {
+      case UDP -> 0;
+      case TCP -> 1;
+      case TLS -> 2;
+      case WS -> 3;
+      case WSS -> 4;
+    };
   }
 
   private static byte[] hmac(SecretKeySpec key, byte[] data) {

@@ -34,7 +34,7 @@ class ProxyResponseTest {
         "v: SIP/2.0/WSS 192.0.2.1:8089;branch=z9hG4bKproxy;rport=5000 ,SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKphone;received=198.51.100.7\r\n"
       })
   void theTopViaIsRemovedAndTheSendersStays(String vias) {
-    SipResponse back = Forwarding.withoutTopVia(response(vias));
+    SipResponse back = ResponseContext.withoutTopVia(response(vias));
     assertThat(back.topVia().branch()).isEqualTo("z9hG4bKphone");
     assertThat(back.topVia().received()).isEqualTo("198.51.100.7");
     assertThat(new String(back.toBytes(), StandardCharsets.US_ASCII))
@@ -45,10 +45,12 @@ class ProxyResponseTest {
   @Test
   void aResponseWithTwoProxiesOnTheWayKeepsBothOfTheirs() {
     SipResponse back =
-        Forwarding.withoutTopVia(
+        ResponseContext.withoutTopVia(
             response(
-                "Via: SIP/2.0/TLS 192.0.2.1;branch=z9hG4bKus\r\n"
-                    + "Via: SIP/2.0/UDP 203.0.113.5;branch=z9hG4bKedge, SIP/2.0/UDP 198.51.100.7;branch=z9hG4bKphone\r\n"));
+                """
+                Via: SIP/2.0/TLS 192.0.2.1;branch=z9hG4bKus\r
+                Via: SIP/2.0/UDP 203.0.113.5;branch=z9hG4bKedge, SIP/2.0/UDP 198.51.100.7;branch=z9hG4bKphone\r
+                """));
     assertThat(back.vias())
         .extracting(v -> v.branch())
         .containsExactly("z9hG4bKedge", "z9hG4bKphone");

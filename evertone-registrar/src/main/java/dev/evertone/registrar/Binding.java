@@ -5,6 +5,7 @@ import dev.evertone.sip.transport.TransportType;
 import dev.evertone.sip.uri.SipUri;
 import dev.evertone.sip.uri.Uri;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -32,38 +33,78 @@ public final class Binding {
   private final int regId;
   private final @Nullable String path;
 
-  @SuppressWarnings("checkstyle:ParameterNumber")
+  /**
+   * A Contact of a REGISTER, as the binding keeps it.
+   *
+   * @param uri the contact URI as the device wrote it
+   * @param params header parameters other than expires and q, as written, or null
+   * @param qMillis the q-value times 1000, or -1 if the contact had none
+   * @param instanceId the {@code +sip.instance} of RFC 5626, or null
+   * @param regId the {@code reg-id} of RFC 5626, or -1
+   */
+  public record Contact(
+      String uri, @Nullable String params, int qMillis, @Nullable String instanceId, int regId) {}
+
+  /**
+   * What the REGISTER said about itself.
+   *
+   * @param callId its Call-ID, which with {@code cseq} orders the REGISTERs of one device (RFC 3261
+   *     10.3 step 7)
+   * @param userAgent its User-Agent, or null
+   * @param path its Path header values (RFC 3327), or null
+   */
+  public record Register(
+      String callId, long cseq, @Nullable String userAgent, @Nullable String path) {}
+
+  /**
+   * Where the REGISTER came from.
+   *
+   * @param source the device's address as evertone saw it (after NAT)
+   * @param flow the connection or UDP socket it came over; null for a binding read back from the
+   *     store
+   */
+  public record Origin(TransportType transport, InetSocketAddress source, @Nullable Flow flow) {}
+
+  /**
+   * @param registeredAt epoch milliseconds at which the contact was first bound
+   * @param expiresAt epoch milliseconds at which the binding expires
+   */
   public Binding(
-      String contact,
-      @Nullable String contactParams,
-      int qMillis,
-      String callId,
-      long cseq,
-      long expiresAt,
-      long registeredAt,
-      TransportType transport,
-      byte[] sourceIp,
-      int sourcePort,
-      @Nullable Flow flow,
-      @Nullable String userAgent,
-      @Nullable String instanceId,
-      int regId,
-      @Nullable String path) {
-    this.contact = Objects.requireNonNull(contact);
-    this.contactParams = contactParams;
-    this.q = (short) qMillis;
-    this.callId = Objects.requireNonNull(callId);
-    this.cseq = (int) cseq;
-    this.expiresAt = expiresAt;
+      Contact contact, Register register, Origin origin, long registeredAt, long expiresAt) {
+    this.contact = Objects.requireNonNull(contact.uri());
+    this.contactParams = contact.params();
+    this.q = (short) contact.qMillis();
+    this.instanceId = contact.instanceId();
+    this.regId = contact.regId();
+    this.callId = Objects.requireNonNull(register.callId());
+    this.cseq = (int) register.cseq();
+    this.userAgent = register.userAgent();
+    this.path = register.path();
+    this.transport = origin.transport();
+    this.sourceIp = origin.source().getAddress().getAddress();
+    this.sourcePort = origin.source().getPort();
+    this.flow = origin.flow();
     this.registeredAt = registeredAt;
-    this.transport = transport;
-    this.sourceIp = sourceIp;
-    this.sourcePort = sourcePort;
-    this.flow = flow;
-    this.userAgent = userAgent;
-    this.instanceId = instanceId;
-    this.regId = regId;
-    this.path = path;
+    this.expiresAt = expiresAt;
+  }
+
+  /** {@code update} with another first registration time. */
+  private Binding(Binding update, long registeredAt) {
+    this.contact = update.contact;
+    this.contactParams = update.contactParams;
+    this.q = update.q;
+    this.instanceId = update.instanceId;
+    this.regId = update.regId;
+    this.callId = update.callId;
+    this.cseq = update.cseq;
+    this.userAgent = update.userAgent;
+    this.path = update.path;
+    this.transport = update.transport;
+    this.sourceIp = update.sourceIp;
+    this.sourcePort = update.sourcePort;
+    this.flow = update.flow;
+    this.registeredAt = registeredAt;
+    this.expiresAt = update.expiresAt;
   }
 
   /** The contact URI as the device registered it. */
@@ -181,22 +222,7 @@ public final class Binding {
 
   /** A copy with new expiry, Call-ID and CSeq: a refresh keeps the first registration time. */
   public Binding refreshedBy(Binding update) {
-    return new Binding(
-        update.contact,
-        update.contactParams,
-        update.q,
-        update.callId,
-        update.cseq,
-        update.expiresAt,
-        registeredAt,
-        update.transport,
-        update.sourceIp,
-        update.sourcePort,
-        update.flow,
-        update.userAgent,
-        update.instanceId,
-        update.regId,
-        update.path);
+    return new Binding(update, registeredAt);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,27 +187,18 @@ public final class BindingJournal {
    * A stored binding as the location service holds it, without a flow (no connection survives a
    * restart); null if unreadable.
    */
-  private static Binding binding(StoredBinding s) {
+  private static @Nullable Binding binding(StoredBinding s) {
     try {
       TransportType transport = TransportType.valueOf(s.transport().toUpperCase(Locale.ROOT));
       // an IP literal: no name lookup happens
-      byte[] ip = InetAddress.getByName(s.sourceIp()).getAddress();
+      InetAddress ip = InetAddress.getByName(s.sourceIp());
       return new Binding(
-          s.contact(),
-          s.contactParams(),
-          s.qMillis(),
-          s.callId(),
-          s.cseq(),
-          s.expiresAt(),
+          new Binding.Contact(
+              s.contact(), s.contactParams(), s.qMillis(), s.instanceId(), s.regId()),
+          new Binding.Register(s.callId(), s.cseq(), s.userAgent(), s.path()),
+          new Binding.Origin(transport, new InetSocketAddress(ip, s.sourcePort()), null),
           s.registeredAt(),
-          transport,
-          ip,
-          s.sourcePort(),
-          null,
-          s.userAgent(),
-          s.instanceId(),
-          s.regId(),
-          s.path());
+          s.expiresAt());
     } catch (IllegalArgumentException | UnknownHostException e) {
       return null;
     }

@@ -5,6 +5,7 @@ import dev.evertone.store.ChangeFeed;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ public final class ChangeWatcher implements Runnable, AutoCloseable {
   private long seen;
   private boolean failing;
   private volatile boolean running;
-  private Thread thread;
+  private @Nullable Thread thread;
 
   /** Starts from the newest change: what is cached afterwards was loaded after it. */
   public ChangeWatcher(ChangeFeed feed) {
@@ -46,7 +47,7 @@ public final class ChangeWatcher implements Runnable, AutoCloseable {
    */
   public synchronized ChangeWatcher start(long pollMillis) {
     running = true;
-    thread =
+    Thread t =
         new Thread(
             () -> {
               while (running) {
@@ -59,8 +60,9 @@ public final class ChangeWatcher implements Runnable, AutoCloseable {
               }
             },
             "change-watcher");
-    thread.setDaemon(true);
-    thread.start();
+    t.setDaemon(true);
+    thread = t;
+    t.start();
     return this;
   }
 

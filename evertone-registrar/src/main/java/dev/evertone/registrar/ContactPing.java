@@ -88,9 +88,10 @@ public final class ContactPing {
         why ->
             new Result(
                 b.contact(), b.transport(), source, b.userAgent(), false, 0, why, elapsed(start));
-    BindingReach reach = BindingReach.of(b, listenAddress);
-    if (reach.destination() == null) {
-      return CompletableFuture.completedFuture(failed.apply(reach.unreachable()));
+    BindingReach found = BindingReach.of(b, listenAddress);
+    if (!(found instanceof BindingReach.Reachable reach)) {
+      return CompletableFuture.completedFuture(
+          failed.apply(((BindingReach.Unreachable) found).why()));
     }
     SipRequest request;
     try {
@@ -140,7 +141,7 @@ public final class ContactPing {
    * RFC 3261 8.1.1: a request outside any dialog, from the domain of the address-of-record to the
    * contact.
    */
-  private SipRequest request(String aor, Binding b, BindingReach reach) {
+  private SipRequest request(String aor, Binding b, BindingReach.Reachable reach) {
     Uri contact = Uri.parse(b.contact());
     String domain = aor.substring(aor.indexOf('@') + 1);
     SipRequest.Builder r =

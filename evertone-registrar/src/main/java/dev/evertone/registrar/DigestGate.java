@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,7 +145,9 @@ public final class DigestGate {
       creds = DigestCredentials.from(header);
     } catch (DigestCredentials.Unusable e) {
       if (e.malformed()) {
-        then.refused(reject(request, e.getMessage()), Refusal.REJECTED);
+        then.refused(
+            reject(request, Objects.requireNonNullElse(e.getMessage(), "unusable credentials")),
+            Refusal.REJECTED);
       } else {
         then.refused(challenge(request, realm, kind, false), Refusal.CHALLENGED);
       }
@@ -154,29 +158,33 @@ public final class DigestGate {
       then.refused(SipResponse.forRequest(request, StatusCode.FORBIDDEN), Refusal.BLOCKED);
       return;
     }
-    credentials
-        .lookup(realm, creds.username())
-        .whenComplete(
-            (secrets, failure) -> {
-              try {
-                if (failure != null) {
-                  log.error("cannot load the credentials of {}: {}", account, failure.toString());
-                  then.refused(
-                      SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR)
-                          .add(HeaderName.RETRY_AFTER, "5"),
-                      Refusal.ERROR);
-                  return;
-                }
-                verify(request, source, realm, kind, creds, secrets, then);
-              } catch (SipParseException e) {
-                then.refused(reject(request, e.reason()), Refusal.REJECTED);
-              } catch (RuntimeException e) {
-                log.error("{} of {} failed", request.method(), account, e);
-                then.refused(
-                    SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR),
-                    Refusal.ERROR);
-              }
-            });
+    // every outcome reaches the listener, and the action catches what it throws: the future
+    // whenComplete returns has nothing more to tell
+    CompletableFuture<?> unused =
+        credentials
+            .lookup(realm, creds.username())
+            .whenComplete(
+                (secrets, failure) -> {
+                  try {
+                    if (failure != null) {
+                      log.error(
+                          "cannot load the credentials of {}: {}", account, failure.toString());
+                      then.refused(
+                          SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR)
+                              .add(HeaderName.RETRY_AFTER, "5"),
+                          Refusal.ERROR);
+                      return;
+                    }
+                    verify(request, source, realm, kind, creds, secrets, then);
+                  } catch (SipParseException e) {
+                    then.refused(reject(request, e.reason()), Refusal.REJECTED);
+                  } catch (RuntimeException e) {
+                    log.error("{} of {} failed", request.method(), account, e);
+                    then.refused(
+                        SipResponse.forRequest(request, StatusCode.SERVER_INTERNAL_ERROR),
+                        Refusal.ERROR);
+                  }
+                });
   }
 
   private void verify(

@@ -6,8 +6,6 @@ import dev.evertone.sip.message.SipMessage;
 import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.message.StatusCode;
-import dev.evertone.sip.syntax.Chars;
-import dev.evertone.sip.syntax.Parameters;
 import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.transaction.ServerTransaction;
 import dev.evertone.sip.transaction.TransactionLayer;
@@ -25,8 +23,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -68,6 +66,8 @@ public final class Registrar {
   /** Told how each REGISTER ended and for which domain (the status page's registration monitor). */
   public interface OutcomeListener {
     /**
+     * One REGISTER ended.
+     *
      * @param domain the host of the To URI, lower case; null when the request had none
      */
     void outcome(Outcome outcome, @Nullable String domain);
@@ -81,8 +81,7 @@ public final class Registrar {
   private final String serverHeader;
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
   private final RateLimitedLog events = new RateLimitedLog(log, 20);
-  // Many devices share one User-Agent string: keep one copy per distinct value (bounded).
-  private final ConcurrentHashMap<String, String> userAgents = new ConcurrentHashMap<>();
+  private final ContactReader contacts = new ContactReader();
 
   public Registrar(
       RegistrarConfig config,
@@ -221,7 +220,7 @@ public final class Registrar {
       expires = spread(Math.min(expires, config.maxExpires()));
       updates.add(
           new ContactUpdate(
-              binding(tx, request, contact, expires, callId, cseq, now), expires == 0));
+              contacts.binding(request, tx.source(), contact, expires, now), expires == 0));
     }
     if (tooBrief) {
       // RFC 3261 10.3 step 7: 423 with the shortest interval we accept
@@ -258,7 +257,7 @@ public final class Registrar {
         c.append(b.contactParams());
       }
       if (b.qMillis() >= 0) {
-        c.append(";q=").append(qText(b.qMillis()));
+        c.append(";q=").append(ContactReader.qText(b.qMillis()));
       }
       c.append(";expires=").append(b.secondsLeft(now));
       ok.add(HeaderName.CONTACT, c);
@@ -365,111 +364,6 @@ public final class Registrar {
     return headerExpires >= 0 ? headerExpires : config.defaultExpires();
   }
 
-  private Binding binding(
-      ServerTransaction tx,
-      SipRequest request,
-      Address contact,
-      long expires,
-      String callId,
-      long cseq,
-      long now) {
-    Source source = tx.source();
-    Parameters params = contact.params();
-    int q = -1;
-    String instance = null;
-    int regId = -1;
-    StringBuilder other = null;
-    for (int i = 0; i < params.size(); i++) {
-      String name = params.name(i);
-      String raw = params.rawValue(i);
-      switch (name.toLowerCase(Locale.ROOT)) {
-        case "expires" -> {}
-        case "q" -> q = qMillis(raw);
-        default -> {
-          if (name.equalsIgnoreCase("+sip.instance")) {
-            instance = params.get(name);
-          } else if (name.equalsIgnoreCase("reg-id") && raw != null) {
-            regId = (int) SipMessage.parseDeltaSeconds("reg-id", raw);
-          }
-          if (other == null) {
-            other = new StringBuilder();
-          }
-          other.append(';').append(name);
-          if (raw != null) {
-            other.append('=').append(raw);
-          }
-        }
-      }
-    }
-    String path =
-        request.has(HeaderName.PATH)
-            ? String.join(", ", request.headerFields(HeaderName.PATH))
-            : null;
-    return new Binding(
-        contact.uri().toString(),
-        other == null ? null : other.toString(),
-        q,
-        callId,
-        cseq,
-        now + expires * 1000,
-        now,
-        source.transport(),
-        source.remote().getAddress().getAddress(),
-        source.remotePort(),
-        source.flow(),
-        internUserAgent(request.userAgent()),
-        instance,
-        regId,
-        path);
-  }
-
-  /** RFC 3261 25.1 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], as thousandths. */
-  static int qMillis(@Nullable String raw) {
-    if (raw == null || raw.isEmpty() || raw.length() > 5) {
-      throw new SipParseException("bad q parameter '" + raw + "'", -1);
-    }
-    char first = raw.charAt(0);
-    if ((first != '0' && first != '1') || (raw.length() > 1 && raw.charAt(1) != '.')) {
-      throw new SipParseException("bad q parameter '" + raw + "'", -1);
-    }
-    int millis = (first - '0') * 1000;
-    int scale = 100;
-    for (int i = 2; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (!Chars.isDigit(c)) {
-        throw new SipParseException("bad q parameter '" + raw + "'", -1);
-      }
-      millis += (c - '0') * scale;
-      scale /= 10;
-    }
-    if (millis > 1000) {
-      throw new SipParseException("bad q parameter '" + raw + "' (above 1)", -1);
-    }
-    return millis;
-  }
-
-  static String qText(int millis) {
-    if (millis == 1000) {
-      return "1";
-    }
-    String s = String.format(Locale.ROOT, "0.%03d", millis);
-    return s.replaceAll("0+$", "").replaceAll("\\.$", "");
-  }
-
-  private @Nullable String internUserAgent(@Nullable String ua) {
-    if (ua == null) {
-      return null;
-    }
-    String known = userAgents.get(ua);
-    if (known != null) {
-      return known;
-    }
-    if (userAgents.size() < 10_000) {
-      known = userAgents.putIfAbsent(ua, ua);
-    }
-    return known != null ? known : ua;
-  }
-
   /**
    * RFC 3261 10.3 step 7 lets a registrar shorten an expiry: a random part of
    * registrar.expires-range, so that devices that registered at the same moment refresh at
@@ -488,7 +382,7 @@ public final class Registrar {
   }
 
   private void respond(ServerTransaction tx, SipResponse.Builder b, Outcome outcome) {
-    outcomes.get(outcome).increment();
+    Objects.requireNonNull(outcomes.get(outcome), "every outcome has its counter").increment();
     outcomeListener.outcome(outcome, domainOf(tx.request()));
     b.withToTag(TransactionLayer.newTag());
     b.add(HeaderName.SERVER, serverHeader);

@@ -51,6 +51,8 @@ public record RegistrarConfig(
   }
 
   /**
+   * How many failed authentications of one key (a source address, an account) are allowed.
+   *
    * @param failures failed authentications allowed within the window
    * @param windowSeconds the counting window
    * @param blockSeconds how long a key stays refused once over the limit

@@ -7,6 +7,9 @@ import dev.evertone.store.jdbc.JdbcStore;
 import dev.evertone.store.jdbc.StoreConfig;
 import dev.evertone.store.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,25 +24,33 @@ class BindingJournalTest {
   @TempDir Path dir;
   private final TestClock clock = new TestClock();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private static final InetAddress DEVICE = address(198, 51, 100, 7);
+
+  private static InetAddress address(int... bytes) {
+    byte[] b = new byte[bytes.length];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) bytes[i];
+    }
+    try {
+      return InetAddress.getByAddress(b);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
 
   private Binding binding(String contact, TransportType transport, long seconds, int regId) {
     long now = clock.millis();
     return new Binding(
-        contact,
-        ";+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-00000000000a>\"",
-        800,
-        "call-" + contact,
-        3,
-        now + seconds * 1000,
+        new Binding.Contact(
+            contact,
+            ";+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-00000000000a>\"",
+            800,
+            "<urn:uuid:00000000-0000-1000-8000-00000000000a>",
+            regId),
+        new Binding.Register("call-" + contact, 3, "Yealink SIP-T46U", "<sip:edge.example.com;lr>"),
+        new Binding.Origin(transport, new InetSocketAddress(DEVICE, 40_000 + regId), null),
         now - 5000,
-        transport,
-        new byte[] {(byte) 198, 51, 100, 7},
-        40_000 + regId,
-        null,
-        "Yealink SIP-T46U",
-        "<urn:uuid:00000000-0000-1000-8000-00000000000a>",
-        regId,
-        "<sip:edge.example.com;lr>");
+        now + seconds * 1000);
   }
 
   private static void set(LocationService location, String aor, Binding... bindings) {

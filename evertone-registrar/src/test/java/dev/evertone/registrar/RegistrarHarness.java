@@ -21,6 +21,7 @@ import dev.evertone.store.provisioning.HistoryEntry;
 import dev.evertone.store.provisioning.Line;
 import dev.evertone.store.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,11 +96,13 @@ final class RegistrarHarness implements AutoCloseable {
   }
 
   InetSocketAddress udp() {
-    return new InetSocketAddress("127.0.0.1", stack.boundAddresses().get(0).getPort());
+    return new InetSocketAddress(
+        InetAddress.getLoopbackAddress(), stack.boundAddresses().get(0).getPort());
   }
 
   InetSocketAddress tcp() {
-    return new InetSocketAddress("127.0.0.1", stack.boundAddresses().get(1).getPort());
+    return new InetSocketAddress(
+        InetAddress.getLoopbackAddress(), stack.boundAddresses().get(1).getPort());
   }
 
   /** Adds a softphone with one line, {@code user@example.com}. */

@@ -19,7 +19,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SIP phone for tests: builds REGISTERs, answers digest challenges with its own code (not
@@ -36,9 +39,9 @@ final class TestPhone implements AutoCloseable {
   long cseq;
   private final InetSocketAddress server;
   private final boolean tcp;
-  private final DatagramSocket udpSocket;
-  private final Socket tcpSocket;
-  private String lastAuthorization;
+  private final @Nullable DatagramSocket udpSocket;
+  private final @Nullable Socket tcpSocket;
+  private @Nullable String lastAuthorization;
   private int nc;
 
   TestPhone(
@@ -55,14 +58,17 @@ final class TestPhone implements AutoCloseable {
     this.domain = domain;
     this.password = password;
     if (tcp) {
-      tcpSocket = new Socket();
-      tcpSocket.bind(new InetSocketAddress(InetAddress.getByName(localIp), 0));
-      tcpSocket.connect(server, 2000);
-      tcpSocket.setSoTimeout(3000);
+      Socket socket = new Socket();
+      socket.bind(new InetSocketAddress(InetAddress.getByName(localIp), 0));
+      socket.connect(server, 2000);
+      socket.setSoTimeout(3000);
+      tcpSocket = socket;
       udpSocket = null;
     } else {
-      udpSocket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(localIp), 0));
-      udpSocket.setSoTimeout(3000);
+      DatagramSocket socket =
+          new DatagramSocket(new InetSocketAddress(InetAddress.getByName(localIp), 0));
+      socket.setSoTimeout(3000);
+      udpSocket = socket;
       tcpSocket = null;
     }
   }
@@ -72,14 +78,22 @@ final class TestPhone implements AutoCloseable {
     return new TestPhone(server, false, "127.0.0.1", user, domain, password);
   }
 
+  private Socket tcp() {
+    return Objects.requireNonNull(tcpSocket, "a UDP phone has no connection");
+  }
+
+  private DatagramSocket udp() {
+    return Objects.requireNonNull(udpSocket, "a TCP phone has no UDP socket");
+  }
+
   int localPort() {
-    return tcp ? tcpSocket.getLocalPort() : udpSocket.getLocalPort();
+    return tcp ? tcp().getLocalPort() : udp().getLocalPort();
   }
 
   String localIp() {
     return tcp
-        ? tcpSocket.getLocalAddress().getHostAddress()
-        : udpSocket.getLocalAddress().getHostAddress();
+        ? tcp().getLocalAddress().getHostAddress()
+        : udp().getLocalAddress().getHostAddress();
   }
 
   String contact() {
@@ -90,7 +104,8 @@ final class TestPhone implements AutoCloseable {
    * REGISTER with the given Contact values (none: a fetch) and Expires (null: no header), answering
    * one challenge.
    */
-  SipResponse register(List<String> contacts, Integer expires, String... extra) throws IOException {
+  SipResponse register(List<String> contacts, @Nullable Integer expires, String... extra)
+      throws IOException {
     SipResponse first = send(request(contacts, expires, null, extra));
     if (first.status() != 401) {
       return first;
@@ -103,7 +118,11 @@ final class TestPhone implements AutoCloseable {
     return register(List.of(contact()), expires);
   }
 
-  String request(List<String> contacts, Integer expires, String authorization, String... extra) {
+  String request(
+      List<String> contacts,
+      @Nullable Integer expires,
+      @Nullable String authorization,
+      String... extra) {
     cseq++;
     StringBuilder r =
         new StringBuilder()
@@ -174,7 +193,7 @@ final class TestPhone implements AutoCloseable {
     String ha1 = h(user + ":" + realm + ":" + password);
     String ha2 = h("REGISTER:" + uri);
     String response = h(ha1 + ":" + nonce + ":" + ncText + ":" + cnonce + ":auth:" + ha2);
-    lastAuthorization =
+    String authorization =
         "Digest username=\""
             + user
             + "\", realm=\""
@@ -192,11 +211,12 @@ final class TestPhone implements AutoCloseable {
             + ", cnonce=\""
             + cnonce
             + "\"";
-    return lastAuthorization;
+    lastAuthorization = authorization;
+    return authorization;
   }
 
   String lastAuthorization() {
-    return lastAuthorization;
+    return Objects.requireNonNull(lastAuthorization, "authorize first");
   }
 
   private String h(String s) {
@@ -213,16 +233,16 @@ final class TestPhone implements AutoCloseable {
   SipResponse send(String text) throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
     if (tcp) {
-      OutputStream out = tcpSocket.getOutputStream();
+      OutputStream out = tcp().getOutputStream();
       out.write(bytes);
       out.flush();
       return readTcp();
     }
-    udpSocket.send(new DatagramPacket(bytes, bytes.length, server));
+    udp().send(new DatagramPacket(bytes, bytes.length, server));
     while (true) {
       byte[] buf = new byte[65536];
       DatagramPacket p = new DatagramPacket(buf, buf.length);
-      udpSocket.receive(p);
+      udp().receive(p);
       SipResponse r = (SipResponse) PARSER.parse(Arrays.copyOf(buf, p.getLength()));
       if (r.status() >= 200) {
         return r;
@@ -232,29 +252,29 @@ final class TestPhone implements AutoCloseable {
 
   /** Whether any datagram arrives within {@code millis}. */
   boolean receivesNothing(int millis) throws IOException {
-    udpSocket.setSoTimeout(millis);
+    udp().setSoTimeout(millis);
     try {
-      udpSocket.receive(new DatagramPacket(new byte[65536], 65536));
+      udp().receive(new DatagramPacket(new byte[65536], 65536));
       return false;
     } catch (SocketTimeoutException e) {
       return true;
     } finally {
-      udpSocket.setSoTimeout(3000);
+      udp().setSoTimeout(3000);
     }
   }
 
   private final List<Byte> tcpBuffer = new ArrayList<>();
 
   private SipResponse readTcp() throws IOException {
-    InputStream in = tcpSocket.getInputStream();
+    InputStream in = tcp().getInputStream();
     byte[] buf = new byte[8192];
     while (true) {
       String text = bufferText();
       int end = text.indexOf("\r\n\r\n");
       if (end >= 0) {
         int cl = 0;
-        for (String line : text.substring(0, end).split("\r\n")) {
-          if (line.toLowerCase().startsWith("content-length:")) {
+        for (String line : text.substring(0, end).split("\r\n", -1)) {
+          if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
             cl = Integer.parseInt(line.substring(15).trim());
           }
         }
@@ -292,9 +312,9 @@ final class TestPhone implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (tcp) {
-      tcpSocket.close();
+      tcp().close();
     } else {
-      udpSocket.close();
+      udp().close();
     }
   }
 }

@@ -20,12 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The response context of one proxied request (RFC 3261 16.7): its branches, the responses they
- * sent, and which goes back. For INVITE, provisional responses are passed on, every 2xx is passed
- * on at once and the other branches are cancelled; otherwise the best final response goes back when
- * every branch has ended: a 6xx before anything else, then the lowest class, 408 when none
- * answered. A CANCEL from the caller cancels every branch (16.10); a branch ringing longer than
- * Timer C is cancelled (16.8).
+ * The response context of one forwarded request (RFC 3261 16.7): its branches ({@link Branch}), the
+ * responses they sent, and which goes back. For INVITE, provisional responses are passed on, every
+ * 2xx is passed on at once and the other branches are cancelled; otherwise the best final response
+ * goes back when every branch has ended: a 6xx before anything else, then the lowest class, 408
+ * when none answered. A CANCEL from the caller cancels every branch (16.10); a branch ringing
+ * longer than Timer C is cancelled (16.8).
  *
  * <p>Targets can come in stages (serial forking, 16.6): when every branch of a stage has ended
  * without success, a {@link Fallback} may start the next stage instead of answering - the next
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * ended early ({@link #redirect()}: its devices rang long enough). A branch may answer a digest
  * challenge once ({@link Credentials}: evertone's account at a carrier).
  */
-final class Forwarding implements ClientTransaction.Listener {
-  private static final Logger log = LoggerFactory.getLogger(Forwarding.class);
+final class ResponseContext implements ClientTransaction.Listener {
+  private static final Logger log = LoggerFactory.getLogger(ResponseContext.class);
 
   private final ServerTransaction server;
   private final boolean invite;
@@ -55,7 +55,7 @@ final class Forwarding implements ClientTransaction.Listener {
    * @param respond sends a response this proxy makes itself (tagged, with its Server header)
    * @param timerC milliseconds a branch of an INVITE may ring before it is cancelled
    */
-  Forwarding(
+  ResponseContext(
       ServerTransaction server,
       TransactionLayer transactions,
       long timerC,
@@ -84,25 +84,6 @@ final class Forwarding implements ClientTransaction.Listener {
    */
   interface Credentials {
     @Nullable SipRequest answer(SipRequest request, SipResponse challenge);
-  }
-
-  /** One target of the request. */
-  private final class Branch {
-    SipRequest request;
-    final Destination destination;
-    final @Nullable Credentials credentials;
-    @Nullable ClientTransaction tx;
-    boolean provisional;
-    boolean done;
-    boolean cancelOnProvisional;
-    boolean challenged;
-    TimerService.Timer timer = TimerService.Timer.NONE;
-
-    Branch(SipRequest request, Destination destination, @Nullable Credentials credentials) {
-      this.request = request;
-      this.destination = destination;
-      this.credentials = credentials;
-    }
   }
 
   /**
@@ -439,51 +420,14 @@ final class Forwarding implements ClientTransaction.Listener {
     }
   }
 
-  /**
-   * RFC 3261 9.1: the CANCEL of a branch copies its Request-URI, Call-ID, To, From, CSeq number,
-   * top Via and Route.
-   */
+  /** 16.10: a branch that answered provisionally is cancelled with a CANCEL of its own. */
   private void sendCancel(Branch b) {
-    SipRequest r = b.request;
-    SipRequest.Builder c = SipRequest.builder(Method.CANCEL, r.requestUri());
-    c.add(HeaderName.VIA, firstVia(r));
-    for (HeaderField f : r.headers()) {
-      switch (f.name()) {
-        case HeaderName.CALL_ID,
-            HeaderName.FROM,
-            HeaderName.TO,
-            HeaderName.ROUTE,
-            HeaderName.MAX_FORWARDS ->
-            c.add(f);
-        default -> {}
-      }
-    }
-    c.set(HeaderName.CSEQ, r.cseq().number() + " " + Method.CANCEL);
     try {
-      transactions.send(c.build(), b.destination, CANCEL_RESPONSES);
+      transactions.send(b.cancel(), b.destination, Branch.CANCEL_RESPONSES);
     } catch (RuntimeException e) {
       log.debug("cannot cancel the branch to {}: {}", b.destination.address(), e.toString());
     }
   }
-
-  private static String firstVia(SipRequest r) {
-    StringBuilder out = new StringBuilder();
-    r.topVia().appendTo(out);
-    return out.toString();
-  }
-
-  /** The answers to a CANCEL matter to nobody: the INVITE's own 487 ends the branch. */
-  private static final ClientTransaction.Listener CANCEL_RESPONSES =
-      new ClientTransaction.Listener() {
-        @Override
-        public void onResponse(ClientTransaction tx, SipResponse response) {}
-
-        @Override
-        public void onTimeout(ClientTransaction tx) {}
-
-        @Override
-        public void onTransportError(ClientTransaction tx, Throwable cause) {}
-      };
 
   @Override
   public void onTimeout(ClientTransaction tx) {
