@@ -5,6 +5,9 @@ import dev.evertone.registrar.LocationService;
 import dev.evertone.sip.transport.TransportType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,21 +79,25 @@ public final class BindingMemory {
         new java.util.UUID(i * 0x9E3779B97F4A7C15L, ~i * 0xC2B2AE3D27D4EB4FL).toString();
     // User-Agents are interned by the registrar: one copy per distinct string
     return new Binding(
-        contact,
-        ";+sip.instance=\"<urn:uuid:" + callId + ">\";reg-id=1",
-        -1,
-        callId,
-        1 + (i % 1000),
-        now + 3_600_000,
+        new Binding.Contact(
+            contact,
+            ";+sip.instance=\"<urn:uuid:" + callId + ">\";reg-id=1",
+            -1,
+            "<urn:uuid:" + callId + ">",
+            1),
+        new Binding.Register(callId, 1 + (i % 1000), USER_AGENTS[i % USER_AGENTS.length], null),
+        new Binding.Origin(TransportType.UDP, new InetSocketAddress(address(ip), 5060), null),
         now,
-        TransportType.UDP,
-        ip,
-        5060,
-        null,
-        USER_AGENTS[i % USER_AGENTS.length],
-        "<urn:uuid:" + callId + ">",
-        1,
-        null);
+        now + 3_600_000);
+  }
+
+  /** An IP address from its bytes: no name is looked up. */
+  private static InetAddress address(byte[] ip) {
+    try {
+      return InetAddress.getByAddress(ip);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   private static long usedAfterGc() {

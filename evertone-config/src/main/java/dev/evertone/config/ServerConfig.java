@@ -11,6 +11,7 @@ public record ServerConfig(
     Sip sip,
     Tls tls,
     Registrar registrar,
+    Proxy proxy,
     Auth auth,
     Store store,
     Provisioning provisioning,
@@ -220,6 +221,25 @@ public record ServerConfig(
    * Several nodes on one PostgreSQL: {@code nodeId} names this one ('' alone), {@code address} is
    * the host:port of its UDP socket the other nodes send to ('' : sip.host and sip.udp-port).
    */
+  /**
+   * The proxy's limits.
+   *
+   * @param extensionCacheTtl how long the lines of an extension's devices, read from the store, are
+   *     used before they are read again
+   * @param carrierRegistrationRetry after a failed registration at a carrier, the wait before the
+   *     next attempt (RFC 3261 10.2.5 leaves it to the client; carriers dislike bursts)
+   */
+  public record Proxy(Duration extensionCacheTtl, Duration carrierRegistrationRetry) {
+    public Proxy {
+      require(
+          extensionCacheTtl.toMillis() >= 100 && extensionCacheTtl.toMinutes() <= 60,
+          "proxy.extension-cache-ttl must be 100ms to 1h");
+      require(
+          carrierRegistrationRetry.toSeconds() >= 1 && carrierRegistrationRetry.toHours() <= 24,
+          "proxy.carrier-registration-retry must be 1s to 24h");
+    }
+  }
+
   public record Cluster(String nodeId, String address, Duration heartbeatInterval) {
     public Cluster {
       require(

@@ -29,6 +29,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theProxysLimitsHaveDefaultsAndBounds() {
+    ServerConfig c = ConfigLoader.load(null, Map.of(), List.of());
+    assertThat(c.proxy().extensionCacheTtl()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.proxy().carrierRegistrationRetry()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(
+            ConfigLoader.load(
+                    null, Map.of("EVERTONE_PROXY_CARRIER_REGISTRATION_RETRY", "5m"), List.of())
+                .proxy()
+                .carrierRegistrationRetry())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("proxy.extension-cache-ttl=2h")))
+        .hasMessageContaining("proxy.extension-cache-ttl must be 100ms to 1h");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("proxy.carrier-registration-retry=0s")))
+        .hasMessageContaining("proxy.carrier-registration-retry must be 1s to 24h");
+  }
+
+  @Test
   void stunTakesOneLoopPerTwoCoresUnlessTold() {
     int cores = Runtime.getRuntime().availableProcessors();
     assertThat(ConfigLoader.load(null, Map.of(), List.of()).stun().effectiveIoThreads())

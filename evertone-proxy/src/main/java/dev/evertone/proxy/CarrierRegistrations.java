@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,31 +38,34 @@ import org.slf4j.LoggerFactory;
 public final class CarrierRegistrations {
   private static final Logger log = LoggerFactory.getLogger(CarrierRegistrations.class);
 
-  /**
-   * After a failure, the next attempt; RFC 3261 10.2.5 leaves it to the client, carriers dislike
-   * bursts.
-   */
-  private static final long RETRY_MILLIS = 60_000;
-
   private final RoutingTable routing;
   private final TransactionLayer transactions;
   private final SipSockets listenAddress;
   private final Clock clock;
   private final String userAgent;
+  private final long retryMillis;
   private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
 
+  /**
+   * A registering client of the trunks {@code routing} holds.
+   *
+   * @param retryAfterFailure after a failure, the wait before the next attempt; RFC 3261 10.2.5
+   *     leaves it to the client, carriers dislike bursts
+   */
   public CarrierRegistrations(
       RoutingTable routing,
       TransactionLayer transactions,
       SipSockets listenAddress,
       Clock clock,
       String userAgent,
+      Duration retryAfterFailure,
       MeterRegistry meters) {
     this.routing = routing;
     this.transactions = transactions;
     this.listenAddress = listenAddress;
     this.clock = clock;
     this.userAgent = userAgent;
+    this.retryMillis = retryAfterFailure.toMillis();
     Gauge.builder("evertone.routing.carrier.registrations", this, r -> r.count(true))
         .tag("state", "registered")
         .description("Registrations of evertone at its carriers, by state")
@@ -282,7 +286,7 @@ public final class CarrierRegistrations {
       boolean wasRegistered = registered;
       registered = false;
       sending = false;
-      nextAt = clock.millis() + RETRY_MILLIS;
+      nextAt = clock.millis() + retryMillis;
       if (wasRegistered || !why.equals(lastFailure)) {
         log.warn(
             "cannot register {} at trunk {} of {} ({}): {}; trying again in {} s",
@@ -291,7 +295,7 @@ public final class CarrierRegistrations {
             route.trunk().domain(),
             address,
             why,
-            RETRY_MILLIS / 1000);
+            retryMillis / 1000);
       }
       lastFailure = why;
     }

@@ -7,6 +7,8 @@ import dev.evertone.proxy.Cluster;
 import dev.evertone.proxy.ExtensionDirectory;
 import dev.evertone.proxy.FlowToken;
 import dev.evertone.proxy.Proxy;
+import dev.evertone.proxy.ProxyServices;
+import dev.evertone.proxy.ProxySettings;
 import dev.evertone.proxy.RoutingTable;
 import dev.evertone.registrar.ContactPing;
 import dev.evertone.registrar.NatKeepAlive;
@@ -74,7 +76,7 @@ final class SipSetup implements AutoCloseable {
         new ExtensionDirectory(
             node.store.provisioning(),
             node.storeExecutor,
-            Duration.ofSeconds(10),
+            config.proxy().extensionCacheTtl(),
             config.store().credentialCacheSize());
     Cluster cluster =
         new Cluster(
@@ -84,8 +86,16 @@ final class SipSetup implements AutoCloseable {
             node.clock,
             config.cluster().heartbeatInterval().toMillis(),
             node.meters);
-    FlowToken tokens = new FlowToken(registration.clusterSecret);
-    long timerC = timerC(config);
+    ProxyServices proxyServices =
+        new ProxyServices(
+            registration.location,
+            extensions,
+            routing,
+            cluster,
+            registration.gate,
+            new FlowToken(registration.clusterSecret),
+            node.meters);
+    ProxySettings proxySettings = new ProxySettings(timerC(config), name);
     TransportConfig transport = transportConfig(config, certificates != null);
     SipStack stack =
         SipStack.start(
@@ -96,18 +106,7 @@ final class SipSetup implements AutoCloseable {
             (transactions, sockets) ->
                 new SipDispatcher(
                     registration.registrar,
-                    new Proxy(
-                        registration.location,
-                        extensions,
-                        routing,
-                        cluster,
-                        registration.gate,
-                        transactions,
-                        sockets,
-                        tokens,
-                        timerC,
-                        name,
-                        node.meters),
+                    new Proxy(proxyServices, proxySettings, transactions, sockets),
                     name),
             node.meters);
     try {
@@ -127,7 +126,13 @@ final class SipSetup implements AutoCloseable {
     }
     CarrierRegistrations carriers =
         new CarrierRegistrations(
-            routing, stack.transactions(), stack.sockets(), node.clock, name, node.meters);
+            routing,
+            stack.transactions(),
+            stack.sockets(),
+            node.clock,
+            name,
+            config.proxy().carrierRegistrationRetry(),
+            node.meters);
     node.every(
         "carrier registrations", Duration.ofSeconds(1), Duration.ofSeconds(1), carriers::tick);
     long keepalive = config.registrar().natKeepaliveInterval().toSeconds();
