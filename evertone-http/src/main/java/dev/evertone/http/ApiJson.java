@@ -78,5 +78,5 @@ public final class ApiJson {
           .registerModule(statusNames())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .setSerializationInclusion(JsonInclude.Include.ALWAYS);
+          .setDefaultPropertyInclusion(JsonInclude.Include.ALWAYS);
 }

@@ -7,6 +7,7 @@ import dev.evertone.status.StatusService;
 import dev.evertone.store.admin.AdminTokenRepository;
 import dev.evertone.tls.CertificateManager;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -49,22 +50,41 @@ public final class HttpEndpoints implements AutoCloseable {
   }
 
   /**
-   * @param maxRequestBytes the largest request body (an import file)
+   * What the HTTP port serves: each feature's service.
+   *
+   * @param certificates the served certificates, or null without TLS
+   * @param ice what browsers are told of STUN/TURN, or null when the STUN server is off
+   * @param status the status page's service and its rendering, or null when it is off
    */
-  public static HttpEndpoints start(
-      String host,
-      int port,
-      PrometheusMeterRegistry meters,
-      Supplier<String> health,
+  public record Services(
       ProvisioningService provisioning,
       AdminTokenRepository tokens,
       @Nullable CertificateManager certificates,
       Registrations registrations,
-      long maxRequestBytes,
       @Nullable IceServers ice,
       @Nullable StatusService status,
-      @Nullable StatusPage page) {
-    AdminApi api = new AdminApi(provisioning, tokens, certificates, registrations, status);
+      @Nullable StatusPage page) {}
+
+  /**
+   * Starts serving on {@code host}:{@code port}.
+   *
+   * @param maxRequestBytes the largest request body (an import file)
+   * @param health what {@code GET /health} answers
+   */
+  public static HttpEndpoints start(
+      String host,
+      int port,
+      long maxRequestBytes,
+      PrometheusMeterRegistry meters,
+      Supplier<String> health,
+      Services services) {
+    AdminApi api =
+        new AdminApi(
+            services.provisioning(),
+            services.tokens(),
+            services.certificates(),
+            services.registrations(),
+            services.status());
     Javalin app =
         Javalin.create(
             config -> {
@@ -73,87 +93,95 @@ public final class HttpEndpoints implements AutoCloseable {
               config.http.prefer405over404 = true;
               config.http.maxRequestSize = maxRequestBytes;
               config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
-              config.routes.get(
-                  "/metrics",
-                  ctx ->
-                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(meters.scrape()));
-              config.routes.get(
-                  "/health", ctx -> ctx.contentType("application/json").result(health.get()));
-              if (ice != null) {
-                config.routes.get("/ice-servers", ice::handle);
-              }
-              if (status != null && page != null) {
-                new StatusPages(status, page).register(config);
-              }
-              config.routes.get(
-                  AdminApi.OPENAPI,
-                  ctx -> ctx.contentType("application/json").result(AdminApi.openApiDocument()));
-              config.routes.before(AdminApi.BASE + "/*", api::authenticate);
-              for (AdminApi.Route r : api.routes()) {
-                config.routes.addHttpHandler(r.method(), r.path(), r.handler());
-              }
-              config.routes.exception(
-                  AdminApi.Unauthorized.class,
-                  (e, ctx) -> error(ctx, ApiError.of(401, "unauthorized", ApiError.messageOf(e))));
-              config.routes.exception(
-                  HttpResponseException.class,
-                  (e, ctx) ->
-                      error(
-                          ctx,
-                          switch (e.getStatus()) {
-                            case 404 -> notFound(ctx);
-                            case 405 ->
-                                ApiError.of(
-                                    405,
-                                    "method_not_allowed",
-                                    ctx.method() + " is not allowed on " + ctx.path());
-                            case 413 ->
-                                ApiError.of(
-                                    413,
-                                    "too_large",
-                                    "the request body is larger than "
-                                        + maxRequestBytes
-                                        + " bytes (provisioning.import.max-bytes); split the file");
-                            default ->
-                                ApiError.of(
-                                    e.getStatus(), "http_" + e.getStatus(), ApiError.messageOf(e));
-                          }));
-              config.routes.exception(
-                  Exception.class,
-                  (e, ctx) -> {
-                    ApiError error = ApiError.of(e);
-                    if (error == null) {
-                      log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                      error =
-                          ApiError.of(
-                              500,
-                              "internal",
-                              "the server failed to handle this request; its log says why");
-                    }
-                    error(ctx, error);
-                  });
-              config.routes.error(
-                  404,
-                  ctx -> {
-                    if (ctx.result() == null || ctx.result().isEmpty()) {
-                      error(ctx, notFound(ctx));
-                    }
-                  });
-              config.routes.error(
-                  405,
-                  ctx -> {
-                    ctx.header("Allow", allowed(api, ctx));
-                    error(
-                        ctx,
-                        ApiError.of(
-                            405,
-                            "method_not_allowed",
-                            ctx.method() + " is not allowed on " + ctx.path()));
-                  });
+              routes(config, meters, health, services, api);
+              errors(config, api, maxRequestBytes);
             });
     app.start(host, port);
     return new HttpEndpoints(app, host);
+  }
+
+  /** Metrics and health, the public pages, then the admin API behind its token check. */
+  private static void routes(
+      JavalinConfig config,
+      PrometheusMeterRegistry meters,
+      Supplier<String> health,
+      Services services,
+      AdminApi api) {
+    config.routes.get(
+        "/metrics",
+        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+    config.routes.get("/health", ctx -> ctx.contentType("application/json").result(health.get()));
+    IceServers ice = services.ice();
+    if (ice != null) {
+      config.routes.get("/ice-servers", ice::handle);
+    }
+    StatusService status = services.status();
+    StatusPage page = services.page();
+    if (status != null && page != null) {
+      new StatusPages(status, page).register(config);
+    }
+    config.routes.get(
+        AdminApi.OPENAPI,
+        ctx -> ctx.contentType("application/json").result(AdminApi.openApiDocument()));
+    config.routes.before(AdminApi.BASE + "/*", api::authenticate);
+    for (AdminApi.Route r : api.routes()) {
+      config.routes.addHttpHandler(r.method(), r.path(), r.handler());
+    }
+  }
+
+  /** The one place where failures become JSON errors ({@link ApiError}). */
+  private static void errors(JavalinConfig config, AdminApi api, long maxRequestBytes) {
+    config.routes.exception(
+        AdminApi.Unauthorized.class,
+        (e, ctx) -> error(ctx, ApiError.of(401, "unauthorized", ApiError.messageOf(e))));
+    config.routes.exception(
+        HttpResponseException.class,
+        (e, ctx) ->
+            error(
+                ctx,
+                switch (e.getStatus()) {
+                  case 404 -> notFound(ctx);
+                  case 405 -> methodNotAllowed(ctx);
+                  case 413 ->
+                      ApiError.of(
+                          413,
+                          "too_large",
+                          "the request body is larger than "
+                              + maxRequestBytes
+                              + " bytes (provisioning.import.max-bytes); split the file");
+                  default ->
+                      ApiError.of(e.getStatus(), "http_" + e.getStatus(), ApiError.messageOf(e));
+                }));
+    config.routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          ApiError error = ApiError.of(e);
+          if (error == null) {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error =
+                ApiError.of(
+                    500, "internal", "the server failed to handle this request; its log says why");
+          }
+          error(ctx, error);
+        });
+    config.routes.error(
+        404,
+        ctx -> {
+          if (ctx.result() == null || ctx.result().isEmpty()) {
+            error(ctx, notFound(ctx));
+          }
+        });
+    config.routes.error(
+        405,
+        ctx -> {
+          ctx.header("Allow", allowed(api, ctx));
+          error(ctx, methodNotAllowed(ctx));
+        });
+  }
+
+  private static ApiError methodNotAllowed(Context ctx) {
+    return ApiError.of(
+        405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
   }
 
   private static ApiError notFound(Context ctx) {

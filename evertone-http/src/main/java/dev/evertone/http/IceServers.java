@@ -39,32 +39,39 @@ public final class IceServers {
   private final Clock clock;
 
   /**
+   * What browsers are told.
+   *
    * @param publicHost the host name or address clients reach STUN/TURN at; null: the host the
    *     request was sent to
    * @param port the STUN/TURN port (UDP and TCP)
    * @param tlsPort the STUN/TURN port over TLS, or -1
    * @param turn whether a TURN relay runs (and its credentials are handed out)
    * @param secret the TURN REST secret the credentials are signed with
+   * @param ttl how long the handed-out TURN credentials are valid
    * @param extra further ICE server URLs an operator configured
    */
-  public IceServers(
-      CredentialRepository credentials,
+  public record Settings(
       @Nullable String publicHost,
       int port,
       int tlsPort,
       boolean turn,
       String secret,
       Duration ttl,
-      List<String> extra,
-      Clock clock) {
+      List<String> extra) {
+    public Settings {
+      extra = List.copyOf(extra);
+    }
+  }
+
+  public IceServers(CredentialRepository credentials, Settings settings, Clock clock) {
     this.credentials = credentials;
-    this.publicHost = publicHost;
-    this.port = port;
-    this.tlsPort = tlsPort;
-    this.turn = turn;
-    this.secret = secret;
-    this.ttl = ttl;
-    this.extra = List.copyOf(extra);
+    this.publicHost = settings.publicHost();
+    this.port = settings.port();
+    this.tlsPort = settings.tlsPort();
+    this.turn = settings.turn();
+    this.secret = settings.secret();
+    this.ttl = settings.ttl();
+    this.extra = settings.extra();
     this.clock = clock;
   }
 

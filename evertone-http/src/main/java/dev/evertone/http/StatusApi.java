@@ -132,40 +132,13 @@ final class StatusApi {
   List<AdminApi.Route> routes(java.util.function.Function<Context, Actor> actor) {
     String component = BASE + "/components/{component}";
     String incident = BASE + "/incidents/{incident}";
+    String subscriber = BASE + "/subscribers/{subscriber}";
     return List.of(
         new AdminApi.Route(
             HandlerType.GET, BASE + "/components", ctx -> ctx.json(status().components())),
+        new AdminApi.Route(HandlerType.PUT, component, ctx -> putComponent(ctx, actor.apply(ctx))),
         new AdminApi.Route(
-            HandlerType.PUT,
-            component,
-            ctx -> {
-              ComponentBody b = body(ctx, ComponentBody.class);
-              ctx.json(
-                  status()
-                      .putComponent(
-                          ctx.pathParam("component"),
-                          required(b.name(), "name"),
-                          b.description(),
-                          b.group(),
-                          b.position(),
-                          actor.apply(ctx)));
-            }),
-        new AdminApi.Route(
-            HandlerType.PATCH,
-            component,
-            ctx -> {
-              status()
-                  .setComponentStatus(
-                      ctx.pathParam("component"),
-                      ComponentStatus.of(
-                          required(body(ctx, ComponentStatusBody.class).status(), "status")),
-                      actor.apply(ctx));
-              ctx.json(
-                  status().components().stream()
-                      .filter(c -> c.id().equals(ctx.pathParam("component")))
-                      .findFirst()
-                      .orElseThrow());
-            }),
+            HandlerType.PATCH, component, ctx -> setComponentStatus(ctx, actor.apply(ctx))),
         new AdminApi.Route(
             HandlerType.DELETE,
             component,
@@ -173,57 +146,15 @@ final class StatusApi {
               status().removeComponent(ctx.pathParam("component"), actor.apply(ctx));
               ctx.status(204);
             }),
+        new AdminApi.Route(HandlerType.GET, BASE + "/incidents", this::incidents),
         new AdminApi.Route(
-            HandlerType.GET,
-            BASE + "/incidents",
-            ctx -> {
-              String kind = ctx.queryParam("kind");
-              ctx.json(
-                  status()
-                      .incidents(
-                          kind == null || kind.isEmpty()
-                              ? IncidentKind.INCIDENT
-                              : IncidentKind.of(kind),
-                          flag(ctx, "open"),
-                          (int) number(ctx, "limit", 50, 1, 1000)));
-            }),
-        new AdminApi.Route(
-            HandlerType.POST,
-            BASE + "/incidents",
-            ctx -> {
-              IncidentBody b = body(ctx, IncidentBody.class);
-              created(
-                  ctx,
-                  status()
-                      .declare(
-                          new NewIncident(
-                              required(b.name(), "name"),
-                              b.status() == null ? null : IncidentStatus.of(b.status()),
-                              Impact.of(required(b.impact(), "impact")),
-                              required(b.body(), "body"),
-                              components(b.components())),
-                          actor.apply(ctx)));
-            }),
+            HandlerType.POST, BASE + "/incidents", ctx -> declare(ctx, actor.apply(ctx))),
         new AdminApi.Route(
             HandlerType.GET,
             incident,
             ctx -> ctx.json(status().incident(ctx.pathParam("incident")))),
         new AdminApi.Route(
-            HandlerType.POST,
-            incident + "/updates",
-            ctx -> {
-              UpdateBody b = body(ctx, UpdateBody.class);
-              ctx.json(
-                  status()
-                      .update(
-                          ctx.pathParam("incident"),
-                          new IncidentChange(
-                              IncidentStatus.of(required(b.status(), "status")),
-                              required(b.body(), "body"),
-                              b.impact() == null ? null : Impact.of(b.impact()),
-                              b.components() == null ? null : components(b.components())),
-                          actor.apply(ctx)));
-            }),
+            HandlerType.POST, incident + "/updates", ctx -> update(ctx, actor.apply(ctx))),
         new AdminApi.Route(
             HandlerType.PUT,
             incident + "/postmortem",
@@ -237,20 +168,7 @@ final class StatusApi {
         new AdminApi.Route(
             HandlerType.POST,
             BASE + "/maintenances",
-            ctx -> {
-              MaintenanceBody b = body(ctx, MaintenanceBody.class);
-              created(
-                  ctx,
-                  status()
-                      .scheduleMaintenance(
-                          new NewMaintenance(
-                              required(b.name(), "name"),
-                              required(b.body(), "body"),
-                              time(b.scheduledFor(), "scheduled_for"),
-                              time(b.scheduledUntil(), "scheduled_until"),
-                              b.components() == null ? List.of() : b.components()),
-                          actor.apply(ctx)));
-            }),
+            ctx -> scheduleMaintenance(ctx, actor.apply(ctx))),
         new AdminApi.Route(
             HandlerType.GET,
             BASE + "/subscribers",
@@ -258,68 +176,137 @@ final class StatusApi {
                 ctx.json(
                     status().repository().subscribers().stream().map(SubscriberInfo::of).toList())),
         new AdminApi.Route(
-            HandlerType.POST,
-            BASE + "/subscribers",
-            ctx -> {
-              SubscriberBody b = body(ctx, SubscriberBody.class);
-              List<String> components = b.components() == null ? List.of() : b.components();
-              Subscriber s =
-                  switch (required(b.type(), "type")) {
-                    case "webhook" ->
-                        status()
-                            .subscribeWebhook(
-                                required(b.url(), "url"),
-                                components,
-                                domain(b.domain()),
-                                actor.apply(ctx));
-                    // an operator adds the address, but its owner still confirms it: nobody is
-                    // mailed who did not agree
-                    case "email" ->
-                        status()
-                            .subscribeEmail(
-                                required(b.email(), "email"),
-                                components,
-                                domain(b.domain()),
-                                actor.apply(ctx));
-                    default ->
-                        throw new ValidationException(
-                            "type", "'" + b.type() + "' is not webhook or email");
-                  };
-              created(
-                  ctx,
-                  new NewSubscriber(
-                      s.id(),
-                      s.kind().wire(),
-                      s.address(),
-                      s.components(),
-                      s.domain(),
-                      s.confirmedAt() != null,
-                      s.secret()));
-            }),
-        new AdminApi.Route(
-            HandlerType.GET,
-            BASE + "/subscribers/{subscriber}/deliveries",
-            ctx -> {
-              String id = ctx.pathParam("subscriber");
-              if (status().repository().subscribers().stream().noneMatch(x -> x.id().equals(id))) {
-                throw new NotFoundException(
-                    "there is no subscriber " + id + "; GET /api/v1/status/subscribers lists them");
-              }
-              ctx.json(
-                  status()
-                      .repository()
-                      .deliveries(id, (int) number(ctx, "limit", 50, 1, 1000))
-                      .stream()
-                      .map(DeliveryInfo::of)
-                      .toList());
-            }),
+            HandlerType.POST, BASE + "/subscribers", ctx -> subscribe(ctx, actor.apply(ctx))),
+        new AdminApi.Route(HandlerType.GET, subscriber + "/deliveries", this::deliveries),
         new AdminApi.Route(
             HandlerType.DELETE,
-            BASE + "/subscribers/{subscriber}",
+            subscriber,
             ctx -> {
               status().repository().removeSubscriber(ctx.pathParam("subscriber"), actor.apply(ctx));
               ctx.status(204);
             }));
+  }
+
+  private void putComponent(Context ctx, Actor actor) {
+    ComponentBody b = body(ctx, ComponentBody.class);
+    ctx.json(
+        status()
+            .putComponent(
+                ctx.pathParam("component"),
+                required(b.name(), "name"),
+                b.description(),
+                b.group(),
+                b.position(),
+                actor));
+  }
+
+  private void setComponentStatus(Context ctx, Actor actor) {
+    status()
+        .setComponentStatus(
+            ctx.pathParam("component"),
+            ComponentStatus.of(required(body(ctx, ComponentStatusBody.class).status(), "status")),
+            actor);
+    ctx.json(
+        status().components().stream()
+            .filter(c -> c.id().equals(ctx.pathParam("component")))
+            .findFirst()
+            .orElseThrow());
+  }
+
+  private void incidents(Context ctx) {
+    String kind = ctx.queryParam("kind");
+    ctx.json(
+        status()
+            .incidents(
+                kind == null || kind.isEmpty() ? IncidentKind.INCIDENT : IncidentKind.of(kind),
+                flag(ctx, "open"),
+                (int) number(ctx, "limit", 50, 1, 1000)));
+  }
+
+  private void declare(Context ctx, Actor actor) {
+    IncidentBody b = body(ctx, IncidentBody.class);
+    created(
+        ctx,
+        status()
+            .declare(
+                new NewIncident(
+                    required(b.name(), "name"),
+                    b.status() == null ? null : IncidentStatus.of(b.status()),
+                    Impact.of(required(b.impact(), "impact")),
+                    required(b.body(), "body"),
+                    components(b.components())),
+                actor));
+  }
+
+  private void update(Context ctx, Actor actor) {
+    UpdateBody b = body(ctx, UpdateBody.class);
+    ctx.json(
+        status()
+            .update(
+                ctx.pathParam("incident"),
+                new IncidentChange(
+                    IncidentStatus.of(required(b.status(), "status")),
+                    required(b.body(), "body"),
+                    b.impact() == null ? null : Impact.of(b.impact()),
+                    b.components() == null ? null : components(b.components())),
+                actor));
+  }
+
+  private void scheduleMaintenance(Context ctx, Actor actor) {
+    MaintenanceBody b = body(ctx, MaintenanceBody.class);
+    created(
+        ctx,
+        status()
+            .scheduleMaintenance(
+                new NewMaintenance(
+                    required(b.name(), "name"),
+                    required(b.body(), "body"),
+                    time(b.scheduledFor(), "scheduled_for"),
+                    time(b.scheduledUntil(), "scheduled_until"),
+                    b.components() == null ? List.of() : b.components()),
+                actor));
+  }
+
+  private void subscribe(Context ctx, Actor actor) {
+    SubscriberBody b = body(ctx, SubscriberBody.class);
+    List<String> components = b.components() == null ? List.of() : b.components();
+    Subscriber s =
+        switch (required(b.type(), "type")) {
+          case "webhook" ->
+              status()
+                  .subscribeWebhook(
+                      required(b.url(), "url"), components, domain(b.domain()), actor);
+          // an operator adds the address, but its owner still confirms it: nobody is mailed who did
+          // not agree
+          case "email" ->
+              status()
+                  .subscribeEmail(
+                      required(b.email(), "email"), components, domain(b.domain()), actor);
+          default ->
+              throw new ValidationException("type", "'" + b.type() + "' is not webhook or email");
+        };
+    created(
+        ctx,
+        new NewSubscriber(
+            s.id(),
+            s.kind().wire(),
+            s.address(),
+            s.components(),
+            s.domain(),
+            s.confirmedAt() != null,
+            s.secret()));
+  }
+
+  private void deliveries(Context ctx) {
+    String id = ctx.pathParam("subscriber");
+    if (status().repository().subscribers().stream().noneMatch(x -> x.id().equals(id))) {
+      throw new NotFoundException(
+          "there is no subscriber " + id + "; GET /api/v1/status/subscribers lists them");
+    }
+    ctx.json(
+        status().repository().deliveries(id, (int) number(ctx, "limit", 50, 1, 1000)).stream()
+            .map(DeliveryInfo::of)
+            .toList());
   }
 
   private StatusService status() {

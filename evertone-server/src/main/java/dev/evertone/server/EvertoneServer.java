@@ -75,15 +75,7 @@ public final class EvertoneServer implements AutoCloseable {
       if (config.status().enabled()) {
         status =
             StatusSetup.start(
-                config,
-                config.http().port(),
-                node.store,
-                registration.registrar,
-                certificates,
-                stun.probe(),
-                sip.cluster,
-                node.meters,
-                clock);
+                node, registration.registrar, certificates, stun.probe(), sip.cluster);
         started.push(status);
         // the registration monitor counts only served domains: it hears of new ones at once
         StatusSetup s = status;

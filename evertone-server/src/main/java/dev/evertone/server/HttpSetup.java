@@ -13,6 +13,7 @@ import dev.evertone.store.Actor;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
 import dev.evertone.tls.CertificateManager;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,22 +47,22 @@ final class HttpSetup {
         new ProvisioningService(
             node.store, Settings.provisioning(config), node.clock, new Actor("server", "local"));
     StunProbe probe = stun == null ? null : stun.probe();
+    StunServer server = stun == null ? null : stun.server();
     HttpEndpoints http =
         HttpEndpoints.start(
             config.http().host(),
             config.http().port(),
+            config.provisioning().importLimits().maxBytes(),
             node.meters,
             () -> health(location, probe),
-            provisioning,
-            node.store.tokens(),
-            certificates,
-            registrations,
-            config.provisioning().importLimits().maxBytes(),
-            stun == null || stun.server() == null
-                ? null
-                : iceServers(node, stun.server(), stun.turnSecret()),
-            status == null ? null : status.service(),
-            status == null ? null : status.page());
+            new HttpEndpoints.Services(
+                provisioning,
+                node.store.tokens(),
+                certificates,
+                registrations,
+                stun == null || server == null ? null : iceServers(node, server, stun.turnSecret()),
+                status == null ? null : status.service(),
+                status == null ? null : status.page()));
     log.info(
         "metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1",
         config.http().host(),
@@ -75,15 +76,17 @@ final class HttpSetup {
    */
   private static IceServers iceServers(Node node, StunServer stun, String turnSecret) {
     ServerConfig.Stun c = node.config.stun();
+    InetSocketAddress tls = stun.tlsAddress();
     return new IceServers(
         node.store.credentials(),
-        c.publicHost().isBlank() ? null : c.publicHost(),
-        stun.udpAddress().getPort(),
-        stun.tlsAddress() == null ? -1 : stun.tlsAddress().getPort(),
-        c.turn().enabled(),
-        turnSecret,
-        c.turn().credentialTtl(),
-        c.extraIceServers(),
+        new IceServers.Settings(
+            c.publicHost().isBlank() ? null : c.publicHost(),
+            stun.udpAddress().getPort(),
+            tls == null ? -1 : tls.getPort(),
+            c.turn().enabled(),
+            turnSecret,
+            c.turn().credentialTtl(),
+            c.extraIceServers()),
         node.clock);
   }
 

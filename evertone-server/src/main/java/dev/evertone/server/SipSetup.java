@@ -60,24 +60,7 @@ final class SipSetup implements AutoCloseable {
       throws InterruptedException {
     ServerConfig config = node.config;
     String name = config.sip().serverName();
-    RoutingTable routing = new RoutingTable(node.store.routing(), node.meters);
-    routing.reload();
-    // trunks, numbers and forwarding follow every change, from this process or another node
-    node.changes.listen(
-        change -> {
-          if (RoutingRepository.CHANGE.equals(change.entity())
-              || Change.DOMAIN.equals(change.entity())) {
-            routing.reload();
-          }
-        });
-    // carriers' host names are resolved again, and a missed change is caught up
-    node.pausing("routing reload", Duration.ofMinutes(5), Duration.ofMinutes(5), routing::reload);
-    ExtensionDirectory extensions =
-        new ExtensionDirectory(
-            node.store.provisioning(),
-            node.storeExecutor,
-            config.proxy().extensionCacheTtl(),
-            config.store().credentialCacheSize());
+    RoutingTable routing = routing(node);
     Cluster cluster =
         new Cluster(
             config.cluster().nodeId(),
@@ -89,17 +72,20 @@ final class SipSetup implements AutoCloseable {
     ProxyServices proxyServices =
         new ProxyServices(
             registration.location,
-            extensions,
+            new ExtensionDirectory(
+                node.store.provisioning(),
+                node.storeExecutor,
+                config.proxy().extensionCacheTtl(),
+                config.store().credentialCacheSize()),
             routing,
             cluster,
             registration.gate,
             new FlowToken(registration.clusterSecret),
             node.meters);
     ProxySettings proxySettings = new ProxySettings(timerC(config), name);
-    TransportConfig transport = transportConfig(config, certificates != null);
     SipStack stack =
         SipStack.start(
-            transport,
+            transportConfig(config, certificates != null),
             timerConfig(config),
             config.sip().limits().completedResponseMemory(),
             certificates == null ? null : certificates.mapping(),
@@ -110,16 +96,7 @@ final class SipSetup implements AutoCloseable {
                     name),
             node.meters);
     try {
-      if (cluster.enabled()) {
-        InetSocketAddress self = clusterAddress(config, stack);
-        cluster.join(self);
-        log.info(
-            "cluster node {} at {}: other nodes' devices are reached through them",
-            cluster.nodeId(),
-            self);
-        Duration beat = config.cluster().heartbeatInterval();
-        node.every("cluster heartbeat", beat, beat, cluster::heartbeat);
-      }
+      join(node, cluster, stack);
     } catch (RuntimeException e) {
       stack.close();
       throw e;
@@ -147,6 +124,37 @@ final class SipSetup implements AutoCloseable {
             new ContactPing(registration.location, stack.transactions(), stack.sockets(), name),
             node.clock);
     return new SipSetup(stack, cluster, registrations, carriers);
+  }
+
+  /** Trunks, numbers and forwarding rules in memory, following every change of any node. */
+  private static RoutingTable routing(Node node) {
+    RoutingTable routing = new RoutingTable(node.store.routing(), node.meters);
+    routing.reload();
+    node.changes.listen(
+        change -> {
+          if (RoutingRepository.CHANGE.equals(change.entity())
+              || Change.DOMAIN.equals(change.entity())) {
+            routing.reload();
+          }
+        });
+    // carriers' host names are resolved again, and a missed change is caught up
+    node.pausing("routing reload", Duration.ofMinutes(5), Duration.ofMinutes(5), routing::reload);
+    return routing;
+  }
+
+  /** This node's place in its cluster, once its UDP socket is bound: announced, then kept alive. */
+  private static void join(Node node, Cluster cluster, SipStack stack) {
+    if (!cluster.enabled()) {
+      return;
+    }
+    InetSocketAddress self = clusterAddress(node.config, stack);
+    cluster.join(self);
+    log.info(
+        "cluster node {} at {}: other nodes' devices are reached through them",
+        cluster.nodeId(),
+        self);
+    Duration beat = node.config.cluster().heartbeatInterval();
+    node.every("cluster heartbeat", beat, beat, cluster::heartbeat);
   }
 
   private static TransportConfig transportConfig(ServerConfig config, boolean certificates) {

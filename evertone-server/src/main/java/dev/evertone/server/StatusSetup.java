@@ -67,27 +67,46 @@ public final class StatusSetup implements AutoCloseable {
     this.registrations = registrations;
   }
 
-  /**
-   * The status page's settings from the configuration; the public URL defaults to the HTTP port.
-   */
   /** Starts the status page of a node; the monitors read what the node's parts measure. */
-  public static StatusSetup start(
-      ServerConfig config,
-      int httpPort,
-      Store store,
+  static StatusSetup start(
+      Node node,
       Registrar registrar,
       @Nullable CertificateManager certificates,
       @Nullable StunProbe probe,
-      Cluster cluster,
-      MeterRegistry meters,
-      Clock clock) {
-    StatusConfig statusConfig = Settings.status(config, httpPort);
-    StatusService service = new StatusService(store.status(), statusConfig, clock);
+      Cluster cluster) {
+    ServerConfig config = node.config;
+    StatusConfig statusConfig = Settings.status(config, config.http().port());
+    StatusService service = new StatusService(node.store.status(), statusConfig, node.clock);
     service.ensureDefaults(SERVER);
-    ServerConfig.Monitors m = config.status().monitors();
+    DomainNames domains = new DomainNames(node.store);
+    RegistrationMonitor registrations =
+        registrationMonitor(
+            config.status().monitors().registration(), registrar, domains, node.clock);
+    List<Monitor> monitors = new ArrayList<>();
+    monitors.add(registrations);
+    monitors.addAll(otherMonitors(node, certificates, probe, cluster));
+    // delivered at once when this node queues something; every 5 s for retries and what other nodes
+    // queued
+    Notifier notifier =
+        new Notifier(node.store.status(), statusConfig, node.clock).start(Duration.ofSeconds(5));
+    service.onQueued(notifier::wake);
+    AutoIncidents auto =
+        new AutoIncidents(service, monitors, node.clock, config.cluster().nodeId())
+            .start(config.status().interval());
+    log.info(
+        "status page on {}; monitors: {}; subscribers by webhook{}",
+        statusConfig.publicUrl(),
+        monitors.stream().map(Monitor::name).collect(Collectors.joining(", ")),
+        statusConfig.mail() == null
+            ? " (no SMTP relay: no mail)"
+            : " and mail via " + statusConfig.mail());
+    return new StatusSetup(
+        service, new StatusPage(service, node.clock), notifier, auto, registrations, domains);
+  }
 
-    ServerConfig.RegistrationMonitor r = m.registration();
-    DomainNames domains = new DomainNames(store);
+  /** Registrations of the served domains, as the registrar decides them. */
+  private static RegistrationMonitor registrationMonitor(
+      ServerConfig.RegistrationMonitor r, Registrar registrar, DomainNames domains, Clock clock) {
     RegistrationMonitor registrations =
         new RegistrationMonitor(
             new RegistrationMonitor.Settings(
@@ -106,94 +125,94 @@ public final class StatusSetup implements AutoCloseable {
             default -> {}
           }
         });
+    return registrations;
+  }
+
+  /** The monitors of certificates, TLS handshakes, STUN probes, cluster nodes and imports. */
+  private static List<Monitor> otherMonitors(
+      Node node,
+      @Nullable CertificateManager certificates,
+      @Nullable StunProbe probe,
+      Cluster cluster) {
+    ServerConfig.Monitors m = node.config.status().monitors();
     List<Monitor> monitors = new ArrayList<>();
-    monitors.add(registrations);
     if (certificates != null && !m.certificateExpiry().isZero()) {
       monitors.add(certificateExpiry(certificates, m.certificateExpiry()));
     }
     if (certificates != null) {
-      ServerConfig.TlsHandshakeMonitor t = m.tlsHandshakes();
-      RatioMonitor ratio =
-          new RatioMonitor(
-              "TLS handshakes",
-              () -> count(meters, "ok"),
-              () -> count(meters, "failed"),
-              t.window(),
-              t.maxFailureRatio(),
-              t.minHandshakes());
-      monitors.add(
-          new ConditionMonitor(
-              "tls-handshakes",
-              "TLS connections failing",
-              Map.of(
-                  "sip-registration",
-                  ComponentStatus.DEGRADED_PERFORMANCE,
-                  "webphone",
-                  ComponentStatus.DEGRADED_PERFORMANCE),
-              Impact.MINOR,
-              true,
-              ratio::read));
+      monitors.add(tlsHandshakes(m.tlsHandshakes(), node.meters));
     }
     if (probe != null && m.stunProbe()) {
       monitors.add(stunProbe(probe));
     }
     if (cluster.enabled() && m.clusterNodes()) {
-      monitors.add(
-          new ConditionMonitor(
-              "cluster-nodes",
-              "A cluster node is down",
-              Map.of("sip-registration", ComponentStatus.DEGRADED_PERFORMANCE),
-              Impact.MINOR,
-              false,
-              now -> {
-                Set<String> down = cluster.downNodes();
-                return down.isEmpty()
-                    ? Monitor.Reading.ok("every node answers")
-                    : Monitor.Reading.failing(
-                        "node "
-                            + String.join(", ", down.stream().sorted().toList())
-                            + " stopped answering; its devices register again on the other nodes");
-              }));
+      monitors.add(clusterNodes(cluster));
     }
     if (!m.imports().isZero()) {
       monitors.add(
           imports(
-              store,
-              "import-refused",
-              "A large import was refused",
-              Impact.NONE,
-              ComponentStatus.OPERATIONAL,
-              m.imports(),
-              "import.refused",
-              "the blast-radius guard refused an import"));
+              node.store,
+              new ImportWatch(
+                  "import-refused",
+                  "A large import was refused",
+                  Impact.NONE,
+                  ComponentStatus.OPERATIONAL,
+                  "import.refused",
+                  "the blast-radius guard refused an import"),
+              m.imports()));
       monitors.add(
           imports(
-              store,
-              "import-large",
-              "A large import was applied",
-              Impact.MINOR,
-              ComponentStatus.DEGRADED_PERFORMANCE,
-              m.imports(),
-              "import.large",
-              "a large import was confirmed and applied"));
+              node.store,
+              new ImportWatch(
+                  "import-large",
+                  "A large import was applied",
+                  Impact.MINOR,
+                  ComponentStatus.DEGRADED_PERFORMANCE,
+                  "import.large",
+                  "a large import was confirmed and applied"),
+              m.imports()));
     }
-    // delivered at once when this node queues something; every 5 s for retries and what other nodes
-    // queued
-    Notifier notifier =
-        new Notifier(store.status(), statusConfig, clock).start(Duration.ofSeconds(5));
-    service.onQueued(notifier::wake);
-    AutoIncidents auto =
-        new AutoIncidents(service, monitors, clock, config.cluster().nodeId())
-            .start(config.status().interval());
-    log.info(
-        "status page on {}; monitors: {}; subscribers by webhook{}",
-        statusConfig.publicUrl(),
-        monitors.stream().map(Monitor::name).collect(Collectors.joining(", ")),
-        statusConfig.mail() == null
-            ? " (no SMTP relay: no mail)"
-            : " and mail via " + statusConfig.mail());
-    return new StatusSetup(
-        service, new StatusPage(service, clock), notifier, auto, registrations, domains);
+    return monitors;
+  }
+
+  private static Monitor tlsHandshakes(ServerConfig.TlsHandshakeMonitor t, MeterRegistry meters) {
+    RatioMonitor ratio =
+        new RatioMonitor(
+            "TLS handshakes",
+            () -> count(meters, "ok"),
+            () -> count(meters, "failed"),
+            t.window(),
+            t.maxFailureRatio(),
+            t.minHandshakes());
+    return new ConditionMonitor(
+        "tls-handshakes",
+        "TLS connections failing",
+        Map.of(
+            "sip-registration",
+            ComponentStatus.DEGRADED_PERFORMANCE,
+            "webphone",
+            ComponentStatus.DEGRADED_PERFORMANCE),
+        Impact.MINOR,
+        true,
+        ratio::read);
+  }
+
+  private static Monitor clusterNodes(Cluster cluster) {
+    return new ConditionMonitor(
+        "cluster-nodes",
+        "A cluster node is down",
+        Map.of("sip-registration", ComponentStatus.DEGRADED_PERFORMANCE),
+        Impact.MINOR,
+        false,
+        now -> {
+          Set<String> down = cluster.downNodes();
+          return down.isEmpty()
+              ? Monitor.Reading.ok("every node answers")
+              : Monitor.Reading.failing(
+                  "node "
+                      + String.join(", ", down.stream().sorted().toList())
+                      + " stopped answering; its devices register again on the other nodes");
+        });
   }
 
   private static long count(MeterRegistry meters, String outcome) {
@@ -261,25 +280,31 @@ public final class StatusSetup implements AutoCloseable {
         });
   }
 
-  private static Monitor imports(
-      Store store,
+  /**
+   * An import that the audit log records, shown as an incident for a while.
+   *
+   * @param action the audit action that marks it
+   * @param what how the incident's update describes it
+   */
+  private record ImportWatch(
       String name,
       String title,
       Impact impact,
       ComponentStatus status,
-      Duration hold,
       String action,
-      String what) {
+      String what) {}
+
+  private static Monitor imports(Store store, ImportWatch watch, Duration hold) {
     return new ConditionMonitor(
-        name,
-        title,
-        Map.of("provisioning", status),
-        impact,
+        watch.name(),
+        watch.title(),
+        Map.of("provisioning", watch.status()),
+        watch.impact(),
         false,
         now -> {
           List<AuditEvent> events =
               store.audit().list(null, now.minus(hold), 1000).stream()
-                  .filter(e -> e.action().equals(action))
+                  .filter(e -> e.action().equals(watch.action()))
                   .toList();
           if (events.isEmpty()) {
             return Monitor.Reading.ok(
@@ -287,7 +312,7 @@ public final class StatusSetup implements AutoCloseable {
           }
           AuditEvent e = events.get(0);
           return Monitor.Reading.failing(
-              what
+              watch.what()
                   + " ("
                   + e.target()
                   + " by "
