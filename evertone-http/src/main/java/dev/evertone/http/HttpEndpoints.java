@@ -42,8 +42,7 @@ public final class HttpEndpoints implements AutoCloseable {
    */
   public static List<String> adminRoutes() {
     List<String> out = new ArrayList<>();
-    new AdminApi(null, null, null, null, null)
-        .routes()
+    AdminApi.routes(AdminApi.LISTING_ONLY, new StatusApi(null, domain -> false))
         .forEach(r -> out.add(r.method().name() + " " + r.path()));
     out.add("GET " + AdminApi.OPENAPI);
     return out;
@@ -78,13 +77,16 @@ public final class HttpEndpoints implements AutoCloseable {
       PrometheusMeterRegistry meters,
       Supplier<String> health,
       Services services) {
+    ProvisioningService provisioning = services.provisioning();
     AdminApi api =
         new AdminApi(
-            services.provisioning(),
             services.tokens(),
-            services.certificates(),
-            services.registrations(),
-            services.status());
+            AdminApi.of(provisioning, services.registrations(), services.certificates()),
+            new StatusApi(
+                services.status(),
+                domain ->
+                    provisioning.domains().stream()
+                        .anyMatch(d -> d.name().equalsIgnoreCase(domain))));
     Javalin app =
         Javalin.create(
             config -> {
