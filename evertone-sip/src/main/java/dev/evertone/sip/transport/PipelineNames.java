@@ -18,5 +18,6 @@ public final class PipelineNames {
   public static final String HTTP_AGGREGATOR = "http-aggregator";
   public static final String WEBSOCKET_SUBPROTOCOL = "websocket-sip-subprotocol";
   public static final String WEBSOCKET = "websocket";
+  public static final String WEBSOCKET_AGGREGATOR = "websocket-aggregator";
   public static final String WEBSOCKET_FRAMES = "websocket-sip-frames";
 }
