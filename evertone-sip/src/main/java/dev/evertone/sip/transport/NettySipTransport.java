@@ -8,6 +8,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -114,7 +115,13 @@ public final class NettySipTransport implements SipTransport {
               .option(ChannelOption.SO_RCVBUF, config.udpReceiveBufferBytes())
               .option(ChannelOption.SO_SNDBUF, config.udpReceiveBufferBytes())
               .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-              .handler(handler);
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline().addLast(PipelineNames.UDP_RECEIVER, handler);
+                    }
+                  });
       if (epoll) {
         b.option(EpollChannelOption.SO_REUSEPORT, true);
       }
@@ -122,9 +129,8 @@ public final class NettySipTransport implements SipTransport {
       channels.add(ch);
       udpFlows.add(handler.flow());
       InetSocketAddress local = (InetSocketAddress) ch.localAddress();
-      port =
-          local.getPort(); // a port 0 listen point: the other sockets join the port the first one
-      // got
+      // a port 0 listen point: the other sockets join the port the first one got
+      port = local.getPort();
       if (i == 0) {
         bound.add(local);
         log.info("SIP listening on udp {} ({} socket{})", local, sockets, sockets == 1 ? "" : "s");

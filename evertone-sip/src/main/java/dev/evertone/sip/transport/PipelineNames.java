@@ -9,7 +9,6 @@ public final class PipelineNames {
 
   public static final String UDP_RECEIVER = "sip-udp-receiver";
   public static final String IDLE = "idle-timeout";
-  public static final String CONNECTION_LIMIT = "connection-limit";
   public static final String STREAM_DECODER = "sip-stream-decoder";
   public static final String STREAM_RECEIVER = "sip-stream-receiver";
   public static final String TLS = "tls";
