@@ -1,5 +1,6 @@
 package dev.evertone.stun;
 
+import dev.evertone.stun.turn.TurnService;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;

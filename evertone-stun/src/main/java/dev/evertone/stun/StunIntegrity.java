@@ -47,7 +47,8 @@ public final class StunIntegrity {
     return hmac("HmacSHA1", key, data);
   }
 
-  static byte[] hmacSha256(byte[] key, byte[] data) {
+  /** HMAC-SHA256 of {@code data} with {@code key}. */
+  public static byte[] hmacSha256(byte[] key, byte[] data) {
     return hmac("HmacSHA256", key, data);
   }
 

@@ -205,9 +205,9 @@ public final class StunProbe implements AutoCloseable {
     StunMessage allocated = null;
     for (int attempt = 0; attempt < 2 && allocated == null; attempt++) {
       StunEncoder e =
-          new StunEncoder(TurnService.ALLOCATE, StunMessage.Kind.REQUEST, newTid())
-              .add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
-              .add(TurnService.LIFETIME, new byte[] {0, 0, 0, 60});
+          new StunEncoder(StunAttributes.ALLOCATE, StunMessage.Kind.REQUEST, newTid())
+              .add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+              .add(StunAttributes.LIFETIME, new byte[] {0, 0, 0, 60});
       if (!realm.isEmpty()) {
         e.text(StunAttributes.USERNAME, t.turnUser())
             .text(StunAttributes.REALM, realm)
@@ -239,13 +239,13 @@ public final class StunProbe implements AutoCloseable {
       return "refused the TURN credentials";
     }
     byte[] key = StunIntegrity.longTermKey(t.turnUser(), realm, t.turnPassword());
-    InetSocketAddress relay = allocated.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
+    InetSocketAddress relay = allocated.xorAddress(StunAttributes.XOR_RELAYED_ADDRESS);
     try {
       StunMessage permitted =
           call(
               t,
-              new StunEncoder(TurnService.CREATE_PERMISSION, StunMessage.Kind.REQUEST, newTid())
-                  .xorAddress(TurnService.XOR_PEER_ADDRESS, mapped)
+              new StunEncoder(StunAttributes.CREATE_PERMISSION, StunMessage.Kind.REQUEST, newTid())
+                  .xorAddress(StunAttributes.XOR_PEER_ADDRESS, mapped)
                   .text(StunAttributes.USERNAME, t.turnUser())
                   .text(StunAttributes.REALM, realm)
                   .text(StunAttributes.NONCE, nonce)
@@ -256,9 +256,9 @@ public final class StunProbe implements AutoCloseable {
       }
       byte[] token = newTid();
       byte[] send =
-          new StunEncoder(TurnService.SEND, StunMessage.Kind.INDICATION, newTid())
-              .xorAddress(TurnService.XOR_PEER_ADDRESS, mapped)
-              .add(TurnService.DATA_ATTRIBUTE, token)
+          new StunEncoder(StunAttributes.SEND, StunMessage.Kind.INDICATION, newTid())
+              .xorAddress(StunAttributes.XOR_PEER_ADDRESS, mapped)
+              .add(StunAttributes.DATA_ATTRIBUTE, token)
               .encode(null, false);
       socket.send(new DatagramPacket(send, send.length, t.address()));
       if (await(
@@ -278,8 +278,8 @@ public final class StunProbe implements AutoCloseable {
     } finally {
       // release the allocation (Refresh with lifetime 0); its answer does not matter
       byte[] release =
-          new StunEncoder(TurnService.REFRESH, StunMessage.Kind.REQUEST, newTid())
-              .add(TurnService.LIFETIME, new byte[4])
+          new StunEncoder(StunAttributes.REFRESH, StunMessage.Kind.REQUEST, newTid())
+              .add(StunAttributes.LIFETIME, new byte[4])
               .text(StunAttributes.USERNAME, t.turnUser())
               .text(StunAttributes.REALM, realm)
               .text(StunAttributes.NONCE, nonce)
@@ -375,21 +375,8 @@ public final class StunProbe implements AutoCloseable {
    */
   private @Nullable InetAddress sourceFor(InetAddress server) {
     return socket.getLocalAddress().isAnyLocalAddress()
-        ? kernelSource(server)
+        ? LocalAddresses.sourceTowards(server)
         : socket.getLocalAddress();
-  }
-
-  /**
-   * The address the kernel sends from towards {@code peer} (connecting a UDP socket sends nothing);
-   * null if unroutable.
-   */
-  static @Nullable InetAddress kernelSource(InetAddress peer) {
-    try (DatagramSocket probe = new DatagramSocket()) {
-      probe.connect(peer, 9);
-      return probe.getLocalAddress();
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   private static @Nullable String text(@Nullable InetSocketAddress a) {

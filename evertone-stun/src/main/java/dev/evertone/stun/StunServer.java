@@ -1,5 +1,6 @@
 package dev.evertone.stun;
 
+import dev.evertone.stun.turn.TurnService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

@@ -169,13 +169,13 @@ class TurnServiceTest {
     InetSocketAddress allocate() throws Exception {
       StunMessage ok =
           call(
-              TurnService.ALLOCATE,
-              e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+              StunAttributes.ALLOCATE,
+              e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
       assertThat(ok.kind()).as("allocate: %s", describe(ok)).isEqualTo(StunMessage.Kind.SUCCESS);
       assertThat(StunIntegrity.verify(ok, key()))
           .as("the success response is signed with the user's key")
           .isTrue();
-      return ok.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
+      return ok.xorAddress(StunAttributes.XOR_RELAYED_ADDRESS);
     }
 
     @Override
@@ -197,7 +197,7 @@ class TurnServiceTest {
   }
 
   private static StunEncoder peer(StunEncoder e, InetSocketAddress peer) {
-    return e.xorAddress(TurnService.XOR_PEER_ADDRESS, peer);
+    return e.xorAddress(StunAttributes.XOR_PEER_ADDRESS, peer);
   }
 
   @Test
@@ -209,8 +209,8 @@ class TurnServiceTest {
       StunMessage challenge =
           alice.exchange(
               alice
-                  .request(TurnService.ALLOCATE)
-                  .add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+                  .request(StunAttributes.ALLOCATE)
+                  .add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
                   .encode(null, true));
       assertThat(code(challenge)).isEqualTo(401);
       assertThat(challenge.text(StunAttributes.REALM)).isEqualTo(REALM);
@@ -221,13 +221,14 @@ class TurnServiceTest {
       byte[] hello = "hello peer".getBytes(StandardCharsets.UTF_8);
       byte[] tid = new byte[12];
       byte[] send =
-          peer(new StunEncoder(TurnService.SEND, StunMessage.Kind.INDICATION, tid), peerAddress)
-              .add(TurnService.DATA_ATTRIBUTE, hello)
+          peer(new StunEncoder(StunAttributes.SEND, StunMessage.Kind.INDICATION, tid), peerAddress)
+              .add(StunAttributes.DATA_ATTRIBUTE, hello)
               .encode(null, false);
       alice.socket.send(new DatagramPacket(send, send.length, server.udpAddress()));
       assertThat(received(peer)).as("no permission yet: nothing is relayed").isNull();
 
-      StunMessage permitted = alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, peerAddress));
+      StunMessage permitted =
+          alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, peerAddress));
       assertThat(permitted.kind()).as(describe(permitted)).isEqualTo(StunMessage.Kind.SUCCESS);
       alice.socket.send(new DatagramPacket(send, send.length, server.udpAddress()));
       DatagramPacket atPeer = receivedPacket(peer);
@@ -244,19 +245,20 @@ class TurnServiceTest {
       DatagramPacket p = new DatagramPacket(buf, buf.length);
       alice.socket.receive(p);
       StunMessage data = StunMessage.parse(buf, p.getLength());
-      assertThat(data.method()).isEqualTo(TurnService.DATA);
-      assertThat(data.xorAddress(TurnService.XOR_PEER_ADDRESS)).isEqualTo(peerAddress);
+      assertThat(data.method()).isEqualTo(StunAttributes.DATA);
+      assertThat(data.xorAddress(StunAttributes.XOR_PEER_ADDRESS)).isEqualTo(peerAddress);
       assertThat(
               new String(
-                  data.attribute(TurnService.DATA_ATTRIBUTE).value(), StandardCharsets.UTF_8))
+                  data.attribute(StunAttributes.DATA_ATTRIBUTE).value(), StandardCharsets.UTF_8))
           .isEqualTo("hello alice");
 
       // a channel: ChannelData both ways
       StunMessage bound =
           alice.call(
-              TurnService.CHANNEL_BIND,
+              StunAttributes.CHANNEL_BIND,
               e ->
-                  peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 1, 0, 0}));
+                  peer(e, peerAddress)
+                      .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 1, 0, 0}));
       assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
       byte[] channelData =
           ByteBuffer.allocate(4 + 3)
@@ -291,12 +293,12 @@ class TurnServiceTest {
       // the same 5-tuple cannot allocate twice; a refresh to 0 ends it
       StunMessage again =
           alice.call(
-              TurnService.ALLOCATE,
-              e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+              StunAttributes.ALLOCATE,
+              e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
       assertThat(code(again)).isEqualTo(437);
       StunMessage ended =
           alice.call(
-              TurnService.REFRESH, e -> e.add(TurnService.LIFETIME, new byte[] {0, 0, 0, 0}));
+              StunAttributes.REFRESH, e -> e.add(StunAttributes.LIFETIME, new byte[] {0, 0, 0, 0}));
       assertThat(ended.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
       assertThat(meters.get("evertone.turn.allocations").gauge().value()).isZero();
     }
@@ -317,9 +319,10 @@ class TurnServiceTest {
       InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
       StunMessage bound =
           alice.call(
-              TurnService.CHANNEL_BIND,
+              StunAttributes.CHANNEL_BIND,
               e ->
-                  peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}));
+                  peer(e, peerAddress)
+                      .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}));
       assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
 
       // RFC 8656 12.5: over TCP, 3 bytes of data travel in a frame padded to 8; the peer gets the 3
@@ -365,9 +368,10 @@ class TurnServiceTest {
       InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
       StunMessage bound =
           alice.call(
-              TurnService.CHANNEL_BIND,
+              StunAttributes.CHANNEL_BIND,
               e ->
-                  peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 3, 0, 0}));
+                  peer(e, peerAddress)
+                      .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 3, 0, 0}));
       assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
       // alice reads nothing while the peer sends 40 MB: more than the kernel's buffers and the
       // server's queue hold
@@ -452,8 +456,8 @@ class TurnServiceTest {
       try (c) {
         StunMessage refused =
             c.call(
-                TurnService.ALLOCATE,
-                e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+                StunAttributes.ALLOCATE,
+                e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
         assertThat(code(refused)).as(c.user).isEqualTo(401);
       }
     }
@@ -465,10 +469,10 @@ class TurnServiceTest {
     try (Client alice = new Client("alice", "alice-pw")) {
       StunMessage refused =
           alice.call(
-              TurnService.ALLOCATE,
+              StunAttributes.ALLOCATE,
               e ->
-                  e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
-                      .add(TurnService.REQUESTED_ADDRESS_FAMILY, ipv6));
+                  e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+                      .add(StunAttributes.REQUESTED_ADDRESS_FAMILY, ipv6));
       assertThat(code(refused)).as("no IPv6 relay address configured").isEqualTo(440);
     }
     start(true, 2, "::1");
@@ -477,29 +481,32 @@ class TurnServiceTest {
       peer.setSoTimeout(2000);
       StunMessage ok =
           alice.call(
-              TurnService.ALLOCATE,
+              StunAttributes.ALLOCATE,
               e ->
-                  e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
-                      .add(TurnService.REQUESTED_ADDRESS_FAMILY, ipv6));
+                  e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+                      .add(StunAttributes.REQUESTED_ADDRESS_FAMILY, ipv6));
       assertThat(ok.kind()).as(describe(ok)).isEqualTo(StunMessage.Kind.SUCCESS);
-      InetSocketAddress relay = ok.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
+      InetSocketAddress relay = ok.xorAddress(StunAttributes.XOR_RELAYED_ADDRESS);
       assertThat(relay.getAddress()).isEqualTo(InetAddress.getByName("::1"));
       // RFC 8656 9.1 and 11.2: an IPv4 peer on an IPv6 relay
       InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5000);
-      assertThat(code(alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, v4)))).isEqualTo(443);
+      assertThat(code(alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, v4))))
+          .isEqualTo(443);
       assertThat(
               code(
                   alice.call(
-                      TurnService.CHANNEL_BIND,
+                      StunAttributes.CHANNEL_BIND,
                       e ->
-                          peer(e, v4).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}))))
+                          peer(e, v4)
+                              .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}))))
           .isEqualTo(443);
       InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
       StunMessage bound =
           alice.call(
-              TurnService.CHANNEL_BIND,
+              StunAttributes.CHANNEL_BIND,
               e ->
-                  peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 1, 0, 0}));
+                  peer(e, peerAddress)
+                      .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 1, 0, 0}));
       assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
       byte[] channelData =
           ByteBuffer.allocate(4 + 3)
@@ -534,27 +541,27 @@ class TurnServiceTest {
               "0.0.0.0",
               "100.64.0.1")) {
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(denied), 5000);
-        StunMessage refused = alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, target));
+        StunMessage refused = alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, target));
         assertThat(code(refused)).as(denied).isEqualTo(403);
       }
       InetSocketAddress outside =
           new InetSocketAddress(InetAddress.getByName("198.51.100.1"), 5000);
-      StunMessage ok = alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, outside));
+      StunMessage ok = alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, outside));
       assertThat(ok.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
       StunMessage quota =
           again.call(
-              TurnService.ALLOCATE,
-              e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+              StunAttributes.ALLOCATE,
+              e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
       assertThat(code(quota)).as("one allocation per user here").isEqualTo(486);
       StunMessage tcp =
           again.call(
-              TurnService.ALLOCATE,
-              e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {6, 0, 0, 0}));
+              StunAttributes.ALLOCATE,
+              e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {6, 0, 0, 0}));
       assertThat(code(tcp)).isIn(442, 486);
       StunMessage badChannel =
           alice.call(
-              TurnService.CHANNEL_BIND,
-              e -> peer(e, outside).add(TurnService.CHANNEL_NUMBER, new byte[] {0x30, 0, 0, 0}));
+              StunAttributes.CHANNEL_BIND,
+              e -> peer(e, outside).add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x30, 0, 0, 0}));
       assertThat(code(badChannel)).isEqualTo(400);
     }
   }
