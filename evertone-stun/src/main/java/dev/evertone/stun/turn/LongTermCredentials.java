@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -28,9 +29,8 @@ final class LongTermCredentials {
   private static final Logger log = LoggerFactory.getLogger(LongTermCredentials.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private static final long NONCE_MILLIS = 600_000;
-
   private final TurnConfig config;
+  private final long nonceMillis;
   private final Clock clock;
   private final byte[] nonceKey = new byte[32];
 
@@ -40,8 +40,9 @@ final class LongTermCredentials {
     byte @Nullable [] handle(String user, byte[] key);
   }
 
-  LongTermCredentials(TurnConfig config, Clock clock) {
+  LongTermCredentials(TurnConfig config, Duration nonceLifetime, Clock clock) {
     this.config = config;
+    this.nonceMillis = nonceLifetime.toMillis();
     this.clock = clock;
     RANDOM.nextBytes(nonceKey);
   }
@@ -136,6 +137,6 @@ final class LongTermCredentials {
     byte[] mac = HexFormat.of().parseHex(nonce.substring(16));
     long at = ByteBuffer.wrap(stamp).getLong();
     return MessageDigest.isEqual(mac, Arrays.copyOf(StunIntegrity.hmacSha256(nonceKey, stamp), 12))
-        && clock.millis() - at < NONCE_MILLIS;
+        && clock.millis() - at < nonceMillis;
   }
 }

@@ -1,5 +1,6 @@
 package dev.evertone.stun.turn;
 
+import dev.evertone.stun.StunPipelineNames;
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,13 +21,9 @@ import org.jspecify.annotations.Nullable;
  * {@link PeerHandler}.
  */
 final class RelaySockets {
-  /**
-   * The largest datagram a relay socket receives whole (Netty's own default for datagram channels).
-   */
-  private static final int RELAY_DATAGRAM = 2048;
-
   private final EventLoopGroup group;
   private final Class<? extends DatagramChannel> channelClass;
+  private final int datagramBytes;
   private final Clock clock;
   private final Counter relayed;
 
@@ -34,15 +31,18 @@ final class RelaySockets {
    * Relay sockets of {@code channelClass} on {@code group} (when bound from outside the listening
    * loops).
    *
+   * @param datagramBytes the largest datagram a relay socket receives whole
    * @param relayed counts the datagrams relayed from peers
    */
   RelaySockets(
       EventLoopGroup group,
       Class<? extends DatagramChannel> channelClass,
+      int datagramBytes,
       Clock clock,
       Counter relayed) {
     this.group = group;
     this.channelClass = channelClass;
+    this.datagramBytes = datagramBytes;
     this.clock = clock;
     this.relayed = relayed;
   }
@@ -70,10 +70,12 @@ final class RelaySockets {
       relay
           .config()
           .setRecvByteBufAllocator(
-              new FixedRecvByteBufAllocator(RELAY_DATAGRAM).maxMessagesPerRead(1));
+              new FixedRecvByteBufAllocator(datagramBytes).maxMessagesPerRead(1));
     }
     Allocation a = allocation.apply(relay);
-    relay.pipeline().addLast(new PeerHandler(a, clock, relayed));
+    relay
+        .pipeline()
+        .addLast(StunPipelineNames.TURN_PEER_RECEIVER, new PeerHandler(a, clock, relayed));
     ChannelFuture bound = here ? loop.register(relay) : group.register(relay).await();
     if (bound.isSuccess()) {
       bound = relay.bind(new InetSocketAddress(host, port));

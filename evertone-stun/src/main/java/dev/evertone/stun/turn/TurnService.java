@@ -5,6 +5,7 @@ import dev.evertone.stun.StunAttributes;
 import dev.evertone.stun.StunEncoder;
 import dev.evertone.stun.StunException;
 import dev.evertone.stun.StunIntegrity;
+import dev.evertone.stun.StunLimits;
 import dev.evertone.stun.StunMessage;
 import dev.evertone.stun.TurnConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,19 +38,22 @@ public final class TurnService {
   /**
    * A relay of {@code config} whose sockets are of {@code channelClass}.
    *
+   * @param limits the nonce lifetime and the largest datagram a relay socket receives
    * @param relays the loops of relay sockets bound from outside the listening loops, and of expiry
    */
   public TurnService(
       TurnConfig config,
+      StunLimits limits,
       BindingService binding,
       EventLoopGroup relays,
       Class<? extends DatagramChannel> channelClass,
       Clock clock,
       MeterRegistry meters) {
     this.binding = binding;
-    this.credentials = new LongTermCredentials(config, clock);
+    this.credentials = new LongTermCredentials(config, limits.nonceLifetime(), clock);
     this.relay = new Relay(clock, meters);
-    RelaySockets sockets = new RelaySockets(relays, channelClass, clock, relay.relayed());
+    RelaySockets sockets =
+        new RelaySockets(relays, channelClass, limits.relayDatagramBytes(), clock, relay.relayed());
     this.allocations = new Allocations(config, clock, relay, sockets, relays, meters);
     this.permissions = new Permissions(allocations, new PeerPolicy(config, meters), clock);
   }
