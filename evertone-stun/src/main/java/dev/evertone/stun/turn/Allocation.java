@@ -105,7 +105,7 @@ final class Allocation {
   private synchronized boolean takeLimited(int bytes) {
     long limit = bytesPerSecond;
     long now = System.nanoTime();
-    tokens = Math.min(limit, tokens + (now - refilledAt) / 1e9 * limit);
+    tokens = Math.min((double) limit, tokens + (now - refilledAt) / 1e9 * limit);
     refilledAt = now;
     if (tokens < bytes) {
       return false;
