@@ -132,14 +132,13 @@ public final class StunServer implements AutoCloseable {
       @Nullable TurnConfig turn,
       @Nullable MeterRegistry meters)
       throws InterruptedException {
-    MeterRegistry registry = meters == null ? new SimpleMeterRegistry() : meters;
     if (config.port() != 0) {
-      return bind(config, service, turn, registry);
+      return bind(config, service, turn, meters);
     }
     // a port the system gave UDP may be taken for TCP: try another
     for (int attempt = 1; ; attempt++) {
       try {
-        return bind(config, service, turn, registry);
+        return bind(config, service, turn, meters);
       } catch (IllegalStateException e) {
         if (attempt == 20 || !(e.getCause() instanceof java.io.IOException)) {
           throw e;
@@ -152,7 +151,7 @@ public final class StunServer implements AutoCloseable {
       StunServerConfig config,
       BindingService service,
       @Nullable TurnConfig turnConfig,
-      MeterRegistry meters)
+      @Nullable MeterRegistry meters)
       throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     EventLoopGroup group = loops(epoll, config.ioThreads(), "stun-io");
@@ -171,7 +170,7 @@ public final class StunServer implements AutoCloseable {
               relayLoops,
               epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
               java.time.Clock.systemUTC(),
-              meters);
+              meters == null ? new SimpleMeterRegistry() : meters);
     }
     List<Channel> channels = new ArrayList<>();
     try {
