@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loads the RFC 4475 / RFC 5118 messages (byte-exact test resources) and runs them through the
@@ -56,14 +57,16 @@ public final class Torture {
     return (SipRequest) accept(data);
   }
 
-  /** The failure a server would see for {@code data}, or null if it is accepted. */
+  /** The failure a server would see for {@code data}; an accepted message fails the test. */
   public static SipParseException rejection(byte[] data) {
     try {
       accept(data);
-      return null;
     } catch (SipParseException e) {
       return e;
     }
+    String text = new String(data, StandardCharsets.ISO_8859_1);
+    throw new AssertionError(
+        "accepted, but it must be rejected: " + text.substring(0, Math.max(0, text.indexOf('\r'))));
   }
 
   /** Whether the rejection still carries the message (so a 400 can be sent). */
@@ -71,7 +74,9 @@ public final class Torture {
     return e instanceof FramingException;
   }
 
-  public static String text(String s) {
-    return new String(s.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+  public static @Nullable String text(@Nullable String s) {
+    return s == null
+        ? null
+        : new String(s.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
   }
 }

@@ -8,6 +8,14 @@ public final class StunAttributes {
 
   public static final int BINDING = 0x001;
 
+  // TURN methods (RFC 8656 18.1)
+  public static final int ALLOCATE = 0x003;
+  public static final int REFRESH = 0x004;
+  public static final int SEND = 0x006;
+  public static final int DATA = 0x007;
+  public static final int CREATE_PERMISSION = 0x008;
+  public static final int CHANNEL_BIND = 0x009;
+
   public static final int MAPPED_ADDRESS = 0x0001;
   public static final int USERNAME = 0x0006;
   public static final int MESSAGE_INTEGRITY = 0x0008;
@@ -26,6 +34,17 @@ public final class StunAttributes {
   public static final int FINGERPRINT = 0x8028;
   public static final int ICE_CONTROLLED = 0x8029;
   public static final int ICE_CONTROLLING = 0x802A;
+
+  // TURN attributes (RFC 8656 18.2); DATA_ATTRIBUTE is DATA, named apart from the method
+  public static final int CHANNEL_NUMBER = 0x000C;
+  public static final int LIFETIME = 0x000D;
+  public static final int XOR_PEER_ADDRESS = 0x0012;
+  public static final int DATA_ATTRIBUTE = 0x0013;
+  public static final int XOR_RELAYED_ADDRESS = 0x0016;
+  public static final int REQUESTED_ADDRESS_FAMILY = 0x0017;
+  public static final int EVEN_PORT = 0x0018;
+  public static final int REQUESTED_TRANSPORT = 0x0019;
+  public static final int DONT_FRAGMENT = 0x001A;
 
   /**
    * Whether a comprehension-required attribute is one evertone processes (or may safely ignore,

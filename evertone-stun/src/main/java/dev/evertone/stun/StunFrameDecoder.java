@@ -1,5 +1,6 @@
 package dev.evertone.stun;
 
+import dev.evertone.stun.turn.TurnService;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -32,9 +33,9 @@ final class StunFrameDecoder extends ByteToMessageDecoder {
           return;
         }
         if (in.getInt(at + 4) != StunMessage.MAGIC_COOKIE) {
-          in.skipBytes(
-              in.readableBytes()); // not STUN (RFC 7983): the connection is not one to keep
-          ctx.close();
+          // not STUN (RFC 7983): the connection is not one to keep; nothing waits for its close
+          in.skipBytes(in.readableBytes());
+          var unused = ctx.close();
           return;
         }
         frame = StunMessage.HEADER + length;
@@ -42,7 +43,7 @@ final class StunFrameDecoder extends ByteToMessageDecoder {
         frame = 4 + ((length + 3) & ~3);
       } else {
         in.skipBytes(in.readableBytes());
-        ctx.close();
+        var unused = ctx.close(); // the framing is lost; nothing waits for the close
         return;
       }
       if (in.readableBytes() < frame) {

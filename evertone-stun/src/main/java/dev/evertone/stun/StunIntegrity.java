@@ -47,7 +47,8 @@ public final class StunIntegrity {
     return hmac("HmacSHA1", key, data);
   }
 
-  static byte[] hmacSha256(byte[] key, byte[] data) {
+  /** HMAC-SHA256 of {@code data} with {@code key}. */
+  public static byte[] hmacSha256(byte[] key, byte[] data) {
     return hmac("HmacSHA256", key, data);
   }
 
@@ -75,13 +76,14 @@ public final class StunIntegrity {
   public static boolean verify(StunMessage m, byte[] key) {
     StunMessage.Attribute sha256 = m.attribute(StunAttributes.MESSAGE_INTEGRITY_SHA256);
     StunMessage.Attribute sha1 = m.attribute(StunAttributes.MESSAGE_INTEGRITY);
-    StunMessage.Attribute a = sha256 != null ? sha256 : sha1;
+    boolean useSha256 = sha256 != null;
+    StunMessage.Attribute a = useSha256 ? sha256 : sha1;
     if (a == null) {
       return false;
     }
     byte[] covered = covered(m.raw(), a.offset(), a.offset() + 4 + ((a.value().length + 3) & ~3));
-    byte[] expected = a == sha256 ? hmacSha256(key, covered) : hmacSha1(key, covered);
-    if (a == sha256 && (a.value().length < 16 || a.value().length > 32)) {
+    byte[] expected = useSha256 ? hmacSha256(key, covered) : hmacSha1(key, covered);
+    if (useSha256 && (a.value().length < 16 || a.value().length > 32)) {
       return false;
     }
     return MessageDigest.isEqual(Arrays.copyOf(expected, a.value().length), a.value());

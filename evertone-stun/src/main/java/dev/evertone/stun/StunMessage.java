@@ -22,17 +22,56 @@ public final class StunMessage {
 
   /** RFC 8489 5: the class in bits C1 and C0 of the type. */
   public enum Kind {
-    REQUEST,
-    INDICATION,
-    SUCCESS,
-    ERROR
+    REQUEST(0b00),
+    INDICATION(0b01),
+    SUCCESS(0b10),
+    ERROR(0b11);
+
+    /** C1 and C0. */
+    private final int bits;
+
+    Kind(int bits) {
+      this.bits = bits;
+    }
+
+    static Kind of(int bits) {
+      return switch (bits) {
+        case 0b00 -> REQUEST;
+        case 0b01 -> INDICATION;
+        case 0b10 -> SUCCESS;
+        default -> ERROR;
+      };
+    }
   }
 
   /**
    * One attribute as it appears: its type and value (without padding), and where it starts in the
-   * message.
+   * message. (A class, not a record: its value is an array, which a record would compare by
+   * identity.)
    */
-  public record Attribute(int type, byte[] value, int offset) {}
+  public static final class Attribute {
+    private final int type;
+    private final byte[] value;
+    private final int offset;
+
+    Attribute(int type, byte[] value, int offset) {
+      this.type = type;
+      this.value = value;
+      this.offset = offset;
+    }
+
+    public int type() {
+      return type;
+    }
+
+    public byte[] value() {
+      return value;
+    }
+
+    public int offset() {
+      return offset;
+    }
+  }
 
   private final byte[] raw;
   private final int method;
@@ -98,12 +137,12 @@ public final class StunMessage {
     byte[] raw = Arrays.copyOf(bytes, length);
     int method = (type & 0x000F) | ((type & 0x00E0) >> 1) | ((type & 0x3E00) >> 2);
     int c = ((type & 0x0100) >> 7) | ((type & 0x0010) >> 4);
-    return new StunMessage(raw, method, Kind.values()[c], tid, List.copyOf(attributes));
+    return new StunMessage(raw, method, Kind.of(c), tid, List.copyOf(attributes));
   }
 
   /** The message type field for a method and class (RFC 8489 5, figure 3). */
   static int type(int method, Kind kind) {
-    int c = kind.ordinal();
+    int c = kind.bits;
     return (method & 0x000F)
         | ((method & 0x0070) << 1)
         | ((method & 0x0F80) << 2)

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,6 +45,13 @@ public final class StunProbe implements AutoCloseable {
       InetSocketAddress address,
       @Nullable String turnUser,
       @Nullable String turnPassword) {
+    public Target {
+      if ((turnUser == null) != (turnPassword == null)) {
+        throw new IllegalArgumentException(
+            "probe target " + name + ": a TURN user and a TURN password go together");
+      }
+    }
+
     public Target(String name, InetSocketAddress address) {
       this(name, address, null, null);
     }
@@ -172,8 +180,10 @@ public final class StunProbe implements AutoCloseable {
           expected == null
               || (mapped.getAddress().equals(expected.getAddress())
                   && (expected.getPort() == 0 || mapped.getPort() == expected.getPort()));
-      if (ok && t.turnUser() != null) {
-        String relayProblem = relayToItself(t, mapped);
+      String user = t.turnUser();
+      String password = t.turnPassword();
+      if (ok && user != null && password != null) {
+        String relayProblem = relayToItself(new TurnClient(t, user, password), mapped);
         if (relayProblem != null) {
           return new Result(
               t.name(), false, text(mapped), text(expected), micros, relayProblem, at);
@@ -198,69 +208,100 @@ public final class StunProbe implements AutoCloseable {
    * address, a Send indication that the relay must deliver back to this socket, and the allocation
    * released. Null when the packet came back; else what went wrong.
    */
-  private @Nullable String relayToItself(Target t, InetSocketAddress mapped)
+  private @Nullable String relayToItself(TurnClient turn, InetSocketAddress mapped)
       throws IOException, StunException {
-    String nonce = "";
-    String realm = "";
-    StunMessage allocated = null;
-    for (int attempt = 0; attempt < 2 && allocated == null; attempt++) {
-      StunEncoder e =
-          new StunEncoder(TurnService.ALLOCATE, StunMessage.Kind.REQUEST, newTid())
-              .add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
-              .add(TurnService.LIFETIME, new byte[] {0, 0, 0, 60});
-      if (!realm.isEmpty()) {
-        e.text(StunAttributes.USERNAME, t.turnUser())
-            .text(StunAttributes.REALM, realm)
-            .text(StunAttributes.NONCE, nonce);
-      }
-      StunMessage answer =
-          call(
-              t,
-              e.encode(
-                  realm.isEmpty()
-                      ? null
-                      : StunIntegrity.longTermKey(t.turnUser(), realm, t.turnPassword()),
-                  false));
-      if (answer == null) {
-        return "did not answer the TURN Allocate within " + timeoutMillis + " ms";
-      }
-      if (answer.kind() == StunMessage.Kind.SUCCESS) {
-        allocated = answer;
-      } else if (attempt == 0
-          && answer.text(StunAttributes.REALM) != null
-          && answer.text(StunAttributes.NONCE) != null) {
-        realm = answer.text(StunAttributes.REALM);
-        nonce = answer.text(StunAttributes.NONCE);
-      } else {
-        return "refused the TURN Allocate: " + errorText(answer);
-      }
+    String refused = turn.allocate();
+    if (refused != null) {
+      return refused;
     }
-    if (allocated == null) {
-      return "refused the TURN credentials";
-    }
-    byte[] key = StunIntegrity.longTermKey(t.turnUser(), realm, t.turnPassword());
-    InetSocketAddress relay = allocated.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
+    InetSocketAddress relay = turn.relayedAddress();
     try {
+      return turn.relayBack(mapped, relay);
+    } finally {
+      turn.release(); // its answer does not matter
+    }
+  }
+
+  /**
+   * The probe's TURN client for one server: its credentials, and the realm and nonce the server
+   * gave.
+   */
+  private final class TurnClient {
+    private final Target target;
+    private final String user;
+    private final String password;
+    private String realm = "";
+    private String nonce = "";
+    private @Nullable StunMessage allocated;
+
+    TurnClient(Target target, String user, String password) {
+      this.target = target;
+      this.user = user;
+      this.password = password;
+    }
+
+    /**
+     * Allocates, answering the server's challenge once; null when allocated, else what went wrong.
+     */
+    @Nullable String allocate() throws IOException {
+      for (int attempt = 0; attempt < 2 && allocated == null; attempt++) {
+        StunEncoder e =
+            new StunEncoder(StunAttributes.ALLOCATE, StunMessage.Kind.REQUEST, newTid())
+                .add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+                .add(StunAttributes.LIFETIME, new byte[] {0, 0, 0, 60});
+        if (!realm.isEmpty()) {
+          e.text(StunAttributes.USERNAME, user)
+              .text(StunAttributes.REALM, realm)
+              .text(StunAttributes.NONCE, nonce);
+        }
+        StunMessage answer = call(target, e.encode(realm.isEmpty() ? null : key(), false));
+        if (answer == null) {
+          return "did not answer the TURN Allocate within " + timeoutMillis + " ms";
+        }
+        String challengeRealm = answer.text(StunAttributes.REALM);
+        String challengeNonce = answer.text(StunAttributes.NONCE);
+        if (answer.kind() == StunMessage.Kind.SUCCESS) {
+          allocated = answer;
+        } else if (attempt == 0 && challengeRealm != null && challengeNonce != null) {
+          realm = challengeRealm;
+          nonce = challengeNonce;
+        } else {
+          return "refused the TURN Allocate: " + errorText(answer);
+        }
+      }
+      return allocated == null ? "refused the TURN credentials" : null;
+    }
+
+    /** The relayed address of the allocation. */
+    @Nullable InetSocketAddress relayedAddress() throws StunException {
+      return Objects.requireNonNull(allocated, "allocate() succeeded first")
+          .xorAddress(StunAttributes.XOR_RELAYED_ADDRESS);
+    }
+
+    /**
+     * A permission for {@code mapped} and a Send indication to it, which the relay must deliver
+     * back to this socket from {@code relay}; null when it did.
+     */
+    @Nullable String relayBack(InetSocketAddress mapped, @Nullable InetSocketAddress relay)
+        throws IOException {
       StunMessage permitted =
           call(
-              t,
-              new StunEncoder(TurnService.CREATE_PERMISSION, StunMessage.Kind.REQUEST, newTid())
-                  .xorAddress(TurnService.XOR_PEER_ADDRESS, mapped)
-                  .text(StunAttributes.USERNAME, t.turnUser())
-                  .text(StunAttributes.REALM, realm)
-                  .text(StunAttributes.NONCE, nonce)
-                  .encode(key, false));
+              target,
+              signed(
+                  new StunEncoder(
+                          StunAttributes.CREATE_PERMISSION, StunMessage.Kind.REQUEST, newTid())
+                      .xorAddress(StunAttributes.XOR_PEER_ADDRESS, mapped)));
       if (permitted == null || permitted.kind() != StunMessage.Kind.SUCCESS) {
         return "refused a permission for evertone's own address: "
             + (permitted == null ? "no answer" : errorText(permitted));
       }
       byte[] token = newTid();
       byte[] send =
-          new StunEncoder(TurnService.SEND, StunMessage.Kind.INDICATION, newTid())
-              .xorAddress(TurnService.XOR_PEER_ADDRESS, mapped)
-              .add(TurnService.DATA_ATTRIBUTE, token)
+          new StunEncoder(StunAttributes.SEND, StunMessage.Kind.INDICATION, newTid())
+              .xorAddress(StunAttributes.XOR_PEER_ADDRESS, mapped)
+              .add(StunAttributes.DATA_ATTRIBUTE, token)
               .encode(null, false);
-      socket.send(new DatagramPacket(send, send.length, t.address()));
+      socket.send(new DatagramPacket(send, send.length, target.address()));
       if (await(
               p ->
                   p.getSocketAddress().equals(relay)
@@ -275,16 +316,28 @@ public final class StunProbe implements AutoCloseable {
           + " back to evertone within "
           + timeoutMillis
           + " ms";
-    } finally {
-      // release the allocation (Refresh with lifetime 0); its answer does not matter
+    }
+
+    /** Releases the allocation (Refresh with lifetime 0). */
+    void release() throws IOException {
       byte[] release =
-          new StunEncoder(TurnService.REFRESH, StunMessage.Kind.REQUEST, newTid())
-              .add(TurnService.LIFETIME, new byte[4])
-              .text(StunAttributes.USERNAME, t.turnUser())
-              .text(StunAttributes.REALM, realm)
-              .text(StunAttributes.NONCE, nonce)
-              .encode(key, false);
-      socket.send(new DatagramPacket(release, release.length, t.address()));
+          signed(
+              new StunEncoder(StunAttributes.REFRESH, StunMessage.Kind.REQUEST, newTid())
+                  .add(StunAttributes.LIFETIME, new byte[4]));
+      socket.send(new DatagramPacket(release, release.length, target.address()));
+    }
+
+    private byte[] key() {
+      return StunIntegrity.longTermKey(user, realm, password);
+    }
+
+    /** {@code request} with the credentials, signed. */
+    private byte[] signed(StunEncoder request) {
+      return request
+          .text(StunAttributes.USERNAME, user)
+          .text(StunAttributes.REALM, realm)
+          .text(StunAttributes.NONCE, nonce)
+          .encode(key(), false);
     }
   }
 
@@ -375,21 +428,8 @@ public final class StunProbe implements AutoCloseable {
    */
   private @Nullable InetAddress sourceFor(InetAddress server) {
     return socket.getLocalAddress().isAnyLocalAddress()
-        ? kernelSource(server)
+        ? LocalAddresses.sourceTowards(server)
         : socket.getLocalAddress();
-  }
-
-  /**
-   * The address the kernel sends from towards {@code peer} (connecting a UDP socket sends nothing);
-   * null if unroutable.
-   */
-  static @Nullable InetAddress kernelSource(InetAddress peer) {
-    try (DatagramSocket probe = new DatagramSocket()) {
-      probe.connect(peer, 9);
-      return probe.getLocalAddress();
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   private static @Nullable String text(@Nullable InetSocketAddress a) {

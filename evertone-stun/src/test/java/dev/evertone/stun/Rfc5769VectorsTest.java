@@ -99,7 +99,8 @@ class Rfc5769VectorsTest {
     assertThat(m.text(StunAttributes.NONCE)).isEqualTo("f//499k954d6OL34oL9FSTvy64sA");
     // the password "The<U+00AD>M<U+00AA>tr<U+2168>" is "TheMatrIX" after SASLprep
     byte[] key =
-        StunIntegrity.longTermKey(m.text(StunAttributes.USERNAME), "example.org", "TheMatrIX");
+        StunIntegrity.longTermKey(
+            Expected.text(m, StunAttributes.USERNAME), "example.org", "TheMatrIX");
     assertThat(StunIntegrity.verify(m, key)).isTrue();
     assertThat(StunIntegrity.fingerprintOk(m)).as("this one has none").isFalse();
   }
@@ -119,7 +120,8 @@ class Rfc5769VectorsTest {
     assertThat(StunIntegrity.fingerprintOk(response)).isTrue();
     // the XORed address is the vector's, octet for octet
     assertThat(
-            HexFormat.of().formatHex(response.attribute(StunAttributes.XOR_MAPPED_ADDRESS).value()))
+            HexFormat.of()
+                .formatHex(Expected.attribute(response, StunAttributes.XOR_MAPPED_ADDRESS).value()))
         .isEqualTo("0001a147e112a643");
   }
 }

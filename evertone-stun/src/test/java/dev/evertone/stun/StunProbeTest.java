@@ -50,7 +50,7 @@ class StunProbeTest {
   @Test
   void aServerReportingAWrongAddressAndASilentOneFailTheRightOnePasses() throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    InetAddress loopback = InetAddress.getLoopbackAddress();
     try (StunServer own = StunServer.start("127.0.0.1", 0, 1, new BindingService(meters));
         DatagramSocket lying = new DatagramSocket(new InetSocketAddress(loopback, 0));
         DatagramSocket silent = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
@@ -97,7 +97,7 @@ class StunProbeTest {
   @Test
   void aTurnServerMustAllocateAndRelayAPacketBackToTheProbe() throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    InetAddress loopback = InetAddress.getLoopbackAddress();
     TurnConfig turn =
         new TurnConfig(
             "probe.test",

@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class TurnServiceTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String REALM = "evertone.test";
-  private StunServer server;
+  private @Nullable StunServer server;
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeEach
@@ -35,7 +37,8 @@ class TurnServiceTest {
     start(loopbackPeers, perUser, null);
   }
 
-  private void start(boolean loopbackPeers, int perUser, String relayHostIpv6) throws Exception {
+  private void start(boolean loopbackPeers, int perUser, @Nullable String relayHostIpv6)
+      throws Exception {
     if (server != null) {
       server.close();
     }
@@ -60,7 +63,11 @@ class TurnServiceTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    server().close();
+  }
+
+  private StunServer server() {
+    return Objects.requireNonNull(server, "start() comes first");
   }
 
   /**
@@ -68,8 +75,9 @@ class TurnServiceTest {
    * gave.
    */
   private final class Client implements AutoCloseable {
-    final DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-    final java.net.Socket connection;
+    final DatagramSocket socket =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    final java.net.@Nullable Socket connection;
     final String user;
     final String password;
     String nonce = "";
@@ -82,20 +90,28 @@ class TurnServiceTest {
       this.user = user;
       this.password = password;
       socket.setSoTimeout(2000);
-      connection =
+      java.net.Socket connection =
           tcp
-              ? new java.net.Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())
+              ? new java.net.Socket(
+                  server().tcpAddress().getAddress(), server().tcpAddress().getPort())
               : null;
       if (connection != null) {
         connection.setSoTimeout(2000);
       }
+      this.connection = connection;
+    }
+
+    /** The TCP connection of a TCP client. */
+    java.net.Socket connection() {
+      return Objects.requireNonNull(connection, "a TCP client");
     }
 
     void send(byte[] message) throws Exception {
+      java.net.Socket connection = this.connection;
       if (connection != null) {
         connection.getOutputStream().write(message);
       } else {
-        socket.send(new DatagramPacket(message, message.length, server.udpAddress()));
+        socket.send(new DatagramPacket(message, message.length, server().udpAddress()));
       }
     }
 
@@ -104,6 +120,7 @@ class TurnServiceTest {
      * its padding.
      */
     byte[] receive() throws Exception {
+      java.net.Socket connection = this.connection;
       if (connection == null) {
         byte[] buf = new byte[2048];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
@@ -147,7 +164,7 @@ class TurnServiceTest {
         if (answer.kind() == StunMessage.Kind.ERROR
             && (code(answer) == 401 || code(answer) == 438)
             && attempt == 0) {
-          nonce = answer.text(StunAttributes.NONCE);
+          nonce = Expected.text(answer, StunAttributes.NONCE);
           continue;
         }
         return answer;
@@ -169,18 +186,19 @@ class TurnServiceTest {
     InetSocketAddress allocate() throws Exception {
       StunMessage ok =
           call(
-              TurnService.ALLOCATE,
-              e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+              StunAttributes.ALLOCATE,
+              e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
       assertThat(ok.kind()).as("allocate: %s", describe(ok)).isEqualTo(StunMessage.Kind.SUCCESS);
       assertThat(StunIntegrity.verify(ok, key()))
           .as("the success response is signed with the user's key")
           .isTrue();
-      return ok.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
+      return Expected.xorAddress(ok, StunAttributes.XOR_RELAYED_ADDRESS);
     }
 
     @Override
     public void close() throws java.io.IOException {
       socket.close();
+      java.net.Socket connection = this.connection;
       if (connection != null) {
         connection.close();
       }
@@ -188,7 +206,7 @@ class TurnServiceTest {
   }
 
   static int code(StunMessage m) {
-    byte[] v = m.attribute(StunAttributes.ERROR_CODE).value();
+    byte[] v = Expected.attribute(m, StunAttributes.ERROR_CODE).value();
     return (v[2] & 0x07) * 100 + (v[3] & 0xff);
   }
 
@@ -197,39 +215,41 @@ class TurnServiceTest {
   }
 
   private static StunEncoder peer(StunEncoder e, InetSocketAddress peer) {
-    return e.xorAddress(TurnService.XOR_PEER_ADDRESS, peer);
+    return e.xorAddress(StunAttributes.XOR_PEER_ADDRESS, peer);
   }
 
   @Test
   void anAllocationRelaysToAPermittedPeerBothWaysWithSendIndicationsAndChannels() throws Exception {
     try (Client alice = new Client("alice", "alice-pw");
-        DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        DatagramSocket peer =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       peer.setSoTimeout(300);
       // without credentials: 401 with realm and nonce
       StunMessage challenge =
           alice.exchange(
               alice
-                  .request(TurnService.ALLOCATE)
-                  .add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+                  .request(StunAttributes.ALLOCATE)
+                  .add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
                   .encode(null, true));
       assertThat(code(challenge)).isEqualTo(401);
       assertThat(challenge.text(StunAttributes.REALM)).isEqualTo(REALM);
       InetSocketAddress relay = alice.allocate();
-      assertThat(relay.getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+      assertThat(relay.getAddress()).isEqualTo(InetAddress.getLoopbackAddress());
 
       InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
       byte[] hello = "hello peer".getBytes(StandardCharsets.UTF_8);
       byte[] tid = new byte[12];
       byte[] send =
-          peer(new StunEncoder(TurnService.SEND, StunMessage.Kind.INDICATION, tid), peerAddress)
-              .add(TurnService.DATA_ATTRIBUTE, hello)
+          peer(new StunEncoder(StunAttributes.SEND, StunMessage.Kind.INDICATION, tid), peerAddress)
+              .add(StunAttributes.DATA_ATTRIBUTE, hello)
               .encode(null, false);
-      alice.socket.send(new DatagramPacket(send, send.length, server.udpAddress()));
+      alice.socket.send(new DatagramPacket(send, send.length, server().udpAddress()));
       assertThat(received(peer)).as("no permission yet: nothing is relayed").isNull();
 
-      StunMessage permitted = alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, peerAddress));
+      StunMessage permitted =
+          alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, peerAddress));
       assertThat(permitted.kind()).as(describe(permitted)).isEqualTo(StunMessage.Kind.SUCCESS);
-      alice.socket.send(new DatagramPacket(send, send.length, server.udpAddress()));
+      alice.socket.send(new DatagramPacket(send, send.length, server().udpAddress()));
       DatagramPacket atPeer = receivedPacket(peer);
       assertThat(new String(atPeer.getData(), 0, atPeer.getLength(), StandardCharsets.UTF_8))
           .isEqualTo("hello peer");
@@ -244,19 +264,21 @@ class TurnServiceTest {
       DatagramPacket p = new DatagramPacket(buf, buf.length);
       alice.socket.receive(p);
       StunMessage data = StunMessage.parse(buf, p.getLength());
-      assertThat(data.method()).isEqualTo(TurnService.DATA);
-      assertThat(data.xorAddress(TurnService.XOR_PEER_ADDRESS)).isEqualTo(peerAddress);
+      assertThat(data.method()).isEqualTo(StunAttributes.DATA);
+      assertThat(data.xorAddress(StunAttributes.XOR_PEER_ADDRESS)).isEqualTo(peerAddress);
       assertThat(
               new String(
-                  data.attribute(TurnService.DATA_ATTRIBUTE).value(), StandardCharsets.UTF_8))
+                  Expected.attribute(data, StunAttributes.DATA_ATTRIBUTE).value(),
+                  StandardCharsets.UTF_8))
           .isEqualTo("hello alice");
 
       // a channel: ChannelData both ways
       StunMessage bound =
           alice.call(
-              TurnService.CHANNEL_BIND,
+              StunAttributes.CHANNEL_BIND,
               e ->
-                  peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 1, 0, 0}));
+                  peer(e, peerAddress)
+                      .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 1, 0, 0}));
       assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
       byte[] channelData =
           ByteBuffer.allocate(4 + 3)
@@ -264,7 +286,7 @@ class TurnServiceTest {
               .putShort((short) 3)
               .put(new byte[] {7, 8, 9})
               .array();
-      alice.socket.send(new DatagramPacket(channelData, channelData.length, server.udpAddress()));
+      alice.socket.send(new DatagramPacket(channelData, channelData.length, server().udpAddress()));
       DatagramPacket viaChannel = receivedPacket(peer);
       assertThat(Arrays.copyOf(viaChannel.getData(), viaChannel.getLength()))
           .containsExactly(7, 8, 9);
@@ -282,7 +304,7 @@ class TurnServiceTest {
               .put(big)
               .array();
       alice.socket.send(
-          new DatagramPacket(bigChannelData, bigChannelData.length, server.udpAddress()));
+          new DatagramPacket(bigChannelData, bigChannelData.length, server().udpAddress()));
       DatagramPacket bigAtPeer = receivedPacket(peer);
       assertThat(Arrays.copyOf(bigAtPeer.getData(), bigAtPeer.getLength())).isEqualTo(big);
       peer.send(new DatagramPacket(big, big.length, relay));
@@ -291,12 +313,12 @@ class TurnServiceTest {
       // the same 5-tuple cannot allocate twice; a refresh to 0 ends it
       StunMessage again =
           alice.call(
-              TurnService.ALLOCATE,
-              e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+              StunAttributes.ALLOCATE,
+              e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
       assertThat(code(again)).isEqualTo(437);
       StunMessage ended =
           alice.call(
-              TurnService.REFRESH, e -> e.add(TurnService.LIFETIME, new byte[] {0, 0, 0, 0}));
+              StunAttributes.REFRESH, e -> e.add(StunAttributes.LIFETIME, new byte[] {0, 0, 0, 0}));
       assertThat(ended.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
       assertThat(meters.get("evertone.turn.allocations").gauge().value()).isZero();
     }
@@ -306,20 +328,22 @@ class TurnServiceTest {
   void overTcpTheConnectionIsTheFiveTupleChannelDataIsPaddedAndClosingItEndsTheAllocation()
       throws Exception {
     try (Client alice = new Client("alice", "alice-pw", true);
-        DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        DatagramSocket peer =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       peer.setSoTimeout(2000);
       StunMessage mapped =
           alice.exchange(alice.request(StunAttributes.BINDING).encode(null, false));
       assertThat(mapped.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS))
           .as("Binding over the relay's TCP port")
-          .isEqualTo(alice.connection.getLocalSocketAddress());
+          .isEqualTo(alice.connection().getLocalSocketAddress());
       InetSocketAddress relay = alice.allocate();
       InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
       StunMessage bound =
           alice.call(
-              TurnService.CHANNEL_BIND,
+              StunAttributes.CHANNEL_BIND,
               e ->
-                  peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}));
+                  peer(e, peerAddress)
+                      .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}));
       assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
 
       // RFC 8656 12.5: over TCP, 3 bytes of data travel in a frame padded to 8; the peer gets the 3
@@ -345,7 +369,7 @@ class TurnServiceTest {
       peer.send(new DatagramPacket(new byte[] {1, 2, 3, 4, 5}, 5, relay));
       assertThat(alice.receive()).containsExactly(0x40, 0x02, 0, 5, 1, 2, 3, 4, 5, 0, 0, 0);
 
-      alice.connection.close();
+      alice.connection().close();
       long deadline = System.currentTimeMillis() + 2000;
       while (meters.get("evertone.turn.allocations").gauge().value() > 0
           && System.currentTimeMillis() < deadline) {
@@ -360,14 +384,16 @@ class TurnServiceTest {
   @Test
   void aTcpClientThatStopsReadingLosesDatagramsInsteadOfFillingTheServersMemory() throws Exception {
     try (Client alice = new Client("alice", "alice-pw", true);
-        DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        DatagramSocket peer =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       InetSocketAddress relay = alice.allocate();
       InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
       StunMessage bound =
           alice.call(
-              TurnService.CHANNEL_BIND,
+              StunAttributes.CHANNEL_BIND,
               e ->
-                  peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 3, 0, 0}));
+                  peer(e, peerAddress)
+                      .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 3, 0, 0}));
       assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
       // alice reads nothing while the peer sends 40 MB: more than the kernel's buffers and the
       // server's queue hold
@@ -397,7 +423,7 @@ class TurnServiceTest {
   @Test
   void aStreamThatIsNeitherStunNorChannelDataIsClosed() throws Exception {
     try (java.net.Socket s =
-        new java.net.Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
+        new java.net.Socket(server().tcpAddress().getAddress(), server().tcpAddress().getPort())) {
       s.setSoTimeout(2000);
       s.getOutputStream()
           .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -414,7 +440,7 @@ class TurnServiceTest {
     return p;
   }
 
-  private static byte[] received(DatagramSocket socket) throws Exception {
+  private static byte @Nullable [] received(DatagramSocket socket) throws Exception {
     try {
       DatagramPacket p = receivedPacket(socket);
       return Arrays.copyOf(p.getData(), p.getLength());
@@ -452,8 +478,8 @@ class TurnServiceTest {
       try (c) {
         StunMessage refused =
             c.call(
-                TurnService.ALLOCATE,
-                e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+                StunAttributes.ALLOCATE,
+                e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
         assertThat(code(refused)).as(c.user).isEqualTo(401);
       }
     }
@@ -465,41 +491,45 @@ class TurnServiceTest {
     try (Client alice = new Client("alice", "alice-pw")) {
       StunMessage refused =
           alice.call(
-              TurnService.ALLOCATE,
+              StunAttributes.ALLOCATE,
               e ->
-                  e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
-                      .add(TurnService.REQUESTED_ADDRESS_FAMILY, ipv6));
+                  e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+                      .add(StunAttributes.REQUESTED_ADDRESS_FAMILY, ipv6));
       assertThat(code(refused)).as("no IPv6 relay address configured").isEqualTo(440);
     }
     start(true, 2, "::1");
     try (Client alice = new Client("alice", "alice-pw");
-        DatagramSocket peer = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+        DatagramSocket peer =
+            new DatagramSocket(new InetSocketAddress(Expected.ipv6Loopback(), 0))) {
       peer.setSoTimeout(2000);
       StunMessage ok =
           alice.call(
-              TurnService.ALLOCATE,
+              StunAttributes.ALLOCATE,
               e ->
-                  e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
-                      .add(TurnService.REQUESTED_ADDRESS_FAMILY, ipv6));
+                  e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+                      .add(StunAttributes.REQUESTED_ADDRESS_FAMILY, ipv6));
       assertThat(ok.kind()).as(describe(ok)).isEqualTo(StunMessage.Kind.SUCCESS);
-      InetSocketAddress relay = ok.xorAddress(TurnService.XOR_RELAYED_ADDRESS);
-      assertThat(relay.getAddress()).isEqualTo(InetAddress.getByName("::1"));
+      InetSocketAddress relay = Expected.xorAddress(ok, StunAttributes.XOR_RELAYED_ADDRESS);
+      assertThat(relay.getAddress()).isEqualTo(Expected.ipv6Loopback());
       // RFC 8656 9.1 and 11.2: an IPv4 peer on an IPv6 relay
-      InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5000);
-      assertThat(code(alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, v4)))).isEqualTo(443);
+      InetSocketAddress v4 = new InetSocketAddress(InetAddress.getLoopbackAddress(), 5000);
+      assertThat(code(alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, v4))))
+          .isEqualTo(443);
       assertThat(
               code(
                   alice.call(
-                      TurnService.CHANNEL_BIND,
+                      StunAttributes.CHANNEL_BIND,
                       e ->
-                          peer(e, v4).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}))))
+                          peer(e, v4)
+                              .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 2, 0, 0}))))
           .isEqualTo(443);
       InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
       StunMessage bound =
           alice.call(
-              TurnService.CHANNEL_BIND,
+              StunAttributes.CHANNEL_BIND,
               e ->
-                  peer(e, peerAddress).add(TurnService.CHANNEL_NUMBER, new byte[] {0x40, 1, 0, 0}));
+                  peer(e, peerAddress)
+                      .add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x40, 1, 0, 0}));
       assertThat(bound.kind()).as(describe(bound)).isEqualTo(StunMessage.Kind.SUCCESS);
       byte[] channelData =
           ByteBuffer.allocate(4 + 3)
@@ -507,7 +537,7 @@ class TurnServiceTest {
               .putShort((short) 3)
               .put(new byte[] {7, 8, 9})
               .array();
-      alice.socket.send(new DatagramPacket(channelData, channelData.length, server.udpAddress()));
+      alice.socket.send(new DatagramPacket(channelData, channelData.length, server().udpAddress()));
       DatagramPacket atPeer = receivedPacket(peer);
       assertThat(Arrays.copyOf(atPeer.getData(), atPeer.getLength())).containsExactly(7, 8, 9);
       assertThat(atPeer.getSocketAddress())
@@ -534,27 +564,27 @@ class TurnServiceTest {
               "0.0.0.0",
               "100.64.0.1")) {
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(denied), 5000);
-        StunMessage refused = alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, target));
+        StunMessage refused = alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, target));
         assertThat(code(refused)).as(denied).isEqualTo(403);
       }
       InetSocketAddress outside =
           new InetSocketAddress(InetAddress.getByName("198.51.100.1"), 5000);
-      StunMessage ok = alice.call(TurnService.CREATE_PERMISSION, e -> peer(e, outside));
+      StunMessage ok = alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, outside));
       assertThat(ok.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
       StunMessage quota =
           again.call(
-              TurnService.ALLOCATE,
-              e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
+              StunAttributes.ALLOCATE,
+              e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}));
       assertThat(code(quota)).as("one allocation per user here").isEqualTo(486);
       StunMessage tcp =
           again.call(
-              TurnService.ALLOCATE,
-              e -> e.add(TurnService.REQUESTED_TRANSPORT, new byte[] {6, 0, 0, 0}));
+              StunAttributes.ALLOCATE,
+              e -> e.add(StunAttributes.REQUESTED_TRANSPORT, new byte[] {6, 0, 0, 0}));
       assertThat(code(tcp)).isIn(442, 486);
       StunMessage badChannel =
           alice.call(
-              TurnService.CHANNEL_BIND,
-              e -> peer(e, outside).add(TurnService.CHANNEL_NUMBER, new byte[] {0x30, 0, 0, 0}));
+              StunAttributes.CHANNEL_BIND,
+              e -> peer(e, outside).add(StunAttributes.CHANNEL_NUMBER, new byte[] {0x30, 0, 0, 0}));
       assertThat(code(badChannel)).isEqualTo(400);
     }
   }

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -49,6 +50,10 @@ public final class CertificateManager implements AutoCloseable {
   private final Duration expiryWarning;
   private final Clock clock;
   private final DeviceCensus census;
+  private static final String ACTIVATED = "activated";
+  private static final String UNCHANGED = "unchanged";
+  private static final String REFUSED = "refused";
+
   private final Map<String, Counter> reloads = new LinkedHashMap<>();
   private final MultiGauge expiry;
   private volatile Served current;
@@ -70,38 +75,32 @@ public final class CertificateManager implements AutoCloseable {
   }
 
   /**
+   * Reads and serves the certificates of {@code sources}.
+   *
    * @param sources the certificates to serve; the first is the one for clients that send no SNI
-   * @param defaultProfile the profile of devices whose User-Agent matches no profile
+   * @param trust the device families a replacement must keep working for
    * @param expiryWarning certificates that expire within this are warned about
    */
   public CertificateManager(
       List<CertificateSource> sources,
       TlsSettings settings,
-      Map<String, TrustProfile> profiles,
-      String defaultProfile,
+      DeviceTrust trust,
       Duration expiryWarning,
       Clock clock,
-      DeviceCensus census,
       MeterRegistry meters) {
     if (sources.isEmpty()) {
       throw new TlsException("no certificate is configured (tls.certificates)");
     }
     this.sources = List.copyOf(sources);
     this.settings = settings;
-    this.profiles = Map.copyOf(profiles);
-    TrustProfile fallback = profiles.get(defaultProfile);
-    if (fallback == null) {
-      throw new TlsException(
-          "tls.default-profile '"
-              + defaultProfile
-              + "' is not a known profile; known: "
-              + String.join(", ", profiles.keySet()));
-    }
-    this.defaultProfile = fallback;
+    this.profiles = trust.profiles();
+    this.defaultProfile =
+        Objects.requireNonNull(
+            profiles.get(trust.defaultProfile()), "DeviceTrust checks that the profile exists");
     this.expiryWarning = expiryWarning;
     this.clock = clock;
-    this.census = census;
-    for (String outcome : List.of("activated", "unchanged", "refused")) {
+    this.census = trust.census();
+    for (String outcome : List.of(ACTIVATED, UNCHANGED, REFUSED)) {
       reloads.put(
           outcome,
           Counter.builder("evertone.tls.reloads")
@@ -160,7 +159,7 @@ public final class CertificateManager implements AutoCloseable {
    */
   public record Reload(String outcome, List<String> messages) {
     public boolean refused() {
-      return outcome.equals("refused");
+      return outcome.equals(REFUSED);
     }
   }
 
@@ -178,11 +177,11 @@ public final class CertificateManager implements AutoCloseable {
     } catch (TlsException e) {
       return finish(
           new Reload(
-              "refused", List.of(e.getMessage() + "; the current certificate stays in service")));
+              REFUSED, List.of(e.getMessage() + "; the current certificate stays in service")));
     }
     if (sameChains(fresh, current.certificates())) {
       return finish(
-          new Reload("unchanged", List.of("the files hold the certificates already served")));
+          new Reload(UNCHANGED, List.of("the files hold the certificates already served")));
     }
     List<String> messages = new ArrayList<>();
     List<String> rejections = guard(fresh, clock.instant());
@@ -190,7 +189,7 @@ public final class CertificateManager implements AutoCloseable {
       if (!force) {
         rejections.add(
             "the current certificate stays in service; fix the chain, or force the rotation if those devices may fail");
-        return finish(new Reload("refused", rejections));
+        return finish(new Reload(REFUSED, rejections));
       }
       messages.add("forced although: " + String.join("; ", rejections));
     }
@@ -200,7 +199,7 @@ public final class CertificateManager implements AutoCloseable {
     } catch (TlsException e) {
       return finish(
           new Reload(
-              "refused", List.of(e.getMessage() + "; the current certificate stays in service")));
+              REFUSED, List.of(e.getMessage() + "; the current certificate stays in service")));
     }
     activate(next);
     publishExpiry();
@@ -214,7 +213,7 @@ public final class CertificateManager implements AutoCloseable {
               + Certificates.fingerprint(c.leaf())
               + ") to new connections; open connections keep theirs");
     }
-    return finish(new Reload("activated", messages));
+    return finish(new Reload(ACTIVATED, messages));
   }
 
   /**
@@ -233,10 +232,11 @@ public final class CertificateManager implements AutoCloseable {
   }
 
   private Reload finish(Reload r) {
-    reloads.get(r.outcome()).increment();
+    Objects.requireNonNull(reloads.get(r.outcome()), "a reload's outcome is one of the three")
+        .increment();
     if (r.refused()) {
       log.error("TLS certificate reload refused: {}", String.join("; ", r.messages()));
-    } else if (r.outcome().equals("activated")) {
+    } else if (r.outcome().equals(ACTIVATED)) {
       r.messages().forEach(m -> log.info("TLS certificate reload: {}", m));
     }
     return r;
@@ -272,8 +272,16 @@ public final class CertificateManager implements AutoCloseable {
    */
   public Map<String, Integer> devicesByProfile() {
     Map<String, Integer> out = new LinkedHashMap<>();
+    devicesPerProfile()
+        .forEach((profile, devices) -> out.merge(profile.name(), devices, Integer::sum));
+    return out;
+  }
+
+  /** As {@link #devicesByProfile()}, by the profiles themselves. */
+  private Map<TrustProfile, Integer> devicesPerProfile() {
+    Map<TrustProfile, Integer> out = new LinkedHashMap<>();
     for (Map.Entry<String, Integer> e : census.devicesByUserAgent().entrySet()) {
-      out.merge(profileOf(e.getKey()).name(), e.getValue(), Integer::sum);
+      out.merge(profileOf(e.getKey()), e.getValue(), Integer::sum);
     }
     return out;
   }
@@ -282,7 +290,7 @@ public final class CertificateManager implements AutoCloseable {
   public TrustProfile profileOf(@Nullable String userAgent) {
     if (userAgent != null) {
       for (TrustProfile p : profiles.values()) {
-        if (p != defaultProfile && p.matches(userAgent)) {
+        if (!p.equals(defaultProfile) && p.matches(userAgent)) {
           return p;
         }
       }
@@ -299,8 +307,8 @@ public final class CertificateManager implements AutoCloseable {
   private List<String> guard(List<ServedCertificate> fresh, Instant at) {
     List<String> out = new ArrayList<>();
     List<ServedCertificate> now = current.certificates();
-    for (Map.Entry<String, Integer> inUse : devicesByProfile().entrySet()) {
-      TrustProfile profile = profiles.get(inUse.getKey());
+    for (Map.Entry<TrustProfile, Integer> inUse : devicesPerProfile().entrySet()) {
+      TrustProfile profile = inUse.getKey();
       for (int i = 0; i < fresh.size(); i++) {
         ServedCertificate c = fresh.get(i);
         ChainVerifier.Verdict v = ChainVerifier.verify(c.chain(), profile, at);

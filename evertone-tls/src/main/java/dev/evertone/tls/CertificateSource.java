@@ -14,7 +14,7 @@ public record CertificateSource(Path chainFile, @Nullable Path keyFile) {
    * privkey.pem"}.
    */
   public static CertificateSource parse(String spec) {
-    String[] parts = spec.trim().split("\\s+");
+    String[] parts = spec.trim().split("\\s+", -1); // trimmed: no empty part at either end
     if (spec.isBlank() || parts.length > 2) {
       throw new TlsException(
           "a certificate is given as 'CHAIN-FILE [KEY-FILE]', e.g. 'fullchain.pem privkey.pem'; got '"

@@ -69,7 +69,7 @@ public final class Certificates {
   /** The common name of a distinguished name, or the whole name when it has none. */
   public static String commonName(X500Principal principal) {
     String dn = principal.getName();
-    for (String part : dn.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
+    for (String part : dn.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1)) {
       if (part.startsWith("CN=")) {
         return part.substring(3);
       }

@@ -18,6 +18,8 @@ public final class ChainVerifier {
   private ChainVerifier() {}
 
   /**
+   * What a device would make of a chain.
+   *
    * @param accepted whether the device would complete the handshake
    * @param path the path found (leaf first, ending at the trusted root) when accepted, else the
    *     path tried
@@ -30,6 +32,8 @@ public final class ChainVerifier {
   }
 
   /**
+   * What a device of {@code profile} would make of a chain at {@code at}.
+   *
    * @param served the chain as the server sends it, leaf first
    */
   public static Verdict verify(List<X509Certificate> served, TrustProfile profile, Instant at) {

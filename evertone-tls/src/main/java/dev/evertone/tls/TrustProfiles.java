@@ -100,7 +100,7 @@ public final class TrustProfiles {
           "trust profile "
               + file
               + " is not valid: "
-              + e.getMessage().lines().findFirst().orElse(""),
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
           e);
     }
     return toProfile(name, parsed, file.toAbsolutePath().getParent(), file.toString());

@@ -73,11 +73,9 @@ class CertificateManagerTest {
     return new CertificateManager(
         sources,
         settings,
-        profiles(),
-        "modern",
+        new DeviceTrust(profiles(), "modern", () -> userAgents),
         Duration.ofDays(21),
         Clock.systemUTC(),
-        () -> userAgents,
         meters);
   }
 
@@ -219,20 +217,33 @@ class CertificateManagerTest {
         .hasMessageContaining("nope.pem does not exist");
   }
 
+  private static TrustProfile profile(Map<String, TrustProfile> profiles, String name) {
+    TrustProfile p = profiles.get(name);
+    if (p == null) {
+      throw new AssertionError("no profile '" + name + "' among " + profiles.keySet());
+    }
+    return p;
+  }
+
   @Test
   void profilesLoadFromTheJarAndADirectory() throws Exception {
     Map<String, TrustProfile> builtIn = TrustProfiles.load(null);
     assertThat(builtIn).containsKeys("modern", "legacy-openssl-1.0");
-    assertThat(builtIn.get("modern").roots()).isNotEmpty();
-    assertThat(builtIn.get("legacy-openssl-1.0").pathBuilding()).isEqualTo(PathBuilding.LEGACY);
+    assertThat(profile(builtIn, "modern").roots()).isNotEmpty();
+    assertThat(profile(builtIn, "legacy-openssl-1.0").pathBuilding())
+        .isEqualTo(PathBuilding.LEGACY);
 
     Files.writeString(dir.resolve("oldphone-roots.pem"), TestPki.pem(null, goodRoot.cert()));
     Files.writeString(
         dir.resolve("oldphone.yaml"),
-        "description: Old phones\npath-building: legacy\nuser-agents: ['^OldPhone/1\\.']\n"
-            + "roots: oldphone-roots.pem\n");
+        """
+        description: Old phones
+        path-building: legacy
+        user-agents: ['^OldPhone/1\\.']
+        roots: oldphone-roots.pem
+        """);
     Map<String, TrustProfile> all = TrustProfiles.load(dir);
-    TrustProfile old = all.get("oldphone");
+    TrustProfile old = profile(all, "oldphone");
     assertThat(old.roots()).containsExactly(goodRoot.cert());
     assertThat(old.matches("OldPhone/1.4 build 7")).isTrue();
     assertThat(old.matches("OldPhone/2.0")).isFalse();

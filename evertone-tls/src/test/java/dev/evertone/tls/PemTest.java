@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,10 @@ class PemTest {
 
     Pem.Contents both = Pem.read(pkcs8);
     assertThat(both.certificates()).containsExactly(leaf.cert(), ca.cert());
-    assertThat(Certificates.keyMatches(leaf.cert(), both.key())).isTrue();
+    assertThat(
+            Certificates.keyMatches(
+                leaf.cert(), Objects.requireNonNull(both.key(), "the file holds the key")))
+        .isTrue();
     ServedCertificate served = ServedCertificate.load(new CertificateSource(chain, pkcs1), now);
     assertThat(served.chain()).hasSize(2);
     assertThat(Certificates.keyDescription(served.leaf().getPublicKey())).isEqualTo("RSA 2048");

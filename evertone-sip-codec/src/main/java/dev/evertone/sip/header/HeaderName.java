@@ -3,6 +3,7 @@ package dev.evertone.sip.header;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Canonical header field names. Names are case-insensitive and many have a compact form (RFC 3261
@@ -184,7 +185,7 @@ public final class HeaderName {
     return h ^ (h >>> 16);
   }
 
-  private static String lookup(byte[] chars, int off, int len) {
+  private static @Nullable String lookup(byte[] chars, int off, int len) {
     int slot = hash(chars, off, len) & TABLE_MASK;
     while (true) {
       byte[] key = TABLE_KEYS[slot];
@@ -210,27 +211,26 @@ public final class HeaderName {
    * excluded: their commas separate parameters, not values.
    */
   public static boolean isList(String canonical) {
-    switch (canonical) {
-      case VIA:
-      case CONTACT:
-      case ROUTE:
-      case RECORD_ROUTE:
-      case PATH:
-      case ALLOW:
-      case ALLOW_EVENTS:
-      case SUPPORTED:
-      case REQUIRE:
-      case PROXY_REQUIRE:
-      case UNSUPPORTED:
-      case ACCEPT:
-      case ACCEPT_ENCODING:
-      case ACCEPT_LANGUAGE:
-      case CONTENT_ENCODING:
-      case WARNING:
-        return true;
-      default:
-        return false;
-    }
+    return switch (canonical) {
+      case VIA,
+          CONTACT,
+          ROUTE,
+          RECORD_ROUTE,
+          PATH,
+          ALLOW,
+          ALLOW_EVENTS,
+          SUPPORTED,
+          REQUIRE,
+          PROXY_REQUIRE,
+          UNSUPPORTED,
+          ACCEPT,
+          ACCEPT_ENCODING,
+          ACCEPT_LANGUAGE,
+          CONTENT_ENCODING,
+          WARNING ->
+          true;
+      default -> false;
+    };
   }
 
   private static final String[] SINGLE = {

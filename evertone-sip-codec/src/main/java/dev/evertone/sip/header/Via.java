@@ -189,16 +189,17 @@ public final class Via {
 
   /** RFC 3261 18.2.1 received, and RFC 3581 rport filled with the source port when requested. */
   public Via withSource(String sourceIp, int sourcePort) {
-    Parameters p = params;
     String receivedValue = sourceIp.indexOf(':') >= 0 ? "[" + sourceIp + "]" : sourceIp;
     boolean hostIsSource = host.equalsIgnoreCase(receivedValue) || host.equalsIgnoreCase(sourceIp);
-    if (!hostIsSource || p.contains("rport")) {
-      p = p.with("received", receivedValue);
+    boolean rport = params.contains("rport");
+    if (hostIsSource && !rport) {
+      return this;
     }
-    if (p.contains("rport")) {
+    Parameters p = params.with("received", receivedValue);
+    if (rport) {
       p = p.with("rport", Integer.toString(sourcePort));
     }
-    return p == params ? this : new Via(protocol, transport, host, port, p);
+    return new Via(protocol, transport, host, port, p);
   }
 
   public void appendTo(StringBuilder out) {

@@ -33,126 +33,72 @@ public final class StatusCode {
 
   /** The RFC's reason phrase for {@code code}, or a generic one for its class. */
   public static String reasonPhrase(int code) {
-    switch (code) {
-      case 100:
-        return "Trying";
-      case 180:
-        return "Ringing";
-      case 181:
-        return "Call Is Being Forwarded";
-      case 182:
-        return "Queued";
-      case 183:
-        return "Session Progress";
-      case 200:
-        return "OK";
-      case 202:
-        return "Accepted";
-      case 300:
-        return "Multiple Choices";
-      case 301:
-        return "Moved Permanently";
-      case 302:
-        return "Moved Temporarily";
-      case 305:
-        return "Use Proxy";
-      case 380:
-        return "Alternative Service";
-      case 400:
-        return "Bad Request";
-      case 401:
-        return "Unauthorized";
-      case 402:
-        return "Payment Required";
-      case 403:
-        return "Forbidden";
-      case 404:
-        return "Not Found";
-      case 405:
-        return "Method Not Allowed";
-      case 406:
-        return "Not Acceptable";
-      case 407:
-        return "Proxy Authentication Required";
-      case 408:
-        return "Request Timeout";
-      case 410:
-        return "Gone";
-      case 413:
-        return "Request Entity Too Large";
-      case 414:
-        return "Request-URI Too Long";
-      case 415:
-        return "Unsupported Media Type";
-      case 416:
-        return "Unsupported URI Scheme";
-      case 420:
-        return "Bad Extension";
-      case 421:
-        return "Extension Required";
-      case 423:
-        return "Interval Too Brief";
-      case 429:
-        return "Too Many Requests";
-      case 480:
-        return "Temporarily Unavailable";
-      case 481:
-        return "Call/Transaction Does Not Exist";
-      case 482:
-        return "Loop Detected";
-      case 483:
-        return "Too Many Hops";
-      case 484:
-        return "Address Incomplete";
-      case 485:
-        return "Ambiguous";
-      case 486:
-        return "Busy Here";
-      case 487:
-        return "Request Terminated";
-      case 488:
-        return "Not Acceptable Here";
-      case 491:
-        return "Request Pending";
-      case 493:
-        return "Undecipherable";
-      case 500:
-        return "Server Internal Error";
-      case 501:
-        return "Not Implemented";
-      case 502:
-        return "Bad Gateway";
-      case 503:
-        return "Service Unavailable";
-      case 504:
-        return "Server Time-out";
-      case 505:
-        return "Version Not Supported";
-      case 513:
-        return "Message Too Large";
-      case 600:
-        return "Busy Everywhere";
-      case 603:
-        return "Decline";
-      case 604:
-        return "Does Not Exist Anywhere";
-      case 606:
-        return "Not Acceptable";
-      default:
-        switch (code / 100) {
-          case 1:
-            return "Progress";
-          case 2:
-            return "Success";
-          case 3:
-            return "Redirection";
-          case 4:
-            return "Client Error";
-          case 5:
-            return "Server Error";
-          default:
-            return "Global Failure";
-        }
-    }
+    return switch (code) {
+      case 100 -> "Trying";
+      case 180 -> "Ringing";
+      case 181 -> "Call Is Being Forwarded";
+      case 182 -> "Queued";
+      case 183 -> "Session Progress";
+      case 200 -> "OK";
+      case 202 -> "Accepted";
+      case 300 -> "Multiple Choices";
+      case 301 -> "Moved Permanently";
+      case 302 -> "Moved Temporarily";
+      case 305 -> "Use Proxy";
+      case 380 -> "Alternative Service";
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 402 -> "Payment Required";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 406 -> "Not Acceptable";
+      case 407 -> "Proxy Authentication Required";
+      case 408 -> "Request Timeout";
+      case 410 -> "Gone";
+      case 413 -> "Request Entity Too Large";
+      case 414 -> "Request-URI Too Long";
+      case 415 -> "Unsupported Media Type";
+      case 416 -> "Unsupported URI Scheme";
+      case 420 -> "Bad Extension";
+      case 421 -> "Extension Required";
+      case 423 -> "Interval Too Brief";
+      case 429 -> "Too Many Requests";
+      case 480 -> "Temporarily Unavailable";
+      case 481 -> "Call/Transaction Does Not Exist";
+      case 482 -> "Loop Detected";
+      case 483 -> "Too Many Hops";
+      case 484 -> "Address Incomplete";
+      case 485 -> "Ambiguous";
+      case 486 -> "Busy Here";
+      case 487 -> "Request Terminated";
+      case 488 -> "Not Acceptable Here";
+      case 491 -> "Request Pending";
+      case 493 -> "Undecipherable";
+      case 500 -> "Server Internal Error";
+      case 501 -> "Not Implemented";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Server Time-out";
+      case 505 -> "Version Not Supported";
+      case 513 -> "Message Too Large";
+      case 600 -> "Busy Everywhere";
+      case 603 -> "Decline";
+      case 604 -> "Does Not Exist Anywhere";
+      case 606 -> "Not Acceptable";
+      default -> classPhrase(code);
+    };
+  }
+
+  /** The generic reason phrase of a code's class (RFC 3261 21: the first digit). */
+  private static String classPhrase(int code) {
+    return switch (code / 100) {
+      case 1 -> "Progress";
+      case 2 -> "Success";
+      case 3 -> "Redirection";
+      case 4 -> "Client Error";
+      case 5 -> "Server Error";
+      default -> "Global Failure";
+    };
   }
 }

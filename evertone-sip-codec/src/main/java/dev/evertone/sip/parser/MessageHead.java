@@ -1,9 +1,11 @@
 package dev.evertone.sip.parser;
 
+import dev.evertone.sip.header.HeaderName;
 import dev.evertone.sip.message.HeaderField;
 import dev.evertone.sip.message.SipMessage;
 import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.message.SipResponse;
+import dev.evertone.sip.syntax.Chars;
 import dev.evertone.sip.uri.Uri;
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +24,11 @@ public final class MessageHead {
   private final @Nullable String framingProblem;
   private final int framingStatus;
 
+  /**
+   * A head whose body length is read from its Content-Length (RFC 3261 20.14): absent, -1; a second
+   * one, a value that is not a number, or one above {@code maxMessageBytes} (ParseLimits) is a
+   * framing problem (RFC 4475 3.3.9), found at the first such field.
+   */
   MessageHead(
       @Nullable String method,
       @Nullable Uri requestUri,
@@ -29,18 +36,39 @@ public final class MessageHead {
       @Nullable String reason,
       String version,
       HeaderField[] fields,
-      long contentLength,
-      @Nullable String framingProblem,
-      int framingStatus) {
+      int maxMessageBytes) {
     this.method = method;
     this.requestUri = requestUri;
     this.status = status;
     this.reason = reason;
     this.version = version;
     this.fields = fields;
-    this.contentLength = contentLength;
-    this.framingProblem = framingProblem;
-    this.framingStatus = framingStatus;
+    long length = -1;
+    String problem = null;
+    int problemStatus = 400;
+    for (HeaderField field : fields) {
+      if (!field.name().equals(HeaderName.CONTENT_LENGTH)) {
+        continue;
+      }
+      if (length >= 0) {
+        problem = "more than one Content-Length header (RFC 4475 3.3.9)";
+        break;
+      }
+      length = contentLengthValue(field.value());
+      if (length == -2) {
+        problem = "Content-Length is not a non-negative number: '" + field.value() + "'";
+        break;
+      }
+      if (length > maxMessageBytes) {
+        problem =
+            "Content-Length " + length + " exceeds the limit of " + maxMessageBytes + " bytes";
+        problemStatus = 413;
+        break;
+      }
+    }
+    this.contentLength = length;
+    this.framingProblem = problem;
+    this.framingStatus = problemStatus;
   }
 
   public boolean isRequest() {
@@ -77,5 +105,21 @@ public final class MessageHead {
     if (framingProblem != null) {
       throw new FramingException(framingProblem, framingStatus, toMessage(new byte[0]));
     }
+  }
+
+  /** Content-Length value, -2 if it is not 1*DIGIT. */
+  private static long contentLengthValue(String value) {
+    if (value.isEmpty() || value.length() > 10) {
+      return -2;
+    }
+    long n = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!Chars.isDigit(c)) {
+        return -2;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 }

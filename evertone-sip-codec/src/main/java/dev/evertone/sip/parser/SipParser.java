@@ -123,14 +123,35 @@ public final class SipParser {
             lineStart,
             contentEnd(buf, lineStart, lineEnd) - lineStart,
             StandardCharsets.ISO_8859_1);
+    HeaderField[] fields = headerFields(buf, lineEnd + 1, end, off);
+    int maxMessageBytes = limits.maxMessageBytes();
+    if (startLine.regionMatches(true, 0, "SIP/", 0, 4)) {
+      return statusLine(startLine, fields, maxMessageBytes);
+    }
+    try {
+      return requestLine(startLine, fields, maxMessageBytes);
+    } catch (SipParseException e) {
+      // RFC 4475 3.1.2.7-10: a request whose Request-Line is malformed is still answered 400 when
+      // its header fields parse; the answer copies only those.
+      throw new FramingException(
+          e.reason(),
+          e.statusCode(),
+          new SipRequest(
+              placeholderMethod(startLine),
+              UNPARSABLE_URI,
+              MessageValidator.VERSION,
+              fields,
+              new byte[0]));
+    }
+  }
 
+  /**
+   * The header fields in {@code buf[pos, end)}, up to the empty line; offsets in errors count from
+   * {@code off}.
+   */
+  private HeaderField[] headerFields(byte[] buf, int pos, int end, int off) {
     HeaderField[] fields = new HeaderField[16];
     int count = 0;
-    long contentLength = -1;
-    String framingProblem = null;
-    int framingStatus = 400;
-
-    int pos = lineEnd + 1;
     while (pos < end) {
       int eol = lineEnd(buf, pos, end);
       if (eol < 0) {
@@ -156,20 +177,8 @@ public final class SipParser {
         throw new SipParseException("malformed header line (expected 'Name: value')", pos - off);
       }
       String name = HeaderName.canonical(buf, pos, nameEnd - pos);
-      // value: this line and any continuation lines, each fold replaced by one space
-      String value = trimmed(buf, colon + 1, contentEnd);
-      int next = eol + 1;
-      while (next < end && (buf[next] == ' ' || buf[next] == '\t')) {
-        int contEol = lineEnd(buf, next, end);
-        if (contEol < 0) {
-          throw new SipParseException("header section not terminated by an empty line", next - off);
-        }
-        String more = trimmed(buf, next, contentEnd(buf, next, contEol));
-        if (!more.isEmpty()) {
-          value = value.isEmpty() ? more : value + " " + more;
-        }
-        next = contEol + 1;
-      }
+      int next = foldedEnd(buf, eol + 1, end, off);
+      String value = unfolded(buf, colon + 1, contentEnd, eol + 1, next);
       if (count == limits.maxHeaders()) {
         throw new SipParseException(
             "more than " + limits.maxHeaders() + " header fields", pos - off, 413);
@@ -178,47 +187,41 @@ public final class SipParser {
         fields = Arrays.copyOf(fields, count * 2);
       }
       fields[count++] = new HeaderField(name, value);
-
-      if (name.equals(HeaderName.CONTENT_LENGTH) && framingProblem == null) {
-        if (contentLength >= 0) {
-          framingProblem = "more than one Content-Length header (RFC 4475 3.3.9)";
-        } else {
-          contentLength = contentLengthValue(value);
-          if (contentLength == -2) {
-            framingProblem = "Content-Length is not a non-negative number: '" + value + "'";
-          } else if (contentLength > limits.maxMessageBytes()) {
-            framingProblem =
-                "Content-Length "
-                    + contentLength
-                    + " exceeds the limit of "
-                    + limits.maxMessageBytes()
-                    + " bytes";
-            framingStatus = 413;
-          }
-        }
-      }
       pos = next;
     }
-    HeaderField[] exact = count == fields.length ? fields : Arrays.copyOf(fields, count);
-    if (startLine.regionMatches(true, 0, "SIP/", 0, 4)) {
-      return statusLine(startLine, exact, contentLength, framingProblem, framingStatus);
+    return count == fields.length ? fields : Arrays.copyOf(fields, count);
+  }
+
+  /**
+   * Where the continuation lines (those starting with whitespace) from {@code next} end: the start
+   * of the next header field's line.
+   */
+  private static int foldedEnd(byte[] buf, int next, int end, int off) {
+    while (next < end && (buf[next] == ' ' || buf[next] == '\t')) {
+      int contEol = lineEnd(buf, next, end);
+      if (contEol < 0) {
+        throw new SipParseException("header section not terminated by an empty line", next - off);
+      }
+      next = contEol + 1;
     }
-    try {
-      return requestLine(startLine, exact, contentLength, framingProblem, framingStatus);
-    } catch (SipParseException e) {
-      // RFC 4475 3.1.2.7-10: a request whose Request-Line is malformed is still answered 400 when
-      // its
-      // header fields parse; the answer copies only those.
-      throw new FramingException(
-          e.reason(),
-          e.statusCode(),
-          new SipRequest(
-              placeholderMethod(startLine),
-              UNPARSABLE_URI,
-              MessageValidator.VERSION,
-              exact,
-              new byte[0]));
+    return next;
+  }
+
+  /**
+   * A header value: {@code buf[from, to)} and the continuation lines in {@code buf[next,
+   * foldedEnd)} (checked by {@link #foldedEnd}), each fold replaced by one space.
+   */
+  private static String unfolded(byte[] buf, int from, int to, int next, int foldedEnd) {
+    String value = trimmed(buf, from, to);
+    while (next < foldedEnd) {
+      int contEol = lineEnd(buf, next, foldedEnd);
+      String more = trimmed(buf, next, contentEnd(buf, next, contEol));
+      if (!more.isEmpty()) {
+        value = value.isEmpty() ? more : value + " " + more;
+      }
+      next = contEol + 1;
     }
+    return value;
   }
 
   /** Stands in for a Request-URI that did not parse; never sent anywhere. */
@@ -230,8 +233,7 @@ public final class SipParser {
     return Chars.isToken(first) ? first : "UNKNOWN";
   }
 
-  private static MessageHead requestLine(
-      String line, HeaderField[] fields, long contentLength, String problem, int problemStatus) {
+  private static MessageHead requestLine(String line, HeaderField[] fields, int maxMessageBytes) {
     // Request-Line = Method SP Request-URI SP SIP-Version CRLF, with exactly one SP between
     // elements
     // (RFC 4475 3.1.2.9 and 3.1.2.10 allow rejecting extra or trailing SP; evertone does).
@@ -260,12 +262,10 @@ public final class SipParser {
     } catch (SipParseException e) {
       throw e.shifted(0, "bad Request-URI");
     }
-    return new MessageHead(
-        method, uri, 0, null, version, fields, contentLength, problem, problemStatus);
+    return new MessageHead(method, uri, 0, null, version, fields, maxMessageBytes);
   }
 
-  private static MessageHead statusLine(
-      String line, HeaderField[] fields, long contentLength, String problem, int problemStatus) {
+  private static MessageHead statusLine(String line, HeaderField[] fields, int maxMessageBytes) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
     int sp1 = line.indexOf(' ');
     if (sp1 < 0) {
@@ -288,8 +288,7 @@ public final class SipParser {
       throw new SipParseException("status code must be 100-699", sp1 + 1);
     }
     String reason = codeEnd < line.length() ? line.substring(codeEnd + 1) : "";
-    return new MessageHead(
-        null, null, status, reason, version, fields, contentLength, problem, problemStatus);
+    return new MessageHead(null, null, status, reason, version, fields, maxMessageBytes);
   }
 
   /**
@@ -309,22 +308,6 @@ public final class SipParser {
     if (!ok) {
       throw new SipParseException("malformed SIP version '" + version + "'", at);
     }
-  }
-
-  /** Content-Length value, -2 if it is not 1*DIGIT. */
-  private static long contentLengthValue(String value) {
-    if (value.isEmpty() || value.length() > 10) {
-      return -2;
-    }
-    long n = 0;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (!Chars.isDigit(c)) {
-        return -2;
-      }
-      n = n * 10 + (c - '0');
-    }
-    return n;
   }
 
   /**

@@ -12,6 +12,7 @@ package dev.evertone.sip.syntax;
 public class SipParseException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  private final String reason;
   private final int offset;
   private final int statusCode;
 
@@ -21,6 +22,7 @@ public class SipParseException extends RuntimeException {
 
   public SipParseException(String reason, int offset, int statusCode) {
     super(reason, null, false, false);
+    this.reason = reason;
     this.offset = offset;
     this.statusCode = statusCode;
   }
@@ -39,7 +41,7 @@ public class SipParseException extends RuntimeException {
 
   /** The reason, without the offset: short enough for a reason phrase or a Warning header. */
   public String reason() {
-    return super.getMessage();
+    return reason;
   }
 
   /**

@@ -58,17 +58,8 @@ public final class SipUri implements Uri {
   }
 
   static SipUri parse(String text, int base) {
-    boolean secure;
-    int pos;
-    if (text.regionMatches(true, 0, "sips:", 0, 5)) {
-      secure = true;
-      pos = 5;
-    } else if (text.regionMatches(true, 0, "sip:", 0, 4)) {
-      secure = false;
-      pos = 4;
-    } else {
-      throw new SipParseException("not a SIP URI", base);
-    }
+    int pos = schemeLength(text, base);
+    boolean secure = pos == 5;
     String user = null;
     String password = null;
     int at = text.indexOf('@', pos);
@@ -87,17 +78,7 @@ public final class SipUri implements Uri {
       pos = at + 1;
     }
     int hostStart = pos;
-    if (pos < text.length() && text.charAt(pos) == '[') {
-      int close = text.indexOf(']', pos);
-      if (close < 0) {
-        throw new SipParseException("unterminated IPv6 reference in SIP URI", base + pos);
-      }
-      pos = close + 1;
-    } else {
-      while (pos < text.length() && ":;?".indexOf(text.charAt(pos)) < 0) {
-        pos++;
-      }
-    }
+    pos = hostEnd(text, pos, base);
     String host = text.substring(hostStart, pos);
     Hosts.check(host, base + hostStart);
     int port = -1;
@@ -117,32 +98,10 @@ public final class SipUri implements Uri {
     }
     Parameters.Builder params = null;
     while (pos < text.length() && text.charAt(pos) == ';') {
-      int nameStart = ++pos;
-      while (pos < text.length() && ";?=".indexOf(text.charAt(pos)) < 0) {
-        pos++;
-      }
-      String name = text.substring(nameStart, pos);
-      if (name.isEmpty()) {
-        throw new SipParseException("empty URI parameter", base + nameStart);
-      }
-      Escapes.check(name, base + nameStart, Chars::isParamChar, "URI parameter name");
-      String value = null;
-      if (pos < text.length() && text.charAt(pos) == '=') {
-        int valueStart = ++pos;
-        while (pos < text.length() && ";?".indexOf(text.charAt(pos)) < 0) {
-          pos++;
-        }
-        value = text.substring(valueStart, pos);
-        if (value.isEmpty()) {
-          throw new SipParseException(
-              "empty value of URI parameter '" + name + "'", base + valueStart);
-        }
-        Escapes.check(value, base + valueStart, Chars::isParamChar, "URI parameter value");
-      }
       if (params == null) {
         params = new Parameters.Builder();
       }
-      params.add(name, value);
+      pos = parameter(text, pos + 1, base, params);
     }
     String headers = null;
     if (pos < text.length() && text.charAt(pos) == '?') {
@@ -166,6 +125,64 @@ public final class SipUri implements Uri {
       uri.text = text; // the scheme is already in the canonical lower case
     }
     return uri;
+  }
+
+  /** The length of the scheme and its colon: 5 for "sips:", 4 for "sip:" (any case). */
+  private static int schemeLength(String text, int base) {
+    if (text.regionMatches(true, 0, "sips:", 0, 5)) {
+      return 5;
+    }
+    if (text.regionMatches(true, 0, "sip:", 0, 4)) {
+      return 4;
+    }
+    throw new SipParseException("not a SIP URI", base);
+  }
+
+  /** Where the host starting at {@code pos} ends: after an IPv6 reference's ']', or at : ; ?. */
+  private static int hostEnd(String text, int pos, int base) {
+    if (pos < text.length() && text.charAt(pos) == '[') {
+      int close = text.indexOf(']', pos);
+      if (close < 0) {
+        throw new SipParseException("unterminated IPv6 reference in SIP URI", base + pos);
+      }
+      return close + 1;
+    }
+    int end = pos;
+    while (end < text.length() && ":;?".indexOf(text.charAt(end)) < 0) {
+      end++;
+    }
+    return end;
+  }
+
+  /**
+   * Reads the uri-parameter whose name starts at {@code nameStart} (just after its ';') into {@code
+   * params}; returns where it ends.
+   */
+  private static int parameter(String text, int nameStart, int base, Parameters.Builder params) {
+    int pos = nameStart;
+    while (pos < text.length() && ";?=".indexOf(text.charAt(pos)) < 0) {
+      pos++;
+    }
+    String name = text.substring(nameStart, pos);
+    if (name.isEmpty()) {
+      throw new SipParseException("empty URI parameter", base + nameStart);
+    }
+    Escapes.check(name, base + nameStart, Chars::isParamChar, "URI parameter name");
+    String value = null;
+    if (pos < text.length() && text.charAt(pos) == '=') {
+      int valueStart = ++pos;
+      while (pos < text.length() && ";?".indexOf(text.charAt(pos)) < 0) {
+        pos++;
+      }
+      value = text.substring(valueStart, pos);
+      if (value.isEmpty()) {
+        throw new SipParseException(
+            "empty value of URI parameter '" + name + "'", base + valueStart);
+      }
+      Escapes.check(value, base + valueStart, Chars::isParamChar, "URI parameter value");
+    }
+    params.add(name, value);
+    return pos;
   }
 
   private static void checkHeaders(String headers, int base) {
@@ -338,7 +355,8 @@ public final class SipUri implements Uri {
   private List<String> headerSet() {
     List<String> out = new ArrayList<>();
     if (headers != null) {
-      for (String h : headers.split("&")) {
+      // every header is name=value (checked when parsed): nothing empty to drop
+      for (String h : headers.split("&", -1)) {
         int eq = h.indexOf('=');
         out.add(
             Escapes.unescape(h.substring(0, eq)).toLowerCase(Locale.ROOT)

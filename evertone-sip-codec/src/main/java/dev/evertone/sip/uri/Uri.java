@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * A URI as SIP carries it: a SIP or SIPS URI (RFC 3261 19.1), a TEL URI (RFC 3966), or any other
  * absolute URI, kept opaque (RFC 3261 19.1: an element must accept URIs of schemes it does not
- * know). {@link #toString()} gives the wire form.
+ * know). {@code toString()} gives the wire form.
  */
 public sealed interface Uri permits SipUri, TelUri, AbsoluteUri {
 

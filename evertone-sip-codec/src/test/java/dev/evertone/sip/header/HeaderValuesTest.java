@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.evertone.sip.syntax.SipParseException;
+import dev.evertone.sip.uri.SipUri;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +18,7 @@ class HeaderValuesTest {
         Address.parse(
             "\"Alice \\\"A\\\" Smith\" <sip:alice@example.com;transport=tcp>;tag=88sja8x;expires=60");
     assertThat(a.displayName()).isEqualTo("Alice \"A\" Smith");
-    assertThat(a.sipUri().transport()).isEqualTo("tcp");
+    assertThat(((SipUri) a.uri()).transport()).isEqualTo("tcp");
     assertThat(a.tag()).isEqualTo("88sja8x");
     assertThat(a.param("expires")).isEqualTo("60");
     assertThat(Address.parse(a.toString())).isEqualTo(a);

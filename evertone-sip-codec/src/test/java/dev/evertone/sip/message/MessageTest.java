@@ -14,18 +14,21 @@ class MessageTest {
   private static final SipParser PARSER = new SipParser(ParseLimits.DEFAULT);
 
   private static final String OPTIONS =
-      "OPTIONS sip:example.com SIP/2.0\r\n"
-          + "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
-          + "Via: SIP/2.0/UDP b.example.com;branch=z9hG4bK2, SIP/2.0/TCP c.example.com;branch=z9hG4bK3\r\n"
-          + "Max-Forwards: 70\r\n"
-          + "From: <sip:a@example.com>;tag=1\r\n"
-          + "To: <sip:b@example.com>\r\n"
-          + "Call-ID: c1\r\n"
-          + "CSeq: 7 OPTIONS\r\n"
-          + "Timestamp: 54\r\n"
-          + "Supported: path, outbound\r\n"
-          + "Supported: gruu\r\n"
-          + "Content-Length: 0\r\n\r\n";
+      """
+      OPTIONS sip:example.com SIP/2.0\r
+      Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r
+      Via: SIP/2.0/UDP b.example.com;branch=z9hG4bK2, SIP/2.0/TCP c.example.com;branch=z9hG4bK3\r
+      Max-Forwards: 70\r
+      From: <sip:a@example.com>;tag=1\r
+      To: <sip:b@example.com>\r
+      Call-ID: c1\r
+      CSeq: 7 OPTIONS\r
+      Timestamp: 54\r
+      Supported: path, outbound\r
+      Supported: gruu\r
+      Content-Length: 0\r
+      \r
+      """;
 
   private static SipRequest options() {
     return (SipRequest) PARSER.parse(OPTIONS.getBytes(StandardCharsets.ISO_8859_1));

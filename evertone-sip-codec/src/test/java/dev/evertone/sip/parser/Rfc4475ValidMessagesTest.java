@@ -15,6 +15,7 @@ import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.uri.SipUri;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +66,10 @@ class Rfc4475ValidMessagesTest {
     assertThat(r.header("NewFangledHeader"))
         .isEqualTo("newfangled value continued newfangled value");
     assertThat(r.header("UnknownHeaderWithUnusualValue")).isEqualTo(";;,,;;,;");
-    Address route = Address.parseList(r.header("Route")).get(0);
+    Address route =
+        Address.parseList(
+                Objects.requireNonNull(r.header("Route"), "the message has a Route header"))
+            .get(0);
     assertThat(((SipUri) route.uri()).isLooseRouter()).isTrue();
     assertThat(((SipUri) route.uri()).param("unknownwith")).isEqualTo("value");
 

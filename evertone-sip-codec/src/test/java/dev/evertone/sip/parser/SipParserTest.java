@@ -13,12 +13,14 @@ class SipParserTest {
   private static final SipParser PARSER = new SipParser(ParseLimits.DEFAULT);
 
   private static final String HEAD =
-      "OPTIONS sip:example.com SIP/2.0\r\n"
-          + "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
-          + "From: <sip:a@example.com>;tag=1\r\n"
-          + "To: <sip:b@example.com>\r\n"
-          + "Call-ID: c1\r\n"
-          + "CSeq: 7 OPTIONS\r\n";
+      """
+      OPTIONS sip:example.com SIP/2.0\r
+      Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r
+      From: <sip:a@example.com>;tag=1\r
+      To: <sip:b@example.com>\r
+      Call-ID: c1\r
+      CSeq: 7 OPTIONS\r
+      """;
 
   private static SipMessage parse(String text) {
     return PARSER.parse(text.getBytes(StandardCharsets.ISO_8859_1));

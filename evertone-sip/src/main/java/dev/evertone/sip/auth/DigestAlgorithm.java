@@ -10,28 +10,45 @@ import org.jspecify.annotations.Nullable;
  * are not offered.
  */
 public enum DigestAlgorithm {
-  MD5("MD5", "MD5"),
-  SHA_256("SHA-256", "SHA-256"),
-  SHA_512_256("SHA-512-256", "SHA-512/256");
+  MD5("MD5"),
+  SHA_256("SHA-256"),
+  SHA_512_256("SHA-512-256");
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private final String token;
-  private final String jcaName;
-  private final ThreadLocal<MessageDigest> digest;
 
-  DigestAlgorithm(String token, String jcaName) {
+  DigestAlgorithm(String token) {
     this.token = token;
-    this.jcaName = jcaName;
-    this.digest = ThreadLocal.withInitial(this::newDigest);
   }
 
-  private MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance(jcaName);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM lacks " + jcaName, e);
+  /**
+   * One digest of each algorithm per thread (a MessageDigest is not thread-safe, and making one per
+   * hash costs a provider lookup); outside the enum, whose constants hold no mutable state.
+   */
+  private static final class Digests {
+    static final ThreadLocal<MessageDigest> MD5 = perThread("MD5");
+    static final ThreadLocal<MessageDigest> SHA_256 = perThread("SHA-256");
+    static final ThreadLocal<MessageDigest> SHA_512_256 = perThread("SHA-512/256");
+
+    private static ThreadLocal<MessageDigest> perThread(String jcaName) {
+      return ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance(jcaName);
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("the JVM lacks " + jcaName, e);
+            }
+          });
     }
+  }
+
+  private MessageDigest digest() {
+    return switch (this) {
+      case MD5 -> Digests.MD5.get();
+      case SHA_256 -> Digests.SHA_256.get();
+      case SHA_512_256 -> Digests.SHA_512_256.get();
+    };
   }
 
   /** The name in the {@code algorithm} parameter. */
@@ -68,7 +85,7 @@ public enum DigestAlgorithm {
   }
 
   public String hex(byte[] bytes) {
-    byte[] h = digest.get().digest(bytes);
+    byte[] h = digest().digest(bytes);
     char[] out = new char[h.length * 2];
     for (int i = 0; i < h.length; i++) {
       out[2 * i] = HEX[(h[i] >> 4) & 0xf];

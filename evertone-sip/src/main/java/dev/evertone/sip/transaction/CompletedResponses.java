@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The final responses of completed non-INVITE server transactions over UDP, kept for Timer J
@@ -41,7 +41,7 @@ final class CompletedResponses {
   private int current;
   private long windowStart;
   private final List<Flow> flows = new ArrayList<>();
-  private final Map<Flow, Integer> flowIds = new IdentityHashMap<>();
+  private final IdentityHashMap<Flow, Integer> flowIds = new IdentityHashMap<>();
   private long evicted;
   private long nextRelease;
 
@@ -102,7 +102,7 @@ final class CompletedResponses {
    * The response kept under {@code key}, as a sending action, or null if there is none (never kept,
    * expired, or evicted).
    */
-  synchronized Kept find(String key, long now) {
+  synchronized @Nullable Kept find(String key, long now) {
     rotate(now);
     long h = hash(key);
     for (int w = 0; w < WINDOWS; w++) {
@@ -125,7 +125,29 @@ final class CompletedResponses {
   }
 
   /** A response found again: its octets and where they go. */
-  record Kept(byte[] response, Flow flow, InetSocketAddress destination) {}
+  static final class Kept {
+    private final byte[] response;
+    private final Flow flow;
+    private final InetSocketAddress destination;
+
+    Kept(byte[] response, Flow flow, InetSocketAddress destination) {
+      this.response = response;
+      this.flow = flow;
+      this.destination = destination;
+    }
+
+    byte[] response() {
+      return response;
+    }
+
+    Flow flow() {
+      return flow;
+    }
+
+    InetSocketAddress destination() {
+      return destination;
+    }
+  }
 
   private Kept read(byte[] seg, int off) {
     int keyLength = getShort(seg, off + 8);

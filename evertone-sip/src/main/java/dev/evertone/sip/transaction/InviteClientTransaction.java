@@ -6,6 +6,8 @@ import dev.evertone.sip.message.Method;
 import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.message.SipResponse;
 import dev.evertone.sip.transport.Destination;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RFC 3261 17.1.1, figure 5, with RFC 6026: Calling -> Proceeding -> Completed (3xx-6xx: ACK sent,
@@ -25,7 +27,7 @@ public final class InviteClientTransaction extends ClientTransaction {
   private TimerService.Timer timerA = TimerService.Timer.NONE;
   private TimerService.Timer timerB = TimerService.Timer.NONE;
   private TimerService.Timer timerDorM = TimerService.Timer.NONE;
-  private SipRequest ack;
+  private @Nullable SipRequest ack; // made on the final error response that completes the INVITE
 
   InviteClientTransaction(
       TransactionLayer layer,
@@ -98,7 +100,7 @@ public final class InviteClientTransaction extends ClientTransaction {
         case COMPLETED -> {
           // retransmitted final response: ACK again, do not report (RFC 3261 17.1.1.2)
           if (!response.isProvisional() && !response.isSuccess()) {
-            sendRequest(ack);
+            sendRequest(Objects.requireNonNull(ack, "COMPLETED is entered with its ACK made"));
           }
           report = false;
         }
@@ -127,7 +129,10 @@ public final class InviteClientTransaction extends ClientTransaction {
         default -> {}
       }
     }
-    b.set(HeaderName.TO, response.header(HeaderName.TO));
+    b.set(
+        HeaderName.TO,
+        Objects.requireNonNull(
+            response.header(HeaderName.TO), "a response is validated: it has a To"));
     b.set(HeaderName.CSEQ, invite.cseq().number() + " " + Method.ACK);
     return b.build();
   }

@@ -8,6 +8,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -43,6 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettySipTransport implements SipTransport {
   private static final Logger log = LoggerFactory.getLogger(NettySipTransport.class);
+
+  /** A UDP datagram's largest payload fits whole: a message is never cut. */
+  private static final int MAX_DATAGRAM = 65_536;
 
   private final TransportConfig config;
   private final boolean epoll;
@@ -83,34 +87,41 @@ public final class NettySipTransport implements SipTransport {
     this.receiver = messageReceiver;
     for (ListenPoint point : config.listen()) {
       switch (point.transport()) {
-        case UDP -> bindUdp(point);
-        case TCP, WS -> bindStream(point);
+        case UDP -> bindUdp(point, messageReceiver);
+        case TCP, WS -> bindStream(point, messageReceiver);
         case TLS, WSS -> {
           if (tls == null) {
             throw new IllegalArgumentException(point + " needs a certificate (tls.certificates)");
           }
-          bindStream(point);
+          bindStream(point, messageReceiver);
         }
       }
     }
   }
 
-  private void bindUdp(ListenPoint point) throws InterruptedException {
+  private void bindUdp(ListenPoint point, MessageReceiver messageReceiver)
+      throws InterruptedException {
     int sockets = epoll ? config.ioThreads() : 1;
     int port = point.port();
     if (epoll && port != 0) {
       requireFreeUdpPort(point);
     }
     for (int i = 0; i < sockets; i++) {
-      UdpHandler handler = new UdpHandler(receiver);
+      UdpHandler handler = new UdpHandler(messageReceiver);
       Bootstrap b =
           new Bootstrap()
               .group(group)
               .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
               .option(ChannelOption.SO_RCVBUF, config.udpReceiveBufferBytes())
               .option(ChannelOption.SO_SNDBUF, config.udpReceiveBufferBytes())
-              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65_536))
-              .handler(handler);
+              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline().addLast(PipelineNames.UDP_RECEIVER, handler);
+                    }
+                  });
       if (epoll) {
         b.option(EpollChannelOption.SO_REUSEPORT, true);
       }
@@ -118,9 +129,8 @@ public final class NettySipTransport implements SipTransport {
       channels.add(ch);
       udpFlows.add(handler.flow());
       InetSocketAddress local = (InetSocketAddress) ch.localAddress();
-      port =
-          local.getPort(); // a port 0 listen point: the other sockets join the port the first one
-      // got
+      // a port 0 listen point: the other sockets join the port the first one got
+      port = local.getPort();
       if (i == 0) {
         bound.add(local);
         log.info("SIP listening on udp {} ({} socket{})", local, sockets, sockets == 1 ? "" : "s");
@@ -151,23 +161,24 @@ public final class NettySipTransport implements SipTransport {
     }
   }
 
-  private void bindStream(ListenPoint point) throws InterruptedException {
+  private void bindStream(ListenPoint point, MessageReceiver messageReceiver)
+      throws InterruptedException {
     Class<? extends ServerChannel> serverClass =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
             .channel(serverClass)
-            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_BACKLOG, config.streams().acceptBacklog())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childHandler(
                 new StreamChannelInitializer(
-                    receiver,
+                    messageReceiver,
                     connections,
                     point.transport(),
-                    config.idleTimeoutSeconds(),
+                    config,
                     point.transport().isSecure() ? tls : null,
                     handshakes));
     Channel ch = b.bind(point.host(), point.port()).sync().channel();
@@ -263,6 +274,11 @@ public final class NettySipTransport implements SipTransport {
           new UnsupportedOperationException(transport + " connections are not supported yet"));
       return;
     }
+    MessageReceiver messageReceiver = receiver;
+    if (messageReceiver == null) {
+      onFailure.onFailure(new IllegalStateException("the SIP transport is not started"));
+      return;
+    }
     Class<? extends SocketChannel> channelClass =
         epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     ChannelFuture f =
@@ -270,10 +286,12 @@ public final class NettySipTransport implements SipTransport {
             .group(group)
             .channel(channelClass)
             .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) config.streams().connectTimeout().toMillis())
             .handler(
                 new StreamChannelInitializer(
-                    receiver, connections, transport, config.idleTimeoutSeconds(), null, null))
+                    messageReceiver, connections, transport, config, null, null))
             .connect(to);
     f.addListener(
         done -> {
@@ -288,7 +306,8 @@ public final class NettySipTransport implements SipTransport {
   /** Closes every socket and connection, waiting up to {@code timeoutMillis}. */
   public void stop(long timeoutMillis) {
     for (Channel ch : channels) {
-      ch.close();
+      // the group's shutdown below waits for the closes
+      var unused = ch.close();
     }
     group
         .shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS)

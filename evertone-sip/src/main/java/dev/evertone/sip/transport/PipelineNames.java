@@ -9,7 +9,6 @@ public final class PipelineNames {
 
   public static final String UDP_RECEIVER = "sip-udp-receiver";
   public static final String IDLE = "idle-timeout";
-  public static final String CONNECTION_LIMIT = "connection-limit";
   public static final String STREAM_DECODER = "sip-stream-decoder";
   public static final String STREAM_RECEIVER = "sip-stream-receiver";
   public static final String TLS = "tls";
@@ -18,5 +17,6 @@ public final class PipelineNames {
   public static final String HTTP_AGGREGATOR = "http-aggregator";
   public static final String WEBSOCKET_SUBPROTOCOL = "websocket-sip-subprotocol";
   public static final String WEBSOCKET = "websocket";
+  public static final String WEBSOCKET_AGGREGATOR = "websocket-aggregator";
   public static final String WEBSOCKET_FRAMES = "websocket-sip-frames";
 }

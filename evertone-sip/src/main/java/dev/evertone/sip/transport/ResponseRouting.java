@@ -5,6 +5,7 @@ import dev.evertone.sip.syntax.Hosts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
 
 /** Where a response to a request goes (RFC 3261 18.2.2, RFC 3581 4). */
 public final class ResponseRouting {
@@ -62,7 +63,7 @@ public final class ResponseRouting {
   }
 
   /** The address for an IPv4 or IPv6 literal, without any name lookup; null for a host name. */
-  static InetAddress literal(String host) {
+  static @Nullable InetAddress literal(String host) {
     if (!Hosts.isIpv4(host) && !Hosts.isIpv6(host)) {
       return null;
     }

@@ -20,12 +20,34 @@ public interface SipTransport {
 
   /**
    * A response as it went out: its octets, the flow and the address. Holds no parsed message, so
-   * that it is cheap to keep for the 32 s of Timer J.
-   *
-   * @param destination null when the response went over a stream connection, which needs no address
+   * that it is cheap to keep for the 32 s of Timer J. (A class, not a record: its octets are never
+   * compared.)
    */
-  record SentResponse(byte[] bytes, Flow flow, @Nullable InetSocketAddress destination) {
+  final class SentResponse {
     public static final SentResponse NONE = new SentResponse(new byte[0], NoFlow.INSTANCE, null);
+
+    private final byte[] bytes;
+    private final Flow flow;
+    private final @Nullable InetSocketAddress destination;
+
+    public SentResponse(byte[] bytes, Flow flow, @Nullable InetSocketAddress destination) {
+      this.bytes = bytes;
+      this.flow = flow;
+      this.destination = destination;
+    }
+
+    public byte[] bytes() {
+      return bytes;
+    }
+
+    public Flow flow() {
+      return flow;
+    }
+
+    /** Where it went; null when it went over a stream connection, which needs no address. */
+    public @Nullable InetSocketAddress destination() {
+      return destination;
+    }
 
     /** Sends the same octets to the same place again. */
     public void resend(Flow.SendFailureHandler onFailure) {

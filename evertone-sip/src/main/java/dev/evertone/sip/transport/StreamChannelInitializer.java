@@ -21,16 +21,11 @@ import org.slf4j.LoggerFactory;
 final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
   private static final Logger log = LoggerFactory.getLogger(StreamChannelInitializer.class);
 
-  /** A client that has not finished its TLS handshake by then is disconnected. */
-  private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
-
-  /** Largest ClientHello read to find the SNI. */
-  private static final int MAX_CLIENT_HELLO = 16_384;
-
   private final MessageReceiver receiver;
   private final ConnectionTable connections;
   private final TransportType transport;
   private final long idleTimeoutSeconds;
+  private final StreamLimits limits;
   private final @Nullable Mapping<String, SslContext> tls;
   private final @Nullable TlsHandshakes handshakes;
 
@@ -38,7 +33,7 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
       MessageReceiver receiver,
       ConnectionTable connections,
       TransportType transport,
-      long idleTimeoutSeconds,
+      TransportConfig config,
       @Nullable Mapping<String, SslContext> tls,
       @Nullable TlsHandshakes handshakes) {
     if (transport.isSecure() && (tls == null || handshakes == null)) {
@@ -47,7 +42,8 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.receiver = receiver;
     this.connections = connections;
     this.transport = transport;
-    this.idleTimeoutSeconds = idleTimeoutSeconds;
+    this.idleTimeoutSeconds = config.idleTimeoutSeconds();
+    this.limits = config.streams();
     this.tls = tls;
     this.handshakes = handshakes;
   }
@@ -58,17 +54,21 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
       log.warn(
           "refusing connection from {}: the limit of open connections is reached",
           ch.remoteAddress());
-      ch.close();
+      // nothing waits for the refused connection's close
+      var unused = ch.close();
       return;
     }
     ChannelPipeline p = ch.pipeline();
     if (tls != null && handshakes != null) {
-      p.addLast(PipelineNames.TLS, new SniHandler(tls, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MILLIS));
+      p.addLast(
+          PipelineNames.TLS,
+          new SniHandler(
+              tls, limits.maxClientHelloBytes(), limits.tlsHandshakeTimeout().toMillis()));
       p.addLast(PipelineNames.TLS_OUTCOME, handshakes);
     }
     p.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, idleTimeoutSeconds, TimeUnit.SECONDS));
     if (transport == TransportType.WS || transport == TransportType.WSS) {
-      WebSocketPipeline.add(p, receiver.parser().limits());
+      WebSocketPipeline.add(p, receiver.parser().limits(), limits);
     } else {
       p.addLast(PipelineNames.STREAM_DECODER, new StreamDecoder(receiver.parser()));
     }

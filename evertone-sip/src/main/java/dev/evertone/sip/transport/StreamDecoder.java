@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Frames SIP messages on a stream (RFC 3261 18.3): the headers end at the empty line, then
@@ -24,7 +25,7 @@ final class StreamDecoder extends ByteToMessageDecoder {
   private static final byte[] PONG = "\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final SipParser parser;
-  private MessageHead head;
+  private @Nullable MessageHead head;
   private int bodyLength;
   private boolean failed;
 
@@ -41,7 +42,8 @@ final class StreamDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
-    if (head == null) {
+    MessageHead current = head;
+    if (current == null) {
       int lineEnds = 0;
       while (in.isReadable()) {
         byte b = in.getByte(in.readerIndex());
@@ -52,7 +54,8 @@ final class StreamDecoder extends ByteToMessageDecoder {
         lineEnds++;
       }
       if (lineEnds >= 4) {
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
+        // a lost pong is a lost datagram's equal: the client pings again, or finds the flow dead
+        var unused = ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
       }
       if (!in.isReadable()) {
         return;
@@ -68,28 +71,28 @@ final class StreamDecoder extends ByteToMessageDecoder {
       byte[] headBytes = new byte[end];
       in.readBytes(headBytes);
       try {
-        head = parser.parseHead(headBytes, 0, end);
+        current = parser.parseHead(headBytes, 0, end);
       } catch (SipParseException e) {
         fail(out, e);
         return;
       }
-      if (head.framingProblem() != null) {
+      String problem = current.framingProblem();
+      if (problem != null) {
         fail(
             out,
-            new FramingException(
-                head.framingProblem(), head.framingStatus(), head.toMessage(new byte[0])));
+            new FramingException(problem, current.framingStatus(), current.toMessage(new byte[0])));
         return;
       }
-      bodyLength = head.contentLength() < 0 ? 0 : (int) head.contentLength();
+      head = current;
+      bodyLength = current.contentLength() < 0 ? 0 : (int) current.contentLength();
     }
     if (in.readableBytes() < bodyLength) {
       return;
     }
     byte[] body = new byte[bodyLength];
     in.readBytes(body);
-    MessageHead done = head;
     head = null;
-    out.add(done.toMessage(body));
+    out.add(current.toMessage(body));
   }
 
   private void fail(List<Object> out, SipParseException e) {

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +21,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
   private final MessageReceiver receiver;
   private final ConnectionTable connections;
   private final TransportType transport;
-  private StreamFlow flow;
-  private Source source;
+  // made when the connection is active (an outgoing one has no remote address before)
+  private @Nullable StreamFlow flow;
+  private @Nullable Source source;
 
   StreamHandler(MessageReceiver receiver, ConnectionTable connections, TransportType transport) {
     this.receiver = receiver;
@@ -30,20 +33,26 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    flow = new StreamFlow(ctx.channel(), transport);
-    source = new Source(transport, (InetSocketAddress) ctx.channel().remoteAddress(), flow);
-    connections.add(flow);
+    StreamFlow active = new StreamFlow(ctx.channel(), transport);
+    flow = active;
+    source = new Source(transport, (InetSocketAddress) ctx.channel().remoteAddress(), active);
+    connections.add(active);
     super.channelActive(ctx);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    connections.remove(flow);
+    StreamFlow closed = flow;
+    if (closed != null) {
+      connections.remove(closed);
+    }
     super.channelInactive(ctx);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Source source =
+        Objects.requireNonNull(this.source, "Netty makes a channel active before it reads");
     if (msg instanceof SipMessage message) {
       try {
         receiver.onStreamMessage(message, source);
@@ -69,7 +78,8 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
       log.debug("closing idle connection {}", source);
-      ctx.close();
+      // nothing waits for the close; channelInactive cleans up
+      var unused = ctx.close();
       return;
     }
     super.userEventTriggered(ctx, evt);
@@ -78,6 +88,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("connection {} failed: {}", source, cause.toString());
-    ctx.close();
+    // nothing waits for the close; channelInactive cleans up
+    var unused = ctx.close();
   }
 }

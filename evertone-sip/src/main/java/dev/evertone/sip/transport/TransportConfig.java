@@ -13,6 +13,8 @@ import java.util.List;
  * @param maxConnections most open stream connections; further ones are refused
  * @param idleTimeoutSeconds a stream connection with no traffic for this long is closed
  * @param warnAgent host name put in Warning headers of error responses
+ * @param streams limits of stream connections: TLS handshakes, WebSocket upgrades, the accept
+ *     backlog, outgoing connections
  */
 public record TransportConfig(
     List<ListenPoint> listen,
@@ -21,7 +23,28 @@ public record TransportConfig(
     int udpReceiveBufferBytes,
     int maxConnections,
     long idleTimeoutSeconds,
-    String warnAgent) {
+    String warnAgent,
+    StreamLimits streams) {
+
+  /** Settings with the default {@link StreamLimits}. */
+  public TransportConfig(
+      List<ListenPoint> listen,
+      ParseLimits limits,
+      int ioThreads,
+      int udpReceiveBufferBytes,
+      int maxConnections,
+      long idleTimeoutSeconds,
+      String warnAgent) {
+    this(
+        listen,
+        limits,
+        ioThreads,
+        udpReceiveBufferBytes,
+        maxConnections,
+        idleTimeoutSeconds,
+        warnAgent,
+        StreamLimits.DEFAULT);
+  }
 
   public TransportConfig {
     listen = List.copyOf(listen);

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +14,7 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final Logger log = LoggerFactory.getLogger(UdpHandler.class);
 
   private final MessageReceiver receiver;
-  private UdpFlow flow;
+  private @Nullable UdpFlow flow;
 
   UdpHandler(MessageReceiver receiver) {
     this.receiver = receiver;
@@ -25,11 +27,12 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   }
 
   UdpFlow flow() {
-    return flow;
+    return Objects.requireNonNull(flow, "Netty adds the handler when the channel registers");
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    UdpFlow flow = flow();
     flow.startReading();
     ByteBuf content = packet.content();
     byte[] data = new byte[content.readableBytes()];
@@ -44,7 +47,7 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    flow.endReading();
+    flow().endReading();
   }
 
   @Override

@@ -35,14 +35,21 @@ import java.util.Locale;
 final class WebSocketPipeline {
   static final String SUBPROTOCOL = "sip";
 
-  /** The upgrade request has no body; its headers are bounded by the SIP header limit. */
-  private static final int MAX_UPGRADE_BYTES = 8192;
-
   private WebSocketPipeline() {}
 
-  static void add(ChannelPipeline p, ParseLimits limits) {
-    p.addLast(PipelineNames.HTTP, new HttpServerCodec(4096, limits.maxHeaderBytes(), 8192));
-    p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_UPGRADE_BYTES));
+  /**
+   * Adds the upgrade and the WebSocket framing: the upgrade request's headers are bounded by the
+   * SIP header limit, its line and body by {@code streams}; a SIP message by the SIP message limit.
+   */
+  static void add(ChannelPipeline p, ParseLimits limits, StreamLimits streams) {
+    p.addLast(
+        PipelineNames.HTTP,
+        new HttpServerCodec(
+            streams.maxUpgradeLineBytes(),
+            limits.maxHeaderBytes(),
+            streams.maxUpgradeChunkBytes()));
+    p.addLast(
+        PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(streams.maxUpgradeContentBytes()));
     p.addLast(PipelineNames.WEBSOCKET_SUBPROTOCOL, new SubprotocolCheck());
     p.addLast(
         PipelineNames.WEBSOCKET,
@@ -55,7 +62,8 @@ final class WebSocketPipeline {
                 .allowExtensions(false)
                 .dropPongFrames(true)
                 .build()));
-    p.addLast(new WebSocketFrameAggregator(limits.maxMessageBytes()));
+    p.addLast(
+        PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(limits.maxMessageBytes()));
     p.addLast(PipelineNames.WEBSOCKET_FRAMES, new SipFrames());
   }
 
@@ -93,7 +101,7 @@ final class WebSocketPipeline {
     }
 
     static boolean offersSip(String header) {
-      for (String token : header.split(",")) {
+      for (String token : header.split(",", -1)) {
         if (token.trim().toLowerCase(Locale.ROOT).equals(SUBPROTOCOL)) {
           return true;
         }
@@ -110,7 +118,7 @@ final class WebSocketPipeline {
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      if (status == HttpResponseStatus.UPGRADE_REQUIRED) {
+      if (status.equals(HttpResponseStatus.UPGRADE_REQUIRED)) {
         response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
       }
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

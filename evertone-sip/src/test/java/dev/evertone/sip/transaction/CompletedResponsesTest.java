@@ -15,11 +15,20 @@ class CompletedResponsesTest {
         .getBytes(StandardCharsets.US_ASCII);
   }
 
+  /** The response kept under {@code key}; the test fails when there is none. */
+  private static CompletedResponses.Kept kept(CompletedResponses store, String key, long now) {
+    CompletedResponses.Kept kept = store.find(key, now);
+    if (kept == null) {
+      throw new AssertionError("no response is kept under " + key + " at " + now);
+    }
+    return kept;
+  }
+
   @Test
   void keepsResponsesUntilTheirLifetimeEnds() {
     CompletedResponses store = new CompletedResponses(32_000, 8 << 20, 0);
     store.put("z9hG4bK1|h:5060|REGISTER", response(1), SipTransport.NoFlow.INSTANCE, PHONE, 1000);
-    CompletedResponses.Kept kept = store.find("z9hG4bK1|h:5060|REGISTER", 32_999);
+    CompletedResponses.Kept kept = kept(store, "z9hG4bK1|h:5060|REGISTER", 32_999);
     assertThat(kept).isNotNull();
     assertThat(kept.response()).isEqualTo(response(1));
     assertThat(kept.destination()).isEqualTo(PHONE);
@@ -36,7 +45,7 @@ class CompletedResponsesTest {
           "b" + i, response(i), SipTransport.NoFlow.INSTANCE, PHONE, i / 2); // 25 s of arrivals
     }
     for (int i = 0; i < 50_000; i += 997) {
-      CompletedResponses.Kept k = store.find("b" + i, 30_000);
+      CompletedResponses.Kept k = kept(store, "b" + i, 30_000);
       assertThat(k).as("entry %d", i).isNotNull();
       assertThat(k.response()).isEqualTo(response(i));
     }
@@ -77,6 +86,6 @@ class CompletedResponsesTest {
     CompletedResponses store = new CompletedResponses(32_000, 4 << 20, 0);
     InetSocketAddress v6 = new InetSocketAddress("2001:db8::7", 5062);
     store.put("k", response(7), SipTransport.NoFlow.INSTANCE, v6, 0);
-    assertThat(store.find("k", 1).destination()).isEqualTo(v6);
+    assertThat(kept(store, "k", 1).destination()).isEqualTo(v6);
   }
 }

@@ -9,6 +9,7 @@ import dev.evertone.sip.transport.SipTransport;
 import dev.evertone.sip.transport.Source;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Records what the transaction layer sends, with the virtual time of each send. */
 final class RecordingTransport implements SipTransport {
@@ -44,7 +45,8 @@ final class RecordingTransport implements SipTransport {
           }
 
           @Override
-          public void send(byte[] bytes, java.net.InetSocketAddress remote, SendFailureHandler f) {
+          public void send(
+              byte[] bytes, java.net.@Nullable InetSocketAddress remote, SendFailureHandler f) {
             record(PARSER.parse(bytes), f);
           }
 

@@ -15,10 +15,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +77,7 @@ class TransactionLayerTest {
 
         @Override
         public InetSocketAddress localAddress() {
-          return new InetSocketAddress("127.0.0.1", 5060);
+          return new InetSocketAddress(InetAddress.getLoopbackAddress(), 5060);
         }
 
         @Override
@@ -84,7 +86,8 @@ class TransactionLayerTest {
         }
 
         @Override
-        public void send(byte[] bytes, InetSocketAddress remote, SendFailureHandler onFailure) {}
+        public void send(
+            byte[] bytes, @Nullable InetSocketAddress remote, SendFailureHandler onFailure) {}
 
         @Override
         public void close() {}
@@ -94,11 +97,11 @@ class TransactionLayerTest {
     return new Source(t, new InetSocketAddress("192.0.2.10", 5060), NO_FLOW);
   }
 
-  private static SipRequest request(String method, String branch) {
+  private static SipRequest request(String method, @Nullable String branch) {
     return request(method, method, branch);
   }
 
-  private static SipRequest request(String method, String cseqMethod, String branch) {
+  private static SipRequest request(String method, String cseqMethod, @Nullable String branch) {
     String text =
         method
             + " sip:1001@example.com SIP/2.0\r\n"
@@ -412,10 +415,16 @@ class TransactionLayerTest {
     layer.onRequest(invite, source(TransportType.UDP));
     serverTxs.get(0).respond(SipResponse.forRequest(invite, 405).build());
     String ack =
-        "ACK sip:UserB@example.com SIP/2.0\r\nVia: SIP/2.0/UDP iftgw.example.com\r\n"
-            + "From: <sip:+13035551111@ift.client.example.net;user=phone>\r\n"
-            + "To: sip:+16505552222@ss1.example.net;user=phone;tag=x\r\nCall-ID: inv2543.1717@ift.client.example.com\r\n"
-            + "CSeq: 56 ACK\r\nContent-Length: 0\r\n\r\n";
+        """
+        ACK sip:UserB@example.com SIP/2.0\r
+        Via: SIP/2.0/UDP iftgw.example.com\r
+        From: <sip:+13035551111@ift.client.example.net;user=phone>\r
+        To: sip:+16505552222@ss1.example.net;user=phone;tag=x\r
+        Call-ID: inv2543.1717@ift.client.example.com\r
+        CSeq: 56 ACK\r
+        Content-Length: 0\r
+        \r
+        """;
     layer.onRequest(
         (SipRequest) PARSER.parse(ack.getBytes(StandardCharsets.US_ASCII)),
         source(TransportType.UDP));

@@ -5,11 +5,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /** Plain-socket peers for transport tests: what a phone's network stack would do, nothing more. */
 final class Peers {
@@ -19,7 +21,7 @@ final class Peers {
     final DatagramSocket socket;
 
     Udp() throws IOException {
-      socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+      socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       socket.setSoTimeout(2000);
     }
 
@@ -36,7 +38,7 @@ final class Peers {
     }
 
     /** The next datagram as text, or null if none arrives within {@code millis}. */
-    String receive(int millis) throws IOException {
+    @Nullable String receive(int millis) throws IOException {
       socket.setSoTimeout(millis);
       byte[] buf = new byte[65536];
       DatagramPacket p = new DatagramPacket(buf, buf.length);

@@ -32,8 +32,8 @@ class StreamDecoderTest {
     SipMessage second = ch.readInbound();
     assertThat(first.bodyLength()).isEqualTo(5);
     assertThat(second.callId()).isEqualTo("c");
-    assertThat((Object) ch.readInbound()).isNull();
-    assertThat((Object) ch.readOutbound()).isNull(); // a single CRLF is not a ping
+    assertThat(ch.<Object>readInbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull(); // a single CRLF is not a ping
   }
 
   @Test
@@ -53,6 +53,6 @@ class StreamDecoderTest {
             StandardCharsets.US_ASCII));
     StreamDecoder.StreamError error = ch.readInbound();
     assertThat(error.error()).isInstanceOf(FramingException.class);
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.<Object>readInbound()).isNull();
   }
 }

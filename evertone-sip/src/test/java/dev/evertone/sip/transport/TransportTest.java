@@ -13,9 +13,11 @@ import dev.evertone.sip.transaction.TimerConfig;
 import dev.evertone.sip.transaction.TransactionLayer;
 import dev.evertone.sip.transaction.TransactionUser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -212,9 +214,19 @@ class TransportTest {
   void tcpBody() throws Exception {
     try (Peers.Tcp phone = new Peers.Tcp(tcp)) {
       String msg =
-          "MESSAGE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-m1\r\n"
-              + "Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: m1\r\n"
-              + "CSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nhello\r\nthere";
+          """
+          MESSAGE sip:b@example.com SIP/2.0\r
+          Via: SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-m1\r
+          Max-Forwards: 70\r
+          From: <sip:a@example.com>;tag=1\r
+          To: <sip:b@example.com>\r
+          Call-ID: m1\r
+          CSeq: 1 MESSAGE\r
+          Content-Type: text/plain\r
+          Content-Length: 12\r
+          \r
+          hello\r
+          there""";
       phone.write(msg + options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-m2", "m2"));
       phone.readMessages(2, 3000);
       assertThat(requests).hasSize(2);
@@ -310,7 +322,9 @@ class TransportTest {
           .transactions()
           .send(
               options,
-              Destination.of(TransportType.UDP, new InetSocketAddress("127.0.0.1", peer.port())),
+              Destination.of(
+                  TransportType.UDP,
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.port())),
               new ClientTransaction.Listener() {
                 @Override
                 public void onResponse(ClientTransaction tx, SipResponse response) {
@@ -326,7 +340,11 @@ class TransportTest {
               });
       String got = peer.receive(2000);
       assertThat(got).startsWith("OPTIONS sip:127.0.0.1:" + peer.port() + " SIP/2.0");
-      SipRequest req = (SipRequest) Torture.PARSER.parse(got.getBytes(StandardCharsets.ISO_8859_1));
+      SipRequest req =
+          (SipRequest)
+              Torture.PARSER.parse(
+                  Objects.requireNonNull(got, "it arrived: asserted above")
+                      .getBytes(StandardCharsets.ISO_8859_1));
       peer.send(SipResponse.forRequest(req, 200).build().toBytes(), udp);
       assertThat(done.await(2, TimeUnit.SECONDS)).isTrue();
       assertThat(statuses).containsExactly(200);

@@ -35,6 +35,7 @@ import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
+import org.jspecify.annotations.Nullable;
 
 /** Test certificate authorities, chains and PEM files, made with BouncyCastle. */
 public final class TestPki {
@@ -152,7 +153,7 @@ public final class TestPki {
   }
 
   /** PEM text of certificates (in order) and, if given, a PKCS#8 key. */
-  public static String pem(PrivateKey key, X509Certificate... certs) {
+  public static String pem(@Nullable PrivateKey key, X509Certificate... certs) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(out)) {
       for (X509Certificate c : certs) {

@@ -1,0 +1,68 @@
+package dev.evertone.stun.turn;
+
+import dev.evertone.stun.TurnConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which peers an allocation may reach, so that the relay cannot be used to reach internal networks
+ * (RFC 8656 21.3): peers in loopback, private and other internal ranges are refused unless
+ * configured, and a relay reaches only peers of its own address family (RFC 8656 9.1, 11.2).
+ */
+final class PeerPolicy {
+  private final TurnConfig config;
+  private final Counter refusedPeers;
+
+  PeerPolicy(TurnConfig config, MeterRegistry meters) {
+    this.config = config;
+    this.refusedPeers =
+        Counter.builder("evertone.turn.peers.refused")
+            .description("Permissions refused: peers in denied ranges")
+            .register(meters);
+  }
+
+  /**
+   * Why a permission or channel to {@code peer} is refused, as the error response; null when it is
+   * not: a peer of the relay's other address family (RFC 8656 9.1, 11.2: 443), or one in a denied
+   * range (403).
+   */
+  byte @Nullable [] refusal(Allocation a, InetSocketAddress peer, TurnRequest r) {
+    if (!a.sameFamily(peer.getAddress())) {
+      return r.error(443, "Peer Address Family Mismatch");
+    }
+    if (!allowed(peer.getAddress())) {
+      refusedPeers.increment();
+      return r.error(403, "Forbidden: peer address in a denied range");
+    }
+    return null;
+  }
+
+  /**
+   * RFC 8656 21.3: peers in loopback, private, link-local, unspecified, multicast and documentation
+   * ranges are refused.
+   */
+  boolean allowed(InetAddress peer) {
+    if (peer.isLoopbackAddress()) {
+      return config.allowLoopbackPeers();
+    }
+    if (peer.isAnyLocalAddress() || peer.isMulticastAddress()) {
+      return false;
+    }
+    boolean internal =
+        peer.isSiteLocalAddress()
+            || peer.isLinkLocalAddress()
+            || (peer instanceof Inet4Address v4 && cgnatOrReserved(v4))
+            || (!(peer instanceof Inet4Address) && (peer.getAddress()[0] & 0xfe) == 0xfc);
+    return !internal || config.allowPrivatePeers();
+  }
+
+  private static boolean cgnatOrReserved(Inet4Address a) {
+    byte[] b = a.getAddress();
+    int first = b[0] & 0xff;
+    return first == 0 || (first == 100 && (b[1] & 0xc0) == 64) || first >= 240;
+  }
+}
