@@ -124,6 +124,34 @@ public record ServerConfig(
   }
 
   /** The TURN relay on the STUN server's UDP port (RFC 8656). */
+  /** Limits of the STUN server and TURN relay's sockets: {@code stun.limits}. */
+  public record StunLimits(
+      Duration idleTimeout,
+      Duration tlsHandshakeTimeout,
+      int maxClientHelloBytes,
+      int receiveBufferBytes,
+      int maxDatagramBytes,
+      int clientQueueBytes,
+      int relayDatagramBytes) {
+    public StunLimits {
+      require(idleTimeout.toSeconds() >= 1, "stun.limits.idle-timeout must be at least 1s");
+      require(
+          tlsHandshakeTimeout.toMillis() >= 100 && tlsHandshakeTimeout.toMinutes() <= 5,
+          "stun.limits.tls-handshake-timeout must be 100ms to 5m");
+      require(
+          maxClientHelloBytes >= 512 && maxClientHelloBytes <= 1 << 20,
+          "stun.limits.max-client-hello-bytes must be 512 to 1048576");
+      require(receiveBufferBytes >= 4096, "stun.limits.receive-buffer-bytes must be at least 4096");
+      require(
+          maxDatagramBytes >= 576 && maxDatagramBytes <= 65_535,
+          "stun.limits.max-datagram-bytes must be 576 to 65535");
+      require(clientQueueBytes >= 65_536, "stun.limits.client-queue-bytes must be at least 65536");
+      require(
+          relayDatagramBytes >= 576 && relayDatagramBytes <= 65_535,
+          "stun.limits.relay-datagram-bytes must be 576 to 65535");
+    }
+  }
+
   public record Turn(
       boolean enabled,
       String realm,
@@ -139,8 +167,12 @@ public record ServerConfig(
       boolean allowLoopbackPeers,
       boolean allowPrivatePeers,
       long bytesPerSecond,
-      Duration credentialTtl) {
+      Duration credentialTtl,
+      Duration nonceLifetime) {
     public Turn {
+      require(
+          nonceLifetime.toSeconds() >= 10 && nonceLifetime.toHours() <= 24,
+          "stun.turn.nonce-lifetime must be 10s to 24h");
       require(!realm.isBlank(), "stun.turn.realm must not be empty");
       for (String u : users) {
         require(
@@ -182,6 +214,7 @@ public record ServerConfig(
       String expectedAddress,
       String publicHost,
       List<String> extraIceServers,
+      StunLimits limits,
       Turn turn) {
     public Stun {
       require(port >= -1 && port <= 65535, "stun.port must be 0-65535, or -1 (off)");
@@ -263,6 +296,7 @@ public record ServerConfig(
       int maxConnections,
       Duration connectionIdleTimeout,
       Limits limits,
+      Streams streams,
       Timers timers) {
     public Sip {
       checkPort("sip.udp-port", udpPort);
@@ -315,6 +349,33 @@ public record ServerConfig(
       require(
           completedResponseMemory >= 2 << 20,
           "sip.limits.completed-response-memory must be at least 2097152 (2 MiB)");
+    }
+  }
+
+  /** Limits of stream connections (TCP, TLS, WS, WSS) beside the parser's: {@code sip.streams}. */
+  public record Streams(
+      Duration tlsHandshakeTimeout,
+      int maxClientHelloBytes,
+      int maxUpgradeLineBytes,
+      int maxUpgradeChunkBytes,
+      int maxUpgradeContentBytes,
+      int acceptBacklog,
+      Duration connectTimeout) {
+    public Streams {
+      require(
+          tlsHandshakeTimeout.toMillis() >= 100 && tlsHandshakeTimeout.toMinutes() <= 5,
+          "sip.streams.tls-handshake-timeout must be 100ms to 5m");
+      require(
+          maxClientHelloBytes >= 512 && maxClientHelloBytes <= 1 << 20,
+          "sip.streams.max-client-hello-bytes must be 512 to 1048576");
+      require(
+          maxUpgradeLineBytes >= 256 && maxUpgradeChunkBytes >= 256 && maxUpgradeContentBytes >= 0,
+          "sip.streams: max-upgrade-line-bytes and max-upgrade-chunk-bytes must be at least 256,"
+              + " max-upgrade-content-bytes 0 or more");
+      require(acceptBacklog >= 1, "sip.streams.accept-backlog must be at least 1");
+      require(
+          connectTimeout.toMillis() >= 100 && connectTimeout.toMinutes() <= 5,
+          "sip.streams.connect-timeout must be 100ms to 5m");
     }
   }
 

@@ -7,6 +7,7 @@ import dev.evertone.status.StatusConfig;
 import dev.evertone.store.jdbc.StoreConfig;
 import dev.evertone.tls.CertificateManager;
 import dev.evertone.tls.CertificateSource;
+import dev.evertone.tls.DeviceTrust;
 import dev.evertone.tls.TlsSettings;
 import dev.evertone.tls.TrustProfile;
 import dev.evertone.tls.TrustProfiles;
@@ -94,11 +95,9 @@ public final class Settings {
     return new CertificateManager(
         sources,
         settings,
-        trustProfiles(config),
-        t.defaultProfile(),
+        new DeviceTrust(trustProfiles(config), t.defaultProfile(), census),
         t.expiryWarning(),
         clock,
-        census,
         meters);
   }
 

@@ -48,6 +48,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theStreamAndStunLimitsHaveDefaultsAndBounds() {
+    ServerConfig c = ConfigLoader.load(null, Map.of(), List.of());
+    assertThat(c.sip().streams().tlsHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.sip().streams().maxClientHelloBytes()).isEqualTo(16_384);
+    assertThat(c.sip().streams().acceptBacklog()).isEqualTo(1024);
+    assertThat(c.stun().limits().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.stun().limits().relayDatagramBytes()).isEqualTo(2048);
+    assertThat(c.stun().turn().nonceLifetime()).isEqualTo(Duration.ofMinutes(10));
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(null, Map.of(), List.of("sip.streams.tls-handshake-timeout=0s")))
+        .hasMessageContaining("sip.streams.tls-handshake-timeout must be 100ms to 5m");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("stun.limits.max-datagram-bytes=100")))
+        .hasMessageContaining("stun.limits.max-datagram-bytes must be 576 to 65535");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("stun.turn.nonce-lifetime=1s")))
+        .hasMessageContaining("stun.turn.nonce-lifetime must be 10s to 24h");
+  }
+
+  @Test
   void stunTakesOneLoopPerTwoCoresUnlessTold() {
     int cores = Runtime.getRuntime().availableProcessors();
     assertThat(ConfigLoader.load(null, Map.of(), List.of()).stun().effectiveIoThreads())

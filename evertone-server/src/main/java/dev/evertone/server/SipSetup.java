@@ -17,6 +17,7 @@ import dev.evertone.sip.SipStack;
 import dev.evertone.sip.parser.ParseLimits;
 import dev.evertone.sip.transaction.TimerConfig;
 import dev.evertone.sip.transport.ListenPoint;
+import dev.evertone.sip.transport.StreamLimits;
 import dev.evertone.sip.transport.TransportConfig;
 import dev.evertone.sip.transport.TransportType;
 import dev.evertone.store.Change;
@@ -190,7 +191,19 @@ final class SipSetup implements AutoCloseable {
         s.udpReceiveBuffer(),
         s.maxConnections(),
         Math.max(1, s.connectionIdleTimeout().toSeconds()),
-        s.serverName());
+        s.serverName(),
+        streamLimits(s.streams()));
+  }
+
+  private static StreamLimits streamLimits(ServerConfig.Streams t) {
+    return new StreamLimits(
+        t.tlsHandshakeTimeout(),
+        t.maxClientHelloBytes(),
+        t.maxUpgradeLineBytes(),
+        t.maxUpgradeChunkBytes(),
+        t.maxUpgradeContentBytes(),
+        t.acceptBacklog(),
+        t.connectTimeout());
   }
 
   private static TimerConfig timerConfig(ServerConfig config) {

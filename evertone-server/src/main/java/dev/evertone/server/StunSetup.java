@@ -4,8 +4,10 @@ import dev.evertone.config.ServerConfig;
 import dev.evertone.sip.auth.NonceService;
 import dev.evertone.stun.BindingService;
 import dev.evertone.stun.StunIntegrity;
+import dev.evertone.stun.StunLimits;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
+import dev.evertone.stun.StunServerConfig;
 import dev.evertone.stun.TurnConfig;
 import dev.evertone.tls.CertificateManager;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -91,13 +93,23 @@ public final class StunSetup {
       log.info("STUN/TURN over TLS is off: no certificate is configured (tls.certificates)");
     }
     return StunServer.start(
-        host,
-        c.port(),
-        c.effectiveIoThreads(),
+        new StunServerConfig(host, c.port(), c.effectiveIoThreads(), tls, limits(c)),
         new BindingService(meters),
         turnConfig(c.turn(), host, c.expectedAddress(), turnSecret),
-        meters,
-        tls);
+        meters);
+  }
+
+  private static StunLimits limits(ServerConfig.Stun c) {
+    ServerConfig.StunLimits l = c.limits();
+    return new StunLimits(
+        l.idleTimeout(),
+        l.tlsHandshakeTimeout(),
+        l.maxClientHelloBytes(),
+        l.receiveBufferBytes(),
+        l.maxDatagramBytes(),
+        l.clientQueueBytes(),
+        c.turn().nonceLifetime(),
+        l.relayDatagramBytes());
   }
 
   /**
