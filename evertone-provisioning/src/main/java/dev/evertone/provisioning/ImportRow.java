@@ -8,6 +8,7 @@ import dev.evertone.store.Values;
 import dev.evertone.store.provisioning.LineKey;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,8 +33,19 @@ record ImportRow(
     return authUser != null;
   }
 
+  /** The line of a line row ({@link #isLine()}). */
   LineKey key() {
-    return new LineKey(domain, authUser);
+    return new LineKey(
+        domain, Objects.requireNonNull(authUser, "only a line row, which has an auth user"));
+  }
+
+  /**
+   * The user a row names: a user row's (which always has an extension), or the owner a line row
+   * gives its device (asked only if it names one).
+   */
+  UserKey userKey() {
+    return new UserKey(
+        domain, Objects.requireNonNull(extension, "only a row that names an extension"));
   }
 
   RowError error(@Nullable Column column, String reason) {
