@@ -120,7 +120,7 @@ final class ImportPlanner {
       try {
         all.add(Values.domain(d));
       } catch (ValidationException e) {
-        errors.add(new RowError(0, 0, "domains", ImportRow.reason(e)));
+        errors.add(new RowError(0, 0, "domains", e.reason()));
       }
     }
     Set<String> existing = new HashSet<>();
