@@ -428,7 +428,7 @@ final class JdbcRoutingRepository implements RoutingRepository {
       throws SQLException {
     JdbcAuditLog.record(c, now, actor.name(), actor.source(), action, target, detail);
     JdbcChangeFeed.record(c, CHANGE, domain, null, now);
-    ChangeSetWriter.notifyNodes(c, jdbc.dialect);
+    JdbcChangeFeed.notifyNodes(c, jdbc.dialect);
   }
 
   private static void requireDomain(Connection c, String domain) throws SQLException {

@@ -121,8 +121,8 @@ final class RestoreWriter {
           long pointed = System.nanoTime();
           recreate(c, actor, changeNo, now);
           logChanges(c, now);
-          ChangeSetWriter.audit(c, List.of(audit), actor, batchId, now);
-          ChangeSetWriter.notifyNodes(c, jdbc.dialect);
+          JdbcAuditLog.record(c, List.of(audit), actor, batchId, now);
+          JdbcChangeFeed.notifyNodes(c, jdbc.dialect);
           log.debug(
               "restore {}: staged in {} ms, planned in {} ms, {} lines pointed back in {} ms, the rest in {} ms",
               batchId,
