@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -163,5 +164,21 @@ final class Jdbc {
       n += c == Statement.SUCCESS_NO_INFO ? 1 : c;
     }
     return n;
+  }
+
+  /** An epoch-millisecond column as an instant. */
+  static Instant instant(ResultSet rs, int column) throws SQLException {
+    return Instant.ofEpochMilli(rs.getLong(column));
+  }
+
+  /** An epoch-millisecond column that may be NULL, as an instant. */
+  static @Nullable Instant nullableInstant(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  /** An instant as stored: epoch milliseconds, or NULL. */
+  static @Nullable Long millis(@Nullable Instant at) {
+    return at == null ? null : at.toEpochMilli();
   }
 }
