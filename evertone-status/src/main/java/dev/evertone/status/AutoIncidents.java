@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +48,7 @@ public final class AutoIncidents implements AutoCloseable {
 
   /** Reads the monitors every {@code interval}. */
   public AutoIncidents start(Duration interval) {
-    executor.scheduleWithFixedDelay(
-        this::evaluate, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    Background.every(executor, interval, interval, this::evaluate);
     return this;
   }
 
