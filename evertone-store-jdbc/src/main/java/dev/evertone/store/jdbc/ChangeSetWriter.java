@@ -66,14 +66,13 @@ final class ChangeSetWriter {
     SecretSealing sealing = new SecretSealing(changes, jdbc.dialect == Dialect.POSTGRESQL, cipher);
     long[] ran = new long[1];
     try {
-      jdbc.inTransaction(
+      jdbc.write(
           c -> {
             long now = clock.millis();
             long changeNo = newChange(c, jdbc.dialect, changes.batchId(), actor, now);
             write(new ChangeTransaction(c, jdbc.dialect, now, changeNo), changes, actor, sealing);
             JdbcChangeFeed.notifyNodes(c, jdbc.dialect);
             ran[0] = System.nanoTime();
-            return null;
           });
     } finally {
       sealing.cancel();

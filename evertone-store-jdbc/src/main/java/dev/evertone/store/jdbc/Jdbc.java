@@ -80,6 +80,29 @@ final class Jdbc {
     return result;
   }
 
+  /** Work in a transaction that returns nothing: a write. */
+  interface Update {
+    void run(Connection c) throws SQLException;
+  }
+
+  /** {@link #inTransaction} for work that returns nothing. */
+  void write(Update work) {
+    inTransaction(done(work));
+  }
+
+  /** {@link #inTransactionQuietly} for work that returns nothing. */
+  void writeQuietly(Update work) {
+    inTransactionQuietly(done(work));
+  }
+
+  /** {@code work} as work whose result, true, only says that it ran. */
+  private static Work<Boolean> done(Update work) {
+    return c -> {
+      work.run(c);
+      return true;
+    };
+  }
+
   /** Runs a read. */
   <T> T read(Work<T> work) {
     try (Connection c = dataSource.getConnection()) {

@@ -122,7 +122,7 @@ final class JdbcComponents {
   }
 
   void remove(String id, Actor actor) {
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           if (Jdbc.update(c, "DELETE FROM status_component WHERE id = ?", id) != 1) {
             throw new NotFoundException(
@@ -131,7 +131,6 @@ final class JdbcComponents {
           Jdbc.update(c, "DELETE FROM status_component_event WHERE component_id = ?", id);
           JdbcAuditLog.record(
               c, clock.millis(), actor.name(), actor.source(), "status.component.remove", id, null);
-          return null;
         });
   }
 
@@ -193,7 +192,7 @@ final class JdbcComponents {
 
   void setStatuses(Map<String, ComponentStatus> statuses, Actor actor) {
     long now = clock.millis();
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           for (String id : statuses.keySet()) {
             if (Jdbc.count(c, "SELECT COUNT(*) FROM status_component WHERE id = ?", id) == 0) {
@@ -212,7 +211,6 @@ final class JdbcComponents {
                 e.getKey(),
                 e.getValue().wire());
           }
-          return null;
         });
   }
 }

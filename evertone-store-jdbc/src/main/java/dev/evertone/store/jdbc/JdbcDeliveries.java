@@ -21,10 +21,9 @@ final class JdbcDeliveries {
   }
 
   void enqueue(List<Delivery> deliveries) {
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           insert(c, deliveries);
-          return null;
         });
   }
 

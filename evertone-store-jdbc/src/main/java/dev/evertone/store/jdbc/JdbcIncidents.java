@@ -120,7 +120,7 @@ final class JdbcIncidents {
       List<Delivery> deliveries,
       Actor actor,
       String action) {
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           long now = incident.updatedAt().toEpochMilli();
           write(c, incident, expectedUpdatedAt, now);
@@ -136,7 +136,6 @@ final class JdbcIncidents {
               action,
               incident.id(),
               incident.name() + " (" + incident.status().wire() + ")");
-          return null;
         });
   }
 

@@ -165,7 +165,7 @@ final class JdbcSubscribers {
   }
 
   void remove(String id, Actor actor) {
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           if (Jdbc.update(c, "DELETE FROM status_subscriber WHERE id = ?", id) != 1) {
             throw new NotFoundException(
@@ -179,7 +179,6 @@ final class JdbcSubscribers {
               "status.subscriber.remove",
               id,
               null);
-          return null;
         });
   }
 }
