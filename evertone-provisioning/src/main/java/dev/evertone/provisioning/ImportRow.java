@@ -8,6 +8,7 @@ import dev.evertone.store.Values;
 import dev.evertone.store.provisioning.LineKey;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,8 +33,19 @@ record ImportRow(
     return authUser != null;
   }
 
+  /** The line of a line row ({@link #isLine()}). */
   LineKey key() {
-    return new LineKey(domain, authUser);
+    return new LineKey(
+        domain, Objects.requireNonNull(authUser, "only a line row, which has an auth user"));
+  }
+
+  /**
+   * The user a row names: a user row's (which always has an extension), or the owner a line row
+   * gives its device (asked only if it names one).
+   */
+  UserKey userKey() {
+    return new UserKey(
+        domain, Objects.requireNonNull(extension, "only a row that names an extension"));
   }
 
   RowError error(@Nullable Column column, String reason) {
@@ -62,19 +74,7 @@ record ImportRow(
    */
   static @Nullable ImportRow of(TemplateRow t, List<RowError> errors) {
     int before = errors.size();
-    boolean delete = false;
-    String action = t.get(Column.ACTION);
-    if (action != null) {
-      switch (action.strip().toLowerCase(Locale.ROOT)) {
-        case "upsert", "" -> delete = false;
-        case "delete" -> delete = true;
-        default ->
-            errors.add(
-                t.error(
-                    Column.ACTION,
-                    "'" + action + "' is not an action; use upsert (or leave it empty) or delete"));
-      }
-    }
+    boolean delete = delete(t, errors);
     String domain = value(t, Column.DOMAIN, errors);
     String authUser = value(t, Column.AUTH_USER, errors);
     String extension = value(t, Column.EXTENSION, errors);
@@ -82,31 +82,81 @@ record ImportRow(
     String mac = value(t, Column.MAC, errors);
     String model = value(t, Column.MODEL, errors);
     String description = value(t, Column.DESCRIPTION, errors);
-    Integer lineNo = null;
-    String lineText = t.get(Column.LINE);
-    if (lineText != null && !lineText.isBlank()) {
-      try {
-        lineNo = Values.lineNo(Integer.parseInt(lineText.strip()));
-      } catch (NumberFormatException e) {
+    Integer lineNo = lineNo(t, errors);
+    String secret = secret(t, errors);
+    checkColumnsTogether(t, errors);
+    // an empty or invalid domain has its error above: the second test only tells the checker
+    if (errors.size() > before || domain == null) {
+      return null;
+    }
+    return new ImportRow(
+        t.row(),
+        t.line(),
+        delete,
+        domain,
+        extension,
+        displayName,
+        mac,
+        model,
+        description,
+        lineNo,
+        authUser,
+        secret);
+  }
+
+  /** Whether the row's action is delete (else upsert, the default). */
+  private static boolean delete(TemplateRow t, List<RowError> errors) {
+    String action = t.get(Column.ACTION);
+    if (action == null) {
+      return false;
+    }
+    return switch (action.strip().toLowerCase(Locale.ROOT)) {
+      case "upsert", "" -> false;
+      case "delete" -> true;
+      default -> {
         errors.add(
             t.error(
-                Column.LINE,
-                "'" + lineText + "' is not a line number; use 1 to " + Values.MAX_LINES));
-      } catch (ValidationException e) {
-        errors.add(t.error(Column.LINE, reason(e)));
+                Column.ACTION,
+                "'" + action + "' is not an action; use upsert (or leave it empty) or delete"));
+        yield false;
       }
+    };
+  }
+
+  private static @Nullable Integer lineNo(TemplateRow t, List<RowError> errors) {
+    String lineText = t.get(Column.LINE);
+    if (lineText == null || lineText.isBlank()) {
+      return null;
     }
-    String secret = null;
+    try {
+      return Values.lineNo(Integer.parseInt(lineText.strip()));
+    } catch (NumberFormatException e) {
+      errors.add(
+          t.error(
+              Column.LINE,
+              "'" + lineText + "' is not a line number; use 1 to " + Values.MAX_LINES));
+    } catch (ValidationException e) {
+      errors.add(t.error(Column.LINE, e.reason()));
+    }
+    return null;
+  }
+
+  private static @Nullable String secret(TemplateRow t, List<RowError> errors) {
     String secretText = t.get(Column.SECRET);
-    if (secretText != null) {
-      try {
-        secret =
-            Values.secret(
-                secretText); // as it is: spaces, quotes and line breaks are part of a secret
-      } catch (ValidationException e) {
-        errors.add(t.error(Column.SECRET, reason(e)));
-      }
+    if (secretText == null) {
+      return null;
     }
+    try {
+      // as it is: spaces, quotes and line breaks are part of a secret
+      return Values.secret(secretText);
+    } catch (ValidationException e) {
+      errors.add(t.error(Column.SECRET, e.reason()));
+      return null;
+    }
+  }
+
+  /** The columns a row must have, and those that only go with another. */
+  private static void checkColumnsTogether(TemplateRow t, List<RowError> errors) {
     if (!present(t, Column.DOMAIN)) {
       errors.add(t.error(Column.DOMAIN, "missing; every row names its domain"));
     }
@@ -127,22 +177,6 @@ record ImportRow(
       errors.add(
           t.error(Column.DISPLAY_NAME, "a display name belongs to a user: give the extension too"));
     }
-    if (errors.size() > before) {
-      return null;
-    }
-    return new ImportRow(
-        t.row(),
-        t.line(),
-        delete,
-        domain,
-        extension,
-        displayName,
-        mac,
-        model,
-        description,
-        lineNo,
-        authUser,
-        secret);
   }
 
   private static boolean present(TemplateRow t, Column column) {
@@ -171,18 +205,8 @@ record ImportRow(
         default -> throw new IllegalArgumentException(column.header());
       };
     } catch (ValidationException e) {
-      errors.add(t.error(column, reason(e)));
+      errors.add(t.error(column, e.reason()));
       return null;
     }
-  }
-
-  /**
-   * The reason of a validation failure without the field name in front (the error names the
-   * column).
-   */
-  static String reason(ValidationException e) {
-    String m = e.getMessage();
-    String prefix = e.field() + ": ";
-    return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
   }
 }

@@ -11,10 +11,8 @@ import dev.evertone.store.provisioning.RestorePlan;
 import dev.evertone.store.provisioning.RestoreSpec;
 import dev.evertone.store.provisioning.Scope;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -143,20 +141,16 @@ final class RestorePlanner {
   }
 
   private static Summary summary(RestorePlan plan, int credentialChanges) {
-    Map<RestorePlan.Kind, Integer> t = new EnumMap<>(RestorePlan.Kind.class);
-    for (RestorePlan.Kind k : RestorePlan.Kind.values()) {
-      t.put(k, plan.total(k));
-    }
     return new Summary(
         0,
         0,
         0,
-        t.get(RestorePlan.Kind.UNCHANGED),
-        t.get(RestorePlan.Kind.DELETE),
-        t.get(RestorePlan.Kind.RESTORE),
-        t.get(RestorePlan.Kind.RECREATE),
-        t.get(RestorePlan.Kind.KEEP),
-        t.get(RestorePlan.Kind.SKIP),
+        plan.total(RestorePlan.Kind.UNCHANGED),
+        plan.total(RestorePlan.Kind.DELETE),
+        plan.total(RestorePlan.Kind.RESTORE),
+        plan.total(RestorePlan.Kind.RECREATE),
+        plan.total(RestorePlan.Kind.KEEP),
+        plan.total(RestorePlan.Kind.SKIP),
         credentialChanges);
   }
 

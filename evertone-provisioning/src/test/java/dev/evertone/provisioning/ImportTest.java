@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,9 +29,13 @@ class ImportTest {
   static final String HEADER =
       "action,domain,extension,display_name,mac,model,description,line,auth_user,secret\n";
 
-  @Parameter Kind kind;
+  final Kind kind;
   @TempDir Path dir;
   Fixture f;
+
+  ImportTest(Kind kind) {
+    this.kind = kind;
+  }
 
   @BeforeEach
   void open() {

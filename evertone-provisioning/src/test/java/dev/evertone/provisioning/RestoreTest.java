@@ -11,11 +11,11 @@ import dev.evertone.store.testing.TestDatabases.Kind;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,10 +25,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RestoreTest {
   static final String HEADER = ImportTest.HEADER;
 
-  @Parameter Kind kind;
+  final Kind kind;
   @TempDir Path dir;
   Fixture f;
   Instant beforeBadImport;
+
+  RestoreTest(Kind kind) {
+    this.kind = kind;
+  }
 
   @BeforeEach
   void open() {
@@ -65,7 +69,7 @@ class RestoreTest {
     return f.importCsv(csv.toString(), false, true);
   }
 
-  private RestoreRequest undo(String batch, boolean dryRun) {
+  private RestoreRequest undo(@Nullable String batch, boolean dryRun) {
     return new RestoreRequest(null, batch, null, List.of(), List.of(), dryRun, true);
   }
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,10 +27,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass
 @EnumSource(Kind.class)
 class RoutingTest {
-  @Parameter Kind kind;
+  final Kind kind;
   @TempDir Path dir;
   Fixture f;
   ProvisioningService p;
+
+  RoutingTest(Kind kind) {
+    this.kind = kind;
+  }
 
   @BeforeEach
   void open() {

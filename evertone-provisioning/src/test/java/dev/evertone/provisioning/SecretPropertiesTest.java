@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,11 +32,10 @@ class SecretPropertiesTest {
   private static final int DEVICES = 6;
   private static final Map<Kind, Fixture> FIXTURES = new LinkedHashMap<>();
   private static final AtomicInteger DOMAINS = new AtomicInteger();
-  private static Path dir;
 
   @BeforeContainer
   static void open() throws Exception {
-    dir = Files.createTempDirectory("evertone-secrets");
+    Path dir = Files.createTempDirectory("evertone-secrets");
     for (Kind kind : Kind.values()) {
       FIXTURES.put(kind, new Fixture(kind, dir.resolve(kind.name())));
     }
@@ -101,7 +101,7 @@ class SecretPropertiesTest {
       @ForAll boolean change0,
       @ForAll boolean change3,
       @ForAll boolean change5) {
-    Fixture f = FIXTURES.get(kind);
+    Fixture f = Objects.requireNonNull(FIXTURES.get(kind), "open() makes a fixture of every kind");
     String domain = "t" + DOMAINS.incrementAndGet() + ".test";
     f.service.addDomain(domain);
     for (int i = 0; i < DEVICES; i++) {
@@ -137,7 +137,8 @@ class SecretPropertiesTest {
       String secret = key.domain().equals(domain) ? named.get(key.authUser()) : null;
       if (secret != null) {
         assertThat(f.secret(domain, key.authUser())).isEqualTo(secret);
-        assertThat(after.get(key).secretHash())
+        assertThat(
+                Objects.requireNonNull(after.get(key), "the import deletes no line").secretHash())
             .isEqualTo(f.store.provisioning().fingerprint(key, secret));
       } else {
         assertThat(after.get(key)).as("%s must not change", key).isEqualTo(e.getValue());

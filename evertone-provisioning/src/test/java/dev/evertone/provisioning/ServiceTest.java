@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,10 +23,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass
 @EnumSource(Kind.class)
 class ServiceTest {
-  @Parameter Kind kind;
+  final Kind kind;
   @TempDir Path dir;
   Fixture f;
   ProvisioningService p;
+
+  ServiceTest(Kind kind) {
+    this.kind = kind;
+  }
 
   @BeforeEach
   void open() {

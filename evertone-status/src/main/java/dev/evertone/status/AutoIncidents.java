@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +48,7 @@ public final class AutoIncidents implements AutoCloseable {
 
   /** Reads the monitors every {@code interval}. */
   public AutoIncidents start(Duration interval) {
-    executor.scheduleWithFixedDelay(
-        this::evaluate, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    Background.every(executor, interval, interval, this::evaluate);
     return this;
   }
 
@@ -93,60 +91,79 @@ public final class AutoIncidents implements AutoCloseable {
     Instant now = clock.instant();
     if (reading.failing()) {
       if (mine == null) {
-        Incident human = byPerson(m, open);
-        if (human != null) {
-          if (suppressed.add(key)) {
-            log.warn(
-                "monitor {} is failing ({}); not declaring: incident {} ({}) already covers its components",
-                m.name(),
-                reading.summary(),
-                human.id(),
-                human.name());
-          }
-          return;
-        }
-        suppressed.remove(key);
-        String where = key.equals(m.name()) ? "" : " on node " + node;
-        status.declare(
-            new NewIncident(
-                m.title(),
-                IncidentStatus.INVESTIGATING,
-                m.impact(),
-                "Detected automatically"
-                    + where
-                    + ": "
-                    + reading.summary()
-                    + ". We are investigating.",
-                m.components()),
-            key,
-            reading.tenants(),
-            actor);
-      } else if (mine.status() == IncidentStatus.MONITORING) {
-        status.update(
-            mine.id(),
-            new IncidentChange(
-                IncidentStatus.INVESTIGATING,
-                "Failing again: " + reading.summary() + ".",
-                null,
-                null),
-            tenants(mine, reading),
-            actor);
-      } else if (!mine.tenants().containsAll(reading.tenants())) {
-        // a tenant newly failing is told (and named to operators); one that recovers stays on the
-        // incident until it is resolved,
-        // so that tenants going in and out of the short window do not send an update each time
-        status.update(
-            mine.id(),
-            new IncidentChange(mine.status(), "Update: " + reading.summary() + ".", null, null),
-            tenants(mine, reading),
-            actor);
+        declare(m, key, reading, open, actor);
+      } else {
+        stillFailing(mine, reading, actor);
       }
       return;
     }
     suppressed.remove(key);
-    if (mine == null) {
+    if (mine != null) {
+      recovered(mine, reading, now, actor);
+    }
+  }
+
+  /**
+   * A failing monitor without an incident declares one, unless a person's open incident already
+   * covers its components.
+   */
+  private void declare(
+      Monitor m, String key, Monitor.Reading reading, List<Incident> open, Actor actor) {
+    Incident human = byPerson(m, open);
+    if (human != null) {
+      if (suppressed.add(key)) {
+        log.warn(
+            "monitor {} is failing ({}); not declaring: incident {} ({}) already covers its components",
+            m.name(),
+            reading.summary(),
+            human.id(),
+            human.name());
+      }
       return;
     }
+    suppressed.remove(key);
+    String where = key.equals(m.name()) ? "" : " on node " + node;
+    status.declare(
+        new NewIncident(
+            m.title(),
+            IncidentStatus.INVESTIGATING,
+            m.impact(),
+            "Detected automatically" + where + ": " + reading.summary() + ". We are investigating.",
+            m.components()),
+        key,
+        reading.tenants(),
+        actor);
+  }
+
+  /** A monitor failing with its incident open: failing again after recovery, or more tenants. */
+  private void stillFailing(Incident mine, Monitor.Reading reading, Actor actor) {
+    if (mine.status() == IncidentStatus.MONITORING) {
+      status.update(
+          mine.id(),
+          new IncidentChange(
+              IncidentStatus.INVESTIGATING,
+              "Failing again: " + reading.summary() + ".",
+              null,
+              null),
+          tenants(mine, reading),
+          actor);
+    } else if (!mine.tenants().containsAll(reading.tenants())) {
+      // a tenant newly failing is told (and named to operators); one that recovers stays on the
+      // incident until it is resolved, so that tenants going in and out of the short window do not
+      // send an update each time
+      status.update(
+          mine.id(),
+          new IncidentChange(mine.status(), "Update: " + reading.summary() + ".", null, null),
+          tenants(mine, reading),
+          actor);
+    }
+  }
+
+  /**
+   * A monitor that recovered: its incident moves to monitoring, and is resolved after the quiet
+   * period without failures.
+   */
+  private void recovered(Incident mine, Monitor.Reading reading, Instant now, Actor actor) {
     if (mine.status() != IncidentStatus.MONITORING) {
       status.update(
           mine.id(),

@@ -1,7 +1,9 @@
 package dev.evertone.status;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +20,20 @@ final class Background {
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /**
+   * Runs {@code round} on {@code executor} every {@code interval} (counted from the end of the one
+   * before), the first time after {@code initialDelay}, until the executor is stopped ({@link
+   * #stop}).
+   */
+  static void every(
+      ScheduledExecutorService executor, Duration initialDelay, Duration interval, Runnable round) {
+    // its future would only cancel the rounds (stop ends them) or hold an exception that ended them
+    // (each round catches and logs what fails in it): there is nothing to keep
+    ScheduledFuture<?> unused =
+        executor.scheduleWithFixedDelay(
+            round, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

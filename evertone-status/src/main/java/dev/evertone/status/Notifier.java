@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -98,8 +97,7 @@ public final class Notifier implements AutoCloseable {
 
   /** Looks at the outbox every {@code interval}: for retries, and for what other nodes queued. */
   public Notifier start(Duration interval) {
-    executor.scheduleWithFixedDelay(
-        this::deliverDue, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    Background.every(executor, Duration.ZERO, interval, this::deliverDue);
     return this;
   }
 

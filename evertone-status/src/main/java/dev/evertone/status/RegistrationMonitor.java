@@ -26,6 +26,8 @@ import java.util.function.Predicate;
 public final class RegistrationMonitor implements Monitor {
 
   /**
+   * When registrations count as failing: the error budget burning too fast in both windows.
+   *
    * @param objective the share of registrations that should succeed, e.g. 0.99
    * @param burnRate how many times faster than the objective allows the budget must burn, e.g. 10
    *     (with 0.99: 10 % fail)

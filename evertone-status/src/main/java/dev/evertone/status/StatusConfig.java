@@ -24,6 +24,8 @@ public record StatusConfig(
     @Nullable Mail mail) {
 
   /**
+   * How notifications are delivered: attempts, the waits between them, and how long one may take.
+   *
    * @param maxAttempts after this many failed attempts a notification is given up (and logged)
    * @param firstRetry the wait after the first failure; it doubles after each next one, up to
    *     maxRetry
@@ -33,6 +35,8 @@ public record StatusConfig(
       int maxAttempts, Duration firstRetry, Duration maxRetry, Duration timeout) {}
 
   /**
+   * The mail relay that sends e-mail notifications.
+   *
    * @param from the sender address, e.g. status@example.com
    * @param startTls require STARTTLS before sending (use it for any relay off this machine)
    */

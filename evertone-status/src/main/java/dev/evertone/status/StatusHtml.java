@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * ever named.
  */
 final class StatusHtml {
+  // a blank line (maybe with spaces) between two paragraphs of a postmortem
+  private static final Pattern PARAGRAPHS = Pattern.compile("\n\\s*\n");
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("MMM d, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DAY =
@@ -91,7 +94,8 @@ final class StatusHtml {
     incident(b, i, false);
     if (i.postmortemPublishedAt() != null && i.postmortem() != null) {
       b.append("<section id=\"postmortem\"><h2>Postmortem</h2>");
-      for (String para : i.postmortem().split("\n\\s*\n")) {
+      // limit 0: blank lines at the end make no empty paragraph
+      for (String para : PARAGRAPHS.split(i.postmortem(), 0)) {
         b.append("<p>").append(esc(para.strip())).append("</p>");
       }
       b.append("<p class=\"muted\">Published ")

@@ -13,12 +13,11 @@ import dev.evertone.store.status.IncidentStatus;
 import dev.evertone.store.status.IncidentUpdate;
 import dev.evertone.store.status.StatusRepository;
 import dev.evertone.store.status.Subscriber;
-import dev.evertone.store.status.SubscriberKind;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,16 +39,16 @@ import org.slf4j.LoggerFactory;
  * <p>Changes to incidents are serialized in this process (a person's update and a monitor's must
  * not compute a component's status from each other's stale view); an incident changed by another
  * node meanwhile is a conflict.
+ *
+ * <p>The lifecycle stays one class of some 600 lines on purpose: declaring, updating, publishing a
+ * postmortem, scheduling and running maintenances all change incidents under that one lock and
+ * through one save that recomputes the statuses of the components they touch; split up, the parts
+ * would share both. Who hears of a change is {@link Subscriptions}'.
  */
 public final class StatusService {
   private static final Logger log = LoggerFactory.getLogger(StatusService.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern COMPONENT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Pattern EMAIL =
-      Pattern.compile("[^@\\s<>\"',;]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
-
-  /** An unconfirmed address is sent its confirmation again after this long at the earliest. */
-  static final java.time.Duration CONFIRMATION_RESEND = java.time.Duration.ofHours(1);
 
   /** The actor of the automatic transitions of maintenances. */
   public static final Actor SCHEDULER = new Actor("status:scheduler", "evertone");
@@ -61,6 +60,7 @@ public final class StatusService {
   private final StatusConfig config;
   private final Clock clock;
   private final Notifications notifications;
+  private final Subscriptions subscriptions;
   private volatile Runnable queued = () -> {};
   private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -69,6 +69,9 @@ public final class StatusService {
     this.config = config;
     this.clock = clock;
     this.notifications = new Notifications(config);
+    // the listener is read when a confirmation is queued: it may be set after construction
+    this.subscriptions =
+        new Subscriptions(repository, config, clock, notifications, () -> queued.run());
   }
 
   private static List<Component> defaults() {
@@ -378,7 +381,11 @@ public final class StatusService {
         old.updatedAt(),
         Map.of(),
         notifications.about(
-            incident, "postmortem", subscribers(incident), repository.components(), now),
+            incident,
+            "postmortem",
+            subscriptions.concerned(incident),
+            repository.components(),
+            now),
         actor,
         "status.incident.postmortem");
     changed();
@@ -459,35 +466,7 @@ public final class StatusService {
    */
   public Subscriber subscribeWebhook(
       String url, List<String> components, @Nullable String domain, Actor actor) {
-    URI uri;
-    try {
-      uri = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      throw new ValidationException("url", "'" + url + "' is not a URL");
-    }
-    if (uri.getScheme() == null
-        || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
-        || uri.getHost() == null
-        || url.length() > 500) {
-      throw new ValidationException(
-          "url", "'" + url + "' is not an http(s) URL (at most 500 characters)");
-    }
-    knownComponents(components);
-    Instant now = now();
-    byte[] secret = new byte[32];
-    RANDOM.nextBytes(secret);
-    return repository.addSubscriber(
-        new Subscriber(
-            newId(),
-            SubscriberKind.WEBHOOK,
-            url,
-            "whsec_" + java.util.HexFormat.of().formatHex(secret),
-            components,
-            domain,
-            token(),
-            now,
-            now),
-        actor);
+    return subscriptions.webhook(url, components, domain, actor);
   }
 
   /**
@@ -496,50 +475,17 @@ public final class StatusService {
    */
   public Subscriber subscribeEmail(
       String address, List<String> components, @Nullable String domain, Actor actor) {
-    if (config.mail() == null) {
-      throw new ValidationException(
-          "email",
-          "email subscriptions need an SMTP relay (status.smtp.host); this server has none");
-    }
-    String email = address.strip();
-    if (email.length() > 320 || !EMAIL.matcher(email).matches()) {
-      throw new ValidationException("email", "'" + address + "' is not a mail address");
-    }
-    knownComponents(components);
-    Instant now = now();
-    // the public form must not become a way to mail someone again and again: an address already
-    // subscribed gets
-    // nothing new, one waiting for its confirmation another mail only after an hour
-    for (Subscriber existing : repository.subscribers()) {
-      if (existing.kind() == SubscriberKind.EMAIL
-          && existing.address().equalsIgnoreCase(email)
-          && java.util.Objects.equals(existing.domain(), domain)) {
-        if (existing.confirmedAt() == null
-            && existing.createdAt().isBefore(now.minus(CONFIRMATION_RESEND))) {
-          repository.enqueue(List.of(notifications.confirmation(existing, now)));
-          queued.run();
-        }
-        return existing;
-      }
-    }
-    Subscriber s =
-        repository.addSubscriber(
-            new Subscriber(
-                newId(), SubscriberKind.EMAIL, email, null, components, domain, token(), null, now),
-            actor);
-    repository.enqueue(List.of(notifications.confirmation(s, now)));
-    queued.run();
-    return s;
+    return subscriptions.email(address, components, domain, actor);
   }
 
   /** A mail address follows its confirmation link; false for an unknown link. */
   public boolean confirm(String token, Actor actor) {
-    return token.length() <= 64 && repository.confirm(token, now(), actor);
+    return subscriptions.confirm(token, actor);
   }
 
   /** A subscriber follows its unsubscribe link; false for an unknown link. */
   public boolean unsubscribe(String token, Actor actor) {
-    return token.length() <= 64 && repository.unsubscribe(token, actor);
+    return subscriptions.unsubscribe(token, actor);
   }
 
   private void save(
@@ -579,35 +525,15 @@ public final class StatusService {
         expected,
         statuses,
         notifications.about(
-            incident, event, subscribers(incident), repository.components(), incident.updatedAt()),
+            incident,
+            event,
+            subscriptions.concerned(incident),
+            repository.components(),
+            incident.updatedAt()),
         actor,
         action);
     changed();
     queued.run();
-  }
-
-  /**
-   * The confirmed subscribers an incident concerns: its components (or all), the whole platform or
-   * one of its tenants.
-   */
-  private List<Subscriber> subscribers(Incident incident) {
-    List<Subscriber> out = new ArrayList<>();
-    for (Subscriber s : repository.subscribers()) {
-      if (s.confirmedAt() == null) {
-        continue;
-      }
-      boolean component =
-          s.components().isEmpty()
-              || s.components().stream().anyMatch(incident.components()::containsKey);
-      boolean tenant =
-          s.domain() == null
-              || incident.tenants().isEmpty()
-              || incident.tenants().contains(s.domain());
-      if (component && tenant) {
-        out.add(s);
-      }
-    }
-    return out;
   }
 
   private static void transition(Incident old, IncidentStatus to) {
@@ -639,10 +565,11 @@ public final class StatusService {
   }
 
   private void components(Map<String, ComponentStatus> components) {
-    knownComponents(components.keySet());
+    knownComponents(repository, components.keySet());
   }
 
-  private void knownComponents(java.util.Collection<String> ids) {
+  /** Fails unless every id of {@code ids} names a component of {@code repository}. */
+  static void knownComponents(StatusRepository repository, Collection<String> ids) {
     if (ids.isEmpty()) {
       return;
     }
@@ -679,14 +606,12 @@ public final class StatusService {
     return b.toString();
   }
 
-  private static String token() {
-    byte[] raw = new byte[24];
-    RANDOM.nextBytes(raw);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-  }
-
   /** Now, to the millisecond the store keeps: what a call returns is what a later read gives. */
   private Instant now() {
+    return now(clock);
+  }
+
+  static Instant now(Clock clock) {
     return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 }

@@ -34,6 +34,8 @@ public final class Uptime {
   private Uptime() {}
 
   /**
+   * The bar of one component over the last {@code days} days.
+   *
    * @param events the component's history from {@code now - days}, oldest first, starting with its
    *     status then
    */

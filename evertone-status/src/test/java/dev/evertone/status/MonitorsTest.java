@@ -96,7 +96,7 @@ class MonitorsTest {
               new StatusConfig(
                   "p",
                   "https://status.example.com",
-                  Duration.ofSeconds(300),
+                  Duration.ofMinutes(5),
                   2000,
                   d.delivery(),
                   null),

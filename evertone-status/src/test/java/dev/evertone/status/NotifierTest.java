@@ -16,12 +16,14 @@ import dev.evertone.store.testing.TestDatabases;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +47,7 @@ class NotifierTest {
   void start() throws IOException {
     smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     smtp.start();
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     receiver.createContext(
         "/hook",
         exchange -> {
@@ -127,7 +129,8 @@ class NotifierTest {
 
       assertThat(received).hasSize(1);
       String[] r = received.get(0);
-      assertThat(r[1]).isEqualTo("sha256=" + Notifier.sign(hook.secret(), r[0], r[2]));
+      String secret = Objects.requireNonNull(hook.secret(), "a webhook has a secret");
+      assertThat(r[1]).isEqualTo("sha256=" + Notifier.sign(secret, r[0], r[2]));
       assertThat(r[1]).isNotEqualTo("sha256=" + Notifier.sign("whsec_wrong", r[0], r[2]));
       assertThat(r[2])
           .contains(

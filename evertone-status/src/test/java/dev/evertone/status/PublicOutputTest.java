@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -73,13 +74,14 @@ class PublicOutputTest {
           .isEqualTo(clock.instant().plusSeconds(3600).toString());
       // groups as Statuspage has them: a component with group: true listing its members, each
       // member naming it
-      JsonNode voice = null;
+      JsonNode group = null;
       for (JsonNode c : summary.get("components")) {
         if (c.get("group").asBoolean() && c.get("name").asText().equals("Voice")) {
-          voice = c;
+          group = c;
         }
       }
-      assertThat(voice).isNotNull();
+      assertThat(group).isNotNull();
+      JsonNode voice = Objects.requireNonNull(group);
       assertThat(voice.get("components"))
           .extracting(JsonNode::asText)
           .containsExactly("sip-registration", "outgoing-calls", "incoming-calls");

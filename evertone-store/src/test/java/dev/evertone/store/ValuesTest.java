@@ -3,6 +3,7 @@ package dev.evertone.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +21,8 @@ class ValuesTest {
       })
   void macsAreAcceptedInTheFormsPeopleWriteThem(String mac) {
     assertThat(Values.mac(mac)).isEqualTo("001565aabbcc");
-    assertThat(Values.formatMac(Values.mac(mac))).isEqualTo("00:15:65:aa:bb:cc");
+    String normalised = Objects.requireNonNull(Values.mac(mac), "a MAC that is written down");
+    assertThat(Values.formatMac(normalised)).isEqualTo("00:15:65:aa:bb:cc");
   }
 
   @ParameterizedTest

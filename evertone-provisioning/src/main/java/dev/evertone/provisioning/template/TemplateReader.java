@@ -156,7 +156,7 @@ public final class TemplateReader {
         String[] values = TemplateRow.cells();
         for (int i = 0; i < header.length; i++) {
           if (header[i] != null) {
-            values[header[i].ordinal()] = r.get(i);
+            TemplateRow.put(values, header[i], r.get(i));
           }
         }
         rows.add(new TemplateRow(row, line, values));
@@ -228,55 +228,7 @@ public final class TemplateReader {
       if (first == JsonToken.START_ARRAY) {
         jsonRows(p, rows, errors);
       } else if (first == JsonToken.START_OBJECT) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          int line = p.currentTokenLocation().getLineNr();
-          JsonToken value = p.nextToken();
-          switch (field) {
-            case "rows" -> {
-              if (value != JsonToken.START_ARRAY) {
-                throw new TemplateException(
-                    new RowError(line, 0, "rows", "must be an array of row objects"));
-              }
-              jsonRows(p, rows, errors);
-            }
-            case "domains" -> {
-              if (value != JsonToken.START_ARRAY) {
-                throw new TemplateException(
-                    new RowError(line, 0, "domains", "must be an array of domain names"));
-              }
-              while (p.nextToken() == JsonToken.VALUE_STRING) {
-                domains.add(p.getText());
-              }
-              if (p.currentToken() != JsonToken.END_ARRAY) {
-                throw new TemplateException(
-                    new RowError(
-                        p.currentTokenLocation().getLineNr(),
-                        0,
-                        "domains",
-                        "must hold only strings"));
-              }
-            }
-            case "format" -> {
-              if (value != JsonToken.VALUE_STRING
-                  || !TemplateWriter.JSON_FORMAT.equals(p.getText())) {
-                errors.add(
-                    new RowError(
-                        line, 0, "format", "must be \"" + TemplateWriter.JSON_FORMAT + "\""));
-              }
-            }
-            case "exported_at" -> p.skipChildren();
-            default -> {
-              errors.add(
-                  new RowError(
-                      line,
-                      0,
-                      field,
-                      "unknown field; a template is {\"rows\": [...]} or an array of rows"));
-              p.skipChildren();
-            }
-          }
-        }
+        jsonObject(p, rows, domains, errors);
       } else {
         throw new TemplateException(
             new RowError(
@@ -301,6 +253,58 @@ public final class TemplateReader {
       throw new UncheckedIOException(e); // reading a string does not fail
     }
     return done(rows, domains, errors);
+  }
+
+  /**
+   * A template as an object: its rows, the domains it lists, its format and when it was exported.
+   */
+  private void jsonObject(
+      JsonParser p, List<TemplateRow> rows, List<String> domains, List<RowError> errors)
+      throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      int line = p.currentTokenLocation().getLineNr();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "rows" -> {
+          if (value != JsonToken.START_ARRAY) {
+            throw new TemplateException(
+                new RowError(line, 0, "rows", "must be an array of row objects"));
+          }
+          jsonRows(p, rows, errors);
+        }
+        case "domains" -> {
+          if (value != JsonToken.START_ARRAY) {
+            throw new TemplateException(
+                new RowError(line, 0, "domains", "must be an array of domain names"));
+          }
+          while (p.nextToken() == JsonToken.VALUE_STRING) {
+            domains.add(p.getText());
+          }
+          if (p.currentToken() != JsonToken.END_ARRAY) {
+            throw new TemplateException(
+                new RowError(
+                    p.currentTokenLocation().getLineNr(), 0, "domains", "must hold only strings"));
+          }
+        }
+        case "format" -> {
+          if (value != JsonToken.VALUE_STRING || !TemplateWriter.JSON_FORMAT.equals(p.getText())) {
+            errors.add(
+                new RowError(line, 0, "format", "must be \"" + TemplateWriter.JSON_FORMAT + "\""));
+          }
+        }
+        case "exported_at" -> p.skipChildren();
+        default -> {
+          errors.add(
+              new RowError(
+                  line,
+                  0,
+                  field,
+                  "unknown field; a template is {\"rows\": [...]} or an array of rows"));
+          p.skipChildren();
+        }
+      }
+    }
   }
 
   private void jsonRows(JsonParser p, List<TemplateRow> rows, List<RowError> errors)
@@ -344,7 +348,7 @@ public final class TemplateReader {
                       + Column.headerLine()));
           p.skipChildren();
         } else if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) {
-          values[c.ordinal()] = p.getText();
+          TemplateRow.put(values, c, p.getText());
         } else if (v != JsonToken.VALUE_NULL) {
           errors.add(
               new RowError(

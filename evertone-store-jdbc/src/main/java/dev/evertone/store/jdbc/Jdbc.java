@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,29 @@ final class Jdbc {
       throw translate(e);
     }
     return result;
+  }
+
+  /** Work in a transaction that returns nothing: a write. */
+  interface Update {
+    void run(Connection c) throws SQLException;
+  }
+
+  /** {@link #inTransaction} for work that returns nothing. */
+  void write(Update work) {
+    inTransaction(done(work));
+  }
+
+  /** {@link #inTransactionQuietly} for work that returns nothing. */
+  void writeQuietly(Update work) {
+    inTransactionQuietly(done(work));
+  }
+
+  /** {@code work} as work whose result, true, only says that it ran. */
+  private static Work<Boolean> done(Update work) {
+    return c -> {
+      work.run(c);
+      return true;
+    };
   }
 
   /** Runs a read. */
@@ -163,5 +187,21 @@ final class Jdbc {
       n += c == Statement.SUCCESS_NO_INFO ? 1 : c;
     }
     return n;
+  }
+
+  /** An epoch-millisecond column as an instant. */
+  static Instant instant(ResultSet rs, int column) throws SQLException {
+    return Instant.ofEpochMilli(rs.getLong(column));
+  }
+
+  /** An epoch-millisecond column that may be NULL, as an instant. */
+  static @Nullable Instant nullableInstant(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  /** An instant as stored: epoch milliseconds, or NULL. */
+  static @Nullable Long millis(@Nullable Instant at) {
+    return at == null ? null : at.toEpochMilli();
   }
 }

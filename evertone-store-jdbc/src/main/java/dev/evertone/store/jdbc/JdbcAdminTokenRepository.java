@@ -62,7 +62,7 @@ final class JdbcAdminTokenRepository implements AdminTokenRepository {
     RANDOM.nextBytes(raw);
     String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     long now = clock.millis();
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement("SELECT 1 FROM admin_token WHERE name = ?")) {
@@ -84,7 +84,6 @@ final class JdbcAdminTokenRepository implements AdminTokenRepository {
               now,
               actor.name());
           JdbcAuditLog.record(c, now, actor.name(), actor.source(), "token.create", name, null);
-          return null;
         });
     return token;
   }
@@ -117,14 +116,13 @@ final class JdbcAdminTokenRepository implements AdminTokenRepository {
   public void revoke(String tokenName, Actor actor) {
     String name = name(tokenName);
     long now = clock.millis();
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           if (Jdbc.update(c, "DELETE FROM admin_token WHERE name = ?", name) != 1) {
             throw new NotFoundException(
                 "there is no token named " + name + "; 'evertone token list' shows them");
           }
           JdbcAuditLog.record(c, now, actor.name(), actor.source(), "token.revoke", name, null);
-          return null;
         });
   }
 

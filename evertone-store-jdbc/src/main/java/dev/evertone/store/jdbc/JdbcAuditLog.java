@@ -1,7 +1,9 @@
 package dev.evertone.store.jdbc;
 
+import dev.evertone.store.Actor;
 import dev.evertone.store.audit.AuditEvent;
 import dev.evertone.store.audit.AuditLog;
+import dev.evertone.store.provisioning.ChangeSet;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,6 +39,37 @@ final class JdbcAuditLog implements AuditLog {
         action,
         target,
         detail);
+  }
+
+  /** Records a change's events inside the caller's transaction, with the change's batch. */
+  static void record(
+      Connection c,
+      List<ChangeSet.AuditEntry> entries,
+      Actor actor,
+      @Nullable String batchId,
+      long now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO audit_event (at, actor, source, action, target, detail, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      for (ChangeSet.AuditEntry e : entries) {
+        Jdbc.bind(
+            ps,
+            now,
+            actor.name(),
+            actor.source(),
+            e.action(),
+            truncate(e.target(), 512),
+            truncate(e.detail(), 4000),
+            batchId);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static @Nullable String truncate(@Nullable String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
   }
 
   @Override

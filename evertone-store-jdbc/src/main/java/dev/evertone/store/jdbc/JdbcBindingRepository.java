@@ -28,7 +28,7 @@ final class JdbcBindingRepository implements BindingRepository {
     if (byAor.isEmpty()) {
       return;
     }
-    jdbc.inTransactionQuietly(
+    jdbc.writeQuietly(
         c -> {
           try (PreparedStatement delete =
                   c.prepareStatement("DELETE FROM binding WHERE aor = ? AND node = ?");
@@ -66,7 +66,6 @@ final class JdbcBindingRepository implements BindingRepository {
             delete.executeBatch();
             insert.executeBatch();
           }
-          return null;
         });
   }
 
@@ -139,7 +138,7 @@ final class JdbcBindingRepository implements BindingRepository {
 
   @Override
   public void heartbeat(ClusterNode node) {
-    jdbc.inTransactionQuietly(
+    jdbc.writeQuietly(
         c -> {
           Jdbc.update(c, "DELETE FROM cluster_node WHERE id = ?", node.id());
           Jdbc.update(
@@ -149,7 +148,6 @@ final class JdbcBindingRepository implements BindingRepository {
               node.sipHost(),
               node.sipPort(),
               node.lastSeen());
-          return null;
         });
   }
 

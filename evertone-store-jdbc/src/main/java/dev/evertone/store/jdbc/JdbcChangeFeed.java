@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 final class JdbcChangeFeed implements ChangeFeed {
@@ -33,6 +34,41 @@ final class JdbcChangeFeed implements ChangeFeed {
       ps.setString(3, username);
       ps.setLong(4, now);
       ps.executeUpdate();
+    }
+  }
+
+  /**
+   * One change log entry per credential changed, or one for a whole domain when very many changed
+   * there.
+   */
+  static void recordCredentials(Connection c, Map<String, List<String>> credentialChanges, long now)
+      throws SQLException {
+    List<Object[]> rows = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : credentialChanges.entrySet()) {
+      if (e.getValue().size() > Change.DOMAIN_WIDE_AFTER) {
+        rows.add(new Object[] {Change.DOMAIN, e.getKey(), null, now});
+      } else {
+        for (String user : e.getValue()) {
+          rows.add(new Object[] {Change.CREDENTIAL, e.getKey(), user, now});
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+      for (Object[] r : rows) {
+        Jdbc.bind(ps, r);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Wakes the caches of every node (PostgreSQL delivers the notification at commit). */
+  static void notifyNodes(Connection c, Dialect dialect) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
+        ps.setString(1, Dialect.CHANNEL);
+        ps.execute();
+      }
     }
   }
 

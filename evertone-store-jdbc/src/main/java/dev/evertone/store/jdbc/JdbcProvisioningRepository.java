@@ -184,41 +184,42 @@ final class JdbcProvisioningRepository implements ProvisioningRepository {
 
   @Override
   public List<ExportedLine> export(Scope scope) {
-    List<ExportedLine> out = new ArrayList<>();
-    jdbc.read(
-        c -> {
-          c.setAutoCommit(false);
-          try {
-            for (Map.Entry<Long, String> d : domainNames(c, scope.domains()).entrySet()) {
-              query(
-                  c,
-                  "SELECT u.extension, u.display_name, d.mac, d.model, d.description, l.line_no, l.auth_user, v.secret "
-                      + "FROM device_line l JOIN credential_version v ON v.id = l.version_id JOIN device d ON d.id = l.device_id "
-                      + "LEFT JOIN users u ON u.id = d.user_id WHERE l.domain_id = ?",
-                  d.getKey(),
-                  rs -> {
-                    String authUser = rs.getString(7);
-                    if (scope.covers(new LineKey(d.getValue(), authUser), rs.getString(3))) {
-                      out.add(
-                          new ExportedLine(
-                              d.getValue(),
-                              rs.getString(1),
-                              rs.getString(2),
-                              rs.getString(3),
-                              rs.getString(4),
-                              rs.getString(5),
-                              rs.getInt(6),
-                              authUser,
-                              rs.getString(8)));
-                    }
-                  });
-            }
-          } finally {
-            c.rollback();
-            c.setAutoCommit(true);
-          }
-          return null;
-        });
+    List<ExportedLine> out =
+        jdbc.read(
+            c -> {
+              List<ExportedLine> lines = new ArrayList<>();
+              c.setAutoCommit(false);
+              try {
+                for (Map.Entry<Long, String> d : domainNames(c, scope.domains()).entrySet()) {
+                  query(
+                      c,
+                      "SELECT u.extension, u.display_name, d.mac, d.model, d.description, l.line_no, l.auth_user, v.secret "
+                          + "FROM device_line l JOIN credential_version v ON v.id = l.version_id JOIN device d ON d.id = l.device_id "
+                          + "LEFT JOIN users u ON u.id = d.user_id WHERE l.domain_id = ?",
+                      d.getKey(),
+                      rs -> {
+                        String authUser = rs.getString(7);
+                        if (scope.covers(new LineKey(d.getValue(), authUser), rs.getString(3))) {
+                          lines.add(
+                              new ExportedLine(
+                                  d.getValue(),
+                                  rs.getString(1),
+                                  rs.getString(2),
+                                  rs.getString(3),
+                                  rs.getString(4),
+                                  rs.getString(5),
+                                  rs.getInt(6),
+                                  authUser,
+                                  rs.getString(8)));
+                        }
+                      });
+                }
+              } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+              }
+              return lines;
+            });
     // decrypt in parallel: at a million lines this is most of the work
     List<ExportedLine> decrypted =
         out.parallelStream()

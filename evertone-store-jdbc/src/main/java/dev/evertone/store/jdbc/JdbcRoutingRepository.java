@@ -76,7 +76,7 @@ final class JdbcRoutingRepository implements RoutingRepository {
       Values.secret(secret);
     }
     long now = clock.millis();
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           requireDomain(c, t.domain());
           String storedSecret = null;
@@ -141,7 +141,6 @@ final class JdbcRoutingRepository implements RoutingRepository {
               t.name() + "@" + t.domain(),
               detail,
               t.domain());
-          return null;
         });
   }
 
@@ -163,18 +162,21 @@ final class JdbcRoutingRepository implements RoutingRepository {
   @Override
   public @Nullable String trunkSecret(String domain, String name) {
     String d = Values.domain(domain);
-    return jdbc.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT secret FROM trunk WHERE domain = ? AND name = ?")) {
-            ps.setString(1, d);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-              String stored = rs.next() ? rs.getString(1) : null;
-              return stored == null ? null : cipher.decrypt(stored, d, secretOwner(name));
-            }
-          }
-        });
+    String stored =
+        jdbc.read(
+                c -> {
+                  try (PreparedStatement ps =
+                      c.prepareStatement(
+                          "SELECT secret FROM trunk WHERE domain = ? AND name = ?")) {
+                    ps.setString(1, d);
+                    ps.setString(2, name);
+                    try (ResultSet rs = ps.executeQuery()) {
+                      return Optional.ofNullable(rs.next() ? rs.getString(1) : null);
+                    }
+                  }
+                })
+            .orElse(null);
+    return stored == null ? null : cipher.decrypt(stored, d, secretOwner(name));
   }
 
   @Override
@@ -197,7 +199,7 @@ final class JdbcRoutingRepository implements RoutingRepository {
   @Override
   public void putNumber(PhoneNumber n, Actor actor) {
     long now = clock.millis();
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           requireExtension(c, n.domain(), n.extension());
           String before = null;
@@ -230,7 +232,6 @@ final class JdbcRoutingRepository implements RoutingRepository {
                   + n.domain()
                   + (before == null ? "" : " (was " + before + ")"),
               n.domain());
-          return null;
         });
   }
 
@@ -287,7 +288,7 @@ final class JdbcRoutingRepository implements RoutingRepository {
   @Override
   public void putForwardRule(ForwardRule r, Actor actor) {
     long now = clock.millis();
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           requireExtension(c, r.domain(), r.extension());
           if (!ForwardRule.isNumber(r.target())) {
@@ -319,7 +320,6 @@ final class JdbcRoutingRepository implements RoutingRepository {
                   + r.target()
                   + (r.afterSeconds() == null ? "" : " after " + r.afterSeconds() + " s"),
               r.domain());
-          return null;
         });
   }
 
@@ -387,7 +387,7 @@ final class JdbcRoutingRepository implements RoutingRepository {
   @Override
   public void putDialPlan(DialPlan p, Actor actor) {
     long now = clock.millis();
-    jdbc.inTransaction(
+    jdbc.write(
         c -> {
           requireDomain(c, p.domain());
           Jdbc.update(c, "DELETE FROM dial_plan WHERE domain = ?", p.domain());
@@ -413,7 +413,6 @@ final class JdbcRoutingRepository implements RoutingRepository {
                   + p.internationalPrefix()
                   + "'",
               p.domain());
-          return null;
         });
   }
 
@@ -428,7 +427,7 @@ final class JdbcRoutingRepository implements RoutingRepository {
       throws SQLException {
     JdbcAuditLog.record(c, now, actor.name(), actor.source(), action, target, detail);
     JdbcChangeFeed.record(c, CHANGE, domain, null, now);
-    ChangeSetWriter.notifyNodes(c, jdbc.dialect);
+    JdbcChangeFeed.notifyNodes(c, jdbc.dialect);
   }
 
   private static void requireDomain(Connection c, String domain) throws SQLException {

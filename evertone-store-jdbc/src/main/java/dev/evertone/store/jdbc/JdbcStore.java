@@ -120,7 +120,7 @@ public final class JdbcStore implements Store {
     return new JdbcStore(ds, dialect, url, description, cipher, clock);
   }
 
-  private static String rootMessage(Throwable e) {
+  private static @Nullable String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

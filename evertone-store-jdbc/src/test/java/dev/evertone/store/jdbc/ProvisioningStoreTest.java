@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -45,7 +46,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -55,11 +55,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ProvisioningStoreTest {
   static final Actor ALICE = new Actor("cli:alice", "local");
 
-  @Parameter Kind kind;
+  final Kind kind;
   @TempDir Path dir;
   MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
   StoreConfig config;
   JdbcStore store;
+
+  ProvisioningStoreTest(Kind kind) {
+    this.kind = kind;
+  }
 
   @BeforeEach
   void open() {
@@ -99,6 +103,11 @@ class ProvisioningStoreTest {
   private Map<String, Line> lines() {
     return store.provisioning().load(null).lines().stream()
         .collect(Collectors.toMap(l -> l.key().toString(), Function.identity()));
+  }
+
+  /** The stored line {@code key} ({@code authUser@domain}), which the test knows is there. */
+  private Line storedLine(String key) {
+    return Objects.requireNonNull(lines().get(key), key + " is stored");
   }
 
   @Test
@@ -163,8 +172,8 @@ class ProvisioningStoreTest {
   void equalSecretsOfTwoLinesHaveDifferentFingerprints() {
     addPhone("example.com", "1001", "001565aabbc1", "same");
     addPhone("example.com", "1002", "001565aabbc2", "same");
-    assertThat(lines().get("1001@example.com").secretHash())
-        .isNotEqualTo(lines().get("1002@example.com").secretHash());
+    assertThat(storedLine("1001@example.com").secretHash())
+        .isNotEqualTo(storedLine("1002@example.com").secretHash());
   }
 
   @Test
@@ -177,7 +186,7 @@ class ProvisioningStoreTest {
     Map<String, Line> before = lines();
     String hostile =
         "x'; UPDATE device_line SET secret='pwned' --\"\\%;\u00e9\u4e2d\u6587 /* */\r\n\t";
-    Line target = before.get("1002@example.com");
+    Line target = Objects.requireNonNull(before.get("1002@example.com"));
     apply(
         ChangeSet.builder()
             .line(
@@ -200,13 +209,14 @@ class ProvisioningStoreTest {
             assertThat(after.get(key)).isEqualTo(line);
           }
         });
-    assertThat(after.get("1002@example.com").revision()).isEqualTo(target.revision() + 1);
+    assertThat(Objects.requireNonNull(after.get("1002@example.com")).revision())
+        .isEqualTo(target.revision() + 1);
   }
 
   @Test
   void aStaleRevisionWritesNothing() {
     addPhone("example.com", "1001", "001565aabbcc", "one");
-    Line line = lines().get("1001@example.com");
+    Line line = storedLine("1001@example.com");
     apply(
         ChangeSet.builder()
             .line(
@@ -280,7 +290,7 @@ class ProvisioningStoreTest {
       addPhone("other.org", "20" + i, "0015650000f" + i, "pw");
     }
     for (String key : List.of("1001@example.com", "200@other.org")) {
-      Line line = lines().get(key);
+      Line line = storedLine(key);
       apply(
           ChangeSet.builder().line(new DeleteLine(line.id(), line.revision(), line.key())).build());
       ChangeSet again =
@@ -296,7 +306,7 @@ class ProvisioningStoreTest {
               .build();
       apply(again);
       assertThat(secret(line.key().domain(), line.key().authUser())).isEqualTo("new");
-      assertThat(lines().get(key).id()).as("the same line key").isEqualTo(line.id());
+      assertThat(storedLine(key).id()).as("the same line key").isEqualTo(line.id());
       assertThat(store.credentials().history(line.key()))
           .extracting(HistoryEntry::change)
           .containsExactly("created", "deleted", "created");
@@ -318,7 +328,7 @@ class ProvisioningStoreTest {
                         .build()))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("a device with lines");
-    Line line = lines().get("1001@example.com");
+    Line line = storedLine("1001@example.com");
     apply(
         ChangeSet.builder()
             .line(new DeleteLine(line.id(), line.revision(), line.key()))
@@ -361,7 +371,7 @@ class ProvisioningStoreTest {
   void everyCredentialChangeIsVersionedWithActorAndBatch() {
     addPhone("example.com", "1001", "001565aabbcc", "first");
     clock.advance(60);
-    Line line = lines().get("1001@example.com");
+    Line line = storedLine("1001@example.com");
     store
         .provisioning()
         .apply(
@@ -380,7 +390,7 @@ class ProvisioningStoreTest {
                 .build(),
             new Actor("token:ops", "192.0.2.7"));
     clock.advance(60);
-    Line now = lines().get("1001@example.com");
+    Line now = storedLine("1001@example.com");
     apply(ChangeSet.builder().line(new DeleteLine(now.id(), now.revision(), now.key())).build());
     List<HistoryEntry> history = store.credentials().history(new LineKey("example.com", "1001"));
     assertThat(history)
@@ -411,7 +421,7 @@ class ProvisioningStoreTest {
             store.credentials().lookup("example.com", "1001", true).orElseThrow().previousSecret())
         .isNull();
     clock.advance(30);
-    Line line = lines().get("1001@example.com");
+    Line line = storedLine("1001@example.com");
     apply(
         ChangeSet.builder()
             .line(
@@ -455,7 +465,7 @@ class ProvisioningStoreTest {
   }
 
   private Line line(String user) {
-    return lines().get(user + "@example.com");
+    return storedLine(user + "@example.com");
   }
 
   @Test
@@ -544,7 +554,7 @@ class ProvisioningStoreTest {
     assertThat(back.model()).isEqualTo("Yealink T54W");
     assertThat(
             store.provisioning().load(null).users().stream()
-                .filter(u -> u.id() == back.userId())
+                .filter(u -> Objects.equals(back.userId(), u.id()))
                 .findFirst()
                 .orElseThrow()
                 .extension())
@@ -583,7 +593,7 @@ class ProvisioningStoreTest {
                     new Plain("bad"),
                     HistoryEntry.CHANGED))
             .build());
-    Line o = lines().get("7@other.org");
+    Line o = storedLine("7@other.org");
     apply(
         ChangeSet.builder()
             .line(

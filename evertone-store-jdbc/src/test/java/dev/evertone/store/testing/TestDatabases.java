@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The databases every store test runs on: the embedded SQLite file, and a real PostgreSQL started
@@ -25,7 +26,8 @@ public final class TestDatabases {
   }
 
   private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
+  // started on first use, once per test JVM
+  private static @Nullable EmbeddedPostgres postgres;
 
   /** A store configuration on a new, empty database of {@code kind}; files go to {@code dir}. */
   public static StoreConfig fresh(Kind kind, Path dir) {
@@ -45,23 +47,27 @@ public final class TestDatabases {
   }
 
   private static synchronized EmbeddedPostgres server() {
-    if (postgres == null) {
-      try {
-        postgres = EmbeddedPostgres.builder().start();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
-      }
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    try {
-                      postgres.close();
-                    } catch (IOException ignored) {
-                      // the JVM is exiting
-                    }
-                  }));
+    EmbeddedPostgres running = postgres;
+    if (running != null) {
+      return running;
     }
-    return postgres;
+    EmbeddedPostgres started;
+    try {
+      started = EmbeddedPostgres.builder().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+    }
+    postgres = started;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    started.close();
+                  } catch (IOException ignored) {
+                    // the JVM is exiting
+                  }
+                }));
+    return started;
   }
 }

@@ -51,6 +51,8 @@ public record ChangeSet(
   public sealed interface UserOp permits CreateUser, UpdateUser, DeleteUser {}
 
   /**
+   * Creates a user.
+   *
    * @param ref a negative number by which devices of this change set refer to the new user
    */
   public record CreateUser(long ref, String domain, String extension, @Nullable String displayName)
@@ -65,6 +67,8 @@ public record ChangeSet(
   public sealed interface DeviceOp permits CreateDevice, UpdateDevice, DeleteDevice {}
 
   /**
+   * Creates a device.
+   *
    * @param ref a negative number by which lines of this change set refer to the new device
    * @param userRef the owner: a user id, a {@link CreateUser#ref()}, or null
    */
@@ -93,6 +97,8 @@ public record ChangeSet(
   public sealed interface LineOp permits CreateLine, UpdateLine, DeleteLine {}
 
   /**
+   * Creates a line on a device, with a new secret or (a restore) a version it had before.
+   *
    * @param deviceRef a device id or a {@link CreateDevice#ref()}
    * @param change the history entry it writes: {@link HistoryEntry#CREATED} or {@link
    *     HistoryEntry#RESTORED}

@@ -15,9 +15,9 @@ public enum ComponentStatus {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The worse of two statuses. */
+  /** The worse of two statuses, by the order they are declared in here. */
   public ComponentStatus worse(ComponentStatus other) {
-    return other.ordinal() > ordinal() ? other : this;
+    return other.compareTo(this) > 0 ? other : this;
   }
 
   public static ComponentStatus of(String wire) {
