@@ -70,7 +70,7 @@ final class RemoteProvisioning implements Provisioning {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static String query(Map<String, ?> params) {
+  private static String query(Map<String, @Nullable Object> params) {
     List<String> parts = new ArrayList<>();
     params.forEach(
         (k, v) -> {
@@ -81,10 +81,11 @@ final class RemoteProvisioning implements Provisioning {
     return parts.isEmpty() ? "" : "?" + String.join("&", parts);
   }
 
-  private static Map<String, Object> params(Object... pairs) {
-    Map<String, Object> m = new LinkedHashMap<>();
+  /** Query parameters from name, value pairs; a null value is left out. */
+  private static Map<String, @Nullable Object> params(@Nullable Object... pairs) {
+    Map<String, @Nullable Object> m = new LinkedHashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {
-      m.put((String) pairs[i], pairs[i + 1]);
+      m.put(String.valueOf(pairs[i]), pairs[i + 1]);
     }
     return m;
   }
@@ -253,16 +254,8 @@ final class RemoteProvisioning implements Provisioning {
 
   @Override
   public DeviceCreated addDevice(NewDevice device) {
-    NewDevice body =
-        new NewDevice(
-            null,
-            device.extension(),
-            device.displayName(),
-            device.mac(),
-            device.model(),
-            device.description(),
-            device.lines());
-    return call("POST", d(device.domain()) + "/devices", body, DeviceCreated.class);
+    // the path names the domain; the body may name it too, as long as it is the same
+    return call("POST", d(device.domain()) + "/devices", device, DeviceCreated.class);
   }
 
   @Override
