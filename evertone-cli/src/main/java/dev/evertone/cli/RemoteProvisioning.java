@@ -254,8 +254,16 @@ final class RemoteProvisioning implements Provisioning {
 
   @Override
   public DeviceCreated addDevice(NewDevice device) {
-    // the path names the domain; the body may name it too, as long as it is the same
-    return call("POST", d(device.domain()) + "/devices", device, DeviceCreated.class);
+    // the path names the domain, the body leaves it out
+    Map<String, @Nullable Object> body = new LinkedHashMap<>();
+    body.put("domain", null);
+    body.put("extension", device.extension());
+    body.put("display_name", device.displayName());
+    body.put("mac", device.mac());
+    body.put("model", device.model());
+    body.put("description", device.description());
+    body.put("lines", device.lines());
+    return call("POST", d(device.domain()) + "/devices", body, DeviceCreated.class);
   }
 
   @Override

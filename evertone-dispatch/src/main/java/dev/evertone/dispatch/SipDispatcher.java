@@ -64,8 +64,8 @@ public final class SipDispatcher implements TransactionUser {
     if (request.to().tag() != null) {
       proxied(tx, true);
     } else if (TO_A_USER.contains(method) || (method.equals(Method.OPTIONS) && hasUser(request))) {
-      proxied(tx, false); // Require is for the device that receives it (16.3 step 5 checks only
-      // Proxy-Require)
+      // Require is for the device that receives it (16.3 step 5 checks only Proxy-Require)
+      proxied(tx, false);
     } else if (method.equals(Method.OPTIONS)) {
       options(tx, request);
     } else if (IN_DIALOG_ONLY.contains(method)) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /** The admin API's certificate routes: what is served, and a reload of the files. */
 final class CertificateRoutes implements AdminApi.RouteGroup {
-  private static final Logger log = LoggerFactory.getLogger(CertificateRoutes.class);
+  private static final Logger log = LoggerFactory.getLogger(AdminApi.class); // as before the split
 
   private final AdminApi.Features features;
 

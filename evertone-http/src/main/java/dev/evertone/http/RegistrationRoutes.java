@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /** The admin API's registration routes: who is registered now, and whether they answer. */
 final class RegistrationRoutes implements AdminApi.RouteGroup {
-  private static final Logger log = LoggerFactory.getLogger(RegistrationRoutes.class);
+  private static final Logger log = LoggerFactory.getLogger(AdminApi.class); // as before the split
 
   /**
    * The longest a ping waits for answers: a UDP device that does not answer is retried for 32 s

@@ -87,7 +87,7 @@ public final class Cluster {
 
   /**
    * Announces this node at its UDP SIP address as the others reach it (known once its socket is
-   * bound), before it serves; from then on each {@link #heartbeat} says it is alive.
+   * bound); from then on each {@link #heartbeat} says it is alive.
    */
   public void join(InetSocketAddress self) {
     this.self = self;
@@ -95,17 +95,21 @@ public final class Cluster {
   }
 
   /**
-   * Says this node is alive and reads who else is (every heartbeat interval, on a maintenance
-   * thread).
+   * Says this node is alive (once it has {@link #join joined}) and reads who else is: before the
+   * node serves, so that its first requests already know the other nodes, then every heartbeat
+   * interval on a maintenance thread.
    */
   public void heartbeat() {
-    InetSocketAddress self = this.self;
-    if (!enabled() || self == null || bindings == null) {
+    BindingRepository bindings = this.bindings;
+    if (!enabled() || bindings == null) {
       return;
     }
     long now = clock.millis();
-    bindings.heartbeat(
-        new ClusterNode(nodeId, self.getAddress().getHostAddress(), self.getPort(), now));
+    InetSocketAddress self = this.self;
+    if (self != null) {
+      bindings.heartbeat(
+          new ClusterNode(nodeId, self.getAddress().getHostAddress(), self.getPort(), now));
+    }
     Map<String, InetSocketAddress> up = new HashMap<>();
     int silent = 0;
     for (ClusterNode n : bindings.nodes()) {

@@ -202,8 +202,8 @@ final class ResponseContext implements ClientTransaction.Listener {
   /** 16.7 step 5: a provisional response other than 100 goes back; it restarts Timer C (16.8). */
   private void provisional(Branch b, SipResponse response) {
     if (!invite) {
-      return; // a non-INVITE request's provisional responses are not forwarded (16.7 step 5 allows
-      // it)
+      // a non-INVITE request's provisional responses are not forwarded (16.7 step 5 allows it)
+      return;
     }
     boolean cancel;
     boolean forward;

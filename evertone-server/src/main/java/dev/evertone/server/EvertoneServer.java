@@ -5,7 +5,6 @@ import dev.evertone.http.HttpEndpoints;
 import dev.evertone.registrar.LocationService;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.sip.transport.TransportType;
-import dev.evertone.store.Change;
 import dev.evertone.store.Store;
 import dev.evertone.store.provisioning.DomainSize;
 import dev.evertone.stun.StunServer;
@@ -58,33 +57,27 @@ public final class EvertoneServer implements AutoCloseable {
   /** Opens the store, binds the sockets and starts serving. */
   public static EvertoneServer start(ServerConfig config, Clock clock) throws Exception {
     Node node = Node.open(config, clock);
-    // what has started, closed in reverse order if a later part cannot start
+    // what has started, closed in reverse order if a later part cannot start: the order of close()
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
       RegistrarSetup registration = RegistrarSetup.start(node);
       started.push(registration);
+      // cached credentials follow every change from here on, before any device is served
+      node.serve();
       CertificateManager certificates = TlsSetup.start(node, registration.location);
       if (certificates != null) {
         started.push(certificates);
       }
-      SipSetup sip = SipSetup.start(node, registration, certificates);
-      started.push(sip);
       StunSetup.Running stun = StunSetup.start(node, certificates);
       started.push(stun);
+      SipSetup sip = SipSetup.start(node, registration, certificates);
+      started.push(sip);
       StatusSetup status = null;
       if (config.status().enabled()) {
         status =
             StatusSetup.start(
                 node, registration.registrar, certificates, stun.probe(), sip.cluster);
         started.push(status);
-        // the registration monitor counts only served domains: it hears of new ones at once
-        StatusSetup s = status;
-        node.changes.listen(
-            change -> {
-              if (Change.DOMAIN.equals(change.entity())) {
-                s.domainsChanged();
-              }
-            });
       }
       HttpEndpoints http =
           HttpSetup.start(
@@ -92,14 +85,7 @@ public final class EvertoneServer implements AutoCloseable {
       if (http != null) {
         started.push(http);
       }
-      node.serve();
-      int devices =
-          node.store.domains().sizes().values().stream().mapToInt(DomainSize::devices).sum();
-      log.info(
-          "store: {} ({} domains, {} devices)",
-          node.store.describe(),
-          node.store.domains().list().size(),
-          devices);
+      logReady(node);
       return new EvertoneServer(node, registration, certificates, sip, stun, status, http);
     } catch (Exception | Error e) {
       node.quiesce();
@@ -109,6 +95,23 @@ public final class EvertoneServer implements AutoCloseable {
       node.close();
       throw e;
     }
+  }
+
+  private static void logReady(Node node) {
+    int devices =
+        node.store.domains().sizes().values().stream().mapToInt(DomainSize::devices).sum();
+    log.info(
+        "store: {} ({} domains, {} devices)",
+        node.store.describe(),
+        node.store.domains().list().size(),
+        devices);
+    ServerConfig.Auth auth = node.config.auth();
+    if (auth.previousSecretGrace().toMillis() > 0) {
+      log.info(
+          "grace window: a line's previous secret is accepted for {} after it changes",
+          auth.previousSecretGrace());
+    }
+    log.info("digest algorithms offered: {}; realm = the domain of each device", auth.algorithms());
   }
 
   /** The bound SIP sockets (UDP first if enabled). */

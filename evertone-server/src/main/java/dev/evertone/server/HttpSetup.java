@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * browsers are handed, and the public status page.
  */
 final class HttpSetup {
-  private static final Logger log = LoggerFactory.getLogger(HttpSetup.class);
+  // the node's start-up lines under one name, as operators know them
+  private static final Logger log = LoggerFactory.getLogger(EvertoneServer.class);
 
   private HttpSetup() {}
 
@@ -37,7 +38,7 @@ final class HttpSetup {
       LocationService location,
       Registrations registrations,
       @Nullable CertificateManager certificates,
-      StunSetup.@Nullable Running stun,
+      StunSetup.Running stun,
       @Nullable StatusSetup status) {
     ServerConfig config = node.config;
     if (config.http().port() < 0) {
@@ -46,8 +47,8 @@ final class HttpSetup {
     ProvisioningService provisioning =
         new ProvisioningService(
             node.store, Settings.provisioning(config), node.clock, new Actor("server", "local"));
-    StunProbe probe = stun == null ? null : stun.probe();
-    StunServer server = stun == null ? null : stun.server();
+    StunProbe probe = stun.probe();
+    StunServer server = stun.server();
     HttpEndpoints http =
         HttpEndpoints.start(
             config.http().host(),
@@ -60,7 +61,7 @@ final class HttpSetup {
                 node.store.tokens(),
                 certificates,
                 registrations,
-                stun == null || server == null ? null : iceServers(node, server, stun.turnSecret()),
+                server == null ? null : iceServers(node, server, stun.turnSecret()),
                 status == null ? null : status.service(),
                 status == null ? null : status.page()));
     log.info(

@@ -31,7 +31,7 @@ public final class Launcher {
     if (System.getProperty(LEAK_SAMPLING) == null) {
       System.setProperty(LEAK_SAMPLING, "4096");
     }
-    // the terminal's own encoding, as System.out has it
+    // the platform's default charset, which a PrintWriter on System.out would use
     PrintWriter out =
         new PrintWriter(new OutputStreamWriter(System.out, Charset.defaultCharset()), true);
     PrintWriter err =

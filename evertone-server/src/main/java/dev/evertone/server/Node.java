@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * periodic tasks.
  */
 final class Node {
-  private static final Logger log = LoggerFactory.getLogger(Node.class);
+  // the node's start-up lines under one name, as operators know them
+  private static final Logger log = LoggerFactory.getLogger(EvertoneServer.class);
 
   final ServerConfig config;
   final Clock clock;
@@ -47,16 +49,18 @@ final class Node {
   final ChangeWatcher changes;
 
   private final ScheduledExecutorService maintenance;
+  private final AtomicBoolean quiet = new AtomicBoolean();
 
   private Node(ServerConfig config, Clock clock, Store store, PrometheusMeterRegistry meters) {
     this.config = config;
     this.clock = clock;
     this.store = store;
     this.meters = meters;
+    // first: it reads the store, and may fail before any thread exists
+    this.changes = new ChangeWatcher(store.changes());
     this.storeExecutor =
         Executors.newFixedThreadPool(config.store().poolSize(), daemon("store-io"));
     this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("maintenance"));
-    this.changes = new ChangeWatcher(store.changes());
   }
 
   /** Opens the store (migrating its schema) and starts the JVM's metrics. */
@@ -69,7 +73,14 @@ final class Node {
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
     new UptimeMetrics().bindTo(meters);
-    Node node = new Node(config, clock, store, meters);
+    Node node;
+    try {
+      node = new Node(config, clock, store, meters);
+    } catch (RuntimeException | Error e) {
+      store.close();
+      meters.close();
+      throw e;
+    }
     node.every(
         "change log pruning",
         Duration.ofMinutes(1),
@@ -116,6 +127,9 @@ final class Node {
    * to requests whose credentials are being loaded go out before the sockets close.
    */
   void quiesce() {
+    if (!quiet.compareAndSet(false, true)) {
+      return;
+    }
     changes.close();
     maintenance.shutdownNow();
     storeExecutor.shutdown();

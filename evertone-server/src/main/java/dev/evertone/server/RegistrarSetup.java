@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * service, written behind to the store so that a restart unregisters nobody).
  */
 final class RegistrarSetup implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(RegistrarSetup.class);
+  // the node's start-up lines under one name, as operators know them
+  private static final Logger log = LoggerFactory.getLogger(EvertoneServer.class);
 
   final LocationService location;
   final DigestGate gate;
@@ -95,9 +96,6 @@ final class RegistrarSetup implements AutoCloseable {
         Duration.ofSeconds(10),
         () -> guard.purge(node.clock.millis()));
 
-    // its own thread: a slow database must not delay expiries or certificate checks
-    ScheduledExecutorService bindingWriter =
-        Executors.newSingleThreadScheduledExecutor(Node.daemon("binding-writer"));
     BindingJournal journal = null;
     if (!config.registrar().persistInterval().isZero()) {
       journal =
@@ -110,6 +108,14 @@ final class RegistrarSetup implements AutoCloseable {
           restored,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
           config.registrar().persistInterval());
+    } else {
+      log.info(
+          "registrations are kept in memory only (registrar.persist-interval 0s): a restart unregisters every device");
+    }
+    // its own thread: a slow database must not delay expiries or certificate checks
+    ScheduledExecutorService bindingWriter =
+        Executors.newSingleThreadScheduledExecutor(Node.daemon("binding-writer"));
+    if (journal != null) {
       Duration every = config.registrar().persistInterval();
       Node.pausing(bindingWriter, "registration writes", every, every, journal::flush);
       Node.pausing(
@@ -118,18 +124,7 @@ final class RegistrarSetup implements AutoCloseable {
           Duration.ofMinutes(10),
           Duration.ofMinutes(10),
           () -> node.store.bindings().purgeExpired(node.clock.millis()));
-    } else {
-      log.info(
-          "registrations are kept in memory only (registrar.persist-interval 0s): a restart unregisters every device");
     }
-    if (config.auth().previousSecretGrace().toMillis() > 0) {
-      log.info(
-          "grace window: a line's previous secret is accepted for {} after it changes",
-          config.auth().previousSecretGrace());
-    }
-    log.info(
-        "digest algorithms offered: {}; realm = the domain of each device",
-        config.auth().algorithms());
     return new RegistrarSetup(location, gate, registrar, clusterSecret, journal, bindingWriter);
   }
 

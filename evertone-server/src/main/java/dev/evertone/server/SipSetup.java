@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * devices behind NAT.
  */
 final class SipSetup implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(SipSetup.class);
+  // the node's start-up lines under one name, as operators know them
+  private static final Logger log = LoggerFactory.getLogger(EvertoneServer.class);
 
   final SipStack stack;
   final Cluster cluster;
@@ -84,6 +85,9 @@ final class SipSetup implements AutoCloseable {
             new FlowToken(registration.clusterSecret),
             node.meters);
     ProxySettings proxySettings = new ProxySettings(timerC(config), name);
+    // the other nodes are known before the first request arrives; this one announces itself once
+    // its socket is bound
+    cluster.heartbeat();
     SipStack stack =
         SipStack.start(
             transportConfig(config, certificates != null),
@@ -98,39 +102,39 @@ final class SipSetup implements AutoCloseable {
             node.meters);
     try {
       join(node, cluster, stack);
-    } catch (RuntimeException e) {
+      CarrierRegistrations carriers =
+          new CarrierRegistrations(
+              routing,
+              stack.transactions(),
+              stack.sockets(),
+              node.clock,
+              name,
+              config.proxy().carrierRegistrationRetry(),
+              node.meters);
+      node.every(
+          "carrier registrations", Duration.ofSeconds(1), Duration.ofSeconds(1), carriers::tick);
+      long keepalive = config.registrar().natKeepaliveInterval().toSeconds();
+      if (keepalive > 0) {
+        NatKeepAlive nat =
+            new NatKeepAlive(registration.location, (int) Math.min(keepalive, 3600), node.meters);
+        node.every("NAT keep-alives", Duration.ofSeconds(1), Duration.ofSeconds(1), nat::tick);
+      }
+      Registrations registrations =
+          new Registrations(
+              registration.location,
+              new ContactPing(registration.location, stack.transactions(), stack.sockets(), name),
+              node.clock);
+      return new SipSetup(stack, cluster, registrations, carriers);
+    } catch (RuntimeException | Error e) {
       stack.close();
       throw e;
     }
-    CarrierRegistrations carriers =
-        new CarrierRegistrations(
-            routing,
-            stack.transactions(),
-            stack.sockets(),
-            node.clock,
-            name,
-            config.proxy().carrierRegistrationRetry(),
-            node.meters);
-    node.every(
-        "carrier registrations", Duration.ofSeconds(1), Duration.ofSeconds(1), carriers::tick);
-    long keepalive = config.registrar().natKeepaliveInterval().toSeconds();
-    if (keepalive > 0) {
-      NatKeepAlive nat =
-          new NatKeepAlive(registration.location, (int) Math.min(keepalive, 3600), node.meters);
-      node.every("NAT keep-alives", Duration.ofSeconds(1), Duration.ofSeconds(1), nat::tick);
-    }
-    Registrations registrations =
-        new Registrations(
-            registration.location,
-            new ContactPing(registration.location, stack.transactions(), stack.sockets(), name),
-            node.clock);
-    return new SipSetup(stack, cluster, registrations, carriers);
   }
 
   /** Trunks, numbers and forwarding rules in memory, following every change of any node. */
   private static RoutingTable routing(Node node) {
     RoutingTable routing = new RoutingTable(node.store.routing(), node.meters);
-    routing.reload();
+    // listening first: a change made while the table is read the first time is read again
     node.changes.listen(
         change -> {
           if (RoutingRepository.CHANGE.equals(change.entity())
@@ -138,6 +142,7 @@ final class SipSetup implements AutoCloseable {
             routing.reload();
           }
         });
+    routing.reload();
     // carriers' host names are resolved again, and a missed change is caught up
     node.pausing("routing reload", Duration.ofMinutes(5), Duration.ofMinutes(5), routing::reload);
     return routing;

@@ -14,6 +14,7 @@ import dev.evertone.status.StatusConfig;
 import dev.evertone.status.StatusPage;
 import dev.evertone.status.StatusService;
 import dev.evertone.store.Actor;
+import dev.evertone.store.Change;
 import dev.evertone.store.Store;
 import dev.evertone.store.audit.AuditEvent;
 import dev.evertone.store.status.ComponentStatus;
@@ -50,16 +51,13 @@ public final class StatusSetup implements AutoCloseable {
   private final Notifier notifier;
   private final AutoIncidents auto;
   private final RegistrationMonitor registrations;
-  private final DomainNames domains;
 
   private StatusSetup(
       StatusService service,
       StatusPage page,
       Notifier notifier,
       AutoIncidents auto,
-      RegistrationMonitor registrations,
-      DomainNames domains) {
-    this.domains = domains;
+      RegistrationMonitor registrations) {
     this.service = service;
     this.page = page;
     this.notifier = notifier;
@@ -79,6 +77,15 @@ public final class StatusSetup implements AutoCloseable {
     StatusService service = new StatusService(node.store.status(), statusConfig, node.clock);
     service.ensureDefaults(SERVER);
     DomainNames domains = new DomainNames(node.store);
+    // the registration monitor counts only served domains: it hears of new ones at once, from any
+    // node (listening first, then reading: a domain added in between is read again)
+    node.changes.listen(
+        change -> {
+          if (Change.DOMAIN.equals(change.entity())) {
+            domains.read();
+          }
+        });
+    domains.read();
     RegistrationMonitor registrations =
         registrationMonitor(
             config.status().monitors().registration(), registrar, domains, node.clock);
@@ -101,7 +108,7 @@ public final class StatusSetup implements AutoCloseable {
             ? " (no SMTP relay: no mail)"
             : " and mail via " + statusConfig.mail());
     return new StatusSetup(
-        service, new StatusPage(service, node.clock), notifier, auto, registrations, domains);
+        service, new StatusPage(service, node.clock), notifier, auto, registrations);
   }
 
   /** Registrations of the served domains, as the registrar decides them. */
@@ -325,14 +332,6 @@ public final class StatusSetup implements AutoCloseable {
         });
   }
 
-  /**
-   * A domain was added or removed (the change feed, from any node): the registration monitor reads
-   * the list again.
-   */
-  public void domainsChanged() {
-    domains.read();
-  }
-
   public StatusService service() {
     return service;
   }
@@ -361,7 +360,6 @@ public final class StatusSetup implements AutoCloseable {
 
     DomainNames(Store store) {
       this.store = store;
-      read();
     }
 
     boolean served(String domain) {

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * families registered over TLS, reloaded when their files change, and warned of before they expire.
  */
 final class TlsSetup {
-  private static final Logger log = LoggerFactory.getLogger(TlsSetup.class);
+  // the node's start-up lines under one name, as operators know them
+  private static final Logger log = LoggerFactory.getLogger(EvertoneServer.class);
 
   private TlsSetup() {}
 
@@ -27,8 +28,7 @@ final class TlsSetup {
       }
       return null;
     }
-    // a new chain is checked against the trust stores of the devices registered over TLS and WSS
-    // now
+    // a new chain must be one the devices registered over TLS and WSS accept
     CertificateManager certificates =
         Settings.certificates(
             node.config,

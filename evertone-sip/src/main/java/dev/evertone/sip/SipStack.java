@@ -85,20 +85,26 @@ public final class SipStack implements AutoCloseable {
     NettySipTransport transport = new NettySipTransport(transportConfig, meters, tls);
     WheelTimerService timers = new WheelTimerService();
     SipSockets sockets = new BoundSockets(transportConfig.listen(), transport);
-    TransactionLayer layer =
-        new TransactionLayer(
-            transport, timers, timerConfig, l -> users.create(l, sockets), meters, completedBytes);
-    MessageReceiver receiver =
-        new MessageReceiver(
-            new SipParser(transportConfig.limits()), layer, transportConfig.warnAgent(), meters);
     try {
+      // the user is made here, by the factory: what fails in it stops the transport too
+      TransactionLayer layer =
+          new TransactionLayer(
+              transport,
+              timers,
+              timerConfig,
+              l -> users.create(l, sockets),
+              meters,
+              completedBytes);
+      MessageReceiver receiver =
+          new MessageReceiver(
+              new SipParser(transportConfig.limits()), layer, transportConfig.warnAgent(), meters);
       transport.start(receiver);
-    } catch (Exception e) { // includes a BindException, which Netty throws unchecked
+      return new SipStack(transport, timers, layer, sockets);
+    } catch (Exception | Error e) { // includes a BindException, which Netty throws unchecked
       transport.stop(1000);
       timers.close();
       throw e;
     }
-    return new SipStack(transport, timers, layer, sockets);
   }
 
   public TransactionLayer transactions() {

@@ -1,5 +1,7 @@
 package dev.evertone.tls;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,7 +19,7 @@ public record DeviceTrust(
     CertificateManager.DeviceCensus census) {
 
   public DeviceTrust {
-    profiles = Map.copyOf(profiles);
+    // checked before the copy: the message lists the profiles in their order (built-in, then files)
     if (!profiles.containsKey(defaultProfile)) {
       throw new TlsException(
           "tls.default-profile '"
@@ -25,5 +27,6 @@ public record DeviceTrust(
               + "' is not a known profile; known: "
               + String.join(", ", profiles.keySet()));
     }
+    profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
   }
 }

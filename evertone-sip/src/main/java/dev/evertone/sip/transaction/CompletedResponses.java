@@ -74,8 +74,8 @@ final class CompletedResponses {
     byte[] ip = to.getAddress().getAddress();
     int length = HEADER + key.length() + ip.length + response.length;
     if (length > SEGMENT) {
-      return; // larger than a segment: not kept (a 64 KiB response is never the answer to a
-      // REGISTER)
+      // larger than a segment: not kept (a 64 KiB response is never the answer to a REGISTER)
+      return;
     }
     long pos = reserve(length);
     byte[] seg = segment(pos);
