@@ -22,7 +22,11 @@ for c in kamailio sipp java; do command -v $c >/dev/null || { echo "missing $c (
 work=$(mktemp -d /tmp/evertone-bench.XXXXXX); trap 'pkill -f "$work" 2>/dev/null; pkill -F $work/kam.pid 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
 bash "$here/peers/make-users.sh" "$USERS" > users.csv
-SIPP_OPTS=(-sf "$here/peers/sipp-register-auth.xml" -inf users.csv -p 6001 -l 20000 -buff_size 4194304 -nostdin)
+SIPP_OPTS=(-sf "$here/peers/sipp-register-auth.xml" -inf users.csv -l 20000 -buff_size 4194304 -nostdin)
+# NEW_BINDINGS=1: SIPp on a new port each run, so that every registration adds a binding (its Contact names
+# the port) instead of refreshing one: what evertone writes to the store before the 200 OK, where Kamailio
+# (usrloc db_mode 0) keeps it in memory. At most 10 runs per user (registrar.max-contacts-per-aor).
+[ "${NEW_BINDINGS:-0}" = 1 ] || SIPP_OPTS+=(-p 6001)
 source "$here/ladder.sh"
 
 # one server: warm up, then the rate ladder; prints "rate median_us clean" lines

@@ -110,7 +110,7 @@ final class RemoteProvisioning implements Provisioning {
               + " (is 'evertone serve' running, and is http.host/http.port"
               + " what --server says?)");
     } catch (IOException e) {
-      throw new IllegalStateException("the request to " + base + path + " failed: " + e);
+      throw new IllegalStateException(lost(method, path, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
@@ -138,6 +138,26 @@ final class RemoteProvisioning implements Provisioning {
       throw error.toException();
     }
     return r;
+  }
+
+  /**
+   * What to tell the user when the connection broke before an answer: a change may have been made
+   * (the server may have committed it and then died), so they must look before trying again.
+   */
+  private String lost(String method, String path, IOException e) {
+    String what =
+        "the server at "
+            + base
+            + " closed the connection before answering "
+            + method
+            + " "
+            + path
+            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    return method.equals("GET")
+        ? what + "; try again"
+        : what
+            + "; the change may have been applied: check with 'evertone audit' or by listing"
+            + " what you changed before trying again";
   }
 
   <T> T call(String method, String path, @Nullable Object body, TypeReference<T> type) {

@@ -3,9 +3,16 @@ package dev.evertone.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The whole configuration, as documented in {@code evertone-defaults.yaml}. */
+/**
+ * The whole configuration, as documented in {@code evertone-defaults.yaml}: one nested record per
+ * section, each checking its own values. It is long (one file of some 500 lines) on purpose: it
+ * mirrors the defaults file section by section, so that a key is found in the same place in both;
+ * the checks that span sections (ports) are here at the top.
+ */
 public record ServerConfig(
     Path dataDir,
     Sip sip,
@@ -20,6 +27,43 @@ public record ServerConfig(
     Cluster cluster,
     Stun stun,
     Status status) {
+
+  public ServerConfig {
+    requireDistinctPorts(sip, http, stun);
+  }
+
+  /**
+   * Two services configured on one port: the second could not open its socket. Said before either
+   * tries, naming both keys (0, an ephemeral port, and -1, off, never clash).
+   */
+  private static void requireDistinctPorts(Sip sip, Http http, Stun stun) {
+    Map<Integer, String> tcp = new HashMap<>();
+    Map<Integer, String> udp = new HashMap<>();
+    claim(udp, sip.udpPort(), "sip.udp-port");
+    claim(tcp, sip.tcpPort(), "sip.tcp-port");
+    claim(tcp, sip.tlsPort(), "sip.tls-port");
+    claim(tcp, sip.wsPort(), "sip.ws-port");
+    claim(tcp, sip.wssPort(), "sip.wss-port");
+    claim(tcp, http.port(), "http.port");
+    claim(udp, stun.port(), "stun.port");
+    claim(tcp, stun.port(), "stun.port");
+    claim(tcp, stun.tlsPort(), "stun.tls-port");
+  }
+
+  private static void claim(Map<Integer, String> taken, int port, String key) {
+    if (port <= 0) {
+      return;
+    }
+    String other = taken.putIfAbsent(port, key);
+    require(
+        other == null,
+        key
+            + " and "
+            + other
+            + " are both "
+            + port
+            + ": two services cannot share a port; change one");
+  }
 
   /** The status page, its monitors and its subscribers' notifications. */
   public record Status(
@@ -95,7 +139,8 @@ public record ServerConfig(
       double burnRate,
       Duration shortWindow,
       Duration longWindow,
-      int minRequests) {
+      int minRequests,
+      Duration recentSuccess) {
     public RegistrationMonitor {
       require(
           objective > 0 && objective < 1,
@@ -107,6 +152,9 @@ public record ServerConfig(
               && longWindow.toHours() <= 24,
           "status.monitors.registration: 1s <= short-window <= long-window <= 24h");
       require(minRequests >= 1, "status.monitors.registration.min-requests must be at least 1");
+      require(
+          recentSuccess.compareTo(longWindow) >= 0,
+          "status.monitors.registration.recent-success must be at least the long-window, e.g. 24h");
     }
   }
 
@@ -360,7 +408,9 @@ public record ServerConfig(
       int maxUpgradeChunkBytes,
       int maxUpgradeContentBytes,
       int acceptBacklog,
-      Duration connectTimeout) {
+      Duration connectTimeout,
+      int maxConnectionsPerSource,
+      Duration messageTimeout) {
     public Streams {
       require(
           tlsHandshakeTimeout.toMillis() >= 100 && tlsHandshakeTimeout.toMinutes() <= 5,
@@ -376,6 +426,12 @@ public record ServerConfig(
       require(
           connectTimeout.toMillis() >= 100 && connectTimeout.toMinutes() <= 5,
           "sip.streams.connect-timeout must be 100ms to 5m");
+      require(
+          maxConnectionsPerSource >= 1,
+          "sip.streams.max-connections-per-source must be at least 1");
+      require(
+          messageTimeout.toMillis() >= 100 && messageTimeout.toMinutes() <= 10,
+          "sip.streams.message-timeout must be 100ms to 10m");
     }
   }
 

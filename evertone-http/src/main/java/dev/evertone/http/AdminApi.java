@@ -2,6 +2,7 @@ package dev.evertone.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.store.Actor;
 import dev.evertone.store.ConflictException;
@@ -100,10 +101,12 @@ final class AdminApi {
       };
 
   private final AdminTokenRepository tokens;
+  private final AuthGuard guard;
   private final List<Route> routes;
 
-  AdminApi(AdminTokenRepository tokens, Features features, StatusApi status) {
+  AdminApi(AdminTokenRepository tokens, AuthGuard guard, Features features, StatusApi status) {
     this.tokens = tokens;
+    this.guard = guard;
     this.routes = routes(features, status);
   }
 
@@ -141,10 +144,7 @@ final class AdminApi {
       return;
     }
     String header = ctx.header("Authorization");
-    Optional<String> name = Optional.empty();
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      name = tokens.verify(header.substring(7).strip());
-    }
+    Optional<String> name = token(ctx);
     if (name.isEmpty()) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"evertone\"");
       throw new Unauthorized(
@@ -153,6 +153,40 @@ final class AdminApi {
               : "the token is not valid (revoked, mistyped, or from another installation)");
     }
     ctx.attribute(ACTOR, new Actor("token:" + name.get(), ctx.ip()));
+  }
+
+  /**
+   * The name of the valid admin token the request carries, if any. A wrong token is a failed
+   * attempt of its source for the {@link AuthGuard}; a source blocked by it is refused ({@link
+   * Blocked}) before its token is looked at.
+   */
+  Optional<String> token(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null) {
+      return Optional.empty();
+    }
+    String ip = ctx.req().getRemoteAddr();
+    if (guard.sourceBlocked(ip)) {
+      throw new Blocked();
+    }
+    Optional<String> name = Optional.empty();
+    if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      name = tokens.verify(header.substring(7).strip());
+    }
+    if (name.isEmpty()) {
+      guard.failedWithoutAccount(
+          "an admin API token", ip, ctx.req().getRemotePort(), ctx.scheme(), "invalid token");
+    }
+    return name;
+  }
+
+  /** A source blocked after too many failed attempts: 403. */
+  static final class Blocked extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Blocked() {
+      super("too many failed attempts from this address; wait and try again");
+    }
   }
 
   /** No valid token: 401. */
@@ -192,7 +226,7 @@ final class AdminApi {
     private static final long serialVersionUID = 1L;
 
     BadJson(JsonProcessingException cause) {
-      super(cause.getOriginalMessage(), cause);
+      super(JsonProblem.of(cause).message(), cause);
     }
   }
 

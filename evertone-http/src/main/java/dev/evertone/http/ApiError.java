@@ -29,10 +29,31 @@ public record ApiError(
     @Nullable Integer total,
     @Nullable PlanResult plan) {
 
+  /**
+   * The longest message an error carries: what a failure says may quote its input, and an answer
+   * must not echo a 10 MB body back.
+   */
+  static final int MAX_MESSAGE_CHARS = 2000;
+
+  public ApiError {
+    message = excerpt(message, MAX_MESSAGE_CHARS);
+  }
+
   /** What a failure says of itself; every failure this API maps is made with a message. */
   static String messageOf(Throwable e) {
     String m = e.getMessage();
     return m == null ? "no details were given" : m;
+  }
+
+  /** A quoted piece of input, cut short: a name or a value, never a whole body. */
+  static String excerpt(String s) {
+    return excerpt(s, 100);
+  }
+
+  private static String excerpt(String s, int max) {
+    return s.length() <= max
+        ? s
+        : s.substring(0, max) + "... (" + (s.length() - max) + " more characters)";
   }
 
   static ApiError of(int status, String error, String message) {
@@ -59,20 +80,8 @@ public record ApiError(
       return of(409, "conflict", messageOf(e));
     }
     if (e instanceof AdminApi.BadJson b && b.getCause() instanceof JsonProcessingException j) {
-      String where =
-          j.getLocation() == null
-              ? ""
-              : " (line "
-                  + j.getLocation().getLineNr()
-                  + ", column "
-                  + j.getLocation().getColumnNr()
-                  + ")";
-      return of(
-          400,
-          "invalid",
-          "the request body is not what this endpoint takes: "
-              + j.getOriginalMessage().replaceAll("\\s+", " ")
-              + where);
+      JsonProblem p = JsonProblem.of(j);
+      return new ApiError(400, "invalid", p.message(), p.field(), null, null, null);
     }
     if (e instanceof IllegalArgumentException) {
       return of(400, "invalid", messageOf(e));

@@ -1,6 +1,7 @@
 package dev.evertone.http;
 
 import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.status.StatusPage;
 import dev.evertone.status.StatusService;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpEndpoints implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
+
+  /** What {@code /health} tells a caller without an admin token: that the node is up, no more. */
+  static final String PUBLIC_HEALTH = "{\"status\":\"up\"}\n";
 
   private final Javalin app;
   private final String host;
@@ -58,6 +62,7 @@ public final class HttpEndpoints implements AutoCloseable {
   public record Services(
       ProvisioningService provisioning,
       AdminTokenRepository tokens,
+      AuthGuard guard,
       @Nullable CertificateManager certificates,
       Registrations registrations,
       @Nullable IceServers ice,
@@ -68,7 +73,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * Starts serving on {@code host}:{@code port}.
    *
    * @param maxRequestBytes the largest request body (an import file)
-   * @param health what {@code GET /health} answers
+   * @param health what {@code GET /health} answers a caller with an admin token
    */
   public static HttpEndpoints start(
       String host,
@@ -81,6 +86,7 @@ public final class HttpEndpoints implements AutoCloseable {
     AdminApi api =
         new AdminApi(
             services.tokens(),
+            services.guard(),
             AdminApi.of(provisioning, services.registrations(), services.certificates()),
             new StatusApi(
                 services.status(),
@@ -112,7 +118,12 @@ public final class HttpEndpoints implements AutoCloseable {
     config.routes.get(
         "/metrics",
         ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
-    config.routes.get("/health", ctx -> ctx.contentType("application/json").result(health.get()));
+    // liveness for anyone (a load balancer); what the node holds only for an admin token
+    config.routes.get(
+        "/health",
+        ctx ->
+            ctx.contentType("application/json")
+                .result(api.token(ctx).isPresent() ? health.get() : PUBLIC_HEALTH));
     IceServers ice = services.ice();
     if (ice != null) {
       config.routes.get("/ice-servers", ice::handle);
@@ -133,6 +144,9 @@ public final class HttpEndpoints implements AutoCloseable {
 
   /** The one place where failures become JSON errors ({@link ApiError}). */
   private static void errors(JavalinConfig config, AdminApi api, long maxRequestBytes) {
+    config.routes.exception(
+        AdminApi.Blocked.class,
+        (e, ctx) -> error(ctx, ApiError.of(403, "blocked", ApiError.messageOf(e))));
     config.routes.exception(
         AdminApi.Unauthorized.class,
         (e, ctx) -> error(ctx, ApiError.of(401, "unauthorized", ApiError.messageOf(e))));

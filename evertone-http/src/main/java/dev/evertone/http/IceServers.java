@@ -1,9 +1,13 @@
 package dev.evertone.http;
 
+import dev.evertone.registrar.AuthGuard;
+import dev.evertone.registrar.LocationService;
 import dev.evertone.store.provisioning.Credential;
 import dev.evertone.store.provisioning.CredentialRepository;
 import dev.evertone.stun.StunIntegrity;
 import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -12,11 +16,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /ice-servers}: the {@code iceServers} a browser phone gives its RTCPeerConnection, for
@@ -24,11 +27,16 @@ import org.slf4j.LoggerFactory;
  * line's SIP password). Only evertone's own STUN and TURN URLs, with TURN credentials that expire
  * (the TURN REST convention, signed with the relay's current secret), and whatever an operator
  * configured explicitly: no public server is ever added.
+ *
+ * <p>A password check like SIP's, so it goes through the same {@link AuthGuard}: a failure counts
+ * for the source and the line and is logged in the same line for fail2ban, and a blocked source or
+ * line is refused (unless the address holds a live registration of the line) before any password is
+ * compared.
  */
 public final class IceServers {
-  private static final Logger log = LoggerFactory.getLogger(IceServers.class);
-
   private final CredentialRepository credentials;
+  private final AuthGuard guard;
+  private final LocationService location;
   private final @Nullable String publicHost;
   private final int port;
   private final int tlsPort;
@@ -63,8 +71,15 @@ public final class IceServers {
     }
   }
 
-  public IceServers(CredentialRepository credentials, Settings settings, Clock clock) {
+  public IceServers(
+      CredentialRepository credentials,
+      AuthGuard guard,
+      LocationService location,
+      Settings settings,
+      Clock clock) {
     this.credentials = credentials;
+    this.guard = guard;
+    this.location = location;
     this.publicHost = settings.publicHost();
     this.port = settings.port();
     this.tlsPort = settings.tlsPort();
@@ -76,7 +91,17 @@ public final class IceServers {
   }
 
   void handle(Context ctx) {
-    String line = authenticated(ctx.header("Authorization"));
+    Basic basic = Basic.parse(ctx.header("Authorization"));
+    if (basic != null && blocked(ctx, basic)) {
+      ctx.status(403)
+          .json(
+              ApiError.of(
+                  403,
+                  "blocked",
+                  "too many failed attempts from this address or for this line; wait and try again"));
+      return;
+    }
+    String line = basic == null ? null : authenticated(ctx, basic);
     if (line == null) {
       ctx.header("WWW-Authenticate", "Basic realm=\"evertone\", charset=\"UTF-8\"");
       ctx.status(401)
@@ -122,40 +147,78 @@ public final class IceServers {
     ctx.json(body);
   }
 
-  /** The line of valid Basic credentials ({@code user@domain}), or null. */
-  private @Nullable String authenticated(@Nullable String header) {
-    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return null;
+  /** The user, domain and password of an HTTP Basic header naming a line as user@domain. */
+  private record Basic(String user, String domain, String password) {
+    static @Nullable Basic parse(@Nullable String header) {
+      if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+        return null;
+      }
+      String decoded;
+      try {
+        decoded =
+            new String(
+                Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      int colon = decoded.indexOf(':');
+      int at = colon < 0 ? -1 : decoded.lastIndexOf('@', colon);
+      if (at <= 0 || at == colon - 1) {
+        return null;
+      }
+      return new Basic(
+          decoded.substring(0, at),
+          decoded.substring(at + 1, colon).toLowerCase(Locale.ROOT),
+          decoded.substring(colon + 1));
     }
-    String decoded;
-    try {
-      decoded =
-          new String(
-              Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return null;
+
+    String line() {
+      return user + "@" + domain;
     }
-    int colon = decoded.indexOf(':');
-    int at = colon < 0 ? -1 : decoded.lastIndexOf('@', colon);
-    if (at <= 0 || at == colon - 1) {
-      return null;
-    }
-    String user = decoded.substring(0, at);
-    String domain = decoded.substring(at + 1, colon);
-    String password = decoded.substring(colon + 1);
+  }
+
+  /**
+   * Whether the guard refuses to check the password: the source or the line is blocked, and the
+   * address holds no live registration of the line.
+   */
+  private boolean blocked(Context ctx, Basic basic) {
+    String ip = ctx.req().getRemoteAddr();
+    return guard.refuses(ip, basic.line(), () -> registeredFrom(basic, ip));
+  }
+
+  /** The line ({@code user@domain}) when its password is right, else null (a failure counted). */
+  private @Nullable String authenticated(Context ctx, Basic basic) {
+    String ip = ctx.req().getRemoteAddr();
     Optional<Credential> c;
     try {
-      c = credentials.lookup(domain, user, false);
+      c = credentials.lookup(basic.domain(), basic.user(), false);
     } catch (RuntimeException e) {
-      return null; // not a valid line name: the same answer as a wrong password
+      c = Optional.empty(); // not a valid line name: the same answer as a wrong password
     }
     if (c.isEmpty()
         || !MessageDigest.isEqual(
             c.get().secret().getBytes(StandardCharsets.UTF_8),
-            password.getBytes(StandardCharsets.UTF_8))) {
-      log.warn("ICE servers refused for {}@{}: wrong password or no such line", user, domain);
+            basic.password().getBytes(StandardCharsets.UTF_8))) {
+      String ua = ctx.userAgent();
+      guard.failed(
+          basic.line(),
+          ip,
+          ctx.req().getRemotePort(),
+          ctx.scheme(),
+          c.isEmpty() ? "unknown user" : "wrong password",
+          ua == null ? "" : ua);
       return null;
     }
-    return user + "@" + domain.toLowerCase(java.util.Locale.ROOT);
+    return basic.line();
+  }
+
+  /** Whether the address holds a live registration of the line: a guesser cannot block it. */
+  private boolean registeredFrom(Basic basic, String ip) {
+    try {
+      return location.hasBindingFrom(
+          "sip:" + basic.user() + "@" + basic.domain(), InetAddress.getByName(ip));
+    } catch (UnknownHostException e) {
+      return false; // the servlet's remote address is a literal: cannot happen
+    }
   }
 }

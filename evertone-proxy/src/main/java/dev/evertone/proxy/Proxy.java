@@ -1,6 +1,7 @@
 package dev.evertone.proxy;
 
 import dev.evertone.registrar.DigestGate;
+import dev.evertone.registrar.LocationService;
 import dev.evertone.sip.SipSockets;
 import dev.evertone.sip.header.HeaderName;
 import dev.evertone.sip.message.SipRequest;
@@ -30,6 +31,7 @@ public final class Proxy {
 
   private final ProxyStack stack;
   private final DigestGate gate;
+  private final LocationService location;
   private final RoutingTable routing;
   private final InDialogRouting inDialog;
   private final CallRouter calls;
@@ -46,6 +48,7 @@ public final class Proxy {
       SipSockets sockets) {
     this.stack = new ProxyStack(transactions, sockets, settings);
     this.gate = services.gate();
+    this.location = services.location();
     this.routing = services.routing();
     ProxyCounters counters = new ProxyCounters(services.meters());
     DialogRoutes routes = new DialogRoutes(services.tokens(), sockets);
@@ -90,7 +93,8 @@ public final class Proxy {
         tx.source(),
         realm,
         DigestGate.Kind.PROXY,
-        user -> false,
+        // a phone registered from this address may call even while guessing blocks its account
+        user -> location.hasBindingFrom(from.aorKey(), tx.source().remote().getAddress()),
         new DigestGate.Listener() {
           @Override
           public void authenticated(String username) {

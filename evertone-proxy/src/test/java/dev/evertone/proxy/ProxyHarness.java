@@ -80,11 +80,12 @@ final class ProxyHarness implements AutoCloseable {
             credentials,
             new DigestAuthenticator(
                 new NonceService(NonceService.randomSecret(), 300_000, clock), algorithms, clock),
-            new AuthGuard(config.perSource(), config.perAccount()),
+            new AuthGuard(config.perSource(), config.perAccount(), clock),
             clock,
             "test.evertone",
             meters);
-    Registrar registrar = new Registrar(config, location, gate, clock, "evertone", meters);
+    Registrar registrar =
+        new Registrar(config, location, gate, Registrar.Durability.NONE, clock, "evertone", meters);
     routing = new RoutingTable(store.routing(), meters);
     routing.reload();
     ProxyServices services =

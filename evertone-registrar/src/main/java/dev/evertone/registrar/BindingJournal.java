@@ -17,7 +17,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * Writes registrations behind the location service, so that restarting evertone unregisters nobody:
  * each change marks its address-of-record, and {@link #flush()} (every {@code
  * registrar.persist-interval}) writes the live bindings of the marked AORs in batches, one
- * transaction each. A refresh storm costs one row write per AOR per interval, whatever the rate.
- * {@link #restore()} loads them back before traffic starts: UDP devices are reachable at once (at
- * the address their REGISTER came from); devices on TCP, TLS or WebSocket when they reconnect,
- * which they do on their own (RFC 5626 4.5).
+ * transaction each. A refresh storm costs one row write per AOR per interval, whatever the rate. A
+ * new binding is written through ({@link #writeThrough}): its 200 OK waits for the next write,
+ * which starts as soon as the writer is free and takes every AOR marked by then (a group commit),
+ * so that a kill -9 loses no binding a phone was told it holds. {@link #restore()} loads them back
+ * before traffic starts: UDP devices are reachable at once (at the address their REGISTER came
+ * from); devices on TCP, TLS or WebSocket when they reconnect, which they do on their own (RFC 5626
+ * 4.5).
  */
 public final class BindingJournal {
   private static final Logger log = LoggerFactory.getLogger(BindingJournal.class);
@@ -45,6 +52,10 @@ public final class BindingJournal {
   private final Counter written;
   private final Counter failures;
   private long lastErrorLogged = -60_000;
+  // answers waiting for the next write (new bindings), and whether a write is queued for them
+  private final Object waitersLock = new Object();
+  private List<CompletableFuture<Void>> waiting = new ArrayList<>();
+  private final AtomicBoolean writeQueued = new AtomicBoolean();
 
   public BindingJournal(
       LocationService location, BindingRepository repository, Clock clock, MeterRegistry meters) {
@@ -84,6 +95,45 @@ public final class BindingJournal {
    * stay marked and the next flush tries again: nothing is lost while the process runs.
    */
   public synchronized int flush() {
+    List<CompletableFuture<Void>> answers;
+    synchronized (waitersLock) {
+      answers = waiting;
+      waiting = new ArrayList<>();
+    }
+    try {
+      return writeDirty();
+    } finally {
+      // written, or kept marked and retried: the answers wait no longer either way
+      answers.forEach(a -> a.complete(null));
+    }
+  }
+
+  /**
+   * The {@link Registrar.Durability} of this journal: a write of everything marked, queued on
+   * {@code writer} (the thread of the periodic writes) unless one is queued already.
+   */
+  public Registrar.Durability writeThrough(Executor writer) {
+    return aor -> {
+      CompletableFuture<Void> written = new CompletableFuture<>();
+      synchronized (waitersLock) {
+        waiting.add(written);
+      }
+      if (writeQueued.compareAndSet(false, true)) {
+        try {
+          writer.execute(
+              () -> {
+                writeQueued.set(false);
+                flush();
+              });
+        } catch (RejectedExecutionException e) {
+          written.complete(null); // shutting down: the final write takes it
+        }
+      }
+      return written;
+    };
+  }
+
+  private int writeDirty() {
     int total = 0;
     while (!dirty.isEmpty()) {
       Map<String, List<StoredBinding>> batch = new LinkedHashMap<>();

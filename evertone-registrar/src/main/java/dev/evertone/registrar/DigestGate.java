@@ -1,5 +1,6 @@
 package dev.evertone.registrar;
 
+import dev.evertone.sip.RateLimitedLog;
 import dev.evertone.sip.auth.DigestAuthenticator;
 import dev.evertone.sip.auth.DigestCredentials;
 import dev.evertone.sip.header.AuthHeader;
@@ -110,9 +111,10 @@ public final class DigestGate {
   /**
    * Checks {@code request} for credentials of {@code realm}.
    *
-   * @param passWhenBlocked for an account blocked by failed attempts (given its user name): whether
-   *     this request may still be checked (the registrar lets a device refresh the binding it holds
-   *     from the same address, so that guessing from elsewhere cannot lock it out)
+   * @param holdsBinding for a source or an account blocked by failed attempts (given the user name
+   *     the credentials name): whether the sender's address holds a live binding of that account;
+   *     if so its request is still checked, so that guessing from elsewhere (or from other devices
+   *     behind the same office NAT) cannot lock a registered device out
    * @throws SipParseException when the request's authorization headers cannot be read (answer 400)
    */
   public void check(
@@ -120,13 +122,8 @@ public final class DigestGate {
       Source source,
       String realm,
       Kind kind,
-      Predicate<String> passWhenBlocked,
+      Predicate<String> holdsBinding,
       Listener then) {
-    long now = clock.millis();
-    if (guard.sourceBlocked(source.remoteIp(), now)) {
-      then.refused(SipResponse.forRequest(request, StatusCode.FORBIDDEN), Refusal.BLOCKED);
-      return;
-    }
     AuthHeader header = null;
     for (AuthHeader h : request.authHeaders(kind.credentialsHeader)) {
       if (h.isDigest() && realm.equals(h.param("realm"))) {
@@ -136,8 +133,8 @@ public final class DigestGate {
     }
     if (header == null) {
       // RFC 3261 22.1: no credentials for our realm (or an unknown scheme, RFC 4475 3.3.7):
-      // challenge
-      then.refused(challenge(request, realm, kind, false), Refusal.CHALLENGED);
+      // challenge; a challenge costs nothing and tells nothing, even to a blocked source
+      then.refused(challenge(request, source, realm, kind, false), Refusal.CHALLENGED);
       return;
     }
     DigestCredentials creds;
@@ -149,12 +146,13 @@ public final class DigestGate {
             reject(request, Objects.requireNonNullElse(e.getMessage(), "unusable credentials")),
             Refusal.REJECTED);
       } else {
-        then.refused(challenge(request, realm, kind, false), Refusal.CHALLENGED);
+        then.refused(challenge(request, source, realm, kind, false), Refusal.CHALLENGED);
       }
       return;
     }
     String account = creds.username() + "@" + realm;
-    if (guard.accountBlocked(account, now) && !passWhenBlocked.test(creds.username())) {
+    String user = creds.username();
+    if (guard.refuses(source.remoteIp(), account, () -> holdsBinding.test(user))) {
       then.refused(SipResponse.forRequest(request, StatusCode.FORBIDDEN), Refusal.BLOCKED);
       return;
     }
@@ -196,13 +194,15 @@ public final class DigestGate {
       Optional<AccountSecrets> secrets,
       Listener then) {
     String ha1 = secrets.map(s -> s.ha1(creds.algorithm())).orElse(null);
-    DigestAuthenticator.Verdict verdict = authenticator.verify(creds, request.method(), realm, ha1);
+    String ip = source.remoteIp();
+    DigestAuthenticator.Verdict verdict =
+        authenticator.verify(creds, request.method(), realm, ip, ha1);
     if (verdict == DigestAuthenticator.Verdict.WRONG && secrets.isPresent()) {
       // grace window: a device not yet re-provisioned after a change may still use the secret it
       // holds
       String previous = secrets.get().previousHa1(creds.algorithm(), clock.millis());
       if (previous != null) {
-        verdict = authenticator.verify(creds, request.method(), realm, previous);
+        verdict = authenticator.verify(creds, request.method(), realm, ip, previous);
         if (verdict == DigestAuthenticator.Verdict.OK) {
           previousSecretUsed.increment();
           events.warn(
@@ -217,8 +217,8 @@ public final class DigestGate {
     }
     switch (verdict) {
       case NOT_APPLICABLE ->
-          then.refused(challenge(request, realm, kind, false), Refusal.CHALLENGED);
-      case STALE -> then.refused(challenge(request, realm, kind, true), Refusal.STALE);
+          then.refused(challenge(request, source, realm, kind, false), Refusal.CHALLENGED);
+      case STALE -> then.refused(challenge(request, source, realm, kind, true), Refusal.STALE);
       case WRONG -> {
         String ua = request.userAgent();
         guard.failed(
@@ -227,8 +227,7 @@ public final class DigestGate {
             source.remotePort(),
             source.transport().lowerName(),
             secrets.isPresent() ? "wrong password" : "unknown user",
-            ua == null ? "" : ua,
-            clock.millis());
+            ua == null ? "" : ua);
         then.refused(SipResponse.forRequest(request, StatusCode.FORBIDDEN), Refusal.AUTH_FAILED);
       }
       case OK -> then.authenticated(creds.username());
@@ -236,9 +235,9 @@ public final class DigestGate {
   }
 
   private SipResponse.Builder challenge(
-      SipRequest request, String realm, Kind kind, boolean stale) {
+      SipRequest request, Source source, String realm, Kind kind, boolean stale) {
     SipResponse.Builder b = SipResponse.forRequest(request, kind.challengeStatus);
-    for (String c : authenticator.challenges(realm, stale)) {
+    for (String c : authenticator.challenges(realm, source.remoteIp(), stale)) {
       b.add(kind.challengeHeader, c);
     }
     return b;

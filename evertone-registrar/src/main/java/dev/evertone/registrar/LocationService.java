@@ -3,6 +3,7 @@ package dev.evertone.registrar;
 import dev.evertone.sip.transport.TransportType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,6 +94,25 @@ public final class LocationService {
               : Long.compare(b.registeredAt(), a.registeredAt());
         });
     return out;
+  }
+
+  /**
+   * Whether {@code aor} has a live binding registered from {@code address}: a device there has
+   * proven its password, so guessing from elsewhere (or next to it, behind the same NAT) must not
+   * lock it out.
+   */
+  public boolean hasBindingFrom(String aor, InetAddress address) {
+    AorRecord r = aors.get(aor);
+    if (r == null) {
+      return false;
+    }
+    long now = clock.millis();
+    for (Binding b : r.bindings) {
+      if (!b.isExpired(now) && b.sourceAddress().equals(address)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.evertone.registrar;
 
+import dev.evertone.sip.RateLimitedLog;
 import dev.evertone.sip.header.Address;
 import dev.evertone.sip.header.HeaderName;
 import dev.evertone.sip.message.SipMessage;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -68,13 +70,33 @@ public final class Registrar {
     /**
      * One REGISTER ended.
      *
+     * @param account the account the To URI names ({@code user@domain}, the domain lower case);
+     *     null when it names none
      * @param domain the host of the To URI, lower case; null when the request had none
      */
-    void outcome(Outcome outcome, @Nullable String domain);
+    void outcome(Outcome outcome, @Nullable String account, @Nullable String domain);
+  }
+
+  /**
+   * Makes the bindings of an address-of-record durable before the 200 OK that confirms a new one,
+   * so that a crash right after the answer cannot leave a phone that believes it is registered for
+   * the next hour unknown to the restarted server. Refreshes need not wait: the binding they extend
+   * is stored already.
+   */
+  public interface Durability {
+    /**
+     * Completes once the AOR's bindings as they are now are in the store, or the write failed (then
+     * the journal keeps them and retries; the answer does not wait for a store that is down).
+     */
+    CompletableFuture<?> written(String aor);
+
+    /** Memory only (registrar.persist-interval 0s): nothing to wait for. */
+    Durability NONE = aor -> CompletableFuture.completedFuture(null);
   }
 
   private final RegistrarConfig config;
-  private volatile OutcomeListener outcomeListener = (outcome, domain) -> {};
+  private final Durability durability;
+  private volatile OutcomeListener outcomeListener = (outcome, account, domain) -> {};
   private final LocationService location;
   private final DigestGate gate;
   private final Clock clock;
@@ -87,10 +109,12 @@ public final class Registrar {
       RegistrarConfig config,
       LocationService location,
       DigestGate gate,
+      Durability durability,
       Clock clock,
       String serverHeader,
       MeterRegistry meters) {
     this.config = config;
+    this.durability = durability;
     this.location = location;
     this.gate = gate;
     this.clock = clock;
@@ -141,14 +165,14 @@ public final class Registrar {
   private void authenticate(ServerTransaction tx, SipRequest request, SipUri to) {
     Source source = tx.source();
     String realm = to.host().toLowerCase(Locale.ROOT);
-    // a device that holds a binding from this address may refresh it even while guessing from
-    // elsewhere blocks its account
+    // a device that holds a binding from this address may refresh it even while guessing blocks
+    // its account or its (shared, NATed) address
     gate.check(
         request,
         source,
         realm,
         DigestGate.Kind.SERVER,
-        user -> holdsBinding(to.aorKey(), source),
+        user -> location.hasBindingFrom(to.aorKey(), source.remote().getAddress()),
         new DigestGate.Listener() {
           @Override
           public void authenticated(String username) {
@@ -181,15 +205,6 @@ public final class Registrar {
                 });
           }
         });
-  }
-
-  private boolean holdsBinding(String aor, Source source) {
-    for (Binding b : location.lookup(aor)) {
-      if (b.sourceAddress().equals(source.remote().getAddress())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void updateBindings(ServerTransaction tx, SipRequest request, String aor) {
@@ -249,6 +264,18 @@ public final class Registrar {
     for (String contact : removed) {
       events.info(now, "unregistered {} at <{}> from {}", aor, contact, source);
     }
+    SipResponse.Builder ok = ok(request, current, now);
+    if (added.isEmpty()) {
+      respond(tx, ok, Outcome.REGISTERED);
+      return;
+    }
+    // a new binding is in the store before the 200 OK tells the phone it is registered
+    CompletableFuture<?> unused =
+        durability.written(aor).whenComplete((v, e) -> respond(tx, ok, Outcome.REGISTERED));
+  }
+
+  /** RFC 3261 10.3 step 8: the 200 OK lists every binding of the AOR, with the time left. */
+  private SipResponse.Builder ok(SipRequest request, List<Binding> current, long now) {
     SipResponse.Builder ok = SipResponse.forRequest(request, StatusCode.OK);
     for (Binding b : current) {
       StringBuilder c =
@@ -269,7 +296,7 @@ public final class Registrar {
         ok.add(HeaderName.PATH, p);
       }
     }
-    respond(tx, ok, Outcome.REGISTERED);
+    return ok;
   }
 
   private record DateStamp(long second, String text) {}
@@ -383,15 +410,18 @@ public final class Registrar {
 
   private void respond(ServerTransaction tx, SipResponse.Builder b, Outcome outcome) {
     Objects.requireNonNull(outcomes.get(outcome), "every outcome has its counter").increment();
-    outcomeListener.outcome(outcome, domainOf(tx.request()));
+    SipUri to = toOf(tx.request());
+    String domain = to == null ? null : to.host().toLowerCase(Locale.ROOT);
+    String user = to == null ? null : to.userUnescaped();
+    outcomeListener.outcome(outcome, user == null ? null : user + "@" + domain, domain);
     b.withToTag(TransactionLayer.newTag());
     b.add(HeaderName.SERVER, serverHeader);
     tx.respond(b.build());
   }
 
-  private static @Nullable String domainOf(SipRequest request) {
+  private static @Nullable SipUri toOf(SipRequest request) {
     try {
-      return request.to().uri() instanceof SipUri to ? to.host().toLowerCase(Locale.ROOT) : null;
+      return request.to().uri() instanceof SipUri to ? to : null;
     } catch (SipParseException e) {
       return null;
     }

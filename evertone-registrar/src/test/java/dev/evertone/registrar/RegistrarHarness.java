@@ -61,12 +61,13 @@ final class RegistrarHarness implements AutoCloseable {
     DigestAuthenticator authenticator =
         new DigestAuthenticator(
             new NonceService(NonceService.randomSecret(), 300_000, clock), algorithms, clock);
-    AuthGuard guard = new AuthGuard(config.perSource(), config.perAccount());
+    AuthGuard guard = new AuthGuard(config.perSource(), config.perAccount(), clock);
     registrar =
         new Registrar(
             config,
             location,
             new DigestGate(cache, authenticator, guard, clock, "test.evertone", meters),
+            Registrar.Durability.NONE,
             clock,
             "evertone",
             meters);

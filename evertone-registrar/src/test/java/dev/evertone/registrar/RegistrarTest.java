@@ -422,6 +422,71 @@ class RegistrarTest {
   }
 
   @Test
+  @DisplayName(
+      "a nonce not issued to the sender's address (forged, or a spoofed source) counts no failure: a fresh stale challenge")
+  void forgedFailuresCountNothing() throws Exception {
+    h.close();
+    startWith(
+        new RegistrarConfig(
+            60,
+            7200,
+            3600,
+            10,
+            new RegistrarConfig.FailureLimits(3, 60, 600),
+            new RegistrarConfig.FailureLimits(3, 60, 600),
+            0));
+    try (TestPhone elsewhere =
+            new TestPhone(h.udp(), false, "127.0.0.3", "1001", "example.com", "guess");
+        TestPhone spoofer =
+            new TestPhone(h.udp(), false, "127.0.0.2", "1001", "example.com", "guess")) {
+      SipResponse issuedElsewhere =
+          elsewhere.send(elsewhere.request(List.of(elsewhere.contact()), 3600, null));
+      for (int i = 0; i < 10; i++) {
+        SipResponse r =
+            spoofer.send(
+                spoofer.request(
+                    List.of(spoofer.contact()), 3600, spoofer.authorize(issuedElsewhere)));
+        assertThat(r.status()).as("attempt %d", i).isEqualTo(401);
+        assertThat(r.authHeaders("WWW-Authenticate").get(0).param("stale")).isEqualTo("true");
+      }
+      assertThat(h.outcome("auth_failed")).isZero();
+      // neither the address nor the account is blocked: the real phone registers from there
+      spoofer.password = PASSWORD;
+      assertThat(spoofer.register(3600).status()).isEqualTo(200);
+    }
+    assertThat(securityLog.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .noneMatch(m -> m.startsWith("authentication failed") || m.startsWith("blocking"));
+  }
+
+  @Test
+  @DisplayName(
+      "a blocked address (an office NAT) keeps registering the accounts it holds bindings of, and only those")
+  void aBlockedAddressKeepsItsOwnBindings() throws Exception {
+    h.close();
+    startWith(
+        new RegistrarConfig(
+            60,
+            7200,
+            3600,
+            10,
+            new RegistrarConfig.FailureLimits(3, 60, 600),
+            new RegistrarConfig.FailureLimits(100, 60, 600),
+            0));
+    try (TestPhone desk = phone("1001", PASSWORD);
+        TestPhone guesser =
+            new TestPhone(h.udp(), false, "127.0.0.1", "1002", "example.com", "guess")) {
+      assertThat(desk.register(3600).status()).isEqualTo(200);
+      for (int i = 0; i < 3; i++) {
+        assertThat(guesser.register(3600).status()).isEqualTo(403);
+      }
+      guesser.password = "other-password"; // 1002's real password, but no binding from here
+      assertThat(guesser.register(3600).status()).isEqualTo(403);
+      assertThat(desk.register(3600).status()).as("the desk phone's refresh").isEqualTo(200);
+    }
+  }
+
+  @Test
   @DisplayName("an account may only register its own address-of-record")
   void authorization() throws Exception {
     try (TestPhone p = phone("1001", PASSWORD)) {

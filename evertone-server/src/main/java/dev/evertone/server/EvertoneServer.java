@@ -80,8 +80,7 @@ public final class EvertoneServer implements AutoCloseable {
         started.push(status);
       }
       HttpEndpoints http =
-          HttpSetup.start(
-              node, registration.location, sip.registrations, certificates, stun, status);
+          HttpSetup.start(node, registration, sip.registrations, certificates, stun, status);
       if (http != null) {
         started.push(http);
       }

@@ -35,7 +35,7 @@ final class HttpSetup {
   /** The HTTP endpoints, or null when http.port is -1. */
   static @Nullable HttpEndpoints start(
       Node node,
-      LocationService location,
+      RegistrarSetup registration,
       Registrations registrations,
       @Nullable CertificateManager certificates,
       StunSetup.Running stun,
@@ -55,13 +55,14 @@ final class HttpSetup {
             config.http().port(),
             config.provisioning().importLimits().maxBytes(),
             node.meters,
-            () -> health(location, probe),
+            () -> health(registration.location, probe),
             new HttpEndpoints.Services(
                 provisioning,
                 node.store.tokens(),
+                registration.guard,
                 certificates,
                 registrations,
-                server == null ? null : iceServers(node, server, stun.turnSecret()),
+                server == null ? null : iceServers(node, registration, server, stun.turnSecret()),
                 status == null ? null : status.service(),
                 status == null ? null : status.page()));
     log.info(
@@ -75,11 +76,14 @@ final class HttpSetup {
    * What browsers are told to use: this node's STUN server, and its TURN relay with credentials
    * that expire.
    */
-  private static IceServers iceServers(Node node, StunServer stun, String turnSecret) {
+  private static IceServers iceServers(
+      Node node, RegistrarSetup registration, StunServer stun, String turnSecret) {
     ServerConfig.Stun c = node.config.stun();
     InetSocketAddress tls = stun.tlsAddress();
     return new IceServers(
         node.store.credentials(),
+        registration.guard,
+        registration.location,
         new IceServers.Settings(
             c.publicHost().isBlank() ? null : c.publicHost(),
             stun.udpAddress().getPort(),

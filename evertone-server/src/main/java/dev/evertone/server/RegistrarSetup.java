@@ -32,6 +32,10 @@ final class RegistrarSetup implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EvertoneServer.class);
 
   final LocationService location;
+
+  /** The one guard of every password check: SIP digest, /ice-servers, admin tokens. */
+  final AuthGuard guard;
+
   final DigestGate gate;
   final Registrar registrar;
 
@@ -46,12 +50,14 @@ final class RegistrarSetup implements AutoCloseable {
 
   private RegistrarSetup(
       LocationService location,
+      AuthGuard guard,
       DigestGate gate,
       Registrar registrar,
       byte[] clusterSecret,
       @Nullable BindingJournal journal,
       ScheduledExecutorService bindingWriter) {
     this.location = location;
+    this.guard = guard;
     this.gate = gate;
     this.registrar = registrar;
     this.clusterSecret = clusterSecret;
@@ -77,7 +83,8 @@ final class RegistrarSetup implements AutoCloseable {
     byte[] clusterSecret = nonceSecret(config.auth().nonceSecret());
     NonceService nonces =
         new NonceService(clusterSecret, config.auth().nonceLifetime().toMillis(), node.clock);
-    AuthGuard guard = new AuthGuard(registrarConfig.perSource(), registrarConfig.perAccount());
+    AuthGuard guard =
+        new AuthGuard(registrarConfig.perSource(), registrarConfig.perAccount(), node.clock);
     String name = config.sip().serverName();
     DigestGate gate =
         new DigestGate(
@@ -87,31 +94,10 @@ final class RegistrarSetup implements AutoCloseable {
             node.clock,
             name,
             node.meters);
-    Registrar registrar =
-        new Registrar(registrarConfig, location, gate, node.clock, name, node.meters);
     node.every("binding expiry", Duration.ofSeconds(1), Duration.ofSeconds(1), location::expireDue);
-    node.every(
-        "limiter purge",
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(10),
-        () -> guard.purge(node.clock.millis()));
+    node.every("limiter purge", Duration.ofSeconds(10), Duration.ofSeconds(10), guard::purge);
 
-    BindingJournal journal = null;
-    if (!config.registrar().persistInterval().isZero()) {
-      journal =
-          new BindingJournal(
-              location, node.store.bindings(), config.cluster().nodeId(), node.clock, node.meters);
-      long start = System.nanoTime();
-      int restored = journal.restore();
-      log.info(
-          "registrations: {} restored from the store in {} ms; written behind every {}",
-          restored,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-          config.registrar().persistInterval());
-    } else {
-      log.info(
-          "registrations are kept in memory only (registrar.persist-interval 0s): a restart unregisters every device");
-    }
+    BindingJournal journal = journal(node, location);
     // its own thread: a slow database must not delay expiries or certificate checks
     ScheduledExecutorService bindingWriter =
         Executors.newSingleThreadScheduledExecutor(Node.daemon("binding-writer"));
@@ -125,7 +111,39 @@ final class RegistrarSetup implements AutoCloseable {
           Duration.ofMinutes(10),
           () -> node.store.bindings().purgeExpired(node.clock.millis()));
     }
-    return new RegistrarSetup(location, gate, registrar, clusterSecret, journal, bindingWriter);
+    Registrar registrar =
+        new Registrar(
+            registrarConfig,
+            location,
+            gate,
+            journal == null ? Registrar.Durability.NONE : journal.writeThrough(bindingWriter),
+            node.clock,
+            name,
+            node.meters);
+    return new RegistrarSetup(
+        location, guard, gate, registrar, clusterSecret, journal, bindingWriter);
+  }
+
+  /** The journal of registrations, restored from the store; null when they live in memory only. */
+  private static @Nullable BindingJournal journal(Node node, LocationService location) {
+    ServerConfig config = node.config;
+    if (config.registrar().persistInterval().isZero()) {
+      log.info(
+          "registrations are kept in memory only (registrar.persist-interval 0s): a restart unregisters every device");
+      return null;
+    }
+    BindingJournal journal =
+        new BindingJournal(
+            location, node.store.bindings(), config.cluster().nodeId(), node.clock, node.meters);
+    long start = System.nanoTime();
+    int restored = journal.restore();
+    log.info(
+        "registrations: {} restored from the store in {} ms; new ones written before their 200 OK,"
+            + " refreshes behind every {}",
+        restored,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+        config.registrar().persistInterval());
+    return journal;
   }
 
   private static RegistrarConfig registrarConfig(ServerConfig config) {

@@ -208,7 +208,9 @@ final class SipSetup implements AutoCloseable {
         t.maxUpgradeChunkBytes(),
         t.maxUpgradeContentBytes(),
         t.acceptBacklog(),
-        t.connectTimeout());
+        t.connectTimeout(),
+        t.maxConnectionsPerSource(),
+        t.messageTimeout());
   }
 
   private static TimerConfig timerConfig(ServerConfig config) {

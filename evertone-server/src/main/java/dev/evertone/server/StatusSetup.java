@@ -117,18 +117,32 @@ public final class StatusSetup implements AutoCloseable {
     RegistrationMonitor registrations =
         new RegistrationMonitor(
             new RegistrationMonitor.Settings(
-                r.objective(), r.burnRate(), r.shortWindow(), r.longWindow(), r.minRequests()),
+                r.objective(),
+                r.burnRate(),
+                r.shortWindow(),
+                r.longWindow(),
+                r.minRequests(),
+                r.recentSuccess()),
             domains::served);
     registrar.onOutcome(
-        (outcome, domain) -> {
+        (outcome, account, domain) -> {
           if (domain == null) {
             return;
           }
           // a challenge, a stale nonce or a malformed request is neither: only a verdict on a
           // device's credentials or our failure counts
           switch (outcome) {
-            case REGISTERED -> registrations.record(true, domain, clock.instant());
-            case AUTH_FAILED, ERROR -> registrations.record(false, domain, clock.instant());
+            case REGISTERED -> {
+              if (account != null) {
+                registrations.registered(account, domain, clock.instant());
+              }
+            }
+            case AUTH_FAILED -> {
+              if (account != null) {
+                registrations.refused(account, domain, clock.instant());
+              }
+            }
+            case ERROR -> registrations.failed(domain, clock.instant());
             default -> {}
           }
         });

@@ -18,10 +18,12 @@ import java.util.function.Predicate;
  * short blip from declaring an incident, the short one ends it soon after recovery. It needs {@code
  * minRequests} in the long window (a quiet night with three failures is no incident).
  *
- * <p>What counts: a registration that succeeded; one refused for wrong credentials (403 after a
- * challenge, not the normal first 401) or that failed on the server's side (500, store down). A
- * request for a domain this platform does not serve is a scanner's, not a customer's, and is not
- * counted.
+ * <p>What counts: a registration that succeeded; one that failed on the server's side (500, store
+ * down); one refused for wrong credentials (403 after a challenge, not the normal first 401) only
+ * when its account registered successfully within {@code recentSuccess}: a customer's phone that
+ * stopped working (a password changed under it), not a stranger guessing, whose failures would
+ * otherwise post a public incident. A request for a domain this platform does not serve is a
+ * scanner's, not a customer's, and is not counted.
  */
 public final class RegistrationMonitor implements Monitor {
 
@@ -32,22 +34,26 @@ public final class RegistrationMonitor implements Monitor {
    * @param burnRate how many times faster than the objective allows the budget must burn, e.g. 10
    *     (with 0.99: 10 % fail)
    * @param minRequests the fewest registrations in the long window for a verdict
+   * @param recentSuccess how recently an account must have registered for its wrong password to
+   *     count
    */
   public record Settings(
       double objective,
       double burnRate,
       Duration shortWindow,
       Duration longWindow,
-      int minRequests) {
+      int minRequests,
+      Duration recentSuccess) {
     public Settings {
       if (!(objective > 0 && objective < 1)
           || burnRate <= 0
           || shortWindow.toSeconds() < 1
           || longWindow.compareTo(shortWindow) < 0
-          || minRequests < 1) {
+          || minRequests < 1
+          || recentSuccess.compareTo(longWindow) < 0) {
         throw new IllegalArgumentException(
-            "registration monitor: objective in (0, 1), burn rate > 0, 1 s <= short window <= long window, "
-                + "min requests >= 1");
+            "registration monitor: objective in (0, 1), burn rate > 0, 1 s <= short window <= long window"
+                + " <= recent success, min requests >= 1");
       }
     }
 
@@ -62,10 +68,19 @@ public final class RegistrationMonitor implements Monitor {
    */
   private static final int MAX_DOMAINS = 10_000;
 
+  /**
+   * At most this many accounts' last successful registration are remembered (about 100 bytes each);
+   * past it, accounts not seen yet are not counted when refused, so that the monitor errs towards
+   * silence.
+   */
+  private static final int MAX_ACCOUNTS = 500_000;
+
   private final Settings settings;
   private final Predicate<String> served;
   private final SlidingCounts all;
   private final Map<String, SlidingCounts> byDomain = new ConcurrentHashMap<>();
+  // account (user@domain) -> epoch second of its last successful registration
+  private final Map<String, Long> lastSuccess = new ConcurrentHashMap<>();
 
   /**
    * @param served whether a domain is one of this platform's tenants
@@ -76,8 +91,38 @@ public final class RegistrationMonitor implements Monitor {
     this.all = new SlidingCounts((int) settings.longWindow().toSeconds());
   }
 
-  /** One REGISTER outcome that counts: success, or a failure as described above. */
-  public void record(boolean success, String domain, Instant at) {
+  /** A REGISTER of {@code account} ({@code user@domain}) succeeded. */
+  public void registered(String account, String domain, Instant at) {
+    long second = at.getEpochSecond();
+    String key = account.toLowerCase(Locale.ROOT);
+    if (lastSuccess.size() >= MAX_ACCOUNTS && !lastSuccess.containsKey(key)) {
+      long oldest = second - settings.recentSuccess().toSeconds();
+      lastSuccess.values().removeIf(s -> s < oldest);
+    }
+    if (lastSuccess.size() < MAX_ACCOUNTS || lastSuccess.containsKey(key)) {
+      lastSuccess.put(key, second);
+    }
+    record(true, domain, at);
+  }
+
+  /**
+   * A REGISTER of {@code account} was refused for its credentials: a failure only if the account
+   * registered successfully within the recent-success window.
+   */
+  public void refused(String account, String domain, Instant at) {
+    Long last = lastSuccess.get(account.toLowerCase(Locale.ROOT));
+    if (last != null && at.getEpochSecond() - last <= settings.recentSuccess().toSeconds()) {
+      record(false, domain, at);
+    }
+  }
+
+  /** A REGISTER for {@code domain} failed on our side (500: the store down, say). */
+  public void failed(String domain, Instant at) {
+    record(false, domain, at);
+  }
+
+  /** One REGISTER outcome that counts. */
+  void record(boolean success, String domain, Instant at) {
     String d = domain.toLowerCase(Locale.ROOT);
     if (!served.test(d)) {
       return;

@@ -30,7 +30,7 @@ class MonitorsTest {
   // with at least 20 in 600 s
   final RegistrationMonitor.Settings settings =
       new RegistrationMonitor.Settings(
-          0.99, 10, Duration.ofSeconds(60), Duration.ofSeconds(600), 20);
+          0.99, 10, Duration.ofSeconds(60), Duration.ofSeconds(600), 20, Duration.ofHours(24));
   final RegistrationMonitor monitor =
       new RegistrationMonitor(settings, Set.of("a.example.com", "b.example.com")::contains);
 
@@ -41,6 +41,42 @@ class MonitorsTest {
     for (int i = 0; i < failed; i++) {
       monitor.record(false, domain, clock.instant());
     }
+  }
+
+  @Test
+  void aGuessingRunPostsNoIncidentButPhonesThatRegisteredAndNowFailDo() {
+    // someone guesses passwords of accounts that never registered: thousands of 403s
+    for (int i = 0; i < 1000; i++) {
+      monitor.refused("guess" + i + "@a.example.com", "a.example.com", clock.instant());
+    }
+    Monitor.Reading guessing = monitor.read(clock.instant());
+    assertThat(guessing.failing()).isFalse();
+    assertThat(guessing.summary()).startsWith("0 of 0 registrations failed");
+    // forty phones registered; an hour later their password changed under them
+    for (int i = 0; i < 40; i++) {
+      monitor.registered("10" + i + "@a.example.com", "a.example.com", clock.instant());
+    }
+    clock.advanceSeconds(3600);
+    for (int i = 0; i < 40; i++) {
+      monitor.refused("10" + i + "@A.example.com", "a.example.com", clock.instant());
+    }
+    Monitor.Reading broken = monitor.read(clock.instant());
+    assertThat(broken.failing()).isTrue();
+    assertThat(broken.tenants()).containsExactly("a.example.com");
+    // a day later the same failures are strangers' again
+    clock.advanceSeconds(25 * 3600);
+    for (int i = 0; i < 40; i++) {
+      monitor.refused("10" + i + "@a.example.com", "a.example.com", clock.instant());
+    }
+    assertThat(monitor.read(clock.instant()).failing()).isFalse();
+  }
+
+  @Test
+  void serverSideFailuresAlwaysCount() {
+    for (int i = 0; i < 30; i++) {
+      monitor.failed("a.example.com", clock.instant());
+    }
+    assertThat(monitor.read(clock.instant()).failing()).isTrue();
   }
 
   @Test

@@ -562,13 +562,19 @@ class TurnServiceTest {
               "172.16.0.9",
               "169.254.1.1",
               "0.0.0.0",
-              "100.64.0.1")) {
+              "100.64.0.1",
+              "198.18.0.1", // benchmarking (RFC 2544)
+              "198.19.255.254",
+              "192.0.2.1", // documentation
+              "198.51.100.1",
+              "203.0.113.9",
+              "240.0.0.1")) {
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(denied), 5000);
         StunMessage refused = alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, target));
         assertThat(code(refused)).as(denied).isEqualTo(403);
       }
-      InetSocketAddress outside =
-          new InetSocketAddress(InetAddress.getByName("198.51.100.1"), 5000);
+      // a permission sends nothing: no packet leaves the machine
+      InetSocketAddress outside = new InetSocketAddress(InetAddress.getByName("8.8.8.8"), 5000);
       StunMessage ok = alice.call(StunAttributes.CREATE_PERMISSION, e -> peer(e, outside));
       assertThat(ok.kind()).isEqualTo(StunMessage.Kind.SUCCESS);
       StunMessage quota =

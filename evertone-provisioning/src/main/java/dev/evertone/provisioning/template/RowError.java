@@ -11,6 +11,21 @@ import org.jspecify.annotations.Nullable;
  * @param column the column, or null if the error concerns the whole row or file
  */
 public record RowError(int line, int row, @Nullable String column, String reason) {
+  /** The longest reason kept: a reason may quote a cell, and a cell may be megabytes. */
+  static final int MAX_REASON_CHARS = 300;
+
+  public RowError {
+    if (reason.length() > MAX_REASON_CHARS) {
+      reason =
+          reason.substring(0, MAX_REASON_CHARS)
+              + "... ("
+              + (reason.length() - MAX_REASON_CHARS)
+              + " more characters)";
+    }
+    if (column != null && column.length() > 100) {
+      column = column.substring(0, 100) + "...";
+    }
+  }
 
   @Override
   public String toString() {

@@ -37,10 +37,11 @@ public final class DigestAuthenticator {
 
   /**
    * The WWW-Authenticate (or Proxy-Authenticate) values: one per offered algorithm, most preferred
-   * first (RFC 8760 2.4), sharing one fresh nonce.
+   * first (RFC 8760 2.4), sharing one fresh nonce, valid only for requests from {@code sourceIp}
+   * (the address the challenge is sent to).
    */
-  public List<String> challenges(String realm, boolean stale) {
-    String nonce = nonces.create(realm);
+  public List<String> challenges(String realm, String sourceIp, boolean stale) {
+    String nonce = nonces.create(scope(realm, sourceIp));
     List<String> out = new ArrayList<>(offered.size());
     for (DigestAlgorithm a : offered) {
       StringBuilder c =
@@ -72,23 +73,32 @@ public final class DigestAuthenticator {
     /** The digest is right, the nonce fresh and not replayed. */
     OK,
     /**
-     * The digest is right but the nonce expired, was forged or replayed: challenge again with
-     * stale=true.
+     * The nonce is not one we issued to this address (forged, from another server, sent to another
+     * address), or it expired, or the right digest replays it: challenge again with stale=true. The
+     * digest of a nonce that is not ours is not even checked: nothing an attacker forges, from any
+     * address, can count as a failed guess.
      */
     STALE,
     /** Credentials for another realm or an algorithm not offered: challenge again. */
     NOT_APPLICABLE,
-    /** Wrong digest, or unknown user. */
+    /** Wrong digest, or unknown user, with a nonce we issued to this address. */
     WRONG
   }
 
   /**
-   * Checks credentials of a request with {@code method} against the HA1 the account has for the
-   * credentials' algorithm ({@code ha1} null for an unknown account or user).
+   * Checks credentials of a request with {@code method} from {@code sourceIp} against the HA1 the
+   * account has for the credentials' algorithm ({@code ha1} null for an unknown account or user).
    */
-  public Verdict verify(DigestCredentials c, String method, String realm, @Nullable String ha1) {
+  public Verdict verify(
+      DigestCredentials c, String method, String realm, String sourceIp, @Nullable String ha1) {
     if (!c.realm().equals(realm) || !offered.contains(c.algorithm())) {
       return Verdict.NOT_APPLICABLE;
+    }
+    // the nonce first: only one issued to this address (which got the challenge, so cannot be
+    // spoofed) makes a wrong digest a failure that counts (RFC 7616 3.3 lets the server choose)
+    OptionalLong nonce = nonces.validId(c.nonce(), scope(realm, sourceIp));
+    if (nonce.isEmpty()) {
+      return Verdict.STALE;
     }
     String key = ha1 != null ? ha1 : c.algorithm().hex("unknown:" + realm + ":" + c.username());
     String expected = c.expectedResponse(key, method);
@@ -99,13 +109,14 @@ public final class DigestAuthenticator {
     if (!match || ha1 == null) {
       return Verdict.WRONG;
     }
-    OptionalLong nonce = nonces.validId(c.nonce(), realm);
-    if (nonce.isEmpty()) {
-      return Verdict.STALE;
-    }
     if (!counts.accept(nonce.getAsLong(), Math.max(c.nc(), 0), clock.millis())) {
       return Verdict.STALE;
     }
     return Verdict.OK;
+  }
+
+  /** What a nonce is bound to: the realm, and the address its challenge went to. */
+  private static String scope(String realm, String sourceIp) {
+    return realm + "\n" + sourceIp;
   }
 }

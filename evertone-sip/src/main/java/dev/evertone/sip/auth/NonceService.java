@@ -15,9 +15,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Nonces that need no server-side storage (RFC 7616 3.3): {@code base64url(time || random ||
- * HMAC)}, where the HMAC-SHA-256 over time, random and realm is keyed with a server secret. A nonce
- * is valid if its HMAC verifies and it is younger than the lifetime; an attacker can neither forge
- * one nor make the server remember anything by asking for challenges.
+ * HMAC)}, where the HMAC-SHA-256 over time, random and a scope (the realm and the address the
+ * challenge was sent to) is keyed with a server secret. A nonce is valid if its HMAC verifies for
+ * the scope and it is younger than the lifetime; an attacker can neither forge one nor make the
+ * server remember anything by asking for challenges, and a nonce issued to one address is worth
+ * nothing from another.
  */
 public final class NonceService {
   private static final int TIME_BYTES = 8;
@@ -65,14 +67,14 @@ public final class NonceService {
     return lifetimeMillis;
   }
 
-  /** A fresh nonce for {@code realm}. */
-  public String create(String realm) {
+  /** A fresh nonce for {@code scope}. */
+  public String create(String scope) {
     ByteBuffer buf = ByteBuffer.allocate(TIME_BYTES + RANDOM_BYTES + MAC_BYTES);
     buf.putLong(clock.millis());
     byte[] random = new byte[RANDOM_BYTES];
     Randomness.nextBytes(random);
     buf.put(random);
-    byte[] tag = tag(buf.array(), realm);
+    byte[] tag = tag(buf.array(), scope);
     buf.put(tag, 0, MAC_BYTES);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(buf.array());
   }
@@ -84,8 +86,8 @@ public final class NonceService {
     INVALID
   }
 
-  public Check check(String nonce, String realm) {
-    byte[] raw = authentic(nonce, realm);
+  public Check check(String nonce, String scope) {
+    byte[] raw = authentic(nonce, scope);
     if (raw == null) {
       return Check.INVALID;
     }
@@ -96,8 +98,8 @@ public final class NonceService {
    * The 64-bit identity of a valid nonce (authentic and fresh), for replay tracking; empty for any
    * other. Decodes the nonce once, for the callers that need both answers.
    */
-  public OptionalLong validId(String nonce, String realm) {
-    byte[] raw = authentic(nonce, realm);
+  public OptionalLong validId(String nonce, String scope) {
+    byte[] raw = authentic(nonce, scope);
     if (raw == null || !fresh(raw)) {
       return OptionalLong.empty();
     }
@@ -105,8 +107,8 @@ public final class NonceService {
         ByteBuffer.wrap(raw, TIME_BYTES, RANDOM_BYTES).getLong() ^ ByteBuffer.wrap(raw).getLong());
   }
 
-  /** The nonce's octets if it decodes and its HMAC verifies for {@code realm}, else null. */
-  private byte @Nullable [] authentic(String nonce, String realm) {
+  /** The nonce's octets if it decodes and its HMAC verifies for {@code scope}, else null. */
+  private byte @Nullable [] authentic(String nonce, String scope) {
     byte[] raw;
     try {
       raw = Base64.getUrlDecoder().decode(nonce);
@@ -116,7 +118,7 @@ public final class NonceService {
     if (raw.length != TIME_BYTES + RANDOM_BYTES + MAC_BYTES) {
       return null;
     }
-    byte[] expected = tag(raw, realm);
+    byte[] expected = tag(raw, scope);
     boolean ok =
         MessageDigest.isEqual(
             Arrays.copyOf(expected, MAC_BYTES),
@@ -129,10 +131,10 @@ public final class NonceService {
     return age >= 0 && age <= lifetimeMillis;
   }
 
-  private byte[] tag(byte[] raw, String realm) {
+  private byte[] tag(byte[] raw, String scope) {
     Mac m = mac.get();
     m.update(raw, 0, TIME_BYTES + RANDOM_BYTES);
-    m.update(realm.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    m.update(scope.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return m.doFinal();
   }
 }

@@ -79,7 +79,9 @@ public final class NettySipTransport implements SipTransport {
         epoll
             ? new EpollEventLoopGroup(config.ioThreads(), threads)
             : new NioEventLoopGroup(config.ioThreads(), threads);
-    this.connections = new ConnectionTable(config.maxConnections(), meters);
+    this.connections =
+        new ConnectionTable(
+            config.maxConnections(), config.streams().maxConnectionsPerSource(), meters);
   }
 
   /** Opens every listen point; messages go to {@code messageReceiver}. */

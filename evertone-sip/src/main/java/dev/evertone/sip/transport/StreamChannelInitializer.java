@@ -1,5 +1,6 @@
 package dev.evertone.sip.transport;
 
+import dev.evertone.sip.RateLimitedLog;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -7,6 +8,7 @@ import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.Mapping;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
   private static final Logger log = LoggerFactory.getLogger(StreamChannelInitializer.class);
+  private final RateLimitedLog refused = new RateLimitedLog(log, 10);
+  private final RateLimitedLog slow = new RateLimitedLog(log, 10);
 
   private final MessageReceiver receiver;
   private final ConnectionTable connections;
@@ -50,10 +54,19 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (!connections.hasRoom()) {
-      log.warn(
-          "refusing connection from {}: the limit of open connections is reached",
-          ch.remoteAddress());
+    InetSocketAddress remote = ch.remoteAddress();
+    ConnectionTable.Refusal refusal = connections.admit(remote.getAddress(), ch.closeFuture());
+    if (refusal != null) {
+      // rate-limited: a flood of connections must not become a flood of log lines
+      refused.warn(
+          System.currentTimeMillis(),
+          refusal == ConnectionTable.Refusal.FULL
+              ? "refusing connection from {}: the limit of open connections is reached"
+                  + " (sip.max-connections)"
+              : "refusing connection from {}: the address has "
+                  + connections.maxPerSource()
+                  + " open connections (sip.max-connections-per-source)",
+          remote);
       // nothing waits for the refused connection's close
       var unused = ch.close();
       return;
@@ -70,7 +83,9 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
     if (transport == TransportType.WS || transport == TransportType.WSS) {
       WebSocketPipeline.add(p, receiver.parser().limits(), limits);
     } else {
-      p.addLast(PipelineNames.STREAM_DECODER, new StreamDecoder(receiver.parser()));
+      p.addLast(
+          PipelineNames.STREAM_DECODER,
+          new StreamDecoder(receiver.parser(), limits.messageTimeout(), slow));
     }
     p.addLast(PipelineNames.STREAM_RECEIVER, new StreamHandler(receiver, connections, transport));
   }

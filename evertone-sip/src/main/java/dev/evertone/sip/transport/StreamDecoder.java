@@ -1,5 +1,6 @@
 package dev.evertone.sip.transport;
 
+import dev.evertone.sip.RateLimitedLog;
 import dev.evertone.sip.parser.FramingException;
 import dev.evertone.sip.parser.MessageHead;
 import dev.evertone.sip.parser.SipParser;
@@ -8,14 +9,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Frames SIP messages on a stream (RFC 3261 18.3): the headers end at the empty line, then
  * Content-Length octets of body follow (no Content-Length means no body). CRLFs before a message
- * are skipped (RFC 3261 7.5); a double-CRLF ping is answered with a CRLF pong (RFC 5626 4.4.1).
+ * are skipped (RFC 3261 7.5); a double-CRLF ping is answered with a CRLF pong (RFC 5626 4.4.1). A
+ * message that has started but is still incomplete after the message timeout closes the connection:
+ * a sender that trickles a byte now and then ("slowloris") must not hold a connection slot.
  *
  * <p>Emits {@link dev.evertone.sip.message.SipMessage}s, or one {@link StreamError} after which the
  * connection must close: headers longer than the limit, an unparsable head, or an unusable
@@ -25,12 +31,63 @@ final class StreamDecoder extends ByteToMessageDecoder {
   private static final byte[] PONG = "\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final SipParser parser;
+  private final long messageTimeoutNanos;
+  private final RateLimitedLog log;
   private @Nullable MessageHead head;
   private int bodyLength;
   private boolean failed;
+  // when the message now incomplete began (System.nanoTime), 0 when none is; messages completed;
+  // whether a deadline is armed: only touched on the channel's event loop
+  private long incompleteSince;
+  private long completed;
+  private boolean armed;
 
-  StreamDecoder(SipParser parser) {
+  StreamDecoder(SipParser parser, Duration messageTimeout, RateLimitedLog log) {
     this.parser = parser;
+    this.messageTimeoutNanos = messageTimeout.toNanos();
+    this.log = log;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    long before = completed;
+    super.channelRead(ctx, msg);
+    boolean incomplete = head != null || (!failed && internalBuffer().isReadable());
+    if (!incomplete) {
+      incompleteSince = 0;
+    } else if (incompleteSince == 0 || completed != before) {
+      // a new message began in this read
+      incompleteSince = System.nanoTime();
+    }
+    if (incomplete && !armed) {
+      arm(ctx, messageTimeoutNanos);
+    }
+  }
+
+  private void arm(ChannelHandlerContext ctx, long delayNanos) {
+    armed = true;
+    ScheduledFuture<?> unused =
+        ctx.executor().schedule(() -> deadline(ctx), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One timer per connection: re-armed for the message pending, if any, when it fires. */
+  private void deadline(ChannelHandlerContext ctx) {
+    armed = false;
+    if (incompleteSince == 0 || !ctx.channel().isActive()) {
+      return;
+    }
+    long left = incompleteSince + messageTimeoutNanos - System.nanoTime();
+    if (left > 0) {
+      arm(ctx, left);
+      return;
+    }
+    log.warn(
+        System.currentTimeMillis(),
+        "closing connection from {}: a message begun {} ms ago is still incomplete"
+            + " (sip.streams.message-timeout)",
+        ctx.channel().remoteAddress(),
+        TimeUnit.NANOSECONDS.toMillis(messageTimeoutNanos));
+    var unused = ctx.close();
   }
 
   /** The stream lost its framing. */
@@ -92,6 +149,7 @@ final class StreamDecoder extends ByteToMessageDecoder {
     byte[] body = new byte[bodyLength];
     in.readBytes(body);
     head = null;
+    completed++;
     out.add(current.toMessage(body));
   }
 

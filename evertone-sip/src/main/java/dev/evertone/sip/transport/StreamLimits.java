@@ -22,6 +22,11 @@ import java.time.Duration;
  * @param acceptBacklog connections the kernel queues for a listening TCP, TLS, WS or WSS socket
  *     until they are accepted (SO_BACKLOG, default 1,024; the kernel may lower it to somaxconn)
  * @param connectTimeout an outgoing TCP connection not established by then fails (default 5 s)
+ * @param maxConnectionsPerSource most open incoming connections from one address (default 256), so
+ *     that one source cannot take every slot
+ * @param messageTimeout a SIP message (TCP, TLS) or WebSocket upgrade that has started arriving but
+ *     is incomplete after this long closes its connection (default 20 s): a slow sender must not
+ *     hold a connection slot ("slowloris")
  */
 public record StreamLimits(
     Duration tlsHandshakeTimeout,
@@ -30,12 +35,22 @@ public record StreamLimits(
     int maxUpgradeChunkBytes,
     int maxUpgradeContentBytes,
     int acceptBacklog,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    int maxConnectionsPerSource,
+    Duration messageTimeout) {
 
   /** The defaults, as documented on each component. */
   public static final StreamLimits DEFAULT =
       new StreamLimits(
-          Duration.ofSeconds(10), 16_384, 4096, 8192, 8192, 1024, Duration.ofSeconds(5));
+          Duration.ofSeconds(10),
+          16_384,
+          4096,
+          8192,
+          8192,
+          1024,
+          Duration.ofSeconds(5),
+          256,
+          Duration.ofSeconds(20));
 
   public StreamLimits {
     positive("tlsHandshakeTimeout", tlsHandshakeTimeout);
@@ -45,6 +60,8 @@ public record StreamLimits(
     atLeast("maxUpgradeContentBytes", maxUpgradeContentBytes, 0);
     atLeast("acceptBacklog", acceptBacklog, 1);
     positive("connectTimeout", connectTimeout);
+    atLeast("maxConnectionsPerSource", maxConnectionsPerSource, 1);
+    positive("messageTimeout", messageTimeout);
     if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "connectTimeout must be at most " + Integer.MAX_VALUE + " ms, was " + connectTimeout);

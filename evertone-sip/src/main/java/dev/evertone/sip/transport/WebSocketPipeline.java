@@ -61,6 +61,8 @@ final class WebSocketPipeline {
                 .maxFramePayloadLength(limits.maxMessageBytes())
                 .allowExtensions(false)
                 .dropPongFrames(true)
+                // an upgrade still incomplete by then closes the connection (slowloris)
+                .handshakeTimeoutMillis(streams.messageTimeout().toMillis())
                 .build()));
     p.addLast(
         PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(limits.maxMessageBytes()));

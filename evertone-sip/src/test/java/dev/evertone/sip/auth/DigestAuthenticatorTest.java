@@ -34,6 +34,7 @@ class DigestAuthenticatorTest {
           return Instant.ofEpochMilli(now.get());
         }
       };
+  private static final String IP = "203.0.113.5";
   private final NonceService nonces = new NonceService(NonceService.randomSecret(), 300_000, clock);
   private final DigestAuthenticator auth =
       new DigestAuthenticator(nonces, List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), clock);
@@ -116,7 +117,7 @@ class DigestAuthenticatorTest {
 
   @Test
   void challengesOfferEachAlgorithmWithOneNonce() {
-    List<String> ch = auth.challenges(REALM, false);
+    List<String> ch = auth.challenges(REALM, IP, false);
     assertThat(ch).hasSize(2);
     assertThat(ch.get(0))
         .contains("algorithm=SHA-256")
@@ -125,41 +126,78 @@ class DigestAuthenticatorTest {
     assertThat(ch.get(1)).contains("algorithm=MD5");
     assertThat(AuthHeader.parse(ch.get(0)).param("nonce"))
         .isEqualTo(AuthHeader.parse(ch.get(1)).param("nonce"));
-    assertThat(auth.challenges(REALM, true).get(0)).endsWith("stale=true");
+    assertThat(auth.challenges(REALM, IP, true).get(0)).endsWith("stale=true");
   }
 
   @Test
   void rightPasswordPassesWithEitherAlgorithm() throws Exception {
     for (DigestAlgorithm a : List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5)) {
       DigestCredentials c =
-          answer(auth.challenges(REALM, false).get(0), a, "1001", PASSWORD, "00000001");
-      assertThat(auth.verify(c, "REGISTER", REALM, ha1(a))).isEqualTo(Verdict.OK);
+          answer(auth.challenges(REALM, IP, false).get(0), a, "1001", PASSWORD, "00000001");
+      assertThat(auth.verify(c, "REGISTER", REALM, IP, ha1(a))).isEqualTo(Verdict.OK);
     }
   }
 
   @Test
   void wrongPasswordAndUnknownUserFailAlike() throws Exception {
-    String challenge = auth.challenges(REALM, false).get(0);
+    String challenge = auth.challenges(REALM, IP, false).get(0);
     DigestCredentials wrong =
         answer(challenge, DigestAlgorithm.SHA_256, "1001", "guess", "00000001");
-    assertThat(auth.verify(wrong, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+    assertThat(auth.verify(wrong, "REGISTER", REALM, IP, ha1(DigestAlgorithm.SHA_256)))
         .isEqualTo(Verdict.WRONG);
     DigestCredentials unknown =
         answer(challenge, DigestAlgorithm.SHA_256, "9999", PASSWORD, "00000001");
-    assertThat(auth.verify(unknown, "REGISTER", REALM, null)).isEqualTo(Verdict.WRONG);
+    assertThat(auth.verify(unknown, "REGISTER", REALM, IP, null)).isEqualTo(Verdict.WRONG);
   }
 
   @Test
   void expiredNonceWithRightDigestIsStale() throws Exception {
     DigestCredentials c =
         answer(
-            auth.challenges(REALM, false).get(0),
+            auth.challenges(REALM, IP, false).get(0),
             DigestAlgorithm.MD5,
             "1001",
             PASSWORD,
             "00000001");
     now.addAndGet(300_001);
-    assertThat(auth.verify(c, "REGISTER", REALM, ha1(DigestAlgorithm.MD5)))
+    assertThat(auth.verify(c, "REGISTER", REALM, IP, ha1(DigestAlgorithm.MD5)))
+        .isEqualTo(Verdict.STALE);
+  }
+
+  @Test
+  void aWrongDigestWithANonceWeDidNotIssueToThisAddressIsStaleNotAFailure() throws Exception {
+    // forged, or issued to the address a spoofed packet claims: nothing that counts as a guess
+    DigestCredentials forged =
+        answer(
+            "Digest realm=\"" + REALM + "\", nonce=\"bm90LW91cnM\", algorithm=MD5",
+            DigestAlgorithm.MD5,
+            "1001",
+            "guess",
+            "00000001");
+    assertThat(auth.verify(forged, "REGISTER", REALM, IP, ha1(DigestAlgorithm.MD5)))
+        .isEqualTo(Verdict.STALE);
+    DigestCredentials elsewhere =
+        answer(
+            auth.challenges(REALM, "198.51.100.9", false).get(0),
+            DigestAlgorithm.MD5,
+            "1001",
+            "guess",
+            "00000001");
+    assertThat(auth.verify(elsewhere, "REGISTER", REALM, IP, ha1(DigestAlgorithm.MD5)))
+        .isEqualTo(Verdict.STALE);
+    // the same nonce from the address it was issued to: a real failure
+    assertThat(auth.verify(elsewhere, "REGISTER", REALM, "198.51.100.9", ha1(DigestAlgorithm.MD5)))
+        .isEqualTo(Verdict.WRONG);
+    // and an expired one of ours, whatever the digest, is only stale
+    DigestCredentials old =
+        answer(
+            auth.challenges(REALM, IP, false).get(0),
+            DigestAlgorithm.MD5,
+            "1001",
+            "guess",
+            "00000001");
+    now.addAndGet(300_001);
+    assertThat(auth.verify(old, "REGISTER", REALM, IP, ha1(DigestAlgorithm.MD5)))
         .isEqualTo(Verdict.STALE);
   }
 
@@ -168,32 +206,32 @@ class DigestAuthenticatorTest {
     NonceService other = new NonceService(NonceService.randomSecret(), 300_000, clock);
     String foreign =
         new DigestAuthenticator(other, List.of(DigestAlgorithm.MD5), clock)
-            .challenges(REALM, false)
+            .challenges(REALM, IP, false)
             .get(0);
     DigestCredentials c = answer(foreign, DigestAlgorithm.MD5, "1001", PASSWORD, "00000001");
-    assertThat(auth.verify(c, "REGISTER", REALM, ha1(DigestAlgorithm.MD5)))
+    assertThat(auth.verify(c, "REGISTER", REALM, IP, ha1(DigestAlgorithm.MD5)))
         .isEqualTo(Verdict.STALE);
   }
 
   @Test
   void replayedNonceCountIsStaleButNewCountsPass() throws Exception {
-    String challenge = auth.challenges(REALM, false).get(0);
+    String challenge = auth.challenges(REALM, IP, false).get(0);
     DigestCredentials first =
         answer(challenge, DigestAlgorithm.SHA_256, "1001", PASSWORD, "00000001");
-    assertThat(auth.verify(first, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+    assertThat(auth.verify(first, "REGISTER", REALM, IP, ha1(DigestAlgorithm.SHA_256)))
         .isEqualTo(Verdict.OK);
-    assertThat(auth.verify(first, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+    assertThat(auth.verify(first, "REGISTER", REALM, IP, ha1(DigestAlgorithm.SHA_256)))
         .isEqualTo(Verdict.STALE);
     DigestCredentials third =
         answer(challenge, DigestAlgorithm.SHA_256, "1001", PASSWORD, "00000003");
-    assertThat(auth.verify(third, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+    assertThat(auth.verify(third, "REGISTER", REALM, IP, ha1(DigestAlgorithm.SHA_256)))
         .isEqualTo(Verdict.OK);
     // slightly out of order is fine, once
     DigestCredentials second =
         answer(challenge, DigestAlgorithm.SHA_256, "1001", PASSWORD, "00000002");
-    assertThat(auth.verify(second, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+    assertThat(auth.verify(second, "REGISTER", REALM, IP, ha1(DigestAlgorithm.SHA_256)))
         .isEqualTo(Verdict.OK);
-    assertThat(auth.verify(second, "REGISTER", REALM, ha1(DigestAlgorithm.SHA_256)))
+    assertThat(auth.verify(second, "REGISTER", REALM, IP, ha1(DigestAlgorithm.SHA_256)))
         .isEqualTo(Verdict.STALE);
   }
 
@@ -201,16 +239,16 @@ class DigestAuthenticatorTest {
   void credentialsForAnotherRealmOrAlgorithmNeedANewChallenge() throws Exception {
     DigestCredentials c =
         answer(
-            auth.challenges(REALM, false).get(0),
+            auth.challenges(REALM, IP, false).get(0),
             DigestAlgorithm.MD5,
             "1001",
             PASSWORD,
             "00000001");
-    assertThat(auth.verify(c, "REGISTER", "other.example.com", ha1(DigestAlgorithm.MD5)))
+    assertThat(auth.verify(c, "REGISTER", "other.example.com", IP, ha1(DigestAlgorithm.MD5)))
         .isEqualTo(Verdict.NOT_APPLICABLE);
     DigestAuthenticator shaOnly =
         new DigestAuthenticator(nonces, List.of(DigestAlgorithm.SHA_256), clock);
-    assertThat(shaOnly.verify(c, "REGISTER", REALM, ha1(DigestAlgorithm.MD5)))
+    assertThat(shaOnly.verify(c, "REGISTER", REALM, IP, ha1(DigestAlgorithm.MD5)))
         .isEqualTo(Verdict.NOT_APPLICABLE);
   }
 
@@ -250,7 +288,7 @@ class DigestAuthenticatorTest {
   }
 
   @Test
-  void noncesAreBoundToRealmAndTamperEvident() {
+  void noncesAreBoundToTheirScopeAndTamperEvident() {
     String nonce = nonces.create(REALM);
     assertThat(nonces.check(nonce, REALM)).isEqualTo(NonceService.Check.VALID);
     assertThat(nonces.check(nonce, "other.example.com")).isEqualTo(NonceService.Check.INVALID);

@@ -62,7 +62,16 @@ final class Peers {
     final OutputStream out;
 
     Tcp(InetSocketAddress to) throws IOException {
+      this(to, null);
+    }
+
+    /** A connection from {@code from} (a loopback address such as 127.0.0.2), or any when null. */
+    Tcp(InetSocketAddress to, java.net.@org.jspecify.annotations.Nullable InetAddress from)
+        throws IOException {
       socket = new Socket();
+      if (from != null) {
+        socket.bind(new InetSocketAddress(from, 0));
+      }
       socket.connect(to, 2000);
       socket.setSoTimeout(2000);
       in = socket.getInputStream();

@@ -20,6 +20,8 @@ class StreamLimitsTest {
     assertThat(d.maxUpgradeContentBytes()).isEqualTo(8192);
     assertThat(d.acceptBacklog()).isEqualTo(1024);
     assertThat(d.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(d.maxConnectionsPerSource()).isEqualTo(256);
+    assertThat(d.messageTimeout()).isEqualTo(Duration.ofSeconds(20));
     TransportConfig config =
         new TransportConfig(List.of(), ParseLimits.DEFAULT, 1, 1 << 20, 10, 60, "test.evertone");
     assertThat(config.streams()).isEqualTo(StreamLimits.DEFAULT);
@@ -30,13 +32,29 @@ class StreamLimitsTest {
     assertThatThrownBy(
             () ->
                 new StreamLimits(
-                    Duration.ZERO, 16_384, 4096, 8192, 8192, 1024, Duration.ofSeconds(5)))
+                    Duration.ZERO,
+                    16_384,
+                    4096,
+                    8192,
+                    8192,
+                    1024,
+                    Duration.ofSeconds(5),
+                    256,
+                    Duration.ofSeconds(20)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tlsHandshakeTimeout");
     assertThatThrownBy(
             () ->
                 new StreamLimits(
-                    Duration.ofSeconds(10), 16_384, 4096, 8192, 8192, 0, Duration.ofSeconds(5)))
+                    Duration.ofSeconds(10),
+                    16_384,
+                    4096,
+                    8192,
+                    8192,
+                    0,
+                    Duration.ofSeconds(5),
+                    256,
+                    Duration.ofSeconds(20)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("acceptBacklog");
   }

@@ -51,10 +51,15 @@ class TransportTest {
 
   @BeforeEach
   void start() throws Exception {
-    startWith(new ParseLimits(65_535, 4096, 64), 100);
+    startWith(new ParseLimits(65_535, 4096, 64), 100, StreamLimits.DEFAULT);
   }
 
   private void startWith(ParseLimits limits, int maxConnections) throws Exception {
+    startWith(limits, maxConnections, StreamLimits.DEFAULT);
+  }
+
+  private void startWith(ParseLimits limits, int maxConnections, StreamLimits streams)
+      throws Exception {
     TransportConfig config =
         new TransportConfig(
             List.of(
@@ -65,7 +70,8 @@ class TransportTest {
             1 << 20,
             maxConnections,
             60,
-            "test.evertone");
+            "test.evertone",
+            streams);
     stack = SipStack.start(config, TimerConfig.RFC_3261, answerer, meters);
     udp = stack.boundAddresses().get(0);
     tcp = stack.boundAddresses().get(1);
@@ -299,6 +305,51 @@ class TransportTest {
         assertThat(second.closedByPeer(2000)).isTrue();
       }
     }
+  }
+
+  @Test
+  @DisplayName("one address cannot take every connection slot: its next is refused, others connect")
+  void connectionLimitPerSource() throws Exception {
+    stack.close();
+    StreamLimits d = StreamLimits.DEFAULT;
+    startWith(
+        ParseLimits.DEFAULT,
+        100,
+        new StreamLimits(
+            d.tlsHandshakeTimeout(),
+            d.maxClientHelloBytes(),
+            d.maxUpgradeLineBytes(),
+            d.maxUpgradeChunkBytes(),
+            d.maxUpgradeContentBytes(),
+            d.acceptBacklog(),
+            d.connectTimeout(),
+            2,
+            d.messageTimeout()));
+    try (Peers.Tcp a = new Peers.Tcp(tcp);
+        Peers.Tcp b = new Peers.Tcp(tcp)) {
+      for (Peers.Tcp c : List.of(a, b)) {
+        c.write(options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-s" + c.hashCode(), "s"));
+        assertThat(c.readMessages(1, 2000)).startsWith("SIP/2.0 200 OK");
+      }
+      try (Peers.Tcp third = new Peers.Tcp(tcp)) {
+        assertThat(third.closedByPeer(2000)).isTrue();
+      }
+      try (Peers.Tcp other = new Peers.Tcp(tcp, InetAddress.getByName("127.0.0.2"))) {
+        other.write(options("SIP/2.0/TCP 127.0.0.2:5060;branch=z9hG4bK-o", "o"));
+        assertThat(other.readMessages(1, 2000)).startsWith("SIP/2.0 200 OK");
+      }
+    }
+    // a slot is given back when its connection closes (once the server has seen the close)
+    String answer = "";
+    for (int i = 0; i < 20 && !answer.startsWith("SIP/2.0 200 OK"); i++) {
+      try (Peers.Tcp again = new Peers.Tcp(tcp)) {
+        again.write(options("SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK-g" + i, "g" + i));
+        answer = again.readMessages(1, 500);
+      } catch (java.io.IOException e) {
+        Thread.sleep(100); // refused while the server still counts the closed ones
+      }
+    }
+    assertThat(answer).startsWith("SIP/2.0 200 OK");
   }
 
   @Test

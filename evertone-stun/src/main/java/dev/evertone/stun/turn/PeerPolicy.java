@@ -3,7 +3,6 @@ package dev.evertone.stun.turn;
 import dev.evertone.stun.TurnConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
@@ -42,8 +41,9 @@ final class PeerPolicy {
   }
 
   /**
-   * RFC 8656 21.3: peers in loopback, private, link-local, unspecified, multicast and documentation
-   * ranges are refused.
+   * RFC 8656 21.3: peers in loopback, unspecified, multicast and the IANA special-purpose ranges
+   * that are not globally reachable (private, link-local, CGNAT, documentation, benchmarking...)
+   * are refused.
    */
   boolean allowed(InetAddress peer) {
     if (peer.isLoopbackAddress()) {
@@ -52,17 +52,6 @@ final class PeerPolicy {
     if (peer.isAnyLocalAddress() || peer.isMulticastAddress()) {
       return false;
     }
-    boolean internal =
-        peer.isSiteLocalAddress()
-            || peer.isLinkLocalAddress()
-            || (peer instanceof Inet4Address v4 && cgnatOrReserved(v4))
-            || (!(peer instanceof Inet4Address) && (peer.getAddress()[0] & 0xfe) == 0xfc);
-    return !internal || config.allowPrivatePeers();
-  }
-
-  private static boolean cgnatOrReserved(Inet4Address a) {
-    byte[] b = a.getAddress();
-    int first = b[0] & 0xff;
-    return first == 0 || (first == 100 && (b[1] & 0xc0) == 64) || first >= 240;
+    return config.allowPrivatePeers() || !SpecialRanges.contains(peer);
   }
 }

@@ -140,9 +140,19 @@ class JarIT {
           HttpClient.newHttpClient()
               .send(
                   HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health"))
+                      .header("Authorization", "Bearer " + token)
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(health.body()).contains("\"bindings\":3");
+      // without the token: alive, and nothing about what the node holds
+      assertThat(
+              HttpClient.newHttpClient()
+                  .send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body())
+          .isEqualTo("{\"status\":\"up\"}\n");
       HttpResponse<String> domains =
           HttpClient.newHttpClient()
               .send(
@@ -199,6 +209,97 @@ class JarIT {
       reader.join(5000);
     }
     assertThat(lines).as("exit %d", serve.exitValue()).anyMatch(l -> l.contains("stopped"));
+  }
+
+  /** Starts {@code serve} with its output in {@code log}; returns once it is ready. */
+  private Process serve(Path log, int sip) throws Exception {
+    Process serve =
+        new ProcessBuilder(
+                JAVA,
+                "-jar",
+                jar(),
+                "serve",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--set",
+                "sip.udp-port=" + sip,
+                "--set",
+                "sip.tcp-port=-1",
+                "--set",
+                "http.port=-1",
+                "--set",
+                "stun.port=-1")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!java.nio.file.Files.readString(log).contains("ready: SIP on")
+        && serve.isAlive()
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(java.nio.file.Files.readString(log)).contains("ready: SIP on");
+    return serve;
+  }
+
+  @Test
+  void everyRegistrationAnsweredSurvivesAKillDashNine() throws Exception {
+    Peers.require("sipp", "sip-tester");
+    int count = 300;
+    StringBuilder csv = new StringBuilder("domain,extension,auth_user,secret\n");
+    for (int i = 0; i < count; i++) {
+      String u = "u" + (100000 + i);
+      csv.append("bench.test,")
+          .append(u)
+          .append(',')
+          .append(u)
+          .append(",pw")
+          .append(u)
+          .append('\n');
+    }
+    java.nio.file.Files.writeString(dir.resolve("phones.csv"), csv);
+    assertThat(cli("domain", "add", "bench.test").exit()).isZero();
+    Peers.Run imported = cli("import", dir.resolve("phones.csv").toString());
+    assertThat(imported.exit()).as(imported.output()).isZero();
+    int sip = Peers.freePort();
+    Process first = serve(dir.resolve("first.log"), sip);
+    Peers.Run sipp;
+    try {
+      // a burst of new registrations, each answered 200 OK, then the process dies at once
+      sipp =
+          Peers.run(
+              dir,
+              60,
+              "sipp",
+              "-sf",
+              Peers.resource(dir, "peers/sipp-register-auth.xml").toString(),
+              "-inf",
+              Peers.users(dir, count, "pw").toString(),
+              "127.0.0.1:" + sip,
+              "-i",
+              "127.0.0.1",
+              "-r",
+              "1000",
+              "-m",
+              Integer.toString(count),
+              "-timeout",
+              "30s",
+              "-nostdin");
+    } finally {
+      first.destroyForcibly(); // SIGKILL: no shutdown hook, no final write
+      assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(sipp.exit()).as(sipp.output()).isZero();
+    Process second = serve(dir.resolve("second.log"), sip);
+    try {
+      assertThat(java.nio.file.Files.readString(dir.resolve("second.log")))
+          .as("every phone told it is registered is registered after the restart")
+          .contains("registrations: " + count + " restored from the store");
+    } finally {
+      second.toHandle().destroy();
+      assertThat(second.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   @Test

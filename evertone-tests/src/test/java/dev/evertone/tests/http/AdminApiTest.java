@@ -297,6 +297,42 @@ class AdminApiTest {
   }
 
   @Test
+  void jsonErrorsNameTheFieldAndWhatIsAcceptedNeverAJavaClass() throws Exception {
+    Answer unknown = call("POST", "/api/v1/domains", "{\"name\": \"a.com\", \"colour\": 1}");
+    assertThat(unknown.json().get("message").asText())
+        .isEqualTo("unknown field 'colour'; the fields it takes: name");
+    assertThat(unknown.json().get("field").asText()).isEqualTo("colour");
+    fx.provisioning().addDomain("example.com");
+    Answer kind =
+        call(
+            "POST",
+            "/api/v1/domains/example.com/devices",
+            "{\"lines\": [{\"auth_user\": \"1\", \"line\": \"two\"}]}");
+    assertThat(kind.json().get("field").asText()).isEqualTo("lines[0].line");
+    assertThat(kind.json().get("message").asText()).startsWith("must be a whole number");
+    Answer broken = call("POST", "/api/v1/domains", "{\"name\":");
+    assertThat(broken.json().get("message").asText()).startsWith("the body is not valid JSON");
+    for (Answer a : List.of(unknown, kind, broken)) {
+      assertThat(a.body()).doesNotContain("dev.evertone", "class ", "Source:", "REDACTED");
+    }
+  }
+
+  @Test
+  void anErrorNeverEchoesAHugeInput() throws Exception {
+    fx.provisioning().addDomain("example.com");
+    String cell = "z".repeat(60_000);
+    Answer bad =
+        call(
+            "POST",
+            "/api/v1/imports",
+            Cli.HEADER + ",example.com,,," + cell + ",,,,1,x\n",
+            "text/csv",
+            token);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body().length()).as(bad.body().substring(0, 300)).isLessThan(4_000);
+  }
+
+  @Test
   void aTooLargeBodyIsRefusedWith413() throws Exception {
     Answer a = call("POST", "/api/v1/imports", "x".repeat(70_000), "text/csv", token);
     assertThat(a.status()).isEqualTo(413);

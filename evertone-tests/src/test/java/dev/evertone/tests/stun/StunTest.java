@@ -65,15 +65,10 @@ class StunTest {
               "stun.probe-interval=1s",
               "stun.probe-timeout=300ms",
               "stun.probe-servers=" + staleName)) {
-        HttpClient http = HttpClient.newHttpClient();
         String health;
         do {
           Thread.sleep(50);
-          health =
-              http.send(
-                      HttpRequest.newBuilder(URI.create(fx.http() + "/health")).build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .body();
+          health = fx.health();
         } while (!health.contains("\"server\":\"" + staleName + "\"")
             && System.currentTimeMillis() - started < 10_000);
         assertThat(System.currentTimeMillis() - started)
@@ -424,11 +419,7 @@ class StunTest {
       while (!health.contains("\"server\":\"evertone\",\"ok\":true")
           && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
-        health =
-            http.send(
-                    HttpRequest.newBuilder(URI.create(fx.http() + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
+        health = fx.health();
       }
       assertThat(health).contains("\"server\":\"evertone\",\"ok\":true");
 
@@ -447,6 +438,57 @@ class StunTest {
       assertThat(none.statusCode()).isEqualTo(401);
       assertThat(none.headers().firstValue("WWW-Authenticate"))
           .hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm="));
+    }
+  }
+
+  /** GET /ice-servers with HTTP Basic credentials of {@code line}. */
+  private static HttpResponse<String> iceServers(ServerFixture fx, String line, String password)
+      throws Exception {
+    String basic =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(
+                    (line + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(fx.http() + "/ice-servers"))
+                .header("Authorization", basic)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void guessingAPasswordThroughIceServersMeetsTheSameGuardAsSip() throws Exception {
+    try (ServerFixture fx =
+        new ServerFixture(
+            dir, "auth.failures-per-source.limit=5", "auth.failures-per-account.limit=50")) {
+      fx.provision("example.com", 1);
+      ch.qos.logback.classic.Logger security =
+          (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("evertone.security");
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+          new ch.qos.logback.core.read.ListAppender<>();
+      lines.start();
+      security.addAppender(lines);
+      try {
+        for (int i = 0; i < 5; i++) {
+          assertThat(iceServers(fx, "u100000@example.com", "guess" + i).statusCode())
+              .isEqualTo(401);
+        }
+        // blocked now: even the right password is not compared (the address holds no binding)
+        HttpResponse<String> blocked = iceServers(fx, "u100000@example.com", "pwu100000");
+        assertThat(blocked.statusCode()).isEqualTo(403);
+        assertThat(blocked.body()).contains("too many failed attempts");
+      } finally {
+        security.detachAppender(lines);
+      }
+      assertThat(lines.list)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .anyMatch(
+              m ->
+                  m.matches(
+                      "authentication failed for u100000@example.com from 127\\.0\\.0\\.1 port \\d+"
+                          + " \\(http\\): wrong password( \\[.*])?"))
+          .contains("blocking 127.0.0.1 for 600 s after 5 failed authentications within 60 s");
     }
   }
 

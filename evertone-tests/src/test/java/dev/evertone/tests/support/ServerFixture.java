@@ -107,6 +107,17 @@ public final class ServerFixture implements AutoCloseable {
     return "http://127.0.0.1:" + http.getPort();
   }
 
+  /** What {@code /health} tells an administrator (with a token made for the purpose). */
+  public String health() throws Exception {
+    if (healthToken == null) {
+      healthToken =
+          server.store().tokens().create("health", dev.evertone.store.Actor.local("test"));
+    }
+    return api("GET", "/health", null, healthToken).body();
+  }
+
+  private @Nullable String healthToken;
+
   /** One call to the admin API with a token: a JSON body (or none) and the answer as text. */
   public java.net.http.HttpResponse<String> api(
       String method, String path, @Nullable String json, String token) throws Exception {

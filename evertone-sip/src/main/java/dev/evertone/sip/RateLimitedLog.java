@@ -1,4 +1,4 @@
-package dev.evertone.registrar;
+package dev.evertone.sip;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,25 +8,25 @@ import org.slf4j.Logger;
  * Lets through at most {@code perSecond} lines a second; the rest are counted and summarised in the
  * next line that gets through, so that a flood of bad requests cannot flood the log.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
   private final Logger log;
   private final int perSecond;
   private final AtomicLong second = new AtomicLong();
   private final AtomicInteger used = new AtomicInteger();
   private final AtomicInteger suppressed = new AtomicInteger();
 
-  RateLimitedLog(Logger log, int perSecond) {
+  public RateLimitedLog(Logger log, int perSecond) {
     this.log = log;
     this.perSecond = perSecond;
   }
 
-  void info(long nowMillis, String format, Object... args) {
+  public void info(long nowMillis, String format, Object... args) {
     if (allow(nowMillis)) {
       log.info(withSuppressed(format), args);
     }
   }
 
-  void warn(long nowMillis, String format, Object... args) {
+  public void warn(long nowMillis, String format, Object... args) {
     if (allow(nowMillis)) {
       log.warn(withSuppressed(format), args);
     }
