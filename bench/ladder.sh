@@ -27,6 +27,7 @@ ladder() {
       echo "[$name] rate $rate run $r: $each us/$unit, failed $failed, retransmissions $retrans" >&2
       rm -f stat.csv
     done
-    echo "$rate $(printf '%s\n' "${us[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') $clean"
+    # the median: the middle run, or the mean of the two middle ones when the count is even
+    echo "$rate $(printf '%s\n' "${us[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}') $clean"
   done
 }

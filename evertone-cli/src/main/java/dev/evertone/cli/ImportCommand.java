@@ -158,7 +158,7 @@ final class ImportCommand extends ProvisioningCommand {
 
   private static byte[] read(Path path) throws IOException {
     if (!Files.isRegularFile(path)) {
-      throw new IllegalArgumentException("no file " + path);
+      throw new IllegalArgumentException("no such file: " + path);
     }
     return Files.readAllBytes(path);
   }

@@ -96,6 +96,17 @@ public final class Main implements Runnable {
     }
     cl.setOut(out);
     cl.setErr(err);
+    // a mistyped command line: one line that names the mistake, a suggestion, where help is; not
+    // the
+    // whole usage (which buried the message under 30 lines)
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("error: " + mistake(ex));
+          c.getErr().println("see '" + c.getCommandSpec().qualifiedName() + " --help'");
+          c.getErr().flush();
+          return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           commandLine.getErr().println("error: " + explain(ex));
@@ -105,7 +116,28 @@ public final class Main implements Runnable {
     return cl;
   }
 
+  /** What is wrong with a command line, with what the user probably meant. */
+  static String mistake(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String arg = u.getUnmatched().get(0);
+      List<String> near = u.getSuggestions();
+      return (arg.startsWith("-") ? "unknown option " : "unexpected argument ")
+          + arg
+          + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?");
+    }
+    String m = ex.getMessage();
+    return m == null ? "invalid command line" : m;
+  }
+
   static String explain(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.file.NoSuchFileException f) {
+        return "no such file: " + f.getFile();
+      }
+      if (t instanceof java.nio.file.AccessDeniedException f) {
+        return "cannot read " + f.getFile() + ": permission denied";
+      }
+    }
     if (ex instanceof BindException || ex.getCause() instanceof BindException) {
       return "cannot open a socket: "
           + ex.getMessage()

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -245,21 +246,57 @@ public final class ConfigLoader {
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new ConfigException("invalid configuration: " + cause.getMessage());
-    } catch (InvalidFormatException e) {
+    } catch (MismatchedInputException e) {
+      // InvalidFormatException among them: a value of the wrong kind, named with its key
       throw new ConfigException(
-          "invalid configuration value for '" + pathOf(e) + "': " + e.getOriginalMessage());
+          "'"
+              + pathOf(e)
+              + "' must be "
+              + expected(e.getTargetType())
+              + (e instanceof InvalidFormatException f && f.getValue() != null
+                  ? ", got '" + f.getValue() + "'"
+                  : ""));
     } catch (JsonProcessingException e) {
       throw new ConfigException("invalid configuration: " + e.getOriginalMessage());
     }
   }
 
-  private static String pathOf(InvalidFormatException e) {
+  /** What a configuration value of {@code type} is written as, in the defaults' terms. */
+  private static String expected(@Nullable Class<?> type) {
+    if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == double.class || type == Double.class) {
+      return "a number, e.g. 0.99";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == Duration.class) {
+      return "a duration such as 500ms, 10s, 5m, 2h or 14d";
+    }
+    if (type != null && List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type != null && type.isEnum()) {
+      List<String> names = new ArrayList<>();
+      for (Object c : type.getEnumConstants()) {
+        names.add(c.toString().toLowerCase(Locale.ROOT).replace('_', '-'));
+      }
+      return "one of " + String.join(", ", names);
+    }
+    return type == String.class ? "text" : "a section of keys";
+  }
+
+  private static String pathOf(MismatchedInputException e) {
     StringBuilder sb = new StringBuilder();
     e.getPath()
         .forEach(
             ref -> {
               if (ref.getFieldName() != null) {
                 sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+              } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
               }
             });
     return sb.toString();

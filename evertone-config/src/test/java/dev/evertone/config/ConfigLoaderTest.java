@@ -117,6 +117,44 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aValueOfTheWrongKindInAFileIsNamedWithItsKeyNeverAJavaType() throws Exception {
+    Path file = dir.resolve("kinds.yaml");
+    Files.writeString(file, "sip:\n  max-connections: lots\n");
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("'sip.max-connections' must be a whole number, got 'lots'")
+        .hasMessageNotContaining("deserialize");
+    Files.writeString(file, "registrar:\n  persist-interval: soon\n");
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), List.of()))
+        .hasMessageStartingWith(
+            "'registrar.persist-interval' must be a duration such as 500ms, 10s, 5m, 2h or 14d");
+  }
+
+  @Test
+  void twoServicesOnOnePortAreNamedBeforeEitherStarts() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("http.port=5060", "sip.tcp-port=5060")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.port and sip.tcp-port are both 5060")
+        .hasMessageContaining("change one");
+    // UDP and TCP are different ports of the same number
+    assertThat(
+            ConfigLoader.load(
+                    null,
+                    Map.of(),
+                    List.of(
+                        "stun.port=5060",
+                        "sip.udp-port=5070",
+                        "sip.tcp-port=5061",
+                        "sip.tls-port=5062"))
+                .stun()
+                .port())
+        .isEqualTo(5060);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("stun.port=5060")))
+        .hasMessageContaining("stun.port and sip.udp-port are both 5060");
+  }
+
+  @Test
   void badValuesSayWhichKeyAndWhy() throws Exception {
     assertThatThrownBy(
             () -> ConfigLoader.load(null, Map.of("EVERTONE_SIP_UDP_PORT", "five"), List.of()))
@@ -126,8 +164,9 @@ class ConfigLoaderTest {
         .hasMessageContaining("sip.udp-port must be a port");
     assertThatThrownBy(
             () -> ConfigLoader.load(null, Map.of(), List.of("registrar.min-expires=10 minutes")))
-        .hasMessageContaining("registrar.min-expires")
-        .hasMessageContaining("unit");
+        .hasMessage(
+            "'registrar.min-expires' must be a duration such as 500ms, 10s, 5m, 2h or 14d,"
+                + " got '10 minutes'");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("log.format=xml")))
         .hasMessageContaining("log.format must be text or json");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("tls.engine=openssl")))

@@ -169,11 +169,38 @@ public final class Notifier implements AutoCloseable {
     try {
       return s.kind() == SubscriberKind.WEBHOOK ? post(s, d) : mail(s, d);
     } catch (IOException | MessagingException | RuntimeException e) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage();
+      return why(e, s.address());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";
     }
+  }
+
+  /**
+   * Why an attempt to reach {@code target} failed, in words an operator can act on: never a bare
+   * "ConnectException: null".
+   */
+  static String why(Exception e, String target) {
+    if (e instanceof java.net.ConnectException) {
+      return "cannot connect to " + target + ": nothing listens there, or it is unreachable";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no answer from " + target + " within status.delivery.timeout";
+    }
+    if (e instanceof java.net.UnknownHostException) {
+      return "cannot resolve the host of " + target;
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS with " + target + " failed: " + e.getMessage();
+    }
+    String m = e.getMessage();
+    Throwable cause = e.getCause();
+    if ((m == null || m.isBlank()) && cause instanceof Exception c && c != e) {
+      return why(c, target);
+    }
+    return m == null || m.isBlank()
+        ? "delivery to " + target + " failed (" + e.getClass().getSimpleName() + ")"
+        : m + " (" + target + ")";
   }
 
   private @Nullable String post(Subscriber s, Delivery d) throws IOException, InterruptedException {

@@ -264,10 +264,20 @@ final class StatusHtml {
         day.add(i);
       }
     }
+    // an incident still open is shown above, in full; its day must not say there was none
+    Map<LocalDate, Integer> openByDay = new LinkedHashMap<>();
+    for (Incident i : v.open()) {
+      openByDay.merge(LocalDate.ofInstant(i.createdAt(), ZoneOffset.UTC), 1, Integer::sum);
+    }
     byDay.forEach(
         (day, incidents) -> {
           b.append("<div class=\"day\"><h3>").append(DAY.format(day)).append("</h3>");
-          if (incidents.isEmpty()) {
+          int open = openByDay.getOrDefault(day, 0);
+          if (open > 0) {
+            b.append("<p class=\"muted\">")
+                .append(open == 1 ? "An incident" : open + " incidents")
+                .append(" in progress, shown above.</p>");
+          } else if (incidents.isEmpty()) {
             b.append("<p class=\"muted\">No incidents reported.</p>");
           }
           incidents.forEach(i -> incident(b, i, true));

@@ -21,6 +21,12 @@ public record Actor(String name, String source) {
     return new Actor("cli:" + osUser, "local");
   }
 
+  /** As logs show it: {@code token:ops from 192.0.2.7}, {@code cli:alice} (a local command). */
+  @Override
+  public String toString() {
+    return source.equals("local") ? name : name + " from " + source;
+  }
+
   private static String truncate(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max);
   }

@@ -49,6 +49,23 @@ class CliTest {
   }
 
   @Test
+  void aMistypedOptionIsNamedWithWhatWasMeantNotBuriedInUsage() {
+    Result r = run("device", "add", "--domain", "example.com", "--user", "1001", "--pasword", "x");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("error: unknown option --pasword; did you mean --password")
+        .contains("see 'evertone device add --help'");
+    assertThat(r.err().lines().count()).as(r.err()).isLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void aMissingFileSaysNoSuchFile() {
+    Result r = run("import", "/nonexistent/devices.csv");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("error: no such file: /nonexistent/devices.csv\n");
+  }
+
+  @Test
   void domainLifecycle() {
     assertThat(run("domain", "list").out()).contains("no domains yet");
     assertThat(run("domain", "add", "Example.COM").out()).isEqualTo("added domain example.com\n");

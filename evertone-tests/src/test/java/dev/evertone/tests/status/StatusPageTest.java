@@ -276,6 +276,8 @@ class StatusPageTest {
     JsonNode incident = summary.get("incidents").get(0);
     assertThat(incident.get("name").asText()).isEqualTo("SIP registrations failing");
     assertThat(incident.get("status").asText()).isEqualTo("investigating");
+    // today, in the page's history, says so rather than "No incidents reported"
+    assertThat(text("/")).contains("An incident in progress, shown above.");
     assertThat(incident.at("/incident_updates/0/body").asText())
         .startsWith("Detected automatically: ")
         .contains("registrations failed");
