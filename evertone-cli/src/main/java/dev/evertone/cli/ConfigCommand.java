@@ -60,7 +60,9 @@ final class ConfigCommand implements Runnable {
   @Command(
       name = "check",
       mixinStandardHelpOptions = true,
-      description = "Check the configuration and report the first problem.")
+      description =
+          "Check the configuration: every unknown key and value of the wrong kind at once, then the first value out"
+              + " of range or port taken twice.")
   static final class Check implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions options;

@@ -95,10 +95,11 @@ final class CredentialsCommand implements Runnable {
       name = "restore",
       mixinStandardHelpOptions = true,
       description = {
-        "Restore lines' passwords, in one transaction: to what they were at a moment (--at), or to before a batch (--batch, undoing an",
-        "import). Lines deleted since are recreated on their devices; with --batch, lines the batch created are removed and lines",
-        "changed again after it are left alone. Every line of every domain, or of --domain, or only --line/--mac. Devices that still",
-        "hold the old password register again at once."
+        "Restore lines' passwords, in one transaction: to what they were at a moment (--at), or to before a batch"
+            + " (--batch, undoing an import).",
+        "Lines deleted since are recreated on their devices; with --batch, lines the batch created are removed and"
+            + " lines changed again after it are left alone. Every line of every domain, or of --domain, or only"
+            + " --line/--mac. Devices that still hold the old password register again at once."
       })
   static final class Restore extends ProvisioningCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")

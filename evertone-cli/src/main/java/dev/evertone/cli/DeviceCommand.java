@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
     name = "device",
     mixinStandardHelpOptions = true,
     description = {
-      "Manage devices: desk phones, softphones, door phones. A device has a MAC address (none for a softphone), a model, an owner",
-      "user, and lines; each line is one SIP account (auth user and password) that registers sip:AUTH_USER@DOMAIN.",
+      "Manage devices: desk phones, softphones, door phones.",
+      "A device has a MAC address (none for a softphone), a model, an owner user, and lines; each line is one SIP"
+          + " account (auth user and password) that registers sip:AUTH_USER@DOMAIN.",
       "A running server sees every change at once (within store.change-poll-interval for another process on SQLite)."
     },
     subcommands = {

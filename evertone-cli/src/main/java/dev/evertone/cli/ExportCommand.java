@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Export (back up) every domain's devices, lines and users in the device template format, passwords included: the file is an",
-      "import file. Restore it into an empty store with 'evertone import FILE --create-domains'. JSON also keeps domains without",
-      "devices. The file holds every password in clear: keep it like the secret key file."
+      "Export (back up) every domain's devices, lines and users in the device template format, passwords"
+          + " included: the file is an import file.",
+      "Restore it into an empty store with 'evertone import FILE --create-domains'. JSON also keeps domains"
+          + " without devices. The file holds every password in clear: keep it like the secret key file."
     })
 final class ExportCommand extends ProvisioningCommand {
   @Option(

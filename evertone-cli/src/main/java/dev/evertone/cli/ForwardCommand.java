@@ -4,6 +4,7 @@ import dev.evertone.provisioning.ForwardInfo;
 import dev.evertone.provisioning.Provisioning;
 import java.io.PrintWriter;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -89,13 +90,17 @@ final class ForwardCommand implements Runnable {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "List the rules of an extension.")
+      description = "List the rules of an extension, or of every extension of the domain.")
   static final class ListForward extends ProvisioningCommand {
     @Parameters(index = "0", paramLabel = "DOMAIN", description = "The domain.")
     String domain;
 
-    @Parameters(index = "1", paramLabel = "EXT", description = "The extension.")
-    String extension;
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "EXT",
+        description = "The extension (default: every extension of the domain).")
+    @Nullable String extension;
 
     @Option(names = "--json", description = "Print JSON, as the admin API answers.")
     boolean json;
@@ -107,10 +112,12 @@ final class ForwardCommand implements Runnable {
         printJson(out, rules);
       } else if (rules.isEmpty()) {
         out.println(
-            extension
-                + "@"
-                + domain
-                + " has no forwarding: its devices ring, 480 when none is registered");
+            (extension == null
+                    ? "no extension of " + domain + " has forwarding"
+                    : extension + "@" + domain + " has no forwarding")
+                + ": its devices ring, 480 when none is registered");
+      } else if (extension == null) {
+        rules.forEach(f -> out.println(f.extension() + " " + f.kind() + ": " + describe(f)));
       } else {
         rules.forEach(f -> out.println(f.kind() + ": " + describe(f)));
       }

@@ -24,13 +24,13 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Import devices, lines and users from a device template file (CSV or JSON; 'evertone template' prints one).",
-      "Every row is checked before anything is written; the plan is compared with what is stored; a plan that changes the",
-      "credentials of a large part of a domain is refused unless confirmed; the whole file is applied in one transaction, or",
-      "nothing is. Every applied import is a batch that 'evertone credentials restore --batch ID' undoes.",
+      "Every row is checked before anything is written; the plan is compared with what is stored; a plan that"
+          + " changes the credentials of a large part of a domain is refused unless confirmed; the whole file is"
+          + " applied in one transaction, or nothing is. Every applied import is a batch that 'evertone credentials"
+          + " restore --batch ID' undoes.",
       "",
-      "Columns: "
-          + "action, domain, extension, display_name, mac, model, description, line, auth_user, secret",
-      "(see docs/provisioning.md). Empty cells keep what is stored; an empty secret of a new line is generated."
+      "Columns: action, domain, extension, display_name, mac, model, description, line, auth_user, secret (see"
+          + " docs/provisioning.md). Empty cells keep what is stored; an empty secret of a new line is generated."
     })
 final class ImportCommand extends ProvisioningCommand {
   @Parameters(paramLabel = "FILE", description = "The template file; - reads standard input.")

@@ -147,7 +147,8 @@ public final class Main implements Runnable {
         || ex instanceof StoreException
         || ex instanceof IllegalArgumentException
         || ex instanceof TemplateException
-        || ex instanceof IllegalStateException) {
+        || ex instanceof IllegalStateException
+        || ex instanceof dev.evertone.tls.TlsException) {
       String message = ex.getMessage();
       return message == null ? ex.toString() : message;
     }

@@ -21,7 +21,11 @@ import picocli.CommandLine.Spec;
     description =
         "Who is registered on a running server right now, and whether each device answers: what 'kamctl ul show' and"
             + " Asterisk's 'pjsip show contacts' / 'pjsip qualify' do. Needs --server (or $EVERTONE_SERVER) and a token.",
-    subcommands = {RegistrationsCommand.ListContacts.class, RegistrationsCommand.Ping.class})
+    subcommands = {
+      RegistrationsCommand.ListContacts.class,
+      RegistrationsCommand.Ping.class,
+      RegistrationsCommand.Remove.class
+    })
 final class RegistrationsCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -85,6 +89,13 @@ final class RegistrationsCommand implements Runnable {
             c.userAgent() == null ? "-" : c.userAgent());
       }
       t.print(out);
+      long lines = contacts.stream().map(Registrations.Contact::aor).distinct().count();
+      if (authUser == null && lines >= limit) {
+        out.println(
+            "stopped at "
+                + limit
+                + " lines (--limit); there may be more: raise --limit or name one line with --auth-user");
+      }
       return 0;
     }
   }
@@ -146,6 +157,54 @@ final class RegistrationsCommand implements Runnable {
       }
       t.print(out);
       return all ? 0 : 3;
+    }
+  }
+
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Removes the registrations of a line on the running server, all of them or one contact's: a softphone that"
+            + " crashed or was uninstalled stays registered until its binding expires (up to an hour), and calls keep"
+            + " ringing it. The device registers again when it comes back. A contact that answers 'registrations ping'"
+            + " with 404 or 481 is removed by the ping itself."
+      },
+      footer = {
+        "",
+        "Example:",
+        "  evertone registrations remove example.com 1001 --contact 'sip:1001@192.168.1.23:5060' --server http://127.0.0.1:8080"
+      })
+  static final class Remove implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin RemoteOptions remote;
+
+    @Parameters(index = "0", paramLabel = "DOMAIN", description = "The domain (tenant).")
+    String domain;
+
+    @Parameters(index = "1", paramLabel = "AUTH_USER", description = "The line.")
+    String authUser;
+
+    @Option(
+        names = "--contact",
+        paramLabel = "URI",
+        description =
+            "Only this contact, as 'registrations list' shows it (default: every contact).")
+    @Nullable String contact;
+
+    @Override
+    public Integer call() {
+      List<String> removed =
+          remote
+              .running(Main.context(spec), "registrations remove")
+              .removeRegistrations(domain, authUser, contact);
+      PrintWriter out = spec.commandLine().getOut();
+      if (removed.isEmpty()) {
+        out.println(authUser + "@" + domain + " was not registered");
+      }
+      for (String c : removed) {
+        out.println("removed " + authUser + "@" + domain + " at <" + c + ">");
+      }
+      return 0;
     }
   }
 }

@@ -335,6 +335,21 @@ final class RemoteProvisioning implements Provisioning {
         new TypeReference<List<Registrations.Contact>>() {});
   }
 
+  /** Removes the bindings of a line (of one contact, or all); returns the contacts removed. */
+  List<String> removeRegistrations(String domain, String authUser, @Nullable String contact) {
+    Map<String, List<String>> answer =
+        call(
+            "DELETE",
+            d(domain)
+                + "/lines/"
+                + enc(authUser)
+                + "/registrations"
+                + query(params("contact", contact)),
+            null,
+            new TypeReference<Map<String, List<String>>>() {});
+    return answer.getOrDefault("removed", List.of());
+  }
+
   List<ContactPing.Result> ping(String domain, String authUser, long timeoutMillis) {
     return call(
         "POST",
@@ -440,10 +455,12 @@ final class RemoteProvisioning implements Provisioning {
   }
 
   @Override
-  public List<ForwardInfo> forwarding(String domain, String extension) {
+  public List<ForwardInfo> forwarding(String domain, @Nullable String extension) {
     return call(
         "GET",
-        d(domain) + "/users/" + enc(extension) + "/forwarding",
+        extension == null
+            ? d(domain) + "/forwarding"
+            : d(domain) + "/users/" + enc(extension) + "/forwarding",
         null,
         new TypeReference<List<ForwardInfo>>() {});
   }

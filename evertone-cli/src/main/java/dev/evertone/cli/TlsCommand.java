@@ -113,6 +113,14 @@ final class TlsCommand implements Runnable {
         TlsCheck check = TlsCheck.of(s, c.chain(), moment, names, chosen, Map.of());
         out.print(check.render());
         ok &= check.ok();
+        // what a reload checks besides dates and trust (shown above): the key is the leaf's, the
+        // chain in order; renewal scripts vet files with this command, so it must refuse them too
+        for (String problem : c.problems(moment)) {
+          if (!problem.startsWith("certificate '")) {
+            out.println("  REFUSED: " + problem + "; a reload would keep the current certificate");
+            ok = false;
+          }
+        }
       }
       for (TrustProfile p : chosen) {
         out.println(

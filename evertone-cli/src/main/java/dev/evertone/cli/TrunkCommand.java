@@ -4,7 +4,13 @@ import dev.evertone.provisioning.Provisioning;
 import dev.evertone.provisioning.TrunkInfo;
 import dev.evertone.provisioning.TrunkSpec;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -139,7 +145,37 @@ final class TrunkCommand implements Runnable {
               + (t.registerInterval() > 0
                   ? ", registers every " + t.registerInterval() + " s"
                   : ""));
+      if (!resolves(t.host())) {
+        err()
+            .println(
+                "warning: "
+                    + t.host()
+                    + " does not resolve from this machine; calls through "
+                    + t.name()
+                    + " fail until it does (check the name, or give the carrier's IP address)");
+      }
       return 0;
+    }
+
+    /** Whether a host name resolves, within a few seconds (an address literal always does). */
+    private static boolean resolves(String host) {
+      CompletableFuture<Boolean> lookup =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return InetAddress.getAllByName(host).length > 0;
+                } catch (UnknownHostException e) {
+                  return false;
+                }
+              });
+      try {
+        return lookup.get(3, TimeUnit.SECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return true; // not asked to wait: say nothing
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,21 +75,35 @@ public final class ConfigLoader {
       @Nullable Path file, Map<String, String> env, List<String> overrides) {
     ObjectNode tree = defaultsTree();
     ObjectNode defaults = tree.deepCopy();
+    // every problem of every source at once, so that one run of 'config check' lists them all
+    List<String> problems = new ArrayList<>();
     if (file != null) {
-      merge(tree, readFile(file), defaults, "");
+      merge(tree, readFile(file), defaults, "", problems);
     }
     for (String path : leafPaths(defaults, "")) {
       String value = env.get(envName(path));
       if (value != null) {
-        set(tree, defaults, path, value, "environment variable " + envName(path));
+        collect(
+            problems,
+            () -> set(tree, defaults, path, value, "environment variable " + envName(path)));
       }
     }
     for (String o : overrides) {
       int eq = o.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException("--set needs key=value, got '" + o + "'");
+        problems.add("--set needs key=value, got '" + o + "'");
+        continue;
       }
-      set(tree, defaults, o.substring(0, eq).trim(), o.substring(eq + 1), "--set " + o);
+      collect(
+          problems,
+          () -> set(tree, defaults, o.substring(0, eq).trim(), o.substring(eq + 1), "--set " + o));
+    }
+    if (problems.size() == 1) {
+      throw new ConfigException(problems.get(0));
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(
+          problems.size() + " problems in the configuration:\n  " + String.join("\n  ", problems));
     }
     return bind(tree);
   }
@@ -146,24 +161,78 @@ public final class ConfigLoader {
     return o;
   }
 
-  /** Copies {@code from} into {@code into}, refusing keys the defaults do not have. */
-  private static void merge(ObjectNode into, ObjectNode from, ObjectNode defaults, String prefix) {
+  private static void collect(List<String> problems, Runnable step) {
+    try {
+      step.run();
+    } catch (ConfigException e) {
+      problems.add(Objects.requireNonNullElse(e.getMessage(), "invalid configuration"));
+    }
+  }
+
+  /**
+   * Copies {@code from} into {@code into}; a key the defaults do not have, or a value of another
+   * kind than the default's, is a problem (collected, not copied).
+   */
+  private static void merge(
+      ObjectNode into, ObjectNode from, ObjectNode defaults, String prefix, List<String> problems) {
     for (Map.Entry<String, JsonNode> e : from.properties()) {
       String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       JsonNode def = defaults.get(e.getKey());
       if (def == null) {
-        throw new ConfigException(
+        problems.add(
             "unknown configuration key '" + path + "'" + suggestion(defaults, e.getKey(), prefix));
-      }
-      if (def.isObject()) {
-        if (!e.getValue().isObject()) {
-          throw new ConfigException(
-              "configuration key '" + path + "' holds a section of keys, not a value");
+      } else if (def.isObject()) {
+        if (e.getValue().isObject()) {
+          merge(
+              (ObjectNode) into.get(e.getKey()),
+              (ObjectNode) e.getValue(),
+              (ObjectNode) def,
+              path,
+              problems);
+        } else {
+          problems.add("configuration key '" + path + "' holds a section of keys, not a value");
         }
-        merge((ObjectNode) into.get(e.getKey()), (ObjectNode) e.getValue(), (ObjectNode) def, path);
       } else {
-        into.set(e.getKey(), e.getValue());
+        String wrong = kindProblem(def, e.getValue());
+        if (wrong == null) {
+          into.set(e.getKey(), e.getValue());
+        } else {
+          problems.add("'" + path + "' must be " + wrong + ", got '" + e.getValue().asText() + "'");
+        }
       }
+    }
+  }
+
+  /**
+   * What a value should be when it is not of its default's kind (a number, true or false, a
+   * duration), else null; the finer checks (ranges) are the records'.
+   */
+  private static @Nullable String kindProblem(JsonNode def, JsonNode value) {
+    if (value.isNull()) {
+      return null;
+    }
+    if (def.isIntegralNumber()) {
+      return value.isIntegralNumber() || value.asText().trim().matches("-?\\d+")
+          ? null
+          : "a whole number";
+    }
+    if (def.isBoolean()) {
+      return value.isBoolean() || value.asText().matches("(?i)true|false") ? null : "true or false";
+    }
+    if (def.isTextual() && isDuration(def.asText())) {
+      return value.isTextual() && isDuration(value.asText())
+          ? null
+          : "a duration such as 500ms, 10s, 5m, 2h or 14d";
+    }
+    return null;
+  }
+
+  private static boolean isDuration(String text) {
+    try {
+      Durations.parse(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
@@ -203,6 +272,11 @@ public final class ConfigLoader {
             "'" + path + "' must be a whole number, got '" + value + "' (from " + source + ")");
       }
     } else {
+      String wrong = kindProblem(def, TextNode.valueOf(value));
+      if (wrong != null) {
+        throw new ConfigException(
+            "'" + path + "' must be " + wrong + ", got '" + value + "' (from " + source + ")");
+      }
       parent.put(key, value);
     }
   }

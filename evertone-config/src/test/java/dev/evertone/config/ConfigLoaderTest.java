@@ -117,6 +117,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void everyProblemOfEverySourceIsReportedAtOnce() throws Exception {
+    Path file = dir.resolve("many.yaml");
+    Files.writeString(
+        file,
+        "sip:\n  udp_port: 5070\n  max-connections: lots\nregistrar:\n  persist-interval: x\n");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(file, Map.of(), List.of("sip.nope=1", "registrar.min-expires=x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("5 problems in the configuration:\n  ")
+        .hasMessageContaining(
+            "unknown configuration key 'sip.udp_port'; did you mean 'sip.udp-port'?")
+        .hasMessageContaining("'sip.max-connections' must be a whole number, got 'lots'")
+        .hasMessageContaining("'registrar.persist-interval' must be a duration")
+        .hasMessageContaining("unknown configuration key 'sip.nope'")
+        .hasMessageContaining("registrar.min-expires");
+  }
+
+  @Test
   void aValueOfTheWrongKindInAFileIsNamedWithItsKeyNeverAJavaType() throws Exception {
     Path file = dir.resolve("kinds.yaml");
     Files.writeString(file, "sip:\n  max-connections: lots\n");
@@ -166,7 +185,7 @@ class ConfigLoaderTest {
             () -> ConfigLoader.load(null, Map.of(), List.of("registrar.min-expires=10 minutes")))
         .hasMessage(
             "'registrar.min-expires' must be a duration such as 500ms, 10s, 5m, 2h or 14d,"
-                + " got '10 minutes'");
+                + " got '10 minutes' (from --set registrar.min-expires=10 minutes)");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("log.format=xml")))
         .hasMessageContaining("log.format must be text or json");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("tls.engine=openssl")))

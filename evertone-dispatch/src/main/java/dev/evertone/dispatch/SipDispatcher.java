@@ -11,6 +11,7 @@ import dev.evertone.sip.transaction.InviteServerTransaction;
 import dev.evertone.sip.transaction.ServerTransaction;
 import dev.evertone.sip.transaction.TransactionLayer;
 import dev.evertone.sip.transaction.TransactionUser;
+import dev.evertone.sip.transport.Flow;
 import dev.evertone.sip.transport.Source;
 import dev.evertone.sip.uas.UasChecks;
 import dev.evertone.sip.uri.SipUri;
@@ -102,6 +103,11 @@ public final class SipDispatcher implements TransactionUser {
   @Override
   public void onCancel(InviteServerTransaction invite, SipRequest cancel) {
     proxy.cancel(invite);
+  }
+
+  @Override
+  public void onFlowClosed(Flow flow) {
+    registrar.flowClosed(flow);
   }
 
   /** RFC 3261 11.2: the capabilities of this server. */

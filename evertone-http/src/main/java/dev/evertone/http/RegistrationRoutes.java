@@ -71,6 +71,34 @@ final class RegistrationRoutes implements AdminApi.RouteGroup {
                   features
                       .registrations()
                       .ping(ctx.pathParam("domain"), ctx.pathParam("auth_user"), timeout));
+            }),
+        new Route(
+            HandlerType.DELETE,
+            d + "/lines/{auth_user}/registrations",
+            ctx -> {
+              existing(ctx, ctx.pathParam("auth_user"));
+              String contact = ctx.queryParam("contact");
+              List<String> removed =
+                  features
+                      .registrations()
+                      .remove(ctx.pathParam("domain"), ctx.pathParam("auth_user"), contact);
+              log.info(
+                  "registrations of {}@{} removed by {}: {}",
+                  ctx.pathParam("auth_user"),
+                  ctx.pathParam("domain"),
+                  ctx.<Actor>attribute(ACTOR),
+                  removed);
+              if (contact != null && removed.isEmpty()) {
+                throw new NotFoundException(
+                    "no binding of "
+                        + ctx.pathParam("auth_user")
+                        + "@"
+                        + ctx.pathParam("domain")
+                        + " has contact "
+                        + contact
+                        + "; 'evertone registrations list' shows them");
+              }
+              ctx.json(java.util.Map.of("removed", removed));
             }));
   }
 

@@ -100,6 +100,10 @@ final class RoutingRoutes implements AdminApi.RouteGroup {
     return List.of(
         new Route(
             HandlerType.GET,
+            d + "/forwarding",
+            ctx -> ctx.json(service(ctx).forwarding(ctx.pathParam("domain"), null))),
+        new Route(
+            HandlerType.GET,
             d + "/users/{extension}/forwarding",
             ctx ->
                 ctx.json(

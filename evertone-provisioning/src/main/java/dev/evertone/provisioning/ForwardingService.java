@@ -17,11 +17,13 @@ final class ForwardingService {
     this.context = context;
   }
 
-  List<ForwardInfo> rules(String domainName, String extension) {
+  /** The rules of one extension, or of the whole domain (by extension) when it is null. */
+  List<ForwardInfo> rules(String domainName, @Nullable String extension) {
     String d = context.existingDomain(domainName);
-    String e = Values.extension(extension);
+    String e = extension == null ? null : Values.extension(extension);
     return context.store().routing().forwardRules().stream()
-        .filter(r -> r.domain().equals(d) && r.extension().equals(e))
+        .filter(r -> r.domain().equals(d) && (e == null || r.extension().equals(e)))
+        .sorted(java.util.Comparator.comparing(ForwardRule::extension))
         .map(ForwardInfo::of)
         .toList();
   }

@@ -107,8 +107,8 @@ public interface Provisioning {
 
   void removeNumber(String domain, String number);
 
-  /** The forwarding rules of an extension. */
-  List<ForwardInfo> forwarding(String domain, String extension);
+  /** The forwarding rules of an extension, or of every extension of the domain when null. */
+  List<ForwardInfo> forwarding(String domain, @Nullable String extension);
 
   /** Sets the rule of {@code kind} (always, unregistered, busy, no-answer) of an extension. */
   ForwardInfo setForwarding(

@@ -222,7 +222,7 @@ public final class ProvisioningService implements Provisioning {
   // --- forwarding ---
 
   @Override
-  public List<ForwardInfo> forwarding(String domain, String extension) {
+  public List<ForwardInfo> forwarding(String domain, @Nullable String extension) {
     return forwarding.rules(domain, extension);
   }
 

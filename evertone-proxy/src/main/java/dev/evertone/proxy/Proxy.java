@@ -94,7 +94,9 @@ public final class Proxy {
         realm,
         DigestGate.Kind.PROXY,
         // a phone registered from this address may call even while guessing blocks its account
-        user -> location.hasBindingFrom(from.aorKey(), tx.source().remote().getAddress()),
+        user ->
+            user.equals(from.userUnescaped())
+                && location.hasBindingFrom(from.aorKey(), tx.source().remote().getAddress()),
         new DigestGate.Listener() {
           @Override
           public void authenticated(String username) {

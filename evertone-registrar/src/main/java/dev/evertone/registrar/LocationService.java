@@ -1,5 +1,6 @@
 package dev.evertone.registrar;
 
+import dev.evertone.sip.transport.Flow;
 import dev.evertone.sip.transport.TransportType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +28,8 @@ import java.util.function.Function;
 public final class LocationService {
   private final Clock clock;
   private final ConcurrentHashMap<String, AorRecord> aors = new ConcurrentHashMap<>();
+  // the AORs with a binding over each open stream connection, so that a closed one is found at once
+  private final ConcurrentHashMap<Flow, Set<String>> aorsByFlow = new ConcurrentHashMap<>();
   private final AtomicLong bindings = new AtomicLong();
   private final AtomicReferenceArray<ConcurrentLinkedQueue<String>> wheel;
   private final int horizonSeconds;
@@ -216,6 +219,10 @@ public final class LocationService {
         for (Binding b : r.bindings) {
           if (!containsSame(old, b)) {
             schedule(aor, b.expiresAt());
+            Flow flow = b.flow();
+            if (flow != null && b.transport().isReliable() && flow.isOpen()) {
+              aorsByFlow.computeIfAbsent(flow, f -> ConcurrentHashMap.newKeySet()).add(aor);
+            }
           }
         }
         dropIfEmpty(r);
@@ -227,6 +234,36 @@ public final class LocationService {
       changeListener.accept(aor);
       return result;
     }
+  }
+
+  /**
+   * Removes the bindings registered over {@code flow}, a stream connection that closed; returns
+   * them with their AORs.
+   */
+  public List<Map.Entry<String, Binding>> removeFlow(Flow flow) {
+    Set<String> held = aorsByFlow.remove(flow);
+    if (held == null) {
+      return List.of();
+    }
+    List<Map.Entry<String, Binding>> removed = new ArrayList<>();
+    for (String aor : held) {
+      if (aors.get(aor) == null) {
+        continue;
+      }
+      List<Binding> gone = new ArrayList<>(1);
+      update(
+          aor,
+          live -> {
+            gone.clear(); // the update may run again after a race
+            List<Binding> kept = new ArrayList<>(live.size());
+            for (Binding b : live) {
+              (b.flow() == flow ? gone : kept).add(b);
+            }
+            return kept;
+          });
+      gone.forEach(b -> removed.add(Map.entry(aor, b)));
+    }
+    return removed;
   }
 
   private static boolean containsSame(Binding[] bindings, Binding b) {

@@ -10,6 +10,7 @@ import dev.evertone.sip.message.StatusCode;
 import dev.evertone.sip.syntax.SipParseException;
 import dev.evertone.sip.transaction.ServerTransaction;
 import dev.evertone.sip.transaction.TransactionLayer;
+import dev.evertone.sip.transport.Flow;
 import dev.evertone.sip.transport.Source;
 import dev.evertone.sip.uas.UasChecks;
 import dev.evertone.sip.uri.SipUri;
@@ -139,6 +140,25 @@ public final class Registrar {
     return location;
   }
 
+  /**
+   * RFC 5626 6: a flow failed, so the bindings registered over it are removed; a device that
+   * reconnects registers again (RFC 5626 4.4.1). Restored bindings, which wait for their device to
+   * reconnect, have no flow yet and stay.
+   */
+  public void flowClosed(Flow flow) {
+    if (!flow.transport().isReliable()) {
+      return;
+    }
+    for (Map.Entry<String, Binding> removed : location.removeFlow(flow)) {
+      events.info(
+          clock.millis(),
+          "unregistered {} at <{}>: its {} connection closed",
+          removed.getKey(),
+          removed.getValue().contact(),
+          flow.transport().lowerName());
+    }
+  }
+
   /** Handles one REGISTER; the answer may be sent later, from another thread. */
   public void register(ServerTransaction tx) {
     SipRequest request = tx.request();
@@ -172,7 +192,10 @@ public final class Registrar {
         source,
         realm,
         DigestGate.Kind.SERVER,
-        user -> location.hasBindingFrom(to.aorKey(), source.remote().getAddress()),
+        // the account whose password is checked, not just the AOR the request names
+        user ->
+            user.equals(to.userUnescaped())
+                && location.hasBindingFrom(to.aorKey(), source.remote().getAddress()),
         new DigestGate.Listener() {
           @Override
           public void authenticated(String username) {

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who is registered now, and whether they can be reached: the live side of a line, for the admin
@@ -14,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * devices register it.
  */
 public final class Registrations {
+  private static final Logger log = LoggerFactory.getLogger(Registrations.class);
+
   private final LocationService location;
   private final ContactPing ping;
   private final Clock clock;
@@ -74,10 +78,50 @@ public final class Registrations {
   }
 
   /**
-   * Sends OPTIONS to each contact of the line and waits for the answers, at most {@code timeout}.
+   * Sends OPTIONS to each contact of the line and waits for the answers, at most {@code timeout}. A
+   * contact that answers 404 or 481 no longer knows the line (a softphone that crashed or was
+   * reinstalled without unregistering): its binding is removed, so that calls stop ringing it.
    */
   public List<ContactPing.Result> ping(String domain, String authUser, Duration timeout) {
-    return ping.ping(aor(domain, authUser), timeout).join();
+    List<ContactPing.Result> results = ping.ping(aor(domain, authUser), timeout).join();
+    for (ContactPing.Result r : results) {
+      if (r.status() == 404 || r.status() == 481) {
+        List<String> removed = remove(domain, authUser, r.contact());
+        if (!removed.isEmpty()) {
+          log.info(
+              "removed the binding of {}@{} at <{}>: its contact answered {} {}",
+              authUser,
+              domain,
+              r.contact(),
+              r.status(),
+              r.reason());
+        }
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Removes the bindings of a line, all of them or those of one contact; returns the contacts
+   * removed. The device registers again when it comes back.
+   */
+  public List<String> remove(String domain, String authUser, @Nullable String contact) {
+    List<String> removed = new ArrayList<>();
+    location.update(
+        aor(domain, authUser),
+        live -> {
+          removed.clear(); // the update may run again after a race
+          List<Binding> kept = new ArrayList<>(live.size());
+          for (Binding b : live) {
+            if (contact == null || b.contact().equals(contact)) {
+              removed.add(b.contact());
+            } else {
+              kept.add(b);
+            }
+          }
+          return kept;
+        });
+    return List.copyOf(removed);
   }
 
   private static String aor(String domain, String authUser) {

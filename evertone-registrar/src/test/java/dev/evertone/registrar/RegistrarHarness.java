@@ -81,6 +81,11 @@ final class RegistrarHarness implements AutoCloseable {
               tx.respond(SipResponse.forRequest(request, 405).build());
             }
           }
+
+          @Override
+          public void onFlowClosed(dev.evertone.sip.transport.Flow flow) {
+            registrar.flowClosed(flow);
+          }
         };
     TransportConfig transport =
         new TransportConfig(

@@ -39,6 +39,14 @@ class RegistrarTest {
 
   private int runs;
 
+  /** A fresh registrar with these guessing limits (per source, per account). */
+  private void restartWithLimits(
+      RegistrarConfig.FailureLimits perSource, RegistrarConfig.FailureLimits perAccount)
+      throws Exception {
+    h.close();
+    startWith(new RegistrarConfig(60, 7200, 3600, 10, perSource, perAccount, 0));
+  }
+
   private void startWith(RegistrarConfig config) throws Exception {
     h = new RegistrarHarness(dir.resolve("run" + runs++), config);
     h.addDevice("1001", PASSWORD);
@@ -358,16 +366,9 @@ class RegistrarTest {
   @DisplayName(
       "repeated failures from one address block it, even for the right password, and are logged for fail2ban")
   void sourceRateLimit() throws Exception {
-    h.close();
-    startWith(
-        new RegistrarConfig(
-            60,
-            7200,
-            3600,
-            10,
-            new RegistrarConfig.FailureLimits(3, 60, 600),
-            new RegistrarConfig.FailureLimits(100, 60, 600),
-            0));
+    restartWithLimits(
+        new RegistrarConfig.FailureLimits(3, 60, 600),
+        new RegistrarConfig.FailureLimits(100, 60, 600));
     try (TestPhone attacker = phone("1001", "guess")) {
       for (int i = 0; i < 3; i++) {
         assertThat(attacker.register(3600).status()).isEqualTo(403);
@@ -394,16 +395,9 @@ class RegistrarTest {
   @DisplayName(
       "repeated failures against one account lock it, except for the addresses holding its bindings")
   void accountLock() throws Exception {
-    h.close();
-    startWith(
-        new RegistrarConfig(
-            60,
-            7200,
-            3600,
-            10,
-            new RegistrarConfig.FailureLimits(100, 60, 600),
-            new RegistrarConfig.FailureLimits(3, 60, 600),
-            0));
+    restartWithLimits(
+        new RegistrarConfig.FailureLimits(100, 60, 600),
+        new RegistrarConfig.FailureLimits(3, 60, 600));
     try (TestPhone owner =
         new TestPhone(h.udp(), false, "127.0.0.1", "1001", "example.com", PASSWORD)) {
       assertThat(owner.register(3600).status()).isEqualTo(200);
@@ -425,16 +419,9 @@ class RegistrarTest {
   @DisplayName(
       "a nonce not issued to the sender's address (forged, or a spoofed source) counts no failure: a fresh stale challenge")
   void forgedFailuresCountNothing() throws Exception {
-    h.close();
-    startWith(
-        new RegistrarConfig(
-            60,
-            7200,
-            3600,
-            10,
-            new RegistrarConfig.FailureLimits(3, 60, 600),
-            new RegistrarConfig.FailureLimits(3, 60, 600),
-            0));
+    restartWithLimits(
+        new RegistrarConfig.FailureLimits(3, 60, 600),
+        new RegistrarConfig.FailureLimits(3, 60, 600));
     try (TestPhone elsewhere =
             new TestPhone(h.udp(), false, "127.0.0.3", "1001", "example.com", "guess");
         TestPhone spoofer =
@@ -463,16 +450,9 @@ class RegistrarTest {
   @DisplayName(
       "a blocked address (an office NAT) keeps registering the accounts it holds bindings of, and only those")
   void aBlockedAddressKeepsItsOwnBindings() throws Exception {
-    h.close();
-    startWith(
-        new RegistrarConfig(
-            60,
-            7200,
-            3600,
-            10,
-            new RegistrarConfig.FailureLimits(3, 60, 600),
-            new RegistrarConfig.FailureLimits(100, 60, 600),
-            0));
+    restartWithLimits(
+        new RegistrarConfig.FailureLimits(3, 60, 600),
+        new RegistrarConfig.FailureLimits(100, 60, 600));
     try (TestPhone desk = phone("1001", PASSWORD);
         TestPhone guesser =
             new TestPhone(h.udp(), false, "127.0.0.1", "1002", "example.com", "guess")) {
@@ -482,7 +462,43 @@ class RegistrarTest {
       }
       guesser.password = "other-password"; // 1002's real password, but no binding from here
       assertThat(guesser.register(3600).status()).isEqualTo(403);
+      // naming the registered AOR in To does not open the door for another account's password
+      String toDesk = "To: <sip:1001@";
+      SipResponse challenge =
+          guesser.send(
+              guesser
+                  .request(List.of(guesser.contact()), 3600, null)
+                  .replace("To: <sip:1002@", toDesk));
+      SipResponse sneaky =
+          guesser.send(
+              guesser
+                  .request(List.of(guesser.contact()), 3600, guesser.authorize(challenge))
+                  .replace("To: <sip:1002@", toDesk));
+      assertThat(sneaky.status()).isEqualTo(403);
+      assertThat(sneaky.reason())
+          .as("refused before the password is checked")
+          .isEqualTo("Forbidden");
       assertThat(desk.register(3600).status()).as("the desk phone's refresh").isEqualTo(200);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "RFC 5626 6: a binding registered over a TCP connection goes when the connection closes; a UDP one stays")
+  void aClosedConnectionTakesItsBindingsWithIt() throws Exception {
+    try (TestPhone udp = phone("1002", "other-password")) {
+      assertThat(udp.register(3600).status()).isEqualTo(200);
+      TestPhone tcp = new TestPhone(h.tcp(), true, "127.0.0.1", "1001", "example.com", PASSWORD);
+      assertThat(tcp.register(3600).status()).isEqualTo(200);
+      assertThat(h.location.lookup("sip:1001@example.com")).hasSize(1);
+      tcp.close();
+      long deadline = System.currentTimeMillis() + 5000;
+      while (!h.location.lookup("sip:1001@example.com").isEmpty()
+          && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(h.location.lookup("sip:1001@example.com")).isEmpty();
+      assertThat(h.location.lookup("sip:1002@example.com")).hasSize(1);
     }
   }
 

@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -108,7 +109,30 @@ public final class StatusSetup implements AutoCloseable {
             ? " (no SMTP relay: no mail)"
             : " and mail via " + statusConfig.mail());
     return new StatusSetup(
-        service, new StatusPage(service, node.clock), notifier, auto, registrations);
+        service,
+        new StatusPage(service, node.clock, notConfigured(config, certificates)),
+        notifier,
+        auto,
+        registrations);
+  }
+
+  /**
+   * The components this node does not offer, so that the page does not call them operational: the
+   * webphone without a WebSocket listener (WS off, and WSS off or without certificates), STUN/TURN
+   * when its port is off.
+   */
+  private static Set<String> notConfigured(
+      ServerConfig config, @Nullable CertificateManager certificates) {
+    Set<String> off = new HashSet<>();
+    boolean ws = config.sip().wsPort() >= 0;
+    boolean wss = config.sip().wssPort() >= 0 && certificates != null;
+    if (!ws && !wss) {
+      off.add("webphone");
+    }
+    if (config.stun().port() < 0) {
+      off.add("stun-turn");
+    }
+    return off;
   }
 
   /** Registrations of the served domains, as the registrar decides them. */

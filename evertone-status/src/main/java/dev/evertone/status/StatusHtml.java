@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -43,7 +44,7 @@ final class StatusHtml {
       .update{margin:.5rem 0}.update time{color:#666;font-size:.85rem;display:block}
       .group{margin-top:1rem;font-weight:600}.component{border-bottom:1px solid #eee;padding:.6rem 0}
       .row{display:flex;justify-content:space-between}.s-operational{color:#16a34a}.s-degraded_performance{color:#ca8a04}
-      .s-partial_outage{color:#ea580c}.s-major_outage{color:#dc2626}.s-under_maintenance{color:#2563eb}
+      .s-partial_outage{color:#ea580c}.s-major_outage{color:#dc2626}.s-under_maintenance{color:#2563eb}.s-off{color:#6b7280}
       .bar{display:flex;gap:1px;height:28px;margin-top:.4rem}.bar span{flex:1;border-radius:1px;background:#16a34a}
       .bar .d-none{background:#ddd}.bar .d-degraded_performance{background:#16a34a}.bar .d-partial_outage{background:#ea580c}
       .bar .d-major_outage{background:#dc2626}.bar .d-under_maintenance{background:#2563eb}
@@ -62,7 +63,8 @@ final class StatusHtml {
       List<Incident> history,
       boolean mail,
       Instant now,
-      int historyDays) {}
+      int historyDays,
+      Set<String> notConfigured) {}
 
   private StatusHtml() {}
 
@@ -205,7 +207,13 @@ final class StatusHtml {
           .append(esc(c.id()))
           .append("\"><div class=\"row\"><span class=\"name\">")
           .append(esc(c.name()))
-          .append("</span><span class=\"status s-")
+          .append("</span>");
+      if (v.notConfigured().contains(c.id())) {
+        // not offered here: neither operational nor down, and no uptime to show
+        b.append("<span class=\"status s-off\">Not configured</span></div></div>\n");
+        continue;
+      }
+      b.append("<span class=\"status s-")
           .append(c.status().wire())
           .append("\">")
           .append(esc(Notifications.words(c.status().wire())))

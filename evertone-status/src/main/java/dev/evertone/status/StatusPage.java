@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the public sees: the HTML page, the feeds and Statuspage's JSON. Nothing here names a
@@ -33,6 +34,7 @@ public final class StatusPage {
   public static final int HISTORY_DAYS = 14;
 
   private final StatusService status;
+  private final Set<String> notConfigured;
   private final StatuspageJson json;
   private final Clock clock;
   private final java.util.concurrent.atomic.AtomicLong version =
@@ -42,6 +44,16 @@ public final class StatusPage {
   private record Cached(long version, long at, Object value) {}
 
   public StatusPage(StatusService status, Clock clock) {
+    this(status, clock, Set.of());
+  }
+
+  /**
+   * @param notConfigured the ids of components this installation does not offer (the webphone
+   *     without WebSocket, STUN/TURN turned off): the page says "Not configured" rather than
+   *     "Operational", and the JSON leaves them out
+   */
+  public StatusPage(StatusService status, Clock clock, Set<String> notConfigured) {
+    this.notConfigured = Set.copyOf(notConfigured);
     this.status = status;
     this.json = new StatuspageJson(status.config());
     this.clock = clock;
@@ -88,7 +100,7 @@ public final class StatusPage {
     return cached(
         "summary",
         () -> {
-          List<Component> components = status.components();
+          List<Component> components = offered();
           List<Incident> open = openIncidents();
           List<Incident> maintenances = openMaintenances();
           List<Incident> all = new ArrayList<>(open);
@@ -111,7 +123,7 @@ public final class StatusPage {
     return cached(
         "components",
         () -> {
-          List<Component> components = status.components();
+          List<Component> components = offered();
           return new StatuspageJson.Components(
               page(components, List.of()), json.components(components));
         });
@@ -122,7 +134,7 @@ public final class StatusPage {
     return cached(
         "incidents:" + unresolved,
         () -> {
-          List<Component> components = status.components();
+          List<Component> components = offered();
           List<Incident> incidents = status.incidents(IncidentKind.INCIDENT, unresolved, 50);
           return new StatuspageJson.Incidents(
               page(components, incidents), json.incidents(incidents, components));
@@ -136,7 +148,7 @@ public final class StatusPage {
     return cached(
         "maintenances:" + which,
         () -> {
-          List<Component> components = status.components();
+          List<Component> components = offered();
           List<Incident> list =
               switch (which) {
                 case "upcoming" ->
@@ -193,8 +205,17 @@ public final class StatusPage {
                   history,
                   status.config().mail() != null,
                   now,
-                  HISTORY_DAYS));
+                  HISTORY_DAYS,
+                  notConfigured));
         });
+  }
+
+  /** The components this installation offers. */
+  private List<Component> offered() {
+    List<Component> all = status.components();
+    return notConfigured.isEmpty()
+        ? all
+        : all.stream().filter(c -> !notConfigured.contains(c.id())).toList();
   }
 
   /** The page of one incident; empty when there is none with that id. */

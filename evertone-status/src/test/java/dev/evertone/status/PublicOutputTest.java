@@ -116,6 +116,26 @@ class PublicOutputTest {
   }
 
   @Test
+  void aComponentThisInstallationDoesNotOfferIsNotCalledOperational() throws Exception {
+    try (JdbcStore store =
+        JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {
+      StatusService s = new StatusService(store.status(), StatusConfig.defaults(), clock);
+      s.ensureDefaults(StatusServiceTest.ALICE);
+      StatusPage page = new StatusPage(s, clock, java.util.Set.of("webphone"));
+      String html = page.html();
+      int webphone = html.indexOf("id=\"component-webphone\"");
+      assertThat(webphone).isPositive();
+      assertThat(html.substring(webphone, html.indexOf("</div></div>", webphone)))
+          .contains("Not configured")
+          .doesNotContain("Operational");
+      assertThat(page.summary().components())
+          .extracting(StatuspageJson.ComponentJson::name)
+          .contains("SIP Registration")
+          .doesNotContain("Webphone (WebRTC)");
+    }
+  }
+
+  @Test
   void theRenderingIsKeptBrieflyButAChangeHereShowsAtOnce() throws Exception {
     try (JdbcStore store =
         JdbcStore.open(TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir), clock)) {

@@ -203,6 +203,12 @@ public final class TransactionLayer implements InboundListener {
     }
   }
 
+  /** A stream connection closed: the transaction user forgets what it reached through it. */
+  @Override
+  public void onFlowClosed(Flow flow) {
+    user.onFlowClosed(flow);
+  }
+
   /** A validated response from the transport layer. */
   @Override
   public void onResponse(SipResponse response, Source source) {

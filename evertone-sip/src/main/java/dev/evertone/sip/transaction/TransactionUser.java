@@ -2,6 +2,7 @@ package dev.evertone.sip.transaction;
 
 import dev.evertone.sip.message.SipRequest;
 import dev.evertone.sip.message.SipResponse;
+import dev.evertone.sip.transport.Flow;
 import dev.evertone.sip.transport.Source;
 
 /**
@@ -34,4 +35,10 @@ public interface TransactionUser {
 
   /** A response could not be sent (RFC 3261 17.2.4). */
   default void onTransportError(ServerTransaction tx, Throwable cause) {}
+
+  /**
+   * A stream connection closed (RFC 5626 6): the bindings registered over it can no longer be
+   * reached.
+   */
+  default void onFlowClosed(Flow flow) {}
 }

@@ -8,4 +8,7 @@ public interface InboundListener {
   void onRequest(SipRequest request, Source source);
 
   void onResponse(SipResponse response, Source source);
+
+  /** A stream connection (TCP, TLS, WebSocket) closed: nothing can be sent through it any more. */
+  default void onFlowClosed(Flow flow) {}
 }

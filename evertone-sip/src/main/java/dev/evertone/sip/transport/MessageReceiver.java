@@ -119,6 +119,11 @@ public final class MessageReceiver {
    * One WebSocket message (RFC 7118 5: exactly one SIP message; a broken one is answered or dropped
    * like a datagram, and the connection stays, since the WebSocket framing is intact).
    */
+  /** A stream connection closed (RFC 5626 6: its flow failed). */
+  public void onFlowClosed(Flow flow) {
+    listener.onFlowClosed(flow);
+  }
+
   public void onWebSocketMessage(byte[] data, Source source) {
     onDatagram(data, source);
   }

@@ -45,6 +45,11 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     StreamFlow closed = flow;
     if (closed != null) {
       connections.remove(closed);
+      try {
+        receiver.onFlowClosed(closed);
+      } catch (RuntimeException e) {
+        log.error("error handling the close of {}", source, e);
+      }
     }
     super.channelInactive(ctx);
   }

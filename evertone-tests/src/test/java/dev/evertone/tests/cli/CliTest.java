@@ -413,6 +413,11 @@ class CliTest {
         .isEqualTo(
             "trunk carrier-a of example.com: udp:sip.carrier.example:5060, priority 10, account 4930123, "
                 + "registers every 600 s\n");
+    // saved as asked (the name may resolve later, or elsewhere), with a warning now
+    assertThat(set.err())
+        .isEqualTo(
+            "warning: sip.carrier.example does not resolve from this machine; calls through"
+                + " carrier-a fail until it does (check the name, or give the carrier's IP address)\n");
     assertThat(run("trunk", "list", "example.com").out())
         .contains("carrier-a", "udp:sip.carrier.example:5060", "4930123", "every 600 s")
         .doesNotContain("s3cret");
@@ -438,6 +443,9 @@ class CliTest {
         .isEqualTo("1001@example.com: unanswered after 20 s, calls go to 0176123456\n");
     assertThat(run("forward", "list", "example.com", "1001").out())
         .contains("no-answer: unanswered after 20 s");
+    assertThat(run("forward", "list", "example.com").out())
+        .as("the whole domain, each rule with its extension")
+        .isEqualTo("1001 no-answer: unanswered after 20 s, calls go to 0176123456\n");
     assertThat(run("forward", "set", "example.com", "1001", "busy", "reception").err())
         .contains("extension reception does not exist");
     assertThat(run("dialplan", "show", "example.com").err())
@@ -520,6 +528,9 @@ class CliTest {
               execute(env, "", "forward", "set", "example.com", "1001", "always", "+4917612345678")
                   .out())
           .contains("every call goes to +4917612345678");
+      assertThat(execute(env, "", "forward", "list", "example.com").out())
+          .as("through the server too")
+          .contains("1001 always: every call goes to +4917612345678");
       assertThat(
               execute(
                       env,
@@ -619,6 +630,28 @@ class CliTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith("Usage: evertone").contains("-h, --help");
     assertThat(r.out().lines().count()).isGreaterThan(3);
+  }
+
+  @Test
+  void everyCommandsSummaryIsWholeSentences() {
+    // a command list shows the first paragraph of each description: a sentence that goes on in the
+    // next one is cut in the middle ("... the file is an")
+    picocli.CommandLine root =
+        dev.evertone.server.Launcher.commandLine(
+            dev.evertone.cli.CliContext.system(),
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            new java.io.PrintWriter(new java.io.StringWriter()));
+    List<String> cut = new ArrayList<>();
+    List<picocli.CommandLine> todo = new ArrayList<>(List.of(root));
+    while (!todo.isEmpty()) {
+      picocli.CommandLine c = todo.remove(todo.size() - 1);
+      String[] d = c.getCommandSpec().usageMessage().description();
+      if (d.length > 0 && !d[0].strip().matches("(?s).*[.:!?)]")) {
+        cut.add(c.getCommandSpec().qualifiedName() + ": " + d[0]);
+      }
+      todo.addAll(c.getSubcommands().values());
+    }
+    assertThat(cut).isEmpty();
   }
 
   @Test

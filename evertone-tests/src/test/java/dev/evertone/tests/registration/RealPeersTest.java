@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.provisioning.NewDevice;
 import dev.evertone.provisioning.NewLine;
+import dev.evertone.registrar.Registrar;
+import dev.evertone.tests.support.Await;
+import dev.evertone.tests.support.LogLines;
 import dev.evertone.tests.support.Peers;
 import dev.evertone.tests.support.ServerFixture;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -83,16 +87,31 @@ class RealPeersTest {
   }
 
   @Test
-  @DisplayName("SIPp registers 100 devices over TCP")
+  @DisplayName(
+      "SIPp registers 100 devices over TCP; when it exits, its connection closes and the bindings go (RFC 5626 6)")
   void sippOverTcp() throws Exception {
     fx.provision("bench.test", 100);
     Path scenario = Peers.resource(dir, "peers/sipp-register-auth.xml");
-    Peers.Run run = sipp(scenario.toString(), Peers.users(dir, 100, "pw"), "t1", 100);
-    assertThat(run.exit()).as(run.output()).isZero();
-    assertThat(successful(run.output())).isEqualTo(100);
-    assertThat(fx.server.location().lookup("sip:u100007@bench.test"))
-        .singleElement()
-        .satisfies(b -> assertThat(b.transport().name()).isEqualTo("TCP"));
+    try (LogLines registrar = new LogLines(Registrar.class)) {
+      Peers.Run run = sipp(scenario.toString(), Peers.users(dir, 100, "pw"), "t1", 100);
+      assertThat(run.exit()).as(run.output()).isZero();
+      assertThat(successful(run.output())).isEqualTo(100);
+      assertThat(registrar.messages())
+          .anyMatch(
+              m ->
+                  m.startsWith("registered sip:u100007@bench.test at <")
+                      && m.contains(" from tcp:127.0.0.1:"));
+      Await.until(
+          Duration.ofSeconds(5),
+          "the bindings over SIPp's closed connection removed",
+          () -> fx.server.location().aorCount() == 0);
+      assertThat(registrar.messages())
+          .anyMatch(
+              m ->
+                  // one line each, at most 20 a second (the rest counted in the next line)
+                  m.startsWith("unregistered sip:u1000")
+                      && m.contains(">: its tcp connection closed"));
+    }
   }
 
   @Test

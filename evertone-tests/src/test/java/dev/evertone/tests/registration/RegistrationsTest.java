@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evertone.sip.transport.TransportType;
 import dev.evertone.store.Actor;
+import dev.evertone.tests.support.Await;
 import dev.evertone.tests.support.Cli;
 import dev.evertone.tests.support.DeviceAnswers;
 import dev.evertone.tests.support.DigestRegister;
@@ -87,13 +88,18 @@ class RegistrationsTest {
     assertThat(list.code()).isZero();
     assertThat(list.out()).contains("sip:u100001@" + DOMAIN).contains("wss").contains("open");
 
+    // RFC 5626 6: the browser's connection closed (its flow failed), so its binding goes with it;
+    // calls no longer ring a tab that is gone
     browser.close();
-    Cli.Result closed = Cli.execute(env, "", "registrations", "ping", DOMAIN, "u100001");
-    assertThat(closed.code()).isEqualTo(3);
-    assertThat(closed.out()).contains("unreachable: its wss connection is closed");
+    Await.until(
+        java.time.Duration.ofSeconds(5),
+        "the binding over the closed connection removed",
+        () -> fixture.server.location().lookup("sip:u100001@" + DOMAIN).isEmpty());
+    Cli.Result gone = Cli.execute(env, "", "registrations", "ping", DOMAIN, "u100001");
+    assertThat(gone.code()).isEqualTo(4);
     assertThat(
             Cli.execute(env, "", "registrations", "list", DOMAIN, "--auth-user", "u100001").out())
-        .contains("closed");
+        .isEqualTo("u100001@" + DOMAIN + " is not registered\n");
   }
 
   @Test
@@ -136,6 +142,44 @@ class RegistrationsTest {
       JsonNode second = JSON.readTree(again.get().body());
       assertThat(second.findValues("reason").stream().map(JsonNode::asText))
           .containsExactlyInAnyOrder("OK", "no response within 800 ms");
+    }
+  }
+
+  @Test
+  void aCrashedSoftphoneIsRemovedByHandOrWhenItsContactNoLongerKnowsTheLine() throws Exception {
+    try (UdpClient crashed = new UdpClient(fixture.address(TransportType.UDP));
+        UdpClient desk = new UdpClient(fixture.address(TransportType.UDP))) {
+      assertThat(DigestRegister.register(crashed, "u100004", DOMAIN, "pwu100004")).isEqualTo(200);
+      assertThat(DigestRegister.register(desk, "u100004", DOMAIN, "pwu100004")).isEqualTo(200);
+      // the softphone restarted without unregistering: whatever listens there now says 404
+      CompletableFuture<HttpResponse<String>> ping =
+          CompletableFuture.supplyAsync(
+              () -> api("POST", "/domains/" + DOMAIN + "/lines/u100004/ping?timeout_ms=3000"));
+      crashed.send(DeviceAnswers.answer(crashed.receive(3000), "404 Not Found"));
+      desk.send(DeviceAnswers.answer(desk.receive(3000), "200 OK"));
+      assertThat(ping.get().statusCode()).isEqualTo(200);
+      Cli.Result list =
+          Cli.execute(env, "", "registrations", "list", DOMAIN, "--auth-user", "u100004");
+      assertThat(list.out())
+          .contains("sip:u100004@127.0.0.1:" + desk.port())
+          .doesNotContain("sip:u100004@127.0.0.1:" + crashed.port());
+
+      // and by hand: one contact, then every contact of the line
+      assertThat(DigestRegister.register(crashed, "u100004", DOMAIN, "pwu100004")).isEqualTo(200);
+      String contact = "sip:u100004@127.0.0.1:" + crashed.port();
+      Cli.Result one =
+          Cli.execute(env, "", "registrations", "remove", DOMAIN, "u100004", "--contact", contact);
+      assertThat(one.code()).as(one.err()).isZero();
+      assertThat(one.out()).isEqualTo("removed u100004@" + DOMAIN + " at <" + contact + ">\n");
+      assertThat(fixture.server.location().lookup("sip:u100004@" + DOMAIN)).hasSize(1);
+      Cli.Result unknown =
+          Cli.execute(
+              env, "", "registrations", "remove", DOMAIN, "u100004", "--contact", "sip:x@y");
+      assertThat(unknown.code()).isEqualTo(1);
+      assertThat(unknown.err()).contains("has contact sip:x@y");
+      Cli.Result all = Cli.execute(env, "", "registrations", "remove", DOMAIN, "u100004");
+      assertThat(all.out()).startsWith("removed u100004@" + DOMAIN + " at <");
+      assertThat(fixture.server.location().lookup("sip:u100004@" + DOMAIN)).isEmpty();
     }
   }
 

@@ -116,6 +116,9 @@ class StatusPageBrowserTest {
     assertThat(dom)
         .containsPattern(
             "id=\"component-outgoing-calls\".*?class=\"status s-partial_outage\">Partial outage<");
+    // no WebSocket listener in this fixture: the webphone is not offered here
+    assertThat(dom)
+        .containsPattern("id=\"component-webphone\".*?class=\"status s-off\">Not configured<");
     assertThat(dom)
         .contains(
             "Calls to mobile networks failing",

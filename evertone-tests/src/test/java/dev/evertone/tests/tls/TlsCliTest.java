@@ -97,6 +97,25 @@ class TlsCliTest {
   }
 
   @Test
+  void aKeyThatIsNotTheChainsIsRefusedAsAReloadWouldRefuseIt() throws Exception {
+    Path chain =
+        TestPki.write(
+            dir.resolve("chain.pem"),
+            TestPki.pem(
+                null, pki.compatibleChain().toArray(java.security.cert.X509Certificate[]::new)));
+    Path otherKey =
+        TestPki.write(dir.resolve("other-key.pem"), TestPki.pem(TestPki.ec().getPrivate()));
+    Cli.Result r = check(Path.of(chain + " " + otherKey), "2021-09-15");
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.out())
+        .contains("REFUSED: the private key does not belong to the certificate 'sip.example.com'");
+    Files.writeString(
+        otherKey, "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
+    Cli.Result malformed = check(Path.of(chain + " " + otherKey), "2021-09-15");
+    assertThat(malformed.err()).startsWith("error: ").doesNotContain("dev.evertone", "Exception");
+  }
+
+  @Test
   void mistakesGetAClearError() {
     Cli.Result unknown =
         run(
