@@ -84,6 +84,46 @@ public final class JdbcStore implements Store {
       }
     }
     SecretCipher cipher = SecretCipher.fromKeyFile(config.effectiveSecretKeyFile());
+    HikariDataSource ds = dataSource(url, dialect, config.poolSize(), "evertone-store");
+    // a schema at this build's version needs no migration: Flyway's start (about half of a CLI
+    // command's second) only runs when there is something to migrate
+    if (!schemaIsCurrent(ds)) {
+      try {
+        migrate(url, dialect, cipher);
+      } catch (RuntimeException e) {
+        ds.close();
+        throw e;
+      }
+    }
+    String description = dialect.name().toLowerCase(Locale.ROOT) + " " + redact(url);
+    log.debug("store opened: {}", description);
+    return new JdbcStore(ds, dialect, url, description, cipher, clock);
+  }
+
+  /**
+   * The newest schema version this build ships: the highest {@code V<n>__} migration ({@code
+   * JdbcStoreTest} checks that it is).
+   */
+  static final int SCHEMA_VERSION = 7;
+
+  /** Whether every migration of this build, and no newer one, has been applied with success. */
+  private static boolean schemaIsCurrent(HikariDataSource ds) {
+    try (java.sql.Connection c = ds.getConnection();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT COUNT(*), MAX(CAST(version AS INTEGER)), MIN(CASE WHEN success THEN 1 ELSE 0 END)"
+                    + " FROM flyway_schema_history WHERE version IS NOT NULL")) {
+      return rs.next()
+          && rs.getInt(1) == SCHEMA_VERSION
+          && rs.getInt(2) == SCHEMA_VERSION
+          && rs.getInt(3) == 1;
+    } catch (java.sql.SQLException e) {
+      return false; // no history yet (a new database), or not ours: Flyway says which
+    }
+  }
+
+  private static void migrate(String url, Dialect dialect, SecretCipher cipher) {
     // Migrations get their own small pool: Flyway holds a connection (more on PostgreSQL: its lock)
     // while it
     // works on another, so it would wait forever on a pool of one.
@@ -114,10 +154,6 @@ public final class JdbcStore implements Store {
       throw new StoreException(
           "cannot migrate the database schema of " + redact(url) + ": " + rootMessage(e), e);
     }
-    HikariDataSource ds = dataSource(url, dialect, config.poolSize(), "evertone-store");
-    String description = dialect.name().toLowerCase(Locale.ROOT) + " " + redact(url);
-    log.debug("store opened: {}", description);
-    return new JdbcStore(ds, dialect, url, description, cipher, clock);
   }
 
   private static @Nullable String rootMessage(Throwable e) {
