@@ -30,6 +30,11 @@ final class ConnectionTable {
         .register(meters);
   }
 
+  /** Whether another connection may be opened (outgoing ones count in the total only). */
+  boolean hasRoom() {
+    return open.get() < max;
+  }
+
   /** Why an incoming connection is refused. */
   enum Refusal {
     FULL,

@@ -54,8 +54,13 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    InetSocketAddress remote = ch.remoteAddress();
-    ConnectionTable.Refusal refusal = connections.admit(remote.getAddress(), ch.closeFuture());
+    // an accepted connection has its server socket as parent and its peer's address already; an
+    // outgoing one is not connected yet (no remote address) and counts in the total only
+    InetSocketAddress remote = ch.parent() == null ? null : ch.remoteAddress();
+    ConnectionTable.Refusal refusal =
+        remote == null
+            ? (connections.hasRoom() ? null : ConnectionTable.Refusal.FULL)
+            : connections.admit(remote.getAddress(), ch.closeFuture());
     if (refusal != null) {
       // rate-limited: a flood of connections must not become a flood of log lines
       refused.warn(
@@ -66,7 +71,7 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
               : "refusing connection from {}: the address has "
                   + connections.maxPerSource()
                   + " open connections (sip.max-connections-per-source)",
-          remote);
+          remote == null ? "(outgoing)" : remote);
       // nothing waits for the refused connection's close
       var unused = ch.close();
       return;

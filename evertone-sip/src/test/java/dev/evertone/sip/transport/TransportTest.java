@@ -353,6 +353,68 @@ class TransportTest {
   }
 
   @Test
+  @DisplayName(
+      "a client transaction over TCP: evertone opens the connection, request out, response in")
+  void clientTransactionOverTcp() throws Exception {
+    try (java.net.ServerSocket peer =
+        new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      peer.setSoTimeout(3000);
+      String branch = TransactionLayer.newBranch();
+      SipRequest options =
+          SipRequest.builder(
+                  "OPTIONS",
+                  dev.evertone.sip.uri.SipUri.parse(
+                      "sip:127.0.0.1:" + peer.getLocalPort() + ";transport=tcp"))
+              .add("Via", "SIP/2.0/TCP 127.0.0.1:" + tcp.getPort() + ";branch=" + branch)
+              .add("Max-Forwards", 70)
+              .add("From", "<sip:evertone@127.0.0.1>;tag=x")
+              .add("To", "<sip:peer@127.0.0.1>")
+              .add("Call-ID", "client-tcp-1")
+              .add("CSeq", "1 OPTIONS")
+              .build();
+      CountDownLatch done = new CountDownLatch(1);
+      List<Integer> statuses = new CopyOnWriteArrayList<>();
+      stack
+          .transactions()
+          .send(
+              options,
+              Destination.of(
+                  TransportType.TCP,
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort())),
+              new ClientTransaction.Listener() {
+                @Override
+                public void onResponse(ClientTransaction tx, SipResponse response) {
+                  statuses.add(response.status());
+                  done.countDown();
+                }
+
+                @Override
+                public void onTimeout(ClientTransaction tx) {}
+
+                @Override
+                public void onTransportError(ClientTransaction tx, Throwable cause) {}
+              });
+      try (java.net.Socket s = peer.accept()) {
+        s.setSoTimeout(3000);
+        byte[] buf = new byte[4096];
+        StringBuilder got = new StringBuilder();
+        while (got.indexOf("\r\n\r\n") < 0) {
+          int n = s.getInputStream().read(buf);
+          assertThat(n).as("the request arrives before the connection closes").isPositive();
+          got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+        }
+        assertThat(got.toString()).startsWith("OPTIONS sip:127.0.0.1:" + peer.getLocalPort());
+        SipRequest req =
+            (SipRequest) Torture.PARSER.parse(got.toString().getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().write(SipResponse.forRequest(req, 200).build().toBytes());
+        s.getOutputStream().flush();
+        assertThat(done.await(2, TimeUnit.SECONDS)).isTrue();
+        assertThat(statuses).containsExactly(200);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a client transaction over UDP: request out, response in")
   void clientTransactionOverUdp() throws Exception {
     try (Peers.Udp peer = new Peers.Udp()) {
