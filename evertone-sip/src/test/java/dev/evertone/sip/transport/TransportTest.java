@@ -352,6 +352,56 @@ class TransportTest {
     assertThat(answer).startsWith("SIP/2.0 200 OK");
   }
 
+  /** A client transaction under way: the statuses of its responses, and a latch the first opens. */
+  private record Sent(CountDownLatch done, List<Integer> statuses) {}
+
+  /** Sends OPTIONS to a peer on loopback in a client transaction over {@code transport}. */
+  private Sent sendOptions(TransportType transport, int peerPort, int viaPort, String callId)
+      throws Exception {
+    SipRequest options =
+        SipRequest.builder(
+                "OPTIONS",
+                dev.evertone.sip.uri.SipUri.parse(
+                    "sip:127.0.0.1:"
+                        + peerPort
+                        + (transport == TransportType.UDP ? "" : ";transport=tcp")))
+            .add(
+                "Via",
+                "SIP/2.0/"
+                    + transport.name()
+                    + " 127.0.0.1:"
+                    + viaPort
+                    + ";branch="
+                    + TransactionLayer.newBranch())
+            .add("Max-Forwards", 70)
+            .add("From", "<sip:evertone@127.0.0.1>;tag=x")
+            .add("To", "<sip:peer@127.0.0.1>")
+            .add("Call-ID", callId)
+            .add("CSeq", "1 OPTIONS")
+            .build();
+    Sent sent = new Sent(new CountDownLatch(1), new CopyOnWriteArrayList<>());
+    stack
+        .transactions()
+        .send(
+            options,
+            Destination.of(
+                transport, new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort)),
+            new ClientTransaction.Listener() {
+              @Override
+              public void onResponse(ClientTransaction tx, SipResponse response) {
+                sent.statuses().add(response.status());
+                sent.done().countDown();
+              }
+
+              @Override
+              public void onTimeout(ClientTransaction tx) {}
+
+              @Override
+              public void onTransportError(ClientTransaction tx, Throwable cause) {}
+            });
+    return sent;
+  }
+
   @Test
   @DisplayName(
       "a client transaction over TCP: evertone opens the connection, request out, response in")
@@ -359,41 +409,8 @@ class TransportTest {
     try (java.net.ServerSocket peer =
         new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       peer.setSoTimeout(3000);
-      String branch = TransactionLayer.newBranch();
-      SipRequest options =
-          SipRequest.builder(
-                  "OPTIONS",
-                  dev.evertone.sip.uri.SipUri.parse(
-                      "sip:127.0.0.1:" + peer.getLocalPort() + ";transport=tcp"))
-              .add("Via", "SIP/2.0/TCP 127.0.0.1:" + tcp.getPort() + ";branch=" + branch)
-              .add("Max-Forwards", 70)
-              .add("From", "<sip:evertone@127.0.0.1>;tag=x")
-              .add("To", "<sip:peer@127.0.0.1>")
-              .add("Call-ID", "client-tcp-1")
-              .add("CSeq", "1 OPTIONS")
-              .build();
-      CountDownLatch done = new CountDownLatch(1);
-      List<Integer> statuses = new CopyOnWriteArrayList<>();
-      stack
-          .transactions()
-          .send(
-              options,
-              Destination.of(
-                  TransportType.TCP,
-                  new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort())),
-              new ClientTransaction.Listener() {
-                @Override
-                public void onResponse(ClientTransaction tx, SipResponse response) {
-                  statuses.add(response.status());
-                  done.countDown();
-                }
-
-                @Override
-                public void onTimeout(ClientTransaction tx) {}
-
-                @Override
-                public void onTransportError(ClientTransaction tx, Throwable cause) {}
-              });
+      Sent sent =
+          sendOptions(TransportType.TCP, peer.getLocalPort(), tcp.getPort(), "client-tcp-1");
       try (java.net.Socket s = peer.accept()) {
         s.setSoTimeout(3000);
         byte[] buf = new byte[4096];
@@ -408,8 +425,8 @@ class TransportTest {
             (SipRequest) Torture.PARSER.parse(got.toString().getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().write(SipResponse.forRequest(req, 200).build().toBytes());
         s.getOutputStream().flush();
-        assertThat(done.await(2, TimeUnit.SECONDS)).isTrue();
-        assertThat(statuses).containsExactly(200);
+        assertThat(sent.done().await(2, TimeUnit.SECONDS)).isTrue();
+        assertThat(sent.statuses()).containsExactly(200);
       }
     }
   }
@@ -418,39 +435,7 @@ class TransportTest {
   @DisplayName("a client transaction over UDP: request out, response in")
   void clientTransactionOverUdp() throws Exception {
     try (Peers.Udp peer = new Peers.Udp()) {
-      String branch = TransactionLayer.newBranch();
-      SipRequest options =
-          SipRequest.builder(
-                  "OPTIONS", dev.evertone.sip.uri.SipUri.parse("sip:127.0.0.1:" + peer.port()))
-              .add("Via", "SIP/2.0/UDP 127.0.0.1:" + udp.getPort() + ";branch=" + branch)
-              .add("Max-Forwards", 70)
-              .add("From", "<sip:evertone@127.0.0.1>;tag=x")
-              .add("To", "<sip:peer@127.0.0.1>")
-              .add("Call-ID", "client-1")
-              .add("CSeq", "1 OPTIONS")
-              .build();
-      CountDownLatch done = new CountDownLatch(1);
-      List<Integer> statuses = new CopyOnWriteArrayList<>();
-      stack
-          .transactions()
-          .send(
-              options,
-              Destination.of(
-                  TransportType.UDP,
-                  new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.port())),
-              new ClientTransaction.Listener() {
-                @Override
-                public void onResponse(ClientTransaction tx, SipResponse response) {
-                  statuses.add(response.status());
-                  done.countDown();
-                }
-
-                @Override
-                public void onTimeout(ClientTransaction tx) {}
-
-                @Override
-                public void onTransportError(ClientTransaction tx, Throwable cause) {}
-              });
+      Sent sent = sendOptions(TransportType.UDP, peer.port(), udp.getPort(), "client-1");
       String got = peer.receive(2000);
       assertThat(got).startsWith("OPTIONS sip:127.0.0.1:" + peer.port() + " SIP/2.0");
       SipRequest req =
@@ -459,8 +444,8 @@ class TransportTest {
                   Objects.requireNonNull(got, "it arrived: asserted above")
                       .getBytes(StandardCharsets.ISO_8859_1));
       peer.send(SipResponse.forRequest(req, 200).build().toBytes(), udp);
-      assertThat(done.await(2, TimeUnit.SECONDS)).isTrue();
-      assertThat(statuses).containsExactly(200);
+      assertThat(sent.done().await(2, TimeUnit.SECONDS)).isTrue();
+      assertThat(sent.statuses()).containsExactly(200);
     }
   }
 }
