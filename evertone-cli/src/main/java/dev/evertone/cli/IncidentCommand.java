@@ -107,10 +107,10 @@ final class IncidentCommand implements Runnable {
         i.components().forEach((c, s) -> parts.add(c + "=" + s.wire()));
         out.println("  components: " + String.join(", ", parts));
       }
-      if (i.monitor() != null) {
+      if (i.monitor() != null || i.declaredBy() != null) {
         out.println(
-            "  declared by monitor "
-                + i.monitor()
+            "  declared by "
+                + declaredBy(i)
                 + (i.tenants().isEmpty() ? "" : "; tenants: " + String.join(", ", i.tenants())));
       }
       for (IncidentUpdate u : i.updates()) {
@@ -162,7 +162,7 @@ final class IncidentCommand implements Runnable {
             i.status().wire(),
             i.impact().wire(),
             i.name(),
-            i.monitor() == null ? "person" : "monitor " + i.monitor());
+            declaredBy(i));
       }
       t.print(out);
       return 0;
@@ -401,5 +401,13 @@ final class IncidentCommand implements Runnable {
       out.put(p.substring(0, eq), ComponentStatus.of(p.substring(eq + 1)));
     }
     return out;
+  }
+
+  /** Who declared an incident: its monitor, or the token or user (older ones: "person"). */
+  static String declaredBy(Incident i) {
+    if (i.monitor() != null) {
+      return "monitor " + i.monitor();
+    }
+    return i.declaredBy() != null ? i.declaredBy() : "person";
   }
 }

@@ -172,6 +172,9 @@ final class RestorePlanner {
               : List.of();
       items.add(new PlanItem(0, action, "line", i.line().toString(), changes, i.note()));
     }
+    for (RestorePlan.Removal r : plan.removals()) {
+      items.add(new PlanItem(0, PlanItem.DELETE, r.entity(), r.key(), List.of(), r.note()));
+    }
     return items;
   }
 }

@@ -1,6 +1,8 @@
 package dev.evertone.provisioning;
 
 import dev.evertone.store.provisioning.ChangeSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -51,13 +53,25 @@ final class RestoreService {
             r ->
                 r.plan().applied()
                     ? "planned and applied as batch " + batch + " in one transaction"
-                    : String.format(
-                        Locale.ROOT,
-                        "planned the restore of %,d lines",
-                        r.plan().summary().restored() + r.plan().summary().recreated()));
+                    : "planned: " + lineChanges(r.plan().summary()));
     if (result.refused()) {
       throw new LargeChangeException(result.plan());
     }
     return result.plan();
+  }
+
+  /** What a restore does to lines, in words: "5 lines to delete", "nothing to change". */
+  private static String lineChanges(Summary s) {
+    List<String> parts = new ArrayList<>();
+    int[] counts = {s.restored(), s.recreated(), s.deleted()};
+    String[] what = {"to restore", "to recreate", "to delete"};
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] > 0) {
+        parts.add(
+            String.format(
+                Locale.ROOT, "%,d line%s %s", counts[i], counts[i] == 1 ? "" : "s", what[i]));
+      }
+    }
+    return parts.isEmpty() ? "nothing to change" : String.join(", ", parts);
   }
 }

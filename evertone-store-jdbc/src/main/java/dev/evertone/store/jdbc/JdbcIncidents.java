@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 final class JdbcIncidents {
   private static final String INCIDENT_COLUMNS =
       "id, kind, name, status, impact, monitor, tenants, scheduled_for, scheduled_until, "
-          + "created_at, updated_at, resolved_at, postmortem, postmortem_published_at";
+          + "created_at, updated_at, resolved_at, postmortem, postmortem_published_at, declared_by";
 
   private final Jdbc jdbc;
 
@@ -71,6 +71,7 @@ final class JdbcIncidents {
               IncidentStatus.of(rs.getString(4)),
               Impact.of(rs.getString(5)),
               rs.getString(6),
+              rs.getString(15),
               tenants == null || tenants.isEmpty() ? List.of() : Arrays.asList(tenants.split(",")),
               nullableInstant(rs, 8),
               nullableInstant(rs, 9),
@@ -159,14 +160,16 @@ final class JdbcIncidents {
       millis(incident.postmortemPublishedAt())
     };
     if (expectedUpdatedAt == null) {
-      Object[] args = new Object[values.length + 1];
+      // who declared it is written once, with the incident
+      Object[] args = new Object[values.length + 2];
       args[0] = incident.id();
       System.arraycopy(values, 0, args, 1, values.length);
+      args[values.length + 1] = incident.declaredBy();
       Jdbc.update(
           c,
           "INSERT INTO status_incident ("
               + INCIDENT_COLUMNS
-              + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           args);
     } else {
       Object[] args = Arrays.copyOf(values, values.length + 2);

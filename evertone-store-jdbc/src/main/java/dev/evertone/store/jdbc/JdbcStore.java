@@ -104,7 +104,7 @@ public final class JdbcStore implements Store {
    * The newest schema version this build ships: the highest {@code V<n>__} migration ({@code
    * JdbcStoreTest} checks that it is).
    */
-  static final int SCHEMA_VERSION = 7;
+  static final int SCHEMA_VERSION = 8;
 
   /** Whether every migration of this build, and no newer one, has been applied with success. */
   private static boolean schemaIsCurrent(HikariDataSource ds) {

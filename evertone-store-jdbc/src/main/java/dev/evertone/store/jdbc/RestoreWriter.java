@@ -2,6 +2,7 @@ package dev.evertone.store.jdbc;
 
 import dev.evertone.store.Actor;
 import dev.evertone.store.Change;
+import dev.evertone.store.Values;
 import dev.evertone.store.provisioning.ChangeSet;
 import dev.evertone.store.provisioning.ChangeSet.CreateDevice;
 import dev.evertone.store.provisioning.ChangeSet.CreateLine;
@@ -14,11 +15,13 @@ import dev.evertone.store.provisioning.RestoreOutcome;
 import dev.evertone.store.provisioning.RestorePlan;
 import dev.evertone.store.provisioning.RestorePlan.Item;
 import dev.evertone.store.provisioning.RestorePlan.Kind;
+import dev.evertone.store.provisioning.RestorePlan.Removal;
 import dev.evertone.store.provisioning.RestoreSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -175,7 +178,81 @@ final class RestoreWriter {
             .flatMap(m -> m.values().stream())
             .mapToInt(Integer::intValue)
             .sum();
-    return new RestorePlan(counts, lines, items, total - shown);
+    String batchId = spec.batchId();
+    List<Removal> removals = new ArrayList<>();
+    if (batchId != null) {
+      total += stageRemovals(c, batchId);
+      removals = removals(c, spec.itemLimit());
+      shown += removals.size();
+    }
+    return new RestorePlan(counts, lines, items, total - shown, removals);
+  }
+
+  /**
+   * Stages what an undo removes besides lines, and returns how many: the devices it leaves without
+   * lines, then the users the batch created (and nobody changed since) whose every device goes, so
+   * that an undone import leaves nothing behind that blocks removing its domain.
+   */
+  private int stageRemovals(Connection c, String batchId) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TEMPORARY TABLE IF NOT EXISTS stage_removed (entity CHAR(1) NOT NULL, id BIGINT NOT NULL)");
+    }
+    Bulk.clear(c, jdbc.dialect, "stage_removed");
+    int devices =
+        Jdbc.update(
+            c,
+            "INSERT INTO stage_removed (entity, id) SELECT DISTINCT 'd', s.device_id FROM stage_restore s "
+                + "WHERE s.kind = 'D' AND s.device_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM device_line l "
+                + "WHERE l.device_id = s.device_id AND l.id NOT IN (SELECT x.line_id FROM stage_restore x WHERE x.kind = 'D'))");
+    int users =
+        Jdbc.update(
+            c,
+            "INSERT INTO stage_removed (entity, id) SELECT 'u', u.id FROM users u WHERE u.revision = 1 "
+                + "AND u.created_change IN (SELECT b.id FROM change_batch b WHERE b.batch_id = ?) "
+                + "AND EXISTS (SELECT 1 FROM device d JOIN stage_removed r ON r.entity = 'd' AND r.id = d.id "
+                + "WHERE d.user_id = u.id) AND NOT EXISTS (SELECT 1 FROM device d WHERE d.user_id = u.id "
+                + "AND d.id NOT IN (SELECT r.id FROM stage_removed r WHERE r.entity = 'd'))",
+            batchId);
+    return devices + users;
+  }
+
+  /** The first {@code limit} devices, then users, of the staged removals, by name. */
+  private static List<Removal> removals(Connection c, int limit) throws SQLException {
+    List<Removal> removals = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT d.mac, d.id FROM stage_removed r JOIN device d ON d.id = r.id "
+                + "WHERE r.entity = 'd' ORDER BY d.mac, d.id LIMIT ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String mac = rs.getString(1);
+          removals.add(
+              new Removal(
+                  "device",
+                  mac == null ? "#" + rs.getLong(2) : Values.formatMac(mac),
+                  "no line is left on it"));
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT u.extension, m.name FROM stage_removed r JOIN users u ON u.id = r.id "
+                + "JOIN domain m ON m.id = u.domain_id WHERE r.entity = 'u' "
+                + "ORDER BY m.name, u.extension LIMIT ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          removals.add(
+              new Removal(
+                  "user",
+                  rs.getString(1) + "@" + rs.getString(2),
+                  "created by the batch; owns no device after it"));
+        }
+      }
+    }
+    return removals;
   }
 
   private static @Nullable String note(
@@ -264,11 +341,15 @@ final class RestoreWriter {
                 + deleted
                 + " as planned); nothing was written: run it again");
       }
-      // a device the batch created is left without lines: it goes too
+      // a device left without lines goes too, then a user the batch created who owns none
       Jdbc.update(
           c,
-          "DELETE FROM device WHERE id IN (SELECT s.device_id FROM stage_restore s WHERE s.kind = 'D') "
+          "DELETE FROM device WHERE id IN (SELECT r.id FROM stage_removed r WHERE r.entity = 'd') "
               + "AND NOT EXISTS (SELECT 1 FROM device_line l WHERE l.device_id = device.id)");
+      Jdbc.update(
+          c,
+          "DELETE FROM users WHERE id IN (SELECT r.id FROM stage_removed r WHERE r.entity = 'u') "
+              + "AND NOT EXISTS (SELECT 1 FROM device d WHERE d.user_id = users.id)");
     }
     return restore;
   }

@@ -48,13 +48,21 @@ final class UserWriter {
             u.extension(),
             Values.displayName(u.displayName()),
             tx.now,
-            tx.now
+            tx.now,
+            tx.changeNo
           });
     }
     tx.insert(
         "users",
         List.of(
-            "id", "revision", "domain_id", "extension", "display_name", "created_at", "updated_at"),
+            "id",
+            "revision",
+            "domain_id",
+            "extension",
+            "display_name",
+            "created_at",
+            "updated_at",
+            "created_change"),
         rows);
   }
 

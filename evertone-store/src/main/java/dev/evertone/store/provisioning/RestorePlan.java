@@ -12,13 +12,21 @@ import org.jspecify.annotations.Nullable;
  * @param linesPerDomain each of those domains' lines before the restore (for the blast-radius
  *     guard)
  * @param items the first lines of each kind, one by one
- * @param itemsOmitted how many lines the items leave out
+ * @param itemsOmitted how many lines (and devices and users removed) the items leave out
+ * @param removals the first devices and users an undo removes with the lines it deletes: those left
+ *     without lines, and the users the batch created that own nothing else
  */
 public record RestorePlan(
     Map<String, EnumMap<Kind, Integer>> counts,
     Map<String, Integer> linesPerDomain,
     List<Item> items,
-    int itemsOmitted) {
+    int itemsOmitted,
+    List<Removal> removals) {
+
+  public RestorePlan {
+    items = List.copyOf(items);
+    removals = List.copyOf(removals);
+  }
 
   /** What happens to one line. */
   public enum Kind {
@@ -38,6 +46,14 @@ public record RestorePlan(
 
   /** One line of the plan. */
   public record Item(Kind kind, LineKey line, @Nullable String note) {}
+
+  /**
+   * A device or user removed with the lines an undo deletes.
+   *
+   * @param entity "device" or "user"
+   * @param key the device's MAC (or #id for a softphone), the user's extension@domain
+   */
+  public record Removal(String entity, String key, String note) {}
 
   /** How many lines of {@code kind} in all domains. */
   public int total(Kind kind) {

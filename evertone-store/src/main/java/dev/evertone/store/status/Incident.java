@@ -21,6 +21,7 @@ public record Incident(
     IncidentStatus status,
     Impact impact,
     @Nullable String monitor,
+    @Nullable String declaredBy,
     List<String> tenants,
     @Nullable Instant scheduledFor,
     @Nullable Instant scheduledUntil,

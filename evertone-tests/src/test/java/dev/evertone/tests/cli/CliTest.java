@@ -329,6 +329,60 @@ class CliTest {
   }
 
   @Test
+  void undoingAnImportRemovesTheUsersAndDevicesItCreatedAndItsDryRunSaysSo() throws Exception {
+    run("domain", "add", "example.com");
+    run("device", "add", "--domain", "example.com", "--user", "1000", "--password", "keep-me");
+    StringBuilder csv = new StringBuilder(HEADER);
+    for (int i = 1; i <= 5; i++) {
+      csv.append(",example.com,")
+          .append(2000 + i)
+          .append(",Agent ")
+          .append(i)
+          .append(",00:15:65:00:00:0")
+          .append(i)
+          .append(",T54W,,1,")
+          .append(2000 + i)
+          .append(",pw")
+          .append(i)
+          .append('\n');
+    }
+    Result imported = run("import", file("new.csv", csv.toString()).toString(), "--confirm-large");
+    assertThat(imported.code()).as(imported.err()).isZero();
+    Matcher batch =
+        Pattern.compile("undo it with: evertone credentials restore --batch (\\S+)")
+            .matcher(imported.out());
+    assertThat(batch.find()).as(imported.out()).isTrue();
+    assertThat(run("user", "list", "--domain", "example.com").out()).contains("2003", "Agent 3");
+
+    Result dry = run("credentials", "restore", "--batch", batch.group(1), "--dry-run");
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.out())
+        .contains("plan: 5 to delete")
+        .contains("  delete    2003@example.com [created by the batch]")
+        .contains(
+            "  delete    user 2003@example.com [created by the batch; owns no device after it]")
+        .contains("  delete    device 00:15:65:00:00:03 [no line is left on it]")
+        .contains("example.com: 5 of 6 lines")
+        .contains("dry run: nothing was written");
+    assertThat(dry.err()).contains("planned: 5 lines to delete");
+    assertThat(run("user", "list", "--domain", "example.com").out()).contains("2003");
+
+    Result undo = run("credentials", "restore", "--batch", batch.group(1), "--confirm-large");
+    assertThat(undo.code()).as(undo.err()).isZero();
+    assertThat(run("user", "list", "--domain", "example.com").out())
+        .contains("1000")
+        .doesNotContain("2003");
+    assertThat(run("device", "list", "--domain", "example.com").out())
+        .doesNotContain("00:15:65:00:00:03");
+    // nothing the import made is left behind: once what was there before goes, so can the domain
+    assertThat(run("device", "remove", "--domain", "example.com", "--user", "1000").code())
+        .isZero();
+    assertThat(run("user", "remove", "--domain", "example.com", "-e", "1000").code()).isZero();
+    Result removed = run("domain", "remove", "example.com");
+    assertThat(removed.code()).as(removed.err()).isZero();
+  }
+
+  @Test
   void anExportIsAnImportFile() throws Exception {
     run("domain", "add", "example.com");
     run(

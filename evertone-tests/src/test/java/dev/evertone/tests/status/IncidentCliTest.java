@@ -49,7 +49,8 @@ class IncidentCliTest {
     assertThat(declared.code()).as(declared.err()).isZero();
     String id = id(declared);
     assertThat(declared.out())
-        .contains("[investigating, impact major]", "components: outgoing-calls=partial_outage");
+        .contains("[investigating, impact major]", "components: outgoing-calls=partial_outage")
+        .contains("declared by cli:alice");
     assertThat(run("incident", "components").out())
         .containsPattern("outgoing-calls\\s+Outgoing Calls\\s+Voice\\s+partial_outage");
 
@@ -80,7 +81,7 @@ class IncidentCliTest {
         .contains("What happened.");
     assertThat(run("incident", "list").out())
         .containsPattern(
-            id + "\\s+\\S+\\s+resolved\\s+major\\s+Calls to mobile networks failing\\s+person");
+            id + "\\s+\\S+\\s+resolved\\s+major\\s+Calls to mobile networks failing\\s+cli:alice");
     assertThat(run("incident", "list", "--open").out()).contains("no open incident");
     assertThat(run("audit").out())
         .contains("status.incident.declare", "status.incident.postmortem")

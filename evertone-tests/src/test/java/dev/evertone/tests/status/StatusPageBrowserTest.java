@@ -87,6 +87,8 @@ class StatusPageBrowserTest {
          "components": {"outgoing-calls": "partial_outage"}}""");
     assertThat(declared.statusCode()).as(declared.body()).isEqualTo(201);
     String id = JSON.readTree(declared.body()).get("id").asText();
+    // the operators see who declared it; the public never does
+    assertThat(JSON.readTree(declared.body()).get("declared_by").asText()).isEqualTo("token:noc");
     assertThat(
             call(
                     "POST",
@@ -129,7 +131,9 @@ class StatusPageBrowserTest {
     // the incident's own page, where the mails and feeds link to
     String page = render(fx.http() + "/incidents/" + id, dir.resolve("incident.png"));
     assertThat(page)
-        .contains("Calls to mobile networks failing", "A carrier trunk refuses our calls");
+        .contains("Calls to mobile networks failing", "A carrier trunk refuses our calls")
+        .doesNotContain("token:noc");
+    assertThat(dom).doesNotContain("token:noc");
   }
 
   @Test
