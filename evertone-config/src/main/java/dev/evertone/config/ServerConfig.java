@@ -513,9 +513,21 @@ public record ServerConfig(
     }
   }
 
-  public record Http(String host, int port) {
+  /**
+   * The HTTP listener; {@code trustedProxies} are the addresses or CIDR prefixes whose
+   * X-Forwarded-For header names the client.
+   */
+  public record Http(String host, int port, List<String> trustedProxies) {
     public Http {
       checkPort("http.port", port);
+      trustedProxies = List.copyOf(trustedProxies);
+      for (String proxy : trustedProxies) {
+        require(
+            AddressPrefix.isValid(proxy),
+            "http.trusted-proxies: '"
+                + proxy
+                + "' is not an IP address or a CIDR prefix (e.g. 10.0.0.0/8, 2001:db8::/32)");
+      }
     }
   }
 

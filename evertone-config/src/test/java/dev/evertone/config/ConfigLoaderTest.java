@@ -150,6 +150,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void trustedProxiesAreAddressesOrPrefixesNeverNames() {
+    assertThat(
+            ConfigLoader.load(
+                    null, Map.of(), List.of("http.trusted-proxies=127.0.0.1,10.0.0.0/8,fd00::/8"))
+                .http()
+                .trustedProxies())
+        .containsExactly("127.0.0.1", "10.0.0.0/8", "fd00::/8");
+    for (String bad : new String[] {"proxy.example.com", "10.0.0.0/33", "300.1.1.1", "10.0.0.0/"}) {
+      assertThatThrownBy(
+              () -> ConfigLoader.load(null, Map.of(), List.of("http.trusted-proxies=" + bad)))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(
+              "http.trusted-proxies: '" + bad + "' is not an IP address or a CIDR");
+    }
+  }
+
+  @Test
   void twoServicesOnOnePortAreNamedBeforeEitherStarts() {
     assertThatThrownBy(
             () -> ConfigLoader.load(null, Map.of(), List.of("http.port=5060", "sip.tcp-port=5060")))

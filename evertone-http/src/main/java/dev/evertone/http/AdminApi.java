@@ -165,7 +165,7 @@ final class AdminApi {
     if (header == null) {
       return Optional.empty();
     }
-    String ip = ctx.req().getRemoteAddr();
+    String ip = ctx.ip();
     if (guard.sourceBlocked(ip)) {
       throw new Blocked();
     }

@@ -1,5 +1,6 @@
 package dev.evertone.http;
 
+import dev.evertone.config.ServerConfig;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.Registrations;
@@ -76,8 +77,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * @param health what {@code GET /health} answers a caller with an admin token
    */
   public static HttpEndpoints start(
-      String host,
-      int port,
+      ServerConfig.Http listener,
       long maxRequestBytes,
       PrometheusMeterRegistry meters,
       Supplier<String> health,
@@ -101,11 +101,14 @@ public final class HttpEndpoints implements AutoCloseable {
               config.http.prefer405over404 = true;
               config.http.maxRequestSize = maxRequestBytes;
               config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
+              ClientAddress clients = new ClientAddress(listener.trustedProxies());
+              config.contextResolver.ip =
+                  ctx -> clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
               routes(config, meters, health, services, api);
               errors(config, api, maxRequestBytes);
             });
-    app.start(host, port);
-    return new HttpEndpoints(app, host);
+    app.start(listener.host(), listener.port());
+    return new HttpEndpoints(app, listener.host());
   }
 
   /** Metrics and health, the public pages, then the admin API behind its token check. */

@@ -182,13 +182,13 @@ public final class IceServers {
    * address holds no live registration of the line.
    */
   private boolean blocked(Context ctx, Basic basic) {
-    String ip = ctx.req().getRemoteAddr();
+    String ip = ctx.ip();
     return guard.refuses(ip, basic.line(), () -> registeredFrom(basic, ip));
   }
 
   /** The line ({@code user@domain}) when its password is right, else null (a failure counted). */
   private @Nullable String authenticated(Context ctx, Basic basic) {
-    String ip = ctx.req().getRemoteAddr();
+    String ip = ctx.ip();
     Optional<Credential> c;
     try {
       c = credentials.lookup(basic.domain(), basic.user(), false);

@@ -51,8 +51,7 @@ final class HttpSetup {
     StunServer server = stun.server();
     HttpEndpoints http =
         HttpEndpoints.start(
-            config.http().host(),
-            config.http().port(),
+            config.http(),
             config.provisioning().importLimits().maxBytes(),
             node.meters,
             () -> health(registration.location, probe),
