@@ -22,7 +22,8 @@ class ArchitectureTest {
     "dev.evertone.sip.parser..",
     "dev.evertone.sip.header..",
     "dev.evertone.sip.uri..",
-    "dev.evertone.sip.syntax.."
+    "dev.evertone.sip.syntax..",
+    "dev.evertone.sdp.."
   };
   private static final String[] PROTOCOLS = {
     "dev.evertone.sip",
@@ -61,6 +62,7 @@ class ArchitectureTest {
                 && !location.asURI().toString().contains("-tests.jar");
     classes = new ClassFileImporter().withImportOption(mainOnly).importPackages("dev.evertone");
     assertThat(classes.containPackage("dev.evertone.sip.parser")).isTrue();
+    assertThat(classes.containPackage("dev.evertone.sdp")).isTrue();
     assertThat(classes.containPackage("dev.evertone.server")).isTrue();
   }
 
