@@ -32,7 +32,8 @@ class ArchitectureTest {
     "dev.evertone.sip.auth..",
     "dev.evertone.sip.uas..",
     "dev.evertone.tls..",
-    "dev.evertone.stun.."
+    "dev.evertone.stun..",
+    "dev.evertone.media.."
   };
   private static final String[] STORE = {
     "dev.evertone.store",
@@ -63,6 +64,7 @@ class ArchitectureTest {
     classes = new ClassFileImporter().withImportOption(mainOnly).importPackages("dev.evertone");
     assertThat(classes.containPackage("dev.evertone.sip.parser")).isTrue();
     assertThat(classes.containPackage("dev.evertone.sdp")).isTrue();
+    assertThat(classes.containPackage("dev.evertone.media")).isTrue();
     assertThat(classes.containPackage("dev.evertone.server")).isTrue();
   }
 

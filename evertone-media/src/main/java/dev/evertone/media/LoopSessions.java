@@ -1,0 +1,70 @@
+package dev.evertone.media;
+
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions of one event loop, and the one timer of that loop that closes those gone silent for
+ * the media timeout (DESIGN.md: one scheduler per event loop). Used on its loop only.
+ */
+final class LoopSessions implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(LoopSessions.class);
+
+  private final EventLoop loop;
+  private final long timeoutNanos;
+  private final MediaListener listener;
+  private final MediaMeters meters;
+  private final List<RelaySession> sessions = new ArrayList<>();
+  private final List<RelaySession> expired = new ArrayList<>();
+
+  LoopSessions(EventLoop loop, long timeoutNanos, MediaListener listener, MediaMeters meters) {
+    this.loop = loop;
+    this.timeoutNanos = timeoutNanos;
+    this.listener = listener;
+    this.meters = meters;
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  void add(RelaySession session) {
+    sessions.add(session);
+  }
+
+  void remove(RelaySession session) {
+    sessions.remove(session);
+  }
+
+  /** Closes the sessions without a packet from either party for the media timeout. */
+  @Override
+  public void run() {
+    long now = System.nanoTime();
+    for (RelaySession s : sessions) {
+      if (now - s.lastActivityNanos() > timeoutNanos) {
+        expired.add(s);
+      }
+    }
+    for (RelaySession s : expired) {
+      s.closeOnLoop();
+      meters.timedOut();
+      log.info("call {}: no media for {} ms, session closed", s.callId(), timeoutNanos / 1_000_000);
+      try {
+        listener.mediaTimedOut(s);
+      } catch (RuntimeException e) {
+        log.warn("media timeout listener failed for call {}", s.callId(), e);
+      }
+    }
+    expired.clear();
+  }
+
+  /** Closes every session (the relay is closing). */
+  void closeAll() {
+    for (RelaySession s : new ArrayList<>(sessions)) {
+      s.closeOnLoop();
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package dev.evertone.media;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One party's side of a {@link RelaySession}: the relay's RTP and RTCP ports that party sends to
+ * (and receives from), and where that party is.
+ *
+ * <p>Symmetric RTP (RFC 4961): the party is sent media from the ports it sends to, and its address
+ * is learnt from its first valid packet (latched) rather than trusted from SDP, so that a phone
+ * behind NAT gets its audio back through the NAT's mapping. Only the host its SDP names may latch
+ * (unless {@link MediaConfig#latchAnySource()}); once latched, every other source is dropped and
+ * counted, so nobody can redirect the audio.
+ *
+ * <p>All state is kept on the session's event loop; the public methods may be called from any
+ * thread and take effect before they return.
+ */
+public final class RelayLeg {
+  private static final Logger log = LoggerFactory.getLogger(RelayLeg.class);
+
+  private final RelaySession session;
+  private final int direction;
+  private final boolean latchAnySource;
+  private final MediaMeters meters;
+  private final PortPair ports;
+  private final InetSocketAddress localRtp;
+  private final InetSocketAddress localRtcp;
+  private final int[] clockRates = RtpPackets.clockRates();
+  private final RtpReceiverStats rx;
+
+  // on the event loop only
+  private @Nullable InetSocketAddress signalledRtp;
+  private @Nullable InetSocketAddress signalledRtcp;
+  private boolean rtcpMux;
+  private @Nullable InetSocketAddress latchedRtp;
+  private @Nullable InetSocketAddress latchedRtcp;
+  private long packetsReceived;
+  private long bytesReceived;
+  private long rtcpReceived;
+  private long packetsSent;
+  private long bytesSent;
+  private long rtcpSent;
+  private long malformed;
+  private long foreign;
+  private long noRemote;
+  private long sendFailed;
+
+  RelayLeg(
+      RelaySession session,
+      int direction,
+      PortPair ports,
+      InetAddress sdpAddress,
+      boolean latchAnySource,
+      MediaMeters meters) {
+    this.session = session;
+    this.direction = direction;
+    this.ports = ports;
+    this.latchAnySource = latchAnySource;
+    this.meters = meters;
+    this.localRtp = new InetSocketAddress(sdpAddress, ports.rtpPort());
+    this.localRtcp = new InetSocketAddress(sdpAddress, ports.rtpPort() + 1);
+    this.rx = new RtpReceiverStats(System.nanoTime());
+  }
+
+  /** The RTP address this party is to send to, for its SDP (the advertised address). */
+  public InetSocketAddress localRtp() {
+    return localRtp;
+  }
+
+  /** The RTCP address (the RTP port + 1), for an SDP a=rtcp line when one is wanted. */
+  public InetSocketAddress localRtcp() {
+    return localRtcp;
+  }
+
+  /**
+   * Where this party said, in its SDP, that it receives: RTP at {@code rtp}, RTCP at {@code rtcp}
+   * (null: the RTP port + 1, RFC 3550 11) or on the RTP port when {@code rtcpMux} (RFC 5761). May
+   * be called again (a re-INVITE): a changed address opens latching again. Port 0 (a rejected
+   * stream, RFC 3264 6) or the unspecified address (the old hold, RFC 3264 8.4) forgets the
+   * address: the party is sent nothing until it is known again.
+   */
+  public void remote(InetSocketAddress rtp, @Nullable InetSocketAddress rtcp, boolean rtcpMux) {
+    if (rtp.isUnresolved() || (rtcp != null && rtcp.isUnresolved())) {
+      throw new IllegalArgumentException("a media address must be an IP address: " + rtp);
+    }
+    session.onLoop(() -> setRemote(rtp, rtcp, rtcpMux));
+  }
+
+  private void setRemote(
+      InetSocketAddress rtp, @Nullable InetSocketAddress rtcp, boolean rtcpMuxed) {
+    boolean none = rtp.getPort() == 0 || rtp.getAddress().isAnyLocalAddress();
+    InetSocketAddress newRtp = none ? null : rtp;
+    InetSocketAddress newRtcp = null;
+    if (!none && !rtcpMuxed) {
+      newRtcp =
+          rtcp != null
+              ? rtcp
+              : new InetSocketAddress(rtp.getAddress(), Math.min(rtp.getPort() + 1, 65_535));
+    }
+    if (!Objects.equals(newRtp, signalledRtp)) {
+      latchedRtp = null; // RFC 4961 is about the current offer/answer: learn the new address
+      latchedRtcp = null;
+    } else if (!Objects.equals(newRtcp, signalledRtcp)) {
+      latchedRtcp = null;
+    }
+    signalledRtp = newRtp;
+    signalledRtcp = newRtcp;
+    this.rtcpMux = rtcpMuxed;
+  }
+
+  /**
+   * The clock rate of dynamic payload type {@code payloadType} (from the SDP's rtpmap), for the
+   * jitter of this party's stream; the static types' rates (RFC 3551) are known already.
+   */
+  public void clockRate(int payloadType, int rate) {
+    if (payloadType < 0 || payloadType > 127 || rate <= 0) {
+      throw new IllegalArgumentException(
+          "payload type 0-127 and a positive clock rate, was " + payloadType + " at " + rate);
+    }
+    session.onLoop(() -> clockRates[payloadType] = rate);
+  }
+
+  /** This leg's statistics now. */
+  public LegStats stats() {
+    return session.fromLoop(this::snapshot);
+  }
+
+  LegStats snapshot() {
+    return new LegStats(
+        latchedRtp,
+        packetsReceived,
+        bytesReceived,
+        rtcpReceived,
+        packetsSent,
+        bytesSent,
+        rtcpSent,
+        rx.expected(),
+        rx.lost(),
+        rx.jitterMs(),
+        rx.ssrcChanges(),
+        rx.timestampJumps(),
+        malformed,
+        foreign,
+        noRemote,
+        sendFailed);
+  }
+
+  PortPair ports() {
+    return ports;
+  }
+
+  /**
+   * A datagram from {@code sender} reached this leg's RTP port ({@code onRtpPort}) or RTCP port: if
+   * it is valid and from this party, it goes on to the other party. On the event loop.
+   */
+  void receive(ByteBuf content, InetSocketAddress sender, boolean onRtpPort, long nowNanos) {
+    int at = content.readerIndex();
+    int length = content.readableBytes();
+    boolean rtcp = !onRtpPort || RtpPackets.looksLikeRtcp(content, at, length);
+    if (!RtpPackets.valid(content, at, length, rtcp)) {
+      malformed++;
+      meters.packet(direction, Outcome.MALFORMED);
+      return;
+    }
+    if (!fromParty(sender, onRtpPort)) {
+      return;
+    }
+    session.touch(nowNanos);
+    if (rtcp) {
+      rtcpReceived++;
+    } else {
+      packetsReceived++;
+      bytesReceived += length;
+      int pt = RtpPackets.payloadType(content, at);
+      rx.onPacket(
+          RtpPackets.sequence(content, at),
+          RtpPackets.timestamp(content, at),
+          RtpPackets.ssrc(content, at),
+          clockRates[pt],
+          nowNanos);
+    }
+    session.other(this).send(content, at, length, rtcp, direction);
+  }
+
+  /** Latching (RFC 4961): whether {@code sender} is this leg's party; counted when not. */
+  private boolean fromParty(InetSocketAddress sender, boolean onRtpPort) {
+    InetSocketAddress latched = onRtpPort ? latchedRtp : latchedRtcp;
+    if (latched != null) {
+      if (latched.equals(sender)) {
+        return true;
+      }
+      return refuse(Outcome.FOREIGN);
+    }
+    if (signalledRtp == null) {
+      return refuse(Outcome.NO_REMOTE); // no SDP yet: no way to tell the party from anyone else
+    }
+    InetSocketAddress signalled = onRtpPort ? signalledRtp : signalledRtcp;
+    if (signalled == null) {
+      return refuse(Outcome.FOREIGN); // on the RTCP port of a party that multiplexes RTCP
+    }
+    if (!latchAnySource && !sender.getAddress().equals(signalled.getAddress())) {
+      return refuse(Outcome.FOREIGN);
+    }
+    if (onRtpPort) {
+      latchedRtp = sender;
+    } else {
+      latchedRtcp = sender;
+    }
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "call {}: {} latched on {} (signalled {})",
+          session.callId(),
+          onRtpPort ? "RTP" : "RTCP",
+          sender,
+          signalled);
+    }
+    return true;
+  }
+
+  private boolean refuse(Outcome outcome) {
+    if (outcome == Outcome.FOREIGN) {
+      foreign++;
+    } else {
+      noRemote++;
+    }
+    meters.packet(direction, outcome);
+    return false;
+  }
+
+  /**
+   * Sends {@code length} bytes at {@code at} of {@code content} to this leg's party, out of this
+   * leg's port (symmetric RTP): RTCP to its RTCP address, or its RTP address when it multiplexes.
+   * {@code fromDirection} is the direction the packet travels, for the meters.
+   */
+  private void send(ByteBuf content, int at, int length, boolean rtcp, int fromDirection) {
+    boolean viaRtp = !rtcp || rtcpMux;
+    InetSocketAddress target =
+        viaRtp
+            ? (latchedRtp != null ? latchedRtp : signalledRtp)
+            : (latchedRtcp != null ? latchedRtcp : signalledRtcp);
+    if (target == null) {
+      noRemote++;
+      meters.packet(fromDirection, Outcome.NO_REMOTE);
+      return;
+    }
+    if (!transmit(viaRtp ? ports.rtp() : ports.rtcp(), content, at, length, target)) {
+      sendFailed++;
+      meters.packet(fromDirection, Outcome.SEND_FAILED);
+      return;
+    }
+    if (rtcp) {
+      rtcpSent++;
+    } else {
+      packetsSent++;
+      bytesSent += length;
+    }
+    meters.relayed(fromDirection, length);
+  }
+
+  /**
+   * Out of {@code out} to {@code target}: on epoll one sendto straight from the received buffer, as
+   * the TURN relay does, since both sockets live on this event loop and cannot close under it;
+   * Netty's write path (a packet, a promise, the outbound buffer, a flush) would allocate per
+   * packet and delay nothing better. A full socket buffer drops the datagram, as the network would.
+   * Elsewhere (NIO), a write of a retained slice.
+   */
+  private static boolean transmit(
+      Channel out, ByteBuf content, int at, int length, InetSocketAddress target) {
+    if (!out.isOpen()) {
+      return false;
+    }
+    if (out instanceof EpollDatagramChannel epoll
+        && content.hasMemoryAddress()
+        && out.eventLoop().inEventLoop()) {
+      try {
+        return ((Socket) epoll.fd())
+                .sendToAddress(
+                    content.memoryAddress(), at, at + length, target.getAddress(), target.getPort())
+            > 0;
+      } catch (IOException e) {
+        return false; // unreachable, or the buffer is full: lost, as on the network
+      }
+    }
+    if (!out.isWritable()) {
+      return false;
+    }
+    var unused =
+        out.writeAndFlush(
+            new DatagramPacket(content.retainedSlice(at, length), target), out.voidPromise());
+    return true;
+  }
+}
