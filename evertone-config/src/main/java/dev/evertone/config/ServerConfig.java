@@ -26,6 +26,7 @@ public record ServerConfig(
     Log log,
     Cluster cluster,
     Stun stun,
+    Media media,
     Status status) {
 
   public ServerConfig {
@@ -510,6 +511,46 @@ public record ServerConfig(
           changePollInterval.toMillis() >= 100,
           "store.change-poll-interval must be at least 100ms");
       require(credentialCacheSize >= 100, "store.credential-cache-size must be at least 100");
+    }
+  }
+
+  /**
+   * The {@code media} section: whether calls' audio is anchored, and the relay's ports and limits
+   * ({@code dev.evertone.media.MediaConfig} checks the rest).
+   */
+  public record Media(
+      String anchor,
+      String host,
+      String advertisedAddress,
+      int portMin,
+      int portMax,
+      int ioThreads,
+      boolean latchAnySource,
+      Duration timeout,
+      int maxSessions) {
+    public Media {
+      require(
+          List.of("never", "always").contains(anchor),
+          "media.anchor must be never or always, was '" + anchor + "'");
+      require(
+          portMin % 2 == 0 && portMin >= 1024 && portMin < portMax && portMax <= 65535,
+          "media.port-min and media.port-max: an even port of 1024 or more, below a port of at most"
+              + " 65535; was "
+              + portMin
+              + "-"
+              + portMax);
+      require(ioThreads >= 0, "media.io-threads must be 0 (one per two cores) or more");
+      require(maxSessions >= 1, "media.max-sessions must be at least 1");
+      require(!timeout.isNegative(), "media.timeout must be 0s (never) or more");
+      require(
+          advertisedAddress.isEmpty()
+              || (AddressPrefix.isValid(advertisedAddress) && !advertisedAddress.contains("/")),
+          "media.advertised-address must be an IP address, was '" + advertisedAddress + "'");
+    }
+
+    /** Whether calls' audio passes through the relay. */
+    public boolean anchors() {
+      return anchor.equals("always");
     }
   }
 

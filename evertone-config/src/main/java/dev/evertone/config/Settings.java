@@ -1,5 +1,6 @@
 package dev.evertone.config;
 
+import dev.evertone.media.MediaConfig;
 import dev.evertone.provisioning.GuardLimits;
 import dev.evertone.provisioning.ProvisioningConfig;
 import dev.evertone.provisioning.template.TemplateLimits;
@@ -12,6 +13,10 @@ import dev.evertone.tls.TlsSettings;
 import dev.evertone.tls.TrustProfile;
 import dev.evertone.tls.TrustProfiles;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,6 +40,51 @@ public final class Settings {
         config.dataDir(),
         s.secretKeyFile().isBlank() ? null : Path.of(s.secretKeyFile()),
         s.poolSize());
+  }
+
+  /**
+   * The media relay's settings: its ports bound on media.host (else sip.host), advertised as
+   * media.advertised-address, else the bind address, else (a wildcard) the address this machine
+   * reaches the internet from.
+   */
+  public static MediaConfig media(ServerConfig config) {
+    ServerConfig.Media m = config.media();
+    InetAddress bind = address(m.host().isEmpty() ? config.sip().host() : m.host(), "media.host");
+    InetAddress advertised =
+        !m.advertisedAddress().isEmpty()
+            ? address(m.advertisedAddress(), "media.advertised-address")
+            : bind.isAnyLocalAddress() ? outbound() : null;
+    return MediaConfig.defaults(bind)
+        .withPorts(m.portMin(), m.portMax())
+        .withAdvertisedAddress(advertised)
+        .withIoThreads(m.ioThreads())
+        .withLatchAnySource(m.latchAnySource())
+        .withMediaTimeout(m.timeout())
+        .withMaxSessions(m.maxSessions());
+  }
+
+  private static InetAddress address(String text, String key) {
+    byte[] literal = AddressPrefix.literal(text);
+    try {
+      return literal != null ? InetAddress.getByAddress(literal) : InetAddress.getByName(text);
+    } catch (UnknownHostException e) {
+      throw new ConfigException(key + ": '" + text + "' is not an address this machine resolves");
+    }
+  }
+
+  /**
+   * The source address of this machine's default route: a UDP socket connected to a documentation
+   * address (RFC 5737) learns it from the routing table without sending anything; loopback when
+   * there is no route.
+   */
+  private static InetAddress outbound() {
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.connect(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1}), 9);
+      InetAddress local = s.getLocalAddress();
+      return local == null || local.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : local;
+    } catch (IOException | RuntimeException e) {
+      return InetAddress.getLoopbackAddress();
+    }
   }
 
   /** The provisioning settings of a configuration. */

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Symmetric RTP (RFC 4961): the party is sent media from the ports it sends to, and its address
  * is learnt from its first valid packet (latched) rather than trusted from SDP, so that a phone
- * behind NAT gets its audio back through the NAT's mapping. Only the host its SDP names may latch
- * (unless {@link MediaConfig#latchAnySource()}); once latched, every other source is dropped and
- * counted, so nobody can redirect the audio.
+ * behind NAT gets its audio back through the NAT's mapping. Only the host its SDP names (or the one
+ * its SIP came from, when the caller tells) may latch (unless {@link
+ * MediaConfig#latchAnySource()}); once latched, every other source is dropped and counted, so
+ * nobody can redirect the audio.
  *
  * <p>All state is kept on the session's event loop; the public methods may be called from any
  * thread and take effect before they return.
@@ -42,6 +43,8 @@ public final class RelayLeg {
   // on the event loop only
   private @Nullable InetSocketAddress signalledRtp;
   private @Nullable InetSocketAddress signalledRtcp;
+  // the address the party's SIP came from: may latch too (NAT)
+  private @Nullable InetAddress signallingHost;
   private boolean rtcpMux;
   private @Nullable InetSocketAddress latchedRtp;
   private @Nullable InetSocketAddress latchedRtcp;
@@ -91,10 +94,28 @@ public final class RelayLeg {
    * address: the party is sent nothing until it is known again.
    */
   public void remote(InetSocketAddress rtp, @Nullable InetSocketAddress rtcp, boolean rtcpMux) {
+    remote(rtp, rtcp, rtcpMux, null);
+  }
+
+  /**
+   * As {@link #remote(InetSocketAddress, InetSocketAddress, boolean)}, and the party's packets may
+   * also come from {@code signalling}, the address its SIP came from: a phone behind NAT names its
+   * private address in SDP, and its audio comes from the NAT's public address, as its SIP does (the
+   * address a proxy's received= records, RFC 3581).
+   */
+  public void remote(
+      InetSocketAddress rtp,
+      @Nullable InetSocketAddress rtcp,
+      boolean rtcpMux,
+      @Nullable InetAddress signalling) {
     if (rtp.isUnresolved() || (rtcp != null && rtcp.isUnresolved())) {
       throw new IllegalArgumentException("a media address must be an IP address: " + rtp);
     }
-    session.onLoop(() -> setRemote(rtp, rtcp, rtcpMux));
+    session.onLoop(
+        () -> {
+          setRemote(rtp, rtcp, rtcpMux);
+          signallingHost = signalling;
+        });
   }
 
   private void setRemote(
@@ -209,7 +230,9 @@ public final class RelayLeg {
     if (signalled == null) {
       return refuse(Outcome.FOREIGN); // on the RTCP port of a party that multiplexes RTCP
     }
-    if (!latchAnySource && !sender.getAddress().equals(signalled.getAddress())) {
+    if (!latchAnySource
+        && !sender.getAddress().equals(signalled.getAddress())
+        && !sender.getAddress().equals(signallingHost)) {
       return refuse(Outcome.FOREIGN);
     }
     if (onRtpPort) {

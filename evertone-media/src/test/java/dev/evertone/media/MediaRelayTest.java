@@ -195,6 +195,30 @@ class MediaRelayTest {
   }
 
   @Test
+  void aPhoneBehindNatLatchesFromTheAddressItsSipCameFromAndNobodyElseDoes() throws Exception {
+    MediaRelay relay = relay(31_450, 40);
+    Phone caller = phone("127.0.0.2"); // its SIP and its audio come from 127.0.0.2 (the NAT)
+    Phone callee = phone("127.0.0.1");
+    Phone stranger = phone("127.0.0.3");
+    RelaySession s = relay.open("behind-nat-strict");
+    // its SDP names its private address; the proxy tells where its SIP came from
+    s.a()
+        .remote(
+            new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 4000),
+            null,
+            false,
+            caller.address().getAddress());
+    s.b().remote(callee.address(), null, false);
+    stranger.send(Phone.tone(1, 1), s.a().localRtp());
+    eventually(() -> s.a().stats().foreign() == 1);
+    caller.send(Phone.tone(2, 1), s.a().localRtp());
+    assertThat(callee.receiveBytes()).isEqualTo(Phone.tone(2, 1));
+    callee.send(Phone.tone(3, 2), s.b().localRtp());
+    assertThat(caller.receiveBytes()).isEqualTo(Phone.tone(3, 2));
+    assertThat(s.a().stats().latched()).isEqualTo(caller.address());
+  }
+
+  @Test
   void aNewRemoteAddressOpensLatchingAgain() throws Exception {
     MediaRelay relay = relay(31_500, 100);
     Phone first = phone("127.0.0.1");

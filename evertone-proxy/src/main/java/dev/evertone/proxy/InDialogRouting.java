@@ -88,7 +88,9 @@ final class InDialogRouting {
       if (stack.reach(hop.destination()) instanceof BindingReach.Reachable reach) {
         stack
             .transactions()
-            .sendStateless(DialogRoutes.towards(ack, hop, reach).build(), reach.destination());
+            .sendStateless(
+                stack.media().towardTarget(DialogRoutes.towards(ack, hop, reach).build(), null),
+                reach.destination());
       }
     } catch (SipParseException e) {
       log.debug("ACK {} dropped: {}", ack.callId(), e.reason());

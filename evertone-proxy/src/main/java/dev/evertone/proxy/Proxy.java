@@ -46,7 +46,7 @@ public final class Proxy {
       ProxySettings settings,
       TransactionLayer transactions,
       SipSockets sockets) {
-    this.stack = new ProxyStack(transactions, sockets, settings);
+    this.stack = new ProxyStack(transactions, sockets, settings, services.media());
     this.gate = services.gate();
     this.location = services.location();
     this.routing = services.routing();

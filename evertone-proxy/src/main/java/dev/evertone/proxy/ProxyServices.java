@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * @param tokens makes and checks the flow tokens of Record-Route; every node of a cluster needs the
  *     same secret
  * @param meters where the proxy's counters go
+ * @param media whether calls' audio passes through evertone's relay, and the relay
  */
 public record ProxyServices(
     LocationService location,
@@ -25,4 +26,5 @@ public record ProxyServices(
     Cluster cluster,
     DigestGate gate,
     FlowToken tokens,
-    MeterRegistry meters) {}
+    MeterRegistry meters,
+    MediaAnchor media) {}

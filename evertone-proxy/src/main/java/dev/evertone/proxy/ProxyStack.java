@@ -14,7 +14,8 @@ import dev.evertone.sip.transport.Destination;
  * The SIP stack as every part of the proxy uses it: the transaction layer it forwards through, the
  * sockets its Vias and Record-Route entries name, and its settings.
  */
-record ProxyStack(TransactionLayer transactions, SipSockets sockets, ProxySettings settings) {
+record ProxyStack(
+    TransactionLayer transactions, SipSockets sockets, ProxySettings settings, MediaAnchor media) {
 
   /** Sends a response this proxy makes itself: with a To tag and its Server header. */
   void respond(ServerTransaction tx, SipResponse.Builder response) {
@@ -38,7 +39,7 @@ record ProxyStack(TransactionLayer transactions, SipSockets sockets, ProxySettin
   /** A new response context for the request of {@code tx}, attached to it for a CANCEL to find. */
   ResponseContext responseContext(ServerTransaction tx) {
     ResponseContext context =
-        new ResponseContext(tx, transactions, settings.timerCMillis(), b -> respond(tx, b));
+        new ResponseContext(tx, transactions, settings.timerCMillis(), b -> respond(tx, b), media);
     tx.attach(context);
     return context;
   }

@@ -41,6 +41,7 @@ final class ResponseContext implements ClientTransaction.Listener {
   private final TransactionLayer transactions;
   private final long timerC;
   private final Consumer<SipResponse.Builder> respond;
+  private final MediaAnchor media;
   private final List<Branch> branches = new ArrayList<>(2);
   private boolean answered;
   private boolean cancelled;
@@ -54,13 +55,16 @@ final class ResponseContext implements ClientTransaction.Listener {
   /**
    * @param respond sends a response this proxy makes itself (tagged, with its Server header)
    * @param timerC milliseconds a branch of an INVITE may ring before it is cancelled
+   * @param media rewrites the SDP of the requests and responses passing through, when anchored
    */
   ResponseContext(
       ServerTransaction server,
       TransactionLayer transactions,
       long timerC,
-      Consumer<SipResponse.Builder> respond) {
+      Consumer<SipResponse.Builder> respond,
+      MediaAnchor media) {
     this.server = server;
+    this.media = media;
     this.invite = server.request().isMethod(Method.INVITE);
     this.transactions = transactions;
     this.timerC = timerC;
@@ -96,7 +100,11 @@ final class ResponseContext implements ClientTransaction.Listener {
 
   synchronized void add(
       SipRequest request, Destination destination, @Nullable Credentials credentials) {
-    branches.add(new Branch(request, destination, credentials));
+    branches.add(
+        new Branch(
+            media.towardTarget(request, server.source().remote().getAddress()),
+            destination,
+            credentials));
   }
 
   /** What to do if this stage fails (replaced by each stage; null: answer). */
@@ -222,7 +230,8 @@ final class ResponseContext implements ClientTransaction.Listener {
       sendCancel(b);
     }
     if (forward) {
-      server.respond(withoutTopVia(response));
+      server.respond(
+          media.towardSender(withoutTopVia(response), b.destination.address().getAddress()));
     }
   }
 
@@ -243,7 +252,8 @@ final class ResponseContext implements ClientTransaction.Listener {
       answered = true;
     }
     cancel.forEach(this::cancelBranch);
-    server.respond(withoutTopVia(response));
+    server.respond(
+        media.towardSender(withoutTopVia(response), b.destination.address().getAddress()));
   }
 
   /**
@@ -318,6 +328,7 @@ final class ResponseContext implements ClientTransaction.Listener {
         answered = true;
       }
     }
+    media.failed(server.request());
     if (r == null) {
       // no branch answered: the proxy's own response says why
       respond.accept(SipResponse.forRequest(server.request(), status));

@@ -96,7 +96,8 @@ final class ProxyHarness implements AutoCloseable {
             Cluster.single(),
             gate,
             new FlowToken(NonceService.randomSecret()),
-            meters);
+            meters,
+            MediaAnchor.direct());
     ProxySettings settings = new ProxySettings(timerCMillis, "evertone");
     TransportConfig transport =
         new TransportConfig(

@@ -2,6 +2,7 @@ package dev.evertone.server;
 
 import dev.evertone.config.ServerConfig;
 import dev.evertone.http.HttpEndpoints;
+import dev.evertone.proxy.MediaAnchor;
 import dev.evertone.registrar.LocationService;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.sip.transport.TransportType;
@@ -144,6 +145,11 @@ public final class EvertoneServer implements AutoCloseable {
 
   public LocationService location() {
     return registration.location;
+  }
+
+  /** Whether calls' audio passes through this node's relay, and what the relay saw of each. */
+  public MediaAnchor media() {
+    return sip.media;
   }
 
   /** Who is registered, and whether they answer (what the admin API's registration routes use). */

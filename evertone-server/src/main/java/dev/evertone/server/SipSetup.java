@@ -1,11 +1,14 @@
 package dev.evertone.server;
 
+import dev.evertone.config.ConfigException;
 import dev.evertone.config.ServerConfig;
+import dev.evertone.config.Settings;
 import dev.evertone.dispatch.SipDispatcher;
 import dev.evertone.proxy.CarrierRegistrations;
 import dev.evertone.proxy.Cluster;
 import dev.evertone.proxy.ExtensionDirectory;
 import dev.evertone.proxy.FlowToken;
+import dev.evertone.proxy.MediaAnchor;
 import dev.evertone.proxy.Proxy;
 import dev.evertone.proxy.ProxyServices;
 import dev.evertone.proxy.ProxySettings;
@@ -47,14 +50,22 @@ final class SipSetup implements AutoCloseable {
   /** Who is registered, and whether they answer (the admin API's and the CLI's view). */
   final Registrations registrations;
 
+  /** Whether calls' audio passes through evertone's relay, and the relay. */
+  final MediaAnchor media;
+
   private final CarrierRegistrations carriers;
 
   private SipSetup(
-      SipStack stack, Cluster cluster, Registrations registrations, CarrierRegistrations carriers) {
+      SipStack stack,
+      Cluster cluster,
+      Registrations registrations,
+      CarrierRegistrations carriers,
+      MediaAnchor media) {
     this.stack = stack;
     this.cluster = cluster;
     this.registrations = registrations;
     this.carriers = carriers;
+    this.media = media;
   }
 
   static SipSetup start(
@@ -83,7 +94,8 @@ final class SipSetup implements AutoCloseable {
             cluster,
             registration.gate,
             new FlowToken(registration.clusterSecret),
-            node.meters);
+            node.meters,
+            media(config, node));
     ProxySettings proxySettings = new ProxySettings(timerC(config), name);
     // the other nodes are known before the first request arrives; this one announces itself once
     // its socket is bound
@@ -124,10 +136,23 @@ final class SipSetup implements AutoCloseable {
               registration.location,
               new ContactPing(registration.location, stack.transactions(), stack.sockets(), name),
               node.clock);
-      return new SipSetup(stack, cluster, registrations, carriers);
+      return new SipSetup(stack, cluster, registrations, carriers, proxyServices.media());
     } catch (RuntimeException | Error e) {
       stack.close();
+      proxyServices.media().close();
       throw e;
+    }
+  }
+
+  /** The relay when calls are anchored (media.anchor), else media end to end. */
+  private static MediaAnchor media(ServerConfig config, Node node) {
+    if (!config.media().anchors()) {
+      return MediaAnchor.direct();
+    }
+    try {
+      return MediaAnchor.through(Settings.media(config), node.meters);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(String.valueOf(e.getMessage()), e);
     }
   }
 
@@ -276,5 +301,6 @@ final class SipSetup implements AutoCloseable {
       }
     }
     stack.close();
+    media.close();
   }
 }

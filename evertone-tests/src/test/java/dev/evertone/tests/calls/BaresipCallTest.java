@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.provisioning.NewDevice;
 import dev.evertone.provisioning.NewLine;
+import dev.evertone.tests.support.Baresip;
 import dev.evertone.tests.support.Peers;
 import dev.evertone.tests.support.ServerFixture;
 import java.nio.file.Files;
@@ -22,38 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BaresipCallTest {
   private static final String DOMAIN = "example.com";
   @TempDir Path dir;
-
-  /**
-   * A baresip configuration directory for one line: tone as microphone, a file as speaker, no sound
-   * card.
-   */
-  private Path phone(
-      String name, String user, String password, int sipPort, int serverPort, String extra)
-      throws Exception {
-    Path conf = Files.createDirectories(dir.resolve(name));
-    Files.writeString(
-        conf.resolve("config"),
-        "module_path /usr/lib/baresip/modules\nmodule account.so\nmodule opus.so\nmodule ausine.so\n"
-            + "module aufile.so\nmodule menu.so\naudio_source ausine,440\naudio_player aufile,"
-            + conf.resolve("heard.wav")
-            + "\nsip_listen 127.0.0.1:"
-            + sipPort
-            + "\n");
-    Files.writeString(
-        conf.resolve("accounts"),
-        "<sip:"
-            + user
-            + "@"
-            + DOMAIN
-            + ";transport=udp>;auth_pass="
-            + password
-            + ";outbound=\"sip:127.0.0.1:"
-            + serverPort
-            + "\";regint=600"
-            + extra
-            + "\n");
-    return conf;
-  }
 
   @Test
   void twoBaresipPhonesCallEachOtherThroughEvertone() throws Exception {
@@ -82,8 +51,17 @@ class BaresipCallTest {
                   List.of(new NewLine(null, "1002", "pw-1002"))));
       int server = fx.udp().getPort();
       Path callee =
-          phone("callee", "1002", "pw-1002", Peers.freePort(), server, ";answermode=auto");
-      Path caller = phone("caller", "1001", "pw-1001", Peers.freePort(), server, "");
+          Baresip.phone(
+              dir.resolve("callee"),
+              DOMAIN,
+              "1002",
+              "pw-1002",
+              server,
+              Baresip.Audio.OPUS_440,
+              ";answermode=auto");
+      Path caller =
+          Baresip.phone(
+              dir.resolve("caller"), DOMAIN, "1001", "pw-1001", server, Baresip.Audio.OPUS_440, "");
       Process answering =
           new ProcessBuilder("baresip", "-f", callee.toString(), "-t", "20")
               .redirectErrorStream(true)

@@ -1,0 +1,388 @@
+package dev.evertone.proxy;
+
+import dev.evertone.media.MediaConfig;
+import dev.evertone.media.MediaException;
+import dev.evertone.media.MediaRelay;
+import dev.evertone.media.RelayLeg;
+import dev.evertone.media.RelaySession;
+import dev.evertone.media.SessionStats;
+import dev.evertone.sdp.Connection;
+import dev.evertone.sdp.MediaDescription;
+import dev.evertone.sdp.Rtcp;
+import dev.evertone.sdp.RtpMap;
+import dev.evertone.sdp.SdpException;
+import dev.evertone.sdp.SdpParser;
+import dev.evertone.sdp.SdpSerializer;
+import dev.evertone.sdp.SessionDescription;
+import dev.evertone.sip.RateLimitedLog;
+import dev.evertone.sip.message.Method;
+import dev.evertone.sip.message.SipMessage;
+import dev.evertone.sip.message.SipRequest;
+import dev.evertone.sip.message.SipResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls whose audio passes through evertone (media anchoring, as Kamailio does with rtpengine): the
+ * SDP of every offer and answer the proxy forwards is rewritten so that each party sends its audio
+ * to a relay port of evertone, which forwards it to the other party without decoding. The proxy
+ * stays a proxy: the dialog, its tags and its CSeqs are the parties' own; only the bodies change.
+ *
+ * <p>A call is one relay session, found by its Call-ID: leg a faces the caller (whose From tag
+ * opened the dialog), leg b the callee. An SDP body from one party tells its leg where that party
+ * receives (and re-opens latching when it changes, RFC 3264 8.3.1); the party receiving the body is
+ * told to send to its own leg. The first audio stream is anchored; other streams (video) keep their
+ * addresses. ICE attributes of the anchored stream are removed: its candidates name the phone, and
+ * the relay is the only address the other party must use.
+ */
+public final class MediaAnchor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MediaAnchor.class);
+  private static final RateLimitedLog warnings = new RateLimitedLog(log, 10);
+  private static final Set<String> ICE =
+      Set.of(
+          "candidate",
+          "remote-candidates",
+          "end-of-candidates",
+          "ice-ufrag",
+          "ice-pwd",
+          "ice-options",
+          "ice-lite",
+          "ice-mismatch");
+
+  private final @Nullable MediaRelay relay;
+  private final SdpParser parser = new SdpParser();
+  private final Map<String, Anchored> calls = new ConcurrentHashMap<>();
+  private final @Nullable Counter unanchored;
+
+  /** One anchored call: its relay session, the caller's From tag, and the stream anchored. */
+  private static final class Anchored {
+    final RelaySession session;
+    final String callerTag;
+    final int stream;
+
+    Anchored(RelaySession session, String callerTag, int stream) {
+      this.session = session;
+      this.callerTag = callerTag;
+      this.stream = stream;
+    }
+  }
+
+  private MediaAnchor(@Nullable MediaRelay relay, @Nullable MeterRegistry meters) {
+    this.relay = relay;
+    this.unanchored =
+        meters == null
+            ? null
+            : Counter.builder("evertone.media.unanchored")
+                .description(
+                    "calls that should have been anchored but kept end-to-end media: no relay port,"
+                        + " or an SDP body the relay could not follow")
+                .register(meters);
+  }
+
+  /** Media stays end to end: the bodies pass unchanged (evertone's behaviour without anchoring). */
+  public static MediaAnchor direct() {
+    return new MediaAnchor(null, null);
+  }
+
+  /** Every call's audio through a relay started with {@code config}. */
+  public static MediaAnchor through(MediaConfig config, MeterRegistry meters) {
+    MediaAnchor[] self = new MediaAnchor[1];
+    MediaRelay relay =
+        MediaRelay.start(
+            config,
+            meters,
+            session -> {
+              // neither party sent a packet for media.timeout: a phone that vanished
+              MediaAnchor a = self[0];
+              if (a != null) {
+                a.calls.remove(session.callId());
+              }
+              log.info(
+                  "call {}: no media for {}; relay ports freed",
+                  session.callId(),
+                  config.mediaTimeout());
+            });
+    self[0] = new MediaAnchor(relay, meters);
+    return self[0];
+  }
+
+  /** Whether calls are anchored. */
+  public boolean anchors() {
+    return relay != null;
+  }
+
+  /** The relay's view of an anchored call: both legs' packets, loss, jitter and MOS. */
+  public Optional<SessionStats> stats(String callId) {
+    Anchored a = calls.get(callId);
+    return a == null ? Optional.empty() : Optional.of(a.session.stats());
+  }
+
+  /**
+   * A request on its way to its target: an offer or answer in its body rewritten; a BYE ends the
+   * call's relay session. {@code from} is the address the request came from (its sender's audio may
+   * come from there too: NAT), null when unknown.
+   */
+  SipRequest towardTarget(SipRequest request, @Nullable InetAddress from) {
+    if (relay == null) {
+      return request;
+    }
+    if (request.isMethod(Method.BYE)) {
+      end(request.callId());
+      return request;
+    }
+    SessionDescription sdp = sdp(request);
+    if (sdp == null) {
+      return request;
+    }
+    Anchored call = calls.get(request.callId());
+    String fromTag = request.from().tag();
+    if (call == null) {
+      if (!request.isMethod(Method.INVITE) || request.to().tag() != null || fromTag == null) {
+        return request; // a call that started before anchoring (or elsewhere): left as it is
+      }
+      call = open(request.callId(), fromTag, sdp);
+      if (call == null) {
+        return request;
+      }
+    }
+    boolean fromCaller = call.callerTag.equals(fromTag);
+    byte[] body = through(call, sdp, fromCaller, from);
+    return body == null ? request : request.toBuilder().body(contentType(request), body).build();
+  }
+
+  /**
+   * A response on its way back to the sender of the request: its SDP rewritten. {@code from} is the
+   * address it came from, null when unknown.
+   */
+  SipResponse towardSender(SipResponse response, @Nullable InetAddress from) {
+    Anchored call = relay == null ? null : calls.get(response.callId());
+    if (call == null) {
+      return response;
+    }
+    SessionDescription sdp = sdp(response);
+    if (sdp == null) {
+      return response;
+    }
+    // the response comes from the party that did not send the request (whose tag is From's)
+    boolean fromCaller = !call.callerTag.equals(response.from().tag());
+    byte[] body = through(call, sdp, fromCaller, from);
+    return body == null ? response : response.toBuilder().body(contentType(response), body).build();
+  }
+
+  /** The request got no 2xx: an initial INVITE that failed leaves no call to carry audio for. */
+  void failed(SipRequest request) {
+    if (relay != null && request.isMethod(Method.INVITE) && request.to().tag() == null) {
+      end(request.callId());
+    }
+  }
+
+  private void end(String callId) {
+    Anchored call = calls.remove(callId);
+    if (call != null) {
+      var stats = call.session.stats();
+      log.debug("call {} ended: relay {}", callId, stats);
+      call.session.close();
+    }
+  }
+
+  private @Nullable Anchored open(String callId, String callerTag, SessionDescription offer) {
+    int stream = -1;
+    for (int i = 0; i < offer.media().size(); i++) {
+      MediaDescription m = offer.media().get(i);
+      if (m.media().equalsIgnoreCase("audio") && m.isRtp() && !m.isRejected()) {
+        stream = i;
+        break;
+      }
+    }
+    if (stream < 0) {
+      return null; // no audio to anchor
+    }
+    MediaDescription audio = offer.media().get(stream);
+    if (audio.proto().toUpperCase(Locale.ROOT).startsWith("UDP/TLS/")) {
+      // a browser's stream (DTLS-SRTP over ICE): the relay does neither yet; end to end it works
+      return null;
+    }
+    Connection c = offer.connection(audio);
+    if (c == null || literal(c.address()) == null) {
+      return notFollowed(callId, c == null ? "no c= line" : c.address());
+    }
+    try {
+      Anchored call =
+          new Anchored(java.util.Objects.requireNonNull(relay).open(callId), callerTag, stream);
+      Anchored before = calls.putIfAbsent(callId, call);
+      if (before != null) {
+        call.session.close(); // the same INVITE for another target: one session per call
+        return before;
+      }
+      return call;
+    } catch (MediaException e) {
+      if (unanchored != null) {
+        unanchored.increment();
+      }
+      warnings.warn(
+          System.currentTimeMillis(),
+          "call {}: media end to end: {}",
+          callId,
+          String.valueOf(e.getMessage()));
+      return null;
+    }
+  }
+
+  /**
+   * What the other party gets: the body with the anchored stream pointing at the leg facing that
+   * party; the sender's own leg learns where the sender receives. Null: the body is left alone.
+   */
+  private byte @Nullable [] through(
+      Anchored call, SessionDescription sdp, boolean fromCaller, @Nullable InetAddress from) {
+    if (call.stream >= sdp.media().size()) {
+      return null;
+    }
+    MediaDescription m = sdp.media().get(call.stream);
+    RelayLeg sender = fromCaller ? call.session.a() : call.session.b();
+    RelayLeg receiver = fromCaller ? call.session.b() : call.session.a();
+    Connection c = sdp.connection(m);
+    InetAddress address = c == null ? null : literal(c.address());
+    if (address == null) {
+      notFollowed(call.session.callId(), c == null ? "no c= line" : c.address());
+      return null;
+    }
+    Rtcp rtcp = m.rtcp();
+    InetAddress rtcpAddress =
+        rtcp == null || rtcp.connection() == null
+            ? address
+            : literal(java.util.Objects.requireNonNull(rtcp.connection()).address());
+    sender.remote(
+        new InetSocketAddress(address, m.port()),
+        rtcp == null || rtcpAddress == null
+            ? null
+            : new InetSocketAddress(rtcpAddress, rtcp.port()),
+        m.rtcpMux(),
+        from);
+    for (RtpMap map : m.rtpMaps()) {
+      if (map.payloadType() >= 96) {
+        sender.clockRate(map.payloadType(), map.clockRate());
+      }
+    }
+    return SdpSerializer.toBytes(rewrite(sdp, call.stream, receiver));
+  }
+
+  /** An SDP body the relay cannot follow: passed on as it is, counted and logged. */
+  private @Nullable Anchored notFollowed(String callId, String address) {
+    if (unanchored != null) {
+      unanchored.increment();
+    }
+    warnings.warn(
+        System.currentTimeMillis(),
+        "call {}: SDP names no IP address for its audio ({}); its body is passed on as it is",
+        callId,
+        address);
+    return null;
+  }
+
+  /** The body with stream {@code index} on {@code leg}'s ports and without ICE attributes. */
+  static SessionDescription rewrite(SessionDescription sdp, int index, RelayLeg leg) {
+    InetSocketAddress rtp = leg.localRtp();
+    Connection relay = Connection.of(rtp.getAddress().getHostAddress());
+    List<MediaDescription> media = new ArrayList<>(sdp.media().size());
+    for (int i = 0; i < sdp.media().size(); i++) {
+      MediaDescription m = sdp.media().get(i);
+      if (i == index) {
+        // a rejected stream (port 0) stays rejected; a held one (0.0.0.0) is held at the relay
+        Connection own = sdp.connection(m);
+        boolean held = own != null && own.isHoldAddress();
+        m =
+            withoutIce(m)
+                .withPort(m.port() == 0 ? 0 : rtp.getPort())
+                .withConnection(held ? own : relay);
+        if (m.rtcp() != null) {
+          m =
+              m.withoutAttribute("rtcp")
+                  .withAttribute(new Rtcp(leg.localRtcp().getPort(), relay).attribute());
+        }
+      } else if (m.connections().isEmpty() && sdp.connection() != null) {
+        // the other streams keep the address the session level gave them
+        m = m.withConnection(sdp.connection());
+      }
+      media.add(m);
+    }
+    SessionDescription out = sdp.withMedia(media);
+    for (String name : ICE) {
+      out = out.withoutAttribute(name);
+    }
+    Connection session = sdp.connection();
+    return session == null || session.isHoldAddress() ? out : out.withConnection(relay);
+  }
+
+  private static MediaDescription withoutIce(MediaDescription m) {
+    MediaDescription out = m;
+    for (String name : ICE) {
+      out = out.withoutAttribute(name);
+    }
+    return out;
+  }
+
+  private @Nullable SessionDescription sdp(SipMessage message) {
+    String type = message.contentType();
+    if (type == null
+        || !type.toLowerCase(Locale.ROOT).startsWith("application/sdp")
+        || message.bodyLength() == 0) {
+      return null;
+    }
+    try {
+      return parser.parse(message.body());
+    } catch (SdpException e) {
+      if (unanchored != null) {
+        unanchored.increment();
+      }
+      warnings.warn(
+          System.currentTimeMillis(),
+          "call {}: SDP not understood ({}); its body is passed on as it is",
+          message.callId(),
+          String.valueOf(e.getMessage()));
+      return null;
+    }
+  }
+
+  private static String contentType(SipMessage message) {
+    String type = message.contentType();
+    return type == null ? "application/sdp" : type;
+  }
+
+  /** An IP address literal; null for a name (never looked up: no DNS on the signalling path). */
+  private static @Nullable InetAddress literal(String text) {
+    if (!text.matches("[0-9.]+") && !(text.contains(":") && text.matches("[0-9a-fA-F:.]+"))) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(text);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  /** How many calls are anchored now. */
+  public int anchoredCalls() {
+    return calls.size();
+  }
+
+  @Override
+  public void close() {
+    calls.clear();
+    if (relay != null) {
+      relay.close();
+    }
+  }
+}

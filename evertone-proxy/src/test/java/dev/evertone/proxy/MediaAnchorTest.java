@@ -1,0 +1,187 @@
+package dev.evertone.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.evertone.media.MediaConfig;
+import dev.evertone.sdp.Connection;
+import dev.evertone.sdp.MediaDescription;
+import dev.evertone.sdp.SdpParser;
+import dev.evertone.sdp.SessionDescription;
+import dev.evertone.sip.message.SipMessage;
+import dev.evertone.sip.message.SipRequest;
+import dev.evertone.sip.message.SipResponse;
+import dev.evertone.sip.parser.ParseLimits;
+import dev.evertone.sip.parser.SipParser;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The SDP an anchored call's parties get, and when a call's relay ports are freed. */
+class MediaAnchorTest {
+  private static final SipParser PARSER = new SipParser(ParseLimits.DEFAULT);
+  private static final InetAddress CALLER = InetAddress.getLoopbackAddress();
+
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private MediaAnchor anchor;
+
+  @BeforeEach
+  void start() {
+    anchor =
+        MediaAnchor.through(
+            MediaConfig.defaults(InetAddress.getLoopbackAddress()).withPorts(41000, 41099), meters);
+  }
+
+  @AfterEach
+  void stop() {
+    anchor.close();
+  }
+
+  private static String sdp(String address, int port, String extra) {
+    return "v=0\r\no=- 1 1 IN IP4 "
+        + address
+        + "\r\ns=-\r\nc=IN IP4 "
+        + address
+        + "\r\nt=0 0\r\nm=audio "
+        + port
+        + " RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n"
+        + extra
+        + "m=video 5004 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n";
+  }
+
+  private static SipMessage message(String startLine, String toTag, String body) {
+    String text =
+        startLine
+            + "\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\n"
+            + "From: <sip:1001@example.com>;tag=caller\r\n"
+            + "To: <sip:1002@example.com>"
+            + toTag
+            + "\r\nCall-ID: call-1\r\nCSeq: 1 "
+            + (startLine.startsWith("SIP/")
+                ? "INVITE"
+                : startLine.substring(0, startLine.indexOf(' ')))
+            + "\r\nContent-Type: application/sdp\r\nContent-Length: "
+            + body.getBytes(StandardCharsets.US_ASCII).length
+            + "\r\n\r\n"
+            + body;
+    return PARSER.parse(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static SipRequest invite(String toTag, String body) {
+    return (SipRequest) message("INVITE sip:1002@example.com SIP/2.0", toTag, body);
+  }
+
+  private static String address(SessionDescription sd, MediaDescription m) {
+    Connection c = sd.connection(m);
+    return c == null ? "(none)" : c.address();
+  }
+
+  private static SessionDescription body(SipMessage m) {
+    return new SdpParser().parse(m.body());
+  }
+
+  @Test
+  void eachPartyIsToldToSendItsAudioToTheRelayAndTheOtherStreamsKeepTheirAddress() {
+    SipRequest offer =
+        invite(
+            "",
+            sdp(
+                "192.168.1.10",
+                4000,
+                "a=rtcp:4001\r\na=ice-ufrag:x\r\na=candidate:1 1 udp 1 192.168.1.10 4000 typ host\r\n"));
+    // a phone's ICE (not a browser's: its c= is a real address) is dropped with its candidates
+    SessionDescription toCallee = body(anchor.towardTarget(offer, CALLER));
+    MediaDescription audio = toCallee.media().get(0);
+    assertThat(address(toCallee, audio)).isEqualTo("127.0.0.1");
+    assertThat(audio.port()).isBetween(41000, 41099);
+    assertThat(audio.rtcp()).isNotNull().extracting(r -> r.port()).isEqualTo(audio.port() + 1);
+    assertThat(audio.candidates()).isEmpty();
+    assertThat(toCallee.iceUfrag(audio)).isNull();
+    MediaDescription video = toCallee.media().get(1);
+    assertThat(address(toCallee, video)).isEqualTo("192.168.1.10");
+    assertThat(video.port()).isEqualTo(5004);
+    assertThat(anchor.anchoredCalls()).isOne();
+
+    SipResponse answer =
+        (SipResponse) message("SIP/2.0 200 OK", ";tag=callee", sdp("10.0.0.20", 6000, ""));
+    SessionDescription toCaller = body(anchor.towardSender(answer, CALLER));
+    MediaDescription back = toCaller.media().get(0);
+    assertThat(address(toCaller, back)).isEqualTo("127.0.0.1");
+    assertThat(back.port()).isBetween(41000, 41099).isNotEqualTo(audio.port());
+    assertThat(anchor.stats("call-1")).isPresent();
+
+    // the BYE (from either side) frees the call's ports
+    anchor.towardTarget(
+        (SipRequest) message("BYE sip:1002@example.com SIP/2.0", ";tag=callee", ""), CALLER);
+    assertThat(anchor.anchoredCalls()).isZero();
+    assertThat(meters.get("evertone.media.ports").gauge().value()).isZero();
+  }
+
+  @Test
+  void aReInviteFromTheCalleeGoesToTheCallersLeg() {
+    SessionDescription toCallee =
+        body(anchor.towardTarget(invite("", sdp("192.168.1.10", 4000, "")), CALLER));
+    SipResponse answer =
+        (SipResponse) message("SIP/2.0 200 OK", ";tag=callee", sdp("10.0.0.20", 6000, ""));
+    int callersLeg = body(anchor.towardSender(answer, CALLER)).media().get(0).port();
+    // the callee puts the call on hold: its re-INVITE's From is the callee
+    String hold =
+        String.join(
+            "\r\n",
+            "INVITE sip:1001@example.com SIP/2.0",
+            "Via: SIP/2.0/UDP 127.0.0.1:5080;branch=z9hG4bK-2",
+            "From: <sip:1002@example.com>;tag=callee",
+            "To: <sip:1001@example.com>;tag=caller",
+            "Call-ID: call-1",
+            "CSeq: 2 INVITE",
+            "Content-Type: application/sdp",
+            "");
+    String holdSdp = sdp("10.0.0.20", 6000, "a=sendonly\r\n");
+    SipRequest reinvite =
+        (SipRequest)
+            PARSER.parse(
+                (hold + "Content-Length: " + holdSdp.length() + "\r\n\r\n" + holdSdp)
+                    .getBytes(StandardCharsets.US_ASCII));
+    MediaDescription toCaller = body(anchor.towardTarget(reinvite, CALLER)).media().get(0);
+    assertThat(toCaller.port()).isEqualTo(callersLeg);
+    assertThat(toCaller.attributes()).anyMatch(a -> a.is("sendonly"));
+    assertThat(toCallee.media().get(0).port()).isNotEqualTo(callersLeg);
+  }
+
+  @Test
+  void aFailedCallFreesItsPortsAndAReInviteFailureDoesNot() {
+    SipRequest offer = invite("", sdp("192.168.1.10", 4000, ""));
+    anchor.towardTarget(offer, CALLER);
+    anchor.failed(invite(";tag=callee", sdp("192.168.1.10", 4000, ""))); // a re-INVITE's 488
+    assertThat(anchor.anchoredCalls()).isOne();
+    anchor.failed(offer); // the call's 486
+    assertThat(anchor.anchoredCalls()).isZero();
+  }
+
+  @Test
+  void whatTheRelayCannotFollowPassesUnchangedAndIsCounted() {
+    SipRequest garbage = invite("", "v=0\r\nthis is not SDP\r\n");
+    assertThat(anchor.towardTarget(garbage, CALLER)).isSameAs(garbage);
+    SipRequest named = invite("", sdp("pbx.example.com", 4000, ""));
+    assertThat(anchor.towardTarget(named, CALLER)).isSameAs(named);
+    assertThat(meters.get("evertone.media.unanchored").counter().count()).isEqualTo(2);
+    // a browser's stream (ICE with c=0.0.0.0, DTLS): end to end until the relay does ICE
+    SipRequest browser =
+        invite(
+            "",
+            sdp("0.0.0.0", 9, "a=ice-ufrag:abcd\r\na=fingerprint:sha-256 AB:CD\r\n")
+                .replace("RTP/AVP 0 101", "UDP/TLS/RTP/SAVPF 0 101"));
+    assertThat(anchor.towardTarget(browser, CALLER)).isSameAs(browser);
+    assertThat(anchor.anchoredCalls()).isZero();
+  }
+
+  @Test
+  void withoutAnchoringNothingChanges() {
+    MediaAnchor direct = MediaAnchor.direct();
+    SipRequest offer = invite("", sdp("192.168.1.10", 4000, ""));
+    assertThat(direct.towardTarget(offer, CALLER)).isSameAs(offer);
+    assertThat(direct.anchors()).isFalse();
+  }
+}

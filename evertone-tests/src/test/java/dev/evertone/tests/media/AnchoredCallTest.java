@@ -1,0 +1,121 @@
+package dev.evertone.tests.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.evertone.provisioning.NewDevice;
+import dev.evertone.provisioning.NewLine;
+import dev.evertone.tests.support.Baresip;
+import dev.evertone.tests.support.Peers;
+import dev.evertone.tests.support.ServerFixture;
+import dev.evertone.tests.support.Tones;
+import io.micrometer.core.instrument.Counter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real softphones call through evertone with anchoring on (media.anchor=always): each phone's
+ * SDP is rewritten to evertone's relay ports, so their audio passes through evertone's relay, and
+ * each hears the other's tone - checked in what each recorded, not assumed from packet counts.
+ */
+class AnchoredCallTest {
+  private static final String DOMAIN = "example.com";
+  @TempDir Path dir;
+
+  private static double relayed(ServerFixture fx, String direction) {
+    Counter c =
+        fx.server
+            .meters()
+            .find("evertone.media.packets")
+            .tags("direction", direction, "outcome", "relayed")
+            .counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** The median share of {@code hertz} in the 20 ms blocks of what a phone recorded. */
+  private static double heard(Path conf, int hertz) throws Exception {
+    Path wav = Baresip.heard(conf);
+    assertThat(wav).as("what the phone in " + conf + " heard").isNotNull();
+    assertThat(Tones.recorded(wav)).as(wav + " recorded").isTrue();
+    List<Double> shares =
+        Tones.shares(Tones.samples(wav, 0), Tones.rate(wav), hertz).stream().sorted().toList();
+    assertThat(shares).as("non-silent blocks in " + wav).hasSizeGreaterThan(50);
+    return shares.get(shares.size() / 2);
+  }
+
+  @Test
+  void eachPhoneHearsTheOthersToneThroughTheRelay() throws Exception {
+    Peers.require("baresip", "baresip");
+    try (ServerFixture fx =
+        new ServerFixture(dir.resolve("data"), "media.anchor=always", "media.host=127.0.0.1")) {
+      fx.provisioning().addDomain(DOMAIN);
+      for (String user : new String[] {"1001", "1002"}) {
+        fx.provisioning()
+            .addDevice(
+                new NewDevice(
+                    DOMAIN,
+                    user,
+                    null,
+                    null,
+                    null,
+                    null,
+                    List.of(new NewLine(null, user, "pw-" + user))));
+      }
+      int server = fx.udp().getPort();
+      Path callee =
+          Baresip.phone(
+              dir.resolve("callee"),
+              DOMAIN,
+              "1002",
+              "pw-1002",
+              server,
+              Baresip.Audio.G711_1000,
+              ";answermode=auto");
+      Path caller =
+          Baresip.phone(
+              dir.resolve("caller"), DOMAIN, "1001", "pw-1001", server, Baresip.Audio.G711_440, "");
+      Process answering = Baresip.run(callee, 20, null);
+      try {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (fx.server.location().lookup("sip:1002@" + DOMAIN).isEmpty()
+            && System.currentTimeMillis() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(fx.server.location().lookup("sip:1002@" + DOMAIN))
+            .as(Files.readString(callee.resolve("out.txt")))
+            .isNotEmpty();
+        Process dialling = Baresip.run(caller, 7, "/dial sip:1002@" + DOMAIN);
+        assertThat(dialling.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String callerSaw = Files.readString(caller.resolve("out.txt"));
+        assertThat(callerSaw)
+            .as(callerSaw + "\nthe callee saw:\n" + Files.readString(callee.resolve("out.txt")))
+            .contains("Call established: sip:1002@" + DOMAIN)
+            .contains("incoming rtp for 'audio' established");
+        deadline = System.currentTimeMillis() + 5000;
+        while (!Files.readString(callee.resolve("out.txt")).contains("terminated")
+            && System.currentTimeMillis() < deadline) {
+          Thread.sleep(100);
+        }
+      } finally {
+        answering.destroy();
+        answering.waitFor(10, TimeUnit.SECONDS);
+      }
+      // both directions went through the relay (each phone sent to the port its SDP was given)
+      assertThat(relayed(fx, "a_to_b")).as("caller to callee, relayed").isGreaterThan(100);
+      assertThat(relayed(fx, "b_to_a")).as("callee to caller, relayed").isGreaterThan(100);
+      // and what arrived is the other side's tone, not silence, noise or its own
+      assertThat(heard(callee, 440)).as("the callee hears the caller's 440 Hz").isGreaterThan(0.8);
+      assertThat(heard(callee, 1000)).as("and not its own 1000 Hz").isLessThan(0.1);
+      assertThat(heard(caller, 1000))
+          .as("the caller hears the callee's 1000 Hz")
+          .isGreaterThan(0.8);
+      assertThat(heard(caller, 440)).as("and not its own 440 Hz").isLessThan(0.1);
+      // the BYE freed the call's relay ports
+      assertThat(fx.server.media().anchoredCalls()).isZero();
+      assertThat(fx.server.meters().get("evertone.media.ports").gauge().value()).isZero();
+    }
+  }
+}

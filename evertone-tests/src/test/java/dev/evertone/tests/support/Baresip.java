@@ -1,0 +1,107 @@
+package dev.evertone.tests.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** baresip (Debian package) as a phone in a test: one line, no sound card. */
+public final class Baresip {
+  private Baresip() {}
+
+  /** What a phone sends and which codec it offers. */
+  public enum Audio {
+    /** A 440 Hz tone, Opus. */
+    OPUS_440("opus.so", 440),
+    /** A 440 Hz tone, G.711 (from an 8 kHz file: baresip's sine source makes 48 kHz only). */
+    G711_440("g711.so", 440),
+    /** A 1000 Hz tone, G.711 (from an 8 kHz file). */
+    G711_1000("g711.so", 1000);
+
+    final String codec;
+    final int hertz;
+
+    Audio(String codec, int hertz) {
+      this.codec = codec;
+      this.hertz = hertz;
+    }
+  }
+
+  /**
+   * A configuration directory for one line of {@code domain} registering through 127.0.0.1:{@code
+   * serverPort} over UDP: the tone of {@code audio} as microphone; what it hears and sends is
+   * written by the sndfile module into the directory ({@link #heard}); {@code extra} is appended to
+   * the account line (e.g. {@code ;answermode=auto}).
+   */
+  public static Path phone(
+      Path conf,
+      String domain,
+      String user,
+      String password,
+      int serverPort,
+      Audio audio,
+      String extra)
+      throws Exception {
+    Files.createDirectories(conf);
+    String source =
+        audio == Audio.OPUS_440
+            ? "ausine," + audio.hertz
+            : "aufile," + Tones.write(conf.resolve("tone.wav"), audio.hertz, 60, 8000);
+    Files.writeString(
+        conf.resolve("config"),
+        "module_path /usr/lib/baresip/modules\nmodule account.so\nmodule "
+            + audio.codec
+            + "\nmodule ausine.so\nmodule aufile.so\nmodule sndfile.so\nmodule menu.so\naudio_source "
+            + source
+            + "\nsnd_path "
+            + conf
+            + "\nsip_listen 127.0.0.1:"
+            + Peers.freePort()
+            + "\n");
+    Files.writeString(
+        conf.resolve("accounts"),
+        "<sip:"
+            + user
+            + "@"
+            + domain
+            + ";transport=udp>;auth_pass="
+            + password
+            + ";outbound=\"sip:127.0.0.1:"
+            + serverPort
+            + "\";regint=600"
+            + extra
+            + "\n");
+    return conf;
+  }
+
+  /**
+   * Runs baresip on {@code conf} for {@code seconds}, its output in {@code out.txt} there; {@code
+   * command} (e.g. {@code /dial sip:1002@example.com}) is typed at start if not null.
+   */
+  public static Process run(Path conf, int seconds, @Nullable String command) throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("baresip", "-f", conf.toString(), "-t", "" + seconds));
+    if (command != null) {
+      args.add("-e");
+      args.add(command);
+    }
+    return new ProcessBuilder(args)
+        .redirectErrorStream(true)
+        .redirectOutput(conf.resolve("out.txt").toFile())
+        .start();
+  }
+
+  /**
+   * What a phone of {@link #phone} heard in its last call: the sndfile module's dump of the audio
+   * it decoded ({@code dump-*-dec.wav}), or null before any.
+   */
+  public static @Nullable Path heard(Path conf) throws java.io.IOException {
+    try (var files = Files.list(conf)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith("-dec.wav"))
+          .findFirst()
+          .orElse(null);
+    }
+  }
+}
