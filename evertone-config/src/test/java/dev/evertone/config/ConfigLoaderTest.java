@@ -69,17 +69,17 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void stunTakesOneLoopPerTwoCoresUnlessTold() {
+  void stunTakesOneLoopPerCoreUnlessTold() {
     int cores = Runtime.getRuntime().availableProcessors();
     assertThat(ConfigLoader.load(null, Map.of(), List.of()).stun().effectiveIoThreads())
-        .isEqualTo(Math.max(1, cores / 2));
+        .isEqualTo(cores);
     assertThat(
             ConfigLoader.load(null, Map.of(), List.of("stun.io-threads=3"))
                 .stun()
                 .effectiveIoThreads())
         .isEqualTo(3);
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("stun.io-threads=-1")))
-        .hasMessageContaining("stun.io-threads must be 0 (one per two cores) or more");
+        .hasMessageContaining("stun.io-threads must be 0 (one per core) or more");
   }
 
   @Test
