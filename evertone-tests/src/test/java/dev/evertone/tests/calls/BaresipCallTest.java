@@ -2,14 +2,11 @@ package dev.evertone.tests.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.evertone.provisioning.NewDevice;
-import dev.evertone.provisioning.NewLine;
 import dev.evertone.tests.support.Baresip;
 import dev.evertone.tests.support.Peers;
 import dev.evertone.tests.support.ServerFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,27 +25,7 @@ class BaresipCallTest {
   void twoBaresipPhonesCallEachOtherThroughEvertone() throws Exception {
     Peers.require("baresip", "baresip");
     try (ServerFixture fx = new ServerFixture(dir.resolve("data"))) {
-      fx.provisioning().addDomain(DOMAIN);
-      fx.provisioning()
-          .addDevice(
-              new NewDevice(
-                  DOMAIN,
-                  "1001",
-                  null,
-                  null,
-                  null,
-                  null,
-                  List.of(new NewLine(null, "1001", "pw-1001"))));
-      fx.provisioning()
-          .addDevice(
-              new NewDevice(
-                  DOMAIN,
-                  "1002",
-                  null,
-                  null,
-                  null,
-                  null,
-                  List.of(new NewLine(null, "1002", "pw-1002"))));
+      Baresip.lines(fx, DOMAIN, "1001", "1002");
       int server = fx.udp().getPort();
       Path callee =
           Baresip.phone(
@@ -62,27 +39,11 @@ class BaresipCallTest {
       Path caller =
           Baresip.phone(
               dir.resolve("caller"), DOMAIN, "1001", "pw-1001", server, Baresip.Audio.OPUS_440, "");
-      Process answering =
-          new ProcessBuilder("baresip", "-f", callee.toString(), "-t", "20")
-              .redirectErrorStream(true)
-              .redirectOutput(callee.resolve("out.txt").toFile())
-              .start();
+      Process answering = Baresip.run(callee, 20, null);
       try {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (fx.server.location().lookup("sip:1002@" + DOMAIN).isEmpty()
-            && System.currentTimeMillis() < deadline) {
-          Thread.sleep(50);
-        }
-        assertThat(fx.server.location().lookup("sip:1002@" + DOMAIN))
-            .as(Files.readString(callee.resolve("out.txt")))
-            .isNotEmpty();
+        Baresip.awaitRegistered(fx, "sip:1002@" + DOMAIN, callee);
 
-        Process dialling =
-            new ProcessBuilder(
-                    "baresip", "-f", caller.toString(), "-t", "6", "-e", "/dial sip:1002@" + DOMAIN)
-                .redirectErrorStream(true)
-                .redirectOutput(caller.resolve("out.txt").toFile())
-                .start();
+        Process dialling = Baresip.run(caller, 6, "/dial sip:1002@" + DOMAIN);
         assertThat(dialling.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String callerSaw = Files.readString(caller.resolve("out.txt"));
         assertThat(callerSaw)
@@ -92,7 +53,7 @@ class BaresipCallTest {
             .as("the answer's SDP reached the caller intact: media flows between the phones")
             .contains("incoming rtp for 'audio' established");
 
-        deadline = System.currentTimeMillis() + 5000;
+        long deadline = System.currentTimeMillis() + 5000;
         String calleeSaw;
         do {
           Thread.sleep(100);

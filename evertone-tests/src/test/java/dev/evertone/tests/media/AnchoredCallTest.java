@@ -2,8 +2,6 @@ package dev.evertone.tests.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.evertone.provisioning.NewDevice;
-import dev.evertone.provisioning.NewLine;
 import dev.evertone.tests.support.Baresip;
 import dev.evertone.tests.support.Peers;
 import dev.evertone.tests.support.ServerFixture;
@@ -51,19 +49,7 @@ class AnchoredCallTest {
     Peers.require("baresip", "baresip");
     try (ServerFixture fx =
         new ServerFixture(dir.resolve("data"), "media.anchor=always", "media.host=127.0.0.1")) {
-      fx.provisioning().addDomain(DOMAIN);
-      for (String user : new String[] {"1001", "1002"}) {
-        fx.provisioning()
-            .addDevice(
-                new NewDevice(
-                    DOMAIN,
-                    user,
-                    null,
-                    null,
-                    null,
-                    null,
-                    List.of(new NewLine(null, user, "pw-" + user))));
-      }
+      Baresip.lines(fx, DOMAIN, "1001", "1002");
       int server = fx.udp().getPort();
       Path callee =
           Baresip.phone(
@@ -79,14 +65,7 @@ class AnchoredCallTest {
               dir.resolve("caller"), DOMAIN, "1001", "pw-1001", server, Baresip.Audio.G711_440, "");
       Process answering = Baresip.run(callee, 20, null);
       try {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (fx.server.location().lookup("sip:1002@" + DOMAIN).isEmpty()
-            && System.currentTimeMillis() < deadline) {
-          Thread.sleep(50);
-        }
-        assertThat(fx.server.location().lookup("sip:1002@" + DOMAIN))
-            .as(Files.readString(callee.resolve("out.txt")))
-            .isNotEmpty();
+        Baresip.awaitRegistered(fx, "sip:1002@" + DOMAIN, callee);
         Process dialling = Baresip.run(caller, 7, "/dial sip:1002@" + DOMAIN);
         assertThat(dialling.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String callerSaw = Files.readString(caller.resolve("out.txt"));
@@ -94,7 +73,7 @@ class AnchoredCallTest {
             .as(callerSaw + "\nthe callee saw:\n" + Files.readString(callee.resolve("out.txt")))
             .contains("Call established: sip:1002@" + DOMAIN)
             .contains("incoming rtp for 'audio' established");
-        deadline = System.currentTimeMillis() + 5000;
+        long deadline = System.currentTimeMillis() + 5000;
         while (!Files.readString(callee.resolve("out.txt")).contains("terminated")
             && System.currentTimeMillis() < deadline) {
           Thread.sleep(100);

@@ -1,5 +1,9 @@
 package dev.evertone.tests.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.evertone.provisioning.NewDevice;
+import dev.evertone.provisioning.NewLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,5 +107,33 @@ public final class Baresip {
           .findFirst()
           .orElse(null);
     }
+  }
+
+  /** Adds a domain and, for each user, a device with one line whose password is "pw-" + user. */
+  public static void lines(ServerFixture fx, String domain, String... users) {
+    fx.provisioning().addDomain(domain);
+    for (String user : users) {
+      fx.provisioning()
+          .addDevice(
+              new NewDevice(
+                  domain,
+                  user,
+                  null,
+                  null,
+                  null,
+                  null,
+                  List.of(new NewLine(null, user, "pw-" + user))));
+    }
+  }
+
+  /** Waits up to 5 s for {@code aor} to register; fails with the phone's output if it does not. */
+  public static void awaitRegistered(ServerFixture fx, String aor, Path conf) throws Exception {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (fx.server.location().lookup(aor).isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(fx.server.location().lookup(aor))
+        .as(Files.readString(conf.resolve("out.txt")))
+        .isNotEmpty();
   }
 }
