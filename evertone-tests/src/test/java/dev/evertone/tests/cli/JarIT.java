@@ -38,6 +38,48 @@ class JarIT {
     return Peers.run(dir, 60, cmd.toArray(new String[0]));
   }
 
+  /** bin/evertone with this build's jar, its cache and data under the test's directory. */
+  private String launcher(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of("..", "bin", "evertone").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("EVERTONE_JAR", jar());
+    pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    pb.environment().put("EVERTONE_DATA_DIR", dir.resolve("data").toString());
+    Process p = pb.start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue() + " " + out;
+  }
+
+  @Test
+  void theLauncherRunsShortCommandsFromAClassArchiveItWritesOnce() throws Exception {
+    assertThat(launcher("--version")).startsWith("0 evertone ");
+    assertThat(dir.resolve("cache/evertone")).doesNotExist(); // --version loads too little to keep
+    assertThat(launcher("domain", "add", "a.test")).isEqualTo("0 added domain a.test\n");
+    try (var archives = Files.list(dir.resolve("cache/evertone"))) {
+      assertThat(archives.map(f -> f.getFileName().toString()))
+          .singleElement()
+          .satisfies(name -> assertThat(name).startsWith("cli-").endsWith(".jsa"));
+    }
+    // the next command starts from the archive, and says nothing about it
+    assertThat(launcher("domain", "list"))
+        .startsWith("0 ")
+        .contains("a.test")
+        .doesNotContain("CDS");
+    ProcessBuilder missing =
+        new ProcessBuilder(Path.of("..", "bin", "evertone").toString(), "domain", "list")
+            .redirectErrorStream(true);
+    missing.environment().put("EVERTONE_JAR", dir.resolve("nope.jar").toString());
+    Process p = missing.start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(out).contains("no evertone.jar found; build it with 'mvn -q package -DskipTests'");
+  }
+
   @Test
   void quickStartFromTheReadme() throws Exception {
     Peers.require("sipp", "sip-tester");
