@@ -9,4 +9,11 @@ public interface MediaListener {
    * hand anything slow or blocking to another thread.
    */
   void mediaTimedOut(RelaySession session);
+
+  /**
+   * A party pressed a key: an RFC 4733 telephone-event began on {@code leg}'s stream ({@code
+   * digit}: 0-9, *, #, A-D; flash is 'F'). Told once per key press, in order, however many packets
+   * carry it. Called on a media I/O thread, as above.
+   */
+  default void dtmf(RelaySession session, RelayLeg leg, char digit) {}
 }

@@ -60,10 +60,12 @@ public final class MediaRelay implements AutoCloseable {
   private final RecvByteBufAllocator receiveBuffers;
   private final AtomicInteger openSessions = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final MediaListener listener;
 
   private MediaRelay(MediaConfig config, MeterRegistry registry, MediaListener listener) {
     this.config = config;
     this.registry = registry;
+    this.listener = listener;
     this.epoll = Epoll.isAvailable();
     int threads = config.effectiveIoThreads();
     DefaultThreadFactory threadFactory = new DefaultThreadFactory("media-io", true);
@@ -116,6 +118,10 @@ public final class MediaRelay implements AutoCloseable {
         relay.epoll ? "epoll" : "NIO",
         config.latchAnySource() ? "any source" : "the signalled host");
     return relay;
+  }
+
+  MediaListener listener() {
+    return listener;
   }
 
   public MediaConfig config() {

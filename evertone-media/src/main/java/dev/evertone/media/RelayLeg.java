@@ -43,6 +43,11 @@ public final class RelayLeg {
   // on the event loop only
   private @Nullable InetSocketAddress signalledRtp;
   private @Nullable InetSocketAddress signalledRtcp;
+  // RFC 4733 telephone-event: its payload type on this party's stream (-1: none signalled), and the
+  // timestamp of the last event told (each key press has its own, RFC 4733 2.5.1.3)
+  private int telephoneEvent = -1;
+  private long lastEventTimestamp = -1;
+  private long dtmfDetected;
   // the address the party's SIP came from: may latch too (NAT)
   private @Nullable InetAddress signallingHost;
   private boolean rtcpMux;
@@ -152,6 +157,22 @@ public final class RelayLeg {
     session.onLoop(() -> clockRates[payloadType] = rate);
   }
 
+  /**
+   * The payload type of RFC 4733 telephone-events on this party's stream (from its SDP's rtpmap),
+   * so that the keys it presses are told to the listener; -1: none.
+   */
+  public void telephoneEvent(int payloadType) {
+    if (payloadType < -1 || payloadType > 127) {
+      throw new IllegalArgumentException("payload type -1..127, was " + payloadType);
+    }
+    session.onLoop(() -> telephoneEvent = payloadType);
+  }
+
+  /** How many key presses (RFC 4733 events) this party's stream carried. */
+  public long dtmfDetected() {
+    return session.fromLoop(() -> dtmfDetected);
+  }
+
   /** This leg's statistics now. */
   public LegStats stats() {
     return session.fromLoop(this::snapshot);
@@ -175,6 +196,32 @@ public final class RelayLeg {
         foreign,
         noRemote,
         sendFailed);
+  }
+
+  private static final String EVENTS = "0123456789*#ABCDF";
+
+  /**
+   * An RFC 4733 event packet (2.3: event, E/R/volume, duration after the RTP header): a new key
+   * press is a new timestamp (2.5.1.3: the retransmitted and end packets of one press keep its
+   * timestamp), told once; events beyond flash (16) are not keys.
+   */
+  private void keyPress(ByteBuf content, int at, int length) {
+    int header = RtpPackets.headerLength(content, at, length);
+    if (header < 0 || length - header < 4) {
+      return;
+    }
+    int event = content.getUnsignedByte(at + header);
+    long timestamp = RtpPackets.timestamp(content, at) & 0xffffffffL;
+    if (event >= EVENTS.length() || timestamp == lastEventTimestamp) {
+      return;
+    }
+    lastEventTimestamp = timestamp;
+    dtmfDetected++;
+    try {
+      session.listener().dtmf(session, this, EVENTS.charAt(event));
+    } catch (RuntimeException e) {
+      log.warn("DTMF listener failed for call {}", session.callId(), e);
+    }
   }
 
   PortPair ports() {
@@ -210,6 +257,9 @@ public final class RelayLeg {
           RtpPackets.ssrc(content, at),
           clockRates[pt],
           nowNanos);
+      if (pt == telephoneEvent) {
+        keyPress(content, at, length);
+      }
     }
     session.other(this).send(content, at, length, rtcp, direction);
   }

@@ -46,6 +46,10 @@ public final class RelaySession implements AutoCloseable {
     this.lastActivityNanos = System.nanoTime();
   }
 
+  MediaListener listener() {
+    return relay.listener();
+  }
+
   /** The call this session was opened for (a label for logs and the owner). */
   public String callId() {
     return callId;

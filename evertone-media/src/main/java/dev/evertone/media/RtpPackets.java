@@ -78,4 +78,20 @@ final class RtpPackets {
   static int ssrc(ByteBuf b, int at) {
     return b.getInt(at + 8);
   }
+
+  /**
+   * Where the payload starts: after the fixed header, the CSRC list and a header extension (RFC
+   * 3550 5.3.1: its length in 32-bit words follows its profile word); -1 if it runs past the end.
+   */
+  static int headerLength(ByteBuf b, int at, int length) {
+    int first = b.getUnsignedByte(at);
+    int header = RTP_HEADER + 4 * (first & 0x0f);
+    if ((first & 0x10) != 0) {
+      if (header + 4 > length) {
+        return -1;
+      }
+      header += 4 + 4 * b.getUnsignedShort(at + header + 2);
+    }
+    return header <= length ? header : -1;
+  }
 }

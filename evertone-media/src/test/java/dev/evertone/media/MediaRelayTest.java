@@ -219,6 +219,48 @@ class MediaRelayTest {
   }
 
   @Test
+  void eachKeyPressIsToldOnceInOrderHoweverManyPacketsCarryIt() throws Exception {
+    java.util.Queue<String> keys = new ConcurrentLinkedQueue<>();
+    MediaRelay relay =
+        MediaRelay.start(
+            MediaConfig.defaults(LOOPBACK).withPorts(31_650, 31_699).withIoThreads(1),
+            registry,
+            new MediaListener() {
+              @Override
+              public void mediaTimedOut(RelaySession session) {}
+
+              @Override
+              public void dtmf(RelaySession session, RelayLeg leg, char digit) {
+                keys.add((leg == session.a() ? "a" : "b") + digit);
+              }
+            });
+    resources.add(relay);
+    Phone caller = phone("127.0.0.1");
+    Phone callee = phone("127.0.0.1");
+    RelaySession s = call(relay, caller, callee);
+    s.a().telephoneEvent(101);
+    // RFC 4733 2.5.1: a press is sent again and again with its start timestamp, then its end (E)
+    // three times; the next press has a new timestamp. Event 1, then 11 (#), then 1 again.
+    int seq = 1;
+    long[] starts = {8000, 9600, 11_200};
+    int[] events = {1, 11, 1};
+    for (int press = 0; press < 3; press++) {
+      for (int packet = 0; packet < 6; packet++) {
+        byte[] payload = {(byte) events[press], (byte) (packet >= 3 ? 0x8a : 0x0a), 0, (byte) 160};
+        caller.send(Phone.rtp(101, seq++, starts[press], 7, payload), s.a().localRtp());
+        assertThat(callee.receiveBytes()).hasSize(16); // relayed as it is, whatever it carries
+      }
+    }
+    // a party whose SDP named no telephone-event: its packets of that type are audio to us
+    callee.send(Phone.rtp(101, 1, 500, 9, new byte[] {5, 0, 0, (byte) 160}), s.b().localRtp());
+    assertThat(caller.receiveBytes()).hasSize(16);
+    eventually(() -> keys.size() == 3);
+    assertThat(String.join("", keys)).isEqualTo("a1a#a1");
+    assertThat(s.a().dtmfDetected()).isEqualTo(3);
+    assertThat(s.b().dtmfDetected()).isZero();
+  }
+
+  @Test
   void aNewRemoteAddressOpensLatchingAgain() throws Exception {
     MediaRelay relay = relay(31_500, 100);
     Phone first = phone("127.0.0.1");
@@ -463,7 +505,9 @@ class MediaRelayTest {
     assertThat(talking.isOpen()).isTrue();
     assertThat(relay.portsInUse()).isEqualTo(4);
     assertThat(registry.get("evertone.media.timeouts").counter().count()).isEqualTo(1);
-    eventually(() -> !talking.isOpen()); // once the talking stops, it times out too
+    // once the talking stops, it times out too (the listener is told after the session closes)
+    eventually(() -> timedOut.size() == 2);
+    assertThat(talking.isOpen()).isFalse();
     assertThat(timedOut).containsExactly(silent, talking);
     assertThat(relay.portsInUse()).isZero();
   }

@@ -2,6 +2,7 @@ package dev.evertone.proxy;
 
 import dev.evertone.media.MediaConfig;
 import dev.evertone.media.MediaException;
+import dev.evertone.media.MediaListener;
 import dev.evertone.media.MediaRelay;
 import dev.evertone.media.RelayLeg;
 import dev.evertone.media.RelaySession;
@@ -67,11 +68,25 @@ public final class MediaAnchor implements AutoCloseable {
   private final Map<String, Anchored> calls = new ConcurrentHashMap<>();
   private final @Nullable Counter unanchored;
 
-  /** One anchored call: its relay session, the caller's From tag, and the stream anchored. */
+  /**
+   * One anchored call: its relay session, the caller's From tag, the stream anchored, and the keys
+   * each side pressed.
+   */
   private static final class Anchored {
     final RelaySession session;
     final String callerTag;
     final int stream;
+    // written on a media thread, read on others
+    private final StringBuilder callerDigits = new StringBuilder();
+    private final StringBuilder calleeDigits = new StringBuilder();
+
+    synchronized void pressed(boolean caller, char digit) {
+      (caller ? callerDigits : calleeDigits).append(digit);
+    }
+
+    synchronized String digits(boolean caller) {
+      return (caller ? callerDigits : calleeDigits).toString();
+    }
 
     Anchored(RelaySession session, String callerTag, int stream) {
       this.session = session;
@@ -99,29 +114,63 @@ public final class MediaAnchor implements AutoCloseable {
 
   /** Every call's audio through a relay started with {@code config}. */
   public static MediaAnchor through(MediaConfig config, MeterRegistry meters) {
-    MediaAnchor[] self = new MediaAnchor[1];
-    MediaRelay relay =
-        MediaRelay.start(
-            config,
-            meters,
-            session -> {
-              // neither party sent a packet for media.timeout: a phone that vanished
-              MediaAnchor a = self[0];
-              if (a != null) {
-                a.calls.remove(session.callId());
-              }
-              log.info(
-                  "call {}: no media for {}; relay ports freed",
-                  session.callId(),
-                  config.mediaTimeout());
-            });
-    self[0] = new MediaAnchor(relay, meters);
-    return self[0];
+    Events events = new Events(config, meters);
+    MediaAnchor anchor = new MediaAnchor(MediaRelay.start(config, meters, events), meters);
+    events.anchor = anchor;
+    return anchor;
+  }
+
+  /** What the relay tells of calls: a silent one it ended, a key a party pressed. */
+  private static final class Events implements MediaListener {
+    private final MediaConfig config;
+    private final Counter dtmf;
+    volatile @Nullable MediaAnchor anchor;
+
+    Events(MediaConfig config, MeterRegistry meters) {
+      this.config = config;
+      this.dtmf =
+          Counter.builder("evertone.media.dtmf")
+              .description("key presses (RFC 4733 telephone-events) in anchored calls")
+              .register(meters);
+    }
+
+    @Override
+    public void mediaTimedOut(RelaySession session) {
+      // neither party sent a packet for media.timeout: a phone that vanished
+      MediaAnchor a = anchor;
+      if (a != null) {
+        a.calls.remove(session.callId());
+      }
+      log.info(
+          "call {}: no media for {}; relay ports freed", session.callId(), config.mediaTimeout());
+    }
+
+    @Override
+    public void dtmf(RelaySession session, RelayLeg leg, char digit) {
+      dtmf.increment();
+      MediaAnchor a = anchor;
+      Anchored call = a == null ? null : a.calls.get(session.callId());
+      if (call != null) {
+        boolean caller = leg == session.a();
+        call.pressed(caller, digit);
+        log.debug(
+            "call {}: the {} pressed {}", session.callId(), caller ? "caller" : "callee", digit);
+      }
+    }
   }
 
   /** Whether calls are anchored. */
   public boolean anchors() {
     return relay != null;
+  }
+
+  /**
+   * The keys the caller ({@code caller}) or the callee pressed in an anchored call so far, in order
+   * (RFC 4733); empty for a call not anchored.
+   */
+  public String digits(String callId, boolean caller) {
+    Anchored a = calls.get(callId);
+    return a == null ? "" : a.digits(caller);
   }
 
   /** The relay's view of an anchored call: both legs' packets, loss, jitter and MOS. */
@@ -141,6 +190,10 @@ public final class MediaAnchor implements AutoCloseable {
     }
     if (request.isMethod(Method.BYE)) {
       end(request.callId());
+      return request;
+    }
+    if (request.isMethod(Method.INFO)) {
+      keyPressedInInfo(request);
       return request;
     }
     SessionDescription sdp = sdp(request);
@@ -180,6 +233,36 @@ public final class MediaAnchor implements AutoCloseable {
     boolean fromCaller = !call.callerTag.equals(response.from().tag());
     byte[] body = through(call, sdp, fromCaller, from);
     return body == null ? response : response.toBuilder().body(contentType(response), body).build();
+  }
+
+  /**
+   * A key pressed and told in SIP INFO rather than in the audio (phones without RFC 4733): {@code
+   * application/dtmf-relay} ({@code Signal=5}, as Cisco and most PBXs send it) or {@code
+   * application/dtmf} (the digit alone). The INFO itself goes on unchanged.
+   */
+  private void keyPressedInInfo(SipRequest info) {
+    Anchored call = calls.get(info.callId());
+    String type = info.contentType();
+    if (call == null || type == null) {
+      return;
+    }
+    String body = new String(info.body(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+    String t = type.toLowerCase(Locale.ROOT);
+    String signal = null;
+    if (t.startsWith("application/dtmf-relay")) {
+      for (String line : body.split("\\R", -1)) {
+        int eq = line.indexOf('=');
+        if (eq > 0 && line.substring(0, eq).strip().equalsIgnoreCase("signal")) {
+          signal = line.substring(eq + 1).strip();
+        }
+      }
+    } else if (t.startsWith("application/dtmf")) {
+      signal = body;
+    }
+    if (signal != null && signal.length() == 1 && "0123456789*#ABCDabcd".contains(signal)) {
+      call.pressed(
+          call.callerTag.equals(info.from().tag()), signal.toUpperCase(Locale.ROOT).charAt(0));
+    }
   }
 
   /** The request got no 2xx: an initial INVITE that failed leaves no call to carry audio for. */
@@ -271,11 +354,16 @@ public final class MediaAnchor implements AutoCloseable {
             : new InetSocketAddress(rtcpAddress, rtcp.port()),
         m.rtcpMux(),
         from);
+    int events = -1;
     for (RtpMap map : m.rtpMaps()) {
       if (map.payloadType() >= 96) {
         sender.clockRate(map.payloadType(), map.clockRate());
       }
+      if (map.encoding().equalsIgnoreCase("telephone-event") && map.clockRate() == 8000) {
+        events = map.payloadType();
+      }
     }
+    sender.telephoneEvent(events);
     return SdpSerializer.toBytes(rewrite(sdp, call.stream, receiver));
   }
 
@@ -371,6 +459,11 @@ public final class MediaAnchor implements AutoCloseable {
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /** The Call-IDs of the calls anchored now. */
+  public List<String> anchoredCallIds() {
+    return List.copyOf(calls.keySet());
   }
 
   /** How many calls are anchored now. */

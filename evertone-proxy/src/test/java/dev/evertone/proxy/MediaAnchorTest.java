@@ -150,6 +150,40 @@ class MediaAnchorTest {
     assertThat(toCallee.media().get(0).port()).isNotEqualTo(callersLeg);
   }
 
+  private static SipRequest info(String fromTag, String toTag, String type, String body) {
+    String text =
+        String.join(
+            "\r\n",
+            "INFO sip:1002@example.com SIP/2.0",
+            "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-" + body.hashCode(),
+            "From: <sip:1001@example.com>;tag=" + fromTag,
+            "To: <sip:1002@example.com>;tag=" + toTag,
+            "Call-ID: call-1",
+            "CSeq: 5 INFO",
+            "Content-Type: " + type,
+            "Content-Length: " + body.length(),
+            "",
+            body);
+    return (SipRequest) PARSER.parse(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void keysToldInSipInfoAreTakenAsTheAudiosAre() {
+    anchor.towardTarget(invite("", sdp("192.168.1.10", 4000, "")), CALLER);
+    SipRequest five =
+        info("caller", "callee", "application/dtmf-relay", "Signal=5\r\nDuration=160\r\n");
+    assertThat(anchor.towardTarget(five, CALLER)).isSameAs(five); // passed on unchanged
+    anchor.towardTarget(info("caller", "callee", "application/dtmf", "#"), CALLER);
+    anchor.towardTarget(
+        info("callee", "caller", "application/dtmf-relay", "Signal= 9\r\n"), CALLER);
+    // not a key: ignored
+    anchor.towardTarget(
+        info("caller", "callee", "application/dtmf-relay", "Signal=hello\r\n"), CALLER);
+    anchor.towardTarget(info("caller", "callee", "text/plain", "7"), CALLER);
+    assertThat(anchor.digits("call-1", true)).isEqualTo("5#");
+    assertThat(anchor.digits("call-1", false)).isEqualTo("9");
+  }
+
   @Test
   void aFailedCallFreesItsPortsAndAReInviteFailureDoesNot() {
     SipRequest offer = invite("", sdp("192.168.1.10", 4000, ""));

@@ -97,4 +97,75 @@ class AnchoredCallTest {
       assertThat(fx.server.meters().get("evertone.media.ports").gauge().value()).isZero();
     }
   }
+
+  @Test
+  void theKeysACallerPressesAreDetectedInOrderInTheRelayedAudio() throws Exception {
+    Peers.require("sipp", "sip-tester");
+    Peers.require("baresip", "baresip");
+    try (ServerFixture fx =
+        new ServerFixture(dir.resolve("data"), "media.anchor=always", "media.host=127.0.0.1")) {
+      Baresip.lines(fx, DOMAIN, "1001", "1002");
+      Path callee =
+          Baresip.phone(
+              dir.resolve("callee"),
+              DOMAIN,
+              "1002",
+              "pw-1002",
+              fx.udp().getPort(),
+              Baresip.Audio.G711_1000,
+              ";answermode=auto");
+      Process answering = Baresip.run(callee, 30, null);
+      Process caller = null;
+      try {
+        Baresip.awaitRegistered(fx, "sip:1002@" + DOMAIN, callee);
+        Path users =
+            Files.writeString(
+                dir.resolve("caller.csv"),
+                "SEQUENTIAL\n1001;[authentication username=1001 password=pw-1001];1002\n");
+        caller =
+            new ProcessBuilder(
+                    "sipp",
+                    "-sf",
+                    Peers.resource(dir, "sipp/uac-dtmf.xml").toString(),
+                    "-inf",
+                    users.toString(),
+                    "127.0.0.1:" + fx.udp().getPort(),
+                    "-i",
+                    "127.0.0.1",
+                    "-mi",
+                    "127.0.0.1",
+                    "-p",
+                    Integer.toString(Peers.freePort()),
+                    "-mp",
+                    Integer.toString(Peers.freePort() & ~1),
+                    "-m",
+                    "1",
+                    "-timeout",
+                    "30s",
+                    "-nostdin")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sipp.txt").toFile())
+                .start();
+        // the digits are read while the call lasts (SIPp stays on the line 3 s after the last)
+        String digits = "";
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!digits.equals("123") && System.currentTimeMillis() < deadline) {
+          Thread.sleep(50);
+          for (String call : fx.server.media().anchoredCallIds()) {
+            digits = fx.server.media().digits(call, true);
+          }
+        }
+        assertThat(digits).as(Files.readString(dir.resolve("sipp.txt"))).isEqualTo("123");
+        assertThat(caller.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(caller.exitValue()).as(Files.readString(dir.resolve("sipp.txt"))).isZero();
+        assertThat(fx.server.meters().get("evertone.media.dtmf").counter().count()).isEqualTo(3);
+      } finally {
+        if (caller != null) {
+          caller.destroy();
+        }
+        answering.destroy();
+        answering.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
 }
