@@ -103,12 +103,24 @@ public final class HttpEndpoints implements AutoCloseable {
               config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
               ClientAddress clients = new ClientAddress(listener.trustedProxies());
               config.contextResolver.ip =
-                  ctx -> clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+                  ctx -> clients.of(ctx.req().getRemoteAddr(), forwardedFor(ctx));
               routes(config, meters, health, services, api);
               errors(config, api, maxRequestBytes);
             });
     app.start(listener.host(), listener.port());
     return new HttpEndpoints(app, listener.host());
+  }
+
+  /**
+   * Every X-Forwarded-For line in order, as one list (RFC 7230 3.2.2): a proxy may append a line of
+   * its own after one the client wrote, and the last addresses are the ones the proxies vouch for.
+   */
+  private static @Nullable String forwardedFor(Context ctx) {
+    var lines = ctx.req().getHeaders("X-Forwarded-For");
+    if (lines == null || !lines.hasMoreElements()) {
+      return null;
+    }
+    return String.join(",", java.util.Collections.list(lines));
   }
 
   /** Metrics and health, the public pages, then the admin API behind its token check. */

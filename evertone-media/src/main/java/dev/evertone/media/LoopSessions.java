@@ -39,12 +39,20 @@ final class LoopSessions implements Runnable {
     sessions.remove(session);
   }
 
+  /**
+   * How long a session may wait for its first packet: a call rings (Timer C, RFC 3261 16.6: more
+   * than 3 minutes) and may be forwarded before anyone speaks, and its callee was already given the
+   * relay's port; the media timeout counts from the first packet.
+   */
+  static final long SETUP_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
   /** Closes the sessions without a packet from either party for the media timeout. */
   @Override
   public void run() {
     long now = System.nanoTime();
     for (RelaySession s : sessions) {
-      if (now - s.lastActivityNanos() > timeoutNanos) {
+      long limit = s.active() ? timeoutNanos : Math.max(timeoutNanos, SETUP_NANOS);
+      if (now - s.lastActivityNanos() > limit) {
         expired.add(s);
       }
     }

@@ -199,7 +199,7 @@ public record MediaConfig(
   }
 
   /** The address SDP carries for the relay's ports. */
-  InetAddress sdpAddress() {
+  public InetAddress sdpAddress() {
     return advertisedAddress != null ? advertisedAddress : bindHost;
   }
 }

@@ -119,7 +119,9 @@ public final class RelayLeg {
     session.onLoop(
         () -> {
           setRemote(rtp, rtcp, rtcpMux);
-          signallingHost = signalling;
+          if (signalling != null) {
+            signallingHost = signalling; // unknown (an ACK's answer): the one known stays
+          }
         });
   }
 
@@ -212,7 +214,11 @@ public final class RelayLeg {
     }
     int event = content.getUnsignedByte(at + header);
     long timestamp = RtpPackets.timestamp(content, at) & 0xffffffffL;
-    if (event >= EVENTS.length() || timestamp == lastEventTimestamp) {
+    // only a newer press (RFC 1982 serial arithmetic on the 32-bit timestamp): the late or
+    // reordered packets of an earlier one are not a new key
+    long ahead = (timestamp - lastEventTimestamp) & 0xffffffffL;
+    if (event >= EVENTS.length()
+        || (lastEventTimestamp >= 0 && (ahead == 0 || ahead >= 0x80000000L))) {
       return;
     }
     lastEventTimestamp = timestamp;

@@ -28,6 +28,7 @@ public final class RelaySession implements AutoCloseable {
   private final RelayLeg b;
   private volatile boolean open = true;
   private long lastActivityNanos; // on the event loop only
+  private boolean active; // a party sent a packet: on the event loop only
 
   RelaySession(
       String callId,
@@ -103,6 +104,12 @@ public final class RelaySession implements AutoCloseable {
 
   void touch(long nowNanos) {
     lastActivityNanos = nowNanos;
+    active = true;
+  }
+
+  /** Whether either party has sent a packet yet (a call still ringing has not). */
+  boolean active() {
+    return active;
   }
 
   long lastActivityNanos() {

@@ -492,7 +492,11 @@ class MediaRelayTest {
                 .withMediaTimeout(Duration.ofMillis(300)));
     Phone caller = phone("127.0.0.1");
     Phone callee = phone("127.0.0.1");
+    Phone gone = phone("127.0.0.1");
+    RelaySession ringing = relay.open("ringing"); // no packet yet: the timeout has not begun
     RelaySession silent = relay.open("silent");
+    silent.a().remote(gone.address(), null, false);
+    gone.send(Phone.tone(1, 3), silent.a().localRtp()); // one packet, then the phone vanished
     RelaySession talking = call(relay, caller, callee);
     long end = System.nanoTime() + Duration.ofMillis(700).toNanos();
     for (int seq = 0; System.nanoTime() < end; seq++) {
@@ -503,6 +507,8 @@ class MediaRelayTest {
     assertThat(timedOut).containsExactly(silent);
     assertThat(silent.isOpen()).isFalse();
     assertThat(talking.isOpen()).isTrue();
+    assertThat(ringing.isOpen()).isTrue();
+    ringing.close();
     assertThat(relay.portsInUse()).isEqualTo(4);
     assertThat(registry.get("evertone.media.timeouts").counter().count()).isEqualTo(1);
     // once the talking stops, it times out too (the listener is told after the session closes)

@@ -63,6 +63,9 @@ public final class MediaAnchor implements AutoCloseable {
           "ice-lite",
           "ice-mismatch");
 
+  /** Keys kept per side of a call: a flood of events must not grow memory. */
+  static final int MAX_DIGITS = 64;
+
   private final @Nullable MediaRelay relay;
   private final SdpParser parser = new SdpParser();
   private final Map<String, Anchored> calls = new ConcurrentHashMap<>();
@@ -76,12 +79,19 @@ public final class MediaAnchor implements AutoCloseable {
     final RelaySession session;
     final String callerTag;
     final int stream;
+    // the To tag of the callee whose 2xx was taken: another fork's later 2xx (which the caller
+    // ACKs and hangs up, RFC 3261 13.2.2.4) must not move leg b or end the session
+    volatile @Nullable String calleeTag;
     // written on a media thread, read on others
     private final StringBuilder callerDigits = new StringBuilder();
     private final StringBuilder calleeDigits = new StringBuilder();
 
     synchronized void pressed(boolean caller, char digit) {
-      (caller ? callerDigits : calleeDigits).append(digit);
+      StringBuilder digits = caller ? callerDigits : calleeDigits;
+      if (digits.length() >= MAX_DIGITS) {
+        digits.deleteCharAt(0); // the latest keys are what an IVR or a dialer reads
+      }
+      digits.append(digit);
     }
 
     synchronized String digits(boolean caller) {
@@ -189,7 +199,13 @@ public final class MediaAnchor implements AutoCloseable {
       return request;
     }
     if (request.isMethod(Method.BYE)) {
-      end(request.callId());
+      Anchored call = calls.get(request.callId());
+      String callee = call == null ? null : call.calleeTag;
+      if (callee == null
+          || callee.equals(request.from().tag())
+          || callee.equals(request.to().tag())) {
+        end(request.callId()); // not the BYE of a second fork's dialog
+      }
       return request;
     }
     if (request.isMethod(Method.INFO)) {
@@ -198,6 +214,13 @@ public final class MediaAnchor implements AutoCloseable {
     }
     SessionDescription sdp = sdp(request);
     if (sdp == null) {
+      if (request.isMethod(Method.INVITE)
+          && request.to().tag() == null
+          && request.bodyLength() == 0
+          && !calls.containsKey(request.callId())) {
+        // an offer in the 2xx and its answer in the ACK (late offer): not followed yet
+        notFollowed(request.callId(), "an INVITE without an offer");
+      }
       return request;
     }
     Anchored call = calls.get(request.callId());
@@ -231,6 +254,19 @@ public final class MediaAnchor implements AutoCloseable {
     }
     // the response comes from the party that did not send the request (whose tag is From's)
     boolean fromCaller = !call.callerTag.equals(response.from().tag());
+    if (!fromCaller) {
+      String tag = response.to().tag();
+      String confirmed = call.calleeTag;
+      if (confirmed != null && tag != null && !confirmed.equals(tag)) {
+        return response; // another fork answered too: it is hung up, the call stays with the first
+      }
+      if (confirmed == null
+          && response.status() >= 200
+          && response.status() < 300
+          && response.cseq().method().equals(Method.INVITE)) {
+        call.calleeTag = tag;
+      }
+    }
     byte[] body = through(call, sdp, fromCaller, from);
     return body == null ? response : response.toBuilder().body(contentType(response), body).build();
   }
@@ -299,8 +335,17 @@ public final class MediaAnchor implements AutoCloseable {
       return null;
     }
     Connection c = offer.connection(audio);
-    if (c == null || literal(c.address()) == null) {
-      return notFollowed(callId, c == null ? "no c= line" : c.address());
+    InetAddress address = c == null ? null : literal(c.address());
+    if (c == null || address == null) {
+      return notFollowed(
+          callId, c == null ? "SDP without a c= line" : "the SDP address " + c.address());
+    }
+    MediaConfig config = java.util.Objects.requireNonNull(relay).config();
+    if (address.equals(config.sdpAddress())
+        && audio.port() >= config.portMin()
+        && audio.port() <= config.portMax()) {
+      return null; // the call passed through this relay already (a spiral, a hairpin): once is
+      // enough
     }
     try {
       Anchored call =
@@ -339,7 +384,9 @@ public final class MediaAnchor implements AutoCloseable {
     Connection c = sdp.connection(m);
     InetAddress address = c == null ? null : literal(c.address());
     if (address == null) {
-      notFollowed(call.session.callId(), c == null ? "no c= line" : c.address());
+      notFollowed(
+          call.session.callId(),
+          c == null ? "SDP without a c= line" : "the SDP address " + c.address());
       return null;
     }
     Rtcp rtcp = m.rtcp();
@@ -354,29 +401,33 @@ public final class MediaAnchor implements AutoCloseable {
             : new InetSocketAddress(rtcpAddress, rtcp.port()),
         m.rtcpMux(),
         from);
+    // the other party sends with the payload types this body names (RFC 3264 5.1): they describe
+    // the stream the receiving leg gets
     int events = -1;
     for (RtpMap map : m.rtpMaps()) {
       if (map.payloadType() >= 96) {
-        sender.clockRate(map.payloadType(), map.clockRate());
+        receiver.clockRate(map.payloadType(), map.clockRate());
       }
       if (map.encoding().equalsIgnoreCase("telephone-event") && map.clockRate() == 8000) {
         events = map.payloadType();
       }
     }
-    sender.telephoneEvent(events);
+    receiver.telephoneEvent(events);
     return SdpSerializer.toBytes(rewrite(sdp, call.stream, receiver));
   }
 
-  /** An SDP body the relay cannot follow: passed on as it is, counted and logged. */
-  private @Nullable Anchored notFollowed(String callId, String address) {
+  /**
+   * A call whose audio the relay cannot follow: its body passed on as it is, counted and logged.
+   */
+  private @Nullable Anchored notFollowed(String callId, String why) {
     if (unanchored != null) {
       unanchored.increment();
     }
     warnings.warn(
         System.currentTimeMillis(),
-        "call {}: SDP names no IP address for its audio ({}); its body is passed on as it is",
+        "call {}: media end to end, the relay cannot follow {}; its body is passed on as it is",
         callId,
-        address);
+        why);
     return null;
   }
 
@@ -451,7 +502,13 @@ public final class MediaAnchor implements AutoCloseable {
 
   /** An IP address literal; null for a name (never looked up: no DNS on the signalling path). */
   private static @Nullable InetAddress literal(String text) {
-    if (!text.matches("[0-9.]+") && !(text.contains(":") && text.matches("[0-9a-fA-F:.]+"))) {
+    boolean v4 =
+        text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")
+            && java.util.Arrays.stream(text.split("\\.", -1))
+                .allMatch(p -> Integer.parseInt(p) <= 255);
+    // a string with ':' is only ever read as an IPv6 literal, never looked up
+    boolean v6 = text.contains(":") && text.matches("[0-9a-fA-F:.]+");
+    if (!v4 && !v6) {
       return null;
     }
     try {

@@ -21,7 +21,13 @@ record ProxyStack(
   void respond(ServerTransaction tx, SipResponse.Builder response) {
     response.withToTag(TransactionLayer.newTag());
     response.add(HeaderName.SERVER, settings.serverHeader());
-    tx.respond(response.build());
+    SipResponse r = response.build();
+    if (r.status() >= 300) {
+      // whatever path ended the call here (no device, a loop, a CANCEL before any branch), its
+      // relay ports go now, not after the media timeout
+      media.failed(tx.request());
+    }
+    tx.respond(r);
   }
 
   /** Answers the request of {@code tx} with {@code status} and its standard reason phrase. */

@@ -185,6 +185,46 @@ class MediaAnchorTest {
   }
 
   @Test
+  void whenTwoForksAnswerTheCallStaysWithTheFirst() {
+    anchor.towardTarget(invite("", sdp("192.168.1.10", 4000, "")), CALLER);
+    SipResponse first =
+        (SipResponse) message("SIP/2.0 200 OK", ";tag=desk", sdp("10.0.0.20", 6000, ""));
+    SipResponse second =
+        (SipResponse) message("SIP/2.0 200 OK", ";tag=mobile", sdp("10.0.0.30", 7000, ""));
+    int callersLeg = body(anchor.towardSender(first, CALLER)).media().get(0).port();
+    // the second answer is passed on untouched: the caller ACKs it and hangs it up
+    assertThat(anchor.towardSender(second, CALLER)).isSameAs(second);
+    anchor.towardTarget(
+        (SipRequest) message("BYE sip:1002@example.com SIP/2.0", ";tag=mobile", ""), CALLER);
+    assertThat(anchor.anchoredCalls()).as("that BYE ends the second fork only").isOne();
+    // a re-answer from the first fork still goes through the same leg
+    SipResponse again =
+        (SipResponse) message("SIP/2.0 200 OK", ";tag=desk", sdp("10.0.0.20", 6000, ""));
+    assertThat(body(anchor.towardSender(again, CALLER)).media().get(0).port())
+        .isEqualTo(callersLeg);
+    anchor.towardTarget(
+        (SipRequest) message("BYE sip:1002@example.com SIP/2.0", ";tag=desk", ""), CALLER);
+    assertThat(anchor.anchoredCalls()).isZero();
+  }
+
+  @Test
+  void aCallThatAlreadyPassedThroughThisRelayIsNotAnchoredTwice() {
+    SessionDescription once =
+        body(anchor.towardTarget(invite("", sdp("192.168.1.10", 4000, "")), CALLER));
+    MediaDescription audio = once.media().get(0);
+    // the same call comes back (a hairpin through a carrier): its offer names this relay
+    String spiral = sdp("127.0.0.1", audio.port(), "").replace("call-1", "call-2");
+    SipRequest back =
+        (SipRequest)
+            PARSER.parse(
+                new String(invite("", spiral).toBytes(), StandardCharsets.US_ASCII)
+                    .replace("Call-ID: call-1", "Call-ID: call-2")
+                    .getBytes(StandardCharsets.US_ASCII));
+    assertThat(anchor.towardTarget(back, CALLER)).isSameAs(back);
+    assertThat(anchor.anchoredCalls()).isOne();
+  }
+
+  @Test
   void aFailedCallFreesItsPortsAndAReInviteFailureDoesNot() {
     SipRequest offer = invite("", sdp("192.168.1.10", 4000, ""));
     anchor.towardTarget(offer, CALLER);

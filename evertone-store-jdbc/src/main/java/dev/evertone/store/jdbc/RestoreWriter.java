@@ -212,7 +212,12 @@ final class RestoreWriter {
                 + "AND u.created_change IN (SELECT b.id FROM change_batch b WHERE b.batch_id = ?) "
                 + "AND EXISTS (SELECT 1 FROM device d JOIN stage_removed r ON r.entity = 'd' AND r.id = d.id "
                 + "WHERE d.user_id = u.id) AND NOT EXISTS (SELECT 1 FROM device d WHERE d.user_id = u.id "
-                + "AND d.id NOT IN (SELECT r.id FROM stage_removed r WHERE r.entity = 'd'))",
+                + "AND d.id NOT IN (SELECT r.id FROM stage_removed r WHERE r.entity = 'd')) "
+                // a number or forwarding rule set up for the extension since keeps it
+                + "AND NOT EXISTS (SELECT 1 FROM domain m JOIN phone_number n ON n.domain = m.name "
+                + "WHERE m.id = u.domain_id AND n.extension = u.extension) "
+                + "AND NOT EXISTS (SELECT 1 FROM domain m JOIN forward_rule f ON f.domain = m.name "
+                + "WHERE m.id = u.domain_id AND f.extension = u.extension)",
             batchId);
     return devices + users;
   }

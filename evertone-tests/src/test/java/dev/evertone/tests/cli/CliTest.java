@@ -353,6 +353,8 @@ class CliTest {
             .matcher(imported.out());
     assertThat(batch.find()).as(imported.out()).isTrue();
     assertThat(run("user", "list", "--domain", "example.com").out()).contains("2003", "Agent 3");
+    // a number given to one of the new extensions since: that user is someone's work now
+    assertThat(run("number", "set", "example.com", "+15550002004", "-e", "2004").code()).isZero();
 
     Result dry = run("credentials", "restore", "--batch", batch.group(1), "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
@@ -363,6 +365,7 @@ class CliTest {
             "  delete    user 2003@example.com [created by the batch; owns no device after it]")
         .contains("  delete    device 00:15:65:00:00:03 [no line is left on it]")
         .contains("example.com: 5 of 6 lines")
+        .doesNotContain("user 2004@example.com")
         .contains("dry run: nothing was written");
     assertThat(dry.err()).contains("planned: 5 lines to delete");
     assertThat(run("user", "list", "--domain", "example.com").out()).contains("2003");
@@ -370,7 +373,7 @@ class CliTest {
     Result undo = run("credentials", "restore", "--batch", batch.group(1), "--confirm-large");
     assertThat(undo.code()).as(undo.err()).isZero();
     assertThat(run("user", "list", "--domain", "example.com").out())
-        .contains("1000")
+        .contains("1000", "2004")
         .doesNotContain("2003");
     assertThat(run("device", "list", "--domain", "example.com").out())
         .doesNotContain("00:15:65:00:00:03");
@@ -378,6 +381,8 @@ class CliTest {
     assertThat(run("device", "remove", "--domain", "example.com", "--user", "1000").code())
         .isZero();
     assertThat(run("user", "remove", "--domain", "example.com", "-e", "1000").code()).isZero();
+    assertThat(run("number", "remove", "example.com", "+15550002004").code()).isZero();
+    assertThat(run("user", "remove", "--domain", "example.com", "-e", "2004").code()).isZero();
     Result removed = run("domain", "remove", "example.com");
     assertThat(removed.code()).as(removed.err()).isZero();
   }

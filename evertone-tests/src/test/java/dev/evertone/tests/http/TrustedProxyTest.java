@@ -21,14 +21,16 @@ class TrustedProxyTest {
 
   @TempDir Path dir;
 
-  private static int domains(ServerFixture fx, String token, String forwardedFor) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(fx.http() + "/api/v1/domains"))
-                .header("Authorization", "Bearer " + token)
-                .header("X-Forwarded-For", forwardedFor)
-                .build(),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+  /** GET /api/v1/domains with these X-Forwarded-For header lines, in order. */
+  private static int domains(ServerFixture fx, String token, String... forwardedFor)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(fx.http() + "/api/v1/domains"))
+            .header("Authorization", "Bearer " + token);
+    for (String line : forwardedFor) {
+      b.header("X-Forwarded-For", line);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   @Test
@@ -43,6 +45,8 @@ class TrustedProxyTest {
       assertThat(domains(fx, token, "203.0.113.7")).as("the guesser, blocked").isEqualTo(403);
       // what the guesser writes before its own address (the proxy appends that) changes nothing
       assertThat(domains(fx, token, "198.51.100.9, 203.0.113.7")).isEqualTo(403);
+      // nor a line of its own before the one the proxy adds (HAProxy's option forwardfor)
+      assertThat(domains(fx, token, "198.51.100.9", "203.0.113.7")).isEqualTo(403);
       assertThat(domains(fx, token, "198.51.100.9")).as("an admin elsewhere").isEqualTo(200);
     }
   }
