@@ -9,19 +9,29 @@ import dev.evertone.sip.message.StatusCode;
 import dev.evertone.sip.transaction.ServerTransaction;
 import dev.evertone.sip.transaction.TransactionLayer;
 import dev.evertone.sip.transport.Destination;
+import dev.evertone.store.calls.CallRecord;
 
 /**
  * The SIP stack as every part of the proxy uses it: the transaction layer it forwards through, the
  * sockets its Vias and Record-Route entries name, and its settings.
  */
 record ProxyStack(
-    TransactionLayer transactions, SipSockets sockets, ProxySettings settings, MediaAnchor media) {
+    TransactionLayer transactions,
+    SipSockets sockets,
+    ProxySettings settings,
+    MediaAnchor media,
+    CallRecords records) {
 
   /** Sends a response this proxy makes itself: with a To tag and its Server header. */
   void respond(ServerTransaction tx, SipResponse.Builder response) {
     response.withToTag(TransactionLayer.newTag());
     response.add(HeaderName.SERVER, settings.serverHeader());
-    tx.respond(response.build());
+    SipResponse r = response.build();
+    if (r.status() >= 300) {
+      // a call the proxy refuses itself (no such user, no route): evertone ended it
+      records.failed(tx.request(), r.status(), CallRecord.EndedBy.SYSTEM);
+    }
+    tx.respond(r);
   }
 
   /** Answers the request of {@code tx} with {@code status} and its standard reason phrase. */
@@ -39,7 +49,8 @@ record ProxyStack(
   /** A new response context for the request of {@code tx}, attached to it for a CANCEL to find. */
   ResponseContext responseContext(ServerTransaction tx) {
     ResponseContext context =
-        new ResponseContext(tx, transactions, settings.timerCMillis(), b -> respond(tx, b), media);
+        new ResponseContext(
+            tx, transactions, settings.timerCMillis(), b -> respond(tx, b), media, records);
     tx.attach(context);
     return context;
   }
