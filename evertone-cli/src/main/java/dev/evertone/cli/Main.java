@@ -70,6 +70,7 @@ public final class Main implements Runnable {
           TemplateCommand.class,
           CredentialsCommand.class,
           AuditCommand.class,
+          CallsCommand.class,
           TokenCommand.class,
           TlsCommand.class,
           RegistrationsCommand.class,

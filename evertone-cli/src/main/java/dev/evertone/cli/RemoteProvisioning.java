@@ -3,6 +3,7 @@ package dev.evertone.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.evertone.http.ApiError;
 import dev.evertone.http.ApiJson;
+import dev.evertone.http.CallView;
 import dev.evertone.provisioning.CredentialVersion;
 import dev.evertone.provisioning.DeviceCreated;
 import dev.evertone.provisioning.DeviceInfo;
@@ -333,6 +334,16 @@ final class RemoteProvisioning implements Provisioning {
         d(domain) + "/registrations" + query(params("auth_user", authUser, "limit", limit)),
         null,
         new TypeReference<List<Registrations.Contact>>() {});
+  }
+
+  /** The call records, newest first (not part of provisioning: the API's {@code /calls}). */
+  List<CallView> calls(
+      @Nullable String domain, @Nullable Instant since, @Nullable Instant until, int limit) {
+    return call(
+        "GET",
+        "/calls" + query(params("domain", domain, "since", since, "until", until, "limit", limit)),
+        null,
+        new TypeReference<List<CallView>>() {});
   }
 
   /** Removes the bindings of a line (of one contact, or all); returns the contacts removed. */

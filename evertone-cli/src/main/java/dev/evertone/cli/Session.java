@@ -53,6 +53,11 @@ final class Session implements AutoCloseable {
     return provisioning;
   }
 
+  /** The local store; null when the session is a server's admin API ({@code --server}). */
+  @Nullable Store store() {
+    return store;
+  }
+
   @Override
   public void close() {
     if (store != null) {

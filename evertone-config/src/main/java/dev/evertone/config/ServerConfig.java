@@ -290,10 +290,10 @@ public record ServerConfig(
      * One event loop per core unless set: the Binding sockets (one per loop, SO_REUSEPORT) then
      * answer on every core, and an allocation's relay socket lives on the loop of the socket its
      * client's packets arrive on, so relayed datagrams never cross threads. Measured against coturn
-     * with independent clients (bench/stun-independent.sh, bench/turn.sh): Binding answers 1.6 times
-     * coturn's rate with two loops against 1.0 with one; TURN at 50,000 messages/s lost nothing
-     * with two loops where one lost 6 %; at a light 10,000/s two loops cost about 10 % more CPU per
-     * message than one (more wake-ups, each with less to do).
+     * with independent clients (bench/stun-independent.sh, bench/turn.sh): Binding answers 1.6
+     * times coturn's rate with two loops against 1.0 with one; TURN at 50,000 messages/s lost
+     * nothing with two loops where one lost 6 %; at a light 10,000/s two loops cost about 10 % more
+     * CPU per message than one (more wake-ups, each with less to do).
      */
     public int effectiveIoThreads() {
       return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
@@ -311,8 +311,10 @@ public record ServerConfig(
    *     used before they are read again
    * @param carrierRegistrationRetry after a failed registration at a carrier, the wait before the
    *     next attempt (RFC 3261 10.2.5 leaves it to the client; carriers dislike bursts)
+   * @param callRecords the call records (CDRs) the proxy writes
    */
-  public record Proxy(Duration extensionCacheTtl, Duration carrierRegistrationRetry) {
+  public record Proxy(
+      Duration extensionCacheTtl, Duration carrierRegistrationRetry, CallRecords callRecords) {
     public Proxy {
       require(
           extensionCacheTtl.toMillis() >= 100 && extensionCacheTtl.toMinutes() <= 60,
@@ -320,6 +322,24 @@ public record ServerConfig(
       require(
           carrierRegistrationRetry.toSeconds() >= 1 && carrierRegistrationRetry.toHours() <= 24,
           "proxy.carrier-registration-retry must be 1s to 24h");
+    }
+  }
+
+  /**
+   * Call records (CDRs).
+   *
+   * @param retention how long a call's record is kept (deleted once a day)
+   * @param maxInProgress the most calls followed at once; past it the oldest call's record is
+   *     written as ended by the system, so that a flood of INVITEs never grows memory without bound
+   */
+  public record CallRecords(Duration retention, int maxInProgress) {
+    public CallRecords {
+      require(
+          retention.toHours() >= 1 && retention.toDays() <= 3650,
+          "proxy.call-records.retention must be 1h to 3650d");
+      require(
+          maxInProgress >= 1 && maxInProgress <= 10_000_000,
+          "proxy.call-records.max-in-progress must be 1 to 10000000");
     }
   }
 

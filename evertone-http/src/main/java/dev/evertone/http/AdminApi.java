@@ -8,6 +8,7 @@ import dev.evertone.store.Actor;
 import dev.evertone.store.ConflictException;
 import dev.evertone.store.ValidationException;
 import dev.evertone.store.admin.AdminTokenRepository;
+import dev.evertone.store.calls.CallRecordRepository;
 import dev.evertone.tls.CertificateManager;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -52,14 +53,23 @@ final class AdminApi {
 
     /** The served certificates; a conflict when no certificate is configured. */
     CertificateManager certificates();
+
+    /** The call records. */
+    CallRecordRepository calls();
   }
 
   /** The features of a running server. */
   static Features of(
       ProvisioningService provisioning,
       Registrations registrations,
-      @Nullable CertificateManager certificates) {
+      @Nullable CertificateManager certificates,
+      CallRecordRepository calls) {
     return new Features() {
+      @Override
+      public CallRecordRepository calls() {
+        return calls;
+      }
+
       @Override
       public ProvisioningService provisioning(Context ctx) {
         return provisioning.as(actor(ctx));
@@ -98,6 +108,11 @@ final class AdminApi {
         public CertificateManager certificates() {
           throw new IllegalStateException("these routes are listed, not served");
         }
+
+        @Override
+        public CallRecordRepository calls() {
+          throw new IllegalStateException("these routes are listed, not served");
+        }
       };
 
   private final AdminTokenRepository tokens;
@@ -118,7 +133,8 @@ final class AdminApi {
             new ProvisioningRoutes(features),
             new RoutingRoutes(features),
             new RegistrationRoutes(features),
-            new CertificateRoutes(features))) {
+            new CertificateRoutes(features),
+            new CallRoutes(features))) {
       all.addAll(group.routes());
     }
     all.addAll(status.routes(AdminApi::actor));

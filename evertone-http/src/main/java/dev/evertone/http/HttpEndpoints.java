@@ -7,6 +7,7 @@ import dev.evertone.registrar.Registrations;
 import dev.evertone.status.StatusPage;
 import dev.evertone.status.StatusService;
 import dev.evertone.store.admin.AdminTokenRepository;
+import dev.evertone.store.calls.CallRecordRepository;
 import dev.evertone.tls.CertificateManager;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -59,6 +60,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * @param certificates the served certificates, or null without TLS
    * @param ice what browsers are told of STUN/TURN, or null when the STUN server is off
    * @param status the status page's service and its rendering, or null when it is off
+   * @param calls the call records
    */
   public record Services(
       ProvisioningService provisioning,
@@ -68,7 +70,8 @@ public final class HttpEndpoints implements AutoCloseable {
       Registrations registrations,
       @Nullable IceServers ice,
       @Nullable StatusService status,
-      @Nullable StatusPage page) {}
+      @Nullable StatusPage page,
+      CallRecordRepository calls) {}
 
   /**
    * Starts serving on {@code host}:{@code port}.
@@ -87,7 +90,8 @@ public final class HttpEndpoints implements AutoCloseable {
         new AdminApi(
             services.tokens(),
             services.guard(),
-            AdminApi.of(provisioning, services.registrations(), services.certificates()),
+            AdminApi.of(
+                provisioning, services.registrations(), services.certificates(), services.calls()),
             new StatusApi(
                 services.status(),
                 domain ->

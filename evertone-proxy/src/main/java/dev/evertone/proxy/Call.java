@@ -46,6 +46,7 @@ final class Call {
     this.fromDevice = fromDevice;
     ProxyStack.trying(tx);
     this.responses = stack.responseContext(tx);
+    stack.records().started(tx.request(), this.domain);
     // the Record-Route entry on the caller's side names the flow the request came over
     this.callerSide =
         DialogRoutes.createsDialog(tx.request()) ? routes.sendersSide(tx.source()) : null;

@@ -46,7 +46,8 @@ public final class Proxy {
       ProxySettings settings,
       TransactionLayer transactions,
       SipSockets sockets) {
-    this.stack = new ProxyStack(transactions, sockets, settings, services.media());
+    this.stack =
+        new ProxyStack(transactions, sockets, settings, services.media(), services.records());
     this.gate = services.gate();
     this.location = services.location();
     this.routing = services.routing();

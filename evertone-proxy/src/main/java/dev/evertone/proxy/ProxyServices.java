@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  *     same secret
  * @param meters where the proxy's counters go
  * @param media whether calls' audio passes through evertone's relay, and the relay
+ * @param records the call records (CDRs) of the calls through the proxy
  */
 public record ProxyServices(
     LocationService location,
@@ -27,4 +28,5 @@ public record ProxyServices(
     DigestGate gate,
     FlowToken tokens,
     MeterRegistry meters,
-    MediaAnchor media) {}
+    MediaAnchor media,
+    CallRecords records) {}

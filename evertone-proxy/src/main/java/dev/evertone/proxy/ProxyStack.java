@@ -9,13 +9,18 @@ import dev.evertone.sip.message.StatusCode;
 import dev.evertone.sip.transaction.ServerTransaction;
 import dev.evertone.sip.transaction.TransactionLayer;
 import dev.evertone.sip.transport.Destination;
+import dev.evertone.store.calls.CallRecord;
 
 /**
  * The SIP stack as every part of the proxy uses it: the transaction layer it forwards through, the
  * sockets its Vias and Record-Route entries name, and its settings.
  */
 record ProxyStack(
-    TransactionLayer transactions, SipSockets sockets, ProxySettings settings, MediaAnchor media) {
+    TransactionLayer transactions,
+    SipSockets sockets,
+    ProxySettings settings,
+    MediaAnchor media,
+    CallRecords records) {
 
   /** Sends a response this proxy makes itself: with a To tag and its Server header. */
   void respond(ServerTransaction tx, SipResponse.Builder response) {
@@ -23,8 +28,9 @@ record ProxyStack(
     response.add(HeaderName.SERVER, settings.serverHeader());
     SipResponse r = response.build();
     if (r.status() >= 300) {
-      // whatever path ended the call here (no device, a loop, a CANCEL before any branch), its
-      // relay ports go now, not after the media timeout
+      // whatever path ended the call here (no device, a loop, a CANCEL before any branch, no
+      // route): evertone ended it, and its relay ports go now, not after the media timeout
+      records.failed(tx.request(), r.status(), CallRecord.EndedBy.SYSTEM);
       media.failed(tx.request());
     }
     tx.respond(r);
@@ -45,7 +51,8 @@ record ProxyStack(
   /** A new response context for the request of {@code tx}, attached to it for a CANCEL to find. */
   ResponseContext responseContext(ServerTransaction tx) {
     ResponseContext context =
-        new ResponseContext(tx, transactions, settings.timerCMillis(), b -> respond(tx, b), media);
+        new ResponseContext(
+            tx, transactions, settings.timerCMillis(), b -> respond(tx, b), media, records);
     tx.attach(context);
     return context;
   }

@@ -12,6 +12,7 @@ import dev.evertone.sip.transaction.ServerTransaction;
 import dev.evertone.sip.transaction.TimerService;
 import dev.evertone.sip.transaction.TransactionLayer;
 import dev.evertone.sip.transport.Destination;
+import dev.evertone.store.calls.CallRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -42,6 +43,7 @@ final class ResponseContext implements ClientTransaction.Listener {
   private final long timerC;
   private final Consumer<SipResponse.Builder> respond;
   private final MediaAnchor media;
+  private final CallRecords records;
   private final List<Branch> branches = new ArrayList<>(2);
   private boolean answered;
   private boolean cancelled;
@@ -56,15 +58,18 @@ final class ResponseContext implements ClientTransaction.Listener {
    * @param respond sends a response this proxy makes itself (tagged, with its Server header)
    * @param timerC milliseconds a branch of an INVITE may ring before it is cancelled
    * @param media rewrites the SDP of the requests and responses passing through, when anchored
+   * @param records follows the call from its INVITE to its end
    */
   ResponseContext(
       ServerTransaction server,
       TransactionLayer transactions,
       long timerC,
       Consumer<SipResponse.Builder> respond,
-      MediaAnchor media) {
+      MediaAnchor media,
+      CallRecords records) {
     this.server = server;
     this.media = media;
+    this.records = records;
     this.invite = server.request().isMethod(Method.INVITE);
     this.transactions = transactions;
     this.timerC = timerC;
@@ -100,6 +105,8 @@ final class ResponseContext implements ClientTransaction.Listener {
 
   synchronized void add(
       SipRequest request, Destination destination, @Nullable Credentials credentials) {
+    // before the media anchor: a BYE closes the relay session, whose measurements the record takes
+    records.bye(request);
     branches.add(
         new Branch(
             media.towardTarget(request, server.source().remote().getAddress()),
@@ -252,6 +259,9 @@ final class ResponseContext implements ClientTransaction.Listener {
       answered = true;
     }
     cancel.forEach(this::cancelBranch);
+    if (invite) {
+      records.answered(server.request());
+    }
     server.respond(
         media.towardSender(withoutTopVia(response), b.destination.address().getAddress()));
   }
@@ -294,7 +304,9 @@ final class ResponseContext implements ClientTransaction.Listener {
     int status;
     Fallback next;
     boolean wasRedirected;
+    boolean wasCancelled;
     synchronized (this) {
+      wasCancelled = cancelled;
       r = best;
       status =
           cancelled
@@ -329,6 +341,7 @@ final class ResponseContext implements ClientTransaction.Listener {
       }
     }
     media.failed(server.request());
+    recordFailure(r, status, wasCancelled);
     if (r == null) {
       // no branch answered: the proxy's own response says why
       respond.accept(SipResponse.forRequest(server.request(), status));
@@ -341,6 +354,26 @@ final class ResponseContext implements ClientTransaction.Listener {
       return;
     }
     server.respond(withoutTopVia(r));
+  }
+
+  /**
+   * The call's record ends with the status the caller gets: the caller cancelled it, a target
+   * refused it, or evertone gave up (no answer before Timer C, no target reachable).
+   */
+  private void recordFailure(@Nullable SipResponse r, int status, boolean wasCancelled) {
+    int sent =
+        r == null
+            ? status
+            : r.status() == StatusCode.SERVICE_UNAVAILABLE
+                ? StatusCode.SERVER_INTERNAL_ERROR
+                : r.status();
+    CallRecord.EndedBy by =
+        wasCancelled
+            ? CallRecord.EndedBy.CALLER
+            : r != null && r.status() != StatusCode.REQUEST_TERMINATED
+                ? CallRecord.EndedBy.CALLEE
+                : CallRecord.EndedBy.SYSTEM;
+    records.failed(server.request(), sent, by);
   }
 
   /**
@@ -378,6 +411,7 @@ final class ResponseContext implements ClientTransaction.Listener {
       }
     }
     if (nothingSent) {
+      records.failed(server.request(), StatusCode.REQUEST_TERMINATED, CallRecord.EndedBy.CALLER);
       respond.accept(SipResponse.forRequest(server.request(), StatusCode.REQUEST_TERMINATED));
       return;
     }

@@ -12,6 +12,7 @@ import dev.evertone.sip.transaction.TransactionLayer;
 import dev.evertone.sip.transport.Destination;
 import dev.evertone.sip.transport.TransportType;
 import dev.evertone.sip.uri.SipUri;
+import dev.evertone.store.calls.CallRecord;
 import dev.evertone.store.routing.DialPlan;
 import dev.evertone.store.routing.PhoneNumber;
 import dev.evertone.store.routing.Trunk;
@@ -93,7 +94,9 @@ final class TrunkCalls {
       return;
     }
     counters.fromTrunk.increment();
-    router.toUser(Call.fromCarrier(stack, routes, tx, trunk.domain()), number.extension(), 0);
+    Call call = Call.fromCarrier(stack, routes, tx, trunk.domain());
+    stack.records().trunk(request.callId(), trunk.name(), CallRecord.Direction.INBOUND);
+    router.toUser(call, number.extension(), 0);
   }
 
   private @Nullable PhoneNumber numberOf(@Nullable String dialled, Trunk trunk) {
@@ -180,6 +183,7 @@ final class TrunkCalls {
           Call.P_ASSERTED_IDENTITY,
           "<sip:" + call.callerNumber() + "@" + call.domain() + ";user=phone>");
     }
+    stack.records().trunk(call.request().callId(), t.name(), CallRecord.Direction.OUTBOUND);
     call.responses().add(r.build(), to, credentials(carrier));
     call.responses()
         .fallback(

@@ -97,7 +97,9 @@ final class ProxyHarness implements AutoCloseable {
             gate,
             new FlowToken(NonceService.randomSecret()),
             meters,
-            MediaAnchor.direct());
+            MediaAnchor.direct(),
+            CallRecords.to(
+                store.calls(), storeExecutor, MediaAnchor.direct(), meters, clock, 1000));
     ProxySettings settings = new ProxySettings(timerCMillis, "evertone");
     TransportConfig transport =
         new TransportConfig(
@@ -210,6 +212,12 @@ final class ProxyHarness implements AutoCloseable {
   }
 
   /** How many requests ended with {@code outcome} ({@code evertone.proxy.requests}). */
+  /** How many calls ended with {@code outcome} (evertone.calls). */
+  double calls(String outcome) {
+    Counter c = meters.find("evertone.calls").tag("outcome", outcome).counter();
+    return c == null ? 0 : c.count();
+  }
+
   double outcome(String outcome) {
     Counter c = meters.find("evertone.proxy.requests").tag("outcome", outcome).counter();
     return c == null ? 0 : c.count();

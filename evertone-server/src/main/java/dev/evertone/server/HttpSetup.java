@@ -63,7 +63,8 @@ final class HttpSetup {
                 registrations,
                 server == null ? null : iceServers(node, registration, server, stun.turnSecret()),
                 status == null ? null : status.service(),
-                status == null ? null : status.page()));
+                status == null ? null : status.page(),
+                node.store.calls()));
     log.info(
         "metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1",
         config.http().host(),

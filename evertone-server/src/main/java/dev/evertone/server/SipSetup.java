@@ -4,6 +4,7 @@ import dev.evertone.config.ConfigException;
 import dev.evertone.config.ServerConfig;
 import dev.evertone.config.Settings;
 import dev.evertone.dispatch.SipDispatcher;
+import dev.evertone.proxy.CallRecords;
 import dev.evertone.proxy.CarrierRegistrations;
 import dev.evertone.proxy.Cluster;
 import dev.evertone.proxy.ExtensionDirectory;
@@ -82,6 +83,8 @@ final class SipSetup implements AutoCloseable {
             node.clock,
             config.cluster().heartbeatInterval().toMillis(),
             node.meters);
+    MediaAnchor media = media(config, node);
+    CallRecords records = callRecords(node, media);
     ProxyServices proxyServices =
         new ProxyServices(
             registration.location,
@@ -95,7 +98,8 @@ final class SipSetup implements AutoCloseable {
             registration.gate,
             new FlowToken(registration.clusterSecret),
             node.meters,
-            media(config, node));
+            media,
+            records);
     ProxySettings proxySettings = new ProxySettings(timerC(config), name);
     // the other nodes are known before the first request arrives; this one announces itself once
     // its socket is bound
@@ -142,6 +146,30 @@ final class SipSetup implements AutoCloseable {
       proxyServices.media().close();
       throw e;
     }
+  }
+
+  /** The call records, with their retention applied once a day. */
+  private static CallRecords callRecords(Node node, MediaAnchor media) {
+    ServerConfig.CallRecords config = node.config.proxy().callRecords();
+    CallRecords records =
+        CallRecords.to(
+            node.store.calls(),
+            node.storeExecutor,
+            media,
+            node.meters,
+            node.clock,
+            config.maxInProgress());
+    node.every(
+        "call record retention",
+        Duration.ofMinutes(5),
+        Duration.ofDays(1),
+        () -> {
+          int deleted = records.expire(config.retention());
+          if (deleted > 0) {
+            log.info("{} call records older than {} deleted", deleted, config.retention());
+          }
+        });
+    return records;
   }
 
   /** The relay when calls are anchored (media.anchor), else media end to end. */

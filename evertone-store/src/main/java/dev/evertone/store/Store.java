@@ -2,6 +2,7 @@ package dev.evertone.store;
 
 import dev.evertone.store.admin.AdminTokenRepository;
 import dev.evertone.store.audit.AuditLog;
+import dev.evertone.store.calls.CallRecordRepository;
 import dev.evertone.store.provisioning.CredentialRepository;
 import dev.evertone.store.provisioning.DomainRepository;
 import dev.evertone.store.provisioning.ProvisioningRepository;
@@ -28,6 +29,8 @@ public interface Store extends AutoCloseable {
   RoutingRepository routing();
 
   StatusRepository status();
+
+  CallRecordRepository calls();
 
   /** A short description for logs: the kind of database and where it is (no password). */
   String describe();

@@ -7,6 +7,7 @@ import dev.evertone.store.Store;
 import dev.evertone.store.StoreException;
 import dev.evertone.store.admin.AdminTokenRepository;
 import dev.evertone.store.audit.AuditLog;
+import dev.evertone.store.calls.CallRecordRepository;
 import dev.evertone.store.provisioning.CredentialRepository;
 import dev.evertone.store.provisioning.DomainRepository;
 import dev.evertone.store.provisioning.ProvisioningRepository;
@@ -43,6 +44,7 @@ public final class JdbcStore implements Store {
   private final JdbcBindingRepository bindings;
   private final JdbcRoutingRepository routing;
   private final JdbcStatusRepository status;
+  private final JdbcCallRecords calls;
   private final @Nullable PostgresNotifications notifications;
 
   private JdbcStore(
@@ -67,6 +69,7 @@ public final class JdbcStore implements Store {
     this.bindings = new JdbcBindingRepository(jdbc);
     this.routing = new JdbcRoutingRepository(jdbc, cipher, clock);
     this.status = new JdbcStatusRepository(jdbc, cipher, clock);
+    this.calls = new JdbcCallRecords(jdbc);
     this.notifications =
         dialect == Dialect.POSTGRESQL ? new PostgresNotifications(url, changes::signal) : null;
   }
@@ -104,7 +107,7 @@ public final class JdbcStore implements Store {
    * The newest schema version this build ships: the highest {@code V<n>__} migration ({@code
    * JdbcStoreTest} checks that it is).
    */
-  static final int SCHEMA_VERSION = 8;
+  static final int SCHEMA_VERSION = 9;
 
   /** Whether every migration of this build, and no newer one, has been applied with success. */
   private static boolean schemaIsCurrent(HikariDataSource ds) {
@@ -249,6 +252,11 @@ public final class JdbcStore implements Store {
   @Override
   public StatusRepository status() {
     return status;
+  }
+
+  @Override
+  public CallRecordRepository calls() {
+    return calls;
   }
 
   @Override

@@ -86,6 +86,34 @@ class AdminApiTest {
     return call(method, path, json, json == null ? null : "application/json", token);
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "since=yesterday, since",
+    "until=2026-13-01T00:00:00Z, until",
+    "since=2026-11-24T00:00:00Z&until=2026-11-23T00:00:00Z, until",
+    "limit=0, limit",
+    "limit=10001, limit",
+    "limit=ten, limit",
+    "format=xml, format"
+  })
+  void callRecordsRefuseBadInputNamingTheField(String query, String field) throws Exception {
+    Answer a = call("GET", "/api/v1/calls?" + query, null);
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.json().get("field").asText()).isEqualTo(field);
+    assertThat(a.json().get("message").asText()).isNotBlank();
+  }
+
+  @Test
+  void callRecordsAreAnEmptyListOrACsvHeaderBeforeAnyCall() throws Exception {
+    Answer json = call("GET", "/api/v1/calls?domain=example.com&since=2026-01-01T00:00:00Z", null);
+    assertThat(json.status()).isEqualTo(200);
+    assertThat(json.json().isArray()).isTrue();
+    assertThat(json.json().size()).isZero();
+    Answer csv = call("GET", "/api/v1/calls?format=csv&limit=10", null);
+    assertThat(csv.status()).isEqualTo(200);
+    assertThat(csv.body()).startsWith("id,call_id,domain,caller,callee,").endsWith("mos\r\n");
+  }
+
   @Test
   void everyCallNeedsAValidToken() throws Exception {
     Answer none = call("GET", "/api/v1/domains", null, null, null);
