@@ -14,10 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,48 +56,26 @@ class CallRecordsTest {
     try (ServerFixture fx =
         new ServerFixture(dir.resolve("data"), "media.anchor=always", "media.host=127.0.0.1")) {
       String token = fx.server.store().tokens().create("ops", Actor.local("test"));
-      Baresip.lines(fx, DOMAIN, "1001", "1002");
-      int server = fx.udp().getPort();
-      Path callee =
-          Baresip.phone(
-              dir.resolve("callee"),
-              DOMAIN,
-              "1002",
-              "pw-1002",
-              server,
-              Baresip.Audio.G711_1000,
-              ";answermode=auto");
-      Path caller =
-          Baresip.phone(
-              dir.resolve("caller"), DOMAIN, "1001", "pw-1001", server, Baresip.Audio.G711_440, "");
-      Process answering = Baresip.run(callee, 20, null);
-      try {
-        Baresip.awaitRegistered(fx, "sip:1002@" + DOMAIN, callee);
-        // the caller's baresip hangs up when it quits, after a few seconds of audio
-        Process dialling = Baresip.run(caller, 7, "/dial sip:1002@" + DOMAIN);
-        assertThat(dialling.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(Files.readString(caller.resolve("out.txt")))
-            .contains("Call established: sip:1002@" + DOMAIN);
-      } finally {
-        answering.destroy();
-        answering.waitFor(10, TimeUnit.SECONDS);
-      }
+      // the caller's baresip hangs up when it quits, after a few seconds of audio
+      Baresip.Call call =
+          Baresip.call(fx, dir, DOMAIN, Baresip.Audio.G711_440, Baresip.Audio.G711_1000, 7);
+      assertThat(call.callerSaw()).contains("Call established: sip:1002@" + DOMAIN);
 
       JsonNode list = calls(fx, token, 1);
       assertThat(list.size()).as(list.toString()).isEqualTo(1);
-      JsonNode call = list.get(0);
-      assertThat(call.get("caller").asText()).isEqualTo("sip:1001@" + DOMAIN);
-      assertThat(call.get("callee").asText()).isEqualTo("sip:1002@" + DOMAIN);
-      assertThat(call.get("direction").asText()).isEqualTo("internal");
-      assertThat(call.get("status").asInt()).isEqualTo(200);
-      assertThat(call.get("outcome").asText()).isEqualTo("answered");
-      assertThat(call.get("ended_by").asText()).isEqualTo("caller");
-      assertThat(call.get("answered_at").isNull()).isFalse();
+      JsonNode record = list.get(0);
+      assertThat(record.get("caller").asText()).isEqualTo("sip:1001@" + DOMAIN);
+      assertThat(record.get("callee").asText()).isEqualTo("sip:1002@" + DOMAIN);
+      assertThat(record.get("direction").asText()).isEqualTo("internal");
+      assertThat(record.get("status").asInt()).isEqualTo(200);
+      assertThat(record.get("outcome").asText()).isEqualTo("answered");
+      assertThat(record.get("ended_by").asText()).isEqualTo("caller");
+      assertThat(record.get("answered_at").isNull()).isFalse();
       // a few seconds of 20 ms packets each way, through the relay
-      assertThat(call.get("caller_packets").asLong()).isGreaterThan(100);
-      assertThat(call.get("callee_packets").asLong()).isGreaterThan(100);
-      assertThat(call.get("caller_lost").asLong()).isZero();
-      assertThat(call.get("mos").asDouble()).isBetween(4.0, 4.5);
+      assertThat(record.get("caller_packets").asLong()).isGreaterThan(100);
+      assertThat(record.get("callee_packets").asLong()).isGreaterThan(100);
+      assertThat(record.get("caller_lost").asLong()).isZero();
+      assertThat(record.get("mos").asDouble()).isBetween(4.0, 4.5);
 
       HttpResponse<String> csv = get(fx, "/api/v1/calls", token, "text/csv");
       assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
@@ -116,7 +92,7 @@ class CallRecordsTest {
           .contains("0/0");
       Cli.Result json = execute(env, "", "calls", "list", "--json");
       assertThat(JSON.readTree(json.out()).get(0).get("call_id").asText())
-          .isEqualTo(call.get("call_id").asText());
+          .isEqualTo(record.get("call_id").asText());
       Cli.Result asCsv = execute(env, "", "calls", "list", "--csv", "--limit", "5");
       assertThat(asCsv.out().split("\r\n")).hasSize(2);
       assertThat(execute(env, "", "calls", "list", "--since", "+1h").out()).contains("no calls");

@@ -49,39 +49,14 @@ class AnchoredCallTest {
     Peers.require("baresip", "baresip");
     try (ServerFixture fx =
         new ServerFixture(dir.resolve("data"), "media.anchor=always", "media.host=127.0.0.1")) {
-      Baresip.lines(fx, DOMAIN, "1001", "1002");
-      int server = fx.udp().getPort();
-      Path callee =
-          Baresip.phone(
-              dir.resolve("callee"),
-              DOMAIN,
-              "1002",
-              "pw-1002",
-              server,
-              Baresip.Audio.G711_1000,
-              ";answermode=auto");
-      Path caller =
-          Baresip.phone(
-              dir.resolve("caller"), DOMAIN, "1001", "pw-1001", server, Baresip.Audio.G711_440, "");
-      Process answering = Baresip.run(callee, 20, null);
-      try {
-        Baresip.awaitRegistered(fx, "sip:1002@" + DOMAIN, callee);
-        Process dialling = Baresip.run(caller, 7, "/dial sip:1002@" + DOMAIN);
-        assertThat(dialling.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        String callerSaw = Files.readString(caller.resolve("out.txt"));
-        assertThat(callerSaw)
-            .as(callerSaw + "\nthe callee saw:\n" + Files.readString(callee.resolve("out.txt")))
-            .contains("Call established: sip:1002@" + DOMAIN)
-            .contains("incoming rtp for 'audio' established");
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!Files.readString(callee.resolve("out.txt")).contains("terminated")
-            && System.currentTimeMillis() < deadline) {
-          Thread.sleep(100);
-        }
-      } finally {
-        answering.destroy();
-        answering.waitFor(10, TimeUnit.SECONDS);
-      }
+      Baresip.Call call =
+          Baresip.call(fx, dir, DOMAIN, Baresip.Audio.G711_440, Baresip.Audio.G711_1000, 7);
+      assertThat(call.callerSaw())
+          .as(call.callerSaw() + "\nthe callee saw:\n" + call.calleeSaw())
+          .contains("Call established: sip:1002@" + DOMAIN)
+          .contains("incoming rtp for 'audio' established");
+      Path caller = call.caller();
+      Path callee = call.callee();
       // both directions went through the relay (each phone sent to the port its SDP was given)
       assertThat(relayed(fx, "a_to_b")).as("caller to callee, relayed").isGreaterThan(100);
       assertThat(relayed(fx, "b_to_a")).as("callee to caller, relayed").isGreaterThan(100);

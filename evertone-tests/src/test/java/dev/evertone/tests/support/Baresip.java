@@ -136,4 +136,44 @@ public final class Baresip {
         .as(Files.readString(conf.resolve("out.txt")))
         .isNotEmpty();
   }
+
+  /**
+   * What a call between two phones left: each phone's directory (its output in {@code out.txt},
+   * what it heard in {@link #heard}) and what each printed.
+   */
+  public record Call(Path caller, Path callee, String callerSaw, String calleeSaw) {}
+
+  /**
+   * 1001 calls 1002 (which answers at once) in {@code domain} through {@code fx}: both lines are
+   * provisioned, the callee registers, the caller dials and hangs up when it quits after {@code
+   * seconds}; returns once the callee has seen the end of the call (or 5 s later).
+   */
+  public static Call call(
+      ServerFixture fx, Path dir, String domain, Audio caller, Audio callee, int seconds)
+      throws Exception {
+    lines(fx, domain, "1001", "1002");
+    int server = fx.udp().getPort();
+    Path answers =
+        phone(dir.resolve("callee"), domain, "1002", "pw-1002", server, callee, ";answermode=auto");
+    Path dials = phone(dir.resolve("caller"), domain, "1001", "pw-1001", server, caller, "");
+    Process answering = run(answers, seconds + 15, null);
+    try {
+      awaitRegistered(fx, "sip:1002@" + domain, answers);
+      Process dialling = run(dials, seconds, "/dial sip:1002@" + domain);
+      assertThat(dialling.waitFor(seconds + 25L, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long deadline = System.currentTimeMillis() + 5000;
+      while (!Files.readString(answers.resolve("out.txt")).contains("terminated")
+          && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+    } finally {
+      answering.destroy();
+      answering.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    return new Call(
+        dials,
+        answers,
+        Files.readString(dials.resolve("out.txt")),
+        Files.readString(answers.resolve("out.txt")));
+  }
 }
