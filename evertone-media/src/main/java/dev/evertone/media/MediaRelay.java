@@ -120,6 +120,14 @@ public final class MediaRelay implements AutoCloseable {
     return relay;
   }
 
+  /**
+   * Whether {@code address} is one of this relay's legs in use now: SDP naming it means the call
+   * already passes through this relay (a spiral, a hairpin through a carrier).
+   */
+  public boolean isOwnLeg(java.net.InetSocketAddress address) {
+    return address.getAddress().equals(config.sdpAddress()) && ports.taken(address.getPort());
+  }
+
   MediaListener listener() {
     return listener;
   }

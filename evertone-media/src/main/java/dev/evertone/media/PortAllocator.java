@@ -40,6 +40,12 @@ final class PortAllocator {
   }
 
   /** The pairs in the range. */
+  /** Whether {@code rtpPort} is the RTP port of a pair taken now. */
+  synchronized boolean taken(int rtpPort) {
+    int pair = (rtpPort - portMin) / 2;
+    return rtpPort >= portMin && rtpPort % 2 == portMin % 2 && pair < taken.length && taken[pair];
+  }
+
   int pairs() {
     return taken.length;
   }

@@ -340,12 +340,10 @@ public final class MediaAnchor implements AutoCloseable {
       return notFollowed(
           callId, c == null ? "SDP without a c= line" : "the SDP address " + c.address());
     }
-    MediaConfig config = java.util.Objects.requireNonNull(relay).config();
-    if (address.equals(config.sdpAddress())
-        && audio.port() >= config.portMin()
-        && audio.port() <= config.portMax()) {
-      return null; // the call passed through this relay already (a spiral, a hairpin): once is
-      // enough
+    if (java.util.Objects.requireNonNull(relay)
+        .isOwnLeg(new InetSocketAddress(address, audio.port()))) {
+      // the call passed through this relay already (a spiral, a hairpin): once is enough
+      return null;
     }
     try {
       Anchored call =

@@ -123,14 +123,18 @@ class AnchoredCallTest {
                 .start();
         // the digits are read while the call lasts (SIPp stays on the line 3 s after the last)
         String digits = "";
+        String relay = "no anchored call seen";
         long deadline = System.currentTimeMillis() + 20_000;
         while (!digits.equals("123") && System.currentTimeMillis() < deadline) {
           Thread.sleep(50);
           for (String call : fx.server.media().anchoredCallIds()) {
             digits = fx.server.media().digits(call, true);
+            relay = String.valueOf(fx.server.media().stats(call).orElse(null));
           }
         }
-        assertThat(digits).as(Files.readString(dir.resolve("sipp.txt"))).isEqualTo("123");
+        assertThat(digits)
+            .as("relay: %s%nSIPp: %s", relay, Files.readString(dir.resolve("sipp.txt")))
+            .isEqualTo("123");
         assertThat(caller.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(caller.exitValue()).as(Files.readString(dir.resolve("sipp.txt"))).isZero();
         assertThat(fx.server.meters().get("evertone.media.dtmf").counter().count()).isEqualTo(3);
