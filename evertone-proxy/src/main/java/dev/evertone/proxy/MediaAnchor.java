@@ -183,6 +183,12 @@ public final class MediaAnchor implements AutoCloseable {
     return a == null ? "" : a.digits(caller);
   }
 
+  /** The relay session of an anchored call: its legs' ports and statistics. */
+  public Optional<RelaySession> session(String callId) {
+    Anchored a = calls.get(callId);
+    return a == null ? Optional.empty() : Optional.of(a.session);
+  }
+
   /** The relay's view of an anchored call: both legs' packets, loss, jitter and MOS. */
   public Optional<SessionStats> stats(String callId) {
     Anchored a = calls.get(callId);

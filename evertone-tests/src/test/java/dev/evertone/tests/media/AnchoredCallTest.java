@@ -2,11 +2,16 @@ package dev.evertone.tests.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.evertone.media.RelaySession;
+import dev.evertone.tests.support.Await;
 import dev.evertone.tests.support.Baresip;
 import dev.evertone.tests.support.Peers;
 import dev.evertone.tests.support.ServerFixture;
 import dev.evertone.tests.support.Tones;
 import io.micrometer.core.instrument.Counter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,7 +79,7 @@ class AnchoredCallTest {
   }
 
   @Test
-  void theKeysACallerPressesAreDetectedInOrderInTheRelayedAudio() throws Exception {
+  void theKeysACallerPressesAreReadInOrderAndAStrangersPacketsChangeNothing() throws Exception {
     Peers.require("sipp", "sip-tester");
     Peers.require("baresip", "baresip");
     try (ServerFixture fx =
@@ -121,7 +126,7 @@ class AnchoredCallTest {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("sipp.txt").toFile())
                 .start();
-        // the digits are read while the call lasts (SIPp stays on the line 3 s after the last)
+        // the digits are read while the call lasts (SIPp stays on the line 5 s after the last)
         String digits = "";
         String relay = "no anchored call seen";
         long deadline = System.currentTimeMillis() + 20_000;
@@ -134,6 +139,30 @@ class AnchoredCallTest {
         }
         assertThat(digits)
             .as("relay: %s%nSIPp: %s", relay, Files.readString(dir.resolve("sipp.txt")))
+            .isEqualTo("123");
+        // hostile media while the call lasts: garbage and RTP from a stranger at the caller's leg
+        String call = fx.server.media().anchoredCallIds().get(0);
+        RelaySession session = fx.server.media().session(call).orElseThrow();
+        try (DatagramSocket stranger = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+          java.util.Random random = new java.util.Random(7);
+          for (int i = 0; i < 200; i++) {
+            byte[] junk = new byte[1 + random.nextInt(300)];
+            random.nextBytes(junk);
+            junk[0] = (byte) (junk[0] & 0x3f); // not RTP version 2
+            stranger.send(new DatagramPacket(junk, junk.length, session.a().localRtp()));
+            // a well-formed key press from the stranger: after latching it is not the caller's
+            byte[] rtp = {
+              (byte) 0x80, 101, 0, (byte) i, 0, 1, 0, (byte) i, 0, 0, 0, 9, 7, 0, 0, 80
+            };
+            stranger.send(new DatagramPacket(rtp, rtp.length, session.a().localRtp()));
+          }
+        }
+        Await.until(
+            java.time.Duration.ofSeconds(5),
+            "the stranger's packets counted",
+            () -> session.a().stats().foreign() >= 200 && session.a().stats().malformed() >= 200);
+        assertThat(fx.server.media().digits(call, true))
+            .as("no key of the stranger's")
             .isEqualTo("123");
         assertThat(caller.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(caller.exitValue()).as(Files.readString(dir.resolve("sipp.txt"))).isZero();
