@@ -155,12 +155,16 @@ class AnchoredCallTest {
               (byte) 0x80, 101, 0, (byte) i, 0, 1, 0, (byte) i, 0, 0, 0, 9, 7, 0, 0, 80
             };
             stranger.send(new DatagramPacket(rtp, rtp.length, session.a().localRtp()));
+            if (i % 20 == 19) {
+              Thread.sleep(5); // a burst, not a flood the kernel drops before the relay reads it
+            }
           }
         }
+        // a loaded loopback may still drop part of it: what arrives is counted, none of it relayed
         Await.until(
             java.time.Duration.ofSeconds(5),
             "the stranger's packets counted",
-            () -> session.a().stats().foreign() >= 200 && session.a().stats().malformed() >= 200);
+            () -> session.a().stats().foreign() >= 20 && session.a().stats().malformed() >= 20);
         assertThat(fx.server.media().digits(call, true))
             .as("no key of the stranger's")
             .isEqualTo("123");
