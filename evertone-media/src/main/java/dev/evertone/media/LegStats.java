@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param foreign packets to the leg's ports from an address that is not the party's
  * @param noRemote packets for the party dropped because its address was not known yet
  * @param sendFailed packets for the party the network refused (a full socket buffer, unreachable)
+ * @param played RTP packets of evertone's own audio sent to the party (music on hold, a prompt)
+ * @param replaced packets of the other party not sent to this one while it heard evertone's audio
  */
 public record LegStats(
     @Nullable InetSocketAddress latched,
@@ -44,7 +46,9 @@ public record LegStats(
     long malformed,
     long foreign,
     long noRemote,
-    long sendFailed) {
+    long sendFailed,
+    long played,
+    long replaced) {
 
   /** The share of expected packets lost, 0 to 1. */
   public double lossFraction() {

@@ -19,12 +19,19 @@ final class LoopSessions implements Runnable {
   private final MediaMeters meters;
   private final List<RelaySession> sessions = new ArrayList<>();
   private final List<RelaySession> expired = new ArrayList<>();
+  private final FrameClock clock;
 
   LoopSessions(EventLoop loop, long timeoutNanos, MediaListener listener, MediaMeters meters) {
     this.loop = loop;
     this.timeoutNanos = timeoutNanos;
     this.listener = listener;
     this.meters = meters;
+    this.clock = new FrameClock(loop, meters);
+  }
+
+  /** The loop's 20 ms clock, for the legs that send evertone's own audio. */
+  FrameClock clock() {
+    return clock;
   }
 
   EventLoop loop() {

@@ -16,4 +16,10 @@ public interface MediaListener {
    * carry it. Called on a media I/O thread, as above.
    */
   default void dtmf(RelaySession session, RelayLeg leg, char digit) {}
+
+  /**
+   * What {@code leg}'s party was played ({@link RelayLeg#play}) came to its end, without repeat:
+   * the party hears the other party again. Called on a media I/O thread, as above.
+   */
+  default void playEnded(RelaySession session, RelayLeg leg) {}
 }

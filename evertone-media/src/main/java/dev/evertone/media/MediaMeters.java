@@ -24,6 +24,8 @@ final class MediaMeters {
   private final Counter timeouts;
   private final Counter refusedPorts;
   private final Counter refusedLimit;
+  private final Counter played;
+  private final Counter lateTicks;
 
   MediaMeters(MeterRegistry registry) {
     for (int d = 0; d < 2; d++) {
@@ -51,6 +53,17 @@ final class MediaMeters {
         Counter.builder("evertone.media.timeouts")
             .description("Sessions closed after the media timeout without a packet")
             .register(registry);
+    played =
+        Counter.builder("evertone.media.played")
+            .description(
+                "RTP packets of evertone's own audio sent (music on hold, prompts), one per 20 ms")
+            .register(registry);
+    lateTicks =
+        Counter.builder("evertone.media.clock.late")
+            .description(
+                "20 ms ticks of the media clock that ran more than 5 ms late (a GC pause, a busy"
+                    + " loop): the steadiness of evertone's own packet timing")
+            .register(registry);
     refusedPorts = refused(registry, "ports");
     refusedLimit = refused(registry, "limit");
   }
@@ -77,6 +90,14 @@ final class MediaMeters {
       throw new IllegalStateException("no counter for " + outcome); // every outcome is registered
     }
     return c;
+  }
+
+  void played() {
+    played.increment();
+  }
+
+  void lateTick() {
+    lateTicks.increment();
   }
 
   void timedOut() {

@@ -132,6 +132,32 @@ public final class MediaRelay implements AutoCloseable {
     return listener;
   }
 
+  /** The 20 ms clock of {@code loop}. */
+  FrameClock clock(EventLoop loop) {
+    LoopSessions sessions = loops.get(loop);
+    if (sessions == null) {
+      throw new IllegalStateException("not an event loop of this relay: " + loop);
+    }
+    return sessions.clock();
+  }
+
+  /**
+   * How steadily each event loop's 20 ms clock ticked (the timing of evertone's own audio), summed:
+   * ticks, late ticks and the latest one.
+   */
+  public ClockStats clockStats() {
+    long ticks = 0;
+    long late = 0;
+    double max = 0;
+    for (LoopSessions s : loops.values()) {
+      ClockStats c = s.clock().stats();
+      ticks += c.ticks();
+      late += c.late();
+      max = Math.max(max, c.maxLatenessMs());
+    }
+    return new ClockStats(ticks, late, max);
+  }
+
   public MediaConfig config() {
     return config;
   }

@@ -11,7 +11,9 @@ enum Outcome {
   /** The other party's address was not known yet (no SDP from it). */
   NO_REMOTE("no_remote"),
   /** The network refused it on the way out. */
-  SEND_FAILED("send_failed");
+  SEND_FAILED("send_failed"),
+  /** Not sent: the receiving party hears evertone's own audio (music on hold, a prompt) instead. */
+  REPLACED("replaced");
 
   final String tag;
 

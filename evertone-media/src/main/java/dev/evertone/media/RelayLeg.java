@@ -1,6 +1,9 @@
 package dev.evertone.media;
 
+import dev.evertone.media.audio.AudioClip;
+import dev.evertone.media.audio.G711;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -9,6 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +67,16 @@ public final class RelayLeg {
   private long foreign;
   private long noRemote;
   private long sendFailed;
+  // what the party receives that evertone can make: a G.711 law and its payload type (-1: none)
+  private @Nullable G711 law;
+  private int lawPayloadType = -1;
+  // evertone's own stream to the party (RFC 3550 5.1: its own SSRC, sequence and timeline)
+  private @Nullable Player player;
+  private final int ownSsrc = ThreadLocalRandom.current().nextInt();
+  private int ownSequence = ThreadLocalRandom.current().nextInt(1 << 16);
+  private int ownTimestamp = ThreadLocalRandom.current().nextInt();
+  private long played;
+  private long replaced;
 
   RelayLeg(
       RelaySession session,
@@ -170,6 +184,64 @@ public final class RelayLeg {
     session.onLoop(() -> telephoneEvent = payloadType);
   }
 
+  /**
+   * That this party receives G.711 {@code law} with payload type {@code payloadType} (from its
+   * SDP): what evertone sends it of its own ({@link #play}) is encoded so.
+   */
+  public void receives(G711 law, int payloadType) {
+    if (payloadType < 0 || payloadType > 127) {
+      throw new IllegalArgumentException("payload type 0-127, was " + payloadType);
+    }
+    session.onLoop(
+        () -> {
+          this.law = law;
+          this.lawPayloadType = payloadType;
+        });
+  }
+
+  /**
+   * Plays {@code clip} to this party in place of the other party's audio (music on hold, a prompt),
+   * from the next tick of the 20 ms clock, over and over when {@code repeat}; what the other party
+   * sends meanwhile is not sent here (counted as replaced). Replaces what was playing. Without a
+   * G.711 law known for the party ({@link #receives}) nothing is played.
+   *
+   * @return whether it plays
+   */
+  public boolean play(AudioClip clip, boolean repeat) {
+    return session.fromLoop(
+        () -> {
+          G711 l = law;
+          if (l == null || !session.isOpen()) {
+            return false;
+          }
+          stopOnLoop();
+          Player p = new Player(clip.encoded(l), clip.frames(), repeat, lawPayloadType);
+          player = p;
+          session.clock().add(p);
+          return true;
+        });
+  }
+
+  /** Stops what {@link #play} started: the party hears the other party again. */
+  public void stopPlaying() {
+    session.onLoop(this::stopOnLoop);
+  }
+
+  /** Whether this party hears evertone's own audio now. */
+  public boolean isPlaying() {
+    return session.fromLoop(() -> player != null);
+  }
+
+  /** On the event loop: what plays stops and its buffer is freed. */
+  void stopOnLoop() {
+    Player p = player;
+    if (p != null) {
+      player = null;
+      session.clock().remove(p);
+      p.release();
+    }
+  }
+
   /** How many key presses (RFC 4733 events) this party's stream carried. */
   public long dtmfDetected() {
     return session.fromLoop(() -> dtmfDetected);
@@ -197,7 +269,9 @@ public final class RelayLeg {
         malformed,
         foreign,
         noRemote,
-        sendFailed);
+        sendFailed,
+        played,
+        replaced);
   }
 
   private static final String EVENTS = "0123456789*#ABCDF";
@@ -323,6 +397,11 @@ public final class RelayLeg {
    * {@code fromDirection} is the direction the packet travels, for the meters.
    */
   private void send(ByteBuf content, int at, int length, boolean rtcp, int fromDirection) {
+    if (player != null && !rtcp) {
+      replaced++;
+      meters.packet(fromDirection, Outcome.REPLACED);
+      return;
+    }
     boolean viaRtp = !rtcp || rtcpMux;
     InetSocketAddress target =
         viaRtp
@@ -345,6 +424,84 @@ public final class RelayLeg {
       bytesSent += length;
     }
     meters.relayed(fromDirection, length);
+  }
+
+  /**
+   * evertone's own stream to this party, one packet per tick of the loop's 20 ms clock: one direct
+   * buffer, reused for every packet (nothing allocated per packet). On the event loop only.
+   */
+  private final class Player implements FrameClock.Task {
+    private static final int LENGTH = RtpPackets.RTP_HEADER + AudioClip.FRAME;
+
+    private final byte[] audio;
+    private final int frames;
+    private final boolean repeat;
+    private final int payloadType;
+    private final ByteBuf packet = PooledByteBufAllocator.DEFAULT.directBuffer(LENGTH, LENGTH);
+    private int frame;
+    private boolean first = true;
+
+    Player(byte[] audio, int frames, boolean repeat, int payloadType) {
+      this.audio = audio;
+      this.frames = frames;
+      this.repeat = repeat;
+      this.payloadType = payloadType;
+    }
+
+    @Override
+    public boolean tick(long nowNanos) {
+      if (player != this || !session.isOpen()) {
+        return false;
+      }
+      if (frame >= frames) {
+        if (!repeat) {
+          stopOnLoop();
+          try {
+            session.listener().playEnded(session, RelayLeg.this);
+          } catch (RuntimeException e) {
+            log.warn("play listener failed for call {}", session.callId(), e);
+          }
+          return false;
+        }
+        frame = 0;
+      }
+      // RFC 3550 5.1; the marker bit starts a talkspurt (RFC 3551 4.1)
+      packet.setByte(0, 0x80);
+      packet.setByte(1, (first ? 0x80 : 0) | payloadType);
+      packet.setShort(2, ownSequence);
+      packet.setInt(4, ownTimestamp);
+      packet.setInt(8, ownSsrc);
+      packet.setBytes(RtpPackets.RTP_HEADER, audio, frame * AudioClip.FRAME, AudioClip.FRAME);
+      packet.writerIndex(LENGTH);
+      first = false;
+      frame++;
+      ownSequence = (ownSequence + 1) & 0xffff;
+      ownTimestamp += AudioClip.FRAME;
+      InetSocketAddress target = latchedRtp != null ? latchedRtp : signalledRtp;
+      if (target != null && sendOwn(target)) {
+        played++;
+        packetsSent++;
+        bytesSent += LENGTH;
+        meters.played();
+      }
+      return true;
+    }
+
+    private boolean sendOwn(InetSocketAddress target) {
+      if (ports.rtp() instanceof EpollDatagramChannel) {
+        return transmit(ports.rtp(), packet, 0, LENGTH, target); // sent before it returns
+      }
+      ByteBuf copy = packet.copy(); // NIO writes later: the next tick must not overwrite it
+      try {
+        return transmit(ports.rtp(), copy, 0, LENGTH, target);
+      } finally {
+        copy.release();
+      }
+    }
+
+    void release() {
+      packet.release();
+    }
   }
 
   /**

@@ -89,6 +89,8 @@ public final class RelaySession implements AutoCloseable {
       return;
     }
     open = false;
+    a.stopOnLoop();
+    b.stopOnLoop();
     a.ports().close();
     b.ports().close();
     relay.closed(this);
@@ -100,6 +102,10 @@ public final class RelaySession implements AutoCloseable {
 
   EventLoop loop() {
     return loop;
+  }
+
+  FrameClock clock() {
+    return relay.clock(loop);
   }
 
   void touch(long nowNanos) {

@@ -3,6 +3,8 @@ package dev.evertone.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.evertone.media.audio.AudioClip;
+import dev.evertone.media.audio.G711;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,6 +122,90 @@ class MediaRelayTest {
     assertThat(packets("b_to_a", "relayed")).isEqualTo(50);
     assertThat(registry.get("evertone.media.sessions").gauge().value()).isEqualTo(1);
     assertThat(registry.get("evertone.media.ports").gauge().value()).isEqualTo(4);
+  }
+
+  @Test
+  void aPartyPlayedAClipHearsItEveryTwentyMillisecondsInsteadOfTheOtherPartyThenHearsItAgain()
+      throws Exception {
+    MediaRelay relay = relay(31_000, 100);
+    Phone caller = phone("127.0.0.1");
+    Phone callee = phone("127.0.0.1");
+    RelaySession s = call(relay, caller, callee);
+    short[] ramp = new short[160 * 25]; // half a second, each frame a different level
+    for (int i = 0; i < ramp.length; i++) {
+      ramp[i] = (short) ((i / 160) * 1000 - 12_000);
+    }
+    AudioClip clip = AudioClip.of("ramp", ramp);
+    assertThat(s.b().play(clip, false)).as("no law known for the callee yet").isFalse();
+    s.b().receives(G711.PCMA, 8);
+    assertThat(s.b().play(clip, false)).isTrue();
+    assertThat(s.b().isPlaying()).isTrue();
+    long start = System.nanoTime();
+    int ssrc = 0;
+    for (int frame = 0; frame < 25; frame++) {
+      // the caller speaks meanwhile: the callee does not get it
+      caller.send(Phone.tone(frame, 0x1111), s.a().localRtp());
+      DatagramPacket p = callee.receive();
+      ByteBuffer b = ByteBuffer.wrap(p.getData(), 0, p.getLength());
+      assertThat(p.getLength()).isEqualTo(172);
+      assertThat(p.getSocketAddress()).isEqualTo(s.b().localRtp());
+      assertThat(b.get(1) & 0x7f).as("payload type").isEqualTo(8);
+      assertThat(b.get(1) & 0x80)
+          .as("marker on the first packet only")
+          .isEqualTo(frame == 0 ? 0x80 : 0);
+      if (frame == 0) {
+        ssrc = b.getInt(8);
+      }
+      assertThat(b.getInt(8)).isEqualTo(ssrc);
+      short level = G711.PCMA.decode(p.getData()[12 + 80]);
+      assertThat((double) level)
+          .as("frame " + frame)
+          .isCloseTo(frame * 1000 - 12_000, org.assertj.core.data.Offset.offset(400.0));
+    }
+    // 25 frames, one per 20 ms: about half a second, never all at once
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isBetween(Duration.ofMillis(400), Duration.ofMillis(2000));
+    eventually(() -> !s.b().isPlaying());
+    // the clip has ended: the caller is heard again
+    byte[] up = Phone.tone(100, 0x1111);
+    caller.send(up, s.a().localRtp());
+    DatagramPacket next = callee.receive();
+    while (next.getLength() == 172 && ByteBuffer.wrap(next.getData()).getInt(8) == ssrc) {
+      next = callee.receive();
+    }
+    assertThat(Arrays.copyOf(next.getData(), next.getLength())).isEqualTo(up);
+    LegStats callee0 = s.b().stats();
+    assertThat(callee0.played()).isEqualTo(25);
+    assertThat(callee0.replaced()).isGreaterThanOrEqualTo(20);
+    assertThat(registry.get("evertone.media.played").counter().count()).isEqualTo(25);
+    assertThat(relay.clockStats().ticks()).isGreaterThanOrEqualTo(25);
+  }
+
+  @Test
+  void musicRepeatsUntilStoppedAndClosingTheSessionStopsIt() throws Exception {
+    MediaRelay relay = relay(31_000, 100);
+    Phone caller = phone("127.0.0.1");
+    Phone callee = phone("127.0.0.1");
+    RelaySession s = call(relay, caller, callee);
+    s.a().receives(G711.PCMU, 0);
+    assertThat(s.a().play(AudioClip.of("beep", new short[160 * 2]), true)).isTrue();
+    for (int i = 0; i < 10; i++) {
+      assertThat(caller.receive().getLength()).isEqualTo(172); // 5 times round a 2-frame clip
+    }
+    s.a().stopPlaying();
+    assertThat(s.a().isPlaying()).isFalse();
+    while (caller.receiveWithin(100) != null) {
+      // the frames sent before it stopped
+    }
+    assertThat(caller.receiveWithin(200)).as("nothing after stop").isNull();
+    assertThat(s.a().play(AudioClip.of("beep", new short[160]), true)).isTrue();
+    assertThat(caller.receive().getLength()).isEqualTo(172);
+    s.close();
+    while (caller.receiveWithin(100) != null) {
+      // in flight when it closed
+    }
+    assertThat(caller.receiveWithin(200)).as("nothing once closed").isNull();
+    assertThat(s.a().play(AudioClip.of("beep", new short[160]), true)).as("closed").isFalse();
   }
 
   @Test
