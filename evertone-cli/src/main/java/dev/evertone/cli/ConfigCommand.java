@@ -69,7 +69,9 @@ final class ConfigCommand implements Runnable {
 
     @Override
     public Integer call() {
-      options.load(Main.context(spec));
+      var config = options.load(Main.context(spec));
+      // files the server reads at start are read here too: a bad one is named now, not at start
+      var unused = dev.evertone.config.Settings.musicOnHold(config);
       spec.commandLine().getOut().println("configuration is valid");
       return 0;
     }

@@ -548,7 +548,8 @@ public record ServerConfig(
       int ioThreads,
       boolean latchAnySource,
       Duration timeout,
-      int maxSessions) {
+      int maxSessions,
+      String musicOnHold) {
     public Media {
       require(
           List.of("never", "always").contains(anchor),

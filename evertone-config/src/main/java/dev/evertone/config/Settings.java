@@ -1,6 +1,7 @@
 package dev.evertone.config;
 
 import dev.evertone.media.MediaConfig;
+import dev.evertone.media.audio.AudioClip;
 import dev.evertone.provisioning.GuardLimits;
 import dev.evertone.provisioning.ProvisioningConfig;
 import dev.evertone.provisioning.template.TemplateLimits;
@@ -14,9 +15,12 @@ import dev.evertone.tls.TrustProfile;
 import dev.evertone.tls.TrustProfiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,6 +65,36 @@ public final class Settings {
         .withLatchAnySource(m.latchAnySource())
         .withMediaTimeout(m.timeout())
         .withMaxSessions(m.maxSessions());
+  }
+
+  /** The longest music on hold track accepted: it is kept in memory (16 kB a second). */
+  static final int MAX_MUSIC_SECONDS = 600;
+
+  /**
+   * What a held party hears: the file media.music-on-hold names, else evertone's own track.
+   *
+   * @throws ConfigException when the file cannot be read as audio; the message says why
+   */
+  public static AudioClip musicOnHold(ServerConfig config) {
+    String path = config.media().musicOnHold();
+    try {
+      if (path.isBlank()) {
+        try (InputStream in =
+            AudioClip.class.getResourceAsStream("/dev/evertone/media/sounds/music-on-hold.wav")) {
+          if (in == null) {
+            throw new ConfigException("evertone's own music on hold track is missing from its jar");
+          }
+          return AudioClip.read("evertone's music on hold", in, MAX_MUSIC_SECONDS);
+        }
+      }
+      try (InputStream in = Files.newInputStream(Path.of(path))) {
+        return AudioClip.read(path, in, MAX_MUSIC_SECONDS);
+      }
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("media.music-on-hold: no such file: " + path);
+    } catch (IOException e) {
+      throw new ConfigException("media.music-on-hold: " + e.getMessage());
+    }
   }
 
   private static InetAddress address(String text, String key) {

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,11 +69,9 @@ public final class RelayLeg {
   // what the party receives that evertone can make: a G.711 law and its payload type (-1: none)
   private @Nullable G711 law;
   private int lawPayloadType = -1;
-  // evertone's own stream to the party (RFC 3550 5.1: its own SSRC, sequence and timeline)
+  // evertone's own audio to the party, and the one stream the party hears (relayed and own)
   private @Nullable Player player;
-  private final int ownSsrc = ThreadLocalRandom.current().nextInt();
-  private int ownSequence = ThreadLocalRandom.current().nextInt(1 << 16);
-  private int ownTimestamp = ThreadLocalRandom.current().nextInt();
+  private final OutgoingStream out = new OutgoingStream();
   private long played;
   private long replaced;
 
@@ -412,6 +409,10 @@ public final class RelayLeg {
       meters.packet(fromDirection, Outcome.NO_REMOTE);
       return;
     }
+    if (!rtcp) {
+      int rate = clockRates[RtpPackets.payloadType(content, at)];
+      out.relayed(content, at, rate > 0 ? rate : 8000, System.nanoTime());
+    }
     if (!transmit(viaRtp ? ports.rtp() : ports.rtcp(), content, at, length, target)) {
       sendFailed++;
       meters.packet(fromDirection, Outcome.SEND_FAILED);
@@ -465,18 +466,12 @@ public final class RelayLeg {
         }
         frame = 0;
       }
-      // RFC 3550 5.1; the marker bit starts a talkspurt (RFC 3551 4.1)
-      packet.setByte(0, 0x80);
-      packet.setByte(1, (first ? 0x80 : 0) | payloadType);
-      packet.setShort(2, ownSequence);
-      packet.setInt(4, ownTimestamp);
-      packet.setInt(8, ownSsrc);
+      // the marker bit starts a talkspurt (RFC 3551 4.1)
+      out.own(packet, payloadType, first, AudioClip.FRAME, nowNanos);
       packet.setBytes(RtpPackets.RTP_HEADER, audio, frame * AudioClip.FRAME, AudioClip.FRAME);
       packet.writerIndex(LENGTH);
       first = false;
       frame++;
-      ownSequence = (ownSequence + 1) & 0xffff;
-      ownTimestamp += AudioClip.FRAME;
       InetSocketAddress target = latchedRtp != null ? latchedRtp : signalledRtp;
       if (target != null && sendOwn(target)) {
         played++;

@@ -142,6 +142,8 @@ class MediaRelayTest {
     assertThat(s.b().isPlaying()).isTrue();
     long start = System.nanoTime();
     int ssrc = 0;
+    int lastSequence = 0;
+    int lastTimestamp = 0;
     for (int frame = 0; frame < 25; frame++) {
       // the caller speaks meanwhile: the callee does not get it
       caller.send(Phone.tone(frame, 0x1111), s.a().localRtp());
@@ -155,7 +157,12 @@ class MediaRelayTest {
           .isEqualTo(frame == 0 ? 0x80 : 0);
       if (frame == 0) {
         ssrc = b.getInt(8);
+      } else {
+        assertThat(b.getShort(2) & 0xffff).isEqualTo((lastSequence + 1) & 0xffff);
+        assertThat(b.getInt(4) - lastTimestamp).isEqualTo(160);
       }
+      lastSequence = b.getShort(2) & 0xffff;
+      lastTimestamp = b.getInt(4);
       assertThat(b.getInt(8)).isEqualTo(ssrc);
       short level = G711.PCMA.decode(p.getData()[12 + 80]);
       assertThat((double) level)
@@ -166,14 +173,17 @@ class MediaRelayTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isBetween(Duration.ofMillis(400), Duration.ofMillis(2000));
     eventually(() -> !s.b().isPlaying());
-    // the clip has ended: the caller is heard again
+    // the clip has ended: the caller is heard again, in the same stream as the clip (one SSRC,
+    // the next sequence number, a later timestamp), so that the phone's jitter buffer takes it
     byte[] up = Phone.tone(100, 0x1111);
     caller.send(up, s.a().localRtp());
     DatagramPacket next = callee.receive();
-    while (next.getLength() == 172 && ByteBuffer.wrap(next.getData()).getInt(8) == ssrc) {
-      next = callee.receive();
-    }
-    assertThat(Arrays.copyOf(next.getData(), next.getLength())).isEqualTo(up);
+    ByteBuffer relayed = ByteBuffer.wrap(next.getData(), 0, next.getLength());
+    assertThat(Arrays.copyOfRange(next.getData(), 12, next.getLength()))
+        .isEqualTo(Arrays.copyOfRange(up, 12, up.length));
+    assertThat(relayed.getInt(8)).as("SSRC").isEqualTo(ssrc);
+    assertThat(relayed.getShort(2) & 0xffff).as("sequence").isEqualTo((lastSequence + 1) & 0xffff);
+    assertThat(relayed.getInt(4) - lastTimestamp).as("timestamp").isGreaterThanOrEqualTo(160);
     LegStats callee0 = s.b().stats();
     assertThat(callee0.played()).isEqualTo(25);
     assertThat(callee0.replaced()).isGreaterThanOrEqualTo(20);

@@ -7,7 +7,10 @@ import dev.evertone.media.MediaRelay;
 import dev.evertone.media.RelayLeg;
 import dev.evertone.media.RelaySession;
 import dev.evertone.media.SessionStats;
+import dev.evertone.media.audio.AudioClip;
+import dev.evertone.media.audio.G711;
 import dev.evertone.sdp.Connection;
+import dev.evertone.sdp.Direction;
 import dev.evertone.sdp.MediaDescription;
 import dev.evertone.sdp.Rtcp;
 import dev.evertone.sdp.RtpMap;
@@ -70,6 +73,8 @@ public final class MediaAnchor implements AutoCloseable {
   private final SdpParser parser = new SdpParser();
   private final Map<String, Anchored> calls = new ConcurrentHashMap<>();
   private final @Nullable Counter unanchored;
+  private final @Nullable AudioClip musicOnHold;
+  private final @Nullable Counter holds;
 
   /**
    * One anchored call: its relay session, the caller's From tag, the stream anchored, and the keys
@@ -82,6 +87,12 @@ public final class MediaAnchor implements AutoCloseable {
     // the To tag of the callee whose 2xx was taken: another fork's later 2xx (which the caller
     // ACKs and hangs up, RFC 3261 13.2.2.4) must not move leg b or end the session
     volatile @Nullable String calleeTag;
+    // whether each party hears music because the other put it on hold (a: the caller)
+    volatile boolean callerHeld;
+    volatile boolean calleeHeld;
+    // the holder offered inactive; the held party was offered sendonly to hear the music, and its
+    // recvonly answer goes back as inactive (RFC 3264 6.1: the answer to an inactive stream)
+    volatile boolean answerInactive;
     // written on a media thread, read on others
     private final StringBuilder callerDigits = new StringBuilder();
     private final StringBuilder calleeDigits = new StringBuilder();
@@ -105,8 +116,16 @@ public final class MediaAnchor implements AutoCloseable {
     }
   }
 
-  private MediaAnchor(@Nullable MediaRelay relay, @Nullable MeterRegistry meters) {
+  private MediaAnchor(
+      @Nullable MediaRelay relay, @Nullable MeterRegistry meters, @Nullable AudioClip musicOnHold) {
     this.relay = relay;
+    this.musicOnHold = musicOnHold;
+    this.holds =
+        meters == null
+            ? null
+            : Counter.builder("evertone.media.holds")
+                .description("anchored calls put on hold: the held party was played music on hold")
+                .register(meters);
     this.unanchored =
         meters == null
             ? null
@@ -119,13 +138,18 @@ public final class MediaAnchor implements AutoCloseable {
 
   /** Media stays end to end: the bodies pass unchanged (evertone's behaviour without anchoring). */
   public static MediaAnchor direct() {
-    return new MediaAnchor(null, null);
+    return new MediaAnchor(null, null, null);
   }
 
-  /** Every call's audio through a relay started with {@code config}. */
-  public static MediaAnchor through(MediaConfig config, MeterRegistry meters) {
+  /**
+   * Every call's audio through a relay started with {@code config}; a party put on hold hears
+   * {@code musicOnHold}, over and over.
+   */
+  public static MediaAnchor through(
+      MediaConfig config, MeterRegistry meters, AudioClip musicOnHold) {
     Events events = new Events(config, meters);
-    MediaAnchor anchor = new MediaAnchor(MediaRelay.start(config, meters, events), meters);
+    MediaAnchor anchor =
+        new MediaAnchor(MediaRelay.start(config, meters, events), meters, musicOnHold);
     events.anchor = anchor;
     return anchor;
   }
@@ -241,7 +265,9 @@ public final class MediaAnchor implements AutoCloseable {
       }
     }
     boolean fromCaller = call.callerTag.equals(fromTag);
-    byte[] body = through(call, sdp, fromCaller, from);
+    // RFC 3264 / 3311: an INVITE or UPDATE with a body offers; an ACK (or PRACK) answers
+    boolean offer = request.isMethod(Method.INVITE) || request.isMethod(Method.UPDATE);
+    byte[] body = through(call, sdp, fromCaller, from, offer);
     return body == null ? request : request.toBuilder().body(contentType(request), body).build();
   }
 
@@ -273,7 +299,7 @@ public final class MediaAnchor implements AutoCloseable {
         call.calleeTag = tag;
       }
     }
-    byte[] body = through(call, sdp, fromCaller, from);
+    byte[] body = through(call, sdp, fromCaller, from, false);
     return body == null ? response : response.toBuilder().body(contentType(response), body).build();
   }
 
@@ -378,7 +404,11 @@ public final class MediaAnchor implements AutoCloseable {
    * party; the sender's own leg learns where the sender receives. Null: the body is left alone.
    */
   private byte @Nullable [] through(
-      Anchored call, SessionDescription sdp, boolean fromCaller, @Nullable InetAddress from) {
+      Anchored call,
+      SessionDescription sdp,
+      boolean fromCaller,
+      @Nullable InetAddress from,
+      boolean offer) {
     if (call.stream >= sdp.media().size()) {
       return null;
     }
@@ -417,7 +447,77 @@ public final class MediaAnchor implements AutoCloseable {
       }
     }
     receiver.telephoneEvent(events);
-    return SdpSerializer.toBytes(rewrite(sdp, call.stream, receiver));
+    // what evertone sends this party of its own (music on hold) is in a law it takes
+    for (dev.evertone.sdp.Codec codec : m.codecs()) {
+      G711 law = codec.clockRate() == 8000 ? G711.named(codec.encoding()) : null;
+      if (law != null) {
+        sender.receives(law, codec.payloadType());
+        break;
+      }
+    }
+    SessionDescription out = rewrite(sdp, call.stream, receiver);
+    if (offer) {
+      out = hold(call, sdp, m, c != null && c.isHoldAddress(), fromCaller, receiver, out);
+    } else if (call.answerInactive) {
+      call.answerInactive = false;
+      out =
+          out.withMedia(
+              call.stream, out.media().get(call.stream).withDirection(Direction.INACTIVE));
+    }
+    return SdpSerializer.toBytes(out);
+  }
+
+  /**
+   * An offer that puts the other party on hold (RFC 3264 8.4: sendonly or inactive, or the old
+   * 0.0.0.0 of RFC 2543) plays that party the music on hold, as a PBX does, until an offer takes
+   * the hold back. An inactive offer is passed on as sendonly, so that the held phone plays what it
+   * receives; its answer goes back as inactive.
+   */
+  private SessionDescription hold(
+      Anchored call,
+      SessionDescription offer,
+      MediaDescription m,
+      boolean holdAddress,
+      boolean fromCaller,
+      RelayLeg held,
+      SessionDescription out) {
+    Direction d = offer.direction(m);
+    boolean hold = m.port() != 0 && (!d.receives() || holdAddress);
+    boolean wasHeld = fromCaller ? call.calleeHeld : call.callerHeld;
+    if (fromCaller) {
+      call.calleeHeld = hold;
+    } else {
+      call.callerHeld = hold;
+    }
+    if (!hold) {
+      call.answerInactive = false;
+      if (wasHeld) {
+        held.stopPlaying();
+        log.debug(
+            "call {}: the {} is taken off hold",
+            call.session.callId(),
+            fromCaller ? "callee" : "caller");
+      }
+      return out;
+    }
+    SessionDescription toHeld = out;
+    if (d == Direction.INACTIVE) {
+      call.answerInactive = true;
+      toHeld =
+          out.withMedia(
+              call.stream, out.media().get(call.stream).withDirection(Direction.SENDONLY));
+    }
+    if (!wasHeld && musicOnHold != null && held.play(musicOnHold, true)) {
+      if (holds != null) {
+        holds.increment();
+      }
+      log.debug(
+          "call {}: the {} is on hold, hearing {}",
+          call.session.callId(),
+          fromCaller ? "callee" : "caller",
+          musicOnHold);
+    }
+    return toHeld;
   }
 
   /**

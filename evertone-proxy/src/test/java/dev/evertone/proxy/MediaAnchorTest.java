@@ -3,7 +3,9 @@ package dev.evertone.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.media.MediaConfig;
+import dev.evertone.media.audio.AudioClip;
 import dev.evertone.sdp.Connection;
+import dev.evertone.sdp.Direction;
 import dev.evertone.sdp.MediaDescription;
 import dev.evertone.sdp.SdpParser;
 import dev.evertone.sdp.SessionDescription;
@@ -31,7 +33,9 @@ class MediaAnchorTest {
   void start() {
     anchor =
         MediaAnchor.through(
-            MediaConfig.defaults(InetAddress.getLoopbackAddress()).withPorts(41000, 41099), meters);
+            MediaConfig.defaults(InetAddress.getLoopbackAddress()).withPorts(41000, 41099),
+            meters,
+            AudioClip.of("music", new short[1600]));
   }
 
   @AfterEach
@@ -148,6 +152,86 @@ class MediaAnchorTest {
     assertThat(toCaller.port()).isEqualTo(callersLeg);
     assertThat(toCaller.attributes()).anyMatch(a -> a.is("sendonly"));
     assertThat(toCallee.media().get(0).port()).isNotEqualTo(callersLeg);
+  }
+
+  /** A re-INVITE from the caller (CSeq {@code cseq}) whose audio stream has {@code extra}. */
+  private static SipRequest callersReInvite(int cseq, String extra) {
+    String body = sdp("192.168.1.10", 4000, extra);
+    String text =
+        String.join(
+            "\r\n",
+            "INVITE sip:1002@example.com SIP/2.0",
+            "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-" + cseq,
+            "From: <sip:1001@example.com>;tag=caller",
+            "To: <sip:1002@example.com>;tag=callee",
+            "Call-ID: call-1",
+            "CSeq: " + cseq + " INVITE",
+            "Content-Type: application/sdp",
+            "Content-Length: " + body.length(),
+            "",
+            body);
+    return (SipRequest) PARSER.parse(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static SipResponse calleesAnswer(int cseq, String extra) {
+    String body = sdp("10.0.0.20", 6000, extra);
+    String text =
+        String.join(
+            "\r\n",
+            "SIP/2.0 200 OK",
+            "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-" + cseq,
+            "From: <sip:1001@example.com>;tag=caller",
+            "To: <sip:1002@example.com>;tag=callee",
+            "Call-ID: call-1",
+            "CSeq: " + cseq + " INVITE",
+            "Content-Type: application/sdp",
+            "Content-Length: " + body.length(),
+            "",
+            body);
+    return (SipResponse) PARSER.parse(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static Direction direction(SipMessage m) {
+    SessionDescription sd = body(m);
+    return sd.direction(sd.media().get(0));
+  }
+
+  @Test
+  void aHeldPartyHearsMusicUntilTheHoldIsTakenBackAndAnInactiveHoldIsPassedOnAsSendonly() {
+    anchor.towardTarget(invite("", sdp("192.168.1.10", 4000, "")), CALLER);
+    anchor.towardSender(calleesAnswer(1, ""), CALLER);
+    var session = anchor.session("call-1").orElseThrow();
+    assertThat(session.b().isPlaying()).isFalse();
+
+    // the caller holds with sendonly: the callee is played the music, the offer passes as it is
+    assertThat(direction(anchor.towardTarget(callersReInvite(2, "a=sendonly\r\n"), CALLER)))
+        .isEqualTo(Direction.SENDONLY);
+    assertThat(session.b().isPlaying()).isTrue();
+    assertThat(session.a().isPlaying()).isFalse();
+    assertThat(direction(anchor.towardSender(calleesAnswer(2, "a=recvonly\r\n"), CALLER)))
+        .isEqualTo(Direction.RECVONLY);
+    assertThat(meters.get("evertone.media.holds").counter().count()).isOne();
+
+    // taken back: the callee hears the caller again
+    anchor.towardTarget(callersReInvite(3, ""), CALLER);
+    anchor.towardSender(calleesAnswer(3, ""), CALLER);
+    assertThat(session.b().isPlaying()).isFalse();
+
+    // inactive: the callee is offered sendonly (so that it plays the music), its recvonly answer
+    // goes back to the caller as the inactive it asked for
+    assertThat(direction(anchor.towardTarget(callersReInvite(4, "a=inactive\r\n"), CALLER)))
+        .isEqualTo(Direction.SENDONLY);
+    assertThat(session.b().isPlaying()).isTrue();
+    assertThat(direction(anchor.towardSender(calleesAnswer(4, "a=recvonly\r\n"), CALLER)))
+        .isEqualTo(Direction.INACTIVE);
+    // a refresh of the same hold does not start the music again
+    anchor.towardTarget(callersReInvite(5, "a=inactive\r\n"), CALLER);
+    assertThat(meters.get("evertone.media.holds").counter().count()).isEqualTo(2);
+    anchor.towardSender(calleesAnswer(5, "a=recvonly\r\n"), CALLER);
+    anchor.towardTarget(callersReInvite(6, "a=sendrecv\r\n"), CALLER);
+    assertThat(session.b().isPlaying()).isFalse();
+    assertThat(direction(anchor.towardSender(calleesAnswer(6, ""), CALLER)))
+        .isEqualTo(Direction.SENDRECV);
   }
 
   private static SipRequest info(String fromTag, String toTag, String type, String body) {

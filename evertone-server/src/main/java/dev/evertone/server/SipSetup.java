@@ -178,7 +178,7 @@ final class SipSetup implements AutoCloseable {
       return MediaAnchor.direct();
     }
     try {
-      return MediaAnchor.through(Settings.media(config), node.meters);
+      return MediaAnchor.through(Settings.media(config), node.meters, Settings.musicOnHold(config));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(String.valueOf(e.getMessage()), e);
     }

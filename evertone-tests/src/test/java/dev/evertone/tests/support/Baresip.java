@@ -52,11 +52,16 @@ public final class Baresip {
         audio == Audio.OPUS_440
             ? "ausine," + audio.hertz
             : "aufile," + Tones.write(conf.resolve("tone.wav"), audio.hertz, 60, 8000);
+    int controlPort = Peers.freePort();
+    Files.writeString(conf.resolve("control-port"), Integer.toString(controlPort));
     Files.writeString(
         conf.resolve("config"),
         "module_path /usr/lib/baresip/modules\nmodule account.so\nmodule "
             + audio.codec
-            + "\nmodule ausine.so\nmodule aufile.so\nmodule sndfile.so\nmodule menu.so\naudio_source "
+            + "\nmodule ausine.so\nmodule aufile.so\nmodule sndfile.so\nmodule menu.so"
+            + "\nmodule ctrl_tcp.so\nctrl_tcp_listen 127.0.0.1:"
+            + controlPort
+            + "\naudio_source "
             + source
             + "\nsnd_path "
             + conf
@@ -94,6 +99,25 @@ public final class Baresip {
         .redirectErrorStream(true)
         .redirectOutput(conf.resolve("out.txt").toFile())
         .start();
+  }
+
+  /**
+   * Types {@code command} (a menu command without its slash, e.g. {@code hold}, {@code resume},
+   * {@code hangup}) into a running phone of {@link #phone}, through its ctrl_tcp module (a
+   * netstring with a JSON command); returns its answer.
+   */
+  public static String command(Path conf, String command) throws java.io.IOException {
+    int port = Integer.parseInt(Files.readString(conf.resolve("control-port")).strip());
+    String json = "{\"command\":\"" + command + "\",\"token\":\"t\"}";
+    try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(5000);
+      s.getOutputStream()
+          .write(
+              (json.length() + ":" + json + ",").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] buffer = new byte[4096];
+      int n = s.getInputStream().read(buffer);
+      return n <= 0 ? "" : new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   /**
