@@ -549,8 +549,10 @@ public record ServerConfig(
       boolean latchAnySource,
       Duration timeout,
       int maxSessions,
-      String musicOnHold) {
+      String musicOnHold,
+      Duration relatchAfter) {
     public Media {
+      require(!relatchAfter.isNegative(), "media.relatch-after must be 0s (never) or more");
       require(
           List.of("never", "always").contains(anchor),
           "media.anchor must be never or always, was '" + anchor + "'");

@@ -64,7 +64,8 @@ public final class Settings {
         .withIoThreads(m.ioThreads())
         .withLatchAnySource(m.latchAnySource())
         .withMediaTimeout(m.timeout())
-        .withMaxSessions(m.maxSessions());
+        .withMaxSessions(m.maxSessions())
+        .withRelatchAfter(m.relatchAfter());
   }
 
   /** The longest music on hold track accepted: it is kept in memory (16 kB a second). */

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param sendFailed packets for the party the network refused (a full socket buffer, unreachable)
  * @param played RTP packets of evertone's own audio sent to the party (music on hold, a prompt)
  * @param replaced packets of the other party not sent to this one while it heard evertone's audio
+ * @param relatched times the party's RTP moved to another port of its host after a silence (a NAT
+ *     that gave it a new mapping)
  */
 public record LegStats(
     @Nullable InetSocketAddress latched,
@@ -48,7 +50,8 @@ public record LegStats(
     long noRemote,
     long sendFailed,
     long played,
-    long replaced) {
+    long replaced,
+    long relatched) {
 
   /** The share of expected packets lost, 0 to 1. */
   public double lossFraction() {

@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  *     others ({@code media.datagrams-per-read}): what bounds a flood's share of a loop
  * @param maxDatagramBytes the largest datagram received whole ({@code media.max-datagram-bytes});
  *     longer ones are cut, and so fail validation or arrive truncated
+ * @param relatchAfter how long a latched party must have been silent before a packet from another
+ *     port of the same host latches again ({@code media.relatch-after}): a NAT that gives a phone a
+ *     new mapping mid-call; zero: never
  */
 public record MediaConfig(
     InetAddress bindHost,
@@ -36,7 +39,8 @@ public record MediaConfig(
     Duration mediaTimeout,
     int maxSessions,
     int datagramsPerRead,
-    int maxDatagramBytes) {
+    int maxDatagramBytes,
+    Duration relatchAfter) {
 
   /** The default port range, as common SIP servers use it: 20000-29999. */
   public static final int DEFAULT_PORT_MIN = 20_000;
@@ -78,6 +82,10 @@ public record MediaConfig(
       throw new IllegalArgumentException(
           "media.datagrams-per-read must be within 1-1024, was " + datagramsPerRead);
     }
+    if (relatchAfter.isNegative()) {
+      throw new IllegalArgumentException(
+          "media.relatch-after must be zero (never) or positive, was " + relatchAfter);
+    }
     if (maxDatagramBytes < 512 || maxDatagramBytes > 65_507) {
       throw new IllegalArgumentException(
           "media.max-datagram-bytes must be within 512-65507, was " + maxDatagramBytes);
@@ -87,7 +95,7 @@ public record MediaConfig(
   /**
    * Defaults on {@code bindHost}: ports 20000-29999, one thread per two cores, latching from the
    * signalled host only, a 60 s media timeout, 2,500 sessions (what the default range's 5,000 port
-   * pairs hold), 16 datagrams per read, 2,048-byte datagrams.
+   * pairs hold), 16 datagrams per read, 2,048-byte datagrams, latching again after 2 s of silence.
    */
   public static MediaConfig defaults(InetAddress bindHost) {
     return new MediaConfig(
@@ -100,7 +108,8 @@ public record MediaConfig(
         Duration.ofSeconds(60),
         2_500,
         16,
-        2_048);
+        2_048,
+        Duration.ofSeconds(2));
   }
 
   /** These settings with ports {@code min}..{@code max}. */
@@ -115,7 +124,8 @@ public record MediaConfig(
         mediaTimeout,
         maxSessions,
         datagramsPerRead,
-        maxDatagramBytes);
+        maxDatagramBytes,
+        relatchAfter);
   }
 
   /** These settings with SDP carrying {@code address}. */
@@ -130,7 +140,8 @@ public record MediaConfig(
         mediaTimeout,
         maxSessions,
         datagramsPerRead,
-        maxDatagramBytes);
+        maxDatagramBytes,
+        relatchAfter);
   }
 
   /** These settings with {@code threads} event loops. */
@@ -145,7 +156,8 @@ public record MediaConfig(
         mediaTimeout,
         maxSessions,
         datagramsPerRead,
-        maxDatagramBytes);
+        maxDatagramBytes,
+        relatchAfter);
   }
 
   /** These settings with latching from any source on or off. */
@@ -160,7 +172,8 @@ public record MediaConfig(
         mediaTimeout,
         maxSessions,
         datagramsPerRead,
-        maxDatagramBytes);
+        maxDatagramBytes,
+        relatchAfter);
   }
 
   /** These settings with a media timeout of {@code timeout} (zero: never). */
@@ -175,7 +188,8 @@ public record MediaConfig(
         timeout,
         maxSessions,
         datagramsPerRead,
-        maxDatagramBytes);
+        maxDatagramBytes,
+        relatchAfter);
   }
 
   /** These settings with at most {@code sessions} sessions open. */
@@ -190,7 +204,24 @@ public record MediaConfig(
         mediaTimeout,
         sessions,
         datagramsPerRead,
-        maxDatagramBytes);
+        maxDatagramBytes,
+        relatchAfter);
+  }
+
+  /** These settings with latching again after {@code silence} (zero: never). */
+  public MediaConfig withRelatchAfter(Duration silence) {
+    return new MediaConfig(
+        bindHost,
+        advertisedAddress,
+        portMin,
+        portMax,
+        ioThreads,
+        latchAnySource,
+        mediaTimeout,
+        maxSessions,
+        datagramsPerRead,
+        maxDatagramBytes,
+        silence);
   }
 
   /** The event loops to run: {@link #ioThreads()}, or one per two cores when that is 0. */

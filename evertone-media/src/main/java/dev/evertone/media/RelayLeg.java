@@ -66,6 +66,9 @@ public final class RelayLeg {
   private long foreign;
   private long noRemote;
   private long sendFailed;
+  private long relatched;
+  private long lastRtpNanos; // the latched party's last RTP packet
+  private final long relatchNanos;
   // what the party receives that evertone can make: a G.711 law and its payload type (-1: none)
   private @Nullable G711 law;
   private int lawPayloadType = -1;
@@ -81,8 +84,10 @@ public final class RelayLeg {
       PortPair ports,
       InetAddress sdpAddress,
       boolean latchAnySource,
+      long relatchNanos,
       MediaMeters meters) {
     this.session = session;
+    this.relatchNanos = relatchNanos;
     this.direction = direction;
     this.ports = ports;
     this.latchAnySource = latchAnySource;
@@ -268,7 +273,8 @@ public final class RelayLeg {
         noRemote,
         sendFailed,
         played,
-        replaced);
+        replaced,
+        relatched);
   }
 
   private static final String EVENTS = "0123456789*#ABCDF";
@@ -318,7 +324,7 @@ public final class RelayLeg {
       meters.packet(direction, Outcome.MALFORMED);
       return;
     }
-    if (!fromParty(sender, onRtpPort)) {
+    if (!fromParty(sender, onRtpPort, nowNanos)) {
       return;
     }
     session.touch(nowNanos);
@@ -342,13 +348,30 @@ public final class RelayLeg {
   }
 
   /** Latching (RFC 4961): whether {@code sender} is this leg's party; counted when not. */
-  private boolean fromParty(InetSocketAddress sender, boolean onRtpPort) {
+  private boolean fromParty(InetSocketAddress sender, boolean onRtpPort, long nowNanos) {
     InetSocketAddress latched = onRtpPort ? latchedRtp : latchedRtcp;
     if (latched != null) {
       if (latched.equals(sender)) {
+        if (onRtpPort) {
+          lastRtpNanos = nowNanos;
+        }
         return true;
       }
-      return refuse(Outcome.FOREIGN);
+      // a NAT that drops a phone's mapping mid-call gives it a new port on the same address: once
+      // the latched port has gone silent, that host may latch again (RFC 4961 leaves the rule to
+      // the relay; rtpengine re-learns likewise). Another host never may.
+      if (!onRtpPort
+          || relatchNanos <= 0
+          || !sender.getAddress().equals(latched.getAddress())
+          || nowNanos - lastRtpNanos < relatchNanos) {
+        return refuse(Outcome.FOREIGN);
+      }
+      relatched++;
+      latchedRtp = sender;
+      lastRtpNanos = nowNanos;
+      log.info(
+          "call {}: the party's RTP now comes from {} (was {})", session.callId(), sender, latched);
+      return true;
     }
     if (signalledRtp == null) {
       return refuse(Outcome.NO_REMOTE); // no SDP yet: no way to tell the party from anyone else
@@ -364,6 +387,7 @@ public final class RelayLeg {
     }
     if (onRtpPort) {
       latchedRtp = sender;
+      lastRtpNanos = nowNanos;
     } else {
       latchedRtcp = sender;
     }

@@ -42,8 +42,13 @@ public final class RelaySession implements AutoCloseable {
     this.relay = relay;
     MediaConfig config = relay.config();
     InetAddress sdp = config.sdpAddress();
-    this.a = new RelayLeg(this, MediaMeters.A_TO_B, aPorts, sdp, config.latchAnySource(), meters);
-    this.b = new RelayLeg(this, MediaMeters.B_TO_A, bPorts, sdp, config.latchAnySource(), meters);
+    long relatch = config.relatchAfter().toNanos();
+    this.a =
+        new RelayLeg(
+            this, MediaMeters.A_TO_B, aPorts, sdp, config.latchAnySource(), relatch, meters);
+    this.b =
+        new RelayLeg(
+            this, MediaMeters.B_TO_A, bPorts, sdp, config.latchAnySource(), relatch, meters);
     this.lastActivityNanos = System.nanoTime();
   }
 

@@ -257,6 +257,41 @@ class MediaRelayTest {
   }
 
   @Test
+  void aPhoneWhoseNatGivesItANewPortIsLatchedAgainAfterASilenceAndAStrangerNever()
+      throws Exception {
+    MediaRelay relay =
+        relay(
+            MediaConfig.defaults(LOOPBACK)
+                .withPorts(31_000, 31_099)
+                .withIoThreads(1)
+                .withRelatchAfter(Duration.ofMillis(300)));
+    Phone caller = phone("127.0.0.1");
+    Phone callee = phone("127.0.0.1");
+    RelaySession s = call(relay, caller, callee);
+    caller.send(Phone.tone(0, 1), s.a().localRtp());
+    assertThat(callee.receiveBytes()).isEqualTo(Phone.tone(0, 1));
+    // the same phone behind a NAT that now maps it to another port; at once it is refused (it
+    // could be anyone on that host while the phone still talks)
+    Phone remapped = phone("127.0.0.1");
+    remapped.send(Phone.tone(1, 1), s.a().localRtp());
+    assertThat(callee.receiveWithin(200)).isNull();
+    // a stranger on another host, after the same silence: refused
+    Phone stranger = phone("127.0.0.2");
+    Thread.sleep(400);
+    stranger.send(Phone.tone(2, 9), s.a().localRtp());
+    assertThat(callee.receiveWithin(200)).isNull();
+    // the remapped phone after the silence: latched again, and heard both ways
+    remapped.send(Phone.tone(3, 1), s.a().localRtp());
+    assertThat(callee.receiveBytes()).isEqualTo(Phone.tone(3, 1));
+    callee.send(Phone.tone(4, 2), s.b().localRtp());
+    assertThat(remapped.receiveBytes()).isEqualTo(Phone.tone(4, 2));
+    LegStats a = s.a().stats();
+    assertThat(a.relatched()).isOne();
+    assertThat(a.latched()).isEqualTo(remapped.address());
+    assertThat(a.foreign()).isEqualTo(2);
+  }
+
+  @Test
   void beforeLatchingOnlyTheSignalledHostMayLatch() throws Exception {
     MediaRelay relay = relay(31_300, 100);
     Phone caller = phone("127.0.0.1");
