@@ -61,9 +61,10 @@ public final class AnsweringPhone implements AutoCloseable {
     this.signalling = new Thread(this::answer, "answering-phone-sip");
     this.media = new Thread(this::listen, "answering-phone-rtp");
     this.tone = new Thread(this::speak, "answering-phone-tone");
-    signalling.start();
-    media.start();
-    tone.start();
+    for (Thread t : new Thread[] {signalling, media, tone}) {
+      t.setDaemon(true); // a failed test that never closes it does not keep the JVM alive
+      t.start();
+    }
   }
 
   /** What it heard so far, in order of arrival. */
