@@ -156,29 +156,20 @@ class MediaAnchorTest {
 
   /** A re-INVITE from the caller (CSeq {@code cseq}) whose audio stream has {@code extra}. */
   private static SipRequest callersReInvite(int cseq, String extra) {
-    String body = sdp("192.168.1.10", 4000, extra);
-    String text =
-        String.join(
-            "\r\n",
-            "INVITE sip:1002@example.com SIP/2.0",
-            "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-" + cseq,
-            "From: <sip:1001@example.com>;tag=caller",
-            "To: <sip:1002@example.com>;tag=callee",
-            "Call-ID: call-1",
-            "CSeq: " + cseq + " INVITE",
-            "Content-Type: application/sdp",
-            "Content-Length: " + body.length(),
-            "",
-            body);
-    return (SipRequest) PARSER.parse(text.getBytes(StandardCharsets.US_ASCII));
+    return (SipRequest)
+        inDialog("INVITE sip:1002@example.com SIP/2.0", cseq, sdp("192.168.1.10", 4000, extra));
   }
 
   private static SipResponse calleesAnswer(int cseq, String extra) {
-    String body = sdp("10.0.0.20", 6000, extra);
+    return (SipResponse) inDialog("SIP/2.0 200 OK", cseq, sdp("10.0.0.20", 6000, extra));
+  }
+
+  /** A message of the confirmed dialog of call-1 (the caller's INVITE, CSeq {@code cseq}). */
+  private static SipMessage inDialog(String startLine, int cseq, String body) {
     String text =
         String.join(
             "\r\n",
-            "SIP/2.0 200 OK",
+            startLine,
             "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-" + cseq,
             "From: <sip:1001@example.com>;tag=caller",
             "To: <sip:1002@example.com>;tag=callee",
@@ -188,7 +179,7 @@ class MediaAnchorTest {
             "Content-Length: " + body.length(),
             "",
             body);
-    return (SipResponse) PARSER.parse(text.getBytes(StandardCharsets.US_ASCII));
+    return PARSER.parse(text.getBytes(StandardCharsets.US_ASCII));
   }
 
   private static Direction direction(SipMessage m) {
