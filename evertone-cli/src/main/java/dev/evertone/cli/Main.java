@@ -5,7 +5,9 @@ import dev.evertone.provisioning.template.TemplateException;
 import dev.evertone.store.StoreException;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,11 +90,28 @@ public final class Main implements Runnable {
    */
   public static CommandLine commandLine(
       CliContext context, PrintWriter out, PrintWriter err, List<Class<?>> serverCommands) {
+    return commandLine(context, out, err, serverCommands, null);
+  }
+
+  /**
+   * The command line for {@code commandArgs}: with only the command they name (and its subcommands)
+   * when they name one, every command otherwise (help, the version, a mistyped command, or {@code
+   * commandArgs} null). Building the model of every command and option (reflection over 20 commands
+   * and their mixins) was the largest part of a short command's start-up; the others are not needed
+   * to run one.
+   */
+  public static CommandLine commandLine(
+      CliContext context,
+      PrintWriter out,
+      PrintWriter err,
+      List<Class<?>> serverCommands,
+      String @Nullable [] commandArgs) {
     CommandLine cl = new CommandLine(new Main(context));
-    for (Class<?> c : serverCommands) {
-      cl.addSubcommand(c);
-    }
-    for (Class<?> c : COMMANDS) {
+    List<Class<?>> all = new ArrayList<>(serverCommands);
+    all.addAll(COMMANDS);
+    Class<?> named =
+        commandArgs == null || commandArgs.length == 0 ? null : named(all, commandArgs[0]);
+    for (Class<?> c : named == null ? all : List.<Class<?>>of(named)) {
       cl.addSubcommand(c);
     }
     cl.setOut(out);
@@ -115,6 +134,20 @@ public final class Main implements Runnable {
           return 1;
         });
     return cl;
+  }
+
+  /**
+   * The command called {@code name}; null for help (which needs every command) and for a name that
+   * is none (the error suggests the nearest ones).
+   */
+  private static @Nullable Class<?> named(List<Class<?>> commands, String name) {
+    for (Class<?> c : commands) {
+      Command command = c.getAnnotation(Command.class);
+      if (command != null && command.name().equals(name) && c != CommandLine.HelpCommand.class) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** What is wrong with a command line, with what the user probably meant. */

@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 /**
@@ -24,7 +25,17 @@ public final class Launcher {
 
   /** The whole command line, as the jar runs it. */
   public static CommandLine commandLine(CliContext context, PrintWriter out, PrintWriter err) {
-    return Main.commandLine(context, out, err, List.of(ServeCommand.class, StunCommand.class));
+    return commandLine(context, out, err, null);
+  }
+
+  /**
+   * The command line to run {@code args}: with only the command they name, when they name one (see
+   * {@link Main#commandLine(CliContext, PrintWriter, PrintWriter, List, String[])}).
+   */
+  public static CommandLine commandLine(
+      CliContext context, PrintWriter out, PrintWriter err, String @Nullable [] args) {
+    return Main.commandLine(
+        context, out, err, List.of(ServeCommand.class, StunCommand.class), args);
   }
 
   public static void main(String[] args) {
@@ -36,7 +47,7 @@ public final class Launcher {
         new PrintWriter(new OutputStreamWriter(System.out, Charset.defaultCharset()), true);
     PrintWriter err =
         new PrintWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), true);
-    int code = commandLine(CliContext.system(), out, err).execute(args);
+    int code = commandLine(CliContext.system(), out, err, args).execute(args);
     out.flush();
     err.flush();
     System.exit(code);

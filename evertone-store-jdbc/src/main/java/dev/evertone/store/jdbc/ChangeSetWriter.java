@@ -63,7 +63,9 @@ final class ChangeSetWriter {
       return;
     }
     check(changes);
-    SecretSealing sealing = new SecretSealing(changes, jdbc.dialect == Dialect.POSTGRESQL, cipher);
+    // the secrets are sealed on the other cores while the transaction inserts users and devices
+    // (SQLite works on this thread, PostgreSQL in a process of its own); the lines wait for them
+    SecretSealing sealing = new SecretSealing(changes, true, cipher);
     long[] ran = new long[1];
     try {
       jdbc.write(

@@ -31,7 +31,7 @@ public final class Cli {
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             Clock.systemUTC());
     int code =
-        Launcher.commandLine(ctx, new PrintWriter(out, true), new PrintWriter(err, true))
+        Launcher.commandLine(ctx, new PrintWriter(out, true), new PrintWriter(err, true), args)
             .execute(args);
     return new Result(code, out.toString(), err.toString());
   }
