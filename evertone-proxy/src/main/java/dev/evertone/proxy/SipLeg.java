@@ -108,6 +108,7 @@ public final class SipLeg {
   // the 2xx to an INVITE sent again until its ACK (13.3.1.4)
   private @Nullable ServerTransaction unacknowledged;
   private @Nullable SipResponse unacknowledgedOk;
+  private long unacknowledgedCseq;
   private long okInterval;
   private long okSince;
   private TimerService.Timer okTimer = TimerService.Timer.NONE;
@@ -342,13 +343,9 @@ public final class SipLeg {
     boolean first;
     SessionDescription late = sdp(ack);
     synchronized (this) {
-      ServerTransaction tx = unacknowledged;
-      if (tx == null || ack.cseq().number() != tx.request().cseq().number()) {
-        // the first ACK stops the retransmissions; the request of a completed transaction is
-        // released, so its CSeq is compared before
-        if (tx != null || state != State.ANSWERED) {
-          return;
-        }
+      // 13.3.1.4: the ACK of the 2xx sent last (same CSeq number) stops its retransmissions
+      if (unacknowledged == null || ack.cseq().number() != unacknowledgedCseq) {
+        return;
       }
       unacknowledged = null;
       unacknowledgedOk = null;
@@ -563,6 +560,7 @@ public final class SipLeg {
       okTimer.cancel();
       unacknowledged = tx;
       unacknowledgedOk = ok;
+      unacknowledgedCseq = ok.cseq().number();
       okInterval = agent.t1();
       okSince = agent.now();
       if (!tx.source().transport().isReliable()) {

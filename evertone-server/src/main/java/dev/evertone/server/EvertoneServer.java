@@ -152,6 +152,11 @@ public final class EvertoneServer implements AutoCloseable {
     return sip.media;
   }
 
+  /** The conference rooms, or null when conference.rooms is empty. */
+  public dev.evertone.conference.@Nullable Conferences conferences() {
+    return sip.conferences;
+  }
+
   /** Who is registered, and whether they answer (what the admin API's registration routes use). */
   public Registrations registrations() {
     return sip.registrations;
