@@ -71,6 +71,7 @@ public final class Main implements Runnable {
           CredentialsCommand.class,
           AuditCommand.class,
           CallsCommand.class,
+          ConferencesCommand.class,
           TokenCommand.class,
           TlsCommand.class,
           RegistrationsCommand.class,

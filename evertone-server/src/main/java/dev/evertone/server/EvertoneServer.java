@@ -81,7 +81,8 @@ public final class EvertoneServer implements AutoCloseable {
         started.push(status);
       }
       HttpEndpoints http =
-          HttpSetup.start(node, registration, sip.registrations, certificates, stun, status);
+          HttpSetup.start(
+              node, registration, sip.registrations, certificates, stun, status, sip.conferences);
       if (http != null) {
         started.push(http);
       }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.evertone.conference.ConferenceView;
 import dev.evertone.conference.Conferences;
 import dev.evertone.conference.ParticipantView;
+import dev.evertone.store.Actor;
 import dev.evertone.tests.support.Await;
 import dev.evertone.tests.support.Baresip;
+import dev.evertone.tests.support.Cli;
 import dev.evertone.tests.support.Peers;
 import dev.evertone.tests.support.ServerFixture;
 import dev.evertone.tests.support.Tones;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -224,6 +227,33 @@ class ConferenceTest {
             () ->
                 conferences(fx).show("803@" + DOMAIN).participants().stream()
                     .anyMatch(p -> p.state().equals("joined")));
+        // the admin API and the CLI see the caller (never the PIN), and mute it
+        String token = fx.server.store().tokens().create("conf", Actor.local("test"));
+        var shown = fx.api("GET", "/api/v1/conferences/803@" + DOMAIN, null, token);
+        assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
+        assertThat(shown.body())
+            .contains("\"caller\":\"sip:1001@example.com\"")
+            .contains("\"state\":\"joined\"")
+            .contains("\"pin\":true")
+            .doesNotContain("\"4\"");
+        var muted =
+            fx.api(
+                "POST", "/api/v1/conferences/803@" + DOMAIN + "/participants/1/mute", null, token);
+        assertThat(muted.statusCode()).as(muted.body()).isEqualTo(200);
+        assertThat(muted.body()).contains("\"muted\":true");
+        var nobody =
+            fx.api(
+                "POST", "/api/v1/conferences/803@" + DOMAIN + "/participants/9/mute", null, token);
+        assertThat(nobody.statusCode()).as(nobody.body()).isEqualTo(404);
+        Map<String, String> env = Map.of("EVERTONE_SERVER", fx.http(), "EVERTONE_TOKEN", token);
+        Cli.Result show = Cli.execute(env, "", "conferences", "show", "803@" + DOMAIN);
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out())
+            .contains("803@example.com (PIN): 1 participant")
+            .contains("sip:1001@example.com");
+        Cli.Result list = Cli.execute(env, "", "conferences", "list");
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(list.out()).contains("803@example.com");
         assertThat(caller.waitFor(40, TimeUnit.SECONDS)).isTrue();
         assertThat(caller.exitValue()).as(Files.readString(dir.resolve("sipp.txt"))).isZero();
       } finally {
@@ -233,6 +263,37 @@ class ConferenceTest {
           Duration.ofSeconds(5), "the room closed", () -> conferences(fx).participants() == 0);
       assertThat(fx.server.meters().get("evertone.legs").gauge().value()).isZero();
       assertThat(fx.server.meters().get("evertone.media.endpoints").gauge().value()).isZero();
+    }
+  }
+
+  @Test
+  void anAdministratorKicksAParticipantAndEvertoneHangsItsCallUp() throws Exception {
+    Peers.require("sipp", "sip-tester");
+    try (ServerFixture fx =
+        new ServerFixture(
+            dir.resolve("data"), "media.host=127.0.0.1", "conference.rooms=804@" + DOMAIN)) {
+      Baresip.lines(fx, DOMAIN, "1001");
+      // the caller stays on the line until evertone's BYE
+      Process caller = sipp(dir, fx, "uac-until-bye.xml", "804");
+      try {
+        Await.until(
+            Duration.ofSeconds(15),
+            "the caller joined the open room",
+            () -> conferences(fx).participants() == 1);
+        String token = fx.server.store().tokens().create("conf", Actor.local("test"));
+        Map<String, String> env = Map.of("EVERTONE_SERVER", fx.http(), "EVERTONE_TOKEN", token);
+        Cli.Result kick = Cli.execute(env, "", "conferences", "kick", "804@" + DOMAIN, "1");
+        assertThat(kick.code()).as(kick.err()).isZero();
+        assertThat(caller.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        assertThat(caller.exitValue()).as(Files.readString(dir.resolve("sipp.txt"))).isZero();
+        Cli.Result again = Cli.execute(env, "", "conferences", "kick", "804@" + DOMAIN, "1");
+        assertThat(again.code()).isNotZero();
+        assertThat(again.err()).contains("nobody is in conference room 804@example.com");
+      } finally {
+        caller.destroy();
+      }
+      Await.until(
+          Duration.ofSeconds(5), "the room closed", () -> conferences(fx).participants() == 0);
     }
   }
 }
