@@ -7,6 +7,7 @@ import dev.evertone.media.MediaRelay;
 import dev.evertone.media.Mixer;
 import dev.evertone.media.audio.G711;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Conference mixing load, in one process: ROOMS rooms of PARTIES parties on evertone's media relay
@@ -74,6 +76,7 @@ public final class ConferenceLoad {
                 (short) (3000 * Math.sin(2 * Math.PI * (200 + 10 * (i % 50)) * s / 8000.0)));
       }
     }
+    AtomicReference<Exception> failure = new AtomicReference<>();
     AtomicLong received = new AtomicLong();
     AtomicLong sent = new AtomicLong();
     int senders = 2;
@@ -111,8 +114,8 @@ public final class ConferenceLoad {
                       }
                     }
                   }
-                } catch (Exception e) {
-                  e.printStackTrace();
+                } catch (IOException | InterruptedException e) {
+                  failure.compareAndSet(null, e); // told when the run ends
                 } finally {
                   done.countDown();
                 }
@@ -137,6 +140,9 @@ public final class ConferenceLoad {
     long rx = received.get() - rx0;
     double seconds = (System.nanoTime() - t0) / 1e9;
     done.await();
+    if (failure.get() != null) {
+      throw new IllegalStateException("the load client failed", failure.get());
+    }
     double mediaCores = (cpu1 - cpu0) / 1e9 / seconds;
     double expectedFrames = n * 50.0 * seconds;
     System.out.println(
