@@ -298,7 +298,16 @@ public final class EndpointLeg implements AutoCloseable {
     int at = content.readerIndex();
     int length = content.readableBytes();
     if (!onRtpPort || RtpPackets.looksLikeRtcp(content, at, length)) {
-      rtcpReceived++; // read and dropped: evertone sends no reports of its own yet
+      // read and dropped (evertone sends no reports of its own yet); from the party's host it still
+      // shows the party is there: a phone holding the call may send no RTP, but its RTCP goes on
+      // (RFC 3550 6.2)
+      InetSocketAddress party = latchedRtp != null ? latchedRtp : signalledRtp;
+      if (party != null
+          && RtpPackets.valid(content, at, length, true)
+          && sender.getAddress().equals(party.getAddress())) {
+        rtcpReceived++;
+        lastPacketNanos = nowNanos;
+      }
       return;
     }
     if (!RtpPackets.valid(content, at, length, false)) {
