@@ -27,7 +27,8 @@ public record ServerConfig(
     Cluster cluster,
     Stun stun,
     Media media,
-    Status status) {
+    Status status,
+    Conference conference) {
 
   public ServerConfig {
     requireDistinctPorts(sip, http, stun);
@@ -575,6 +576,33 @@ public record ServerConfig(
     /** Whether calls' audio passes through the relay. */
     public boolean anchors() {
       return anchor.equals("always");
+    }
+  }
+
+  /**
+   * The {@code conference} section: the rooms evertone answers itself ({@code NUMBER@DOMAIN} or
+   * {@code NUMBER@DOMAIN;pin=DIGITS}) and their limits.
+   */
+  public record Conference(
+      List<String> rooms, int maxRooms, int maxParticipants, int pinTries, Duration jitterBuffer) {
+    public Conference {
+      rooms = List.copyOf(rooms);
+      for (String room : rooms) {
+        require(
+            room.strip().matches("[0-9A-Za-z*+._-]{1,32}@[A-Za-z0-9.-]{1,253}(;pin=[0-9]{1,16})?"),
+            "conference.rooms: '"
+                + room
+                + "' is not NUMBER@DOMAIN or NUMBER@DOMAIN;pin=DIGITS (1-16 digits), e.g."
+                + " 800@example.com;pin=4321");
+      }
+      require(maxRooms >= 1, "conference.max-rooms must be at least 1");
+      require(
+          maxParticipants >= 2 && maxParticipants <= 1000,
+          "conference.max-participants must be 2-1000");
+      require(pinTries >= 1 && pinTries <= 10, "conference.pin-tries must be 1-10");
+      require(
+          jitterBuffer.toMillis() >= 20 && jitterBuffer.toMillis() <= 500,
+          "conference.jitter-buffer must be 20ms-500ms");
     }
   }
 

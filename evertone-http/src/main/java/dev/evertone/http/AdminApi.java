@@ -1,6 +1,7 @@
 package dev.evertone.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.evertone.conference.Conferences;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.Registrations;
@@ -56,6 +57,12 @@ final class AdminApi {
 
     /** The call records. */
     CallRecordRepository calls();
+
+    /** The conference rooms; a conflict when conference.rooms is empty. */
+    default Conferences conferences() {
+      throw new ConflictException(
+          "no conference rooms are configured: set conference.rooms (see docs/media.md)");
+    }
   }
 
   /** The features of a running server. */
@@ -63,8 +70,17 @@ final class AdminApi {
       ProvisioningService provisioning,
       Registrations registrations,
       @Nullable CertificateManager certificates,
-      CallRecordRepository calls) {
+      CallRecordRepository calls,
+      @Nullable Conferences conferences) {
     return new Features() {
+      @Override
+      public Conferences conferences() {
+        if (conferences == null) {
+          return Features.super.conferences();
+        }
+        return conferences;
+      }
+
       @Override
       public CallRecordRepository calls() {
         return calls;
@@ -134,7 +150,8 @@ final class AdminApi {
             new RoutingRoutes(features),
             new RegistrationRoutes(features),
             new CertificateRoutes(features),
-            new CallRoutes(features))) {
+            new CallRoutes(features),
+            new ConferenceRoutes(features))) {
       all.addAll(group.routes());
     }
     all.addAll(status.routes(AdminApi::actor));

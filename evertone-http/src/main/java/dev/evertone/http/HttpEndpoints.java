@@ -61,6 +61,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * @param ice what browsers are told of STUN/TURN, or null when the STUN server is off
    * @param status the status page's service and its rendering, or null when it is off
    * @param calls the call records
+   * @param conferences the conference rooms, or null when none is configured
    */
   public record Services(
       ProvisioningService provisioning,
@@ -71,7 +72,8 @@ public final class HttpEndpoints implements AutoCloseable {
       @Nullable IceServers ice,
       @Nullable StatusService status,
       @Nullable StatusPage page,
-      CallRecordRepository calls) {}
+      CallRecordRepository calls,
+      dev.evertone.conference.@Nullable Conferences conferences) {}
 
   /**
    * Starts serving on {@code host}:{@code port}.
@@ -91,7 +93,11 @@ public final class HttpEndpoints implements AutoCloseable {
             services.tokens(),
             services.guard(),
             AdminApi.of(
-                provisioning, services.registrations(), services.certificates(), services.calls()),
+                provisioning,
+                services.registrations(),
+                services.certificates(),
+                services.calls(),
+                services.conferences()),
             new StatusApi(
                 services.status(),
                 domain ->

@@ -59,6 +59,8 @@ public final class MediaRelay implements AutoCloseable {
   private final Gauge portsGauge;
   private final RecvByteBufAllocator receiveBuffers;
   private final AtomicInteger openSessions = new AtomicInteger();
+  private final AtomicInteger openEndpoints = new AtomicInteger();
+  private final Gauge endpointsGauge;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final MediaListener listener;
 
@@ -97,6 +99,10 @@ public final class MediaRelay implements AutoCloseable {
     this.portsGauge =
         Gauge.builder("evertone.media.ports", ports, PortAllocator::portsInUse)
             .description("Relay ports in use, out of media.port-min..media.port-max")
+            .register(registry);
+    this.endpointsGauge =
+        Gauge.builder("evertone.media.endpoints", openEndpoints, AtomicInteger::get)
+            .description("Endpoint legs open: parties whose audio evertone decodes (conferences)")
             .register(registry);
   }
 
@@ -203,6 +209,74 @@ public final class MediaRelay implements AutoCloseable {
       openSessions.decrementAndGet();
       throw e;
     }
+  }
+
+  /**
+   * One of the relay's event loops, taken in turn: what a conference room lives on, its parties'
+   * {@link EndpointLeg}s and its {@link Mixer} together.
+   */
+  public MediaLoop loop() {
+    EventLoop loop = group.next();
+    return new MediaLoop(loop, clock(loop));
+  }
+
+  /**
+   * Opens an endpoint leg for {@code label} (a Call-ID): one port pair bound on {@code on} (null:
+   * the next loop), where the party's audio ends and evertone's own begins. Blocks until bound; not
+   * to be called from a media I/O thread other than {@code on}'s.
+   *
+   * @throws MediaException when no port pair is free or the relay is closed
+   */
+  public EndpointLeg openEndpoint(String label, @Nullable MediaLoop on) throws MediaException {
+    if (closed.get()) {
+      throw new MediaException("the media relay is closed: no media for " + label);
+    }
+    MediaLoop loop = on != null ? on : loop();
+    EventLoop e = loop.eventLoop();
+    try {
+      EndpointLeg leg =
+          e.inEventLoop()
+              ? bindEndpoint(loop, label)
+              : e.submit(() -> bindEndpoint(loop, label)).get(BIND_WAIT_SECONDS, TimeUnit.SECONDS);
+      openEndpoints.incrementAndGet();
+      return leg;
+    } catch (RejectedExecutionException ex) {
+      throw new MediaException("the media relay is closed: no media for " + label);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted opening a media endpoint", ex);
+    } catch (ExecutionException ex) {
+      if (ex.getCause() instanceof MediaException m) {
+        throw m;
+      }
+      throw new IllegalStateException("cannot open a media endpoint: " + ex.getCause(), ex);
+    } catch (TimeoutException ex) {
+      throw new IllegalStateException(
+          "the media I/O thread did not bind ports within " + BIND_WAIT_SECONDS + " s", ex);
+    }
+  }
+
+  private EndpointLeg bindEndpoint(MediaLoop loop, String label) throws MediaException {
+    PortPair pair = bindPair(loop.eventLoop(), label);
+    EndpointLeg leg =
+        new EndpointLeg(
+            this, loop, label, pair, config.sdpAddress(), config.latchAnySource(), meters);
+    pair.rtp().pipeline().addLast(MediaPipelineNames.RTP_RECEIVER, new EndpointHandler(leg, true));
+    pair.rtcp()
+        .pipeline()
+        .addLast(MediaPipelineNames.RTCP_RECEIVER, new EndpointHandler(leg, false));
+    return leg;
+  }
+
+  /** On the leg's loop, once its sockets are closed: its ports go back. */
+  void closed(EndpointLeg leg) {
+    ports.release(leg.ports().rtpPort());
+    openEndpoints.decrementAndGet();
+  }
+
+  /** Endpoint legs open now. */
+  public int openEndpoints() {
+    return openEndpoints.get();
   }
 
   private RelaySession bindOn(EventLoop loop, String callId) throws MediaException {
@@ -360,6 +434,7 @@ public final class MediaRelay implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     registry.remove(sessionsGauge);
     registry.remove(portsGauge);
+    registry.remove(endpointsGauge);
     log.info("media relay closed: {} ports in use", ports.portsInUse());
   }
 }

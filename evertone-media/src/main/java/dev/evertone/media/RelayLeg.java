@@ -530,7 +530,7 @@ public final class RelayLeg {
    * packet and delay nothing better. A full socket buffer drops the datagram, as the network would.
    * Elsewhere (NIO), a write of a retained slice.
    */
-  private static boolean transmit(
+  static boolean transmit(
       Channel out, ByteBuf content, int at, int length, InetSocketAddress target) {
     if (!out.isOpen()) {
       return false;

@@ -30,9 +30,15 @@ final class CallRouter {
   private final RoutingTable routing;
   private final Ringing ringing;
   private final TrunkCalls trunks;
+  private final UserAgent agent;
 
   CallRouter(
-      ProxyServices services, ProxyStack stack, DialogRoutes routes, ProxyCounters counters) {
+      ProxyServices services,
+      ProxyStack stack,
+      DialogRoutes routes,
+      ProxyCounters counters,
+      UserAgent agent) {
+    this.agent = agent;
     this.stack = stack;
     this.routes = routes;
     this.location = services.location();
@@ -65,6 +71,9 @@ final class CallRouter {
           SipResponse.forRequest(request, StatusCode.FORBIDDEN)
               .reason("Forbidden (only users of " + realm + " can be reached)"));
       return;
+    }
+    if (agent.offer(tx, realm, target)) {
+      return; // a number evertone answers itself (a conference room)
     }
     Call call = Call.fromDevice(stack, routes, tx, realm, routing.numberOf(realm, caller));
     toUser(call, target, 0);

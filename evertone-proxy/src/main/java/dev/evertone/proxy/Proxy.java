@@ -35,6 +35,7 @@ public final class Proxy {
   private final RoutingTable routing;
   private final InDialogRouting inDialog;
   private final CallRouter calls;
+  private final UserAgent agent;
 
   /**
    * @param services what the proxy consults, made before the SIP stack
@@ -46,6 +47,19 @@ public final class Proxy {
       ProxySettings settings,
       TransactionLayer transactions,
       SipSockets sockets) {
+    this(services, settings, transactions, sockets, LocalNumbers.NONE);
+  }
+
+  /**
+   * As above, and evertone answers the calls to {@code numbers} itself (conference rooms) instead
+   * of routing them.
+   */
+  public Proxy(
+      ProxyServices services,
+      ProxySettings settings,
+      TransactionLayer transactions,
+      SipSockets sockets,
+      LocalNumbers numbers) {
     this.stack =
         new ProxyStack(transactions, sockets, settings, services.media(), services.records());
     this.gate = services.gate();
@@ -54,7 +68,8 @@ public final class Proxy {
     ProxyCounters counters = new ProxyCounters(services.meters());
     DialogRoutes routes = new DialogRoutes(services.tokens(), sockets);
     this.inDialog = new InDialogRouting(stack, routes, services.cluster(), counters);
-    this.calls = new CallRouter(services, stack, routes, counters);
+    this.agent = new UserAgent(stack, numbers, services.meters());
+    this.calls = new CallRouter(services, stack, routes, counters, agent);
   }
 
   /**
@@ -142,6 +157,10 @@ public final class Proxy {
    * dialog that is not ours is refused.
    */
   public void routeInDialog(ServerTransaction tx) {
+    // evertone's own dialogs first (its To tag): they carry no Route of the proxy's
+    if (agent.inDialog(tx)) {
+      return;
+    }
     inDialog.route(tx);
   }
 
@@ -150,6 +169,9 @@ public final class Proxy {
    * 3261 13.2.2.4).
    */
   public void ack(SipRequest ack) {
+    if (agent.ack(ack)) {
+      return;
+    }
     inDialog.ack(ack);
   }
 
@@ -158,6 +180,9 @@ public final class Proxy {
    * branches are cancelled.
    */
   public void cancel(ServerTransaction invite) {
+    if (agent.cancel(invite)) {
+      return;
+    }
     if (invite.attachment() instanceof ResponseContext responses) {
       responses.cancel();
     } else {

@@ -171,6 +171,16 @@ final class Phone implements AutoCloseable {
           + "Content-Length: 0\r\n\r\n";
     }
 
+    /** The INVITE with a body ({@code type}, e.g. an SDP offer) and {@code extra} header lines. */
+    String invite(String extra, String type, String body) {
+      return head("INVITE", "<" + target + ">")
+          + ("Contact: <" + contact() + ">\r\n")
+          + extra
+          + ("Content-Type: " + type + "\r\n")
+          + ("Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n")
+          + body;
+    }
+
     /** The ACK of a non-2xx final response (RFC 3261 17.1.1.3: same branch, To of the response). */
     String ack(String response) {
       return head("ACK", header(response, "To")) + "Content-Length: 0\r\n\r\n";
@@ -207,6 +217,19 @@ final class Phone implements AutoCloseable {
    */
   Call dial(String target, String password) throws IOException {
     return dialAs(target, user, password);
+  }
+
+  /** As {@link #dial}, the INVITE carrying {@code body} of {@code type} (an SDP offer). */
+  Call dialWithBody(String target, String password, String type, String body) throws IOException {
+    Call c = new Call(target);
+    String challenge = exchange(c.invite("", type, body));
+    assertThat(challenge).startsWith("SIP/2.0 407 ");
+    send(c.ack(challenge));
+    c.cseq++;
+    c.branch = newBranch();
+    String auth = digest(challenge, "Proxy-Authenticate", "INVITE", target, user, password);
+    send(c.invite("Proxy-Authorization: " + auth + "\r\n", type, body));
+    return c;
   }
 
   /** Dials {@code target} with the credentials of {@code account}, whatever its From says. */

@@ -68,6 +68,16 @@ final class ProxyHarness implements AutoCloseable {
    * @param timerCMillis how long a branch of an INVITE may ring unanswered
    */
   ProxyHarness(Path dir, long timerCMillis) throws InterruptedException {
+    this(dir, timerCMillis, LocalNumbers.NONE);
+  }
+
+  /** A proxy whose calls to {@code numbers} evertone answers itself. */
+  ProxyHarness(Path dir, LocalNumbers numbers) throws InterruptedException {
+    this(dir, 180_000, numbers);
+  }
+
+  private ProxyHarness(Path dir, long timerCMillis, LocalNumbers numbers)
+      throws InterruptedException {
     store = JdbcStore.open(new StoreConfig(null, dir, null, 4), clock);
     store.provisioning().apply(ChangeSet.builder().addDomain(DOMAIN).build(), ACTOR);
     List<DigestAlgorithm> algorithms = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
@@ -117,7 +127,8 @@ final class ProxyHarness implements AutoCloseable {
             1 << 20,
             null,
             (transactions, sockets) ->
-                new Dispatcher(registrar, new Proxy(services, settings, transactions, sockets)),
+                new Dispatcher(
+                    registrar, new Proxy(services, settings, transactions, sockets, numbers)),
             meters);
   }
 

@@ -81,7 +81,8 @@ public final class EvertoneServer implements AutoCloseable {
         started.push(status);
       }
       HttpEndpoints http =
-          HttpSetup.start(node, registration, sip.registrations, certificates, stun, status);
+          HttpSetup.start(
+              node, registration, sip.registrations, certificates, stun, status, sip.conferences);
       if (http != null) {
         started.push(http);
       }
@@ -150,6 +151,11 @@ public final class EvertoneServer implements AutoCloseable {
   /** Whether calls' audio passes through this node's relay, and what the relay saw of each. */
   public MediaAnchor media() {
     return sip.media;
+  }
+
+  /** The conference rooms, or null when conference.rooms is empty. */
+  public dev.evertone.conference.@Nullable Conferences conferences() {
+    return sip.conferences;
   }
 
   /** Who is registered, and whether they answer (what the admin API's registration routes use). */

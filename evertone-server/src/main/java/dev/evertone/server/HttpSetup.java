@@ -39,7 +39,8 @@ final class HttpSetup {
       Registrations registrations,
       @Nullable CertificateManager certificates,
       StunSetup.Running stun,
-      @Nullable StatusSetup status) {
+      @Nullable StatusSetup status,
+      dev.evertone.conference.@Nullable Conferences conferences) {
     ServerConfig config = node.config;
     if (config.http().port() < 0) {
       return null;
@@ -64,7 +65,8 @@ final class HttpSetup {
                 server == null ? null : iceServers(node, registration, server, stun.turnSecret()),
                 status == null ? null : status.service(),
                 status == null ? null : status.page(),
-                node.store.calls()));
+                node.store.calls(),
+                conferences));
     log.info(
         "metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1",
         config.http().host(),

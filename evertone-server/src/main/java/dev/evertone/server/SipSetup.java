@@ -1,14 +1,19 @@
 package dev.evertone.server;
 
+import dev.evertone.conference.ConferenceSettings;
+import dev.evertone.conference.Conferences;
+import dev.evertone.conference.RoomSpec;
 import dev.evertone.config.ConfigException;
 import dev.evertone.config.ServerConfig;
 import dev.evertone.config.Settings;
 import dev.evertone.dispatch.SipDispatcher;
+import dev.evertone.media.MediaRelay;
 import dev.evertone.proxy.CallRecords;
 import dev.evertone.proxy.CarrierRegistrations;
 import dev.evertone.proxy.Cluster;
 import dev.evertone.proxy.ExtensionDirectory;
 import dev.evertone.proxy.FlowToken;
+import dev.evertone.proxy.LocalNumbers;
 import dev.evertone.proxy.MediaAnchor;
 import dev.evertone.proxy.Proxy;
 import dev.evertone.proxy.ProxyServices;
@@ -54,6 +59,9 @@ final class SipSetup implements AutoCloseable {
   /** Whether calls' audio passes through evertone's relay, and the relay. */
   final MediaAnchor media;
 
+  /** The conference rooms, or null when conference.rooms is empty. */
+  final @Nullable Conferences conferences;
+
   private final CarrierRegistrations carriers;
 
   private SipSetup(
@@ -61,7 +69,9 @@ final class SipSetup implements AutoCloseable {
       Cluster cluster,
       Registrations registrations,
       CarrierRegistrations carriers,
-      MediaAnchor media) {
+      MediaAnchor media,
+      @Nullable Conferences conferences) {
+    this.conferences = conferences;
     this.stack = stack;
     this.cluster = cluster;
     this.registrations = registrations;
@@ -85,6 +95,8 @@ final class SipSetup implements AutoCloseable {
             node.meters);
     MediaAnchor media = media(config, node);
     CallRecords records = callRecords(node, media);
+    Conferences conferences = conferences(config, node);
+    LocalNumbers numbers = conferences == null ? LocalNumbers.NONE : conferences;
     ProxyServices proxyServices =
         new ProxyServices(
             registration.location,
@@ -113,7 +125,7 @@ final class SipSetup implements AutoCloseable {
             (transactions, sockets) ->
                 new SipDispatcher(
                     registration.registrar,
-                    new Proxy(proxyServices, proxySettings, transactions, sockets),
+                    new Proxy(proxyServices, proxySettings, transactions, sockets, numbers),
                     name),
             node.meters);
     try {
@@ -140,10 +152,14 @@ final class SipSetup implements AutoCloseable {
               registration.location,
               new ContactPing(registration.location, stack.transactions(), stack.sockets(), name),
               node.clock);
-      return new SipSetup(stack, cluster, registrations, carriers, proxyServices.media());
+      return new SipSetup(
+          stack, cluster, registrations, carriers, proxyServices.media(), conferences);
     } catch (RuntimeException | Error e) {
       stack.close();
       proxyServices.media().close();
+      if (conferences != null) {
+        conferences.close();
+      }
       throw e;
     }
   }
@@ -182,6 +198,50 @@ final class SipSetup implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(String.valueOf(e.getMessage()), e);
     }
+  }
+
+  /**
+   * The conference rooms of conference.rooms, mixed on a relay of their own (its own event loops,
+   * ports from the same media range), or null when there are none.
+   */
+  private static @Nullable Conferences conferences(ServerConfig config, Node node) {
+    ServerConfig.Conference c = config.conference();
+    if (c.rooms().isEmpty()) {
+      return null;
+    }
+    MediaRelay relay;
+    try {
+      relay = MediaRelay.start(Settings.media(config), node.meters, session -> {});
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(String.valueOf(e.getMessage()), e);
+    }
+    Conferences conferences;
+    try {
+      conferences =
+          Conferences.start(
+              new ConferenceSettings(
+                  c.rooms().stream().map(RoomSpec::parse).toList(),
+                  c.maxRooms(),
+                  c.maxParticipants(),
+                  c.pinTries(),
+                  (int) Math.max(1, c.jitterBuffer().toMillis() / 20),
+                  config.media().timeout()),
+              relay,
+              node.meters);
+    } catch (IllegalArgumentException e) {
+      relay.close();
+      throw new ConfigException(String.valueOf(e.getMessage()), e);
+    } catch (java.io.IOException e) {
+      relay.close();
+      throw new java.io.UncheckedIOException(e);
+    }
+    // parties whose phones vanished (no RTP for media.timeout) are hung up
+    node.every(
+        "conference media timeout",
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5),
+        conferences::hangUpSilent);
+    return conferences;
   }
 
   /** Trunks, numbers and forwarding rules in memory, following every change of any node. */
@@ -327,6 +387,9 @@ final class SipSetup implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (conferences != null) {
+      conferences.close();
     }
     stack.close();
     media.close();

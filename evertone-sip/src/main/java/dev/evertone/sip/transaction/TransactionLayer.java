@@ -131,7 +131,7 @@ public final class TransactionLayer implements InboundListener {
     return scheduler;
   }
 
-  TimerConfig timers() {
+  public TimerConfig timers() {
     return timers;
   }
 

@@ -21,7 +21,9 @@ public final class Baresip {
     /** A 440 Hz tone, G.711 (from an 8 kHz file: baresip's sine source makes 48 kHz only). */
     G711_440("g711.so", 440),
     /** A 1000 Hz tone, G.711 (from an 8 kHz file). */
-    G711_1000("g711.so", 1000);
+    G711_1000("g711.so", 1000),
+    /** A 1500 Hz tone, G.711 (from an 8 kHz file): the third voice of a conference. */
+    G711_1500("g711.so", 1500);
 
     final String codec;
     final int hertz;
