@@ -73,6 +73,7 @@ public final class Main implements Runnable {
           CredentialsCommand.class,
           AuditCommand.class,
           CallsCommand.class,
+          RecordingsCommand.class,
           TokenCommand.class,
           TlsCommand.class,
           RegistrationsCommand.class,

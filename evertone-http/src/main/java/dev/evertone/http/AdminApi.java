@@ -2,6 +2,7 @@ package dev.evertone.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.recording.Recordings;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.store.Actor;
@@ -56,6 +57,9 @@ final class AdminApi {
 
     /** The call records. */
     CallRecordRepository calls();
+
+    /** The recordings of anchored calls. */
+    Recordings recordings();
   }
 
   /** The features of a running server. */
@@ -63,11 +67,17 @@ final class AdminApi {
       ProvisioningService provisioning,
       Registrations registrations,
       @Nullable CertificateManager certificates,
-      CallRecordRepository calls) {
+      CallRecordRepository calls,
+      Recordings recordings) {
     return new Features() {
       @Override
       public CallRecordRepository calls() {
         return calls;
+      }
+
+      @Override
+      public Recordings recordings() {
+        return recordings;
       }
 
       @Override
@@ -113,6 +123,11 @@ final class AdminApi {
         public CallRecordRepository calls() {
           throw new IllegalStateException("these routes are listed, not served");
         }
+
+        @Override
+        public Recordings recordings() {
+          throw new IllegalStateException("these routes are listed, not served");
+        }
       };
 
   private final AdminTokenRepository tokens;
@@ -134,7 +149,8 @@ final class AdminApi {
             new RoutingRoutes(features),
             new RegistrationRoutes(features),
             new CertificateRoutes(features),
-            new CallRoutes(features))) {
+            new CallRoutes(features),
+            new RecordingRoutes(features))) {
       all.addAll(group.routes());
     }
     all.addAll(status.routes(AdminApi::actor));

@@ -2,6 +2,7 @@ package dev.evertone.http;
 
 import dev.evertone.config.ServerConfig;
 import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.recording.Recordings;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.status.StatusPage;
@@ -61,6 +62,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * @param ice what browsers are told of STUN/TURN, or null when the STUN server is off
    * @param status the status page's service and its rendering, or null when it is off
    * @param calls the call records
+   * @param recordings the recordings of anchored calls
    */
   public record Services(
       ProvisioningService provisioning,
@@ -71,7 +73,8 @@ public final class HttpEndpoints implements AutoCloseable {
       @Nullable IceServers ice,
       @Nullable StatusService status,
       @Nullable StatusPage page,
-      CallRecordRepository calls) {}
+      CallRecordRepository calls,
+      Recordings recordings) {}
 
   /**
    * Starts serving on {@code host}:{@code port}.
@@ -91,7 +94,11 @@ public final class HttpEndpoints implements AutoCloseable {
             services.tokens(),
             services.guard(),
             AdminApi.of(
-                provisioning, services.registrations(), services.certificates(), services.calls()),
+                provisioning,
+                services.registrations(),
+                services.certificates(),
+                services.calls(),
+                services.recordings()),
             new StatusApi(
                 services.status(),
                 domain ->

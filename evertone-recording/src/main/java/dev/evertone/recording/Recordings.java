@@ -508,11 +508,11 @@ public final class Recordings implements AutoCloseable {
   }
 
   /**
-   * Copies complete recording {@code id}, a WAV file, to {@code out}.
+   * Complete recording {@code id}, a WAV file, to read; the caller closes it.
    *
    * @throws ConflictException while it is being recorded (its header is not final)
    */
-  public void download(String id, OutputStream out) throws IOException {
+  public InputStream open(String id) throws IOException {
     Recording r = find(id);
     if (r.state() == Recording.State.RECORDING) {
       throw new ConflictException(
@@ -524,7 +524,7 @@ public final class Recordings implements AutoCloseable {
               + "') or wait for the call to end");
     }
     try {
-      Files.copy(wav(id), out);
+      return Files.newInputStream(wav(id));
     } catch (NoSuchFileException e) {
       throw new NotFoundException("recording " + id + " has been deleted");
     }

@@ -13,7 +13,6 @@ import dev.evertone.store.ValidationException;
 import dev.evertone.store.audit.AuditEvent;
 import dev.evertone.store.audit.AuditLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -107,10 +106,12 @@ class RecordingsTest {
       assertThat(rec.callId()).isEqualTo("abc@10.0.0.1");
       assertThat(r.list(null, null, 10)).containsExactly(rec);
       assertThat(r.list("other.example", null, 10)).isEmpty();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      r.download(rec.id(), out);
-      assertThat(out.toByteArray()).hasSize(44 + 96_000);
-      assertThat(ByteBuffer.wrap(out.toByteArray()).order(ByteOrder.LITTLE_ENDIAN).getInt(40))
+      byte[] downloaded;
+      try (var in = r.open(rec.id())) {
+        downloaded = in.readAllBytes();
+      }
+      assertThat(downloaded).hasSize(44 + 96_000);
+      assertThat(ByteBuffer.wrap(downloaded).order(ByteOrder.LITTLE_ENDIAN).getInt(40))
           .isEqualTo(96_000);
     }
     try (Recordings again = recordings(Duration.ZERO)) {

@@ -81,7 +81,8 @@ public final class EvertoneServer implements AutoCloseable {
         started.push(status);
       }
       HttpEndpoints http =
-          HttpSetup.start(node, registration, sip.registrations, certificates, stun, status);
+          HttpSetup.start(
+              node, registration, sip.registrations, certificates, stun, status, sip.recordings);
       if (http != null) {
         started.push(http);
       }
@@ -150,6 +151,11 @@ public final class EvertoneServer implements AutoCloseable {
   /** Whether calls' audio passes through this node's relay, and what the relay saw of each. */
   public MediaAnchor media() {
     return sip.media;
+  }
+
+  /** The recordings of anchored calls. */
+  public dev.evertone.recording.Recordings recordings() {
+    return sip.recordings;
   }
 
   /** Who is registered, and whether they answer (what the admin API's registration routes use). */

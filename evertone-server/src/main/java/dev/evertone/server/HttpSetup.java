@@ -7,6 +7,7 @@ import dev.evertone.http.ApiJson;
 import dev.evertone.http.HttpEndpoints;
 import dev.evertone.http.IceServers;
 import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.recording.Recordings;
 import dev.evertone.registrar.LocationService;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.store.Actor;
@@ -39,7 +40,8 @@ final class HttpSetup {
       Registrations registrations,
       @Nullable CertificateManager certificates,
       StunSetup.Running stun,
-      @Nullable StatusSetup status) {
+      @Nullable StatusSetup status,
+      Recordings recordings) {
     ServerConfig config = node.config;
     if (config.http().port() < 0) {
       return null;
@@ -64,7 +66,8 @@ final class HttpSetup {
                 server == null ? null : iceServers(node, registration, server, stun.turnSecret()),
                 status == null ? null : status.service(),
                 status == null ? null : status.page(),
-                node.store.calls()));
+                node.store.calls(),
+                recordings));
     log.info(
         "metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1",
         config.http().host(),

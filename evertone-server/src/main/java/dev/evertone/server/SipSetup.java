@@ -14,6 +14,9 @@ import dev.evertone.proxy.Proxy;
 import dev.evertone.proxy.ProxyServices;
 import dev.evertone.proxy.ProxySettings;
 import dev.evertone.proxy.RoutingTable;
+import dev.evertone.recording.RecordingConfig;
+import dev.evertone.recording.RecordingPolicy;
+import dev.evertone.recording.Recordings;
 import dev.evertone.registrar.ContactPing;
 import dev.evertone.registrar.NatKeepAlive;
 import dev.evertone.registrar.Registrations;
@@ -54,6 +57,9 @@ final class SipSetup implements AutoCloseable {
   /** Whether calls' audio passes through evertone's relay, and the relay. */
   final MediaAnchor media;
 
+  /** The recordings of anchored calls. */
+  final Recordings recordings;
+
   private final CarrierRegistrations carriers;
 
   private SipSetup(
@@ -61,12 +67,14 @@ final class SipSetup implements AutoCloseable {
       Cluster cluster,
       Registrations registrations,
       CarrierRegistrations carriers,
-      MediaAnchor media) {
+      MediaAnchor media,
+      Recordings recordings) {
     this.stack = stack;
     this.cluster = cluster;
     this.registrations = registrations;
     this.carriers = carriers;
     this.media = media;
+    this.recordings = recordings;
   }
 
   static SipSetup start(
@@ -85,6 +93,7 @@ final class SipSetup implements AutoCloseable {
             node.meters);
     MediaAnchor media = media(config, node);
     CallRecords records = callRecords(node, media);
+    Recordings recordings = recordings(node, media, records);
     ProxyServices proxyServices =
         new ProxyServices(
             registration.location,
@@ -140,9 +149,11 @@ final class SipSetup implements AutoCloseable {
               registration.location,
               new ContactPing(registration.location, stack.transactions(), stack.sockets(), name),
               node.clock);
-      return new SipSetup(stack, cluster, registrations, carriers, proxyServices.media());
+      return new SipSetup(
+          stack, cluster, registrations, carriers, proxyServices.media(), recordings);
     } catch (RuntimeException | Error e) {
       stack.close();
+      recordings.close();
       proxyServices.media().close();
       throw e;
     }
@@ -170,6 +181,48 @@ final class SipSetup implements AutoCloseable {
           }
         });
     return records;
+  }
+
+  /**
+   * The recordings (media.recording), cut-off files repaired before any call; their retention
+   * applied every hour.
+   */
+  private static Recordings recordings(Node node, MediaAnchor media, CallRecords records) {
+    RecordingConfig config;
+    Recordings recordings;
+    try {
+      config = Settings.recording(node.config);
+      recordings =
+          Recordings.start(config, media, records, node.store.audit(), node.meters, node.clock);
+    } catch (IllegalArgumentException e) {
+      media.close();
+      throw new ConfigException(String.valueOf(e.getMessage()), e);
+    } catch (RuntimeException e) {
+      media.close();
+      throw e;
+    }
+    if (!config.retention().isZero()) {
+      node.every(
+          "recording retention",
+          Duration.ofMinutes(1),
+          Duration.ofHours(1),
+          () -> {
+            int deleted = recordings.expire();
+            if (deleted > 0) {
+              log.info("{} recordings older than {} deleted", deleted, config.retention());
+            }
+          });
+    }
+    if (config.policy() != RecordingPolicy.ON_DEMAND || !config.domains().isEmpty()) {
+      log.info(
+          "recording: {} calls{}{}",
+          config.policy().wire(),
+          config.domains().isEmpty() ? "" : ", per domain " + config.domains(),
+          media.anchors()
+              ? ""
+              : " (but media.anchor is never: no call is anchored, none recorded)");
+    }
+    return recordings;
   }
 
   /** The relay when calls are anchored (media.anchor), else media end to end. */
@@ -329,6 +382,7 @@ final class SipSetup implements AutoCloseable {
       }
     }
     stack.close();
+    recordings.close(); // before the relay: each recording's file completed
     media.close();
   }
 }

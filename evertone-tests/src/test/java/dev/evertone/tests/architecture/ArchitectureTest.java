@@ -47,7 +47,9 @@ class ArchitectureTest {
   private static final String[] SIP_SERVICES = {
     "dev.evertone.registrar..", "dev.evertone.proxy..", "dev.evertone.dispatch.."
   };
-  private static final String[] FEATURES = {"dev.evertone.provisioning..", "dev.evertone.status.."};
+  private static final String[] FEATURES = {
+    "dev.evertone.provisioning..", "dev.evertone.status..", "dev.evertone.recording.."
+  };
   private static final String[] SURFACES = {
     "dev.evertone.config..", "dev.evertone.http..", "dev.evertone.cli.."
   };

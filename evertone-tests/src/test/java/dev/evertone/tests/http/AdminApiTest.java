@@ -164,7 +164,8 @@ class AdminApiTest {
               .replace("{kind}", "busy")
               .replace("{component}", "no-such-component")
               .replace("{incident}", "nosuchincident")
-              .replace("{subscriber}", "nosuchsubscriber");
+              .replace("{subscriber}", "nosuchsubscriber")
+              .replace("{call_id}", "no-such-call%40example.com");
       Answer a = call(mp[0], path, mp[0].equals("GET") || mp[0].equals("DELETE") ? null : "{}");
       assertThat(a.status()).as(route).isLessThan(500);
       assertThat(a.body()).as(route).doesNotContain("no such endpoint");
