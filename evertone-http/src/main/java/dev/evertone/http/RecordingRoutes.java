@@ -36,7 +36,7 @@ final class RecordingRoutes implements AdminApi.RouteGroup {
 
   private void start(Context ctx) {
     Recording r = features.recordings().start(ctx.pathParam("call_id"), AdminApi.actor(ctx));
-    AdminApi.created(ctx, r);
+    AdminApi.created(ctx, RecordingView.of(r));
   }
 
   private void stop(Context ctx) {
