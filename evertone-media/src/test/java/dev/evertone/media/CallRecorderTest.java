@@ -171,6 +171,59 @@ class CallRecorderTest {
   }
 
   @Test
+  void theAnnouncementIsPlayedToBothPartiesInTheLawTheyNegotiatedThenTheyHearEachOtherAgain()
+      throws Exception {
+    short[] beep = new short[8 * 160]; // 160 ms
+    java.util.Arrays.fill(beep, (short) 8000);
+    dev.evertone.media.audio.AudioClip clip =
+        dev.evertone.media.audio.AudioClip.of("test prompt", beep);
+    try (Phone caller = new Phone("127.0.0.1");
+        Phone callee = new Phone("127.0.0.1")) {
+      RelaySession s = relay.open("call-announced");
+      s.a().remote(caller.address(), null, false);
+      s.b().remote(callee.address(), null, false);
+      CallRecorder r =
+          CallRecorder.start(
+              s,
+              dir.resolve("announced.wav"),
+              writer,
+              new CallRecorder.Options(
+                  java.time.Duration.ofMillis(60),
+                  java.time.Duration.ofSeconds(10),
+                  java.time.Duration.ofSeconds(1),
+                  clip),
+              (rec, b, f) -> {});
+      // both parties send A-law: what each is played is A-law with the payload type they use
+      java.util.List<byte[]> atCaller = new java.util.ArrayList<>();
+      for (int seq = 0; seq < 40; seq++) {
+        caller.send(
+            Phone.rtp(8, seq, 160L * seq, 1, tone(G711.PCMA, 440, 160 * seq)), s.a().localRtp());
+        callee.send(
+            Phone.rtp(8, seq, 160L * seq, 2, tone(G711.PCMA, 1000, 160 * seq)), s.b().localRtp());
+        Thread.sleep(20);
+      }
+      for (DatagramPacket p; (p = caller.receiveWithin(100)) != null; ) {
+        atCaller.add(Arrays.copyOf(p.getData(), p.getLength()));
+      }
+      assertThat(s.a().stats().played()).as("played to the caller").isEqualTo(8);
+      assertThat(s.b().stats().played()).as("played to the callee").isEqualTo(8);
+      byte[] beepAlaw = new byte[160];
+      java.util.Arrays.fill(beepAlaw, G711.PCMA.encode((short) 8000));
+      long prompt =
+          atCaller.stream()
+              .filter(p -> (p[1] & 0x7f) == 8)
+              .filter(p -> Arrays.equals(Arrays.copyOfRange(p, 12, p.length), beepAlaw))
+              .count();
+      assertThat(prompt).as("the prompt's packets, A-law").isEqualTo(8);
+      assertThat(s.a().isPlaying()).as("then the callee again").isFalse();
+      assertThat(atCaller.get(atCaller.size() - 1)[11]).as("the callee's SSRC").isEqualTo((byte) 2);
+      r.stop();
+      r.done().get(5, TimeUnit.SECONDS);
+      s.close();
+    }
+  }
+
+  @Test
   void aSessionThatHasClosedIsNotRecorded() throws Exception {
     RelaySession s = relay.open("call-gone");
     s.close();
