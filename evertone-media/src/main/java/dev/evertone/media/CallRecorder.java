@@ -34,7 +34,7 @@ public final class CallRecorder {
   /** Frames handed to the writer at once: 200 ms. */
   static final int FRAMES_PER_CHUNK = 10;
 
-  private static final int CHUNK_BYTES = FRAMES_PER_CHUNK * JitterBuffer.FRAME * WavWriter.BLOCK;
+  private static final int CHUNK_BYTES = FRAMES_PER_CHUNK * AudioClip.FRAME * WavWriter.BLOCK;
 
   /** Payload types of comfort noise (RFC 3389; 19 is its old number): silence, not a codec. */
   private static final int CN = 13;
@@ -107,8 +107,8 @@ public final class CallRecorder {
   // on the event loop only
   private final Side caller;
   private final Side callee;
-  private final short[] left = new short[JitterBuffer.FRAME];
-  private final short[] right = new short[JitterBuffer.FRAME];
+  private final short[] left = new short[AudioClip.FRAME];
+  private final short[] right = new short[AudioClip.FRAME];
   private byte[] chunk = new byte[CHUNK_BYTES];
   private int chunkAt;
   private boolean finished;
@@ -132,7 +132,7 @@ public final class CallRecorder {
     Side(String who, int depth) {
       this.who = who;
       // room for a second of audio: a party whose clock runs ahead restarts it at most then
-      this.buffer = new JitterBuffer(depth, depth + 50, 5);
+      this.buffer = new JitterBuffer(depth, depth + 50);
     }
 
     void packet(ByteBuf content, int at, int length, @Nullable G711 codec) {
@@ -164,7 +164,7 @@ public final class CallRecorder {
       }
       content.getBytes(at + header, payload, 0, n);
       codec.decode(payload, 0, n, pcm, 0);
-      buffer.put(RtpPackets.ssrc(content, at), RtpPackets.timestamp(content, at), pcm, 0, n);
+      buffer.put(RtpPackets.timestamp(content, at), RtpPackets.ssrc(content, at), pcm, 0, n);
       law = codec;
       payloadType = pt;
     }
@@ -281,9 +281,13 @@ public final class CallRecorder {
     if (announcing) {
       announce();
     }
-    caller.buffer.take(left, 0);
-    callee.buffer.take(right, 0);
-    for (int i = 0; i < JitterBuffer.FRAME; i++) {
+    if (!caller.buffer.next(left)) {
+      java.util.Arrays.fill(left, (short) 0); // a party not heard (yet, or on hold): silence
+    }
+    if (!callee.buffer.next(right)) {
+      java.util.Arrays.fill(right, (short) 0);
+    }
+    for (int i = 0; i < AudioClip.FRAME; i++) {
       // little-endian, left then right (the WAV sample order)
       chunk[chunkAt++] = (byte) left[i];
       chunk[chunkAt++] = (byte) (left[i] >> 8);

@@ -1,144 +1,164 @@
 package dev.evertone.media.audio;
 
+import java.util.Arrays;
+
 /**
- * One party's decoded audio on its way into a recording (or a mix): packets are put in by their RTP
- * timestamp as they arrive, in any order, and taken out one 20 ms frame per tick of the frame
- * clock, {@code depth} frames behind the first packet, so that packets a little late or reordered
- * still find their place (RFC 3550 5.1: the timestamp, not the arrival, places a packet). A frame
- * that is missing when its turn comes is concealed by repeating the last frame played, quieter each
- * time, for at most {@code maxConcealed} frames; after that, and before the first packet, the
- * frames are silence (a party on hold, or muted). A new SSRC, a timestamp far from the expected
- * one, or a party whose clock runs faster than evertone's until the buffer is full starts the
- * timeline again (RFC 3550 8.2: a restarted phone, a re-INVITE).
+ * One party's decoded audio on its way into a mixer: packets are put in by RTP timestamp as they
+ * arrive (in any order, of any length), and taken out one 20 ms frame per tick after a fixed delay,
+ * so that packets that arrive up to that delay late or out of order still play in order. A frame
+ * nothing arrived for is concealed (packet-loss concealment): the last frame heard again, at half
+ * the level each time, and silence after {@link #MAX_CONCEALED} such frames.
  *
- * <p>Not thread-safe: used on one event loop. Nothing is allocated after construction.
+ * <p>A new SSRC (the phone restarted its stream, RFC 3550 8.2), a timestamp far ahead of what plays
+ * now (a jump after a re-INVITE or silence suppression) or a run of packets that are all too late
+ * (the sender's clock is slower than ours) starts the buffer again from the packet at hand: what it
+ * sends next plays after the delay again. The sample ring is addressed by the unwrapped RTP
+ * timestamp (RFC 3550 5.1: 8 kHz for G.711), and each sample remembers which timestamp wrote it, so
+ * old audio never plays for new. Not thread-safe: used on its event loop only; nothing is allocated
+ * after construction.
  */
 public final class JitterBuffer {
-  /** Samples per frame: 20 ms at 8 kHz. */
-  public static final int FRAME = AudioClip.FRAME;
+  /** Frames concealed after a loss before the party counts as silent. */
+  public static final int MAX_CONCEALED = 5;
 
-  /** Each concealed frame is this much quieter than the one before (about -3 dB). */
-  private static final double CONCEALMENT_GAIN = 0.7;
+  /** Packets in a row that arrive too late before the buffer starts again from them. */
+  static final int LATE_RUN_TO_RESYNC = 5;
 
-  private final int depth;
-  private final int capacity;
-  private final int maxConcealed;
+  private final int delaySamples;
+  private final int mask;
   private final short[] ring;
-  private final boolean[] filled;
-  private final short[] last = new short[FRAME];
+  private final long[] stamp;
+  private final short[] last = new short[AudioClip.FRAME];
   private boolean started;
   private int ssrc;
-  private int readTimestamp; // the RTP timestamp of the next frame taken (wraps, RFC 3550 5.1)
-  private int head; // the ring's frame at readTimestamp
-  private int concealing;
+  // the unwrapped timestamp of the next sample to play
+  private long playout;
+  private int concealedRun = MAX_CONCEALED;
+  private int lateRun;
+  private long received;
   private long late;
   private long concealed;
   private long restarts;
 
   /**
-   * @param depth frames held before the first is played (the delay that hides jitter), at least 1
-   * @param capacity frames the buffer holds, more than {@code depth}
-   * @param maxConcealed frames concealed in a row before silence
+   * @param delayFrames 20 ms frames a packet waits before it plays (how late it may arrive), 1-25
+   * @param capacityFrames how far ahead of what plays a packet may be before the buffer restarts;
+   *     more than the delay
    */
-  public JitterBuffer(int depth, int capacity, int maxConcealed) {
-    if (depth < 1 || capacity <= depth || maxConcealed < 0) {
+  public JitterBuffer(int delayFrames, int capacityFrames) {
+    if (delayFrames < 1 || delayFrames > 25 || capacityFrames <= delayFrames + 1) {
       throw new IllegalArgumentException(
-          "1 <= depth < capacity and maxConcealed >= 0, was "
-              + depth
-              + ", "
-              + capacity
-              + ", "
-              + maxConcealed);
+          "a jitter buffer holds 1-25 frames of delay and more capacity than that, was "
+              + delayFrames
+              + " and "
+              + capacityFrames);
     }
-    this.depth = depth;
-    this.capacity = capacity;
-    this.maxConcealed = maxConcealed;
-    this.ring = new short[capacity * FRAME];
-    this.filled = new boolean[capacity];
+    int size = Integer.highestOneBit(capacityFrames * AudioClip.FRAME - 1) << 1;
+    this.delaySamples = delayFrames * AudioClip.FRAME;
+    this.mask = size - 1;
+    this.ring = new short[size];
+    this.stamp = new long[size];
+    Arrays.fill(stamp, Long.MIN_VALUE); // no sample written yet
   }
 
   /**
-   * Puts {@code samples} decoded samples at {@code offset} of {@code pcm}, sent with RTP timestamp
-   * {@code timestamp} (8 kHz) by source {@code ssrc}.
+   * {@code length} samples at {@code offset} of {@code samples}, the payload of an RTP packet with
+   * timestamp {@code timestamp} (32 bits) from source {@code ssrc}.
    */
-  public void put(int ssrc, int timestamp, short[] pcm, int offset, int samples) {
-    int n = Math.min(samples, (capacity - depth) * FRAME);
+  public void put(int timestamp, int ssrc, short[] samples, int offset, int length) {
+    received++;
     if (!started || ssrc != this.ssrc) {
-      restart(ssrc, timestamp);
+      restart(timestamp & 0xffffffffL, ssrc);
     }
-    int ahead = timestamp - readTimestamp; // serial arithmetic on 32 bits (RFC 1982)
-    if (ahead < 0) {
-      if (ahead > -capacity * FRAME) {
-        late++; // its turn has passed: concealed already
+    // the packet's timestamp unwrapped near what plays now (RFC 1982 serial arithmetic)
+    long at = playout + (timestamp - (int) playout);
+    if (at + length <= playout) {
+      late++;
+      if (++lateRun < LATE_RUN_TO_RESYNC) {
         return;
       }
-      restart(ssrc, timestamp);
-      ahead = timestamp - readTimestamp;
-    } else if (ahead + n > capacity * FRAME) {
-      restart(ssrc, timestamp); // a jump, or a party faster than evertone's clock: catch up
-      ahead = timestamp - readTimestamp;
+      restart(at, ssrc);
+    } else if (at + length - playout > ring.length) {
+      restart(at, ssrc); // far ahead: a jump, or a sender faster than the buffer holds
     }
-    int base = head * FRAME;
-    for (int i = 0; i < n; i++) {
-      int at = ahead + i;
-      int frame = (head + at / FRAME) % capacity;
-      if (!filled[frame]) {
-        // a packet covering part of a frame (another ptime): the rest is silence, not old audio
-        java.util.Arrays.fill(ring, frame * FRAME, frame * FRAME + FRAME, (short) 0);
-        filled[frame] = true;
+    lateRun = 0;
+    for (int i = 0; i < length; i++) {
+      long t = at + i;
+      if (t >= playout) {
+        int p = (int) (t & mask);
+        ring[p] = samples[offset + i];
+        stamp[p] = t;
       }
-      ring[(base + at) % ring.length] = pcm[offset + i];
     }
   }
 
-  private void restart(int ssrc, int timestamp) {
+  private void restart(long at, int newSsrc) {
     if (started) {
       restarts++;
     }
     started = true;
-    this.ssrc = ssrc;
-    readTimestamp = timestamp - depth * FRAME;
-    java.util.Arrays.fill(filled, false);
-    head = 0;
-    concealing = maxConcealed; // the delay before the first frame is silence, not a loss
+    ssrc = newSsrc;
+    playout = at - delaySamples;
+    lateRun = 0;
+    concealedRun = MAX_CONCEALED; // what played before the restart is not to be repeated
   }
 
-  /** Takes the next frame into {@code out} at {@code offset}: 160 samples. */
-  public void take(short[] out, int offset) {
+  /**
+   * The next 20 ms frame into {@code out} (160 samples): what arrived for it (missing samples
+   * silent), else the concealment of a lost frame, else silence.
+   *
+   * @return whether {@code out} carries the party's audio (false: silence, nothing to mix)
+   */
+  public boolean next(short[] out) {
     if (!started) {
-      java.util.Arrays.fill(out, offset, offset + FRAME, (short) 0);
-      return;
+      return false;
     }
-    if (filled[head]) {
-      System.arraycopy(ring, head * FRAME, out, offset, FRAME);
-      System.arraycopy(ring, head * FRAME, last, 0, FRAME);
-      concealing = 0;
-    } else if (concealing < maxConcealed) {
-      concealing++;
-      concealed++;
-      for (int i = 0; i < FRAME; i++) {
-        last[i] = (short) (last[i] * CONCEALMENT_GAIN);
-        out[offset + i] = last[i];
+    int present = 0;
+    for (int i = 0; i < AudioClip.FRAME; i++) {
+      long t = playout + i;
+      int p = (int) (t & mask);
+      if (stamp[p] == t) {
+        out[i] = ring[p];
+        present++;
+      } else {
+        out[i] = 0;
       }
-    } else {
-      java.util.Arrays.fill(out, offset, offset + FRAME, (short) 0);
     }
-    filled[head] = false;
-    head = (head + 1) % capacity;
-    readTimestamp += FRAME;
+    playout += AudioClip.FRAME;
+    if (present > 0) {
+      concealedRun = 0;
+      System.arraycopy(out, 0, last, 0, AudioClip.FRAME);
+      return true;
+    }
+    if (concealedRun >= MAX_CONCEALED) {
+      return false; // the party is silent (hold, silence suppression, gone): nothing to mix
+    }
+    // packet-loss concealment: the last frame again, 6 dB quieter each time
+    concealedRun++;
+    concealed++;
+    int shift = concealedRun;
+    for (int i = 0; i < AudioClip.FRAME; i++) {
+      out[i] = (short) (last[i] >> shift);
+    }
+    return true;
   }
 
-  /** Packets that came after their turn. */
+  /** Packets put in. */
+  public long received() {
+    return received;
+  }
+
+  /** Packets that arrived after their time had played (dropped). */
   public long late() {
     return late;
   }
 
-  /** Frames concealed (missing in their turn while the party was sending). */
+  /** Frames concealed (lost or late). */
   public long concealed() {
     return concealed;
   }
 
-  /** Times the timeline started again (a new source, a jump, a clock running ahead). */
+  /** Times the buffer started again (new SSRC, timestamp jump, a sender's clock drifting). */
   public long restarts() {
     return restarts;
   }

@@ -5,92 +5,100 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class JitterBufferTest {
-  private static final int F = JitterBuffer.FRAME;
-
-  /** A frame whose every sample is {@code value}: which packet played is read off the output. */
   private static short[] frame(int value) {
-    short[] s = new short[F];
-    java.util.Arrays.fill(s, (short) value);
-    return s;
+    short[] f = new short[AudioClip.FRAME];
+    java.util.Arrays.fill(f, (short) value);
+    return f;
   }
 
-  private static int next(JitterBuffer b) {
-    short[] out = new short[F];
-    b.take(out, 0);
-    for (short s : out) {
-      assertThat(s).as("one frame's samples are alike").isEqualTo(out[0]);
+  private static void put(JitterBuffer b, int seq, int value) {
+    b.put(seq * AudioClip.FRAME, 7, frame(value), 0, AudioClip.FRAME);
+  }
+
+  @Test
+  void framesPlayInTimestampOrderAfterTheDelayWhateverOrderTheyArrivedIn() {
+    JitterBuffer b = new JitterBuffer(2, 16);
+    put(b, 1, 101);
+    put(b, 0, 100);
+    put(b, 3, 103);
+    put(b, 2, 102);
+    short[] out = new short[AudioClip.FRAME];
+    // playout starts two frames before the first packet that arrived (1): 0, late but in time,
+    // plays first, the reordered 2 and 3 in their places
+    assertThat(b.next(out)).as("the delay: nothing yet").isFalse();
+    for (int expected = 100; expected <= 103; expected++) {
+      assertThat(b.next(out)).isTrue();
+      assertThat(out[0]).isEqualTo((short) expected);
+      assertThat(out[159]).isEqualTo((short) expected);
     }
-    return out[0];
+    assertThat(b.late()).isZero();
   }
 
   @Test
-  void beforeTheFirstPacketTheFramesAreSilence() {
-    JitterBuffer b = new JitterBuffer(3, 10, 5);
-    assertThat(next(b)).isZero();
-    assertThat(next(b)).isZero();
+  void aLostFrameIsTheLastOneRepeatedQuieterThenSilence() {
+    JitterBuffer b = new JitterBuffer(1, 16);
+    put(b, 0, 1000);
+    short[] out = new short[AudioClip.FRAME];
+    assertThat(b.next(out)).isFalse(); // the delay
+    assertThat(b.next(out)).isTrue();
+    assertThat(out[5]).isEqualTo((short) 1000);
+    int previous = 1000;
+    for (int i = 0; i < JitterBuffer.MAX_CONCEALED; i++) {
+      assertThat(b.next(out)).as("concealed frame " + i).isTrue();
+      assertThat((int) out[5]).isLessThan(previous).isGreaterThan(0);
+      previous = out[5];
+    }
+    assertThat(b.next(out)).as("after five lost frames the party is silent").isFalse();
+    assertThat(b.concealed()).isEqualTo(JitterBuffer.MAX_CONCEALED);
   }
 
   @Test
-  void packetsReorderedWithinTheDelayPlayInTimestampOrderAfterIt() {
-    JitterBuffer b = new JitterBuffer(3, 10, 5);
-    int ts = 0x7fff_ff00; // and the timestamp wraps on the way (RFC 3550 5.1)
-    b.put(9, ts, frame(1000), 0, F);
-    b.put(9, ts + 2 * F, frame(3000), 0, F);
-    b.put(9, ts + F, frame(2000), 0, F);
-    assertThat(new int[] {next(b), next(b), next(b)}).containsExactly(0, 0, 0);
-    assertThat(next(b)).isEqualTo(1000);
-    b.put(9, ts + 3 * F, frame(4000), 0, F);
-    assertThat(next(b)).isEqualTo(2000);
-    assertThat(next(b)).isEqualTo(3000);
-    assertThat(next(b)).isEqualTo(4000);
-  }
-
-  @Test
-  void aLostFrameIsTheLastOneRepeatedQuieterThenSilenceAndALatePacketIsDropped() {
-    JitterBuffer b = new JitterBuffer(1, 10, 3);
-    b.put(9, 0, frame(10_000), 0, F);
-    assertThat(next(b)).isZero(); // the delay
-    assertThat(next(b)).isEqualTo(10_000);
-    assertThat(next(b)).isEqualTo(7000);
-    assertThat(next(b)).isEqualTo(4900);
-    assertThat(next(b)).isEqualTo(3430);
-    assertThat(next(b)).as("after 3 concealed frames: silence (a party on hold)").isZero();
-    assertThat(next(b)).isZero();
-    b.put(9, F, frame(5), 0, F); // its turn has passed
+  void aPacketAfterItsTimeIsDroppedAndCountedAndAPacketFarAheadRestartsTheBuffer() {
+    JitterBuffer b = new JitterBuffer(1, 8);
+    put(b, 10, 10);
+    short[] out = new short[AudioClip.FRAME];
+    b.next(out);
+    b.next(out); // frame 10 played
+    put(b, 9, 9);
     assertThat(b.late()).isEqualTo(1);
-    assertThat(b.concealed()).isEqualTo(3);
-    b.put(9, 6 * F, frame(20_000), 0, F); // the party speaks again, on its timeline
-    assertThat(next(b)).isEqualTo(20_000);
+    put(b, 10_000, 77); // a jump (a re-INVITE, silence suppression)
+    assertThat(b.restarts()).isEqualTo(1);
+    assertThat(b.next(out)).isFalse(); // the delay again
+    assertThat(b.next(out)).isTrue();
+    assertThat(out[0]).isEqualTo((short) 77);
   }
 
   @Test
-  void aNewSourceOrATimestampJumpStartsTheTimelineAgain() {
-    JitterBuffer b = new JitterBuffer(2, 10, 0);
-    b.put(1, 0, frame(100), 0, F);
-    b.put(2, 123_456, frame(200), 0, F); // a phone restarted: another SSRC, another timeline
-    assertThat(next(b)).isZero();
-    assertThat(next(b)).isZero();
-    assertThat(next(b)).isEqualTo(200);
-    b.put(2, 123_456 + 80_000, frame(300), 0, F); // 10 s ahead: a jump, not 10 s of waiting
-    assertThat(next(b)).isZero();
-    assertThat(next(b)).isZero();
-    assertThat(next(b)).isEqualTo(300);
-    assertThat(b.restarts()).isEqualTo(2);
+  void aNewSsrcStartsAfreshAndTimestampsWrapAround() {
+    JitterBuffer b = new JitterBuffer(1, 8);
+    short[] out = new short[AudioClip.FRAME];
+    int ts = -AudioClip.FRAME; // 0xffffff60: the next packet's timestamp wraps to 0
+    b.put(ts, 1, frame(5), 0, AudioClip.FRAME);
+    b.put(0, 1, frame(6), 0, AudioClip.FRAME);
+    b.next(out);
+    b.next(out);
+    assertThat(out[0]).isEqualTo((short) 5);
+    b.next(out);
+    assertThat(out[0]).as("across the wrap").isEqualTo((short) 6);
+    b.put(123_456, 2, frame(9), 0, AudioClip.FRAME);
+    assertThat(b.restarts()).isEqualTo(1);
+    b.next(out);
+    b.next(out);
+    assertThat(out[0]).isEqualTo((short) 9);
   }
 
   @Test
-  void packetsOfAnotherLengthFillTheFramesTheyCover() {
-    JitterBuffer b = new JitterBuffer(1, 10, 0);
-    b.put(1, 0, frame(0), 0, 0); // starts the timeline at 0
-    short[] thirty = new short[240]; // 30 ms
-    java.util.Arrays.fill(thirty, (short) 50);
-    b.put(1, 0, thirty, 0, 240);
-    assertThat(next(b)).isZero();
-    assertThat(next(b)).isEqualTo(50);
-    short[] out = new short[F];
-    b.take(out, 0);
-    assertThat(out[0]).isEqualTo((short) 50);
-    assertThat(out[79]).isEqualTo((short) 50);
-    assertThat(out[80]).as("the rest of a half-covered frame is silence").isZero();
+  void packetsOfTenMillisecondsFillOneFrameTogether() {
+    JitterBuffer b = new JitterBuffer(1, 8);
+    short[] half = new short[80];
+    java.util.Arrays.fill(half, (short) 3);
+    b.put(0, 1, half, 0, 80);
+    java.util.Arrays.fill(half, (short) 4);
+    b.put(80, 1, half, 0, 80);
+    short[] out = new short[AudioClip.FRAME];
+    b.next(out);
+    assertThat(b.next(out)).isTrue();
+    assertThat(out[79]).isEqualTo((short) 3);
+    assertThat(out[80]).isEqualTo((short) 4);
   }
 }
