@@ -1,6 +1,7 @@
 package dev.evertone.cli;
 
 import dev.evertone.http.CallView;
+import dev.evertone.http.RecordingView;
 import dev.evertone.store.Store;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -20,7 +22,11 @@ import picocli.CommandLine.Spec;
     description =
         "Call records (CDRs): every call through evertone, who called whom, when it was answered and ended, who hung"
             + " up, the final SIP status and, for anchored calls, the measured quality (loss, jitter, MOS).",
-    subcommands = {CallsCommand.ListCalls.class})
+    subcommands = {
+      CallsCommand.ListCalls.class,
+      CallsCommand.StartRecording.class,
+      CallsCommand.StopRecording.class
+    })
 final class CallsCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -144,6 +150,70 @@ final class CallsCommand implements Runnable {
     /** Packets lost each way, caller's stream first: "3/0". */
     private static String loss(CallView c) {
       return c.callerLost() == null ? "-" : c.callerLost() + "/" + c.calleeLost();
+    }
+  }
+
+  @Command(
+      name = "record",
+      mixinStandardHelpOptions = true,
+      description =
+          "Starts recording a call in progress whose audio passes through the server (media.anchor:"
+              + " always): a stereo WAV file, the caller on the left, the callee on the right."
+              + " Refused when the call's domain is never recorded (media.recording.policy,"
+              + " media.recording.domains). The recording ends with the call, or with"
+              + " 'evertone calls stop-recording'.",
+      footer = {
+        "",
+        "Example:",
+        "  evertone calls record 'a84b4c76e66710@pc33.example.com' --server http://127.0.0.1:8080"
+      })
+  static final class StartRecording implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin RemoteOptions remote;
+
+    @Parameters(index = "0", paramLabel = "CALL-ID", description = "The call's SIP Call-ID.")
+    String callId = "";
+
+    @Override
+    public Integer call() {
+      RecordingView r = remote.running(Main.context(spec), "calls record").record(callId, true);
+      spec.commandLine().getOut().println("recording call " + callId + " as " + r.id());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "stop-recording",
+      mixinStandardHelpOptions = true,
+      description =
+          "Stops recording a call (the call goes on); the recording is complete when this returns.",
+      footer = {
+        "",
+        "Example:",
+        "  evertone calls stop-recording 'a84b4c76e66710@pc33.example.com'"
+      })
+  static final class StopRecording implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin RemoteOptions remote;
+
+    @Parameters(index = "0", paramLabel = "CALL-ID", description = "The call's SIP Call-ID.")
+    String callId = "";
+
+    @Override
+    public Integer call() {
+      RecordingView r =
+          remote.running(Main.context(spec), "calls stop-recording").record(callId, false);
+      spec.commandLine()
+          .getOut()
+          .println(
+              "recording "
+                  + r.id()
+                  + " of call "
+                  + callId
+                  + " stopped: "
+                  + String.format(Locale.ROOT, "%.1f", r.durationSeconds())
+                  + " s");
+      return 0;
     }
   }
 }

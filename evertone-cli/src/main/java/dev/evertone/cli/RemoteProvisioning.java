@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.evertone.http.ApiError;
 import dev.evertone.http.ApiJson;
 import dev.evertone.http.CallView;
+import dev.evertone.http.RecordingView;
 import dev.evertone.provisioning.CredentialVersion;
 import dev.evertone.provisioning.DeviceCreated;
 import dev.evertone.provisioning.DeviceInfo;
@@ -344,6 +345,38 @@ final class RemoteProvisioning implements Provisioning {
         "/calls" + query(params("domain", domain, "since", since, "until", until, "limit", limit)),
         null,
         new TypeReference<List<CallView>>() {});
+  }
+
+  /** The recordings, newest first (the API's {@code /recordings}). */
+  List<RecordingView> recordings(@Nullable String domain, @Nullable String callId, int limit) {
+    return call(
+        "GET",
+        "/recordings" + query(params("domain", domain, "call_id", callId, "limit", limit)),
+        null,
+        new TypeReference<List<RecordingView>>() {});
+  }
+
+  /** Recording {@code id}, a WAV file, copied to {@code out}. */
+  void downloadRecording(String id, OutputStream out) {
+    try (InputStream in =
+        send("GET", "/recordings/" + enc(id), HttpRequest.BodyPublishers.noBody(), null).body()) {
+      in.transferTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void deleteRecording(String id) {
+    callNoContent("DELETE", "/recordings/" + enc(id));
+  }
+
+  /** Starts ({@code start}) or stops recording call {@code callId}. */
+  RecordingView record(String callId, boolean start) {
+    return call(
+        start ? "POST" : "DELETE",
+        "/calls/" + enc(callId) + "/recording",
+        null,
+        RecordingView.class);
   }
 
   /** Removes the bindings of a line (of one contact, or all); returns the contacts removed. */

@@ -551,7 +551,8 @@ public record ServerConfig(
       Duration timeout,
       int maxSessions,
       String musicOnHold,
-      Duration relatchAfter) {
+      Duration relatchAfter,
+      Recording recording) {
     public Media {
       require(!relatchAfter.isNegative(), "media.relatch-after must be 0s (never) or more");
       require(
@@ -603,6 +604,36 @@ public record ServerConfig(
       require(
           jitterBuffer.toMillis() >= 20 && jitterBuffer.toMillis() <= 500,
           "conference.jitter-buffer must be 20ms-500ms");
+    }
+  }
+
+  /**
+   * The {@code media.recording} section: which anchored calls are recorded, where, for how long
+   * ({@code dev.evertone.recording.RecordingConfig} holds them as the feature uses them).
+   */
+  public record Recording(
+      String policy,
+      List<String> domains,
+      String directory,
+      Duration retention,
+      boolean announce,
+      Duration jitterDelay,
+      Duration maxBacklog) {
+    public Recording {
+      domains = List.copyOf(domains);
+      dev.evertone.recording.RecordingPolicy.parse(policy, "media.recording.policy");
+      dev.evertone.recording.RecordingConfig.domains(domains);
+      require(
+          !retention.isNegative(),
+          "media.recording.retention must be 0d (keep every recording) or more");
+      require(
+          jitterDelay.toMillis() >= 20 && jitterDelay.toMillis() <= 500,
+          "media.recording.jitter-delay must be 20ms to 500ms, was "
+              + jitterDelay.toMillis()
+              + "ms");
+      require(
+          maxBacklog.toMillis() >= 1000 && maxBacklog.toSeconds() <= 600,
+          "media.recording.max-backlog must be 1s to 10m");
     }
   }
 

@@ -51,6 +51,24 @@ public final class Settings {
    * media.advertised-address, else the bind address, else (a wildcard) the address this machine
    * reaches the internet from.
    */
+  /**
+   * The recording settings: recordings under media.recording.directory, else {@code
+   * <data-dir>/recordings}.
+   */
+  public static dev.evertone.recording.RecordingConfig recording(ServerConfig config) {
+    ServerConfig.Recording r = config.media().recording();
+    return new dev.evertone.recording.RecordingConfig(
+        r.directory().isBlank()
+            ? config.dataDir().resolve("recordings")
+            : config.dataDir().resolve(r.directory()),
+        dev.evertone.recording.RecordingPolicy.parse(r.policy(), "media.recording.policy"),
+        dev.evertone.recording.RecordingConfig.domains(r.domains()),
+        r.retention(),
+        r.announce(),
+        r.jitterDelay(),
+        r.maxBacklog());
+  }
+
   public static MediaConfig media(ServerConfig config) {
     ServerConfig.Media m = config.media();
     InetAddress bind = address(m.host().isEmpty() ? config.sip().host() : m.host(), "media.host");

@@ -237,4 +237,37 @@ class ConfigLoaderTest {
         .contains("t1: \"250ms\"");
     assertThat(ConfigLoader.defaultsText()).contains("# Durations take a unit");
   }
+
+  @Test
+  void recordingSettingsHaveDefaultsAndEachBadValueIsNamedWithWhatIsAccepted() {
+    ServerConfig c =
+        ConfigLoader.load(
+            null,
+            Map.of("EVERTONE_MEDIA_RECORDING_DOMAINS", "sales.example.com=all,legal.example=never"),
+            List.of("data-dir=/var/lib/evertone", "media.recording.retention=30d"));
+    var r = Settings.recording(c);
+    assertThat(r.directory()).isEqualTo(java.nio.file.Path.of("/var/lib/evertone/recordings"));
+    assertThat(r.policyFor("sales.example.com").wire()).isEqualTo("all");
+    assertThat(r.policyFor("legal.example").wire()).isEqualTo("never");
+    assertThat(r.policyFor("other.example").wire()).isEqualTo("on-demand");
+    assertThat(r.retention()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(r.announce()).isFalse();
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("media.recording.policy=sometimes")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "media.recording.policy must be never, on-demand or all, was 'sometimes'");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("media.recording.domains=example.com")))
+        .hasMessageContaining("media.recording.domains: 'example.com' is not domain=policy");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("media.recording.retention=soon")))
+        .hasMessageContaining("'media.recording.retention' must be a duration");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("media.recording.jitter-delay=1s")))
+        .hasMessageContaining("media.recording.jitter-delay must be 20ms to 500ms");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("media.recording.max-backlog=1h")))
+        .hasMessageContaining("media.recording.max-backlog must be 1s to 10m");
+  }
 }

@@ -3,6 +3,7 @@ package dev.evertone.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evertone.conference.Conferences;
 import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.recording.Recordings;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.store.Actor;
@@ -63,6 +64,9 @@ final class AdminApi {
       throw new ConflictException(
           "no conference rooms are configured: set conference.rooms (see docs/media.md)");
     }
+
+    /** The recordings of anchored calls. */
+    Recordings recordings();
   }
 
   /** The features of a running server. */
@@ -71,7 +75,8 @@ final class AdminApi {
       Registrations registrations,
       @Nullable CertificateManager certificates,
       CallRecordRepository calls,
-      @Nullable Conferences conferences) {
+      @Nullable Conferences conferences,
+      Recordings recordings) {
     return new Features() {
       @Override
       public Conferences conferences() {
@@ -84,6 +89,11 @@ final class AdminApi {
       @Override
       public CallRecordRepository calls() {
         return calls;
+      }
+
+      @Override
+      public Recordings recordings() {
+        return recordings;
       }
 
       @Override
@@ -129,6 +139,11 @@ final class AdminApi {
         public CallRecordRepository calls() {
           throw new IllegalStateException("these routes are listed, not served");
         }
+
+        @Override
+        public Recordings recordings() {
+          throw new IllegalStateException("these routes are listed, not served");
+        }
       };
 
   private final AdminTokenRepository tokens;
@@ -151,7 +166,8 @@ final class AdminApi {
             new RegistrationRoutes(features),
             new CertificateRoutes(features),
             new CallRoutes(features),
-            new ConferenceRoutes(features))) {
+            new ConferenceRoutes(features),
+            new RecordingRoutes(features))) {
       all.addAll(group.routes());
     }
     all.addAll(status.routes(AdminApi::actor));

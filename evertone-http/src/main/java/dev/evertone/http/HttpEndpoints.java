@@ -2,6 +2,7 @@ package dev.evertone.http;
 
 import dev.evertone.config.ServerConfig;
 import dev.evertone.provisioning.ProvisioningService;
+import dev.evertone.recording.Recordings;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.Registrations;
 import dev.evertone.status.StatusPage;
@@ -62,6 +63,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * @param status the status page's service and its rendering, or null when it is off
    * @param calls the call records
    * @param conferences the conference rooms, or null when none is configured
+   * @param recordings the recordings of anchored calls
    */
   public record Services(
       ProvisioningService provisioning,
@@ -73,7 +75,8 @@ public final class HttpEndpoints implements AutoCloseable {
       @Nullable StatusService status,
       @Nullable StatusPage page,
       CallRecordRepository calls,
-      dev.evertone.conference.@Nullable Conferences conferences) {}
+      dev.evertone.conference.@Nullable Conferences conferences,
+      Recordings recordings) {}
 
   /**
    * Starts serving on {@code host}:{@code port}.
@@ -97,7 +100,8 @@ public final class HttpEndpoints implements AutoCloseable {
                 services.registrations(),
                 services.certificates(),
                 services.calls(),
-                services.conferences()),
+                services.conferences(),
+                services.recordings()),
             new StatusApi(
                 services.status(),
                 domain ->

@@ -34,6 +34,10 @@ final class FrameClock implements Runnable {
   private final MediaMeters meters;
   private final List<Task> tasks = new ArrayList<>();
   private final List<Task> adding = new ArrayList<>();
+  // removed while the clock runs its tasks (a prompt that ends stops its player from its own
+  // tick): taken out after the round, so that the round's indices stay right
+  private final List<Task> removing = new ArrayList<>();
+  private boolean running;
   private long start;
   private long ticks;
   private io.netty.util.concurrent.@org.jspecify.annotations.Nullable ScheduledFuture<?> timer;
@@ -59,8 +63,12 @@ final class FrameClock implements Runnable {
 
   /** Removes {@code task}: it gets no further tick. On the loop. */
   void remove(Task task) {
-    tasks.remove(task);
     adding.remove(task);
+    if (running) {
+      removing.add(task);
+    } else {
+      tasks.remove(task);
+    }
   }
 
   @Override
@@ -76,18 +84,29 @@ final class FrameClock implements Runnable {
     maxLatenessNanos.accumulateAndGet(lateness, Math::max);
     tasks.addAll(adding);
     adding.clear();
-    for (int i = tasks.size() - 1; i >= 0; i--) {
-      Task task = tasks.get(i);
-      boolean more;
-      try {
-        more = task.tick(now);
-      } catch (RuntimeException e) {
-        log.warn("a media sender failed on its tick and stops: {}", e.toString());
-        more = false;
+    running = true;
+    try {
+      for (int i = tasks.size() - 1; i >= 0; i--) {
+        Task task = tasks.get(i);
+        boolean more;
+        if (removing.contains(task)) {
+          more = false;
+        } else {
+          try {
+            more = task.tick(now);
+          } catch (RuntimeException e) {
+            log.warn("a media sender failed on its tick and stops: {}", e.toString());
+            more = false;
+          }
+        }
+        if (!more) {
+          tasks.remove(i);
+        }
       }
-      if (!more) {
-        tasks.remove(i);
-      }
+    } finally {
+      running = false;
+      tasks.removeAll(removing);
+      removing.clear();
     }
     if (tasks.isEmpty() && adding.isEmpty()) {
       // nothing to send: the timer stops until the next task (an idle relay does not wake up)

@@ -77,6 +77,10 @@ public final class RelayLeg {
   private final OutgoingStream out = new OutgoingStream();
   private long played;
   private long replaced;
+  // what reads a copy of this party's audio (a recording), and the G.711 law of each payload type
+  // the party sends (RFC 3551 6's static ones until the SDP names others)
+  private @Nullable RtpTap tap;
+  private final @Nullable G711[] laws = new G711[128];
 
   RelayLeg(
       RelaySession session,
@@ -95,6 +99,25 @@ public final class RelayLeg {
     this.localRtp = new InetSocketAddress(sdpAddress, ports.rtpPort());
     this.localRtcp = new InetSocketAddress(sdpAddress, ports.rtpPort() + 1);
     this.rx = new RtpReceiverStats(System.nanoTime());
+    laws[0] = G711.PCMU;
+    laws[8] = G711.PCMA;
+  }
+
+  /**
+   * That this party sends G.711 {@code law} with payload type {@code payloadType} (from the SDP of
+   * the other party, whose payload types it uses: RFC 3264 5.1), or with null another codec: what a
+   * recording decodes.
+   */
+  public void sends(int payloadType, @Nullable G711 law) {
+    if (payloadType < 0 || payloadType > 127) {
+      throw new IllegalArgumentException("payload type 0-127, was " + payloadType);
+    }
+    session.onLoop(() -> laws[payloadType] = law);
+  }
+
+  /** On the event loop: {@code t} reads this party's packets from now on (null: nothing does). */
+  void tap(@Nullable RtpTap t) {
+    tap = t;
   }
 
   /** The RTP address this party is to send to, for its SDP (the advertised address). */
@@ -342,6 +365,8 @@ public final class RelayLeg {
           nowNanos);
       if (pt == telephoneEvent) {
         keyPress(content, at, length);
+      } else if (tap != null) {
+        tap.packet(this, content, at, length, laws[pt]);
       }
     }
     session.other(this).send(content, at, length, rtcp, direction);

@@ -20,8 +20,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,22 @@ public final class CallRecords {
   private final Map<String, Counter> outcomes = new HashMap<>();
   // insertion order: the oldest call first, the one given up when the map is full
   private final LinkedHashMap<String, InProgress> calls = new LinkedHashMap<>();
+  private volatile @Nullable Consumer<Active> onAnswered;
+
+  /**
+   * A call in progress as features see it (a recording names its parties with it).
+   *
+   * @param caller the caller's address (From URI without parameters)
+   * @param callee the address called (To URI without parameters)
+   * @param answeredAt null while it rings
+   */
+  public record Active(
+      String callId,
+      String domain,
+      String caller,
+      String callee,
+      Instant setupAt,
+      @Nullable Instant answeredAt) {}
 
   /** A call between its INVITE and its end. Guarded by the CallRecords. */
   private static final class InProgress {
@@ -155,11 +173,46 @@ public final class CallRecords {
   }
 
   /** A 2xx to {@code request} goes back to the caller: an initial INVITE's call is answered. */
-  synchronized void answered(SipRequest request) {
-    InProgress call = calls.get(request.callId());
-    if (call != null && call.answeredAt == null && request.isMethod(Method.INVITE)) {
-      call.answeredAt = clock.instant();
+  void answered(SipRequest request) {
+    Active answered = null;
+    synchronized (this) {
+      InProgress call = calls.get(request.callId());
+      if (call != null && call.answeredAt == null && request.isMethod(Method.INVITE)) {
+        call.answeredAt = clock.instant();
+        answered = active(call);
+      }
     }
+    Consumer<Active> listener = onAnswered;
+    if (answered != null && listener != null) {
+      try {
+        listener.accept(answered);
+      } catch (RuntimeException e) {
+        warnings.warn(
+            clock.millis(),
+            "call {}: a listener of answered calls failed: {}",
+            answered.callId(),
+            e);
+      }
+    }
+  }
+
+  /**
+   * Tells {@code listener} of each call answered, on the SIP thread that passed the 2xx (it hands
+   * anything slow to another thread).
+   */
+  public void onAnswered(Consumer<Active> listener) {
+    this.onAnswered = listener;
+  }
+
+  /** Call {@code callId}, while it is in progress. */
+  public synchronized Optional<Active> active(String callId) {
+    InProgress call = calls.get(callId);
+    return call == null ? Optional.empty() : Optional.of(active(call));
+  }
+
+  private static Active active(InProgress call) {
+    return new Active(
+        call.callId, call.domain, call.caller, call.callee, call.setupAt, call.answeredAt);
   }
 
   /**

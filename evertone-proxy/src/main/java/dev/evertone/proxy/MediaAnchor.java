@@ -441,6 +441,10 @@ public final class MediaAnchor implements AutoCloseable {
     for (RtpMap map : m.rtpMaps()) {
       if (map.payloadType() >= 96) {
         receiver.clockRate(map.payloadType(), map.clockRate());
+        // what a recording decodes: G.711 on a dynamic payload type, or another codec
+        receiver.sends(
+            map.payloadType(),
+            map.clockRate() == 8000 ? dev.evertone.media.audio.G711.named(map.encoding()) : null);
       }
       if (map.encoding().equalsIgnoreCase("telephone-event") && map.clockRate() == 8000) {
         events = map.payloadType();

@@ -154,4 +154,33 @@ class CallRecordsTest {
     assertThat(r.endedBy()).isEqualTo(CallRecord.EndedBy.SYSTEM);
     assertThat(r.outcome()).isEqualTo("no_answer");
   }
+
+  @Test
+  void anAnsweredCallIsToldWithItsPartiesAndIsInProgressUntilItsBye() throws Exception {
+    List<CallRecords.Active> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    proxy.records.onAnswered(answered::add);
+    try {
+      Phone.Call call = dial();
+      String atDesk = desk.next("INVITE");
+      assertThat(proxy.records.active(call.callId)).as("ringing").isPresent();
+      assertThat(proxy.records.active(call.callId).get().answeredAt()).isNull();
+      String ok = desk.answer(atDesk, "200 OK");
+      desk.send(ok);
+      caller.nextResponse(200);
+      assertThat(answered).hasSize(1);
+      CallRecords.Active a = answered.get(0);
+      assertThat(a.callId()).isEqualTo(call.callId);
+      assertThat(a.domain()).isEqualTo(DOMAIN);
+      assertThat(a.caller()).isEqualTo("sip:caller@" + DOMAIN);
+      assertThat(a.callee()).isEqualTo("sip:" + extension + "@" + DOMAIN);
+      assertThat(a.answeredAt()).isNotNull();
+      desk.send(desk.inDialog("BYE", atDesk, ok, 1));
+      String bye = caller.next("BYE");
+      caller.send(caller.answer(bye, "200 OK"));
+      desk.nextResponse(200);
+      assertThat(proxy.records.active(call.callId)).as("ended").isEmpty();
+    } finally {
+      proxy.records.onAnswered(a -> {});
+    }
+  }
 }

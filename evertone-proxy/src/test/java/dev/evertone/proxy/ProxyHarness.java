@@ -56,6 +56,10 @@ final class ProxyHarness implements AutoCloseable {
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final JdbcStore store;
   final RoutingTable routing;
+
+  /** The calls in progress and their records (what a recording names its parties with). */
+  final CallRecords records;
+
   final SipStack stack;
   private final ExecutorService storeExecutor = Executors.newFixedThreadPool(2);
 
@@ -110,6 +114,7 @@ final class ProxyHarness implements AutoCloseable {
             MediaAnchor.direct(),
             CallRecords.to(
                 store.calls(), storeExecutor, MediaAnchor.direct(), meters, clock, 1000));
+    records = services.records();
     ProxySettings settings = new ProxySettings(timerCMillis, "evertone");
     TransportConfig transport =
         new TransportConfig(

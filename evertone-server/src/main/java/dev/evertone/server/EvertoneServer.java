@@ -80,9 +80,7 @@ public final class EvertoneServer implements AutoCloseable {
                 node, registration.registrar, certificates, stun.probe(), sip.cluster);
         started.push(status);
       }
-      HttpEndpoints http =
-          HttpSetup.start(
-              node, registration, sip.registrations, certificates, stun, status, sip.conferences);
+      HttpEndpoints http = HttpSetup.start(node, registration, sip, certificates, stun, status);
       if (http != null) {
         started.push(http);
       }
@@ -156,6 +154,11 @@ public final class EvertoneServer implements AutoCloseable {
   /** The conference rooms, or null when conference.rooms is empty. */
   public dev.evertone.conference.@Nullable Conferences conferences() {
     return sip.conferences;
+  }
+
+  /** The recordings of anchored calls. */
+  public dev.evertone.recording.Recordings recordings() {
+    return sip.recordings;
   }
 
   /** Who is registered, and whether they answer (what the admin API's registration routes use). */

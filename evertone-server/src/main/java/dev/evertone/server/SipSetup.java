@@ -19,6 +19,9 @@ import dev.evertone.proxy.Proxy;
 import dev.evertone.proxy.ProxyServices;
 import dev.evertone.proxy.ProxySettings;
 import dev.evertone.proxy.RoutingTable;
+import dev.evertone.recording.RecordingConfig;
+import dev.evertone.recording.RecordingPolicy;
+import dev.evertone.recording.Recordings;
 import dev.evertone.registrar.ContactPing;
 import dev.evertone.registrar.NatKeepAlive;
 import dev.evertone.registrar.Registrations;
@@ -62,6 +65,9 @@ final class SipSetup implements AutoCloseable {
   /** The conference rooms, or null when conference.rooms is empty. */
   final @Nullable Conferences conferences;
 
+  /** The recordings of anchored calls. */
+  final Recordings recordings;
+
   private final CarrierRegistrations carriers;
 
   private SipSetup(
@@ -70,13 +76,40 @@ final class SipSetup implements AutoCloseable {
       Registrations registrations,
       CarrierRegistrations carriers,
       MediaAnchor media,
-      @Nullable Conferences conferences) {
+      @Nullable Conferences conferences,
+      Recordings recordings) {
     this.conferences = conferences;
     this.stack = stack;
     this.cluster = cluster;
     this.registrations = registrations;
     this.carriers = carriers;
     this.media = media;
+    this.recordings = recordings;
+  }
+
+  /** What the proxy consults, made before the SIP stack. */
+  private static ProxyServices proxyServices(
+      Node node,
+      RegistrarSetup registration,
+      RoutingTable routing,
+      Cluster cluster,
+      MediaAnchor media,
+      CallRecords records) {
+    ServerConfig config = node.config;
+    return new ProxyServices(
+        registration.location,
+        new ExtensionDirectory(
+            node.store.provisioning(),
+            node.storeExecutor,
+            config.proxy().extensionCacheTtl(),
+            config.store().credentialCacheSize()),
+        routing,
+        cluster,
+        registration.gate,
+        new FlowToken(registration.clusterSecret),
+        node.meters,
+        media,
+        records);
   }
 
   static SipSetup start(
@@ -97,21 +130,9 @@ final class SipSetup implements AutoCloseable {
     CallRecords records = callRecords(node, media);
     Conferences conferences = conferences(config, node);
     LocalNumbers numbers = conferences == null ? LocalNumbers.NONE : conferences;
+    Recordings recordings = recordings(node, media, records);
     ProxyServices proxyServices =
-        new ProxyServices(
-            registration.location,
-            new ExtensionDirectory(
-                node.store.provisioning(),
-                node.storeExecutor,
-                config.proxy().extensionCacheTtl(),
-                config.store().credentialCacheSize()),
-            routing,
-            cluster,
-            registration.gate,
-            new FlowToken(registration.clusterSecret),
-            node.meters,
-            media,
-            records);
+        proxyServices(node, registration, routing, cluster, media, records);
     ProxySettings proxySettings = new ProxySettings(timerC(config), name);
     // the other nodes are known before the first request arrives; this one announces itself once
     // its socket is bound
@@ -153,9 +174,10 @@ final class SipSetup implements AutoCloseable {
               new ContactPing(registration.location, stack.transactions(), stack.sockets(), name),
               node.clock);
       return new SipSetup(
-          stack, cluster, registrations, carriers, proxyServices.media(), conferences);
+          stack, cluster, registrations, carriers, proxyServices.media(), conferences, recordings);
     } catch (RuntimeException | Error e) {
       stack.close();
+      recordings.close();
       proxyServices.media().close();
       if (conferences != null) {
         conferences.close();
@@ -186,6 +208,48 @@ final class SipSetup implements AutoCloseable {
           }
         });
     return records;
+  }
+
+  /**
+   * The recordings (media.recording), cut-off files repaired before any call; their retention
+   * applied every hour.
+   */
+  private static Recordings recordings(Node node, MediaAnchor media, CallRecords records) {
+    RecordingConfig config;
+    Recordings recordings;
+    try {
+      config = Settings.recording(node.config);
+      recordings =
+          Recordings.start(config, media, records, node.store.audit(), node.meters, node.clock);
+    } catch (IllegalArgumentException e) {
+      media.close();
+      throw new ConfigException(String.valueOf(e.getMessage()), e);
+    } catch (RuntimeException e) {
+      media.close();
+      throw e;
+    }
+    if (!config.retention().isZero()) {
+      node.every(
+          "recording retention",
+          Duration.ofMinutes(1),
+          Duration.ofHours(1),
+          () -> {
+            int deleted = recordings.expire();
+            if (deleted > 0) {
+              log.info("{} recordings older than {} deleted", deleted, config.retention());
+            }
+          });
+    }
+    if (config.policy() != RecordingPolicy.ON_DEMAND || !config.domains().isEmpty()) {
+      log.info(
+          "recording: {} calls{}{}",
+          config.policy().wire(),
+          config.domains().isEmpty() ? "" : ", per domain " + config.domains(),
+          media.anchors()
+              ? ""
+              : " (but media.anchor is never: no call is anchored, none recorded)");
+    }
+    return recordings;
   }
 
   /** The relay when calls are anchored (media.anchor), else media end to end. */
@@ -392,6 +456,7 @@ final class SipSetup implements AutoCloseable {
       conferences.close();
     }
     stack.close();
+    recordings.close(); // before the relay: each recording's file completed
     media.close();
   }
 }

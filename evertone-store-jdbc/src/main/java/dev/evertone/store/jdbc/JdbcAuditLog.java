@@ -73,6 +73,21 @@ final class JdbcAuditLog implements AuditLog {
   }
 
   @Override
+  public void record(
+      Actor actor, Instant at, String action, @Nullable String target, @Nullable String detail) {
+    jdbc.write(
+        c ->
+            record(
+                c,
+                at.toEpochMilli(),
+                actor.name(),
+                actor.source(),
+                action,
+                truncate(target, 512),
+                truncate(detail, 4000)));
+  }
+
+  @Override
   public List<AuditEvent> list(@Nullable String batchId, @Nullable Instant since, int limit) {
     StringBuilder sql =
         new StringBuilder(

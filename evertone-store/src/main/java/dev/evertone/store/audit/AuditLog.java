@@ -1,5 +1,6 @@
 package dev.evertone.store.audit;
 
+import dev.evertone.store.Actor;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -14,4 +15,11 @@ public interface AuditLog {
    * time.
    */
   List<AuditEvent> list(@Nullable String batchId, @Nullable Instant since, int limit);
+
+  /**
+   * Records one change made outside the store (a file deleted, a recording started), at {@code at}
+   * by {@code actor}.
+   */
+  void record(
+      Actor actor, Instant at, String action, @Nullable String target, @Nullable String detail);
 }

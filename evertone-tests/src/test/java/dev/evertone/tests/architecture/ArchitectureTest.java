@@ -48,7 +48,10 @@ class ArchitectureTest {
     "dev.evertone.registrar..", "dev.evertone.proxy..", "dev.evertone.dispatch.."
   };
   private static final String[] FEATURES = {
-    "dev.evertone.provisioning..", "dev.evertone.status..", "dev.evertone.conference.."
+    "dev.evertone.provisioning..",
+    "dev.evertone.status..",
+    "dev.evertone.conference..",
+    "dev.evertone.recording.."
   };
   private static final String[] SURFACES = {
     "dev.evertone.config..", "dev.evertone.http..", "dev.evertone.cli.."

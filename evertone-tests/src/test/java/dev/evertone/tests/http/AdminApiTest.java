@@ -166,7 +166,8 @@ class AdminApiTest {
               .replace("{incident}", "nosuchincident")
               .replace("{subscriber}", "nosuchsubscriber")
               .replace("{room}", "800@example.com")
-              .replace("{participant}", "1");
+              .replace("{participant}", "1")
+              .replace("{call_id}", "no-such-call%40example.com");
       Answer a = call(mp[0], path, mp[0].equals("GET") || mp[0].equals("DELETE") ? null : "{}");
       assertThat(a.status()).as(route).isLessThan(500);
       assertThat(a.body()).as(route).doesNotContain("no such endpoint");
