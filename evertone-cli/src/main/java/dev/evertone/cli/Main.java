@@ -74,6 +74,7 @@ public final class Main implements Runnable {
           AuditCommand.class,
           CallsCommand.class,
           ConferencesCommand.class,
+          ParkCommand.class,
           TokenCommand.class,
           TlsCommand.class,
           RegistrationsCommand.class,

@@ -2,6 +2,7 @@ package dev.evertone.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evertone.conference.Conferences;
+import dev.evertone.park.Parking;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.registrar.AuthGuard;
 import dev.evertone.registrar.Registrations;
@@ -63,6 +64,11 @@ final class AdminApi {
       throw new ConflictException(
           "no conference rooms are configured: set conference.rooms (see docs/media.md)");
     }
+
+    /** The park lots; a conflict when park.lots is empty. */
+    default Parking parking() {
+      throw new ConflictException("no park lots are configured: set park.lots (see docs/media.md)");
+    }
   }
 
   /** The features of a running server. */
@@ -71,8 +77,17 @@ final class AdminApi {
       Registrations registrations,
       @Nullable CertificateManager certificates,
       CallRecordRepository calls,
-      @Nullable Conferences conferences) {
+      @Nullable Conferences conferences,
+      @Nullable Parking parking) {
     return new Features() {
+      @Override
+      public Parking parking() {
+        if (parking == null) {
+          return Features.super.parking();
+        }
+        return parking;
+      }
+
       @Override
       public Conferences conferences() {
         if (conferences == null) {
@@ -151,7 +166,8 @@ final class AdminApi {
             new RegistrationRoutes(features),
             new CertificateRoutes(features),
             new CallRoutes(features),
-            new ConferenceRoutes(features))) {
+            new ConferenceRoutes(features),
+            new ParkRoutes(features))) {
       all.addAll(group.routes());
     }
     all.addAll(status.routes(AdminApi::actor));

@@ -62,6 +62,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * @param status the status page's service and its rendering, or null when it is off
    * @param calls the call records
    * @param conferences the conference rooms, or null when none is configured
+   * @param parking the park lots, or null when none is configured
    */
   public record Services(
       ProvisioningService provisioning,
@@ -73,7 +74,8 @@ public final class HttpEndpoints implements AutoCloseable {
       @Nullable StatusService status,
       @Nullable StatusPage page,
       CallRecordRepository calls,
-      dev.evertone.conference.@Nullable Conferences conferences) {}
+      dev.evertone.conference.@Nullable Conferences conferences,
+      dev.evertone.park.@Nullable Parking parking) {}
 
   /**
    * Starts serving on {@code host}:{@code port}.
@@ -97,7 +99,8 @@ public final class HttpEndpoints implements AutoCloseable {
                 services.registrations(),
                 services.certificates(),
                 services.calls(),
-                services.conferences()),
+                services.conferences(),
+                services.parking()),
             new StatusApi(
                 services.status(),
                 domain ->

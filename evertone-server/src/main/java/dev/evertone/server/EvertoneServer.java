@@ -80,9 +80,7 @@ public final class EvertoneServer implements AutoCloseable {
                 node, registration.registrar, certificates, stun.probe(), sip.cluster);
         started.push(status);
       }
-      HttpEndpoints http =
-          HttpSetup.start(
-              node, registration, sip.registrations, certificates, stun, status, sip.conferences);
+      HttpEndpoints http = HttpSetup.start(node, registration, sip, certificates, stun, status);
       if (http != null) {
         started.push(http);
       }

@@ -8,7 +8,6 @@ import dev.evertone.http.HttpEndpoints;
 import dev.evertone.http.IceServers;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.registrar.LocationService;
-import dev.evertone.registrar.Registrations;
 import dev.evertone.store.Actor;
 import dev.evertone.stun.StunProbe;
 import dev.evertone.stun.StunServer;
@@ -36,11 +35,10 @@ final class HttpSetup {
   static @Nullable HttpEndpoints start(
       Node node,
       RegistrarSetup registration,
-      Registrations registrations,
+      SipSetup sip,
       @Nullable CertificateManager certificates,
       StunSetup.Running stun,
-      @Nullable StatusSetup status,
-      dev.evertone.conference.@Nullable Conferences conferences) {
+      @Nullable StatusSetup status) {
     ServerConfig config = node.config;
     if (config.http().port() < 0) {
       return null;
@@ -61,12 +59,13 @@ final class HttpSetup {
                 node.store.tokens(),
                 registration.guard,
                 certificates,
-                registrations,
+                sip.registrations,
                 server == null ? null : iceServers(node, registration, server, stun.turnSecret()),
                 status == null ? null : status.service(),
                 status == null ? null : status.page(),
                 node.store.calls(),
-                conferences));
+                sip.conferences,
+                sip.parking));
     log.info(
         "metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1",
         config.http().host(),

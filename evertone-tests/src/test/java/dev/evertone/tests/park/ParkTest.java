@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evertone.park.ParkedView;
 import dev.evertone.park.Parking;
+import dev.evertone.store.Actor;
 import dev.evertone.tests.support.Await;
 import dev.evertone.tests.support.Baresip;
+import dev.evertone.tests.support.Cli;
 import dev.evertone.tests.support.Peers;
 import dev.evertone.tests.support.ServerFixture;
 import dev.evertone.tests.support.Tones;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -185,6 +188,23 @@ class ParkTest {
         assertThat(slot.slot()).isEqualTo("701");
         assertThat(slot.party()).isEqualTo("sip:1001@example.com");
         assertThat(slot.parker()).isEqualTo("sip:1002@example.com");
+        // the admin API and the CLI show the occupied slot
+        String token = fx.server.store().tokens().create("park", Actor.local("test"));
+        var listed = fx.api("GET", "/api/v1/park?domain=" + DOMAIN, null, token);
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.body())
+            .contains("\"slot\":\"701\"")
+            .contains("\"party\":\"sip:1001@example.com\"")
+            .contains("\"parker\":\"sip:1002@example.com\"")
+            .contains("\"lot\":\"700@example.com\"");
+        Map<String, String> env = Map.of("EVERTONE_SERVER", fx.http(), "EVERTONE_TOKEN", token);
+        Cli.Result list = Cli.execute(env, "", "park", "list");
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(list.out())
+            .contains("700@example.com")
+            .contains("701")
+            .contains("sip:1001@example.com")
+            .contains("sip:1002@example.com");
         assertThat(caller.waitFor(40, TimeUnit.SECONDS)).isTrue();
         assertThat(caller.exitValue()).as(Files.readString(dir.resolve("sipp.txt"))).isZero();
       } finally {
