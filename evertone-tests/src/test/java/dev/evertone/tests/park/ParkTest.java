@@ -1,6 +1,7 @@
 package dev.evertone.tests.park;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.evertone.park.ParkedView;
 import dev.evertone.park.Parking;
@@ -286,5 +287,14 @@ class ParkTest {
         }
       }
     }
+  }
+
+  @Test
+  void aLotWhoseExtensionIsOneOfItsSlotsStopsTheServerFromStartingNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                new ServerFixture(dir.resolve("data"), "park.lots=705@" + DOMAIN + ";slots=701-709")
+                    .close())
+        .hasMessageContaining("park.lots: the extension 705@example.com is one of its own slots");
   }
 }
