@@ -75,6 +75,7 @@ public final class Main implements Runnable {
           CallsCommand.class,
           ConferencesCommand.class,
           RecordingsCommand.class,
+          ParkCommand.class,
           TokenCommand.class,
           TlsCommand.class,
           RegistrationsCommand.class,

@@ -28,7 +28,8 @@ public record ServerConfig(
     Stun stun,
     Media media,
     Status status,
-    Conference conference) {
+    Conference conference,
+    Park park) {
 
   public ServerConfig {
     requireDistinctPorts(sip, http, stun);
@@ -634,6 +635,28 @@ public record ServerConfig(
       require(
           maxBacklog.toMillis() >= 1000 && maxBacklog.toSeconds() <= 600,
           "media.recording.max-backlog must be 1s to 10m");
+    }
+  }
+
+  /**
+   * The {@code park} section: the park lots evertone answers itself ({@code
+   * EXTENSION@DOMAIN;slots=FIRST-LAST[;timeout=DURATION]}); each is read in full, with its ranges
+   * checked, by the park module when the server starts.
+   */
+  public record Park(List<String> lots) {
+    public Park {
+      lots = List.copyOf(lots);
+      for (String lot : lots) {
+        require(
+            lot.strip()
+                .matches(
+                    "[0-9]{1,9}@[A-Za-z0-9.-]{1,253};slots=[1-9][0-9]{0,8}-[1-9][0-9]{0,8}"
+                        + "(;timeout=[0-9]{1,5}(ms|s|m))?"),
+            "park.lots: '"
+                + lot
+                + "' is not EXTENSION@DOMAIN;slots=FIRST-LAST[;timeout=DURATION], e.g."
+                + " 700@example.com;slots=701-709;timeout=60s");
+      }
     }
   }
 

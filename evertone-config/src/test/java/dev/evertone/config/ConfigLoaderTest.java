@@ -48,6 +48,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parkLotsAreReadAndAWrongOneIsNamedWithTheFormExpected() {
+    assertThat(ConfigLoader.load(null, Map.of(), List.of()).park().lots()).isEmpty();
+    assertThat(
+            ConfigLoader.load(
+                    null,
+                    Map.of(),
+                    List.of(
+                        "park.lots=700@example.com;slots=701-709;timeout=60s,"
+                            + "800@example.org;slots=801-802"))
+                .park()
+                .lots())
+        .containsExactly(
+            "700@example.com;slots=701-709;timeout=60s", "800@example.org;slots=801-802");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of(), List.of("park.lots=700@example.com")))
+        .hasMessageContaining(
+            "park.lots: '700@example.com' is not EXTENSION@DOMAIN;slots=FIRST-LAST")
+        .hasMessageContaining("700@example.com;slots=701-709;timeout=60s");
+  }
+
+  @Test
   void theStreamAndStunLimitsHaveDefaultsAndBounds() {
     ServerConfig c = ConfigLoader.load(null, Map.of(), List.of());
     assertThat(c.sip().streams().tlsHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));

@@ -2,6 +2,7 @@ package dev.evertone.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.evertone.conference.Conferences;
+import dev.evertone.park.Parking;
 import dev.evertone.provisioning.ProvisioningService;
 import dev.evertone.recording.Recordings;
 import dev.evertone.registrar.AuthGuard;
@@ -67,6 +68,11 @@ final class AdminApi {
 
     /** The recordings of anchored calls. */
     Recordings recordings();
+
+    /** The park lots; a conflict when park.lots is empty. */
+    default Parking parking() {
+      throw new ConflictException("no park lots are configured: set park.lots (see docs/media.md)");
+    }
   }
 
   /** The features of a running server. */
@@ -76,8 +82,17 @@ final class AdminApi {
       @Nullable CertificateManager certificates,
       CallRecordRepository calls,
       @Nullable Conferences conferences,
-      Recordings recordings) {
+      Recordings recordings,
+      @Nullable Parking parking) {
     return new Features() {
+      @Override
+      public Parking parking() {
+        if (parking == null) {
+          return Features.super.parking();
+        }
+        return parking;
+      }
+
       @Override
       public Conferences conferences() {
         if (conferences == null) {
@@ -167,7 +182,8 @@ final class AdminApi {
             new CertificateRoutes(features),
             new CallRoutes(features),
             new ConferenceRoutes(features),
-            new RecordingRoutes(features))) {
+            new RecordingRoutes(features),
+            new ParkRoutes(features))) {
       all.addAll(group.routes());
     }
     all.addAll(status.routes(AdminApi::actor));

@@ -64,6 +64,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * @param calls the call records
    * @param conferences the conference rooms, or null when none is configured
    * @param recordings the recordings of anchored calls
+   * @param parking the park lots, or null when none is configured
    */
   public record Services(
       ProvisioningService provisioning,
@@ -76,7 +77,8 @@ public final class HttpEndpoints implements AutoCloseable {
       @Nullable StatusPage page,
       CallRecordRepository calls,
       dev.evertone.conference.@Nullable Conferences conferences,
-      Recordings recordings) {}
+      Recordings recordings,
+      dev.evertone.park.@Nullable Parking parking) {}
 
   /**
    * Starts serving on {@code host}:{@code port}.
@@ -101,7 +103,8 @@ public final class HttpEndpoints implements AutoCloseable {
                 services.certificates(),
                 services.calls(),
                 services.conferences(),
-                services.recordings()),
+                services.recordings(),
+                services.parking()),
             new StatusApi(
                 services.status(),
                 domain ->

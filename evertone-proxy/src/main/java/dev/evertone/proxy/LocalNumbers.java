@@ -18,6 +18,14 @@ public interface LocalNumbers {
    */
   @Nullable LocalService find(String domain, String user);
 
+  /** These numbers, then {@code next}'s for a number these do not answer. */
+  default LocalNumbers or(LocalNumbers next) {
+    return (domain, user) -> {
+      LocalService s = find(domain, user);
+      return s != null ? s : next.find(domain, user);
+    };
+  }
+
   /** What answers the calls to one of its numbers. */
   @FunctionalInterface
   interface LocalService {

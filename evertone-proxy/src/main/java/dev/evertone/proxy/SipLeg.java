@@ -88,6 +88,7 @@ public final class SipLeg {
   private final String domain;
   private final String number;
   private final String caller;
+  private final @Nullable String referredBy;
   // the INVITE's To and From as written: the From and To of evertone's requests (12.2.1.1)
   private final String localAddress;
   private final String remoteAddress;
@@ -128,6 +129,7 @@ public final class SipLeg {
     this.domain = domain;
     this.number = number;
     this.caller = r.from().uri() instanceof SipUri u ? u.aorKey() : r.from().uri().toString();
+    this.referredBy = referrer(r);
     this.localAddress = String.valueOf(r.header(HeaderName.TO));
     this.remoteAddress = String.valueOf(r.header(HeaderName.FROM));
     this.routeSet = List.copyOf(r.headerValues(HeaderName.RECORD_ROUTE));
@@ -155,6 +157,27 @@ public final class SipLeg {
   /** Who called: the address-of-record of the From header, e.g. {@code 1001@example.com}. */
   public String caller() {
     return caller;
+  }
+
+  /**
+   * Who transferred the caller here: the address-of-record of the INVITE's Referred-By (RFC 3892),
+   * which a phone copies from the REFER that sent it (RFC 3515 2.4.2), or null when it has none.
+   */
+  public @Nullable String referredBy() {
+    return referredBy;
+  }
+
+  private static @Nullable String referrer(SipRequest r) {
+    String value = r.header("Referred-By");
+    if (value == null) {
+      return null;
+    }
+    try {
+      Uri uri = Address.parse(value.strip()).uri();
+      return uri instanceof SipUri u ? u.aorKey() : uri.toString();
+    } catch (dev.evertone.sip.syntax.SipParseException e) {
+      return null; // a malformed Referred-By is ignored, as an absent one
+    }
   }
 
   /** The domain of the number called, lower case. */

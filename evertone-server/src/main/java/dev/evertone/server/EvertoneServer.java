@@ -151,6 +151,11 @@ public final class EvertoneServer implements AutoCloseable {
     return sip.media;
   }
 
+  /** The park lots, or null when park.lots is empty. */
+  public dev.evertone.park.@Nullable Parking parking() {
+    return sip.parking;
+  }
+
   /** The conference rooms, or null when conference.rooms is empty. */
   public dev.evertone.conference.@Nullable Conferences conferences() {
     return sip.conferences;

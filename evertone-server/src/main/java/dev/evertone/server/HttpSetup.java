@@ -65,7 +65,8 @@ final class HttpSetup {
                 status == null ? null : status.page(),
                 node.store.calls(),
                 sip.conferences,
-                sip.recordings));
+                sip.recordings,
+                sip.parking));
     log.info(
         "metrics on http://{}:{}/metrics, health on /health, admin API on /api/v1",
         config.http().host(),

@@ -8,6 +8,10 @@ import dev.evertone.config.ServerConfig;
 import dev.evertone.config.Settings;
 import dev.evertone.dispatch.SipDispatcher;
 import dev.evertone.media.MediaRelay;
+import dev.evertone.media.audio.AudioClip;
+import dev.evertone.park.LotSpec;
+import dev.evertone.park.ParkSettings;
+import dev.evertone.park.Parking;
 import dev.evertone.proxy.CallRecords;
 import dev.evertone.proxy.CarrierRegistrations;
 import dev.evertone.proxy.Cluster;
@@ -68,6 +72,9 @@ final class SipSetup implements AutoCloseable {
   /** The recordings of anchored calls. */
   final Recordings recordings;
 
+  /** The park lots, or null when park.lots is empty. */
+  final @Nullable Parking parking;
+
   private final CarrierRegistrations carriers;
 
   private SipSetup(
@@ -76,9 +83,10 @@ final class SipSetup implements AutoCloseable {
       Registrations registrations,
       CarrierRegistrations carriers,
       MediaAnchor media,
-      @Nullable Conferences conferences,
+      Features features,
       Recordings recordings) {
-    this.conferences = conferences;
+    this.conferences = features.conferences();
+    this.parking = features.parking();
     this.stack = stack;
     this.cluster = cluster;
     this.registrations = registrations;
@@ -128,8 +136,8 @@ final class SipSetup implements AutoCloseable {
             node.meters);
     MediaAnchor media = media(config, node);
     CallRecords records = callRecords(node, media);
-    Conferences conferences = conferences(config, node);
-    LocalNumbers numbers = conferences == null ? LocalNumbers.NONE : conferences;
+    Features features = features(config, node);
+    LocalNumbers numbers = features.numbers();
     Recordings recordings = recordings(node, media, records);
     ProxyServices proxyServices =
         proxyServices(node, registration, routing, cluster, media, records);
@@ -174,14 +182,12 @@ final class SipSetup implements AutoCloseable {
               new ContactPing(registration.location, stack.transactions(), stack.sockets(), name),
               node.clock);
       return new SipSetup(
-          stack, cluster, registrations, carriers, proxyServices.media(), conferences, recordings);
+          stack, cluster, registrations, carriers, proxyServices.media(), features, recordings);
     } catch (RuntimeException | Error e) {
       stack.close();
       recordings.close();
       proxyServices.media().close();
-      if (conferences != null) {
-        conferences.close();
-      }
+      features.close();
       throw e;
     }
   }
@@ -306,6 +312,74 @@ final class SipSetup implements AutoCloseable {
         Duration.ofSeconds(5),
         conferences::hangUpSilent);
     return conferences;
+  }
+
+  /** The numbers evertone answers itself: conference rooms, then park lots. */
+  private record Features(@Nullable Conferences conferences, @Nullable Parking parking) {
+    LocalNumbers numbers() {
+      return (conferences == null ? LocalNumbers.NONE : conferences)
+          .or(parking == null ? LocalNumbers.NONE : parking);
+    }
+
+    void close() {
+      if (conferences != null) {
+        conferences.close();
+      }
+      if (parking != null) {
+        parking.close();
+      }
+    }
+  }
+
+  private static Features features(ServerConfig config, Node node) {
+    Conferences conferences = conferences(config, node);
+    try {
+      return new Features(conferences, parking(config, node));
+    } catch (RuntimeException | Error e) {
+      if (conferences != null) {
+        conferences.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The park lots of park.lots, on a relay of their own (its own event loops, ports from the same
+   * media range), or null when there are none.
+   */
+  private static @Nullable Parking parking(ServerConfig config, Node node) {
+    List<String> lots = config.park().lots();
+    if (lots.isEmpty()) {
+      return null;
+    }
+    ParkSettings settings;
+    AudioClip music;
+    try {
+      settings =
+          new ParkSettings(
+              lots.stream().map(LotSpec::parse).toList(),
+              (int) Math.max(1, config.conference().jitterBuffer().toMillis() / 20),
+              config.media().timeout());
+      music = Settings.musicOnHold(config);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(String.valueOf(e.getMessage()), e);
+    }
+    MediaRelay relay;
+    try {
+      relay = MediaRelay.start(Settings.media(config), node.meters, session -> {});
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(String.valueOf(e.getMessage()), e);
+    }
+    Parking parking;
+    try {
+      parking = Parking.start(settings, relay, music, node.meters);
+    } catch (java.io.IOException e) {
+      relay.close();
+      throw new java.io.UncheckedIOException(e);
+    }
+    // timeouts, and parties whose phones vanished (no RTP for media.timeout)
+    node.every("park timeouts", Duration.ofSeconds(1), Duration.ofSeconds(1), parking::expire);
+    return parking;
   }
 
   /** Trunks, numbers and forwarding rules in memory, following every change of any node. */
@@ -454,6 +528,9 @@ final class SipSetup implements AutoCloseable {
     }
     if (conferences != null) {
       conferences.close();
+    }
+    if (parking != null) {
+      parking.close();
     }
     stack.close();
     recordings.close(); // before the relay: each recording's file completed

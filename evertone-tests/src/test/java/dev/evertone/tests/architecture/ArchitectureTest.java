@@ -51,7 +51,8 @@ class ArchitectureTest {
     "dev.evertone.provisioning..",
     "dev.evertone.status..",
     "dev.evertone.conference..",
-    "dev.evertone.recording.."
+    "dev.evertone.recording..",
+    "dev.evertone.park.."
   };
   private static final String[] SURFACES = {
     "dev.evertone.config..", "dev.evertone.http..", "dev.evertone.cli.."

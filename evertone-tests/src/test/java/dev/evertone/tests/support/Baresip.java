@@ -105,12 +105,22 @@ public final class Baresip {
 
   /**
    * Types {@code command} (a menu command without its slash, e.g. {@code hold}, {@code resume},
-   * {@code hangup}) into a running phone of {@link #phone}, through its ctrl_tcp module (a
-   * netstring with a JSON command); returns its answer.
+   * {@code hangup}, or with parameters after a space: {@code transfer sip:700@example.com}) into a
+   * running phone of {@link #phone}, through its ctrl_tcp module (a netstring with a JSON command);
+   * returns its answer.
    */
   public static String command(Path conf, String command) throws java.io.IOException {
     int port = Integer.parseInt(Files.readString(conf.resolve("control-port")).strip());
-    String json = "{\"command\":\"" + command + "\",\"token\":\"t\"}";
+    // "transfer sip:700@example.com": the command, then its parameters
+    int space = command.indexOf(' ');
+    String json =
+        space < 0
+            ? "{\"command\":\"" + command + "\",\"token\":\"t\"}"
+            : "{\"command\":\""
+                + command.substring(0, space)
+                + "\",\"params\":\""
+                + command.substring(space + 1)
+                + "\",\"token\":\"t\"}";
     try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(5000);
       s.getOutputStream()
