@@ -154,12 +154,8 @@ final class ConferencesCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "mute",
-      mixinStandardHelpOptions = true,
-      description = "The others stop hearing a participant; it still hears them.",
-      footer = {"", "Example:", "  evertone conferences mute 800@example.com 2"})
-  static final class Mute implements Callable<Integer> {
+  /** mute, unmute and kick: one participant of one room; the room as it is afterwards is shown. */
+  abstract static class ParticipantAction implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin RemoteOptions remote;
 
@@ -169,14 +165,35 @@ final class ConferencesCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "ID", description = "The participant (see show).")
     String participant = "";
 
+    private final String command;
+    private final String method;
+    private final String suffix;
+
+    ParticipantAction(String command, String method, String suffix) {
+      this.command = command;
+      this.method = method;
+      this.suffix = suffix;
+    }
+
     @Override
     public Integer call() {
       print(
           spec.commandLine().getOut(),
           remote
-              .running(Main.context(spec), "conferences mute")
-              .call("POST", party(room, participant) + "/mute", null, ConferenceView.class));
+              .running(Main.context(spec), command)
+              .call(method, party(room, participant) + suffix, null, ConferenceView.class));
       return 0;
+    }
+  }
+
+  @Command(
+      name = "mute",
+      mixinStandardHelpOptions = true,
+      description = "The others stop hearing a participant; it still hears them.",
+      footer = {"", "Example:", "  evertone conferences mute 800@example.com 2"})
+  static final class Mute extends ParticipantAction {
+    Mute() {
+      super("conferences mute", "POST", "/mute");
     }
   }
 
@@ -185,24 +202,9 @@ final class ConferencesCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "The others hear a muted participant again.",
       footer = {"", "Example:", "  evertone conferences unmute 800@example.com 2"})
-  static final class Unmute implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin RemoteOptions remote;
-
-    @Parameters(index = "0", paramLabel = "ROOM", description = "NUMBER@DOMAIN")
-    String room = "";
-
-    @Parameters(index = "1", paramLabel = "ID", description = "The participant (see show).")
-    String participant = "";
-
-    @Override
-    public Integer call() {
-      print(
-          spec.commandLine().getOut(),
-          remote
-              .running(Main.context(spec), "conferences unmute")
-              .call("POST", party(room, participant) + "/unmute", null, ConferenceView.class));
-      return 0;
+  static final class Unmute extends ParticipantAction {
+    Unmute() {
+      super("conferences unmute", "POST", "/unmute");
     }
   }
 
@@ -211,24 +213,9 @@ final class ConferencesCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Removes a participant: evertone hangs its call up.",
       footer = {"", "Example:", "  evertone conferences kick 800@example.com 2"})
-  static final class Kick implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin RemoteOptions remote;
-
-    @Parameters(index = "0", paramLabel = "ROOM", description = "NUMBER@DOMAIN")
-    String room = "";
-
-    @Parameters(index = "1", paramLabel = "ID", description = "The participant (see show).")
-    String participant = "";
-
-    @Override
-    public Integer call() {
-      print(
-          spec.commandLine().getOut(),
-          remote
-              .running(Main.context(spec), "conferences kick")
-              .call("DELETE", party(room, participant), null, ConferenceView.class));
-      return 0;
+  static final class Kick extends ParticipantAction {
+    Kick() {
+      super("conferences kick", "DELETE", "");
     }
   }
 }

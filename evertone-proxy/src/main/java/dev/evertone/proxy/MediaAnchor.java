@@ -310,26 +310,9 @@ public final class MediaAnchor implements AutoCloseable {
    */
   private void keyPressedInInfo(SipRequest info) {
     Anchored call = calls.get(info.callId());
-    String type = info.contentType();
-    if (call == null || type == null) {
-      return;
-    }
-    String body = new String(info.body(), java.nio.charset.StandardCharsets.US_ASCII).strip();
-    String t = type.toLowerCase(Locale.ROOT);
-    String signal = null;
-    if (t.startsWith("application/dtmf-relay")) {
-      for (String line : body.split("\\R", -1)) {
-        int eq = line.indexOf('=');
-        if (eq > 0 && line.substring(0, eq).strip().equalsIgnoreCase("signal")) {
-          signal = line.substring(eq + 1).strip();
-        }
-      }
-    } else if (t.startsWith("application/dtmf")) {
-      signal = body;
-    }
-    if (signal != null && signal.length() == 1 && "0123456789*#ABCDabcd".contains(signal)) {
-      call.pressed(
-          call.callerTag.equals(info.from().tag()), signal.toUpperCase(Locale.ROOT).charAt(0));
+    char digit = SipLeg.digitIn(info);
+    if (call != null && digit != 0) {
+      call.pressed(call.callerTag.equals(info.from().tag()), digit);
     }
   }
 
