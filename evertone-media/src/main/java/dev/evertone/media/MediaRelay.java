@@ -261,10 +261,12 @@ public final class MediaRelay implements AutoCloseable {
     EndpointLeg leg =
         new EndpointLeg(
             this, loop, label, pair, config.sdpAddress(), config.latchAnySource(), meters);
-    pair.rtp().pipeline().addLast(MediaPipelineNames.RTP_RECEIVER, new EndpointHandler(leg, true));
+    pair.rtp()
+        .pipeline()
+        .addLast(MediaPipelineNames.RTP_RECEIVER, new PortHandler(leg::receive, true));
     pair.rtcp()
         .pipeline()
-        .addLast(MediaPipelineNames.RTCP_RECEIVER, new EndpointHandler(leg, false));
+        .addLast(MediaPipelineNames.RTCP_RECEIVER, new PortHandler(leg::receive, false));
     return leg;
   }
 
@@ -318,11 +320,11 @@ public final class MediaRelay implements AutoCloseable {
       leg.ports()
           .rtp()
           .pipeline()
-          .addLast(MediaPipelineNames.RTP_RECEIVER, new LegHandler(leg, true));
+          .addLast(MediaPipelineNames.RTP_RECEIVER, new PortHandler(leg::receive, true));
       leg.ports()
           .rtcp()
           .pipeline()
-          .addLast(MediaPipelineNames.RTCP_RECEIVER, new LegHandler(leg, false));
+          .addLast(MediaPipelineNames.RTCP_RECEIVER, new PortHandler(leg::receive, false));
     }
     LoopSessions sessions = loops.get(loop);
     if (sessions != null) {

@@ -1,22 +1,29 @@
 package dev.evertone.media;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one of a leg's ports. Hostile input is dropped and counted by the leg; nothing a datagram
- * contains can throw out of here or close the socket.
+ * Reads one of a leg's ports (a relayed leg's or an endpoint leg's). Hostile input is dropped and
+ * counted by the leg; nothing a datagram contains can throw out of here or close the socket.
  */
-final class LegHandler extends SimpleChannelInboundHandler<DatagramPacket> {
-  private static final Logger log = LoggerFactory.getLogger(LegHandler.class);
+final class PortHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+  private static final Logger log = LoggerFactory.getLogger(PortHandler.class);
 
-  private final RelayLeg leg;
+  /** A leg that reads what reaches its ports. On the leg's event loop. */
+  interface Receiver {
+    void receive(ByteBuf content, InetSocketAddress sender, boolean onRtpPort, long nowNanos);
+  }
+
+  private final Receiver leg;
   private final boolean rtpPort;
 
-  LegHandler(RelayLeg leg, boolean rtpPort) {
+  PortHandler(Receiver leg, boolean rtpPort) {
     this.leg = leg;
     this.rtpPort = rtpPort;
   }
@@ -26,7 +33,7 @@ final class LegHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     try {
       leg.receive(packet.content(), packet.sender(), rtpPort, System.nanoTime());
     } catch (RuntimeException e) {
-      log.warn("media packet from {} not relayed: {}", packet.sender(), e.toString());
+      log.warn("media packet from {} not read: {}", packet.sender(), e.toString());
     }
   }
 
