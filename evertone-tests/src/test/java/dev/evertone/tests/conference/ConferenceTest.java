@@ -11,7 +11,6 @@ import dev.evertone.tests.support.Baresip;
 import dev.evertone.tests.support.Cli;
 import dev.evertone.tests.support.Peers;
 import dev.evertone.tests.support.ServerFixture;
-import dev.evertone.tests.support.Tones;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,17 +34,6 @@ class ConferenceTest {
 
   private static Conferences conferences(ServerFixture fx) {
     return Objects.requireNonNull(fx.server.conferences(), "conference.rooms is empty");
-  }
-
-  /** The median share of {@code hertz} in the 20 ms blocks of what a phone recorded. */
-  private static double heard(Path conf, int hertz) throws Exception {
-    Path wav = Baresip.heard(conf);
-    assertThat(wav).as("what the phone in " + conf + " heard").isNotNull();
-    assertThat(Tones.recorded(wav)).as(wav + " recorded").isTrue();
-    List<Double> shares =
-        Tones.shares(Tones.samples(wav, 0), Tones.rate(wav), hertz).stream().sorted().toList();
-    assertThat(shares).as("non-silent blocks in " + wav).hasSizeGreaterThan(100);
-    return shares.get(shares.size() / 2);
   }
 
   @Test
@@ -93,7 +81,7 @@ class ConferenceTest {
         Path conf = phones.get(i);
         String saw = Files.readString(conf.resolve("out.txt"));
         for (int j = 0; j < 3; j++) {
-          double share = heard(conf, hertz[j]);
+          double share = Baresip.medianShare(conf, hertz[j], 100);
           if (i == j) {
             assertThat(share)
                 .as("phone %d must not hear its own %d Hz%n%s", i, hertz[j], saw)
@@ -112,37 +100,6 @@ class ConferenceTest {
     }
   }
 
-  private static Process sipp(Path dir, ServerFixture fx, String scenario, String callee)
-      throws Exception {
-    Path users =
-        Files.writeString(
-            dir.resolve("caller.csv"),
-            "SEQUENTIAL\n1001;[authentication username=1001 password=pw-1001];" + callee + "\n");
-    return new ProcessBuilder(
-            "sipp",
-            "-sf",
-            Peers.resource(dir, "sipp/" + scenario).toString(),
-            "-inf",
-            users.toString(),
-            "127.0.0.1:" + fx.udp().getPort(),
-            "-i",
-            "127.0.0.1",
-            "-mi",
-            "127.0.0.1",
-            "-p",
-            Integer.toString(Peers.freePort()),
-            "-mp",
-            Integer.toString(Peers.freePort() & ~1),
-            "-m",
-            "1",
-            "-timeout",
-            "40s",
-            "-nostdin")
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("sipp.txt").toFile())
-        .start();
-  }
-
   @Test
   void theRightPinKeyedAsRfc4733EventsLetsTheCallerIn() throws Exception {
     Peers.require("sipp", "sip-tester");
@@ -152,7 +109,7 @@ class ConferenceTest {
             "media.host=127.0.0.1",
             "conference.rooms=801@" + DOMAIN + ";pin=123")) {
       Baresip.lines(fx, DOMAIN, "1001");
-      Process caller = sipp(dir, fx, "uac-dtmf.xml", "801");
+      Process caller = Peers.sippCaller(dir, fx, "uac-dtmf.xml", "801");
       try {
         Await.until(
             Duration.ofSeconds(15),
@@ -188,7 +145,7 @@ class ConferenceTest {
             "conference.pin-tries=1",
             "conference.rooms=802@" + DOMAIN + ";pin=999")) {
       Baresip.lines(fx, DOMAIN, "1001");
-      Process caller = sipp(dir, fx, "uac-pin-refused.xml", "802");
+      Process caller = Peers.sippCaller(dir, fx, "uac-pin-refused.xml", "802");
       try {
         assertThat(caller.waitFor(40, TimeUnit.SECONDS)).isTrue();
         // SIPp ends well only when evertone's BYE came (and was answered)
@@ -219,7 +176,7 @@ class ConferenceTest {
             "media.host=127.0.0.1",
             "conference.rooms=803@" + DOMAIN + ";pin=4")) {
       Baresip.lines(fx, DOMAIN, "1001");
-      Process caller = sipp(dir, fx, "uac-conference-dialog.xml", "803");
+      Process caller = Peers.sippCaller(dir, fx, "uac-conference-dialog.xml", "803");
       try {
         Await.until(
             Duration.ofSeconds(15),
@@ -274,7 +231,7 @@ class ConferenceTest {
             dir.resolve("data"), "media.host=127.0.0.1", "conference.rooms=804@" + DOMAIN)) {
       Baresip.lines(fx, DOMAIN, "1001");
       // the caller stays on the line until evertone's BYE
-      Process caller = sipp(dir, fx, "uac-until-bye.xml", "804");
+      Process caller = Peers.sippCaller(dir, fx, "uac-until-bye.xml", "804");
       try {
         Await.until(
             Duration.ofSeconds(15),

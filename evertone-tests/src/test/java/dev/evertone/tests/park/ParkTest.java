@@ -114,43 +114,12 @@ class ParkTest {
     }
   }
 
-  private static Process sipp(Path dir, ServerFixture fx, String scenario, String callee)
-      throws Exception {
-    Path users =
-        Files.writeString(
-            dir.resolve("caller.csv"),
-            "SEQUENTIAL\n1001;[authentication username=1001 password=pw-1001];" + callee + "\n");
-    return new ProcessBuilder(
-            "sipp",
-            "-sf",
-            Peers.resource(dir, "sipp/" + scenario).toString(),
-            "-inf",
-            users.toString(),
-            "127.0.0.1:" + fx.udp().getPort(),
-            "-i",
-            "127.0.0.1",
-            "-mi",
-            "127.0.0.1",
-            "-p",
-            Integer.toString(Peers.freePort()),
-            "-mp",
-            Integer.toString(Peers.freePort() & ~1),
-            "-m",
-            "1",
-            "-timeout",
-            "40s",
-            "-nostdin")
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("sipp.txt").toFile())
-        .start();
-  }
-
   @Test
   void anEmptySlotIsToldSoAndHungUpByEvertone() throws Exception {
     Peers.require("sipp", "sip-tester");
     try (ServerFixture fx = new ServerFixture(dir.resolve("data"), "media.host=127.0.0.1", LOT)) {
       Baresip.lines(fx, DOMAIN, "1001");
-      Process caller = sipp(dir, fx, "uac-until-bye.xml", "705");
+      Process caller = Peers.sippCaller(dir, fx, "uac-until-bye.xml", "705");
       try {
         assertThat(caller.waitFor(40, TimeUnit.SECONDS)).isTrue();
         // SIPp ends well only when evertone's BYE came (and was answered)
@@ -179,7 +148,7 @@ class ParkTest {
     try (ServerFixture fx = new ServerFixture(dir.resolve("data"), "media.host=127.0.0.1", LOT)) {
       Baresip.lines(fx, DOMAIN, "1001", "1002");
       long start = System.nanoTime();
-      Process caller = sipp(dir, fx, "uac-referred-until-bye.xml", "700");
+      Process caller = Peers.sippCaller(dir, fx, "uac-referred-until-bye.xml", "700");
       try {
         Await.until(
             Duration.ofSeconds(10),

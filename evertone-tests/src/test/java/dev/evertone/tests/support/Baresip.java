@@ -145,6 +145,20 @@ public final class Baresip {
     }
   }
 
+  /**
+   * The median share of {@code hertz} in the 20 ms blocks of what a phone of {@link #phone} heard
+   * in its last call; fails unless it heard more than {@code minBlocks} non-silent blocks.
+   */
+  public static double medianShare(Path conf, int hertz, int minBlocks) throws Exception {
+    Path wav = heard(conf);
+    assertThat(wav).as("what the phone in " + conf + " heard").isNotNull();
+    assertThat(Tones.recorded(wav)).as(wav + " recorded").isTrue();
+    List<Double> shares =
+        Tones.shares(Tones.samples(wav, 0), Tones.rate(wav), hertz).stream().sorted().toList();
+    assertThat(shares).as("non-silent blocks in " + wav).hasSizeGreaterThan(minBlocks);
+    return shares.get(shares.size() / 2);
+  }
+
   /** Adds a domain and, for each user, a device with one line whose password is "pw-" + user. */
   public static void lines(ServerFixture fx, String domain, String... users) {
     fx.provisioning().addDomain(domain);

@@ -108,4 +108,39 @@ public final class Peers {
     }
     return lines.get(lines.size() - 1).split(";", -1)[i];
   }
+
+  /**
+   * SIPp as line 1001 (password pw-1001) of the server {@code fx}, calling {@code callee} once with
+   * scenario {@code scenario} (a resource under sipp/), its output in {@code dir}/sipp.txt.
+   */
+  public static Process sippCaller(Path dir, ServerFixture fx, String scenario, String callee)
+      throws Exception {
+    Path users =
+        Files.writeString(
+            dir.resolve("caller.csv"),
+            "SEQUENTIAL\n1001;[authentication username=1001 password=pw-1001];" + callee + "\n");
+    return new ProcessBuilder(
+            "sipp",
+            "-sf",
+            resource(dir, "sipp/" + scenario).toString(),
+            "-inf",
+            users.toString(),
+            "127.0.0.1:" + fx.udp().getPort(),
+            "-i",
+            "127.0.0.1",
+            "-mi",
+            "127.0.0.1",
+            "-p",
+            Integer.toString(freePort()),
+            "-mp",
+            Integer.toString(freePort() & ~1),
+            "-m",
+            "1",
+            "-timeout",
+            "40s",
+            "-nostdin")
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("sipp.txt").toFile())
+        .start();
+  }
 }
