@@ -369,7 +369,7 @@ public final class RelayLeg {
         tap.packet(this, content, at, length, laws[pt]);
       }
     }
-    session.other(this).send(content, at, length, rtcp, direction);
+    session.other(this).send(content, at, length, rtcp, direction, nowNanos);
   }
 
   /** Latching (RFC 4961): whether {@code sender} is this leg's party; counted when not. */
@@ -440,9 +440,11 @@ public final class RelayLeg {
   /**
    * Sends {@code length} bytes at {@code at} of {@code content} to this leg's party, out of this
    * leg's port (symmetric RTP): RTCP to its RTCP address, or its RTP address when it multiplexes.
-   * {@code fromDirection} is the direction the packet travels, for the meters.
+   * {@code fromDirection} is the direction the packet travels, for the meters; {@code nowNanos}
+   * when it arrived.
    */
-  private void send(ByteBuf content, int at, int length, boolean rtcp, int fromDirection) {
+  private void send(
+      ByteBuf content, int at, int length, boolean rtcp, int fromDirection, long nowNanos) {
     if (player != null && !rtcp) {
       replaced++;
       meters.packet(fromDirection, Outcome.REPLACED);
@@ -460,7 +462,7 @@ public final class RelayLeg {
     }
     if (!rtcp) {
       int rate = clockRates[RtpPackets.payloadType(content, at)];
-      out.relayed(content, at, rate > 0 ? rate : 8000, System.nanoTime());
+      out.relayed(content, at, rate > 0 ? rate : 8000, nowNanos);
     }
     if (!transmit(viaRtp ? ports.rtp() : ports.rtcp(), content, at, length, target)) {
       sendFailed++;
